@@ -1,0 +1,2 @@
+/** vidlog bench module. */
+package io.vidlog.bench;

@@ -1,0 +1,2 @@
+/** vidlog fragment-store module. */
+package io.vidlog.fragmentstore;

@@ -1,0 +1,2 @@
+/** vidlog ingest module. */
+package io.vidlog.ingest;

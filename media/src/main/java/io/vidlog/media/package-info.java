@@ -1,0 +1,2 @@
+/** vidlog media module. */
+package io.vidlog.media;

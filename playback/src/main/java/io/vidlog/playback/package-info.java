@@ -1,0 +1,2 @@
+/** vidlog playback module. */
+package io.vidlog.playback;

@@ -1,0 +1,2 @@
+/** vidlog producer-sdk module. */
+package io.vidlog.producer;

@@ -1,0 +1,2 @@
+/** vidlog server module. */
+package io.vidlog.server;

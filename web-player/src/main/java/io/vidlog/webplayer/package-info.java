@@ -1,0 +1,2 @@
+/** vidlog web-player module. */
+package io.vidlog.webplayer;
