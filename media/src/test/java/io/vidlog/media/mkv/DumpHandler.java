@@ -21,7 +21,8 @@ final class DumpHandler implements MkvHandler {
   static String crc(ByteBuffer b) {
     CRC32 c = new CRC32();
     c.update(b.duplicate());
-    return String.format("%08x", c.getValue());
+    String h = Long.toHexString(c.getValue());
+    return "00000000".substring(h.length()) + h;
   }
 
   static String crc(byte[] b) {

@@ -15,7 +15,7 @@ import java.util.Random;
  */
 final class Feeds {
   /** Chunk sizes 1..this are all tried; beyond it, sizes grow geometrically. */
-  static final int ALL_SIZES_UP_TO = 300;
+  static final int ALL_SIZES_UP_TO = 128;
   static final int RANDOM_SPLITS = 20;
 
   private Feeds() {}
@@ -86,7 +86,7 @@ final class Feeds {
       runs.add(new Object[] {"chunks of " + size, fixed(length, (int) size)});
     }
     // Two pieces at every offset for small inputs; at a stride (still hitting every phase) for larger ones.
-    int stride = Math.max(1, length / 1500);
+    int stride = Math.max(1, length / 600);
     for (int split = 1; split < length; split += stride) {
       runs.add(new Object[] {"split at " + split, List.of(split, length - split)});
     }
