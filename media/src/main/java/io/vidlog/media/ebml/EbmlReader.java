@@ -237,6 +237,10 @@ public final class EbmlReader {
         throw EbmlException.malformed(headerOffset, "unknown size on element " + hex(id)
             + ", which is not a known master element");
       }
+      if (action != EbmlProcessor.Action.SKIP) {
+        // RFC 9559 allows unknown sizes on Segment and Cluster only; a buffered element needs its size.
+        throw EbmlException.malformed(headerOffset, "unknown size on element " + hex(id) + ", which must have a size");
+      }
       // An unknown-size master we do not want: walk its children without reporting them.
       push(id, -1, true);
       headerLength = 0;
