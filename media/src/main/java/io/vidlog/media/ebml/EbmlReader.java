@@ -225,6 +225,11 @@ public final class EbmlReader {
       throw EbmlException.malformed(headerOffset, "element " + hex(id) + " of " + size
           + " bytes overruns its parent, which ends at offset " + bound);
     }
+    if (size < 0 && !schema.isMaster(id)) {
+      // RFC 8794 §6.2: only master elements may have an unknown size.
+      throw EbmlException.malformed(headerOffset, "unknown size on element " + hex(id)
+          + ", which is not a known master element");
+    }
     EbmlProcessor.Action action;
     if (parentSkipped) {
       action = EbmlProcessor.Action.SKIP;
@@ -233,10 +238,6 @@ public final class EbmlReader {
           headerLength, depth);
     }
     if (size < 0 && action != EbmlProcessor.Action.MASTER) {
-      if (!schema.isMaster(id)) {
-        throw EbmlException.malformed(headerOffset, "unknown size on element " + hex(id)
-            + ", which is not a known master element");
-      }
       if (action != EbmlProcessor.Action.SKIP) {
         // RFC 9559 allows unknown sizes on Segment and Cluster only; a buffered element needs its size.
         throw EbmlException.malformed(headerOffset, "unknown size on element " + hex(id) + ", which must have a size");
