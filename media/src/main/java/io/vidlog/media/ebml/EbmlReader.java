@@ -297,9 +297,13 @@ public final class EbmlReader {
   }
 
   private void pop() {
+    pop(consumed);
+  }
+
+  private void pop(long endOffset) {
     depth--;
     if (!openSkipped[depth]) {
-      processor.onElementEnd(openIds[depth], consumed);
+      processor.onElementEnd(openIds[depth], endOffset);
     }
   }
 
@@ -335,9 +339,10 @@ public final class EbmlReader {
 
   /** RFC 8794 §6.2: an unknown-size element ends where an element that cannot be its child starts. */
   private void closeUnknownSizedBefore(int id) {
+    // The closed elements end where the new element's header starts.
     if (id == EBML_HEADER_ID) {
       while (depth > 0 && openEnds[depth - 1] < 0) {
-        pop();
+        pop(headerOffset);
       }
       return;
     }
@@ -346,7 +351,7 @@ public final class EbmlReader {
       return;
     }
     while (depth > 0 && openEnds[depth - 1] < 0 && openLevels[depth - 1] >= level) {
-      pop();
+      pop(headerOffset);
     }
   }
 

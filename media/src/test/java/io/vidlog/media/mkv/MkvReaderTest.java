@@ -188,4 +188,57 @@ class MkvReaderTest {
     assertEquals(head.length + voidSize + tail.length, r.bytesConsumed());
     assertEquals(EbmlWriter.MAX_SIZE, (1L << 56) - 2);
   }
+
+  @Test
+  void eventOffsetsPointAtElementStartsAndEnds() {
+    byte[] head = concat(W.ebmlHeader(), W.segmentStartUnknownSize());
+    byte[] tags = W.tags(SimpleTag.of("a", "b"));
+    byte[] cluster = W.clusterStart(0, -1);
+    byte[] block1 = W.simpleBlock(1, 0, 0x80, new byte[10]);
+    byte[] group = W.blockGroup(1, 5, new byte[4], 3, null);
+    byte[] in = concat(head, tags, cluster, block1, group, tags);
+    List<String> seen = new ArrayList<>();
+    MkvReader[] reader = new MkvReader[1];
+    reader[0] = new MkvReader(new MkvHandler() {
+      @Override
+      public void onSegmentStart(long size) {
+        seen.add("segment@" + reader[0].eventOffset());
+      }
+
+      @Override
+      public void onClusterStart(long timecode, long size) {
+        seen.add("cluster@" + reader[0].eventOffset());
+      }
+
+      @Override
+      public void onFrame(MkvFrame frame) {
+        seen.add("frame@" + reader[0].eventOffset());
+      }
+
+      @Override
+      public void onClusterEnd() {
+        seen.add("clusterEnd@" + reader[0].eventOffset());
+      }
+
+      @Override
+      public void onTags(List<Tag> t, ByteBuffer raw) {
+        seen.add("tags@" + reader[0].eventOffset());
+      }
+
+      @Override
+      public void onSegmentEnd() {
+        seen.add("segmentEnd@" + reader[0].eventOffset());
+      }
+    }, MkvLimits.DEFAULT);
+    for (byte b : in) {
+      reader[0].feed(ByteBuffer.wrap(new byte[] {b}));
+    }
+    reader[0].end();
+    int c = head.length + tags.length;
+    int g = c + cluster.length + block1.length;
+    int t2 = g + group.length;
+    assertEquals(List.of("segment@" + W.ebmlHeader().length, "tags@" + head.length, "cluster@" + c,
+        "frame@" + (c + cluster.length), "frame@" + g, "clusterEnd@" + t2, "tags@" + t2, "segmentEnd@" + in.length),
+        seen);
+  }
 }
