@@ -241,4 +241,20 @@ class MkvReaderTest {
         "frame@" + (c + cluster.length), "frame@" + g, "clusterEnd@" + t2, "tags@" + t2, "segmentEnd@" + in.length),
         seen);
   }
+
+  @Test
+  void directBuffersReadLikeHeapBuffers() {
+    for (byte[] in : List.of(TestStreams.kvsProducer(), TestStreams.knownSizesAndFeatures())) {
+      DumpHandler h = new DumpHandler();
+      MkvReader r = new MkvReader(h, MkvLimits.DEFAULT);
+      for (int off = 0; off < in.length; off += 777) {
+        int n = Math.min(777, in.length - off);
+        ByteBuffer d = ByteBuffer.allocateDirect(n);
+        d.put(in, off, n).flip();
+        r.feed(d);
+      }
+      r.end();
+      assertEquals(Feeds.whole(in, MkvLimits.DEFAULT), h.dump());
+    }
+  }
 }
