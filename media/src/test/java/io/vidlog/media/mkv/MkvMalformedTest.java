@@ -223,6 +223,20 @@ class MkvMalformedTest {
   }
 
   @Test
+  void docTypeReadVersionBeyondFour() {
+    byte[] header = W.ebmlHeader(new EbmlHeaderInfo("matroska", 5, 5, 4, 8));
+    // the DocTypeReadVersion element is the last child: id (2 bytes), size, value
+    expect(header, UNSUPPORTED, header.length - 4, "DocTypeReadVersion 5 (at most 4 supported)");
+  }
+
+  @Test
+  void maxIdLengthBeyondFour() {
+    MkvException e = errorOf(W.ebmlHeader(new EbmlHeaderInfo("matroska", 4, 2, 5, 8)), MkvLimits.DEFAULT);
+    assertEquals(UNSUPPORTED, e.kind());
+    assertTrue(e.getMessage().contains("EBMLMaxIDLength 5"), e.getMessage());
+  }
+
+  @Test
   void tooManyTracks() {
     MkvLimits limits = new MkvLimits(1 << 20, 1 << 20, 16, 2);
     byte[] in = concat(HEAD, W.tracks(List.of(TestStreams.VIDEO, TestStreams.AUDIO,
