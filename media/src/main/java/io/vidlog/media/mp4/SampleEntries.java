@@ -69,6 +69,11 @@ final class SampleEntries {
       throw new Mp4Exception(ce.kind() == CodecException.Kind.MALFORMED ? Mp4Exception.Kind.MALFORMED
           : Mp4Exception.Kind.UNSUPPORTED, e.offset(), "sample entry '" + type + "': "
           + ce.getMessage(), ce);
+    } catch (Mp4Exception me) {
+      throw me;
+    } catch (RuntimeException re) { // mp4parser's getters parse lazily and may fail late
+      throw new Mp4Exception(Mp4Exception.Kind.MALFORMED, e.offset(), "sample entry '" + type
+          + "' unreadable: " + re, re);
     }
   }
 
@@ -82,7 +87,8 @@ final class SampleEntries {
     whole.put(e.payload().duplicate()).flip();
     try (ReadableByteChannel ch = Channels.newChannel(new ByteArrayInputStream(whole.array()))) {
       return new ExplicitParser().parseBox(ch, "stsd");
-    } catch (IOException | RuntimeException ex) {
+    } catch (IOException | RuntimeException | AssertionError ex) {
+      // mp4parser checks some fields with Java assert (AssertionError when -ea is on)
       throw new Mp4Exception(Mp4Exception.Kind.MALFORMED, e.offset(),
           "sample entry '" + e.type() + "' unreadable: " + ex, ex);
     }
