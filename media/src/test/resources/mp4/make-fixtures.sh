@@ -9,6 +9,7 @@ ff() { ffmpeg -hide_banner -loglevel error -y "$@"; }
 ff $SRC $AVC $AAC -movflags frag_keyframe+empty_moov+default_base_moof frag.mp4
 ff $SRC $AVC $AAC -movflags frag_keyframe+empty_moov frag-base-data-offset.mp4
 ff $SRC $AVC $AAC -movflags frag_keyframe+empty_moov+default_base_moof+separate_moof frag-separate-moof.mp4
+ff $SRC $AVC $AAC -movflags frag_keyframe frag-samples-in-moov.mp4
 ff $SRC $AVC $AAC progressive-moov-end.mp4
 ff $SRC $AVC $AAC -movflags +faststart faststart.mp4
 ff $SRC -c:v libx265 -tag:v hvc1 -g 5 -pix_fmt yuv420p -x265-params log-level=error $AAC \

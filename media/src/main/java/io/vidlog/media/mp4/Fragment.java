@@ -120,12 +120,17 @@ final class Fragment {
       previousTrafEnd = dataPos;
     }
     out.sort(Comparator.comparingLong(Pending::offset));
-    for (int i = 1; i < out.size(); i++) {
-      Pending a = out.get(i - 1);
-      if (a.offset() + a.size() > out.get(i).offset()) {
-        throw Mp4Exception.malformed(moof.offset(), "samples overlap at offset " + out.get(i).offset());
+    checkNoOverlap(out, moof.offset());
+    return out;
+  }
+
+  /** Samples sorted by offset must not share bytes. */
+  static void checkNoOverlap(List<Pending> sorted, long boxOffset) {
+    for (int i = 1; i < sorted.size(); i++) {
+      Pending a = sorted.get(i - 1);
+      if (a.offset() + a.size() > sorted.get(i).offset()) {
+        throw Mp4Exception.malformed(boxOffset, "samples overlap at offset " + sorted.get(i).offset());
       }
     }
-    return out;
   }
 }

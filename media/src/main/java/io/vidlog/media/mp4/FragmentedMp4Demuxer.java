@@ -37,6 +37,8 @@ public final class FragmentedMp4Demuxer {
   private Movie movie;
   private List<Fragment.Pending> pending = List.of();
   private int next;
+  /** A moof arrived since the last mdat: an mdat needs one before it (CMAF order). */
+  private boolean moofSinceMdat;
   private byte[] assembly;
   private int assemblyFill;
 
@@ -168,6 +170,13 @@ public final class FragmentedMp4Demuxer {
         }
         movie = m;
         handler.onTracks(m.tracks());
+        if (m.hasSampleTableEntries()) {
+          // Fragmented without empty_moov (ffmpeg's plain frag_keyframe): the moov describes the
+          // first fragment itself, and its data is in the mdat that follows.
+          pending = samplesInMoov(m);
+          next = 0;
+          moofSinceMdat = true;
+        }
       }
       case "moof" -> {
         if (movie == null) {
@@ -179,9 +188,29 @@ public final class FragmentedMp4Demuxer {
         }
         pending = Fragment.parse(box, movie, nextDecodeTime, limits);
         next = 0;
+        moofSinceMdat = true;
       }
       default -> { } // ftyp, styp: nothing vidlog needs
     }
+  }
+
+  private List<Fragment.Pending> samplesInMoov(Movie m) {
+    List<Fragment.Pending> out = new java.util.ArrayList<>();
+    for (Mp4Track t : m.tracks()) {
+      SampleTable s = SampleTable.build(m.sampleTables().get(t.trackId()), limits);
+      if (out.size() + s.count > limits.maxSamplesPerFragment()) {
+        throw Mp4Exception.unsupported(boxStart, "moov lists more than "
+            + limits.maxSamplesPerFragment() + " samples");
+      }
+      for (int i = 0; i < s.count; i++) {
+        out.add(new Fragment.Pending(t.trackId(), s.offsets[i], s.sizes[i], s.decodeTimes[i],
+            s.compositionOffsets[i], s.isSync(i)));
+      }
+      nextDecodeTime.put(t.trackId(), s.endTime);
+    }
+    out.sort(java.util.Comparator.comparingLong(Fragment.Pending::offset));
+    Fragment.checkNoOverlap(out, boxStart);
+    return out;
   }
 
   private void startMdat() {
@@ -189,6 +218,10 @@ public final class FragmentedMp4Demuxer {
       throw Mp4Exception.unsupported(boxStart, "mdat before moov");
     }
     long payloadStart = boxStart + boxHeaderSize;
+    if (!moofSinceMdat && boxEnd != payloadStart) {
+      throw Mp4Exception.unsupported(boxStart, "mdat before its moof (vidlog takes moof then mdat)");
+    }
+    moofSinceMdat = false;
     for (int i = next; i < pending.size(); i++) {
       Fragment.Pending p = pending.get(i);
       if (p.offset() < payloadStart || p.offset() + p.size() > boxEnd) {

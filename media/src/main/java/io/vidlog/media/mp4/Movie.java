@@ -61,6 +61,21 @@ record Movie(List<Mp4Track> tracks, Map<Integer, Box> sampleTables, Map<Integer,
     return new Movie(List.copyOf(tracks), tables, trex, mvex != null);
   }
 
+  /** True when any track's stsz lists samples (a moov that carries media itself). */
+  boolean hasSampleTableEntries() {
+    for (Box stbl : sampleTables.values()) {
+      Box stsz = stbl.child("stsz");
+      if (stsz != null) {
+        Box.Cursor c = stsz.cursor();
+        c.skip(8); // version/flags, sample_size
+        if (c.u32() > 0) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** True when the moov announces fragments (has mvex), without parsing its tracks. */
   static boolean parseFragmentedFlag(Box moov) {
     return moov.child("mvex") != null;

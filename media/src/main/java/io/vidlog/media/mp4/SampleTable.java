@@ -15,10 +15,13 @@ final class SampleTable {
   final int[] sizes;
   final long[] decodeTimes;
   final int[] compositionOffsets;
+  /** Decode time just after the last sample (the sum of all stts deltas used). */
+  final long endTime;
   private final BitSet sync;
 
   private SampleTable(int count, long[] offsets, int[] sizes, long[] decodeTimes, int[] cto,
-      BitSet sync) {
+      long endTime, BitSet sync) {
+    this.endTime = endTime;
     this.count = count;
     this.offsets = offsets;
     this.sizes = sizes;
@@ -36,6 +39,7 @@ final class SampleTable {
     int n = sizes.length;
     long[] offsets = offsets(stbl, sizes, limits);
     long[] dts = new long[n];
+    long end = 0;
     Box stts = stbl.child("stts");
     if (stts == null && n > 0) {
       throw Mp4Exception.malformed(stbl.offset(), "stbl without stts");
@@ -58,6 +62,7 @@ final class SampleTable {
         dts[i] = t;
         t += delta;
       }
+      end = t;
     }
     int[] cto = new int[n];
     Box ctts = stbl.child("ctts");
@@ -86,7 +91,7 @@ final class SampleTable {
         }
       }
     }
-    return new SampleTable(n, offsets, sizes, dts, cto, sync);
+    return new SampleTable(n, offsets, sizes, dts, cto, end, sync);
   }
 
   private static Box.Cursor fullBox(Box b) {

@@ -125,7 +125,8 @@ class Mp4DemuxTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"frag", "frag-base-data-offset", "frag-separate-moof", "hevc-frag"})
+  @ValueSource(strings = {"frag", "frag-base-data-offset", "frag-separate-moof", "hevc-frag",
+      "frag-samples-in-moov"})
   void fragmentedWholeAndRandomSplits(String name) {
     byte[] file = Fixtures.resource("/mp4/" + name + ".mp4");
     assertMatchesProbe(name, file, pushInSlices(file, new int[0]));

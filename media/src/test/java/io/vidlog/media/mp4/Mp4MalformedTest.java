@@ -172,7 +172,8 @@ class Mp4MalformedTest {
   @Test
   void randomDamageOnlyEverGivesTypedErrors() throws IOException {
     Random rnd = new Random(7);
-    for (String name : List.of("frag", "hevc-frag", "faststart", "progressive-moov-end")) {
+    for (String name : List.of("frag", "hevc-frag", "frag-samples-in-moov", "faststart",
+        "progressive-moov-end")) {
       byte[] file = Fixtures.resource("/mp4/" + name + ".mp4");
       boolean fragmented = name.contains("frag");
       int headerEnd = fragmented ? first(file, "mdat").offset() + 16 : file.length;
