@@ -107,12 +107,20 @@ public record AvcConfig(int profileIdc, int profileCompatibility, int levelIdc, 
     int depthLuma = 8;
     int depthChroma = 8;
     List<byte[]> ext = new ArrayList<>();
-    // Older muxers omit the extension even for High profiles; read it only when bytes remain.
+    // Older muxers omit the extension even for High profiles, and some leave other bytes there:
+    // like ffmpeg, read it only when it is present and well formed, else ignore the tail.
     if (hasExtension(profile) && c.remaining() >= 4) {
-      chroma = c.u8() & 3;
-      depthLuma = (c.u8() & 7) + 8;
-      depthChroma = (c.u8() & 7) + 8;
-      ext = c.nals(c.u8());
+      try {
+        chroma = c.u8() & 3;
+        depthLuma = (c.u8() & 7) + 8;
+        depthChroma = (c.u8() & 7) + 8;
+        ext = c.nals(c.u8());
+      } catch (CodecException e) {
+        chroma = -1;
+        depthLuma = 8;
+        depthChroma = 8;
+        ext = new ArrayList<>();
+      }
     }
     return new AvcConfig(profile, compat, level, lengthSize, sps, pps, chroma, depthLuma,
         depthChroma, ext);

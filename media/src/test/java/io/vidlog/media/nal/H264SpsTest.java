@@ -89,6 +89,20 @@ class H264SpsTest {
   }
 
   @Test
+  void avcConfigToleratesABrokenHighProfileExtension() {
+    byte[] sps = richSps();
+    sps[1] = 100; // High: the record gets the chroma/bit-depth extension
+    byte[] good = new AvcConfig(100, 0, 41, 4, List.of(sps), List.of(new byte[] {0x68, 1}), 1, 8, 8,
+        List.of()).toBytes();
+    assertEquals(1, AvcConfig.parse(good).chromaFormat());
+    byte[] tail = Arrays.copyOf(good, good.length);
+    tail[tail.length - 1] = 9; // numOfSequenceParameterSetExt 9, no data: ignored like ffmpeg does
+    AvcConfig parsed = AvcConfig.parse(tail);
+    assertEquals(-1, parsed.chromaFormat());
+    assertArrayEquals(sps, parsed.sps().get(0));
+  }
+
+  @Test
   void bitReaderRoundTripsExpGolomb() {
     BitWriter w = new BitWriter();
     int[] values = {0, 1, 2, 3, 7, 8, 255, 65535, 1 << 20, Integer.MAX_VALUE - 1};
