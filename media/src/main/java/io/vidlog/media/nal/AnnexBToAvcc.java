@@ -34,6 +34,23 @@ public final class AnnexBToAvcc {
   /** Consumes all remaining bytes of {@code slice} (its position advances to its limit). */
   public void push(ByteBuffer slice) {
     while (slice.hasRemaining()) {
+      if (pendingZeros == 0 && nalStart >= 0) {
+        // Fast path: a run of non-zero bytes inside a NAL unit cannot hold a start code.
+        int from = slice.position();
+        int to = from;
+        int lim = slice.limit();
+        while (to < lim && slice.get(to) != 0) {
+          to++;
+        }
+        if (to > from) {
+          int n = to - from;
+          ensure(n);
+          slice.get(out, size, n);
+          size += n;
+          inputOffset += n;
+          continue;
+        }
+      }
       int b = slice.get() & 0xFF;
       if (b == 0) {
         pendingZeros++;
