@@ -53,7 +53,8 @@ final class Fragment {
       int flags = (int) (h.u32() & 0xFFFFFF);
       int trackId = (int) h.u32();
       Movie.Trex trex = movie.trex().get(trackId);
-      if (movie.track(trackId) == null || trex == null) {
+      boolean skipped = movie.otherTracks().contains(trackId);
+      if ((movie.track(trackId) == null && !skipped) || trex == null) {
         throw Mp4Exception.malformed(tfhd.offset(), "traf for track " + trackId
             + " that moov/mvex does not declare");
       }
@@ -110,8 +111,10 @@ final class Fragment {
           if (dataPos < 0) {
             throw Mp4Exception.malformed(trun.offset(), "sample data offset " + dataPos);
           }
-          out.add(new Pending(trackId, dataPos, (int) size, dts, cto,
-              (sampleFlags & NON_SYNC) == 0));
+          if (!skipped) { // other tracks' runs still move the data position
+            out.add(new Pending(trackId, dataPos, (int) size, dts, cto,
+                (sampleFlags & NON_SYNC) == 0));
+          }
           dataPos += size;
           dts += duration;
         }

@@ -2,8 +2,10 @@ package io.vidlog.media.mp4;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a {@code moov} (ISO/IEC 14496-12 §8.2) says: the tracks vidlog carries, their sample tables
@@ -11,7 +13,7 @@ import java.util.Map;
  * from {@code mvex} (§8.8.3). Tracks with other handlers (hint, text, timecode…) are left out.
  */
 record Movie(List<Mp4Track> tracks, Map<Integer, Box> sampleTables, Map<Integer, Trex> trex,
-    boolean fragmented) {
+    Set<Integer> otherTracks, boolean fragmented) {
 
   /** TrackExtendsBox defaults (§8.8.3). */
   record Trex(long duration, long size, long flags) {}
@@ -19,6 +21,7 @@ record Movie(List<Mp4Track> tracks, Map<Integer, Box> sampleTables, Map<Integer,
   static Movie parse(Box moov) {
     List<Mp4Track> tracks = new ArrayList<>();
     Map<Integer, Box> tables = new HashMap<>();
+    Set<Integer> others = new HashSet<>();
     for (Box trak : moov.children()) {
       if (!trak.type().equals("trak")) {
         continue;
@@ -27,10 +30,11 @@ record Movie(List<Mp4Track> tracks, Map<Integer, Box> sampleTables, Map<Integer,
       Box.Cursor h = hdlr.cursor();
       h.skip(8); // version/flags, pre_defined
       String handler = Box.fourcc((int) h.u32());
+      int trackId = trackId(require(trak, "tkhd"));
       if (!handler.equals("vide") && !handler.equals("soun")) {
+        others.add(trackId); // hint, text, timecode, metadata: their samples are skipped
         continue;
       }
-      int trackId = trackId(require(trak, "tkhd"));
       long timescale = timescale(require(trak, "mdia", "mdhd"));
       Box stbl = require(trak, "mdia", "minf", "stbl");
       SampleEntries.Entry e = SampleEntries.read(require(stbl, "stsd"));
@@ -58,7 +62,7 @@ record Movie(List<Mp4Track> tracks, Map<Integer, Box> sampleTables, Map<Integer,
         }
       }
     }
-    return new Movie(List.copyOf(tracks), tables, trex, mvex != null);
+    return new Movie(List.copyOf(tracks), tables, trex, Set.copyOf(others), mvex != null);
   }
 
   /** True when any track's stsz lists samples (a moov that carries media itself). */

@@ -19,8 +19,11 @@ public record Mp4Limits(int maxHeaderBoxBytes, int maxSampleBytes, int maxSample
     }
   }
 
-  /** 32 MB headers, 16 MB samples, 4 M samples per track, 100 k samples per fragment. */
+  /**
+   * 32 MB headers, 16 MB samples, 1 M samples per track (about 9 h of 30 fps video or 6 h of
+   * 48 kHz AAC; a progressive sample table costs 24 bytes per sample), 100 k samples per fragment.
+   */
   public static Mp4Limits defaults() {
-    return new Mp4Limits(32 << 20, 16 << 20, 4 << 20, 100_000);
+    return new Mp4Limits(32 << 20, 16 << 20, 1 << 20, 100_000);
   }
 }

@@ -8,8 +8,9 @@ import java.nio.ByteBuffer;
  *
  * @param decodeTime DTS in the track timescale
  * @param presentationTime decode time plus the composition offset, in the track timescale
- * @param payload the sample bytes; a read-only view of an input slice when the sample arrived
- *     whole, valid only until the handler returns (copy it to keep it)
+ * @param payload the sample bytes. From {@link FragmentedMp4Demuxer}: a read-only view of the
+ *     pushed slice when the sample arrived whole in it (else a fresh array), valid only until the
+ *     handler returns, so copy it to keep it. From {@link Mp4FileDemuxer}: a fresh buffer.
  * @param offset byte offset of the sample in the input
  */
 public record Mp4Sample(int trackId, long decodeTime, long presentationTime, boolean key,

@@ -34,6 +34,26 @@ public record AvcConfig(int profileIdc, int profileCompatibility, int levelIdc, 
         ext ? s.chromaFormatIdc() : -1, s.bitDepthLuma(), s.bitDepthChroma(), List.of());
   }
 
+  /**
+   * Builds a record from the SPS and PPS among {@code nals} (for example an IDR access unit from
+   * an Annex-B encoder, split with {@link NalUnits#splitAnnexB}); other NAL units are ignored.
+   */
+  public static AvcConfig fromNalUnits(List<java.nio.ByteBuffer> nals) {
+    List<byte[]> sps = new ArrayList<>();
+    List<byte[]> pps = new ArrayList<>();
+    for (java.nio.ByteBuffer n : nals) {
+      if (n.hasRemaining()) {
+        int type = NalUnits.h264Type(n);
+        if (type == NalUnits.H264_SPS || type == NalUnits.H264_PPS) {
+          byte[] b = new byte[n.remaining()];
+          n.duplicate().get(b);
+          (type == NalUnits.H264_SPS ? sps : pps).add(b);
+        }
+      }
+    }
+    return of(sps, pps);
+  }
+
   /** The first SPS, parsed. */
   public H264Sps parsedSps() {
     if (sps.isEmpty()) {

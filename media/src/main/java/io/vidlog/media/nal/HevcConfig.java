@@ -39,6 +39,26 @@ public record HevcConfig(HevcProfile profile, int minSpatialSegmentation, int pa
         s.bitDepthChroma(), 0, 0, s.maxSubLayers(), s.temporalIdNesting(), 4, arrays);
   }
 
+  /** Builds a record from the VPS, SPS and PPS among {@code nals}; other NAL units are ignored. */
+  public static HevcConfig fromNalUnits(List<java.nio.ByteBuffer> nals) {
+    List<byte[]> vps = new ArrayList<>();
+    List<byte[]> sps = new ArrayList<>();
+    List<byte[]> pps = new ArrayList<>();
+    for (java.nio.ByteBuffer n : nals) {
+      if (n.remaining() >= 2) {
+        int type = NalUnits.h265Type(n);
+        List<byte[]> to = type == NalUnits.H265_VPS ? vps : type == NalUnits.H265_SPS ? sps
+            : type == NalUnits.H265_PPS ? pps : null;
+        if (to != null) {
+          byte[] b = new byte[n.remaining()];
+          n.duplicate().get(b);
+          to.add(b);
+        }
+      }
+    }
+    return of(vps, sps, pps);
+  }
+
   /** The NAL units of one type, in record order. */
   public List<byte[]> nals(int nalType) {
     List<byte[]> out = new ArrayList<>();

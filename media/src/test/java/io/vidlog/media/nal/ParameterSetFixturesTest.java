@@ -48,6 +48,7 @@ class ParameterSetFixturesTest {
 
     AvcConfig built = AvcConfig.of(sps, pps);
     assertEquals(codecString, built.codecString());
+    assertArrayEquals(built.toBytes(), AvcConfig.fromNalUnits(nals).toBytes());
     AvcConfig back = AvcConfig.parse(built.toBytes());
     assertArrayEquals(built.toBytes(), back.toBytes());
     assertArrayEquals(sps.get(0), back.sps().get(0));
@@ -86,6 +87,7 @@ class ParameterSetFixturesTest {
 
     HevcConfig built = HevcConfig.of(vps, sps, pps);
     assertEquals(codecString, built.codecString());
+    assertArrayEquals(built.toBytes(), HevcConfig.fromNalUnits(nals).toBytes());
     HevcConfig back = HevcConfig.parse(built.toBytes());
     assertArrayEquals(built.toBytes(), back.toBytes());
     assertEquals(built.profile(), back.profile());
