@@ -16,15 +16,16 @@ ff $TEXT $AVC $AAC -c:s mov_text -movflags frag_keyframe+empty_moov+default_base
 ff $TEXT $AVC $AAC -c:s mov_text progressive-with-text.mp4
 ff $SRC $AVC $AAC progressive-moov-end.mp4
 ff $SRC $AVC $AAC -movflags +faststart faststart.mp4
+ff $SRC $AVC $AAC quicktime.mov
 ff $SRC -c:v libx265 -tag:v hvc1 -g 5 -pix_fmt yuv420p -x265-params log-level=error $AAC \
   -movflags frag_keyframe+empty_moov+default_base_moof hevc-frag.mp4
 ff $SRC -c:v libx265 -tag:v hev1 -g 5 -pix_fmt yuv420p -x265-params log-level=error -an \
   -movflags +faststart hevc-progressive.mp4
-for f in *.mp4; do
+for f in *.mp4 *.mov; do
   {
     ffprobe -v error -show_entries stream=index,codec_name,time_base,width,height,sample_rate,channels \
       -of csv=p=0:nk=0 "$f" | sed 's/^/stream,/'
     ffprobe -v error -show_entries packet=stream_index,pts,dts,size,pos,flags -of csv=p=0:nk=0 "$f" \
       | sed 's/^/packet,/'
-  } > "${f%.mp4}.probe.txt"
+  } > "${f%.*}.probe.txt"
 done

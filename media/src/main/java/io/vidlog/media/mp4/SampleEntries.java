@@ -58,7 +58,7 @@ final class SampleEntries {
           int version = e.payload().remaining() >= 10 ? e.payload().getShort(e.payload().position() + 8) : 0;
           e.children(28 + (version == 1 ? 16 : version == 2 ? 36 : 0)); // §12.2.3 + QuickTime
           AudioSampleEntry a = (AudioSampleEntry) parse(e);
-          byte[] asc = esdsDecoderSpecificInfo(child(a, "esds", e), e.offset());
+          byte[] asc = esdsDecoderSpecificInfo(esds(a, e), e.offset());
           CodecDescription d = CodecPrivate.describe(CodecPrivate.AAC, asc);
           return new Entry(Mp4Track.Kind.AUDIO, d, asc);
         }
@@ -92,6 +92,24 @@ final class SampleEntries {
       throw new Mp4Exception(Mp4Exception.Kind.MALFORMED, e.offset(),
           "sample entry '" + e.type() + "' unreadable: " + ex, ex);
     }
+  }
+
+  /** The esds payload: a child of the entry, or inside a QuickTime 'wave' box (sound v1/v2). */
+  private static byte[] esds(AudioSampleEntry a, io.vidlog.media.mp4.Box e) {
+    for (Box b : a.getBoxes()) {
+      if (b.getType().equals("wave") && b instanceof UnknownBox u) {
+        ByteBuffer data = u.getData().duplicate();
+        data.rewind();
+        for (io.vidlog.media.mp4.Box w : io.vidlog.media.mp4.Box.parse(data, 0, e.offset())) {
+          if (w.type().equals("esds")) {
+            byte[] out = new byte[w.payload().remaining()];
+            w.payload().duplicate().get(out);
+            return out;
+          }
+        }
+      }
+    }
+    return child(a, "esds", e);
   }
 
   private static byte[] child(org.mp4parser.Container c, String type, io.vidlog.media.mp4.Box e) {

@@ -168,11 +168,12 @@ class Mp4DemuxTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"progressive-moov-end", "faststart", "hevc-progressive",
-      "progressive-with-text"})
-  void progressiveFromFile(String name) throws IOException {
-    byte[] file = Fixtures.resource("/mp4/" + name + ".mp4");
-    Path path = Files.write(dir.resolve(name + ".mp4"), file);
+  @ValueSource(strings = {"progressive-moov-end.mp4", "faststart.mp4", "hevc-progressive.mp4",
+      "progressive-with-text.mp4", "quicktime.mov"})
+  void progressiveFromFile(String fileName) throws IOException {
+    String name = fileName.substring(0, fileName.lastIndexOf('.'));
+    byte[] file = Fixtures.resource("/mp4/" + fileName);
+    Path path = Files.write(dir.resolve(fileName), file);
     Collector c = new Collector();
     Mp4Demux.file(path, Mp4Limits.defaults(), c);
     assertMatchesProbe(name, file, c);
