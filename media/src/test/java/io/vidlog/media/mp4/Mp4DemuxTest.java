@@ -81,7 +81,10 @@ class Mp4DemuxTest {
 
   /** Tracks and samples equal ffprobe's streams and packets (times up to a per-track shift). */
   static void assertMatchesProbe(String name, byte[] file, Collector c) {
-    Probe p = Probe.load(name);
+    assertMatchesProbe(name, Probe.load(name), file, c);
+  }
+
+  static void assertMatchesProbe(String name, Probe p, byte[] file, Collector c) {
     assertTrue(c.ended);
     // the demuxers report audio and video only (a text track is skipped)
     List<Integer> av = new ArrayList<>();

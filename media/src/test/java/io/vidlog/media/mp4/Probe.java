@@ -13,9 +13,13 @@ record Probe(List<Map<String, String>> streams, List<List<Packet>> packets) {
   record Packet(long pts, long dts, int size, long pos, boolean key) {}
 
   static Probe load(String name) {
+    return parse(new String(Fixtures.resource("/mp4/" + name + ".probe.txt"), StandardCharsets.UTF_8));
+  }
+
+  /** Parses the csv that mp4/make-fixtures.sh records (stream, and packet, lines). */
+  static Probe parse(String text) {
     List<Map<String, String>> streams = new ArrayList<>();
     List<List<Packet>> packets = new ArrayList<>();
-    String text = new String(Fixtures.resource("/mp4/" + name + ".probe.txt"), StandardCharsets.UTF_8);
     for (String line : text.split("\n")) {
       String[] parts = line.split(",");
       Map<String, String> f = new HashMap<>();
