@@ -23,6 +23,7 @@ public final class FragmentedMp4Demuxer {
 
   private final Mp4Handler handler;
   private final Mp4Limits limits;
+  private final int initialBuffer;
   private final Map<Integer, Long> nextDecodeTime = new HashMap<>();
   private State state = State.HEADER;
   private long position;
@@ -34,6 +35,7 @@ public final class FragmentedMp4Demuxer {
   private long boxEnd; // Long.MAX_VALUE for an mdat that runs to the end of the input
   private byte[] body;
   private int bodyFill;
+  private int bodyLength;
   private Movie movie;
   private List<Fragment.Pending> pending = List.of();
   private int next;
@@ -43,8 +45,14 @@ public final class FragmentedMp4Demuxer {
   private int assemblyFill;
 
   public FragmentedMp4Demuxer(Mp4Handler handler, Mp4Limits limits) {
+    this(handler, limits, 64 * 1024);
+  }
+
+  /** {@code initialBuffer}: first allocation for a buffered box or a split sample (tests use tiny ones). */
+  FragmentedMp4Demuxer(Mp4Handler handler, Mp4Limits limits, int initialBuffer) {
     this.handler = handler;
     this.limits = limits;
+    this.initialBuffer = initialBuffer;
   }
 
   /** Consumes all of {@code slice}; on error the demuxer is failed and refuses further input. */
@@ -132,7 +140,9 @@ public final class FragmentedMp4Demuxer {
           throw Mp4Exception.unsupported(boxStart, "'" + boxType + "' of " + size
               + " bytes over the limit " + limits.maxHeaderBoxBytes());
         }
-        body = new byte[(int) payload];
+        // grown as bytes arrive: a size claim alone never takes the whole limit
+        bodyLength = (int) payload;
+        body = new byte[Math.min(bodyLength, initialBuffer)];
         bodyFill = 0;
         state = State.BUFFER;
         if (payload == 0) {
@@ -145,11 +155,14 @@ public final class FragmentedMp4Demuxer {
   }
 
   private void readBody(ByteBuffer in) {
+    if (bodyFill == body.length) {
+      body = java.util.Arrays.copyOf(body, (int) Math.min(bodyLength, 2L * body.length));
+    }
     int n = Math.min(body.length - bodyFill, in.remaining());
     in.get(body, bodyFill, n);
     bodyFill += n;
     position += n;
-    if (bodyFill == body.length) {
+    if (bodyFill == bodyLength) {
       finishBody();
     }
   }
@@ -246,10 +259,12 @@ public final class FragmentedMp4Demuxer {
       emit(p, view);
     } else {
       if (assembly == null) {
-        assembly = new byte[p.size()];
+        assembly = new byte[Math.min(p.size(), initialBuffer)]; // grown as bytes arrive
         assemblyFill = 0;
+      } else if (assemblyFill == assembly.length) {
+        assembly = java.util.Arrays.copyOf(assembly, (int) Math.min(p.size(), 2L * assembly.length));
       }
-      int n = Math.min(p.size() - assemblyFill, in.remaining());
+      int n = Math.min(assembly.length - assemblyFill, in.remaining());
       in.get(assembly, assemblyFill, n);
       assemblyFill += n;
       position += n;
