@@ -1,0 +1,29 @@
+package io.vidlog.media.mp4;
+
+/**
+ * Bounds applied before anything read from an MP4 is allocated.
+ *
+ * @param maxHeaderBoxBytes largest ftyp/moov/moof (and other boxes that are buffered whole)
+ * @param maxSampleBytes largest single sample
+ * @param maxSamplesPerTrack largest sample table of a progressive file, per track
+ * @param maxSamplesPerFragment largest number of samples in one moof
+ */
+public record Mp4Limits(int maxHeaderBoxBytes, int maxSampleBytes, int maxSamplesPerTrack,
+    int maxSamplesPerFragment) {
+
+  public Mp4Limits {
+    if (maxHeaderBoxBytes < 16 || maxSampleBytes < 1 || maxSamplesPerTrack < 1
+        || maxSamplesPerFragment < 1) {
+      throw new IllegalArgumentException("limits too small: " + maxHeaderBoxBytes + ", "
+          + maxSampleBytes + ", " + maxSamplesPerTrack + ", " + maxSamplesPerFragment);
+    }
+  }
+
+  /**
+   * 32 MB headers, 16 MB samples, 1 M samples per track (about 9 h of 30 fps video or 6 h of
+   * 48 kHz AAC; a progressive sample table costs 24 bytes per sample), 100 k samples per fragment.
+   */
+  public static Mp4Limits defaults() {
+    return new Mp4Limits(32 << 20, 16 << 20, 1 << 20, 100_000);
+  }
+}
