@@ -132,7 +132,7 @@ public final class StreamIndex {
   }
 
   private void addToProducerOrder(int p) {
-    if (tailCount == 0 && (mainCount == 0 || order(main[mainCount - 1], p) < 0)) {
+    if (mainCount == 0 || order(main[mainCount - 1], p) < 0) {
       if (mainCount == main.length) {
         main = Arrays.copyOf(main, mainCount + (mainCount >> 1) + 16);
       }
