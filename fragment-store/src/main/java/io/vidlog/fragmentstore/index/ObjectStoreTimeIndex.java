@@ -176,6 +176,15 @@ public final class ObjectStoreTimeIndex implements TimeIndex {
 
   // ------------------------------------------------------------------------------ lifecycle
 
+  /** The newest fragment number retention removed from a stream's index (null: none). */
+  public Future<FragmentNumber> floor(StreamInfo stream) {
+    return CallerContext.deliver(loaded(stream).map(l -> {
+      synchronized (l) {
+        return l.floor == null ? null : l.floor.render();
+      }
+    }));
+  }
+
   /** Drops a stream's index from memory (deleted stream); its objects are freed with the stream's. */
   public void forget(String streamId) {
     cache.remove(streamId);

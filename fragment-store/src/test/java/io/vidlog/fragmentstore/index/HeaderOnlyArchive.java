@@ -19,7 +19,7 @@ import java.util.List;
  * fresh instance reads nothing but the store. The real archive (sealed MKV chunks) is in the chunk
  * package.
  */
-public final class HeaderOnlyArchive implements FragmentArchive {
+public class HeaderOnlyArchive implements FragmentArchive {
   private final ObjectStore store;
   private int headerReads;
 
