@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 class FragmentStoreTest {
   private final Vertx vertx = Vertx.vertx();
   private final MemoryObjectStore store = new MemoryObjectStore();
+  private final TestSealer sealer = new TestSealer();
 
   @AfterEach
   void tearDown() {
@@ -27,7 +28,7 @@ class FragmentStoreTest {
   }
 
   private FragmentStore open() {
-    return await(FragmentStore.open(vertx, store, new TestSealer(), new HeaderOnlyArchive(store),
+    return await(FragmentStore.open(vertx, store, Sealers.of(sealer), new HeaderOnlyArchive(store),
         FragmentStoreConfig.DEFAULT));
   }
 

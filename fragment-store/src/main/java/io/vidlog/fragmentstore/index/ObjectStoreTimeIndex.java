@@ -6,6 +6,7 @@ import io.vidlog.fragmentstore.FragmentNumber;
 import io.vidlog.fragmentstore.FragmentRecord;
 import io.vidlog.fragmentstore.KvsError;
 import io.vidlog.fragmentstore.KvsException;
+import io.vidlog.fragmentstore.Sealers;
 import io.vidlog.fragmentstore.chunk.ChunkHeader;
 import io.vidlog.fragmentstore.chunk.FragmentArchive;
 import io.vidlog.fragmentstore.crypto.ObjectSealer;
@@ -56,6 +57,8 @@ public final class ObjectStoreTimeIndex implements TimeIndex {
     NumberKey flushedThrough;
     NumberKey floor;
     boolean flushing;
+    /** Resolved on first need, so a stream that never stored anything gets no data key. */
+    Future<ObjectSealer> sealer;
 
     Loaded(StreamInfo stream) {
       this.stream = stream;
@@ -64,15 +67,20 @@ public final class ObjectStoreTimeIndex implements TimeIndex {
   }
 
   private final ObjectStore store;
-  private final ObjectSealer sealer;
+  private final Sealers sealers;
   private final FragmentArchive archive;
   private final IndexConfig config;
   private final AsyncLimiter loads;
   private final ConcurrentHashMap<String, Future<Loaded>> cache = new ConcurrentHashMap<>();
 
   public ObjectStoreTimeIndex(ObjectStore store, ObjectSealer sealer, FragmentArchive archive, IndexConfig config) {
+    this(store, Sealers.of(sealer), archive, config);
+  }
+
+  /** With the sealer of each stream's scope (its creation id) from {@code sealers}. */
+  public ObjectStoreTimeIndex(ObjectStore store, Sealers sealers, FragmentArchive archive, IndexConfig config) {
     this.store = store;
-    this.sealer = sealer;
+    this.sealers = sealers;
     this.archive = archive;
     this.config = config;
     this.loads = new AsyncLimiter(config.maxConcurrentLoads());
@@ -154,7 +162,7 @@ public final class ObjectStoreTimeIndex implements TimeIndex {
       }
       NumberKey floor = NumberKey.of(lastExpired);
       // The floor is durable before anything disappears from memory or the store.
-      return writeFloor(l.stream, lastExpired).compose(v -> {
+      return writeFloor(l, lastExpired).compose(v -> {
         List<FragmentRecord> gone = l.index.expireThrough(lastExpired);
         List<Segment> dead = new ArrayList<>();
         synchronized (l) {
@@ -235,14 +243,15 @@ public final class ObjectStoreTimeIndex implements TimeIndex {
     Loaded l = new Loaded(stream);
     long t0 = System.nanoTime();
     l.index.beginBulk();
-    return readFloor(stream)
+    return readFloor(l)
         .compose(floor -> {
           l.floor = floor == null ? null : NumberKey.of(floor);
           return listSegments(stream, null, new ArrayList<>());
         })
         .compose(segments -> {
           segments.sort(Comparator.comparing(Segment::first));
-          return readSegments(l, segments, 0);
+          return segments.isEmpty() ? Future.<Void>succeededFuture()
+              : sealer(l).compose(sealer -> readSegments(l, sealer, segments, 0));
         })
         .compose(v -> {
           NumberKey after = l.flushedThrough;
@@ -259,16 +268,26 @@ public final class ObjectStoreTimeIndex implements TimeIndex {
         });
   }
 
-  private Future<FragmentNumber> readFloor(StreamInfo stream) {
-    String key = floorKey(stream.streamId());
+  private Future<ObjectSealer> sealer(Loaded l) {
+    synchronized (l) {
+      if (l.sealer == null || l.sealer.failed()) {
+        l.sealer = sealers.forScope(l.stream.streamId());
+      }
+      return l.sealer;
+    }
+  }
+
+  private Future<FragmentNumber> readFloor(Loaded l) {
+    String key = floorKey(l.stream.streamId());
     return store.get(key)
-        .map(b -> new FragmentNumber(new String(sealer.open(floorContext(stream), b.getBytes()), StandardCharsets.UTF_8)))
+        .compose(b -> sealer(l).map(sealer ->
+            new FragmentNumber(new String(sealer.open(floorContext(l.stream), b.getBytes()), StandardCharsets.UTF_8))))
         .recover(e -> StoreException.isNotFound(e) ? Future.succeededFuture(null) : Future.failedFuture(e));
   }
 
-  private Future<Void> writeFloor(StreamInfo stream, FragmentNumber lastExpired) {
-    byte[] sealed = sealer.seal(floorContext(stream), lastExpired.value().getBytes(StandardCharsets.UTF_8));
-    return store.put(floorKey(stream.streamId()), Buffer.buffer(sealed));
+  private Future<Void> writeFloor(Loaded l, FragmentNumber lastExpired) {
+    return sealer(l).compose(sealer -> store.put(floorKey(l.stream.streamId()),
+        Buffer.buffer(sealer.seal(floorContext(l.stream), lastExpired.value().getBytes(StandardCharsets.UTF_8)))));
   }
 
   private static SealContext floorContext(StreamInfo stream) {
@@ -295,7 +314,7 @@ public final class ObjectStoreTimeIndex implements TimeIndex {
   }
 
   /** Reads segments in groups of readParallelism, appending each group in order. */
-  private Future<Void> readSegments(Loaded l, List<Segment> segments, int from) {
+  private Future<Void> readSegments(Loaded l, ObjectSealer sealer, List<Segment> segments, int from) {
     if (from >= segments.size()) {
       return Future.succeededFuture();
     }
@@ -315,7 +334,7 @@ public final class ObjectStoreTimeIndex implements TimeIndex {
         l.segments.add(s);
         l.flushedThrough = s.last();
       }
-      return readSegments(l, segments, to);
+      return readSegments(l, sealer, segments, to);
     });
   }
 
@@ -385,12 +404,8 @@ public final class ObjectStoreTimeIndex implements TimeIndex {
       }
       l.flushing = true;
     }
-    Future<Void> put;
-    try {
-      put = store.put(seg.key(), Buffer.buffer(sealer.seal(segmentContext(l.stream, seg), body)));
-    } catch (RuntimeException e) {
-      put = Future.failedFuture(e);
-    }
+    Future<Void> put = sealer(l).compose(
+        sealer -> store.put(seg.key(), Buffer.buffer(sealer.seal(segmentContext(l.stream, seg), body))));
     return put.transform(ar -> {
       synchronized (l) {
         l.flushing = false;
