@@ -1,6 +1,7 @@
 package io.vidlog.fragmentstore.index;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vidlog.fragmentstore.FragmentNumber;
 import io.vidlog.fragmentstore.FragmentRecord;
@@ -57,6 +58,8 @@ public final class ObjectStoreTimeIndex implements TimeIndex {
     NumberKey flushedThrough;
     NumberKey floor;
     boolean flushing;
+    /** The segment write in flight (while flushing). */
+    Future<Void> inFlight = Future.succeededFuture();
     /** Resolved on first need, so a stream that never stored anything gets no data key. */
     Future<ObjectSealer> sealer;
 
@@ -383,11 +386,13 @@ public final class ObjectStoreTimeIndex implements TimeIndex {
    * stream at a time; when it completes the next one is considered.
    */
   private Future<Void> maybeFlush(Loaded l, boolean force) {
+    Promise<Void> done = Promise.promise();
     byte[] body;
     Segment seg;
     synchronized (l) {
       if (l.flushing) {
-        return Future.succeededFuture();
+        // The writer in flight goes on by itself; a forced flush waits for it and then writes the rest.
+        return force ? l.inFlight.transform(ar -> maybeFlush(l, true)) : Future.succeededFuture();
       }
       synchronized (l.index) {
         int from = l.index.countThrough(l.flushedThrough);
@@ -403,6 +408,7 @@ public final class ObjectStoreTimeIndex implements TimeIndex {
         body = l.index.encodeSegment(from, to);
       }
       l.flushing = true;
+      l.inFlight = done.future();
     }
     Future<Void> put = sealer(l).compose(
         sealer -> store.put(seg.key(), Buffer.buffer(sealer.seal(segmentContext(l.stream, seg), body))));
@@ -414,6 +420,7 @@ public final class ObjectStoreTimeIndex implements TimeIndex {
           l.flushedThrough = seg.last();
         }
       }
+      done.complete();
       if (ar.failed()) {
         // The entries stay in memory and in their chunks; the next append or flush tries again.
         LOG.warn("writing index segment {} failed: {}", seg.key(), ar.cause().toString());
