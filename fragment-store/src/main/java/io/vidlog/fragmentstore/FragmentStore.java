@@ -3,6 +3,7 @@ package io.vidlog.fragmentstore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vidlog.fragmentstore.chunk.FragmentArchive;
+import io.vidlog.fragmentstore.crypto.ObjectSealer;
 import io.vidlog.fragmentstore.index.ObjectStoreTimeIndex;
 import io.vidlog.fragmentstore.live.MemoryLiveFeeds;
 import io.vidlog.fragmentstore.object.ObjectStore;
@@ -37,12 +38,12 @@ public final class FragmentStore implements AutoCloseable {
   private final FragmentArchive archive;
   private final long flushTimer;
 
-  private FragmentStore(Vertx vertx, ObjectStoreStreamRegistry registry, ObjectStore store, Sealers sealers,
+  private FragmentStore(Vertx vertx, ObjectStoreStreamRegistry registry, ObjectStoreTimeIndex index,
       FragmentArchive archive, FragmentStoreConfig config) {
     this.vertx = vertx;
     this.registry = registry;
     this.archive = archive;
-    this.index = new ObjectStoreTimeIndex(store, sealers, archive, config.index());
+    this.index = index;
     this.feeds = new MemoryLiveFeeds(vertx, config.live());
     this.numbers = new FragmentNumbers(config.nodeId());
     this.sweeper = new RetentionSweeper(vertx, registry::streams, index, archive, System::currentTimeMillis)
@@ -59,7 +60,20 @@ public final class FragmentStore implements AutoCloseable {
   public static Future<FragmentStore> open(Vertx vertx, ObjectStore store, Sealers sealers, FragmentArchive archive,
       FragmentStoreConfig config) {
     return ObjectStoreStreamRegistry.open(vertx, store, sealers, config.registry())
-        .map(r -> new FragmentStore(vertx, r, store, sealers, archive, config));
+        .map(r -> new FragmentStore(vertx, r, new ObjectStoreTimeIndex(store, sealers, archive, config.index()), archive,
+            config));
+  }
+
+  /**
+   * As {@link #open(Vertx, ObjectStore, Sealers, FragmentArchive, FragmentStoreConfig)} with one
+   * sealer (the {@code system} scope's) for stream records and index objects alike; index objects
+   * then name their stream inside the sealed name instead of being sealed under its keys.
+   */
+  public static Future<FragmentStore> open(Vertx vertx, ObjectStore store, ObjectSealer systemSealer,
+      FragmentArchive archive, FragmentStoreConfig config) {
+    return ObjectStoreStreamRegistry.open(vertx, store, systemSealer, config.registry())
+        .map(r -> new FragmentStore(vertx, r, new ObjectStoreTimeIndex(store, systemSealer, archive, config.index()),
+            archive, config));
   }
 
   public ObjectStoreStreamRegistry registry() {

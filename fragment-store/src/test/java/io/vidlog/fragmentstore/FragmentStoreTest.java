@@ -49,6 +49,20 @@ class FragmentStoreTest {
   }
 
   @Test
+  void oneSystemSealerWiringWorksToo() {
+    FragmentStore fs = await(FragmentStore.open(vertx, store, sealer, new HeaderOnlyArchive(store),
+        FragmentStoreConfig.DEFAULT));
+    StreamInfo s = await(fs.registry().create(new CreateStreamRequest("cam", null, null, null, 1, null)));
+    FragmentNumber n = await(fs.numbersFor(s)).next(s.streamId());
+    await(fs.index().append(s, new FragmentRecord(n, 1, 1, 1, 1, 1, false)));
+    await(fs.shutdown());
+    FragmentStore again = await(FragmentStore.open(vertx, store, sealer, new HeaderOnlyArchive(store),
+        FragmentStoreConfig.DEFAULT));
+    assertEquals(n, await(again.index().latest(s)).number(), "read back from the segment flushed at shutdown");
+    again.close();
+  }
+
+  @Test
   void numbersAfterARestartAreAboveTheIndexedOnes() {
     FragmentStore fs = open();
     StreamInfo s = await(fs.registry().create(new CreateStreamRequest("cam", null, null, null, 1, null)));

@@ -71,19 +71,33 @@ public final class ObjectStoreTimeIndex implements TimeIndex {
 
   private final ObjectStore store;
   private final Sealers sealers;
+  /** Index objects sealed under the stream's scope (true) or under {@code system} (one shared sealer). */
+  private final boolean perStreamScope;
   private final FragmentArchive archive;
   private final IndexConfig config;
   private final AsyncLimiter loads;
   private final ConcurrentHashMap<String, Future<Loaded>> cache = new ConcurrentHashMap<>();
 
+  /**
+   * With one sealer for every stream (for example the {@code system} scope's keys): index objects
+   * are sealed under scope {@code system}, with the stream id in the sealed name, so they stay bound
+   * to their stream. Prefer {@link #ObjectStoreTimeIndex(ObjectStore, Sealers, FragmentArchive,
+   * IndexConfig)}, which seals them under the stream's own keys.
+   */
   public ObjectStoreTimeIndex(ObjectStore store, ObjectSealer sealer, FragmentArchive archive, IndexConfig config) {
-    this(store, Sealers.of(sealer), archive, config);
+    this(store, Sealers.of(sealer), false, archive, config);
   }
 
   /** With the sealer of each stream's scope (its creation id) from {@code sealers}. */
   public ObjectStoreTimeIndex(ObjectStore store, Sealers sealers, FragmentArchive archive, IndexConfig config) {
+    this(store, sealers, true, archive, config);
+  }
+
+  private ObjectStoreTimeIndex(ObjectStore store, Sealers sealers, boolean perStreamScope, FragmentArchive archive,
+      IndexConfig config) {
     this.store = store;
     this.sealers = sealers;
+    this.perStreamScope = perStreamScope;
     this.archive = archive;
     this.config = config;
     this.loads = new AsyncLimiter(config.maxConcurrentLoads());
@@ -274,7 +288,7 @@ public final class ObjectStoreTimeIndex implements TimeIndex {
   private Future<ObjectSealer> sealer(Loaded l) {
     synchronized (l) {
       if (l.sealer == null || l.sealer.failed()) {
-        l.sealer = sealers.forScope(l.stream.streamId());
+        l.sealer = sealers.forScope(perStreamScope ? l.stream.streamId() : SealContext.SYSTEM);
       }
       return l.sealer;
     }
@@ -293,8 +307,14 @@ public final class ObjectStoreTimeIndex implements TimeIndex {
         Buffer.buffer(sealer.seal(floorContext(l.stream), lastExpired.value().getBytes(StandardCharsets.UTF_8)))));
   }
 
-  private static SealContext floorContext(StreamInfo stream) {
-    return new SealContext(stream.streamId(), FLOOR_KIND, "floor");
+  private SealContext floorContext(StreamInfo stream) {
+    return sealContext(stream, FLOOR_KIND, "floor");
+  }
+
+  /** The AAD of an index object: always names the stream, as the scope or inside the name. */
+  private SealContext sealContext(StreamInfo stream, String kind, String name) {
+    return perStreamScope ? new SealContext(stream.streamId(), kind, name)
+        : new SealContext(SealContext.SYSTEM, kind, stream.streamId() + "/" + name);
   }
 
   private Future<List<Segment>> listSegments(StreamInfo stream, String after, List<Segment> acc) {
@@ -373,8 +393,8 @@ public final class ObjectStoreTimeIndex implements TimeIndex {
     });
   }
 
-  private static SealContext segmentContext(StreamInfo stream, Segment s) {
-    return new SealContext(stream.streamId(), SEGMENT_KIND, s.first().render().value() + "-" + s.last().render().value());
+  private SealContext segmentContext(StreamInfo stream, Segment s) {
+    return sealContext(stream, SEGMENT_KIND, s.first().render().value() + "-" + s.last().render().value());
   }
 
   private Future<Void> flushFully(Loaded l) {

@@ -23,7 +23,9 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import io.vidlog.fragmentstore.crypto.SealContext;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -71,10 +73,17 @@ class RealStackRebuildTest {
     return scope -> c.keys(scope).map(k -> k);
   }
 
-  @Test
-  void aFreshNodeRebuildsTheIndexFromFsObjectsAlone() {
+  private ObjectStoreTimeIndex index(boolean perStreamKeys, ObjectStore st, Crypto c, FragmentArchive a, IndexConfig cfg) {
+    return perStreamKeys ? new ObjectStoreTimeIndex(st, sealers(c), a, cfg)
+        : new ObjectStoreTimeIndex(st, await(c.keys(SealContext.SYSTEM)), a, cfg);
+  }
+
+  /** Both ways the server may wire it: each stream's own keys, or the system scope's keys for all. */
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void aFreshNodeRebuildsTheIndexFromFsObjectsAlone(boolean perStreamKeys) {
     StreamInfo s = ObjectStoreTimeIndexTest.STREAM;
-    ObjectStoreTimeIndex ix = new ObjectStoreTimeIndex(store, sealers(crypto), archive, new IndexConfig(100, 2, 8));
+    ObjectStoreTimeIndex ix = index(perStreamKeys, store, crypto, archive, new IndexConfig(100, 2, 8));
     List<ChunkHeader> hs = ObjectStoreTimeIndexTest.headers(250, 17);
     for (ChunkHeader h : hs) {
       on(() -> {
@@ -84,15 +93,17 @@ class RealStackRebuildTest {
             .compose(v -> ix.append(s, FragmentRecords.fromHeader(h)));
       });
     }
-    on(() -> ix.expireBefore(s, hs.get(30).serverTimestampMillis()));
+    on(() -> ix.expireBefore(s, hs.get(130).serverTimestampMillis()));
     List<FragmentRecord> original = on(() -> ix.index(s)).records();
-    assertEquals(220, original.size());
+    assertEquals(120, original.size());
+    assertEquals(1, on(() -> store.list(ObjectStoreTimeIndex.segmentPrefix(s.streamId()), null, 10)).size(),
+        "segment 0-99 expired and deleted, 100-199 partly expired, 200-249 only in chunks");
 
     // Another node: new store, keys and archive instances over the same directory.
     ObjectStore store2 = new FsObjectStore(vertx, dataDir.resolve("objects"));
     Crypto crypto2 = await(Crypto.open(vertx, store2, dataDir.resolve("keys")));
     SealedFragmentArchive archive2 = await(SealedFragmentArchive.open(vertx, store2, crypto2, dataDir.resolve("spool2")));
-    ObjectStoreTimeIndex rebuilt = new ObjectStoreTimeIndex(store2, sealers(crypto2), archive2, IndexConfig.DEFAULT);
+    ObjectStoreTimeIndex rebuilt = index(perStreamKeys, store2, crypto2, archive2, IndexConfig.DEFAULT);
     assertEquals(original, on(() -> rebuilt.index(s)).records());
     for (TimestampKind k : TimestampKind.values()) {
       assertEquals(on(() -> ix.range(s, k, Long.MIN_VALUE, Long.MAX_VALUE, 1_000, null)),
