@@ -2,6 +2,8 @@ package io.vidlog.ingest;
 
 import io.vidlog.media.mkv.MkvException;
 import io.vidlog.media.mkv.MkvHandler;
+import io.vidlog.media.mkv.MkvReader;
+import java.nio.ByteBuffer;
 import java.util.function.Function;
 
 /** The body parsers of PutMedia: MKV through the media module's reader, MP4 through its demuxer. */
@@ -10,7 +12,18 @@ final class BodyParsers {
 
   static Function<MkvHandler, BodyParser> mkv(IngestConfig config) {
     return handler -> {
-      throw new MkvException(MkvException.Kind.UNSUPPORTED, 0, "MKV reader not available yet");
+      MkvReader reader = new MkvReader(handler, config.mkvLimits());
+      return new BodyParser() {
+        @Override
+        public void feed(ByteBuffer bytes) {
+          reader.feed(bytes);
+        }
+
+        @Override
+        public void end() {
+          reader.end();
+        }
+      };
     };
   }
 
