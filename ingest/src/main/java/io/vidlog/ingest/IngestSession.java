@@ -174,7 +174,7 @@ final class IngestSession implements FragmentListener {
     }
     long idle = System.nanoTime() - lastDataNanos;
     if (idle >= deps.config().idleTimeout().toNanos()) {
-      LOG.info("PutMedia {}: no data for {} s, closing", stream.streamName(), idle / 1_000_000_000L);
+      LOG.info("PutMedia {}: no data for {} ms, closing", stream.streamName(), idle / 1_000_000L);
       endParser();
       stop();
     } else if (idle >= deps.config().idleAckPeriod().toNanos()) {

@@ -82,9 +82,12 @@ public record PutMediaHeaders(StreamRef stream, TimecodeType timecodeType, long 
     return slash >= 0 && last > slash ? arn.substring(slash + 1, last) : arn;
   }
 
+  /** Largest producer timestamp accepted: its frames must still fit in 64-bit nanoseconds (year 2262). */
+  static final long MAX_PRODUCER_MILLIS = Long.MAX_VALUE / 1_000_000L;
+
   /**
-   * The fragment's producer timestamp in ms (kvs-api.md §1.2); -1 when it overflows or is negative
-   * (the caller answers 4007).
+   * The fragment's producer timestamp in ms (kvs-api.md §1.2); -1 when it is negative or beyond
+   * {@link #MAX_PRODUCER_MILLIS} (the caller answers 4007).
    */
   public long producerTimestampMillis(long clusterTimecode, long timecodeScaleNs) {
     try {
@@ -92,7 +95,7 @@ public record PutMediaHeaders(StreamRef stream, TimecodeType timecodeType, long 
       if (timecodeType == TimecodeType.RELATIVE) {
         ms = Math.addExact(producerStartMillis, ms);
       }
-      return ms < 0 ? -1 : ms;
+      return ms < 0 || ms > MAX_PRODUCER_MILLIS ? -1 : ms;
     } catch (ArithmeticException e) {
       return -1;
     }

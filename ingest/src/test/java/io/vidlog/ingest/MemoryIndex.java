@@ -25,7 +25,17 @@ final class MemoryIndex implements TimeIndex {
       return Future.failedFuture(new IllegalStateException("append out of order: " + record.number()));
     }
     list.add(record);
+    notifyAll();
     return Future.succeededFuture();
+  }
+
+  /** Waits until the stream has at least {@code n} records (or 30 s pass); returns them. */
+  synchronized List<FragmentRecord> await(StreamInfo stream, int n) throws InterruptedException {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (of(stream).size() < n && System.nanoTime() < deadline) {
+      wait(1000);
+    }
+    return of(stream);
   }
 
   @Override
