@@ -100,7 +100,28 @@ public final class IngestApi {
   }
 
   private void start(RoutingContext ctx, Context context, StreamInfo stream, PutMediaHeaders headers) {
-    FragmentSequencer sequencer = sequencers.computeIfAbsent(stream.streamId(), id -> new FragmentSequencer(index, minter));
+    FragmentSequencer known = sequencers.get(stream.streamId());
+    if (known != null) {
+      open(ctx, context, stream, headers, known);
+      return;
+    }
+    // First connection of this stream in this process: raise the minter above the index's newest
+    // number so fragment numbers keep increasing across restarts.
+    index.latest(stream).onComplete(ar -> context.runOnContext(v -> {
+      if (ar.failed()) {
+        ctx.fail(new io.vidlog.fragmentstore.KvsException(KvsError.SERVICE_UNAVAILABLE, "Stream index unavailable", ar.cause()));
+        return;
+      }
+      FragmentSequencer sequencer = sequencers.computeIfAbsent(stream.streamId(), id -> {
+        minter.floor(stream, ar.result() == null ? null : ar.result().number());
+        return new FragmentSequencer(index, minter);
+      });
+      open(ctx, context, stream, headers, sequencer);
+    }));
+  }
+
+  private void open(RoutingContext ctx, Context context, StreamInfo stream, PutMediaHeaders headers,
+      FragmentSequencer sequencer) {
     IngestSession.Deps deps = new IngestSession.Deps(vertx, config, archive, liveFeeds.feed(stream.streamId()),
         sequencer, mkvParser, mp4Parser);
     IngestSession session = new IngestSession(deps, context, ctx.request(), stream, headers);

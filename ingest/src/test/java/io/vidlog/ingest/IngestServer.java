@@ -26,7 +26,7 @@ final class IngestServer implements AutoCloseable {
 
   IngestServer(IngestConfig config) throws Exception {
     AtomicLong counter = new AtomicLong(System.currentTimeMillis() * 1000);
-    FragmentNumberMinter minter = (stream, ts) -> new FragmentNumber(String.format("%020d", counter.incrementAndGet()));
+    FragmentNumberMinter minter = FragmentNumberMinter.of(new io.vidlog.fragmentstore.FragmentNumbers(1));
     api = new IngestApi(vertx, streams, archive, index, feeds, minter, config);
     Router router = Router.router(vertx);
     api.mount(router);
