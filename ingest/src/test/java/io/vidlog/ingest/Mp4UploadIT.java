@@ -35,7 +35,7 @@ class Mp4UploadIT {
 
   @BeforeEach
   void start() throws Exception {
-    server = new IngestServer(IngestConfig.DEFAULT);
+    server = new IngestServer(IngestConfig.DEFAULT, tmp.resolve("data"));
   }
 
   @AfterEach
@@ -90,7 +90,7 @@ class Mp4UploadIT {
     assertTrue(r.ofType("ERROR").isEmpty(), r.acks()::toString);
     // 3 s with a key frame every second, cut at the first key frame at or after 2 s
     assertEquals(2, numbers.size(), r.acks()::toString);
-    List<MemoryArchive.Stored> chunks = server.archive.chunksOf(stream);
+    List<MemoryArchive.Stored> chunks = server.stored(stream);
     List<Uploads.Frame> stored = new ArrayList<>();
     for (MemoryArchive.Stored c : chunks) {
       List<Uploads.Frame> frames = Uploads.frames(c.mkv().getBytes());
