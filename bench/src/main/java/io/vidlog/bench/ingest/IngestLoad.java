@@ -108,6 +108,7 @@ public final class IngestLoad {
     final LongAdder errors = new LongAdder();
     final List<Long> latenciesNanos = new ArrayList<>();
     HttpClientRequest request;
+    io.vertx.core.Context context;
     private final StringBuilder line = new StringBuilder();
 
     Producer(String stream) {
@@ -118,6 +119,7 @@ public final class IngestLoad {
       return client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
           .setPort(server.actualPort()).setURI(path)).map(req -> {
             request = req;
+            context = clientVertx.getOrCreateContext();
             req.setChunked(true).putHeader("x-amzn-stream-name", stream)
                 .putHeader("x-amzn-fragment-timecode-type", "RELATIVE");
             req.response().onSuccess(resp -> resp.handler(this::acks)).onFailure(e -> errors.increment());
@@ -168,7 +170,7 @@ public final class IngestLoad {
       long start = System.nanoTime();
       long discardedBefore = discarded.sum();
       p.request.write(BenchMkv.HEADER);
-      clientVertx.runOnContext(v -> fullSpeed(p, payload, timecode, end));
+      p.context.runOnContext(v -> fullSpeed(p, payload, timecode, end));
       while (System.nanoTime() < end + TimeUnit.SECONDS.toNanos(2)) {
         Thread.sleep(200);
       }
@@ -190,21 +192,24 @@ public final class IngestLoad {
   private double putMbs;
   private double discardMbs;
 
+  /** Writes one fragment per turn of the event loop, waiting for drain when the socket is full. */
   private void fullSpeed(Producer p, Buffer payload, AtomicLong timecode, long end) {
     HttpClientRequest req = p.request;
-    while (!req.writeQueueFull()) {
-      if (System.nanoTime() > end) {
-        req.end();
-        return;
-      }
-      long tc = timecode.getAndAdd(1000);
-      req.write(BenchMkv.clusterStart(tc));
-      for (int i = 0; i < FULL_FRAMES; i++) {
-        req.write(BenchMkv.frame(i * 40, i == 0, payload));
-      }
-      req.write(BenchMkv.END_OF_FRAGMENT);
+    if (System.nanoTime() > end) {
+      req.end();
+      return;
     }
-    req.drainHandler(v -> fullSpeed(p, payload, timecode, end));
+    long tc = timecode.getAndAdd(1000);
+    req.write(BenchMkv.clusterStart(tc));
+    for (int i = 0; i < FULL_FRAMES; i++) {
+      req.write(BenchMkv.frame(i * 40, i == 0, payload));
+    }
+    req.write(BenchMkv.END_OF_FRAGMENT);
+    if (req.writeQueueFull()) {
+      req.drainHandler(v -> fullSpeed(p, payload, timecode, end));
+    } else {
+      p.context.runOnContext(v -> fullSpeed(p, payload, timecode, end));
+    }
   }
 
   // ---- many camera-like producers ----
@@ -222,7 +227,7 @@ public final class IngestLoad {
       p.request.write(BenchMkv.HEADER);
       int[] frame = {0};
       long[] tc = {0};
-      clientVertx.setTimer(1 + (i * 2000L / count), t -> clientVertx.setPeriodic(100, id -> {
+      p.context.runOnContext(v0 -> clientVertx.setTimer(1 + (p.hashCode() & 0x7FF), t -> clientVertx.setPeriodic(100, id -> {
         HttpClientRequest req = p.request;
         if (frame[0] == 0) {
           req.write(BenchMkv.clusterStart(tc[0]));
@@ -234,7 +239,7 @@ public final class IngestLoad {
           tc[0] += CAMERA_FRAMES_PER_FRAGMENT * 100L;
           frame[0] = 0;
         }
-      }));
+      })));
     }
     List<Long> heap = new ArrayList<>();
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
