@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vidlog.fragmentstore.FragmentNumber;
+import io.vidlog.fragmentstore.FragmentRecord;
+import io.vidlog.fragmentstore.index.IndexConfig;
+import io.vidlog.fragmentstore.index.ObjectStoreTimeIndex;
 import io.vidlog.fragmentstore.chunk.FragmentArchive;
 import io.vidlog.fragmentstore.chunk.SealedFragmentArchive;
 import io.vidlog.fragmentstore.crypto.Crypto;
@@ -24,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A server process killed with SIGKILL in the middle of uploads: after a restart every fragment
- * that was acked PERSISTED is in the store and opens with its frames (nothing acknowledged is lost).
+ * that was acked PERSISTED is in the store, opens with its frames and is found in the time index
+ * (rebuilt from the store), so nothing acknowledged is lost.
  */
 class CrashIT {
   static final String STREAM = "crash";
@@ -100,9 +104,13 @@ class CrashIT {
       List<String> stored = IngestServer.await(archive.list(stream, null, 10_000)).stream()
           .map(FragmentNumber::value).toList();
       assertTrue(stored.containsAll(persisted), "persisted " + persisted + " stored " + stored);
+      ObjectStoreTimeIndex index = new ObjectStoreTimeIndex(store, scope -> crypto.keys(scope).map(k -> k), archive,
+          IndexConfig.DEFAULT);
       for (String n : persisted) {
         FragmentArchive.ChunkReader reader = IngestServer.await(archive.open(stream, new FragmentNumber(n)));
         assertEquals(50, reader.header().tracks().stream().mapToInt(t -> t.frameCount()).sum());
+        FragmentRecord record = IngestServer.await(index.get(stream, new FragmentNumber(n)));
+        assertTrue(record != null && record.number().value().equals(n), "indexed after restart: " + n);
       }
       try (var spool = Files.list(data.resolve("spool"))) {
         assertEquals(0, spool.filter(f -> f.toString().endsWith(".spool")).count());

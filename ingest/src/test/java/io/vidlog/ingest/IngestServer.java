@@ -16,6 +16,9 @@ import io.vidlog.fragmentstore.FragmentNumbers;
 import io.vidlog.fragmentstore.chunk.FragmentArchive;
 import io.vidlog.fragmentstore.chunk.SealedFragmentArchive;
 import io.vidlog.fragmentstore.crypto.Crypto;
+import io.vidlog.fragmentstore.index.IndexConfig;
+import io.vidlog.fragmentstore.index.ObjectStoreTimeIndex;
+import io.vidlog.fragmentstore.index.TimeIndex;
 import io.vidlog.fragmentstore.object.FsObjectStore;
 import io.vidlog.fragmentstore.streams.StreamInfo;
 import java.nio.file.Path;
@@ -44,16 +47,26 @@ final class IngestServer implements AutoCloseable {
 
   /** With {@code dataDir}: chunks go through the real SealedFragmentArchive into an FsObjectStore there. */
   IngestServer(IngestConfig config, Path dataDir) throws Exception {
+    this(config, dataDir, false);
+  }
+
+  /** {@code durableIndex}: the real ObjectStoreTimeIndex in the data dir instead of {@link #index}. */
+  IngestServer(IngestConfig config, Path dataDir, boolean durableIndex) throws Exception {
     FragmentNumberMinter minter = FragmentNumberMinter.of(new FragmentNumbers(1));
+    TimeIndex timeIndex = index;
     if (dataDir != null) {
       fsStore = new FsObjectStore(vertx, dataDir.resolve("objects"));
       Crypto crypto = await(Crypto.open(vertx, fsStore, dataDir.resolve("keys")));
       sealed = await(SealedFragmentArchive.open(vertx, fsStore, crypto, dataDir.resolve("spool")));
+      if (durableIndex) {
+        timeIndex = new ObjectStoreTimeIndex(fsStore, scope -> crypto.keys(scope).map(k -> k), sealed,
+            IndexConfig.DEFAULT);
+      }
     } else {
       fsStore = null;
       sealed = null;
     }
-    api = new IngestApi(vertx, streams, sealed != null ? sealed : archive, index, feeds, minter, config);
+    api = new IngestApi(vertx, streams, sealed != null ? sealed : archive, timeIndex, feeds, minter, config);
     Router router = Router.router(vertx);
     api.mount(router);
     router.route().failureHandler(ctx -> {
