@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 final class IngestSession implements FragmentListener {
   private static final Logger LOG = LoggerFactory.getLogger(IngestSession.class);
+  private static final long LINGER_MILLIS = 1_000;
+  private static final long LINGER_BYTES = 4L << 20;
 
   /** What a session needs from the API that created it. */
   record Deps(Vertx vertx, IngestConfig config, FragmentArchive archive, LiveFeed live, FragmentSequencer sequencer,
@@ -361,10 +363,30 @@ final class IngestSession implements FragmentListener {
       }
     }
     if (!bodyEnded) {
-      // The body is still coming (an error, idle or takeover ended the session): close the connection.
-      request.connection().close();
+      lingerThenClose();
     }
     onFinished.run();
+  }
+
+  /**
+   * The body is still coming (an error, idle or takeover ended the session): read and drop it for a
+   * moment before closing, because closing a socket with unread input sends a TCP reset that can
+   * destroy the acks the client has not read yet. Bounded in time and bytes.
+   */
+  private void lingerThenClose() {
+    long[] dropped = {0};
+    request.handler(b -> {
+      dropped[0] += b.length();
+      if (dropped[0] > LINGER_BYTES) {
+        request.connection().close();
+      }
+    });
+    request.resume();
+    deps.vertx().setTimer(LINGER_MILLIS, id -> {
+      if (!bodyEnded) {
+        request.connection().close();
+      }
+    });
   }
 
   private void clientGone(String why) {
