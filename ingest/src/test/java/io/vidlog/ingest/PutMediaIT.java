@@ -98,6 +98,25 @@ class PutMediaIT {
   }
 
   @Test
+  void ffmpegH265MkvIsPersisted() throws Exception {
+    StreamInfo stream = server.streams.add("h265", 24);
+    byte[] mkv = Uploads.resource("ffmpeg-live-h265.mkv");
+    int[] clusters = {0};
+    io.vidlog.media.mkv.MkvReader reader = new io.vidlog.media.mkv.MkvReader(new io.vidlog.media.mkv.MkvHandler() {
+      @Override
+      public void onClusterStart(long timecode, long size) {
+        clusters[0]++;
+      }
+    });
+    reader.feed(mkv, 0, mkv.length);
+    reader.end();
+    Uploads.Result r = Uploads.upload(server.uri(), "h265", mkv);
+    assertEquals(clusters[0], assertAckOrder(r, true).size());
+    assertStoredFramesEqualUploaded(stream, mkv, clusters[0]);
+    assertEquals("V_MPEGH/ISO/HEVC", server.stored(stream).get(0).header().tracks().get(0).codecId());
+  }
+
+  @Test
   void liveFeedCarriesTheSameBytesAsTheStoredChunks() throws Exception {
     StreamInfo stream = server.streams.add("live", 24);
     byte[] mkv = Uploads.resource("ffmpeg-live-av.mkv");
