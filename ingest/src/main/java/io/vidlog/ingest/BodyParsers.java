@@ -1,0 +1,48 @@
+package io.vidlog.ingest;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vidlog.media.mkv.MkvException;
+import io.vidlog.media.mkv.MkvReader;
+import java.nio.ByteBuffer;
+
+/** The body parsers of PutMedia: MKV through the media module's reader, MP4 through its demuxer. */
+final class BodyParsers {
+  private static final byte[] EBML_MAGIC = {0x1A, 0x45, (byte) 0xDF, (byte) 0xA3};
+
+  private BodyParsers() {}
+
+  static BodyParser.Factory mkv(IngestConfig config) {
+    return (handler, context, onProgress, stalled) -> {
+      MkvReader reader = new MkvReader(handler, config.mkvLimits());
+      return new BodyParser() {
+        private long seen;
+
+        @Override
+        public void feed(ByteBuffer bytes) {
+          // A PutMedia body is one MKV stream: it must open with an EBML header (RFC 8794 §11.2),
+          // so garbage is refused at its first byte instead of being skipped as an unknown element.
+          for (int i = bytes.position(); seen < EBML_MAGIC.length && i < bytes.limit(); i++, seen++) {
+            if (bytes.get(i) != EBML_MAGIC[(int) seen]) {
+              throw new MkvException(MkvException.Kind.MALFORMED, seen, "body does not start with an EBML header");
+            }
+          }
+          reader.feed(bytes);
+        }
+
+        @Override
+        public Future<Void> end() {
+          reader.end();
+          return Future.succeededFuture();
+        }
+      };
+    };
+  }
+
+  static BodyParser.Factory mp4(Vertx vertx, IngestConfig config) {
+    WorkerExecutor workers = vertx.createSharedWorkerExecutor("vidlog-ingest-mp4", 4);
+    return (handler, context, onProgress, stalled) -> new Mp4Upload(vertx, workers, config, handler, context, onProgress,
+        stalled);
+  }
+}
