@@ -1,0 +1,148 @@
+package io.vidlog.playback.testing;
+
+import io.vertx.core.buffer.Buffer;
+import io.vidlog.fragmentstore.FragmentNumber;
+import io.vidlog.fragmentstore.chunk.ChunkHeader;
+import io.vidlog.fragmentstore.live.LiveEvent;
+import io.vidlog.playback.mkv.ChunkTags;
+import io.vidlog.playback.mkv.Ebml;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds fragments in the stored chunk layout ({@link ChunkHeader}'s javadoc): EBML header,
+ * unknown-size Segment, Info, Tracks, producer Tags, unknown-size Cluster (Timecode, SimpleBlocks),
+ * producer Tags after the blocks — and the live events ingest would publish for the same fragment.
+ */
+public final class TestChunks {
+  public static final int FRAME_MILLIS = 100;
+
+  private TestChunks() {}
+
+  /** One fragment: its header, its stored bytes, and the parts live events carry. */
+  public record Fragment(ChunkHeader header, Buffer mkv, Buffer mkvHeader, List<TestMedia.Frame> frames,
+      Buffer mkvTrailer) {
+
+    public FragmentNumber number() {
+      return header.number();
+    }
+
+    public LiveEvent.FragmentStart start() {
+      return new LiveEvent.FragmentStart(header.number(), header.serverTimestampMillis(),
+          header.producerTimestampMillis(), header.clusterTimecode(), mkvHeader);
+    }
+
+    public LiveEvent.Frame frame(int j) {
+      TestMedia.Frame f = frames.get(j);
+      return new LiveEvent.Frame(header.number(), 1, j * FRAME_MILLIS, f.keyFrame() ? 0x80 : 0, Buffer.buffer(f.data()));
+    }
+
+    public LiveEvent.FragmentEnd end(boolean persisted) {
+      return new LiveEvent.FragmentEnd(header.number(), header, mkvTrailer, persisted);
+    }
+  }
+
+  /** Zero-padded like vidlog's minted numbers, so they sort as strings too. */
+  public static FragmentNumber number(long n) {
+    return new FragmentNumber(String.format("%020d", n));
+  }
+
+  /**
+   * Fragment {@code i} of a test stream: GOP {@code i} of the fixture, server time
+   * {@code baseMillis + i * gop length}, producer time relative to the stream start, with producer
+   * metadata {@code meta-i} before the cluster and {@code after-i} after it.
+   */
+  public static Fragment fragment(int i, long baseMillis) {
+    TestMedia media = TestMedia.get();
+    List<TestMedia.Frame> gop = media.gop(i);
+    long producerMillis = (long) i * gop.size() * FRAME_MILLIS;
+    long serverMillis = baseMillis + producerMillis;
+    FragmentNumber number = number(1000 + i);
+
+    Buffer head = Buffer.buffer();
+    head.appendBuffer(ebmlHeader());
+    Ebml.writeId(head, Ebml.SEGMENT);
+    Ebml.writeUnknownSize(head);
+    head.appendBuffer(info());
+    head.appendBuffer(tracks(media));
+    head.appendBuffer(tags("meta-" + i, "value-" + i));
+    long clusterOffset = head.length();
+
+    Buffer cluster = ChunkTags.clusterStart(producerMillis);
+    for (int j = 0; j < gop.size(); j++) {
+      TestMedia.Frame f = gop.get(j);
+      cluster.appendBuffer(ChunkTags.simpleBlockHeader(1, j * FRAME_MILLIS, f.keyFrame() ? 0x80 : 0, f.data().length));
+      cluster.appendBytes(f.data());
+    }
+    Buffer trailer = tags("after-" + i, "tail-" + i);
+    Buffer mkv = Buffer.buffer().appendBuffer(head).appendBuffer(cluster).appendBuffer(trailer);
+    ChunkHeader header = new ChunkHeader(number, serverMillis, producerMillis, (long) gop.size() * FRAME_MILLIS,
+        producerMillis, List.of(new ChunkHeader.TrackSummary(1, TestMedia.CODEC_ID, gop.size())),
+        List.of(new ChunkHeader.Metadata("meta-" + i, "value-" + i), new ChunkHeader.Metadata("after-" + i, "tail-" + i)),
+        clusterOffset, mkv.length());
+    return new Fragment(header, mkv, head, List.copyOf(gop), trailer);
+  }
+
+  public static List<Fragment> fragments(int count, long baseMillis) {
+    List<Fragment> list = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      list.add(fragment(i, baseMillis));
+    }
+    return list;
+  }
+
+  static Buffer ebmlHeader() {
+    Buffer body = Buffer.buffer();
+    Ebml.writeUnsigned(body, 0x4286, 1);
+    Ebml.writeUnsigned(body, 0x42F7, 1);
+    Ebml.writeUnsigned(body, 0x42F2, 4);
+    Ebml.writeUnsigned(body, 0x42F3, 8);
+    Ebml.writeString(body, 0x4282, "matroska");
+    Ebml.writeUnsigned(body, 0x4287, 2);
+    Ebml.writeUnsigned(body, 0x4285, 2);
+    Buffer out = Buffer.buffer();
+    Ebml.writeElement(out, Ebml.EBML, body);
+    return out;
+  }
+
+  static Buffer info() {
+    Buffer body = Buffer.buffer();
+    Ebml.writeUnsigned(body, 0x2AD7B1, 1_000_000);
+    Ebml.writeString(body, 0x4D80, "vidlog-test");
+    Ebml.writeString(body, 0x5741, "vidlog-test");
+    Buffer out = Buffer.buffer();
+    Ebml.writeElement(out, 0x1549A966, body);
+    return out;
+  }
+
+  static Buffer tracks(TestMedia media) {
+    Buffer video = Buffer.buffer();
+    Ebml.writeUnsigned(video, 0xB0, media.width);
+    Ebml.writeUnsigned(video, 0xBA, media.height);
+    Buffer entry = Buffer.buffer();
+    Ebml.writeUnsigned(entry, 0xD7, 1);
+    Ebml.writeUnsigned(entry, 0x73C5, 1);
+    Ebml.writeUnsigned(entry, 0x83, 1);
+    Ebml.writeString(entry, 0x86, TestMedia.CODEC_ID);
+    Ebml.writeElement(entry, 0x63A2, Buffer.buffer(media.codecPrivate));
+    Ebml.writeElement(entry, 0xE0, video);
+    Buffer tracks = Buffer.buffer();
+    Ebml.writeElement(tracks, 0xAE, entry);
+    Buffer out = Buffer.buffer();
+    Ebml.writeElement(out, 0x1654AE6B, tracks);
+    return out;
+  }
+
+  static Buffer tags(String name, String value) {
+    Buffer simple = Buffer.buffer();
+    Ebml.writeString(simple, Ebml.TAG_NAME, name);
+    Ebml.writeString(simple, Ebml.TAG_STRING, value);
+    Buffer tag = Buffer.buffer();
+    Ebml.writeElement(tag, Ebml.SIMPLE_TAG, simple);
+    Buffer tags = Buffer.buffer();
+    Ebml.writeElement(tags, Ebml.TAG, tag);
+    Buffer out = Buffer.buffer();
+    Ebml.writeElement(out, Ebml.TAGS, tags);
+    return out;
+  }
+}
