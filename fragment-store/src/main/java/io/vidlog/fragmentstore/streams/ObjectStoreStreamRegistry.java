@@ -1,0 +1,468 @@
+package io.vidlog.fragmentstore.streams;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vidlog.fragmentstore.KvsError;
+import io.vidlog.fragmentstore.KvsException;
+import io.vidlog.fragmentstore.crypto.ObjectSealer;
+import io.vidlog.fragmentstore.crypto.SealContext;
+import io.vidlog.fragmentstore.object.ObjectInfo;
+import io.vidlog.fragmentstore.object.ObjectStore;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link StreamRegistry} of vidlog: each stream is one sealed record in the object store
+ * ({@code registry/streams/<streamId>}, {@link SealContext} scope {@code system}, kind
+ * {@code stream}), all records are loaded into memory by {@link #open} and answered from there.
+ * Mutations of one stream name run one after another ({@link KeyedSequencer}), never blocking a
+ * thread; the in-memory state changes only after the record is durable.
+ *
+ * <p>Deleting writes the record back with a {@code deleted} flag first (the stream is unreachable
+ * from that moment, kvs-api.md §4 "DeleteStream makes the data inaccessible immediately"), tells
+ * the {@link #onDeleted} listeners, then frees {@code streams/<streamId>/} in the background and
+ * finally the record itself; a restart resumes unfinished frees. A re-created stream gets a new
+ * streamId, so it never sees its predecessor's objects.
+ *
+ * <p>Single-writer: one node owns the registry (several nodes need a conditional put or a lock
+ * service on {@code registry/names/}, later).
+ */
+public final class ObjectStoreStreamRegistry implements StreamRegistry {
+  public static final String RECORD_PREFIX = "registry/streams/";
+  public static final String SEAL_KIND = "stream";
+  /** Where each stream's objects live; freed after deletion. */
+  public static final String STREAM_PREFIX = "streams/";
+  static final int MAX_LIST_RESULTS = 10_000;
+  private static final String TOKEN_PREFIX = "vls1:";
+  private static final Pattern ARN = Pattern.compile(
+      "arn:[a-z\\d-]+:kinesisvideo:[a-z0-9-]*:[0-9]*:stream/([a-zA-Z0-9_.-]{1,256})/[0-9]+");
+  private static final char[] ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+  private static final Logger LOG = LoggerFactory.getLogger(ObjectStoreStreamRegistry.class);
+
+  private final Vertx vertx;
+  private final ObjectStore store;
+  private final ObjectSealer sealer;
+  private final RegistryConfig config;
+  private final SecureRandom random = new SecureRandom();
+  private final ConcurrentSkipListMap<String, StreamInfo> byName = new ConcurrentSkipListMap<>();
+  private final ConcurrentHashMap<String, StreamInfo> byId = new ConcurrentHashMap<>();
+  /** Deleted streams whose objects are still being freed, by id. */
+  private final ConcurrentHashMap<String, StreamInfo> freeing = new ConcurrentHashMap<>();
+  private final KeyedSequencer sequencer = new KeyedSequencer();
+  private final List<Consumer<StreamInfo>> deleteListeners = new CopyOnWriteArrayList<>();
+  private final AtomicLong lastCreationMillis = new AtomicLong();
+
+  private ObjectStoreStreamRegistry(Vertx vertx, ObjectStore store, ObjectSealer sealer, RegistryConfig config) {
+    this.vertx = vertx;
+    this.store = store;
+    this.sealer = sealer;
+    this.config = config;
+  }
+
+  /** Loads every stream record and resumes the freeing of deleted streams. */
+  public static Future<ObjectStoreStreamRegistry> open(Vertx vertx, ObjectStore store, ObjectSealer sealer,
+      RegistryConfig config) {
+    ObjectStoreStreamRegistry r = new ObjectStoreStreamRegistry(vertx, store, sealer, config);
+    return r.loadFrom(null).map(v -> {
+      LOG.info("stream registry loaded: {} streams, {} being freed", r.byId.size(), r.freeing.size());
+      r.freeing.values().forEach(r::freeInBackground);
+      return r;
+    });
+  }
+
+  private Future<Void> loadFrom(String startAfter) {
+    return store.list(RECORD_PREFIX, startAfter, 100).compose(page -> {
+      if (page.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      List<Future<Void>> reads = new ArrayList<>();
+      for (ObjectInfo o : page) {
+        reads.add(store.get(o.key()).map(b -> {
+          load(o.key(), b);
+          return null;
+        }));
+      }
+      String last = page.get(page.size() - 1).key();
+      return Future.all(reads).compose(v -> loadFrom(last));
+    });
+  }
+
+  private void load(String key, Buffer sealed) {
+    String id = key.substring(RECORD_PREFIX.length());
+    StreamRecordCodec.Stored stored;
+    try {
+      stored = StreamRecordCodec.decode(sealer.open(new SealContext(SealContext.SYSTEM, SEAL_KIND, id), sealed.getBytes()));
+    } catch (RuntimeException e) {
+      // A record that does not authenticate is left in place (never silently deleted) and skipped.
+      LOG.error("stream record {} is unreadable, skipped: {}", key, e.toString());
+      return;
+    }
+    StreamInfo s = stored.info();
+    if (stored.deleted()) {
+      freeing.put(s.streamId(), s);
+      return;
+    }
+    StreamInfo other = byName.get(s.streamName());
+    if (other != null && other.creationTimeMillis() >= s.creationTimeMillis()) {
+      LOG.warn("two live records for stream name {}: keeping {}, ignoring {}", s.streamName(), other.streamId(), id);
+      return;
+    }
+    if (other != null) {
+      byId.remove(other.streamId());
+    }
+    byName.put(s.streamName(), s);
+    byId.put(s.streamId(), s);
+    lastCreationMillis.accumulateAndGet(s.creationTimeMillis(), Math::max);
+  }
+
+  public RegistryConfig config() {
+    return config;
+  }
+
+  /** A snapshot of the live streams (retention sweeper, metrics). */
+  public Collection<StreamInfo> streams() {
+    return List.copyOf(byId.values());
+  }
+
+  @Override
+  public Future<StreamInfo> create(CreateStreamRequest req) {
+    try {
+      StreamValidation.name(req.streamName());
+      StreamValidation.deviceName(req.deviceName());
+      StreamValidation.mediaType(req.mediaType());
+      StreamValidation.kmsKeyId(req.kmsKeyId());
+      if (req.dataRetentionInHours() != null) {
+        StreamValidation.retention(req.dataRetentionInHours());
+      }
+      if (req.tags() != null) {
+        StreamValidation.tags(req.tags());
+      }
+    } catch (KvsException e) {
+      return Future.failedFuture(e);
+    }
+    return CallerContext.deliver(sequencer.run(req.streamName(), () -> {
+      if (byName.containsKey(req.streamName())) {
+        throw KvsError.RESOURCE_IN_USE.exception("The stream " + req.streamName() + " already exists");
+      }
+      long created = lastCreationMillis.updateAndGet(last -> Math.max(last + 1, System.currentTimeMillis()));
+      String arn = "arn:aws:kinesisvideo:" + config.region() + ":" + config.accountId() + ":stream/"
+          + req.streamName() + "/" + created;
+      StreamInfo s = new StreamInfo(req.streamName(), arn, newStreamId(), StreamStatus.ACTIVE, req.deviceName(),
+          req.mediaType(), req.kmsKeyId() == null ? config.defaultKmsKeyId() : req.kmsKeyId(),
+          req.dataRetentionInHours() == null ? 0 : req.dataRetentionInHours(), newVersion(), created,
+          sortedTags(req.tags() == null ? Map.of() : req.tags()));
+      return persist(s, false).map(v -> {
+        byName.put(s.streamName(), s);
+        byId.put(s.streamId(), s);
+        LOG.info("created stream {} ({})", s.streamName(), s.streamId());
+        return s;
+      });
+    }));
+  }
+
+  @Override
+  public Future<StreamInfo> describe(StreamRef ref) {
+    try {
+      return Future.succeededFuture(resolve(ref));
+    } catch (KvsException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /**
+   * ListStreams. {@code maxResults} 1-10000 (0 means the KVS default, 10000); the NextToken is
+   * opaque base64 naming the last stream returned, so paging is stable across creates and deletes.
+   */
+  @Override
+  public Future<StreamPage> list(int maxResults, String nextToken, String nameBeginsWith) {
+    if (maxResults < 0 || maxResults > MAX_LIST_RESULTS) {
+      return Future.failedFuture(StreamValidation.invalid("MaxResults must be between 1 and " + MAX_LIST_RESULTS));
+    }
+    int max = maxResults == 0 ? MAX_LIST_RESULTS : maxResults;
+    String after;
+    try {
+      after = nextToken == null ? null : decodeToken(nextToken);
+    } catch (KvsException e) {
+      return Future.failedFuture(e);
+    }
+    String prefix = nameBeginsWith == null ? "" : nameBeginsWith;
+    Map<String, StreamInfo> tail = after == null || after.compareTo(prefix) < 0
+        ? byName.tailMap(prefix, true) : byName.tailMap(after, false);
+    List<StreamInfo> out = new ArrayList<>();
+    String token = null;
+    for (StreamInfo s : tail.values()) {
+      if (!s.streamName().startsWith(prefix)) {
+        break;
+      }
+      if (out.size() == max) {
+        token = encodeToken(out.get(out.size() - 1).streamName());
+        break;
+      }
+      out.add(s);
+    }
+    return Future.succeededFuture(new StreamPage(List.copyOf(out), token));
+  }
+
+  @Override
+  public Future<Void> delete(StreamRef ref, String currentVersion) {
+    return mutate(ref, currentVersion, false, s -> {
+      StreamInfo deleting = withStatus(s, StreamStatus.DELETING);
+      return persist(deleting, true).map(v -> {
+        byName.remove(s.streamName(), s);
+        byId.remove(s.streamId());
+        freeing.put(s.streamId(), deleting);
+        LOG.info("deleted stream {} ({}); freeing its objects", s.streamName(), s.streamId());
+        for (Consumer<StreamInfo> l : deleteListeners) {
+          try {
+            l.accept(deleting);
+          } catch (RuntimeException e) {
+            LOG.error("onDeleted listener failed for {}", s.streamId(), e);
+          }
+        }
+        freeInBackground(deleting);
+        return null;
+      });
+    });
+  }
+
+  @Override
+  public Future<StreamInfo> update(StreamRef ref, String currentVersion, String deviceName, String mediaType) {
+    try {
+      StreamValidation.deviceName(deviceName);
+      StreamValidation.mediaType(mediaType);
+    } catch (KvsException e) {
+      return Future.failedFuture(e);
+    }
+    return mutate(ref, currentVersion, true, s -> replace(new StreamInfo(s.streamName(), s.streamArn(),
+        s.streamId(), s.status(), deviceName == null ? s.deviceName() : deviceName,
+        mediaType == null ? s.mediaType() : mediaType, s.kmsKeyId(), s.dataRetentionInHours(), newVersion(),
+        s.creationTimeMillis(), s.tags())));
+  }
+
+  @Override
+  public Future<StreamInfo> updateRetention(StreamRef ref, String currentVersion, boolean increase, int changeInHours) {
+    if (changeInHours < 1) {
+      return Future.failedFuture(StreamValidation.invalid("DataRetentionChangeInHours must be at least 1"));
+    }
+    return mutate(ref, currentVersion, true, s -> {
+      long hours = increase ? (long) s.dataRetentionInHours() + changeInHours
+          : (long) s.dataRetentionInHours() - changeInHours;
+      if (hours < 0 || hours > StreamValidation.MAX_RETENTION_HOURS) {
+        throw StreamValidation.invalid("DataRetentionInHours would become " + hours + "; it must stay between 0 and "
+            + StreamValidation.MAX_RETENTION_HOURS);
+      }
+      return replace(new StreamInfo(s.streamName(), s.streamArn(), s.streamId(), s.status(), s.deviceName(),
+          s.mediaType(), s.kmsKeyId(), (int) hours, newVersion(), s.creationTimeMillis(), s.tags()));
+    });
+  }
+
+  /** TagStream: adds or overwrites tags; more than 50 in total fails with TagsPerResourceExceededLimit. */
+  @Override
+  public Future<Void> tag(StreamRef ref, Map<String, String> tags) {
+    try {
+      StreamValidation.tags(tags == null ? Map.of() : tags);
+    } catch (KvsException e) {
+      return Future.failedFuture(e);
+    }
+    return mutate(ref, null, false, s -> {
+      Map<String, String> merged = new TreeMap<>(s.tags());
+      merged.putAll(tags);
+      if (merged.size() > StreamValidation.MAX_TAGS) {
+        throw KvsError.TAGS_PER_RESOURCE_EXCEEDED_LIMIT.exception(
+            "A stream can have at most " + StreamValidation.MAX_TAGS + " tags; this would make " + merged.size());
+      }
+      return replace(withTags(s, merged)).mapEmpty();
+    });
+  }
+
+  @Override
+  public Future<Void> untag(StreamRef ref, List<String> keys) {
+    try {
+      StreamValidation.tagKeys(keys);
+    } catch (KvsException e) {
+      return Future.failedFuture(e);
+    }
+    return mutate(ref, null, false, s -> {
+      Map<String, String> left = new TreeMap<>(s.tags());
+      keys.forEach(left::remove);
+      return replace(withTags(s, left)).mapEmpty();
+    });
+  }
+
+  @Override
+  public Future<StreamInfo> byId(String streamId) {
+    return Future.succeededFuture(streamId == null ? null : byId.get(streamId));
+  }
+
+  @Override
+  public void onDeleted(Consumer<StreamInfo> listener) {
+    deleteListeners.add(listener);
+  }
+
+  /** Deleted streams whose objects are not yet all freed (tests, metrics). */
+  public int streamsBeingFreed() {
+    return freeing.size();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private <T> Future<T> mutate(StreamRef ref, String currentVersion, boolean versionRequired,
+      Function<StreamInfo, Future<T>> op) {
+    String name;
+    try {
+      StreamValidation.currentVersion(currentVersion, versionRequired);
+      name = nameOf(ref);
+    } catch (KvsException e) {
+      return Future.failedFuture(e);
+    }
+    return CallerContext.deliver(sequencer.run(name, () -> {
+      StreamInfo s = resolve(ref);
+      if (currentVersion != null && !currentVersion.equals(s.version())) {
+        throw KvsError.VERSION_MISMATCH.exception("The stream version " + currentVersion
+            + " does not match the current version of stream " + s.streamName());
+      }
+      return op.apply(s);
+    }));
+  }
+
+  private Future<StreamInfo> replace(StreamInfo next) {
+    return persist(next, false).map(v -> {
+      byName.put(next.streamName(), next);
+      byId.put(next.streamId(), next);
+      return next;
+    });
+  }
+
+  private Future<Void> persist(StreamInfo s, boolean deleted) {
+    byte[] sealed;
+    try {
+      sealed = sealer.seal(sealContext(s.streamId()), StreamRecordCodec.encode(s, deleted));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(new KvsException(KvsError.INTERNAL, "could not seal stream record", e));
+    }
+    return store.put(RECORD_PREFIX + s.streamId(), Buffer.buffer(sealed));
+  }
+
+  private static SealContext sealContext(String streamId) {
+    return new SealContext(SealContext.SYSTEM, SEAL_KIND, streamId);
+  }
+
+  private StreamInfo resolve(StreamRef ref) {
+    StreamInfo s = byName.get(nameOf(ref));
+    if (s == null || (ref.arn() != null && !ref.arn().equals(s.streamArn()))) {
+      throw KvsError.RESOURCE_NOT_FOUND.exception("The stream " + ref + " does not exist");
+    }
+    return s;
+  }
+
+  private static String nameOf(StreamRef ref) {
+    if (ref == null || (ref.name() == null && ref.arn() == null)) {
+      throw StreamValidation.invalid("StreamName or StreamARN is required");
+    }
+    if (ref.name() != null) {
+      StreamValidation.name(ref.name());
+      return ref.name();
+    }
+    Matcher m = ARN.matcher(ref.arn());
+    if (ref.arn().length() > 1024 || !m.matches()) {
+      throw StreamValidation.invalid("StreamARN is not a Kinesis Video stream ARN");
+    }
+    return m.group(1);
+  }
+
+  private void freeInBackground(StreamInfo s) {
+    freeObjects(STREAM_PREFIX + s.streamId() + "/")
+        .compose(v -> store.delete(RECORD_PREFIX + s.streamId()))
+        .onSuccess(v -> {
+          freeing.remove(s.streamId());
+          LOG.info("freed the objects of deleted stream {} ({})", s.streamName(), s.streamId());
+        })
+        .onFailure(e -> {
+          LOG.warn("freeing deleted stream {} failed, retrying in 60 s: {}", s.streamId(), e.toString());
+          vertx.setTimer(60_000, t -> freeInBackground(s));
+        });
+  }
+
+  /** Deletes everything under {@code prefix}, 100 objects at a time (bounded concurrency). */
+  private Future<Void> freeObjects(String prefix) {
+    return store.list(prefix, null, 100).compose(page -> {
+      if (page.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      List<Future<Void>> deletes = new ArrayList<>(page.size());
+      page.forEach(o -> deletes.add(store.delete(o.key())));
+      return Future.all(deletes).compose(v -> freeObjects(prefix));
+    });
+  }
+
+  private static StreamInfo withStatus(StreamInfo s, StreamStatus status) {
+    return new StreamInfo(s.streamName(), s.streamArn(), s.streamId(), status, s.deviceName(), s.mediaType(),
+        s.kmsKeyId(), s.dataRetentionInHours(), s.version(), s.creationTimeMillis(), s.tags());
+  }
+
+  private static StreamInfo withTags(StreamInfo s, Map<String, String> tags) {
+    return new StreamInfo(s.streamName(), s.streamArn(), s.streamId(), s.status(), s.deviceName(), s.mediaType(),
+        s.kmsKeyId(), s.dataRetentionInHours(), s.version(), s.creationTimeMillis(), sortedTags(tags));
+  }
+
+  private static Map<String, String> sortedTags(Map<String, String> tags) {
+    return Collections.unmodifiableMap(new TreeMap<>(tags));
+  }
+
+  /** A creation id: 20 lowercase hex characters (80 random bits), safe in object keys. */
+  private String newStreamId() {
+    byte[] b = new byte[10];
+    random.nextBytes(b);
+    StringBuilder sb = new StringBuilder(20);
+    for (byte x : b) {
+      sb.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
+    }
+    return sb.toString();
+  }
+
+  /** A KVS-style Version: {@code [a-zA-Z0-9]}, 20 characters. */
+  private String newVersion() {
+    char[] c = new char[20];
+    for (int i = 0; i < c.length; i++) {
+      c[i] = ALNUM[random.nextInt(ALNUM.length)];
+    }
+    return new String(c);
+  }
+
+  private static String encodeToken(String lastName) {
+    return Base64.getEncoder().encodeToString((TOKEN_PREFIX + lastName).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String decodeToken(String token) {
+    try {
+      if (token.isEmpty() || token.length() > 1024) {
+        throw new IllegalArgumentException();
+      }
+      String s = new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8);
+      if (!s.startsWith(TOKEN_PREFIX) || !StreamValidation.isValidName(s.substring(TOKEN_PREFIX.length()))) {
+        throw new IllegalArgumentException();
+      }
+      return s.substring(TOKEN_PREFIX.length());
+    } catch (IllegalArgumentException e) {
+      throw StreamValidation.invalid("NextToken is not a token this server issued");
+    }
+  }
+}

@@ -1,0 +1,434 @@
+package io.vidlog.media.ebml;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Push-driven EBML framing (RFC 8794), in the style of Netty's {@code HttpObjectDecoder} and
+ * Media3's {@code DefaultEbmlReader}: fed slices of any size, it reports element starts, buffered
+ * leaf data, streamed payload chunks and element ends to an {@link EbmlProcessor}. It never builds a
+ * tree and never waits for "the rest": partial progress lives in fields, one state per phase.
+ *
+ * <p>Unknown-size masters (RFC 8794 §6.2) are closed when an element of the same or a higher level
+ * starts, when a new EBML header starts, when an enclosing known-size master ends, or at
+ * {@link #end()}. Every size is checked against {@link EbmlLimits} before allocation. After any
+ * failure, including one thrown by the processor, the reader refuses further input.
+ *
+ * <p>Not thread-safe; one reader per input stream.
+ */
+public final class EbmlReader {
+  /** RFC 8794 §11.2.1: the EBML header element id. */
+  public static final int EBML_HEADER_ID = 0x1A45DFA3;
+
+  private enum State { ID, SIZE, BUFFER, STREAM, SKIP, FAILED }
+
+  private final EbmlProcessor processor;
+  private final EbmlSchema schema;
+  private final EbmlLimits limits;
+
+  // Open master elements, innermost last.
+  private final int[] openIds;
+  private final long[] openEnds; // absolute end offset, -1 for unknown size
+  private final int[] openLevels;
+  private final boolean[] openSkipped; // unknown-size master stepped over: children not reported
+  private int depth;
+
+  private State state = State.ID;
+  private long consumed;
+
+  // The element header being read.
+  private final byte[] header = new byte[12];
+  private int headerLength;
+  private int vintLength;
+  private long vintValue;
+  private long headerOffset;
+  private int headerStartInSlice;
+  private int elementId;
+  private long elementSize;
+  private long remaining;
+
+  // BUFFER across slices.
+  private byte[] scratch;
+  private int scratchLength;
+
+  private Throwable failure;
+
+  public EbmlReader(EbmlProcessor processor, EbmlSchema schema, EbmlLimits limits) {
+    this.processor = processor;
+    this.schema = schema;
+    this.limits = limits;
+    int n = limits.maxDepth() + 1;
+    openIds = new int[n];
+    openEnds = new long[n];
+    openLevels = new int[n];
+    openSkipped = new boolean[n];
+  }
+
+  /** Absolute offset of the next byte to be read (bytes consumed so far). */
+  public long position() {
+    return consumed;
+  }
+
+  /** Number of open master elements. */
+  public int depth() {
+    return depth;
+  }
+
+  /** Whether the reader sits between elements (no header or data partially read). */
+  public boolean atElementBoundary() {
+    return state == State.ID && headerLength == 0;
+  }
+
+  /**
+   * Consumes all remaining bytes of {@code in} (its position ends at its limit). Views handed to
+   * the processor share {@code in}'s content.
+   *
+   * @throws EbmlException for malformed or unsupported input
+   * @throws IllegalStateException if the reader failed earlier
+   */
+  public void feed(ByteBuffer in) {
+    checkUsable();
+    if (headerLength > 0) {
+      headerStartInSlice = -1; // the header began in an earlier slice
+    }
+    try {
+      while (in.hasRemaining()) {
+        switch (state) {
+          case ID -> readIdByte(in);
+          case SIZE -> readSizeByte(in);
+          case BUFFER -> bufferData(in);
+          case STREAM -> streamData(in);
+          case SKIP -> skipData(in);
+          default -> throw new IllegalStateException("unreachable state " + state);
+        }
+      }
+    } catch (RuntimeException | Error e) {
+      fail(e);
+      throw e;
+    }
+  }
+
+  /**
+   * End of input: closes the open unknown-size masters (innermost first).
+   *
+   * @throws EbmlException MALFORMED if the input stops inside an element header, inside a
+   *     known-size element's data, or inside a known-size master
+   */
+  public void end() {
+    checkUsable();
+    try {
+      if (state != State.ID || headerLength != 0) {
+        String where = state == State.ID || state == State.SIZE ? "header" : "data";
+        long missing = state == State.ID || state == State.SIZE ? -1 : remaining;
+        throw EbmlException.malformed(headerOffset, "input ends inside the " + where + " of element "
+            + hex(state == State.ID ? 0 : elementId) + (missing >= 0 ? " (" + missing + " bytes missing)" : ""));
+      }
+      for (int i = depth - 1; i >= 0; i--) {
+        if (openEnds[i] >= 0) {
+          throw EbmlException.malformed(consumed, "input ends inside element " + hex(openIds[i])
+              + " which declares " + (openEnds[i] - consumed) + " more bytes");
+        }
+      }
+      while (depth > 0) {
+        pop();
+      }
+      state = State.FAILED; // nothing may follow the end
+      failure = new IllegalStateException("end() was called");
+    } catch (RuntimeException | Error e) {
+      fail(e);
+      throw e;
+    }
+  }
+
+  private void checkUsable() {
+    if (failure != null) {
+      throw new IllegalStateException("EbmlReader is unusable after an earlier failure or end()", failure);
+    }
+  }
+
+  private void fail(Throwable e) {
+    if (failure == null) {
+      failure = e;
+    }
+    state = State.FAILED;
+  }
+
+  // --- element header -------------------------------------------------------------------------
+
+  private void readIdByte(ByteBuffer in) {
+    if (headerLength == 0) {
+      headerOffset = consumed;
+      headerStartInSlice = in.position();
+    }
+    int b = in.get() & 0xFF;
+    consumed++;
+    header[headerLength++] = (byte) b;
+    if (headerLength == 1) {
+      if (b == 0) {
+        throw EbmlException.malformed(headerOffset, "element id starts with 0x00 (id longer than 8 bytes)");
+      }
+      vintLength = Integer.numberOfLeadingZeros(b) - 23;
+      if (vintLength > 4) {
+        throw EbmlException.malformed(headerOffset, "element id of " + vintLength
+            + " bytes (first byte 0x" + Integer.toHexString(b) + ") exceeds EBMLMaxIDLength 4");
+      }
+      vintValue = b;
+    } else {
+      vintValue = (vintValue << 8) | b;
+    }
+    if (headerLength == vintLength) {
+      elementId = (int) vintValue;
+      // RFC 8794 §5: an id whose data bits are all ones is reserved.
+      if (isAllOnesId(vintValue, vintLength)) {
+        throw EbmlException.malformed(headerOffset, "reserved element id " + hex(elementId));
+      }
+      closeUnknownSizedBefore(elementId);
+      state = State.SIZE;
+    }
+  }
+
+  private static boolean isAllOnesId(long value, int length) {
+    long dataMask = (1L << (7 * length)) - 1;
+    return (value & dataMask) == dataMask;
+  }
+
+  private void readSizeByte(ByteBuffer in) {
+    int b = in.get() & 0xFF;
+    consumed++;
+    header[headerLength++] = (byte) b;
+    int idLength = Integer.numberOfLeadingZeros(header[0] & 0xFF) - 23;
+    int sizeRead = headerLength - idLength;
+    if (sizeRead == 1) {
+      if (b == 0) {
+        throw EbmlException.malformed(headerOffset + idLength,
+            "element size starts with 0x00 (size longer than 8 bytes) for element " + hex(elementId));
+      }
+      vintLength = Integer.numberOfLeadingZeros(b) - 23;
+      vintValue = b & (0xFF >>> vintLength);
+    } else {
+      vintValue = (vintValue << 8) | b;
+    }
+    if (sizeRead == vintLength) {
+      long allOnes = (1L << (7 * vintLength)) - 1;
+      elementSize = vintValue == allOnes ? -1 : vintValue;
+      onHeader(in);
+    }
+  }
+
+  private void onHeader(ByteBuffer in) {
+    int id = elementId;
+    long size = elementSize;
+    long dataStart = consumed;
+    int parentIndex = depth - 1;
+    boolean parentSkipped = parentIndex >= 0 && openSkipped[parentIndex];
+    long bound = nearestKnownEnd();
+    if (size >= 0 && bound >= 0 && dataStart + size > bound) {
+      throw EbmlException.malformed(headerOffset, "element " + hex(id) + " of " + size
+          + " bytes overruns its parent, which ends at offset " + bound);
+    }
+    EbmlProcessor.Action action;
+    if (parentSkipped) {
+      action = EbmlProcessor.Action.SKIP;
+    } else {
+      action = processor.onElementStart(id, parentIndex >= 0 ? openIds[parentIndex] : 0, size, headerOffset,
+          headerLength, depth);
+    }
+    if (size < 0 && action != EbmlProcessor.Action.MASTER) {
+      if (!schema.isMaster(id)) {
+        throw EbmlException.malformed(headerOffset, "unknown size on element " + hex(id)
+            + ", which is not a known master element");
+      }
+      // An unknown-size master we do not want: walk its children without reporting them.
+      push(id, -1, true);
+      headerLength = 0;
+      state = State.ID;
+      closeFinished();
+      return;
+    }
+    switch (action) {
+      case MASTER -> {
+        push(id, size < 0 ? -1 : dataStart + size, false);
+        endHeader();
+        closeFinished();
+      }
+      case BUFFER -> startBuffer(in, id, size);
+      case STREAM -> {
+        remaining = size;
+        endHeader();
+        if (size == 0) {
+          processor.onElementEnd(id, consumed);
+          closeFinished();
+        } else {
+          state = State.STREAM;
+        }
+      }
+      case SKIP -> {
+        remaining = size;
+        endHeader();
+        if (size == 0) {
+          closeFinished();
+        } else {
+          state = State.SKIP;
+        }
+      }
+      default -> throw new IllegalStateException("no action for " + hex(id));
+    }
+  }
+
+  private void endHeader() {
+    headerLength = 0;
+    state = State.ID;
+  }
+
+  private void push(int id, long end, boolean skipped) {
+    if (depth >= limits.maxDepth()) {
+      throw EbmlException.unsupported(headerOffset, "master element " + hex(id) + " nested at depth " + (depth + 1)
+          + " exceeds the limit " + limits.maxDepth());
+    }
+    openIds[depth] = id;
+    openEnds[depth] = end;
+    openLevels[depth] = schema.level(id);
+    openSkipped[depth] = skipped;
+    depth++;
+  }
+
+  private void pop() {
+    depth--;
+    if (!openSkipped[depth]) {
+      processor.onElementEnd(openIds[depth], consumed);
+    }
+  }
+
+  private long nearestKnownEnd() {
+    for (int i = depth - 1; i >= 0; i--) {
+      if (openEnds[i] >= 0) {
+        return openEnds[i];
+      }
+    }
+    return -1;
+  }
+
+  /** Pops masters whose data ends here: known-size ones at their end, unknown-size ones at an ancestor's end. */
+  private void closeFinished() {
+    while (depth > 0) {
+      long end = openEnds[depth - 1];
+      if (end == consumed || (end < 0 && nearestKnownEndBelow(depth - 1) == consumed)) {
+        pop();
+      } else {
+        return;
+      }
+    }
+  }
+
+  private long nearestKnownEndBelow(int index) {
+    for (int i = index - 1; i >= 0; i--) {
+      if (openEnds[i] >= 0) {
+        return openEnds[i];
+      }
+    }
+    return -1;
+  }
+
+  /** RFC 8794 §6.2: an unknown-size element ends where an element that cannot be its child starts. */
+  private void closeUnknownSizedBefore(int id) {
+    if (id == EBML_HEADER_ID) {
+      while (depth > 0 && openEnds[depth - 1] < 0) {
+        pop();
+      }
+      return;
+    }
+    int level = schema.level(id);
+    if (level < 0) {
+      return;
+    }
+    while (depth > 0 && openEnds[depth - 1] < 0 && openLevels[depth - 1] >= level) {
+      pop();
+    }
+  }
+
+  // --- element data ---------------------------------------------------------------------------
+
+  private void startBuffer(ByteBuffer in, int id, long size) {
+    if (size > limits.maxBufferedSize()) {
+      throw EbmlException.unsupported(headerOffset, "element " + hex(id) + " of " + size
+          + " bytes exceeds the buffered-element limit " + limits.maxBufferedSize());
+    }
+    int n = (int) size;
+    int hl = headerLength;
+    if (headerStartInSlice >= 0 && headerStartInSlice + hl == in.position() && in.remaining() >= n) {
+      // Arrived whole in this slice: hand out a view, no copy.
+      ByteBuffer view = in.slice(headerStartInSlice, hl + n);
+      in.position(in.position() + n);
+      consumed += n;
+      endHeader();
+      processor.onData(id, view, hl);
+      closeFinished();
+      return;
+    }
+    int total = hl + n;
+    if (scratch == null || scratch.length < total) {
+      scratch = new byte[Math.max(total, 256)];
+    }
+    System.arraycopy(header, 0, scratch, 0, hl);
+    scratchLength = hl;
+    remaining = n;
+    if (n == 0) {
+      finishBuffer();
+    } else {
+      state = State.BUFFER;
+    }
+  }
+
+  private void bufferData(ByteBuffer in) {
+    int n = (int) Math.min(remaining, in.remaining());
+    in.get(scratch, scratchLength, n);
+    scratchLength += n;
+    consumed += n;
+    remaining -= n;
+    if (remaining == 0) {
+      finishBuffer();
+    }
+  }
+
+  private void finishBuffer() {
+    int hl = headerLength;
+    int id = elementId;
+    ByteBuffer element = ByteBuffer.wrap(scratch, 0, scratchLength);
+    endHeader();
+    processor.onData(id, element, hl);
+    if (scratch.length > 64 * 1024) {
+      scratch = null; // keep per-reader memory flat after a large element
+    }
+    closeFinished();
+  }
+
+  private void streamData(ByteBuffer in) {
+    int n = (int) Math.min(remaining, in.remaining());
+    int pos = in.position();
+    ByteBuffer chunk = in.slice(pos, n);
+    in.position(pos + n);
+    consumed += n;
+    remaining -= n;
+    processor.onPayload(elementId, chunk);
+    if (remaining == 0) {
+      processor.onElementEnd(elementId, consumed);
+      state = State.ID;
+      closeFinished();
+    }
+  }
+
+  private void skipData(ByteBuffer in) {
+    int n = (int) Math.min(remaining, in.remaining());
+    in.position(in.position() + n);
+    consumed += n;
+    remaining -= n;
+    if (remaining == 0) {
+      state = State.ID;
+      closeFinished();
+    }
+  }
+
+  /** An id as RFC 8794 writes it, e.g. {@code 0x1A45DFA3}. */
+  public static String hex(int id) {
+    return "0x" + Integer.toHexString(id).toUpperCase(java.util.Locale.ROOT);
+  }
+}

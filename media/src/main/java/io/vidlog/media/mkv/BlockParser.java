@@ -1,0 +1,289 @@
+package io.vidlog.media.mkv;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Push-driven parser of one SimpleBlock or Block body (RFC 9559 §10.1–§10.3): track number vint,
+ * signed 16-bit relative timecode, flags, optional lacing header (Xiph, EBML or fixed-size,
+ * RFC 9559 §10.4), then the frames. Frames that arrive whole in one chunk are handed out as views;
+ * a frame split across chunks is assembled once into a buffer bounded by {@code maxFrameSize}.
+ */
+final class BlockParser {
+  /** Receives each frame; {@code payload} is valid during the call only. */
+  interface FrameSink {
+    void frame(int track, int relativeTimecode, int flags, int laceIndex, ByteBuffer payload);
+  }
+
+  private enum State { TRACK, TIMECODE, FLAGS, LACE_COUNT, LACE_XIPH, LACE_EBML, FRAMES, DONE }
+
+  private static final int LACING_NONE = 0;
+  private static final int LACING_XIPH = 1;
+  private static final int LACING_FIXED = 2;
+  private static final int LACING_EBML = 3;
+  /** A reusable assembly buffer is kept up to this size; larger frames get a buffer of their own. */
+  private static final int KEEP_ASSEMBLY = 1 << 20;
+
+  private final int maxFrameSize;
+  private final FrameSink sink;
+
+  private State state = State.DONE;
+  private long dataOffset; // absolute offset of the block's first data byte
+  private long size;
+  private long pos;
+
+  private int vintLength;
+  private int vintRead;
+  private long vintValue;
+  private long vintStart;
+
+  private int track;
+  private int timecodeBytes;
+  private int relativeTimecode;
+  private int flags;
+  private int lacing;
+  private int laceCount;
+  private final long[] laceSizes = new long[256];
+  private int laceIndex;
+  private long xiphSum;
+
+  private int frameIndex;
+  private long frameLeft;
+  private boolean assembling;
+  private byte[] assembly;
+  private int assembled;
+
+  BlockParser(int maxFrameSize, FrameSink sink) {
+    this.maxFrameSize = maxFrameSize;
+    this.sink = sink;
+  }
+
+  /** A new block body of {@code size} bytes starting at absolute offset {@code dataOffset}. */
+  void start(long dataOffset, long size) {
+    this.dataOffset = dataOffset;
+    this.size = size;
+    this.pos = 0;
+    this.state = State.TRACK;
+    this.vintRead = 0;
+    this.timecodeBytes = 0;
+    this.assembling = false;
+    this.assembled = 0;
+  }
+
+  void feed(ByteBuffer chunk) {
+    while (chunk.hasRemaining()) {
+      if (state == State.FRAMES) {
+        frameBytes(chunk);
+      } else if (state == State.DONE) {
+        throw new IllegalStateException("block data after its last frame");
+      } else {
+        pos++; // pos now counts the byte being parsed
+        headerByte(chunk.get() & 0xFF);
+      }
+      emitEmpty();
+    }
+  }
+
+  /** The block's data ended; it must have held a complete header and all its frames. */
+  void end() {
+    emitEmpty();
+    if (state != State.DONE) {
+      throw new MkvException(MkvException.Kind.MALFORMED, dataOffset + pos,
+          "block of " + size + " bytes ends inside its " + (state == State.FRAMES ? "frames" : "header"));
+    }
+  }
+
+  private MkvException malformed(long at, String message) {
+    return new MkvException(MkvException.Kind.MALFORMED, at, message);
+  }
+
+  private void headerByte(int b) {
+    switch (state) {
+      case TRACK -> {
+        if (vintByte(b, "track number")) {
+          if (vintValue > Integer.MAX_VALUE || vintValue == 0) {
+            throw new MkvException(MkvException.Kind.UNSUPPORTED, vintStart, "block track number " + vintValue);
+          }
+          track = (int) vintValue;
+          state = State.TIMECODE;
+        }
+      }
+      case TIMECODE -> {
+        relativeTimecode = (relativeTimecode << 8) | b;
+        if (++timecodeBytes == 2) {
+          relativeTimecode = (short) relativeTimecode;
+          state = State.FLAGS;
+        }
+      }
+      case FLAGS -> {
+        flags = b;
+        lacing = (b >> 1) & 3;
+        if (lacing == LACING_NONE) {
+          laceCount = 1;
+          laceSizes[0] = size - pos;
+          startFrames();
+        } else {
+          state = State.LACE_COUNT;
+        }
+      }
+      case LACE_COUNT -> {
+        laceCount = b + 1;
+        laceIndex = 0;
+        xiphSum = 0;
+        if (lacing == LACING_FIXED) {
+          long rest = size - pos;
+          if (rest % laceCount != 0) {
+            throw malformed(dataOffset + pos - 1, "fixed-size lacing of " + laceCount + " frames over " + rest
+                + " bytes (not a multiple)");
+          }
+          for (int i = 0; i < laceCount; i++) {
+            laceSizes[i] = rest / laceCount;
+          }
+          startFrames();
+        } else {
+          state = lacing == LACING_XIPH ? State.LACE_XIPH : State.LACE_EBML;
+          vintRead = 0;
+          if (laceCount == 1) {
+            lastLace();
+          }
+        }
+      }
+      case LACE_XIPH -> {
+        // RFC 9559 §10.4.2: each size is a run of 255s ended by a byte < 255.
+        xiphSum += b;
+        if (xiphSum > size) {
+          throw malformed(dataOffset + pos - 1, "Xiph lace size " + xiphSum + " exceeds the block size " + size);
+        }
+        if (b != 255) {
+          laceSizes[laceIndex++] = xiphSum;
+          xiphSum = 0;
+          if (laceIndex == laceCount - 1) {
+            lastLace();
+          }
+        }
+      }
+      case LACE_EBML -> {
+        if (vintByte(b, "EBML lace size")) {
+          long v;
+          if (laceIndex == 0) {
+            v = vintValue;
+          } else {
+            // RFC 9559 §10.4.3: later sizes are signed differences, biased by 2^(7n-1)-1.
+            long bias = (1L << (7 * vintLength - 1)) - 1;
+            v = laceSizes[laceIndex - 1] + (vintValue - bias);
+          }
+          if (v < 0 || v > size) {
+            throw malformed(vintStart, "EBML lace size " + v + " of frame " + laceIndex + " outside 0.." + size);
+          }
+          laceSizes[laceIndex++] = v;
+          if (laceIndex == laceCount - 1) {
+            lastLace();
+          }
+        }
+      }
+      default -> throw new IllegalStateException("unexpected state " + state);
+    }
+  }
+
+  /** Accumulates one vint byte; true when the vint is complete. */
+  private boolean vintByte(int b, String what) {
+    if (vintRead == 0) {
+      vintStart = dataOffset + pos - 1;
+      if (b == 0) {
+        throw malformed(vintStart, what + " vint starts with 0x00");
+      }
+      vintLength = Integer.numberOfLeadingZeros(b) - 23;
+      vintValue = b & (0xFF >>> vintLength);
+    } else {
+      vintValue = (vintValue << 8) | b;
+    }
+    if (++vintRead == vintLength) {
+      vintRead = 0;
+      return true;
+    }
+    return false;
+  }
+
+  /** The last lace's size is what remains of the block after the lacing header ({@code headerEnd}). */
+  private void lastLace() {
+    long rest = size - pos;
+    long sum = 0;
+    for (int i = 0; i < laceCount - 1; i++) {
+      sum += laceSizes[i];
+    }
+    if (sum > rest) {
+      throw malformed(dataOffset + pos, "lacing header declares " + sum + " bytes for " + (laceCount - 1)
+          + " frames but only " + rest + " remain in the block");
+    }
+    laceSizes[laceCount - 1] = rest - sum;
+    startFrames();
+  }
+
+  private void startFrames() {
+    for (int i = 0; i < laceCount; i++) {
+      if (laceSizes[i] > maxFrameSize) {
+        throw new MkvException(MkvException.Kind.UNSUPPORTED, dataOffset + pos, "frame of " + laceSizes[i]
+            + " bytes (track " + track + ") exceeds maxFrameSize " + maxFrameSize);
+      }
+    }
+    state = State.FRAMES;
+    frameIndex = 0;
+    frameLeft = laceSizes[0];
+  }
+
+  private void frameBytes(ByteBuffer chunk) {
+    int rem = chunk.remaining();
+    if (!assembling && rem >= frameLeft) {
+      int n = (int) frameLeft;
+      int p = chunk.position();
+      ByteBuffer view = chunk.slice(p, n);
+      chunk.position(p + n);
+      pos += n;
+      frameLeft = 0;
+      emit(view);
+      emitEmpty();
+      return;
+    }
+    if (!assembling) {
+      assembling = true;
+      assembled = 0;
+      if (assembly == null || assembly.length < frameLeft) {
+        assembly = new byte[(int) frameLeft];
+      }
+    }
+    int n = (int) Math.min(rem, frameLeft);
+    chunk.get(assembly, assembled, n);
+    assembled += n;
+    pos += n;
+    frameLeft -= n;
+    if (frameLeft == 0) {
+      assembling = false;
+      ByteBuffer whole = ByteBuffer.wrap(assembly, 0, assembled);
+      if (assembly.length > KEEP_ASSEMBLY) {
+        assembly = null;
+      }
+      emit(whole);
+    }
+  }
+
+  private void emit(ByteBuffer payload) {
+    int index = frameIndex;
+    advance();
+    sink.frame(track, relativeTimecode, flags & ~0x06, index, payload);
+  }
+
+  private void advance() {
+    frameIndex++;
+    if (frameIndex < laceCount) {
+      frameLeft = laceSizes[frameIndex];
+    } else {
+      state = State.DONE;
+    }
+  }
+
+  /** Emits zero-length frames (legal in lacing) without waiting for more bytes. */
+  private void emitEmpty() {
+    while (state == State.FRAMES && frameLeft == 0 && !assembling) {
+      emit(ByteBuffer.allocate(0));
+    }
+  }
+}

@@ -1,0 +1,325 @@
+package io.vidlog.media.mkv;
+
+import io.vidlog.media.ebml.EbmlException;
+import io.vidlog.media.ebml.EbmlLimits;
+import io.vidlog.media.ebml.EbmlProcessor;
+import io.vidlog.media.ebml.EbmlReader;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Push-driven Matroska reader (RFC 9559) for live and stored MKV: feed it slices of any size and it
+ * reports what it finds to an {@link MkvHandler}, in stream order. EBML header, Info, Tracks and
+ * Tags are buffered (bounded by {@link MkvLimits#maxHeaderElementSize()}) and reported parsed with
+ * their raw bytes; SimpleBlock frames stream through as views of the input and are copied only when
+ * split across slices; a BlockGroup's Block is buffered until the group ends (its ReferenceBlock and
+ * BlockDuration may follow it). Cues, SeekHead, Void, Chapters, Attachments and unknown elements
+ * are skipped unread.
+ *
+ * <p>Failures are {@link MkvException}s (MALFORMED or UNSUPPORTED, with the offset). After any
+ * failure, including an exception thrown by the handler, the reader refuses further input.
+ * Not thread-safe.
+ */
+public final class MkvReader {
+  private final MkvHandler handler;
+  private final MkvLimits limits;
+  private final EbmlReader ebml;
+  private final BlockParser blocks;
+  private final Processor processor = new Processor();
+
+  // Segment state
+  private long timecodeScale = SegmentInfo.DEFAULT_TIMECODE_SCALE;
+  private final Map<Integer, Long> defaultDurations = new HashMap<>();
+
+  // Cluster state
+  private long clusterSize;
+  private long clusterOffset;
+  private boolean clusterTimecodeSeen;
+  private long clusterTimecode;
+  private long blockOffset;
+
+  // BlockGroup state
+  private boolean inGroup;
+  private byte[] groupBlock;
+  private int groupBlockLength;
+  private long groupBlockOffset;
+  private long groupBlockDataOffset;
+  private boolean groupHasReference;
+  private long groupDuration;
+
+  public MkvReader(MkvHandler handler, MkvLimits limits) {
+    this.handler = handler;
+    this.limits = limits;
+    this.ebml = new EbmlReader(processor, MatroskaSchema.INSTANCE,
+        new EbmlLimits(limits.maxHeaderElementSize(), limits.maxDepth()));
+    this.blocks = new BlockParser(limits.maxFrameSize(), this::onBlockFrame);
+  }
+
+  public MkvReader(MkvHandler handler) {
+    this(handler, MkvLimits.DEFAULT);
+  }
+
+  /**
+   * Reads all remaining bytes of {@code in} without changing its position. Views handed to the
+   * handler share {@code in}'s content and are valid during the callback only.
+   *
+   * @throws MkvException for malformed or unsupported input
+   * @throws IllegalStateException if the reader failed earlier or {@link #end()} was called
+   */
+  public void feed(ByteBuffer in) {
+    try {
+      ebml.feed(in.duplicate());
+    } catch (EbmlException e) {
+      throw convert(e);
+    }
+  }
+
+  /** Convenience for {@code feed(ByteBuffer.wrap(b, off, len))}. */
+  public void feed(byte[] b, int off, int len) {
+    feed(ByteBuffer.wrap(b, off, len));
+  }
+
+  /**
+   * End of input: closes open unknown-size Clusters and Segments (reporting their ends).
+   *
+   * @throws MkvException MALFORMED when the input stops inside an element of known size or a frame
+   */
+  public void end() {
+    try {
+      ebml.end();
+    } catch (EbmlException e) {
+      throw convert(e);
+    }
+  }
+
+  /** Bytes read so far (the absolute offset of the next byte). */
+  public long bytesConsumed() {
+    return ebml.position();
+  }
+
+  /** Whether the input read so far ends between two elements (a clean place to stop). */
+  public boolean atElementBoundary() {
+    return ebml.atElementBoundary();
+  }
+
+  private static MkvException convert(EbmlException e) {
+    MkvException m = new MkvException(e.kind() == EbmlException.Kind.MALFORMED ? MkvException.Kind.MALFORMED
+        : MkvException.Kind.UNSUPPORTED, e.offset(), e.detail());
+    m.initCause(e);
+    return m;
+  }
+
+  private static MkvException malformed(long offset, String message) {
+    return new MkvException(MkvException.Kind.MALFORMED, offset, message);
+  }
+
+  private void onBlockFrame(int track, int relativeTimecode, int flags, int laceIndex, ByteBuffer payload) {
+    long base;
+    try {
+      base = Math.multiplyExact(Math.addExact(clusterTimecode, relativeTimecode), timecodeScale);
+      if (laceIndex > 0) {
+        // RFC 9559 §10.4: only the first laced frame carries a timestamp; the others follow at DefaultDuration.
+        Long d = defaultDurations.get(track);
+        if (d != null) {
+          base = Math.addExact(base, Math.multiplyExact(d, laceIndex));
+        }
+      }
+    } catch (ArithmeticException e) {
+      throw new MkvException(MkvException.Kind.UNSUPPORTED, blockOffset, "timecode overflows 64-bit nanoseconds: "
+          + "cluster " + clusterTimecode + " + block " + relativeTimecode + " ticks × TimecodeScale " + timecodeScale);
+    }
+    MkvFrame frame;
+    if (inGroup) {
+      boolean key = !groupHasReference;
+      frame = new MkvFrame(track, clusterTimecode, relativeTimecode, base, key, (flags & 0x7F) | (key ? 0x80 : 0),
+          groupDuration, payload);
+    } else {
+      frame = new MkvFrame(track, clusterTimecode, relativeTimecode, base, (flags & 0x80) != 0, flags, -1, payload);
+    }
+    handler.onFrame(frame);
+  }
+
+  /** Maps framing events to Matroska meaning. */
+  private final class Processor implements EbmlProcessor {
+    @Override
+    public Action onElementStart(int id, int parentId, long size, long headerOffset, int headerLength, int depth) {
+      if (parentId == 0) {
+        return switch (id) {
+          case MatroskaIds.EBML -> Action.BUFFER;
+          case MatroskaIds.SEGMENT -> {
+            timecodeScale = SegmentInfo.DEFAULT_TIMECODE_SCALE;
+            defaultDurations.clear();
+            handler.onSegmentStart(size);
+            yield Action.MASTER;
+          }
+          default -> Action.SKIP;
+        };
+      }
+      switch (parentId) {
+        case MatroskaIds.SEGMENT -> {
+          return switch (id) {
+            case MatroskaIds.INFO, MatroskaIds.TRACKS, MatroskaIds.TAGS -> Action.BUFFER;
+            case MatroskaIds.CLUSTER -> {
+              clusterSize = size;
+              clusterOffset = headerOffset;
+              clusterTimecodeSeen = false;
+              yield Action.MASTER;
+            }
+            default -> Action.SKIP;
+          };
+        }
+        case MatroskaIds.CLUSTER -> {
+          switch (id) {
+            case MatroskaIds.TIMECODE -> {
+              if (size > 8) {
+                throw malformed(headerOffset, "Cluster Timecode of " + size + " bytes (max 8)");
+              }
+              return Action.BUFFER;
+            }
+            case MatroskaIds.SIMPLE_BLOCK -> {
+              requireTimecode(headerOffset, "SimpleBlock");
+              blockOffset = headerOffset;
+              inGroup = false;
+              blocks.start(headerOffset + headerLength, size);
+              return Action.STREAM;
+            }
+            case MatroskaIds.BLOCK_GROUP -> {
+              requireTimecode(headerOffset, "BlockGroup");
+              inGroup = true;
+              groupBlock = null;
+              groupHasReference = false;
+              groupDuration = -1;
+              return Action.MASTER;
+            }
+            default -> {
+              return Action.SKIP;
+            }
+          }
+        }
+        case MatroskaIds.BLOCK_GROUP -> {
+          switch (id) {
+            case MatroskaIds.BLOCK -> {
+              if (groupBlock != null) {
+                throw malformed(headerOffset, "BlockGroup with more than one Block");
+              }
+              if (size > limits.maxFrameSize()) {
+                throw new MkvException(MkvException.Kind.UNSUPPORTED, headerOffset, "Block of " + size
+                    + " bytes exceeds maxFrameSize " + limits.maxFrameSize());
+              }
+              groupBlock = new byte[(int) size];
+              groupBlockLength = 0;
+              groupBlockOffset = headerOffset;
+              groupBlockDataOffset = headerOffset + headerLength;
+              return Action.STREAM;
+            }
+            case MatroskaIds.BLOCK_DURATION, MatroskaIds.REFERENCE_BLOCK -> {
+              if (size > 8) {
+                throw malformed(headerOffset, EbmlReader.hex(id) + " of " + size + " bytes (max 8)");
+              }
+              return Action.BUFFER;
+            }
+            default -> {
+              return Action.SKIP;
+            }
+          }
+        }
+        default -> {
+          return Action.SKIP;
+        }
+      }
+    }
+
+    private void requireTimecode(long offset, String what) {
+      if (!clusterTimecodeSeen) {
+        throw malformed(offset, what + " before the Cluster Timecode (Cluster at offset " + clusterOffset + ")");
+      }
+    }
+
+    @Override
+    public void onData(int id, ByteBuffer element, int headerLength) {
+      long offset = ebml.position() - element.remaining();
+      switch (id) {
+        case MatroskaIds.EBML -> handler.onEbmlHeader(MkvElements.ebmlHeader(element, headerLength, offset));
+        case MatroskaIds.INFO -> {
+          SegmentInfo info = MkvElements.info(element, headerLength, offset);
+          timecodeScale = info.timecodeScaleNs();
+          handler.onInfo(info, element);
+        }
+        case MatroskaIds.TRACKS -> {
+          List<TrackEntry> tracks = MkvElements.tracks(element, headerLength, offset, limits);
+          defaultDurations.clear();
+          for (TrackEntry t : tracks) {
+            if (t.defaultDurationNs() > 0) {
+              defaultDurations.put(t.trackNumber(), t.defaultDurationNs());
+            }
+          }
+          handler.onTracks(tracks, element);
+        }
+        case MatroskaIds.TAGS -> handler.onTags(MkvElements.tags(element, headerLength, offset, limits), element);
+        case MatroskaIds.TIMECODE -> {
+          if (clusterTimecodeSeen) {
+            throw malformed(offset, "second Timecode in the Cluster at offset " + clusterOffset);
+          }
+          clusterTimecode = uint(element, headerLength, offset, "Cluster Timecode");
+          clusterTimecodeSeen = true;
+          handler.onClusterStart(clusterTimecode, clusterSize);
+        }
+        case MatroskaIds.BLOCK_DURATION -> groupDuration = uint(element, headerLength, offset, "BlockDuration");
+        case MatroskaIds.REFERENCE_BLOCK -> groupHasReference = true;
+        default -> { }
+      }
+    }
+
+    private long uint(ByteBuffer element, int headerLength, long offset, String name) {
+      long v = 0;
+      for (int i = element.position() + headerLength; i < element.limit(); i++) {
+        v = (v << 8) | (element.get(i) & 0xFF);
+      }
+      if (v < 0) {
+        throw new MkvException(MkvException.Kind.UNSUPPORTED, offset, name + " " + Long.toUnsignedString(v)
+            + " exceeds 2^63-1");
+      }
+      return v;
+    }
+
+    @Override
+    public void onPayload(int id, ByteBuffer chunk) {
+      if (id == MatroskaIds.SIMPLE_BLOCK) {
+        blocks.feed(chunk);
+      } else {
+        int n = chunk.remaining();
+        chunk.get(groupBlock, groupBlockLength, n);
+        groupBlockLength += n;
+      }
+    }
+
+    @Override
+    public void onElementEnd(int id, long endOffset) {
+      switch (id) {
+        case MatroskaIds.SIMPLE_BLOCK -> blocks.end();
+        case MatroskaIds.BLOCK_GROUP -> {
+          if (groupBlock == null) {
+            throw malformed(endOffset, "BlockGroup without a Block");
+          }
+          blockOffset = groupBlockOffset;
+          blocks.start(groupBlockDataOffset, groupBlock.length);
+          blocks.feed(ByteBuffer.wrap(groupBlock));
+          blocks.end();
+          groupBlock = null;
+          inGroup = false;
+        }
+        case MatroskaIds.CLUSTER -> {
+          if (!clusterTimecodeSeen) {
+            throw malformed(clusterOffset, "Cluster without a Timecode");
+          }
+          clusterTimecodeSeen = false;
+          handler.onClusterEnd();
+        }
+        case MatroskaIds.SEGMENT -> handler.onSegmentEnd();
+        default -> { }
+      }
+    }
+  }
+}
