@@ -286,10 +286,21 @@ final class GetMediaSession {
     }
     switch (cutOff.reason()) {
       case BEHIND_WINDOW -> {
-        // The fragment after our cursor has left the live window: persisted streams find it in the
-        // store; retention-0 streams have lost it (kvs-api.md §2 "Zero retention").
-        if (stream.persists() && current == null && behindWindowRetries++ == 0) {
+        // The fragment after our cursor has left the live window. Persisted streams find it in the
+        // store (once: the index is asked again). A reader that asked for "the earliest there is"
+        // (EARLIEST, or a timestamp past everything stored) starts at the next fragment instead. A
+        // reader that asked for a fragment by number on a retention-0 stream has lost it
+        // (kvs-api.md §2 "Zero retention"): 4000 in-stream.
+        if (current != null) {
+          // Fell behind mid-fragment (a paused reader whose events were evicted): like a slow
+          // consumer, the response ends and the reader resumes from its last token.
+          finish();
+        } else if (stream.persists() && behindWindowRetries++ == 0) {
           readStored();
+        } else if ((cursor == null || cursor.equals(StartResolver.BEFORE_ALL))) {
+          cursor = null;
+          nowMode = true;
+          goLive();
         } else {
           failInStream(StreamError.FRAGMENT_NOT_FOUND, cursor, "The requested fragment is no longer available");
         }

@@ -35,6 +35,8 @@ public final class FakeStore implements StreamRegistry, TimeIndex, FragmentArchi
   /** Fragment number → byte offset after which reading fails (tests of in-stream errors). */
   public final Map<FragmentNumber, Long> failReadAfter = new ConcurrentHashMap<>();
   public volatile int slice = 16 * 1024;
+  /** When set, the index part pretends fragments after this one are not indexed yet (the archive still has them). */
+  public volatile FragmentNumber indexVisibleUpTo;
 
   public FakeStore(Vertx vertx) {
     this.vertx = vertx;
@@ -50,19 +52,25 @@ public final class FakeStore implements StreamRegistry, TimeIndex, FragmentArchi
 
   /** Stores the chunk and indexes it (what ingest does before PERSISTED). */
   public void persist(StreamInfo s, TestChunks.Fragment f) {
-    chunks.get(s.streamId()).put(f.number(), f);
+    all(s).put(f.number(), f);
   }
 
   public void remove(StreamInfo s, FragmentNumber n) {
-    chunks.get(s.streamId()).remove(n);
+    all(s).remove(n);
   }
 
   private <T> Future<T> later(java.util.function.Supplier<T> value) {
     return vertx.getOrCreateContext().executeBlocking(value::get, false);
   }
 
-  private ConcurrentSkipListMap<FragmentNumber, TestChunks.Fragment> of(StreamInfo s) {
+  private ConcurrentSkipListMap<FragmentNumber, TestChunks.Fragment> all(StreamInfo s) {
     return chunks.get(s.streamId());
+  }
+
+  /** What the index part sees. */
+  private java.util.NavigableMap<FragmentNumber, TestChunks.Fragment> of(StreamInfo s) {
+    FragmentNumber limit = indexVisibleUpTo;
+    return limit == null ? chunks.get(s.streamId()) : chunks.get(s.streamId()).headMap(limit, true);
   }
 
   private static FragmentRecord record(TestChunks.Fragment f) {
@@ -218,7 +226,7 @@ public final class FakeStore implements StreamRegistry, TimeIndex, FragmentArchi
   @Override
   public Future<ChunkReader> open(StreamInfo stream, FragmentNumber number) {
     var context = vertx.getOrCreateContext();
-    return later(() -> of(stream).get(number)).compose(f -> {
+    return later(() -> all(stream).get(number)).compose(f -> {
       if (f == null) {
         return Future.failedFuture(new StoreException(StoreException.Kind.NOT_FOUND, "no chunk " + number));
       }
@@ -239,7 +247,7 @@ public final class FakeStore implements StreamRegistry, TimeIndex, FragmentArchi
 
   @Override
   public Future<ChunkHeader> header(StreamInfo stream, FragmentNumber number) {
-    return later(() -> of(stream).get(number).header());
+    return later(() -> all(stream).get(number).header());
   }
 
   @Override

@@ -7,6 +7,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vidlog.fragmentstore.KvsException;
 import io.vidlog.fragmentstore.access.Principal;
+import io.vidlog.fragmentstore.live.LiveFeedConfig;
+import io.vidlog.fragmentstore.live.MemoryLiveFeeds;
 import io.vidlog.playback.PlaybackApi;
 import io.vidlog.playback.PlaybackConfig;
 import java.net.URI;
@@ -26,7 +28,8 @@ import software.amazon.awssdk.services.kinesisvideomedia.KinesisVideoMediaClient
 public final class TestServer implements AutoCloseable {
   public final Vertx vertx;
   public final FakeStore store;
-  public final FakeLiveFeeds feeds;
+  public final MemoryLiveFeeds memoryFeeds;
+  public final LatchingFeeds feeds;
   public final PlaybackApi api;
   private final HttpServer server;
   public final int port;
@@ -34,9 +37,15 @@ public final class TestServer implements AutoCloseable {
   public volatile BiPredicate<String, String> policy;
 
   public TestServer(PlaybackConfig config, long fixedClockMillis) throws Exception {
+    this(config, fixedClockMillis, LiveFeedConfig.DEFAULT);
+  }
+
+  /** {@code fixedClockMillis} < 0: the real clock for MILLIS_BEHIND_NOW. */
+  public TestServer(PlaybackConfig config, long fixedClockMillis, LiveFeedConfig live) throws Exception {
     vertx = Vertx.vertx();
     store = new FakeStore(vertx);
-    feeds = new FakeLiveFeeds(vertx);
+    memoryFeeds = new MemoryLiveFeeds(vertx, live);
+    feeds = new LatchingFeeds(memoryFeeds);
     api = fixedClockMillis < 0
         ? new PlaybackApi(store, store, store, feeds, config)
         : new PlaybackApi(store, store, store, feeds, config, () -> fixedClockMillis);
