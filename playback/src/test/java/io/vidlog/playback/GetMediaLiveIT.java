@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vidlog.fragmentstore.live.LiveEvent;
 import io.vidlog.fragmentstore.live.LiveFeed;
+import io.vidlog.fragmentstore.live.LiveFeedConfig;
 import io.vidlog.fragmentstore.streams.StreamInfo;
 import io.vidlog.playback.testing.KvsParse;
 import io.vidlog.playback.testing.TestChunks;
@@ -139,6 +140,11 @@ class GetMediaLiveIT {
 
   @Test
   void fragmentIndexedWhileSubscribingIsFoundByTheRecheck() throws Exception {
+    // A window that keeps no closed fragment: everything the reader missed must come from the store.
+    server.close();
+    client.close();
+    server = new TestServer(PlaybackConfig.DEFAULTS, -1, new LiveFeedConfig(300_000, 1, 10_000, 32L << 20));
+    client = server.mediaClient();
     StreamInfo s = server.store.addStream("recheck", 24);
     List<TestChunks.Fragment> f = TestChunks.fragments(7, System.currentTimeMillis() - 10_000);
     for (int i = 0; i < 6; i++) {

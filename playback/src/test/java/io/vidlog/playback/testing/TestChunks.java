@@ -53,8 +53,17 @@ public final class TestChunks {
    * metadata {@code meta-i} before the cluster and {@code after-i} after it.
    */
   public static Fragment fragment(int i, long baseMillis) {
+    return fragment(i, baseMillis, 0);
+  }
+
+  /** As {@link #fragment(int, long)}, each frame padded with {@code padding} zero bytes (bulk tests). */
+  public static Fragment fragment(int i, long baseMillis, int padding) {
     TestMedia media = TestMedia.get();
     List<TestMedia.Frame> gop = media.gop(i);
+    if (padding > 0) {
+      gop = gop.stream().map(f -> new TestMedia.Frame(java.util.Arrays.copyOf(f.data(), f.data().length + padding),
+          f.keyFrame())).toList();
+    }
     long producerMillis = (long) i * gop.size() * FRAME_MILLIS;
     long serverMillis = baseMillis + producerMillis;
     FragmentNumber number = number(1000 + i);
@@ -84,9 +93,13 @@ public final class TestChunks {
   }
 
   public static List<Fragment> fragments(int count, long baseMillis) {
+    return fragments(count, baseMillis, 0);
+  }
+
+  public static List<Fragment> fragments(int count, long baseMillis, int padding) {
     List<Fragment> list = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      list.add(fragment(i, baseMillis));
+      list.add(fragment(i, baseMillis, padding));
     }
     return list;
   }
