@@ -5,7 +5,10 @@ import io.vidlog.fragmentstore.FragmentNumber;
 import io.vidlog.fragmentstore.chunk.ChunkHeader;
 import io.vidlog.fragmentstore.live.LiveEvent;
 import io.vidlog.playback.mkv.ChunkTags;
-import io.vidlog.playback.mkv.Ebml;
+import io.vidlog.media.mkv.MkvWriter;
+import io.vidlog.media.mkv.SegmentInfo;
+import io.vidlog.media.mkv.SimpleTag;
+import io.vidlog.media.mkv.TrackEntry;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,6 +19,7 @@ import java.util.List;
  */
 public final class TestChunks {
   public static final int FRAME_MILLIS = 100;
+  private static final MkvWriter MKV = MkvWriter.KVS;
 
   private TestChunks() {}
 
@@ -69,10 +73,10 @@ public final class TestChunks {
     FragmentNumber number = number(1000 + i);
 
     Buffer head = Buffer.buffer();
-    head.appendBuffer(ebmlHeader());
-    Ebml.writeId(head, Ebml.SEGMENT);
-    Ebml.writeUnknownSize(head);
-    head.appendBuffer(info());
+    head.appendBytes(MKV.ebmlHeader());
+    head.appendBytes(MKV.segmentStartUnknownSize());
+    head.appendBytes(MKV.info(new SegmentInfo(SegmentInfo.DEFAULT_TIMECODE_SCALE, Double.NaN, null, "vidlog-test",
+        "vidlog-test", null)));
     head.appendBuffer(tracks(media));
     head.appendBuffer(tags("meta-" + i, "value-" + i));
     long clusterOffset = head.length();
@@ -104,58 +108,12 @@ public final class TestChunks {
     return list;
   }
 
-  static Buffer ebmlHeader() {
-    Buffer body = Buffer.buffer();
-    Ebml.writeUnsigned(body, 0x4286, 1);
-    Ebml.writeUnsigned(body, 0x42F7, 1);
-    Ebml.writeUnsigned(body, 0x42F2, 4);
-    Ebml.writeUnsigned(body, 0x42F3, 8);
-    Ebml.writeString(body, 0x4282, "matroska");
-    Ebml.writeUnsigned(body, 0x4287, 2);
-    Ebml.writeUnsigned(body, 0x4285, 2);
-    Buffer out = Buffer.buffer();
-    Ebml.writeElement(out, Ebml.EBML, body);
-    return out;
-  }
-
-  static Buffer info() {
-    Buffer body = Buffer.buffer();
-    Ebml.writeUnsigned(body, 0x2AD7B1, 1_000_000);
-    Ebml.writeString(body, 0x4D80, "vidlog-test");
-    Ebml.writeString(body, 0x5741, "vidlog-test");
-    Buffer out = Buffer.buffer();
-    Ebml.writeElement(out, 0x1549A966, body);
-    return out;
-  }
-
   static Buffer tracks(TestMedia media) {
-    Buffer video = Buffer.buffer();
-    Ebml.writeUnsigned(video, 0xB0, media.width);
-    Ebml.writeUnsigned(video, 0xBA, media.height);
-    Buffer entry = Buffer.buffer();
-    Ebml.writeUnsigned(entry, 0xD7, 1);
-    Ebml.writeUnsigned(entry, 0x73C5, 1);
-    Ebml.writeUnsigned(entry, 0x83, 1);
-    Ebml.writeString(entry, 0x86, TestMedia.CODEC_ID);
-    Ebml.writeElement(entry, 0x63A2, Buffer.buffer(media.codecPrivate));
-    Ebml.writeElement(entry, 0xE0, video);
-    Buffer tracks = Buffer.buffer();
-    Ebml.writeElement(tracks, 0xAE, entry);
-    Buffer out = Buffer.buffer();
-    Ebml.writeElement(out, 0x1654AE6B, tracks);
-    return out;
+    return Buffer.buffer(MKV.tracks(List.of(new TrackEntry(1, 1, TrackEntry.TYPE_VIDEO, TestMedia.CODEC_ID, null,
+        media.codecPrivate, 0, media.width, media.height, Double.NaN, 0, 0))));
   }
 
   static Buffer tags(String name, String value) {
-    Buffer simple = Buffer.buffer();
-    Ebml.writeString(simple, Ebml.TAG_NAME, name);
-    Ebml.writeString(simple, Ebml.TAG_STRING, value);
-    Buffer tag = Buffer.buffer();
-    Ebml.writeElement(tag, Ebml.SIMPLE_TAG, simple);
-    Buffer tags = Buffer.buffer();
-    Ebml.writeElement(tags, Ebml.TAG, tag);
-    Buffer out = Buffer.buffer();
-    Ebml.writeElement(out, Ebml.TAGS, tags);
-    return out;
+    return Buffer.buffer(MKV.tags(SimpleTag.of(name, value)));
   }
 }
