@@ -184,4 +184,46 @@ class GetMediaStoredIT {
     }
     assertFalse(open.isEmpty());
   }
+
+  @Test
+  void storeFailureMidChunkEndsTheStreamWithAnInStreamError() throws Exception {
+    StreamInfo s = server.store.addStream("failing", 24);
+    for (int i = 0; i < 3; i++) {
+      server.store.persist(s, fragments.get(i));
+    }
+    long cluster = fragments.get(1).header().clusterOffset();
+    server.store.failReadAfter.put(fragments.get(1).number(), cluster + 100);
+    KvsParse parsed;
+    try (ResponseInputStream<GetMediaResponse> in = client.getMedia(
+        GetMediaRequest.builder().streamName("failing")
+            .startSelector(StartSelector.builder().startSelectorType(StartSelectorType.EARLIEST).build()).build(),
+        ResponseTransformer.toInputStream())) {
+      parsed = KvsParse.read(in, p -> false); // until the server ends the response
+    } finally {
+      server.store.failReadAfter.clear();
+    }
+    assertEquals(3, parsed.chunks.size());
+    assertTrue(parsed.chunks.get(0).complete);
+    assertEquals(fragments.get(1).number().value(), parsed.chunks.get(1).number());
+    assertFalse(parsed.chunks.get(1).complete, "the broken chunk has no closing tags");
+    KvsParse.Chunk error = parsed.chunks.get(2);
+    assertFalse(error.metadata.isSuccess());
+    assertEquals(5000, error.metadata.getErrorId());
+    assertEquals(fragments.get(1).number().value(), error.number());
+  }
+
+  @Test
+  void streamNamedByArnIsAuthorisedByTheNameInside() throws Exception {
+    server.policy = (action, name) -> name.equals("stored");
+    try (ResponseInputStream<GetMediaResponse> in = client.getMedia(GetMediaRequest.builder()
+        .streamARN(stream.streamArn())
+        .startSelector(StartSelector.builder().startSelectorType(StartSelectorType.EARLIEST).build()).build(),
+        ResponseTransformer.toInputStream())) {
+      KvsParse parsed = KvsParse.read(in, KvsParse.afterChunks(1));
+      in.abort();
+      assertEquals(fragments.get(0).number().value(), parsed.chunks.get(0).number());
+    } finally {
+      server.policy = null;
+    }
+  }
 }
