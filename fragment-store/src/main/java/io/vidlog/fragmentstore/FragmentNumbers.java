@@ -66,17 +66,24 @@ public final class FragmentNumbers {
   }
 
   /**
-   * Raises a stream's high-water mark to {@code latest} (the newest number in its index). Numbers
-   * that are not vidlog-minted (any other width) raise it to their millisecond when they fit.
+   * Raises a stream's high-water mark to {@code latest} (the newest number in its index). A number
+   * of another width is taken by value (padded to 22 digits); one above every 22-digit number
+   * cannot be exceeded and is rejected.
    */
   public void floor(String streamId, FragmentNumber latest) {
     if (latest == null) {
       return;
     }
-    Parts p = decode(latest);
-    if (p == null) {
-      throw new IllegalArgumentException("not a vidlog-minted fragment number: " + latest);
+    String s = latest.value();
+    int start = 0;
+    while (start < s.length() - 1 && s.charAt(start) == '0') {
+      start++;
     }
+    int digits = s.length() - start;
+    if (digits > WIDTH) {
+      throw new IllegalArgumentException("fragment number " + latest + " is beyond what this node can exceed");
+    }
+    Parts p = decode(new FragmentNumber("0".repeat(WIDTH - digits) + s.substring(start)));
     last.merge(streamId, p, (a, b) -> a.compareTo(b) >= 0 ? a : b);
   }
 

@@ -85,7 +85,10 @@ class FragmentNumbersTest {
     FragmentNumbers other = new FragmentNumbers(0, () -> 2_000_000);
     other.floor("s", n);
     assertTrue(other.next("s").compareTo(n) > 0);
-    assertThrows(IllegalArgumentException.class, () -> other.floor("s", FragmentNumber.parse("12")));
+    FragmentNumber mark = other.next("s");
+    other.floor("s", FragmentNumber.parse("12")); // fewer digits: already below every minted number
+    assertTrue(other.next("s").compareTo(mark) > 0);
+    assertThrows(IllegalArgumentException.class, () -> other.floor("s", FragmentNumber.parse("1" + "0".repeat(22))));
   }
 
   @Test
