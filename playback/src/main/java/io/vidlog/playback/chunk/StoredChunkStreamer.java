@@ -87,7 +87,6 @@ public final class StoredChunkStreamer {
       });
       source.endHandler(v -> {
         if (cancelled) {
-          done.tryFail("cancelled");
           return;
         }
         if (!preWritten[0]) {
@@ -102,14 +101,14 @@ public final class StoredChunkStreamer {
     }
 
     /**
-     * Stops writing. The archive's stream has no close operation, so it is drained without
-     * writing (its buffers are dropped at once) so that it releases what it holds.
+     * Stops writing. The archive's stream reads only on demand and holds at most one range, so
+     * pausing it and letting it go releases it; nothing more is read or decrypted.
      */
     public void cancel() {
       if (!cancelled) {
         cancelled = true;
         if (source != null) {
-          source.resume();
+          source.pause();
         }
       }
     }

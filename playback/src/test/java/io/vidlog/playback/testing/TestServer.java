@@ -7,6 +7,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vidlog.fragmentstore.KvsException;
 import io.vidlog.fragmentstore.access.Principal;
+import io.vidlog.fragmentstore.chunk.FragmentArchive;
+import io.vidlog.fragmentstore.index.TimeIndex;
+import io.vidlog.fragmentstore.streams.StreamRegistry;
 import io.vidlog.fragmentstore.live.LiveFeedConfig;
 import io.vidlog.fragmentstore.live.MemoryLiveFeeds;
 import io.vidlog.playback.PlaybackApi;
@@ -42,13 +45,22 @@ public final class TestServer implements AutoCloseable {
 
   /** {@code fixedClockMillis} < 0: the real clock for MILLIS_BEHIND_NOW. */
   public TestServer(PlaybackConfig config, long fixedClockMillis, LiveFeedConfig live) throws Exception {
-    vertx = Vertx.vertx();
-    store = new FakeStore(vertx);
+    this(Vertx.vertx(), null, config, fixedClockMillis, live);
+  }
+
+  /** Over a real store (null: the in-memory fake), on {@code vertx}. */
+  public TestServer(Vertx vertx, RealStore real, PlaybackConfig config, long fixedClockMillis, LiveFeedConfig live)
+      throws Exception {
+    this.vertx = vertx;
+    store = real == null ? new FakeStore(vertx) : null;
     memoryFeeds = new MemoryLiveFeeds(vertx, live);
     feeds = new LatchingFeeds(memoryFeeds);
+    StreamRegistry registry = real == null ? store : real.registry;
+    TimeIndex index = real == null ? store : real.index;
+    FragmentArchive archive = real == null ? store : real.archive;
     api = fixedClockMillis < 0
-        ? new PlaybackApi(store, store, store, feeds, config)
-        : new PlaybackApi(store, store, store, feeds, config, () -> fixedClockMillis);
+        ? new PlaybackApi(registry, index, archive, feeds, config)
+        : new PlaybackApi(registry, index, archive, feeds, config, () -> fixedClockMillis);
     Router router = Router.router(vertx);
     router.route().handler(ctx -> {
       BiPredicate<String, String> p = policy;
