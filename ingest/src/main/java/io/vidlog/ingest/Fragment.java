@@ -1,0 +1,109 @@
+package io.vidlog.ingest;
+
+import io.vertx.core.buffer.Buffer;
+import io.vidlog.fragmentstore.FragmentNumber;
+import io.vidlog.fragmentstore.FragmentRecord;
+import io.vidlog.fragmentstore.chunk.ChunkHeader;
+import io.vidlog.media.mkv.TrackEntry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One fragment (one Cluster) being received on a PutMedia connection: what the fragment rules check
+ * and what its {@link ChunkHeader} will say. Mutated only by the connection's event loop.
+ */
+final class Fragment {
+  final StreamHeader header;
+  final long clusterTimecode;
+  final long serverTimestampMillis;
+  final long producerTimestampMillis;
+  final List<ChunkHeader.Metadata> preTags;
+  final List<ChunkHeader.Metadata> postTags = new ArrayList<>();
+  /** The chunk's bytes before the Cluster ID. */
+  final Buffer prefix;
+  final int clusterStartLength;
+  /** Set by the connection when the fragment opens. */
+  FragmentNumber number;
+  /** The connection's handles for this fragment: its index slot and its chunk (null for retention 0). */
+  FragmentSequencer.Slot slot;
+  ChunkStream chunk;
+  long mkvBytes;
+  int frameCount;
+  private long minStartNs = Long.MAX_VALUE;
+  private long maxEndNs = Long.MIN_VALUE;
+  private final Map<Integer, TrackStats> tracks = new TreeMap<>();
+
+  /** Per-track frame count and timestamp range (4004 is checked per track, DESIGN.md). */
+  static final class TrackStats {
+    int frames;
+    long maxNs = Long.MIN_VALUE;
+  }
+
+  Fragment(StreamHeader header, long clusterTimecode, long serverTimestampMillis, long producerTimestampMillis,
+      List<ChunkHeader.Metadata> preTags) {
+    this.header = header;
+    this.clusterTimecode = clusterTimecode;
+    this.serverTimestampMillis = serverTimestampMillis;
+    this.producerTimestampMillis = producerTimestampMillis;
+    this.preTags = List.copyOf(preTags);
+    this.prefix = header.prefix(this.preTags);
+    this.clusterStartLength = ChunkLayout.clusterStart(clusterTimecode).length();
+    this.mkvBytes = prefix.length() + clusterStartLength;
+  }
+
+  long firstFrameNs() {
+    return minStartNs;
+  }
+
+  void addFrame(int track, long startNs, long endNs, long blockBytes) {
+    TrackStats s = tracks.computeIfAbsent(track, k -> new TrackStats());
+    s.frames++;
+    s.maxNs = Math.max(s.maxNs, startNs);
+    minStartNs = Math.min(minStartNs, startNs);
+    maxEndNs = Math.max(maxEndNs, endNs);
+    mkvBytes += blockBytes;
+    frameCount++;
+  }
+
+  Map<Integer, TrackStats> trackStats() {
+    return tracks;
+  }
+
+  int metadataCount() {
+    return preTags.size() + postTags.size();
+  }
+
+  List<ChunkHeader.Metadata> metadata() {
+    List<ChunkHeader.Metadata> all = new ArrayList<>(preTags);
+    all.addAll(postTags);
+    return all;
+  }
+
+  long durationMillis() {
+    return frameCount == 0 ? 0 : Math.max(0, (maxEndNs - minStartNs) / 1_000_000L);
+  }
+
+  /** The chunk header; {@code mkvLength} counts the trailer the caller wrote. */
+  ChunkHeader chunkHeader(long mkvLength) {
+    List<ChunkHeader.TrackSummary> summary = new ArrayList<>();
+    for (Map.Entry<Integer, TrackStats> e : tracks.entrySet()) {
+      TrackEntry t = header.track(e.getKey());
+      summary.add(new ChunkHeader.TrackSummary(e.getKey(), t == null ? "" : t.codecId(), e.getValue().frames));
+    }
+    return new ChunkHeader(number, serverTimestampMillis, producerTimestampMillis, durationMillis(), clusterTimecode,
+        List.copyOf(summary), List.copyOf(metadata()), prefix.length(), mkvLength);
+  }
+
+  FragmentRecord record(ChunkHeader h) {
+    int mask = 0;
+    for (int track : tracks.keySet()) {
+      if (track >= 1 && track <= 32) {
+        mask |= 1 << (track - 1);
+      }
+    }
+    return new FragmentRecord(number, serverTimestampMillis, producerTimestampMillis, h.durationMillis(),
+        h.mkvLength(), mask, !h.metadata().isEmpty());
+  }
+}

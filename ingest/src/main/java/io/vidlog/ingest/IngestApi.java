@@ -1,0 +1,139 @@
+package io.vidlog.ingest;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vidlog.fragmentstore.KvsError;
+import io.vidlog.fragmentstore.access.Principal;
+import io.vidlog.fragmentstore.chunk.FragmentArchive;
+import io.vidlog.fragmentstore.index.TimeIndex;
+import io.vidlog.fragmentstore.live.LiveFeeds;
+import io.vidlog.fragmentstore.streams.StreamInfo;
+import io.vidlog.fragmentstore.streams.StreamRegistry;
+import io.vidlog.fragmentstore.streams.StreamStatus;
+import io.vidlog.media.mkv.MkvHandler;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The ingest surface: {@code POST /putMedia} (kvs-api.md §1), MKV or MP4 bodies, with the KVS ack
+ * stream. Built with plain {@code new} by the server; {@link #mount} adds the route after the
+ * server's authentication handler. Errors found before the 200 (bad headers, denied, unknown stream)
+ * fail the routing context with a {@link io.vidlog.fragmentstore.KvsException} for the server's
+ * failure handler; everything after the 200 is an ERROR ack.
+ */
+public final class IngestApi {
+  public static final String PATH = "/putMedia";
+  public static final String ACTION = "PutMedia";
+
+  private final Vertx vertx;
+  private final StreamRegistry streams;
+  private final FragmentArchive archive;
+  private final TimeIndex index;
+  private final LiveFeeds liveFeeds;
+  private final FragmentNumberMinter minter;
+  private final IngestConfig config;
+  private final Function<MkvHandler, BodyParser> mkvParser;
+  private final Function<MkvHandler, BodyParser> mp4Parser;
+  private final ActiveConnections active = new ActiveConnections();
+  private final ConcurrentHashMap<String, FragmentSequencer> sequencers = new ConcurrentHashMap<>();
+
+  public IngestApi(Vertx vertx, StreamRegistry streams, FragmentArchive archive, TimeIndex index, LiveFeeds liveFeeds,
+      FragmentNumberMinter minter, IngestConfig config) {
+    this(vertx, streams, archive, index, liveFeeds, minter, config, BodyParsers.mkv(config), BodyParsers.mp4(config));
+  }
+
+  IngestApi(Vertx vertx, StreamRegistry streams, FragmentArchive archive, TimeIndex index, LiveFeeds liveFeeds,
+      FragmentNumberMinter minter, IngestConfig config, Function<MkvHandler, BodyParser> mkvParser,
+      Function<MkvHandler, BodyParser> mp4Parser) {
+    this.vertx = vertx;
+    this.streams = streams;
+    this.archive = archive;
+    this.index = index;
+    this.liveFeeds = liveFeeds;
+    this.minter = minter;
+    this.config = config;
+    this.mkvParser = mkvParser;
+    this.mp4Parser = mp4Parser;
+    streams.onDeleted(this::onStreamDeleted);
+  }
+
+  /** Adds {@code POST /putMedia}; never a BodyHandler: the body is read as a stream. */
+  public void mount(Router router) {
+    router.route(HttpMethod.POST, PATH).handler(this::handle);
+  }
+
+  /** Number of streams with a PutMedia connection open in this process. */
+  public int activeConnections() {
+    return active.size();
+  }
+
+  private void handle(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    request.pause();
+    PutMediaHeaders headers;
+    try {
+      headers = PutMediaHeaders.parse(request.headers(), System.currentTimeMillis());
+    } catch (RuntimeException e) {
+      ctx.fail(e);
+      return;
+    }
+    Principal principal = ctx.get(Principal.CONTEXT_KEY);
+    if (principal != null && !principal.allows(ACTION, headers.streamNameForAuth())) {
+      ctx.fail(KvsError.ACCESS_DENIED.exception("Not authorized to perform PutMedia on stream "
+          + headers.streamNameForAuth()));
+      return;
+    }
+    Context context = vertx.getOrCreateContext();
+    streams.describe(headers.stream()).onComplete(ar -> context.runOnContext(v -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+      } else if (ar.result().status() == StreamStatus.DELETING) {
+        ctx.fail(KvsError.RESOURCE_NOT_FOUND.exception("Stream " + headers.stream() + " is being deleted"));
+      } else {
+        start(ctx, context, ar.result(), headers);
+      }
+    }));
+  }
+
+  private void start(RoutingContext ctx, Context context, StreamInfo stream, PutMediaHeaders headers) {
+    FragmentSequencer known = sequencers.get(stream.streamId());
+    if (known != null) {
+      open(ctx, context, stream, headers, known);
+      return;
+    }
+    // First connection of this stream in this process: raise the minter above the index's newest
+    // number so fragment numbers keep increasing across restarts.
+    index.latest(stream).onComplete(ar -> context.runOnContext(v -> {
+      if (ar.failed()) {
+        ctx.fail(new io.vidlog.fragmentstore.KvsException(KvsError.SERVICE_UNAVAILABLE, "Stream index unavailable", ar.cause()));
+        return;
+      }
+      FragmentSequencer sequencer = sequencers.computeIfAbsent(stream.streamId(), id -> {
+        minter.floor(stream, ar.result() == null ? null : ar.result().number());
+        return new FragmentSequencer(index, minter);
+      });
+      open(ctx, context, stream, headers, sequencer);
+    }));
+  }
+
+  private void open(RoutingContext ctx, Context context, StreamInfo stream, PutMediaHeaders headers,
+      FragmentSequencer sequencer) {
+    IngestSession.Deps deps = new IngestSession.Deps(vertx, config, archive, liveFeeds.feed(stream.streamId()),
+        sequencer, mkvParser, mp4Parser);
+    IngestSession session = new IngestSession(deps, context, ctx.request(), stream, headers);
+    active.takeOver(session);
+    session.start(() -> active.release(session));
+  }
+
+  private void onStreamDeleted(StreamInfo stream) {
+    IngestSession owner = active.owner(stream.streamId());
+    if (owner != null) {
+      owner.context().runOnContext(v -> owner.streamDeleted());
+    }
+    sequencers.remove(stream.streamId());
+  }
+}

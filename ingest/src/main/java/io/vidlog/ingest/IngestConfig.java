@@ -1,0 +1,59 @@
+package io.vidlog.ingest;
+
+import io.vidlog.media.mkv.MkvLimits;
+import java.time.Duration;
+
+/**
+ * Limits and defaults of {@code /putMedia} (DESIGN.md §Limits, kvs-api.md §1.4 and §6). Defaults
+ * follow KVS; the server builds one from its config file.
+ *
+ * @param maxFragmentBytes 4001 above this many bytes of stored MKV per fragment (KVS: 50 MB)
+ * @param maxFragmentDuration 4002 when a frame starts this long after the fragment's first frame (KVS: 10 s)
+ * @param maxConnectionDuration 4003 for a fragment that starts after this (KVS: about 45 min)
+ * @param maxTracks 4012 when Tracks declares more (KVS: 3)
+ * @param maxMetadataItems 4009 when a fragment carries more producer tags (KVS: 10)
+ * @param maxMetadataNameBytes 4009 for a longer tag name (KVS: 128)
+ * @param maxMetadataValueBytes 4009 for a longer tag value (KVS: 256)
+ * @param requireEveryTrack 4011 when a declared track has no frame in a fragment (KVS does this)
+ * @param idleAckPeriod how often an IDLE ack is sent while no data arrives
+ * @param idleTimeout the connection is closed after this long without data (KVS: 30 s)
+ * @param chunkWriteBytes plaintext bytes gathered before one {@code ChunkWriter.write}
+ * @param maxPendingCommits fragments of one connection waiting for their durable commit before the
+ *     request is paused (back-pressure from the object store to the socket)
+ * @param mp4TargetFragment where an MP4 upload is cut (at the next key frame after this)
+ * @param mkvLimits bounds for the MKV reader
+ */
+public record IngestConfig(long maxFragmentBytes, Duration maxFragmentDuration, Duration maxConnectionDuration,
+    int maxTracks, int maxMetadataItems, int maxMetadataNameBytes, int maxMetadataValueBytes,
+    boolean requireEveryTrack, Duration idleAckPeriod, Duration idleTimeout, int chunkWriteBytes,
+    int maxPendingCommits, Duration mp4TargetFragment, MkvLimits mkvLimits) {
+
+  public static final IngestConfig DEFAULT = new IngestConfig(50L * 1024 * 1024, Duration.ofSeconds(10),
+      Duration.ofMinutes(45), 3, 10, 128, 256, true, Duration.ofSeconds(3), Duration.ofSeconds(30),
+      64 * 1024, 4, Duration.ofSeconds(2), MkvLimits.DEFAULT);
+
+  public IngestConfig {
+    if (maxFragmentBytes <= 0 || maxTracks <= 0 || maxMetadataItems < 0 || chunkWriteBytes <= 0
+        || maxPendingCommits <= 0) {
+      throw new IllegalArgumentException("ingest limits must be positive");
+    }
+  }
+
+  public IngestConfig withIdle(Duration ackPeriod, Duration timeout) {
+    return new IngestConfig(maxFragmentBytes, maxFragmentDuration, maxConnectionDuration, maxTracks,
+        maxMetadataItems, maxMetadataNameBytes, maxMetadataValueBytes, requireEveryTrack, ackPeriod, timeout,
+        chunkWriteBytes, maxPendingCommits, mp4TargetFragment, mkvLimits);
+  }
+
+  public IngestConfig withMaxConnectionDuration(Duration d) {
+    return new IngestConfig(maxFragmentBytes, maxFragmentDuration, d, maxTracks, maxMetadataItems,
+        maxMetadataNameBytes, maxMetadataValueBytes, requireEveryTrack, idleAckPeriod, idleTimeout,
+        chunkWriteBytes, maxPendingCommits, mp4TargetFragment, mkvLimits);
+  }
+
+  public IngestConfig withMaxFragmentBytes(long bytes) {
+    return new IngestConfig(bytes, maxFragmentDuration, maxConnectionDuration, maxTracks, maxMetadataItems,
+        maxMetadataNameBytes, maxMetadataValueBytes, requireEveryTrack, idleAckPeriod, idleTimeout,
+        chunkWriteBytes, maxPendingCommits, mp4TargetFragment, mkvLimits);
+  }
+}

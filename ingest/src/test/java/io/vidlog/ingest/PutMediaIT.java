@@ -1,0 +1,173 @@
+package io.vidlog.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vidlog.fragmentstore.FragmentRecord;
+import io.vidlog.fragmentstore.live.LiveEvent;
+import io.vidlog.fragmentstore.streams.StreamInfo;
+import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** POST /putMedia end to end over a real socket with a plain HTTP client (kvs-api.md §1). */
+class PutMediaIT {
+  private IngestServer server;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = new IngestServer(IngestConfig.DEFAULT);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.close();
+  }
+
+  /** Asserts BUFFERING < RECEIVED < PERSISTED per fragment and PERSISTED in fragment order; returns the fragment numbers. */
+  static List<String> assertAckOrder(Uploads.Result r, boolean persisted) {
+    assertEquals(200, r.status(), () -> "body: " + r.errorBody());
+    List<String> numbers = new ArrayList<>();
+    List<String> persistedOrder = new ArrayList<>();
+    for (JsonObject a : r.acks()) {
+      String type = a.getString("EventType");
+      String n = a.getString("FragmentNumber");
+      switch (type) {
+        case "BUFFERING" -> numbers.add(n);
+        case "RECEIVED" -> assertTrue(numbers.contains(n), "RECEIVED before BUFFERING: " + a);
+        case "PERSISTED" -> {
+          int received = indexOf(r.acks(), "RECEIVED", n);
+          assertTrue(received >= 0 && received < r.acks().indexOf(a), "PERSISTED before RECEIVED: " + a);
+          persistedOrder.add(n);
+        }
+        default -> { }
+      }
+    }
+    if (persisted) {
+      assertEquals(numbers, persistedOrder, "every fragment PERSISTED, in order: " + r.acks());
+    } else {
+      assertTrue(persistedOrder.isEmpty());
+    }
+    return numbers;
+  }
+
+  private static int indexOf(List<JsonObject> acks, String type, String number) {
+    for (int i = 0; i < acks.size(); i++) {
+      if (type.equals(acks.get(i).getString("EventType")) && number.equals(acks.get(i).getString("FragmentNumber"))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private void assertStoredFramesEqualUploaded(StreamInfo stream, byte[] uploaded, int fragments) {
+    List<MemoryArchive.Stored> chunks = server.archive.chunksOf(stream);
+    assertEquals(fragments, chunks.size());
+    List<Uploads.Frame> stored = new ArrayList<>();
+    for (MemoryArchive.Stored c : chunks) {
+      stored.addAll(Uploads.frames(c.mkv().getBytes())); // each chunk parses alone: self-contained
+      assertEquals(c.header().mkvLength(), c.mkv().length());
+    }
+    assertEquals(Uploads.frames(uploaded), stored);
+  }
+
+  @Test
+  void ffmpegMkvIsFragmentedPerClusterAndPersisted() {
+    StreamInfo stream = server.streams.add("ffmpeg", 24);
+    byte[] mkv = Uploads.resource("ffmpeg-live-av.mkv");
+    Uploads.Result r = Uploads.upload(server.uri(), "ffmpeg", mkv);
+    List<String> numbers = assertAckOrder(r, true);
+    assertEquals(4, numbers.size());
+    assertEquals(List.of(128L, 1024L, 1792L, 2828L),
+        r.ofType("BUFFERING").stream().map(a -> a.getLong("FragmentTimecode")).toList());
+    assertStoredFramesEqualUploaded(stream, mkv, 4);
+    List<FragmentRecord> index = server.index.of(stream);
+    assertEquals(numbers, index.stream().map(f -> f.number().value()).toList());
+    // RELATIVE: producer start 1700000000.000 + cluster timecode
+    assertEquals(1_700_000_000_128L, index.get(0).producerTimestampMillis());
+    assertEquals(0b11, index.get(0).trackMask());
+    assertTrue(index.get(0).hasMetadata()); // ffmpeg's ENCODER tags precede the first cluster
+  }
+
+  @Test
+  void liveFeedCarriesTheSameBytesAsTheStoredChunks() {
+    StreamInfo stream = server.streams.add("live", 24);
+    byte[] mkv = Uploads.resource("ffmpeg-live-av.mkv");
+    assertAckOrder(Uploads.upload(server.uri(), "live", mkv), true);
+    List<LiveEvent> events = server.feeds.of(stream.streamId()).events();
+    List<Buffer> rebuilt = new ArrayList<>();
+    Buffer current = null;
+    for (LiveEvent e : events) {
+      if (e instanceof LiveEvent.FragmentStart s) {
+        current = Buffer.buffer().appendBuffer(s.mkvHeader()).appendBuffer(ChunkLayout.clusterStart(s.clusterTimecode()));
+      } else if (e instanceof LiveEvent.Frame f) {
+        current.appendBuffer(ChunkLayout.simpleBlockHeader(f.trackNumber(), f.relativeTimecode(), f.flags(),
+            f.payload().length())).appendBuffer(f.payload());
+      } else if (e instanceof LiveEvent.FragmentEnd end) {
+        current.appendBuffer(end.mkvTrailer());
+        assertEquals(end.header().clusterOffset(), end.header().clusterOffset());
+        assertTrue(end.persisted());
+        rebuilt.add(current);
+      }
+    }
+    List<MemoryArchive.Stored> chunks = server.archive.chunksOf(stream);
+    assertEquals(chunks.size(), rebuilt.size());
+    for (int i = 0; i < chunks.size(); i++) {
+      assertEquals(chunks.get(i).mkv(), rebuilt.get(i), "chunk " + i);
+    }
+  }
+
+  @Test
+  void kvsLayoutWithTagsAndEndOfFragment() {
+    StreamInfo stream = server.streams.add("kvs", 24);
+    byte[] mkv = new TestMkv().header(2).tags("camera", "front").fragment(0, 2, 5, 100).tags("after", "blocks")
+        .endOfFragment().tags("next", "one").fragment(1000, 2, 5, 100).bytes();
+    Uploads.Result r = Uploads.upload(server.uri(), "kvs", mkv);
+    assertEquals(2, assertAckOrder(r, true).size());
+    List<MemoryArchive.Stored> chunks = server.archive.chunksOf(stream);
+    assertEquals(List.of("camera", "after"), chunks.get(0).header().metadata().stream().map(m -> m.name()).toList());
+    assertEquals(List.of("next"), chunks.get(1).header().metadata().stream().map(m -> m.name()).toList());
+    assertStoredFramesEqualUploaded(stream, mkv, 2);
+  }
+
+  @Test
+  void retentionZeroIsLiveOnly() {
+    StreamInfo stream = server.streams.add("zero", 0);
+    byte[] mkv = Uploads.resource("ffmpeg-live-av.mkv");
+    Uploads.Result r = Uploads.upload(server.uri(), "zero", mkv);
+    assertEquals(4, assertAckOrder(r, false).size());
+    assertEquals(4, r.ofType("RECEIVED").size());
+    assertTrue(server.archive.chunksOf(stream).isEmpty());
+    assertTrue(server.index.of(stream).isEmpty());
+    long frames = server.feeds.of(stream.streamId()).events().stream().filter(e -> e instanceof LiveEvent.Frame).count();
+    assertEquals(Uploads.frames(mkv).size(), frames);
+  }
+
+  @Test
+  void headerErrorsAreHttpErrors() {
+    byte[] mkv = Uploads.resource("ffmpeg-live-av.mkv");
+    Uploads.Result unknown = Uploads.upload(server.uri(), "nope", mkv);
+    assertEquals(404, unknown.status());
+    assertTrue(unknown.errorBody().contains("ResourceNotFoundException"));
+    Uploads.Result both = Uploads.upload(server.uri(), Map.of("x-amzn-stream-name", "a", "x-amzn-stream-arn",
+        "arn:aws:kinesisvideo:us-east-1:0:stream/a/1"), () -> new ByteArrayInputStream(mkv));
+    assertEquals(400, both.status());
+    assertTrue(both.errorBody().contains("InvalidArgumentException"));
+  }
+
+  @Test
+  void streamByArn() {
+    StreamInfo stream = server.streams.add("byarn", 24);
+    byte[] mkv = Uploads.resource("ffmpeg-live-av.mkv");
+    Uploads.Result r = Uploads.upload(server.uri(), Map.of("x-amzn-stream-arn", stream.streamArn(),
+        "x-amzn-fragment-timecode-type", "ABSOLUTE"), () -> new ByteArrayInputStream(mkv));
+    assertEquals(4, assertAckOrder(r, true).size());
+    assertEquals(128L, server.index.of(stream).get(0).producerTimestampMillis());
+  }
+}

@@ -1,0 +1,252 @@
+package io.vidlog.media.mp4;
+
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Push-driven demuxer for fragmented MP4 (ISO/IEC 14496-12 §8.8; CMAF): {@code ftyp}, {@code moov}
+ * with {@code mvex}, then {@code moof}+{@code mdat} pairs, fed as {@link ByteBuffer} slices of any
+ * size. It buffers only the small boxes it must read whole (ftyp, styp, moov, moof; each bounded by
+ * {@link Mp4Limits#maxHeaderBoxBytes()}), skips other boxes without buffering, and streams each
+ * mdat: a sample wholly inside a slice is handed out as a view of it, a sample split across slices
+ * is assembled into one array of its (bounded) size. Memory stays flat whatever the mdat size.
+ *
+ * <p>Sample data must lie in the mdat that follows its moof, the CMAF layout; data elsewhere (an
+ * mdat before its moof, a moof whose data is in a later mdat) is refused as UNSUPPORTED. A moov
+ * without mvex (a progressive file) is UNSUPPORTED here: spool it and use {@link Mp4FileDemuxer}.
+ * Not thread-safe.
+ */
+public final class FragmentedMp4Demuxer {
+  private enum State { HEADER, BUFFER, SKIP, MDAT, FAILED }
+
+  private final Mp4Handler handler;
+  private final Mp4Limits limits;
+  private final Map<Integer, Long> nextDecodeTime = new HashMap<>();
+  private State state = State.HEADER;
+  private long position;
+  private final byte[] header = new byte[16];
+  private int headerFill;
+  private long boxStart;
+  private String boxType;
+  private int boxHeaderSize;
+  private long boxEnd; // Long.MAX_VALUE for an mdat that runs to the end of the input
+  private byte[] body;
+  private int bodyFill;
+  private Movie movie;
+  private List<Fragment.Pending> pending = List.of();
+  private int next;
+  private byte[] assembly;
+  private int assemblyFill;
+
+  public FragmentedMp4Demuxer(Mp4Handler handler, Mp4Limits limits) {
+    this.handler = handler;
+    this.limits = limits;
+  }
+
+  /** Consumes all of {@code slice}; on error the demuxer is failed and refuses further input. */
+  public void push(ByteBuffer slice) {
+    if (state == State.FAILED) {
+      throw Mp4Exception.malformed(position, "demuxer already failed");
+    }
+    try {
+      while (slice.hasRemaining()) {
+        switch (state) {
+          case HEADER -> readHeader(slice);
+          case BUFFER -> readBody(slice);
+          case SKIP -> skip(slice);
+          case MDAT -> readMdat(slice);
+          default -> throw new IllegalStateException(state.name());
+        }
+      }
+    } catch (RuntimeException e) {
+      state = State.FAILED;
+      throw e;
+    }
+  }
+
+  /** Ends the input: fails with MALFORMED when it stopped inside a box or before a moof's data. */
+  public void end() {
+    boolean openMdat = state == State.MDAT && boxEnd == Long.MAX_VALUE && next == pending.size();
+    if (state == State.FAILED || (state != State.HEADER && !openMdat) || headerFill > 0) {
+      state = State.FAILED;
+      throw Mp4Exception.malformed(position, "input ends inside box '" + boxType + "'");
+    }
+    if (next < pending.size()) {
+      state = State.FAILED;
+      throw Mp4Exception.malformed(position, "input ends before the data of moof samples");
+    }
+    if (movie == null) {
+      state = State.FAILED;
+      throw Mp4Exception.malformed(position, "input ends without moov");
+    }
+    handler.onEnd();
+  }
+
+  private void readHeader(ByteBuffer in) {
+    int need = headerFill < 8 ? 8 : 16;
+    int n = Math.min(need - headerFill, in.remaining());
+    in.get(header, headerFill, n);
+    headerFill += n;
+    position += n;
+    if (headerFill < 8) {
+      return;
+    }
+    ByteBuffer h = ByteBuffer.wrap(header);
+    long size = h.getInt(0) & 0xFFFFFFFFL;
+    if (size == 1 && headerFill < 16) {
+      return; // largesize follows
+    }
+    boxStart = position - headerFill;
+    boxType = Box.fourcc(h.getInt(4));
+    boxHeaderSize = headerFill;
+    headerFill = 0;
+    if (size == 1) {
+      size = h.getLong(8);
+      if (size < 0) {
+        throw Mp4Exception.unsupported(boxStart, "box size " + Long.toUnsignedString(size));
+      }
+    }
+    if (size == 0) {
+      if (!boxType.equals("mdat")) {
+        throw Mp4Exception.unsupported(boxStart, "box '" + boxType + "' of size 0 (to end of input)");
+      }
+      boxEnd = Long.MAX_VALUE;
+    } else if (size < boxHeaderSize) {
+      throw Mp4Exception.malformed(boxStart, "box '" + boxType + "' size " + size
+          + " smaller than its header");
+    } else {
+      boxEnd = boxStart + size;
+    }
+    startBox(size);
+  }
+
+  private void startBox(long size) {
+    switch (boxType) {
+      case "ftyp", "styp", "moov", "moof" -> {
+        long payload = size - boxHeaderSize;
+        if (payload > limits.maxHeaderBoxBytes()) {
+          throw Mp4Exception.unsupported(boxStart, "'" + boxType + "' of " + size
+              + " bytes over the limit " + limits.maxHeaderBoxBytes());
+        }
+        body = new byte[(int) payload];
+        bodyFill = 0;
+        state = State.BUFFER;
+        if (payload == 0) {
+          finishBody();
+        }
+      }
+      case "mdat" -> startMdat();
+      default -> state = position == boxEnd ? State.HEADER : State.SKIP;
+    }
+  }
+
+  private void readBody(ByteBuffer in) {
+    int n = Math.min(body.length - bodyFill, in.remaining());
+    in.get(body, bodyFill, n);
+    bodyFill += n;
+    position += n;
+    if (bodyFill == body.length) {
+      finishBody();
+    }
+  }
+
+  private void finishBody() {
+    Box box = new Box(boxType, ByteBuffer.wrap(body), boxStart, boxHeaderSize);
+    body = null;
+    state = State.HEADER;
+    switch (boxType) {
+      case "moov" -> {
+        if (movie != null) {
+          throw Mp4Exception.unsupported(boxStart, "second moov");
+        }
+        Movie m = Movie.parse(box);
+        if (!m.fragmented()) {
+          throw Mp4Exception.unsupported(boxStart, "moov without mvex: a progressive MP4 cannot "
+              + "be streamed; spool it and use Mp4FileDemuxer");
+        }
+        movie = m;
+        handler.onTracks(m.tracks());
+      }
+      case "moof" -> {
+        if (movie == null) {
+          throw Mp4Exception.unsupported(boxStart, "moof before moov");
+        }
+        if (next < pending.size()) {
+          throw Mp4Exception.unsupported(boxStart, "moof whose predecessor's samples were not in "
+              + "the mdat that followed it");
+        }
+        pending = Fragment.parse(box, movie, nextDecodeTime, limits);
+        next = 0;
+      }
+      default -> { } // ftyp, styp: nothing vidlog needs
+    }
+  }
+
+  private void startMdat() {
+    if (movie == null) {
+      throw Mp4Exception.unsupported(boxStart, "mdat before moov");
+    }
+    long payloadStart = boxStart + boxHeaderSize;
+    for (int i = next; i < pending.size(); i++) {
+      Fragment.Pending p = pending.get(i);
+      if (p.offset() < payloadStart || p.offset() + p.size() > boxEnd) {
+        throw Mp4Exception.unsupported(p.offset(), "sample of track " + p.trackId()
+            + " lies outside the mdat at " + boxStart + " that follows its moof");
+      }
+    }
+    state = position == boxEnd ? State.HEADER : State.MDAT;
+  }
+
+  private void readMdat(ByteBuffer in) {
+    if (next == pending.size()) {
+      skip(in); // the rest of the mdat carries nothing a moof points at
+      return;
+    }
+    Fragment.Pending p = pending.get(next);
+    if (position < p.offset()) {
+      advance(in, (int) Math.min(in.remaining(), p.offset() - position));
+    } else if (assembly == null && in.remaining() >= p.size()) {
+      ByteBuffer view = in.slice(in.position(), p.size()).asReadOnlyBuffer();
+      advance(in, p.size());
+      emit(p, view);
+    } else {
+      if (assembly == null) {
+        assembly = new byte[p.size()];
+        assemblyFill = 0;
+      }
+      int n = Math.min(p.size() - assemblyFill, in.remaining());
+      in.get(assembly, assemblyFill, n);
+      assemblyFill += n;
+      position += n;
+      if (assemblyFill == p.size()) {
+        ByteBuffer whole = ByteBuffer.wrap(assembly).asReadOnlyBuffer();
+        assembly = null;
+        emit(p, whole);
+      }
+    }
+    if (position == boxEnd) {
+      state = State.HEADER;
+    }
+  }
+
+  private void emit(Fragment.Pending p, ByteBuffer payload) {
+    next++;
+    handler.onSample(new Mp4Sample(p.trackId(), p.decodeTime(),
+        p.decodeTime() + p.compositionOffset(), p.key(), payload, p.offset()));
+  }
+
+  private void advance(ByteBuffer in, int n) {
+    in.position(in.position() + n);
+    position += n;
+  }
+
+  private void skip(ByteBuffer in) {
+    long n = Math.min(in.remaining(), boxEnd - position);
+    advance(in, (int) n);
+    if (position == boxEnd) {
+      state = State.HEADER;
+    }
+  }
+}

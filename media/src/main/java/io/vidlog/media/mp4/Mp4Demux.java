@@ -1,0 +1,42 @@
+package io.vidlog.media.mp4;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * One entry point for an MP4 upload spooled to a file: a fragmented file (moov with mvex) is
+ * streamed through {@link FragmentedMp4Demuxer} in 64 KB reads; a progressive one goes through
+ * {@link Mp4FileDemuxer}. Either way the handler sees tracks, samples in order, then end.
+ * Blocking I/O: run it on a worker thread.
+ */
+public final class Mp4Demux {
+  private static final int READ_SIZE = 64 * 1024;
+
+  private Mp4Demux() {}
+
+  public static void file(Path file, Mp4Limits limits, Mp4Handler handler) throws IOException {
+    boolean fragmented;
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      fragmented = Movie.parseFragmentedFlag(Mp4FileDemuxer.readMoov(ch, limits));
+      if (fragmented) {
+        FragmentedMp4Demuxer d = new FragmentedMp4Demuxer(handler, limits);
+        ByteBuffer buf = ByteBuffer.allocate(READ_SIZE);
+        while (ch.read(buf.clear()) >= 0) {
+          d.push(buf.flip());
+        }
+        d.end();
+        return;
+      }
+    }
+    try (Mp4FileDemuxer d = Mp4FileDemuxer.open(file, limits)) {
+      handler.onTracks(d.tracks());
+      for (Mp4Sample s = d.next(); s != null; s = d.next()) {
+        handler.onSample(s);
+      }
+      handler.onEnd();
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package io.vidlog.media.mp4;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Demuxer for a progressive MP4 spooled to a file (moov before or after mdat): it reads the
+ * top-level box headers with positional reads, reads the moov (bounded by
+ * {@link Mp4Limits#maxHeaderBoxBytes()}), flattens each track's sample table, then returns the
+ * samples in decode order interleaved across tracks by decode time ({@link #next()}), each read
+ * with a positional read into a fresh buffer of its (bounded) size. Never holds the media on the
+ * heap. A fragmented file (moov with mvex) is refused: stream it through
+ * {@link FragmentedMp4Demuxer}, or use {@link Mp4Demux#file} which picks. Blocking I/O: call it
+ * from a worker thread, never an event loop.
+ */
+public final class Mp4FileDemuxer implements Closeable {
+  private final FileChannel channel;
+  private final List<Mp4Track> tracks;
+  private final List<SampleTable> tables;
+  private final int[] cursor;
+
+  private Mp4FileDemuxer(FileChannel channel, List<Mp4Track> tracks, List<SampleTable> tables) {
+    this.channel = channel;
+    this.tracks = tracks;
+    this.tables = tables;
+    this.cursor = new int[tracks.size()];
+  }
+
+  /** Opens and indexes {@code file}; the caller closes the demuxer. */
+  public static Mp4FileDemuxer open(Path file, Mp4Limits limits) throws IOException {
+    FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+    try {
+      Movie movie = Movie.parse(readMoov(ch, limits));
+      if (movie.fragmented()) {
+        throw Mp4Exception.unsupported(0, "fragmented MP4 (moov has mvex): use FragmentedMp4Demuxer");
+      }
+      long fileSize = ch.size();
+      List<SampleTable> tables = new ArrayList<>();
+      for (Mp4Track t : movie.tracks()) {
+        SampleTable s = SampleTable.build(movie.sampleTables().get(t.trackId()), limits);
+        for (int i = 0; i < s.count; i++) {
+          if (s.offsets[i] < 0 || s.offsets[i] + s.sizes[i] > fileSize) {
+            throw Mp4Exception.malformed(s.offsets[i], "sample " + (i + 1) + " of track "
+                + t.trackId() + " (" + s.sizes[i] + " bytes) lies outside the " + fileSize
+                + "-byte file");
+          }
+        }
+        tables.add(s);
+      }
+      return new Mp4FileDemuxer(ch, movie.tracks(), tables);
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+  }
+
+  /** Finds the top-level moov by walking box headers, and reads it. */
+  static Box readMoov(FileChannel ch, Mp4Limits limits) throws IOException {
+    long size = ch.size();
+    long pos = 0;
+    ByteBuffer h = ByteBuffer.allocate(16);
+    while (pos < size) {
+      h.clear().limit((int) Math.min(16, size - pos));
+      readFully(ch, h, pos);
+      if (h.position() < 8) {
+        throw Mp4Exception.malformed(pos, "truncated box header");
+      }
+      long boxSize = h.getInt(0) & 0xFFFFFFFFL;
+      String type = Box.fourcc(h.getInt(4));
+      int headerSize = 8;
+      if (boxSize == 1) {
+        if (h.position() < 16) {
+          throw Mp4Exception.malformed(pos, "truncated largesize of '" + type + "'");
+        }
+        boxSize = h.getLong(8);
+        headerSize = 16;
+      } else if (boxSize == 0) {
+        boxSize = size - pos;
+      }
+      if (boxSize < headerSize || boxSize > size - pos) {
+        throw Mp4Exception.malformed(pos, "box '" + type + "' size " + boxSize + " does not fit in the "
+            + (size - pos) + " bytes left in the file");
+      }
+      if (type.equals("moov")) {
+        if (boxSize - headerSize > limits.maxHeaderBoxBytes()) {
+          throw Mp4Exception.unsupported(pos, "moov of " + boxSize + " bytes over the limit "
+              + limits.maxHeaderBoxBytes());
+        }
+        ByteBuffer body = ByteBuffer.allocate((int) (boxSize - headerSize));
+        readFully(ch, body, pos + headerSize);
+        return new Box(type, body.flip(), pos, headerSize);
+      }
+      pos += boxSize;
+    }
+    throw Mp4Exception.malformed(size, "no moov box in the file");
+  }
+
+  private static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+    while (b.hasRemaining()) {
+      int n = ch.read(b, pos + b.position());
+      if (n < 0) {
+        break;
+      }
+    }
+  }
+
+  public List<Mp4Track> tracks() {
+    return tracks;
+  }
+
+  /** The next sample in decode order across tracks, or null at the end. */
+  public Mp4Sample next() {
+    int best = -1;
+    double bestTime = 0;
+    long bestOffset = 0;
+    for (int t = 0; t < tables.size(); t++) {
+      SampleTable s = tables.get(t);
+      int i = cursor[t];
+      if (i >= s.count) {
+        continue;
+      }
+      double time = (double) s.decodeTimes[i] / tracks.get(t).timescale();
+      if (best < 0 || time < bestTime || (time == bestTime && s.offsets[i] < bestOffset)) {
+        best = t;
+        bestTime = time;
+        bestOffset = s.offsets[i];
+      }
+    }
+    if (best < 0) {
+      return null;
+    }
+    SampleTable s = tables.get(best);
+    int i = cursor[best]++;
+    ByteBuffer payload = ByteBuffer.allocate(s.sizes[i]);
+    try {
+      readFully(channel, payload, s.offsets[i]);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (payload.hasRemaining()) {
+      throw Mp4Exception.malformed(s.offsets[i], "file shorter than its sample table");
+    }
+    long dts = s.decodeTimes[i];
+    return new Mp4Sample(tracks.get(best).trackId(), dts, dts + s.compositionOffsets[i],
+        s.isSync(i), payload.flip(), s.offsets[i]);
+  }
+
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+}
