@@ -71,7 +71,8 @@ final class BenchStack implements AutoCloseable {
     HttpServerOptions options = new HttpServerOptions().setHost("127.0.0.1").setPort(0);
     if (tls) {
       SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
-      options.setSsl(true).setKeyCertOptions(cert.keyCertOptions());
+      options.setSsl(true).setKeyCertOptions(cert.keyCertOptions()).setSslHandshakeTimeout(120)
+          .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
     }
     server = await(() -> vertx.createHttpServer(options).requestHandler(router).listen());
     port = server.actualPort();

@@ -74,7 +74,8 @@ public class LiveLatencyBench {
     stack = new BenchStack(true, PlaybackConfig.DEFAULTS.withGetMediaConnectionsPerStream(readers + 1));
     clientVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     client = clientVertx.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false)
-        .setTcpNoDelay(true), new PoolOptions().setHttp1MaxSize(readers + 10));
+        .setTcpNoDelay(true).setSslHandshakeTimeout(120).setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
+        .setConnectTimeout(120_000), new PoolOptions().setHttp1MaxSize(readers + 10));
     System.out.printf("%n# live latency: %d NOW readers, %d fps, %d B frames, TLS loopback, %d cores%n", readers,
         FPS, frameBytes, Runtime.getRuntime().availableProcessors());
   }

@@ -61,6 +61,7 @@ final class GetMediaSession {
   private StoredChunkStreamer.Transfer transfer;
   private LiveSubscription subscription;
   private LiveEvent.FragmentStart current;
+  private Prefetch prefetched;
 
   GetMediaSession(Context context, StreamInfo stream, TimeIndex index, StoredChunkStreamer stored, LiveFeed feed,
       ChunkOutput out, LongSupplier clock, Runnable onFinish) {
@@ -118,7 +119,11 @@ final class GetMediaSession {
       return;
     }
     Future<FragmentRecord> next;
-    if (first != null) {
+    Prefetch ahead = prefetched != null && cursor != null && prefetched.after().equals(cursor) ? prefetched : null;
+    prefetched = null;
+    if (ahead != null) {
+      next = ahead.next();
+    } else if (first != null) {
       next = Future.succeededFuture(first);
       first = null;
     } else if (cursor == null) {
@@ -135,14 +140,15 @@ final class GetMediaSession {
       } else if (ar.result() == null) {
         goLive();
       } else {
-        sendStored(ar.result().number());
+        FragmentNumber number = ar.result().number();
+        sendStored(number, ahead != null ? ahead.open() : stored.open(stream, number));
       }
     });
   }
 
-  private void sendStored(FragmentNumber number) {
+  private void sendStored(FragmentNumber number, Future<StoredChunkStreamer.Transfer> opening) {
     midChunk = true;
-    stored.open(stream, number).onComplete(open -> {
+    opening.onComplete(open -> {
       if (finished) {
         if (open.succeeded()) {
           open.result().cancel();
@@ -162,8 +168,25 @@ final class GetMediaSession {
       }
       transfer = open.result();
       transfer.writeTo(out, false).onComplete(done -> storedDone(number, done));
+      prefetch(number);
     });
   }
+
+  /**
+   * Looks up and opens the fragment after {@code number} while {@code number} streams, so replay
+   * does not stall on an index lookup and a chunk-header read between fragments.
+   */
+  private void prefetch(FragmentNumber number) {
+    Future<FragmentRecord> next = index.next(stream, number);
+    Future<StoredChunkStreamer.Transfer> open = next.compose(rec -> rec == null
+        ? Future.succeededFuture(null)
+        : stored.open(stream, rec.number()));
+    prefetched = new Prefetch(number, next, open);
+  }
+
+  /** The lookup and open of the fragment after {@code after}, started ahead of time. */
+  private record Prefetch(FragmentNumber after, Future<FragmentRecord> next,
+      Future<StoredChunkStreamer.Transfer> open) {}
 
   private void storedDone(FragmentNumber number, AsyncResult<?> done) {
     transfer = null;
@@ -345,6 +368,14 @@ final class GetMediaSession {
     if (transfer != null) {
       transfer.cancel();
       transfer = null;
+    }
+    if (prefetched != null) {
+      prefetched.open().onSuccess(t -> {
+        if (t != null) {
+          t.cancel();
+        }
+      });
+      prefetched = null;
     }
     out.end();
     onFinish.run();
