@@ -48,10 +48,16 @@ final class BenchStack implements AutoCloseable {
   final ObjectStoreTimeIndex index;
   final ObjectStoreStreamRegistry registry;
   final MemoryLiveFeeds feeds;
+  final MemoryArchive memory;
   final HttpServer server;
   final int port;
 
   BenchStack(boolean tls, PlaybackConfig playback) throws Exception {
+    this(tls, playback, false);
+  }
+
+  /** {@code memoryChunks}: playback reads chunks from {@link #memory} instead of the sealed archive (baseline). */
+  BenchStack(boolean tls, PlaybackConfig playback, boolean memoryChunks) throws Exception {
     vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     dir = Files.createTempDirectory("vidlog-bench-playback");
     objects = new FsObjectStore(vertx, dir.resolve("objects"));
@@ -66,7 +72,8 @@ final class BenchStack implements AutoCloseable {
     Router router = Router.router(vertx);
     new IngestApi(vertx, registry, archive, index, feeds, FragmentNumberMinter.of(new FragmentNumbers(0)),
         IngestConfig.DEFAULT).mount(router);
-    new PlaybackApi(registry, index, archive, feeds, playback).mount(router);
+    memory = new MemoryArchive(archive);
+    new PlaybackApi(registry, index, memoryChunks ? memory : archive, feeds, playback).mount(router);
     router.route().failureHandler(ctx -> ctx.response().setStatusCode(500).end(String.valueOf(ctx.failure())));
     HttpServerOptions options = new HttpServerOptions().setHost("127.0.0.1").setPort(0);
     if (tls) {
@@ -103,6 +110,7 @@ final class BenchStack implements AutoCloseable {
       return w.write(c.mkv()).compose(v -> w.commit(c.header()))
           .compose(v -> index.append(s, FragmentRecords.fromHeader(c.header())));
     });
+    memory.put(c);
   }
 
   @Override

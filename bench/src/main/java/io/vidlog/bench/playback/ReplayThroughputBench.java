@@ -45,6 +45,9 @@ import org.openjdk.jmh.annotations.TearDown;
 public class ReplayThroughputBench {
   @Param({"false"})
   public boolean tls;
+  /** {@code sealed}: vidlog's fs store, decrypting; {@code memory}: plaintext chunks in memory (playback path only). */
+  @Param({"sealed", "memory"})
+  public String chunks;
   @Param({"48"})
   public int fragments;
   /** 30 frames of 64 KB: about 2 MB per fragment, a 2 s fragment at 8 Mbit/s. */
@@ -59,7 +62,7 @@ public class ReplayThroughputBench {
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    stack = new BenchStack(tls, PlaybackConfig.DEFAULTS);
+    stack = new BenchStack(tls, PlaybackConfig.DEFAULTS, "memory".equals(chunks));
     StreamInfo s = stack.createStream("replay", 24);
     Random random = new Random(1);
     long base = System.currentTimeMillis() - 3_600_000L;
@@ -71,8 +74,8 @@ public class ReplayThroughputBench {
     }
     clientVertx = Vertx.vertx();
     client = clientVertx.createHttpClient(new HttpClientOptions().setSsl(tls).setTrustAll(true).setVerifyHost(false));
-    System.out.printf("%n# replay: %d fragments, %.1f MB stored MKV, tls=%s, %d cores%n", fragments,
-        storedBytes / 1e6, tls, Runtime.getRuntime().availableProcessors());
+    System.out.printf("%n# replay: %d fragments, %.1f MB stored MKV, chunks=%s, tls=%s, %d cores%n", fragments,
+        storedBytes / 1e6, chunks, tls, Runtime.getRuntime().availableProcessors());
   }
 
   @TearDown(Level.Trial)
