@@ -3,6 +3,7 @@ package io.vidlog.playback.getmedia;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vidlog.fragmentstore.FragmentNumber;
 import io.vidlog.fragmentstore.FragmentRecord;
 import io.vidlog.fragmentstore.index.TimeIndex;
@@ -246,14 +247,15 @@ final class GetMediaSession {
       liveStart(s);
     } else if (event instanceof LiveEvent.Frame f) {
       if (current != null && f.number().equals(current.number())) {
-        out.write(ChunkTags.simpleBlockHeader(f.trackNumber(), f.relativeTimecode(), f.flags(), f.payload().length()));
-        out.write(f.payload());
+        // One write per frame: each write is flushed, and over TLS each flush is a record.
+        Buffer header = ChunkTags.simpleBlockHeader(f.trackNumber(), f.relativeTimecode(), f.flags(),
+            f.payload().length());
+        out.write(Buffer.buffer(header.length() + f.payload().length()).appendBuffer(header).appendBuffer(f.payload()));
       }
     } else if (event instanceof LiveEvent.FragmentEnd e) {
       if (current != null && e.number().equals(current.number())) {
-        out.write(e.mkvTrailer());
         long behind = clock.getAsLong() - (e.header().serverTimestampMillis() + e.header().durationMillis());
-        out.write(ChunkTags.postCluster(behind, e.number().value()));
+        out.write(e.mkvTrailer().copy().appendBuffer(ChunkTags.postCluster(behind, e.number().value())));
         liveChunkDone(e.number());
       }
     } else if (event instanceof LiveEvent.FragmentAborted a) {
@@ -287,9 +289,9 @@ final class GetMediaSession {
     }
     current = s;
     midChunk = true;
-    out.write(s.mkvHeader());
-    out.write(ChunkTags.preCluster(s.number(), s.serverTimestampMillis(), s.producerTimestampMillis(), false));
-    out.write(ChunkTags.clusterStart(s.clusterTimecode()));
+    out.write(s.mkvHeader().copy()
+        .appendBuffer(ChunkTags.preCluster(s.number(), s.serverTimestampMillis(), s.producerTimestampMillis(), false))
+        .appendBuffer(ChunkTags.clusterStart(s.clusterTimecode())));
   }
 
   private void liveChunkDone(FragmentNumber number) {
