@@ -170,4 +170,21 @@ class ArchivedMediaIT {
         GetMediaForFragmentListRequest.builder().streamName("archived").fragments(List.of()).build(),
         ResponseTransformer.toBytes()));
   }
+
+  @Test
+  void retentionZeroStreamHasNoArchive() throws Exception {
+    StreamInfo zero = server.store.addStream("zero-archive", 0);
+    server.store.persist(zero, fragments.get(0)); // never read: retention 0 keeps nothing in the store
+    assertTrue(client.listFragments(ListFragmentsRequest.builder().streamName("zero-archive").build())
+        .fragments().isEmpty());
+    KvsParse parsed;
+    try (ResponseInputStream<GetMediaForFragmentListResponse> in = client.getMediaForFragmentList(
+        GetMediaForFragmentListRequest.builder().streamName("zero-archive")
+            .fragments(fragments.get(0).number().value()).build(),
+        ResponseTransformer.toInputStream())) {
+      parsed = KvsParse.read(in, p -> false);
+    }
+    assertEquals(1, parsed.chunks.size());
+    assertEquals(4000, parsed.chunks.get(0).metadata.getErrorId());
+  }
 }
