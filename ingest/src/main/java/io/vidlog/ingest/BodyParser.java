@@ -1,15 +1,42 @@
 package io.vidlog.ingest;
 
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vidlog.media.mkv.MkvHandler;
 import java.nio.ByteBuffer;
+import java.util.function.BooleanSupplier;
 
 /**
  * A push-driven parser of a PutMedia body (MKV, or MP4 upload) that reports to a
- * {@link io.vidlog.media.mkv.MkvHandler}. {@code feed} consumes the whole buffer (keeping partial
- * elements itself) and throws {@link io.vidlog.media.mkv.MkvException} on bad input.
+ * {@link MkvHandler} on the connection's context. {@code feed} consumes the whole buffer (keeping
+ * partial elements itself) and throws {@link io.vidlog.media.mkv.MkvException} on bad input.
  */
 interface BodyParser {
   void feed(ByteBuffer bytes);
 
-  /** The body ended; throws MkvException when it ended inside an element. */
-  void end();
+  /**
+   * The body ended; the future completes (on the connection's context) when every event was
+   * delivered, and fails with an MkvException when the body ended inside an element.
+   */
+  Future<Void> end();
+
+  /** True while the parser cannot take more input (its own back-pressure). */
+  default boolean behind() {
+    return false;
+  }
+
+  /** The connection caught up: a parser that held events back may deliver them now. */
+  default void resume() {}
+
+  /** The connection is over: release files and threads. */
+  default void close() {}
+
+  /**
+   * Creates a parser for one connection; {@code onProgress} re-evaluates the connection's flow and
+   * {@code stalled} says whether the connection's store is behind (deliver nothing more for now).
+   */
+  @FunctionalInterface
+  interface Factory {
+    BodyParser create(MkvHandler handler, Context context, Runnable onProgress, BooleanSupplier stalled);
+  }
 }

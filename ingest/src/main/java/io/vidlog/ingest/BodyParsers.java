@@ -1,10 +1,11 @@
 package io.vidlog.ingest;
 
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vidlog.media.mkv.MkvException;
-import io.vidlog.media.mkv.MkvHandler;
 import io.vidlog.media.mkv.MkvReader;
 import java.nio.ByteBuffer;
-import java.util.function.Function;
 
 /** The body parsers of PutMedia: MKV through the media module's reader, MP4 through its demuxer. */
 final class BodyParsers {
@@ -12,8 +13,8 @@ final class BodyParsers {
 
   private BodyParsers() {}
 
-  static Function<MkvHandler, BodyParser> mkv(IngestConfig config) {
-    return handler -> {
+  static BodyParser.Factory mkv(IngestConfig config) {
+    return (handler, context, onProgress, stalled) -> {
       MkvReader reader = new MkvReader(handler, config.mkvLimits());
       return new BodyParser() {
         private long seen;
@@ -31,16 +32,17 @@ final class BodyParsers {
         }
 
         @Override
-        public void end() {
+        public Future<Void> end() {
           reader.end();
+          return Future.succeededFuture();
         }
       };
     };
   }
 
-  static Function<MkvHandler, BodyParser> mp4(IngestConfig config) {
-    return handler -> {
-      throw new MkvException(MkvException.Kind.UNSUPPORTED, 0, "MP4 upload not available yet");
-    };
+  static BodyParser.Factory mp4(Vertx vertx, IngestConfig config) {
+    WorkerExecutor workers = vertx.createSharedWorkerExecutor("vidlog-ingest-mp4", 4);
+    return (handler, context, onProgress, stalled) -> new Mp4Upload(vertx, workers, config, handler, context, onProgress,
+        stalled);
   }
 }

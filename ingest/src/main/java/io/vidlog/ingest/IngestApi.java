@@ -14,9 +14,7 @@ import io.vidlog.fragmentstore.live.LiveFeeds;
 import io.vidlog.fragmentstore.streams.StreamInfo;
 import io.vidlog.fragmentstore.streams.StreamRegistry;
 import io.vidlog.fragmentstore.streams.StreamStatus;
-import io.vidlog.media.mkv.MkvHandler;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 
 /**
  * The ingest surface: {@code POST /putMedia} (kvs-api.md §1), MKV or MP4 bodies, with the KVS ack
@@ -36,19 +34,19 @@ public final class IngestApi {
   private final LiveFeeds liveFeeds;
   private final FragmentNumberMinter minter;
   private final IngestConfig config;
-  private final Function<MkvHandler, BodyParser> mkvParser;
-  private final Function<MkvHandler, BodyParser> mp4Parser;
+  private final BodyParser.Factory mkvParser;
+  private final BodyParser.Factory mp4Parser;
   private final ActiveConnections active = new ActiveConnections();
   private final ConcurrentHashMap<String, FragmentSequencer> sequencers = new ConcurrentHashMap<>();
 
   public IngestApi(Vertx vertx, StreamRegistry streams, FragmentArchive archive, TimeIndex index, LiveFeeds liveFeeds,
       FragmentNumberMinter minter, IngestConfig config) {
-    this(vertx, streams, archive, index, liveFeeds, minter, config, BodyParsers.mkv(config), BodyParsers.mp4(config));
+    this(vertx, streams, archive, index, liveFeeds, minter, config, BodyParsers.mkv(config), BodyParsers.mp4(vertx, config));
   }
 
   IngestApi(Vertx vertx, StreamRegistry streams, FragmentArchive archive, TimeIndex index, LiveFeeds liveFeeds,
-      FragmentNumberMinter minter, IngestConfig config, Function<MkvHandler, BodyParser> mkvParser,
-      Function<MkvHandler, BodyParser> mp4Parser) {
+      FragmentNumberMinter minter, IngestConfig config, BodyParser.Factory mkvParser,
+      BodyParser.Factory mp4Parser) {
     this.vertx = vertx;
     this.streams = streams;
     this.archive = archive;

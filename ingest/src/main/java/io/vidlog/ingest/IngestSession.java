@@ -14,10 +14,8 @@ import io.vidlog.fragmentstore.live.LiveFeed;
 import io.vidlog.fragmentstore.streams.StreamInfo;
 import io.vidlog.media.mkv.MkvException;
 import io.vidlog.media.mkv.MkvFrame;
-import io.vidlog.media.mkv.MkvHandler;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +32,7 @@ final class IngestSession implements FragmentListener {
 
   /** What a session needs from the API that created it. */
   record Deps(Vertx vertx, IngestConfig config, FragmentArchive archive, LiveFeed live, FragmentSequencer sequencer,
-      Function<MkvHandler, BodyParser> mkvParser, Function<MkvHandler, BodyParser> mp4Parser) {}
+      BodyParser.Factory mkvParser, BodyParser.Factory mp4Parser) {}
 
   private record Pending(Fragment fragment, Future<Void> done) {}
 
@@ -58,6 +56,7 @@ final class IngestSession implements FragmentListener {
   private boolean finished;
   private boolean superseded;
   private boolean streamDeleted;
+  private boolean ending;
 
   IngestSession(Deps deps, Context context, HttpServerRequest request, StreamInfo stream, PutMediaHeaders headers) {
     this.deps = deps;
@@ -118,7 +117,8 @@ final class IngestSession implements FragmentListener {
     ByteBuffer bytes = ((BufferInternal) buffer).getByteBuf().nioBuffer();
     try {
       if (parser == null) {
-        parser = isMp4(bytes) ? deps.mp4Parser().apply(assembler) : deps.mkvParser().apply(assembler);
+        parser = (isMp4(bytes) ? deps.mp4Parser() : deps.mkvParser()).create(assembler, context, this::updateFlow,
+            this::storeBehind);
       }
       parser.feed(bytes);
     } catch (MkvException e) {
@@ -143,29 +143,38 @@ final class IngestSession implements FragmentListener {
 
   private void onBodyEnd() {
     bodyEnded = true;
-    if (!stopping) {
-      endParser();
+    if (stopping) {
+      maybeFinish();
+      return;
     }
-    stop();
+    endParser().onComplete(v -> stop());
   }
 
-  private void endParser() {
+  /** Ends the parser (MP4: demuxes the spooled upload); completes on this context. */
+  private Future<Void> endParser() {
+    ending = true;
+    Future<Void> end;
     try {
-      if (parser != null) {
-        parser.end();
-      }
-      assembler.finish();
-    } catch (MkvException e) {
-      LOG.info("PutMedia {}: body ended inside an element: {}", stream.streamName(), e.getMessage());
-      assembler.abort(AckError.INVALID_MKV_DATA, e.getMessage());
+      end = parser == null ? Future.succeededFuture() : parser.end();
     } catch (RuntimeException e) {
-      LOG.warn("PutMedia {}: internal error at end of body", stream.streamName(), e);
-      assembler.abort(AckError.INTERNAL_ERROR, String.valueOf(e.getMessage()));
+      end = Future.failedFuture(e);
     }
+    return end.transform(ar -> {
+      if (ar.succeeded()) {
+        assembler.finish();
+      } else if (ar.cause() instanceof MkvException e) {
+        LOG.info("PutMedia {}: invalid media at the end of the body: {}", stream.streamName(), e.getMessage());
+        assembler.abort(AckError.INVALID_MKV_DATA, e.getMessage());
+      } else {
+        LOG.warn("PutMedia {}: internal error at the end of the body", stream.streamName(), ar.cause());
+        assembler.abort(AckError.INTERNAL_ERROR, String.valueOf(ar.cause().getMessage()));
+      }
+      return Future.succeededFuture();
+    });
   }
 
   private void onTimer() {
-    if (stopping) {
+    if (stopping || ending) {
       return;
     }
     if (paused && !acks.full()) {
@@ -175,8 +184,7 @@ final class IngestSession implements FragmentListener {
     long idle = System.nanoTime() - lastDataNanos;
     if (idle >= deps.config().idleTimeout().toNanos()) {
       LOG.info("PutMedia {}: no data for {} ms, closing", stream.streamName(), idle / 1_000_000L);
-      endParser();
-      stop();
+      endParser().onComplete(v -> stop());
     } else if (idle >= deps.config().idleAckPeriod().toNanos()) {
       acks.send(AckEvent.idle());
     }
@@ -298,9 +306,15 @@ final class IngestSession implements FragmentListener {
     if (stopping) {
       return;
     }
+    if (ending) {
+      if (!storeBehind() && parser != null) {
+        parser.resume(); // an MP4 upload is being demuxed: events flow while the store keeps up
+      }
+      return;
+    }
     Fragment open = assembler.openFragment();
-    boolean behind = (open != null && open.chunk != null && open.chunk.behind())
-        || persisting.size() >= deps.config().maxPendingCommits() || acks.full();
+    boolean store = storeBehind();
+    boolean behind = store || acks.full() || (parser != null && parser.behind());
     if (behind && !paused) {
       paused = true;
       request.pause();
@@ -308,6 +322,16 @@ final class IngestSession implements FragmentListener {
       paused = false;
       request.resume();
     }
+    if (!store && parser != null) {
+      parser.resume();
+    }
+  }
+
+  /** True while the store is behind: a chunk write in flight with the next full, or too many commits pending. */
+  private boolean storeBehind() {
+    Fragment open = assembler.openFragment();
+    return (open != null && open.chunk != null && open.chunk.behind())
+        || persisting.size() >= deps.config().maxPendingCommits();
   }
 
   /** No more input is read; the session finishes when every pending fragment has its final ack. */
@@ -329,6 +353,13 @@ final class IngestSession implements FragmentListener {
     finished = true;
     deps.vertx().cancelTimer(timerId);
     acks.end();
+    if (parser != null) {
+      try {
+        parser.close();
+      } catch (RuntimeException e) {
+        LOG.warn("PutMedia {}: closing the body parser failed", stream.streamName(), e);
+      }
+    }
     if (!bodyEnded) {
       // The body is still coming (an error, idle or takeover ended the session): close the connection.
       request.connection().close();

@@ -30,10 +30,12 @@ import org.junit.jupiter.api.Test;
  */
 class AwsV1PutMediaIT {
   private IngestServer server;
+  @org.junit.jupiter.api.io.TempDir
+  java.nio.file.Path dataDir;
 
   @BeforeEach
   void start() throws Exception {
-    server = new IngestServer(IngestConfig.DEFAULT);
+    server = new IngestServer(IngestConfig.DEFAULT, dataDir);
   }
 
   @AfterEach

@@ -18,8 +18,12 @@ final class FixedStreams implements StreamRegistry {
   private final List<Consumer<StreamInfo>> listeners = new CopyOnWriteArrayList<>();
 
   StreamInfo add(String name, int retentionHours) {
+    return add(name, retentionHours, name + "-" + System.nanoTime());
+  }
+
+  StreamInfo add(String name, int retentionHours, String streamId) {
     StreamInfo info = new StreamInfo(name, "arn:aws:kinesisvideo:us-east-1:000000000000:stream/" + name + "/1",
-        name + "-" + System.nanoTime(), StreamStatus.ACTIVE, null, "video/h264", null, retentionHours, "1",
+        streamId, StreamStatus.ACTIVE, null, "video/h264", null, retentionHours, "1",
         System.currentTimeMillis(), Map.of());
     byName.put(name, info);
     return info;

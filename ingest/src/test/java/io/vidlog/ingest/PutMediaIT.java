@@ -19,10 +19,12 @@ import org.junit.jupiter.api.Test;
 /** POST /putMedia end to end over a real socket with a plain HTTP client (kvs-api.md §1). */
 class PutMediaIT {
   private IngestServer server;
+  @org.junit.jupiter.api.io.TempDir
+  java.nio.file.Path dataDir;
 
   @BeforeEach
   void start() throws Exception {
-    server = new IngestServer(IngestConfig.DEFAULT);
+    server = new IngestServer(IngestConfig.DEFAULT, dataDir);
   }
 
   @AfterEach
@@ -66,8 +68,8 @@ class PutMediaIT {
     return -1;
   }
 
-  private void assertStoredFramesEqualUploaded(StreamInfo stream, byte[] uploaded, int fragments) {
-    List<MemoryArchive.Stored> chunks = server.archive.chunksOf(stream);
+  private void assertStoredFramesEqualUploaded(StreamInfo stream, byte[] uploaded, int fragments) throws Exception {
+    List<MemoryArchive.Stored> chunks = server.stored(stream);
     assertEquals(fragments, chunks.size());
     List<Uploads.Frame> stored = new ArrayList<>();
     for (MemoryArchive.Stored c : chunks) {
@@ -78,7 +80,7 @@ class PutMediaIT {
   }
 
   @Test
-  void ffmpegMkvIsFragmentedPerClusterAndPersisted() {
+  void ffmpegMkvIsFragmentedPerClusterAndPersisted() throws Exception {
     StreamInfo stream = server.streams.add("ffmpeg", 24);
     byte[] mkv = Uploads.resource("ffmpeg-live-av.mkv");
     Uploads.Result r = Uploads.upload(server.uri(), "ffmpeg", mkv);
@@ -96,7 +98,7 @@ class PutMediaIT {
   }
 
   @Test
-  void liveFeedCarriesTheSameBytesAsTheStoredChunks() {
+  void liveFeedCarriesTheSameBytesAsTheStoredChunks() throws Exception {
     StreamInfo stream = server.streams.add("live", 24);
     byte[] mkv = Uploads.resource("ffmpeg-live-av.mkv");
     assertAckOrder(Uploads.upload(server.uri(), "live", mkv), true);
@@ -116,7 +118,7 @@ class PutMediaIT {
         rebuilt.add(current);
       }
     }
-    List<MemoryArchive.Stored> chunks = server.archive.chunksOf(stream);
+    List<MemoryArchive.Stored> chunks = server.stored(stream);
     assertEquals(chunks.size(), rebuilt.size());
     for (int i = 0; i < chunks.size(); i++) {
       assertEquals(chunks.get(i).mkv(), rebuilt.get(i), "chunk " + i);
@@ -124,26 +126,26 @@ class PutMediaIT {
   }
 
   @Test
-  void kvsLayoutWithTagsAndEndOfFragment() {
+  void kvsLayoutWithTagsAndEndOfFragment() throws Exception {
     StreamInfo stream = server.streams.add("kvs", 24);
     byte[] mkv = new TestMkv().header(2).tags("camera", "front").fragment(0, 2, 5, 100).tags("after", "blocks")
         .endOfFragment().tags("next", "one").fragment(1000, 2, 5, 100).bytes();
     Uploads.Result r = Uploads.upload(server.uri(), "kvs", mkv);
     assertEquals(2, assertAckOrder(r, true).size());
-    List<MemoryArchive.Stored> chunks = server.archive.chunksOf(stream);
+    List<MemoryArchive.Stored> chunks = server.stored(stream);
     assertEquals(List.of("camera", "after"), chunks.get(0).header().metadata().stream().map(m -> m.name()).toList());
     assertEquals(List.of("next"), chunks.get(1).header().metadata().stream().map(m -> m.name()).toList());
     assertStoredFramesEqualUploaded(stream, mkv, 2);
   }
 
   @Test
-  void retentionZeroIsLiveOnly() {
+  void retentionZeroIsLiveOnly() throws Exception {
     StreamInfo stream = server.streams.add("zero", 0);
     byte[] mkv = Uploads.resource("ffmpeg-live-av.mkv");
     Uploads.Result r = Uploads.upload(server.uri(), "zero", mkv);
     assertEquals(4, assertAckOrder(r, false).size());
     assertEquals(4, r.ofType("RECEIVED").size());
-    assertTrue(server.archive.chunksOf(stream).isEmpty());
+    assertTrue(server.stored(stream).isEmpty());
     assertTrue(server.index.of(stream).isEmpty());
     long frames = server.feeds.of(stream.streamId()).events().stream().filter(e -> e instanceof LiveEvent.Frame).count();
     assertEquals(Uploads.frames(mkv).size(), frames);

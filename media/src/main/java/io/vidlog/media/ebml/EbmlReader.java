@@ -225,6 +225,11 @@ public final class EbmlReader {
       throw EbmlException.malformed(headerOffset, "element " + hex(id) + " of " + size
           + " bytes overruns its parent, which ends at offset " + bound);
     }
+    if (size < 0 && !schema.isMaster(id)) {
+      // RFC 8794 §6.2: only master elements may have an unknown size.
+      throw EbmlException.malformed(headerOffset, "unknown size on element " + hex(id)
+          + ", which is not a known master element");
+    }
     EbmlProcessor.Action action;
     if (parentSkipped) {
       action = EbmlProcessor.Action.SKIP;
@@ -233,9 +238,9 @@ public final class EbmlReader {
           headerLength, depth);
     }
     if (size < 0 && action != EbmlProcessor.Action.MASTER) {
-      if (!schema.isMaster(id)) {
-        throw EbmlException.malformed(headerOffset, "unknown size on element " + hex(id)
-            + ", which is not a known master element");
+      if (action != EbmlProcessor.Action.SKIP) {
+        // RFC 9559 allows unknown sizes on Segment and Cluster only; a buffered element needs its size.
+        throw EbmlException.malformed(headerOffset, "unknown size on element " + hex(id) + ", which must have a size");
       }
       // An unknown-size master we do not want: walk its children without reporting them.
       push(id, -1, true);
@@ -292,9 +297,13 @@ public final class EbmlReader {
   }
 
   private void pop() {
+    pop(consumed);
+  }
+
+  private void pop(long endOffset) {
     depth--;
     if (!openSkipped[depth]) {
-      processor.onElementEnd(openIds[depth], consumed);
+      processor.onElementEnd(openIds[depth], endOffset);
     }
   }
 
@@ -330,9 +339,10 @@ public final class EbmlReader {
 
   /** RFC 8794 §6.2: an unknown-size element ends where an element that cannot be its child starts. */
   private void closeUnknownSizedBefore(int id) {
+    // The closed elements end where the new element's header starts.
     if (id == EBML_HEADER_ID) {
       while (depth > 0 && openEnds[depth - 1] < 0) {
-        pop();
+        pop(headerOffset);
       }
       return;
     }
@@ -341,7 +351,7 @@ public final class EbmlReader {
       return;
     }
     while (depth > 0 && openEnds[depth - 1] < 0 && openLevels[depth - 1] >= level) {
-      pop();
+      pop(headerOffset);
     }
   }
 

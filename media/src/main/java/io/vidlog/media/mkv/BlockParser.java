@@ -150,8 +150,9 @@ final class BlockParser {
       case LACE_XIPH -> {
         // RFC 9559 §10.4.2: each size is a run of 255s ended by a byte < 255.
         xiphSum += b;
-        if (xiphSum > size) {
-          throw malformed(dataOffset + pos - 1, "Xiph lace size " + xiphSum + " exceeds the block size " + size);
+        if (xiphSum > size - pos) {
+          throw malformed(dataOffset + pos - 1, "Xiph lace size " + xiphSum + " exceeds the " + (size - pos)
+              + " bytes left in the block");
         }
         if (b != 255) {
           laceSizes[laceIndex++] = xiphSum;

@@ -49,11 +49,19 @@ final class MkvElements {
     String[] docType = {null};
     int[] v = {1, 1, 4, 8}; // DocTypeVersion, DocTypeReadVersion, MaxIDLength, MaxSizeLength defaults
     long[] valueOffsets = new long[4];
+    int[] readVersion = {1};
     children(c, element.limit(), (id, start, size, at) -> {
       switch (id) {
         case MatroskaIds.DOC_TYPE -> docType[0] = c.readString(size, "DocType");
         case MatroskaIds.DOC_TYPE_VERSION -> v[0] = c.readUnsignedInt(size, "DocTypeVersion");
-        case MatroskaIds.DOC_TYPE_READ_VERSION -> v[1] = c.readUnsignedInt(size, "DocTypeReadVersion");
+        case MatroskaIds.DOC_TYPE_READ_VERSION -> {
+          valueOffsets[1] = at;
+          v[1] = c.readUnsignedInt(size, "DocTypeReadVersion");
+        }
+        case MatroskaIds.EBML_READ_VERSION -> {
+          valueOffsets[0] = at;
+          readVersion[0] = c.readUnsignedInt(size, "EBMLReadVersion");
+        }
         case MatroskaIds.EBML_MAX_ID_LENGTH -> {
           valueOffsets[2] = at;
           v[2] = c.readUnsignedInt(size, "EBMLMaxIDLength");
@@ -70,6 +78,14 @@ final class MkvElements {
     }
     if (!docType[0].equals("matroska") && !docType[0].equals("webm")) {
       throw EbmlException.unsupported(offset, "DocType \"" + docType[0] + "\" (expected matroska or webm)");
+    }
+    // RFC 8794 §11.2.3: a reader must support EBMLReadVersion; only version 1 exists.
+    if (readVersion[0] != 1) {
+      throw EbmlException.unsupported(valueOffsets[0], "EBMLReadVersion " + readVersion[0] + " (only 1 exists)");
+    }
+    // RFC 9559 §4: Matroska versions 1 to 4 are readable by a version-4 reader.
+    if (v[1] > 4) {
+      throw EbmlException.unsupported(valueOffsets[1], "DocTypeReadVersion " + v[1] + " (at most 4 supported)");
     }
     if (v[2] > 4) {
       throw EbmlException.unsupported(valueOffsets[2], "EBMLMaxIDLength " + v[2] + " (Matroska uses at most 4)");

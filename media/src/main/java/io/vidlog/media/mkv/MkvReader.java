@@ -29,6 +29,8 @@ public final class MkvReader {
   private final BlockParser blocks;
   private final Processor processor = new Processor();
 
+  private long eventOffset;
+
   // Segment state
   private long timecodeScale = SegmentInfo.DEFAULT_TIMECODE_SCALE;
   private final Map<Integer, Long> defaultDurations = new HashMap<>();
@@ -42,9 +44,9 @@ public final class MkvReader {
 
   // BlockGroup state
   private boolean inGroup;
+  private long groupOffset;
   private byte[] groupBlock;
   private int groupBlockLength;
-  private long groupBlockOffset;
   private long groupBlockDataOffset;
   private boolean groupHasReference;
   private long groupDuration;
@@ -99,6 +101,18 @@ public final class MkvReader {
     return ebml.position();
   }
 
+  /**
+   * During a handler callback: the absolute input offset the event refers to. For onEbmlHeader,
+   * onSegmentStart, onInfo, onTracks, onTags and onClusterStart, where the element's id starts; for
+   * onFrame, where its SimpleBlock or BlockGroup starts; for onClusterEnd and onSegmentEnd, where
+   * the element ends (for an unknown-size element closed by the next element, where that one
+   * starts). Lets a caller cut the input into fragments (e.g. ChunkHeader.clusterOffset) without
+   * re-parsing; {@link #bytesConsumed()} may already be past it.
+   */
+  public long eventOffset() {
+    return eventOffset;
+  }
+
   /** Whether the input read so far ends between two elements (a clean place to stop). */
   public boolean atElementBoundary() {
     return ebml.atElementBoundary();
@@ -138,6 +152,7 @@ public final class MkvReader {
     } else {
       frame = new MkvFrame(track, clusterTimecode, relativeTimecode, base, (flags & 0x80) != 0, flags, -1, payload);
     }
+    eventOffset = blockOffset;
     handler.onFrame(frame);
   }
 
@@ -151,6 +166,7 @@ public final class MkvReader {
           case MatroskaIds.SEGMENT -> {
             timecodeScale = SegmentInfo.DEFAULT_TIMECODE_SCALE;
             defaultDurations.clear();
+            eventOffset = headerOffset;
             handler.onSegmentStart(size);
             yield Action.MASTER;
           }
@@ -187,6 +203,7 @@ public final class MkvReader {
             }
             case MatroskaIds.BLOCK_GROUP -> {
               requireTimecode(headerOffset, "BlockGroup");
+              groupOffset = headerOffset;
               inGroup = true;
               groupBlock = null;
               groupHasReference = false;
@@ -210,7 +227,6 @@ public final class MkvReader {
               }
               groupBlock = new byte[(int) size];
               groupBlockLength = 0;
-              groupBlockOffset = headerOffset;
               groupBlockDataOffset = headerOffset + headerLength;
               return Action.STREAM;
             }
@@ -240,6 +256,7 @@ public final class MkvReader {
     @Override
     public void onData(int id, ByteBuffer element, int headerLength) {
       long offset = ebml.position() - element.remaining();
+      eventOffset = offset;
       switch (id) {
         case MatroskaIds.EBML -> handler.onEbmlHeader(MkvElements.ebmlHeader(element, headerLength, offset));
         case MatroskaIds.INFO -> {
@@ -264,6 +281,7 @@ public final class MkvReader {
           }
           clusterTimecode = uint(element, headerLength, offset, "Cluster Timecode");
           clusterTimecodeSeen = true;
+          eventOffset = clusterOffset;
           handler.onClusterStart(clusterTimecode, clusterSize);
         }
         case MatroskaIds.BLOCK_DURATION -> groupDuration = uint(element, headerLength, offset, "BlockDuration");
@@ -297,13 +315,14 @@ public final class MkvReader {
 
     @Override
     public void onElementEnd(int id, long endOffset) {
+      eventOffset = endOffset;
       switch (id) {
         case MatroskaIds.SIMPLE_BLOCK -> blocks.end();
         case MatroskaIds.BLOCK_GROUP -> {
           if (groupBlock == null) {
             throw malformed(endOffset, "BlockGroup without a Block");
           }
-          blockOffset = groupBlockOffset;
+          blockOffset = groupOffset;
           blocks.start(groupBlockDataOffset, groupBlock.length);
           blocks.feed(ByteBuffer.wrap(groupBlock));
           blocks.end();

@@ -26,11 +26,13 @@ final class Feeds {
     MkvReader r = new MkvReader(h, limits);
     try {
       int off = 0;
+      // Each slice is a copy inside a larger array at a non-zero offset, like a Netty buffer slice,
+      // so that a reader keeping a view beyond the call would see the bytes change.
+      byte[] framed = new byte[input.length + 6];
       for (int n : chunkSizes) {
-        // Each slice lives inside a larger array at a non-zero offset, like a Netty buffer slice.
-        byte[] framed = new byte[n + 6];
         System.arraycopy(input, off, framed, 3, n);
         r.feed(ByteBuffer.wrap(framed, 3, n).slice());
+        java.util.Arrays.fill(framed, 3, 3 + n, (byte) 0x5A);
         off += n;
       }
       if (off != input.length) {
