@@ -1,2 +1,28 @@
-/** vidlog playback module. */
+/**
+ * vidlog playback: the KVS media read APIs (kvs-api.md §2, §3.1, §3.2) behind {@link
+ * io.vidlog.playback.PlaybackApi}.
+ *
+ * <ul>
+ *   <li>{@code request}: request bodies parsed and validated (InvalidArgumentException).</li>
+ *   <li>{@code mkv}: the AWS_KINESISVIDEO tags, error chunks, live Cluster/SimpleBlock headers.</li>
+ *   <li>{@code chunk}: the streaming response ({@code ChunkOutput}), stored-chunk streaming with
+ *       back-pressure, connection limits, authorisation and stream lookup.</li>
+ *   <li>{@code getmedia}: start-selector resolution and the GetMedia session (store, then live).</li>
+ *   <li>{@code archive}: ListFragments and GetMediaForFragmentList.</li>
+ * </ul>
+ *
+ * <p>Choices where KVS is silent or vidlog differs, for readers of GetMedia:
+ * <ul>
+ *   <li>NOW starts at the next fragment to start; a fragment already open is skipped, so a reader
+ *       always starts on a key frame.</li>
+ *   <li>A live fragment that ingest refuses after some of its frames were sent is closed with the
+ *       usual post-cluster Tags (its number as continuation token); it never appears in the store.</li>
+ *   <li>MILLIS_BEHIND_NOW is now minus the end of the fragment (server timestamp + duration), at least 0.</li>
+ *   <li>Continuation tokens are fragment numbers; a session ends (after a whole fragment) at its
+ *       maximum length, when the reader is too slow for the live feed, or on an in-stream error.</li>
+ *   <li>Retention-0 streams are served from the live window only; a timestamp selector on them starts
+ *       at the first fragment in the window that starts at or after the timestamp, and EARLIEST falls
+ *       back to NOW when the window has moved on.</li>
+ * </ul>
+ */
 package io.vidlog.playback;

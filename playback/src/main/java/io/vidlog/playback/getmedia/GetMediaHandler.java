@@ -1,0 +1,89 @@
+package io.vidlog.playback.getmedia;
+
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import io.vidlog.fragmentstore.KvsError;
+import io.vidlog.fragmentstore.index.TimeIndex;
+import io.vidlog.fragmentstore.live.LiveFeeds;
+import io.vidlog.fragmentstore.streams.StreamInfo;
+import io.vidlog.playback.PlaybackConfig;
+import io.vidlog.playback.chunk.ChunkOutput;
+import io.vidlog.playback.chunk.ConnectionLimiter;
+import io.vidlog.playback.chunk.JsonBodies;
+import io.vidlog.playback.chunk.StoredChunkStreamer;
+import io.vidlog.playback.chunk.StreamLookup;
+import io.vidlog.playback.request.GetMediaRequest;
+import java.util.function.LongSupplier;
+
+/**
+ * {@code POST /getMedia} (kvs-api.md §2): validates the request, authorises it, finds the stream,
+ * takes a connection slot and resolves the start selector — any failure so far is a typed error
+ * through {@code ctx.fail} — then sends the headers and hands the response to a {@link GetMediaSession}.
+ */
+public final class GetMediaHandler implements Handler<RoutingContext> {
+  private final StreamLookup lookup;
+  private final TimeIndex index;
+  private final StoredChunkStreamer stored;
+  private final LiveFeeds feeds;
+  private final PlaybackConfig config;
+  private final LongSupplier clock;
+  private final ConnectionLimiter connections;
+  private final StartResolver resolver;
+
+  public GetMediaHandler(StreamLookup lookup, TimeIndex index, StoredChunkStreamer stored, LiveFeeds feeds,
+      PlaybackConfig config, LongSupplier clock) {
+    this.lookup = lookup;
+    this.index = index;
+    this.stored = stored;
+    this.feeds = feeds;
+    this.config = config;
+    this.clock = clock;
+    this.connections = new ConnectionLimiter(config.getMediaConnectionsPerStream());
+    this.resolver = new StartResolver(index);
+  }
+
+  /** Open GetMedia responses of a stream (tests, metrics). */
+  public int openConnections(String streamId) {
+    return connections.open(streamId);
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    JsonBodies.json(ctx)
+        .map(GetMediaRequest::parse)
+        .compose(req -> lookup.find(ctx, "GetMedia", req.stream()).map(stream -> {
+          if (!connections.tryAcquire(stream.streamId())) {
+            throw KvsError.CONNECTION_LIMIT_EXCEEDED.exception("Stream " + stream.streamName() + " already has "
+                + config.getMediaConnectionsPerStream() + " GetMedia connections");
+          }
+          return new Accepted(req, stream);
+        }))
+        .onFailure(ctx::fail)
+        .onSuccess(accepted -> resolver.resolve(accepted.stream, accepted.request.selector()).onComplete(ar -> {
+          if (ar.failed()) {
+            connections.release(accepted.stream.streamId());
+            ctx.fail(ar.cause());
+            return;
+          }
+          start(ctx, accepted.stream, ar.result());
+        }));
+  }
+
+  private void start(RoutingContext ctx, StreamInfo stream, StartPoint start) {
+    ChunkOutput out = new ChunkOutput(ctx.response());
+    boolean[] released = {false};
+    Runnable release = () -> {
+      if (!released[0]) {
+        released[0] = true;
+        connections.release(stream.streamId());
+      }
+    };
+    GetMediaSession session = new GetMediaSession(ctx.vertx().getOrCreateContext(), stream, index, stored,
+        feeds.feed(stream.streamId()), out, clock, release);
+    ctx.response().closeHandler(v -> session.closed());
+    out.start();
+    session.start(start, config.maxSessionLength().toMillis());
+  }
+
+  private record Accepted(GetMediaRequest request, StreamInfo stream) {}
+}

@@ -1,0 +1,190 @@
+package io.vidlog.playback;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vidlog.fragmentstore.streams.StreamInfo;
+import io.vidlog.playback.testing.KvsParse;
+import io.vidlog.playback.testing.TestChunks;
+import io.vidlog.playback.testing.TestServer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.KinesisVideoArchivedMediaClient;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.Fragment;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.FragmentSelector;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.FragmentSelectorType;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.GetMediaForFragmentListRequest;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.GetMediaForFragmentListResponse;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.InvalidArgumentException;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.ListFragmentsRequest;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.ListFragmentsResponse;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.TimestampRange;
+
+/** ListFragments and GetMediaForFragmentList through the AWS SDK v2 client (kvs-api.md §3.1, §3.2). */
+class ArchivedMediaIT {
+  static final long BASE = 1_700_000_000_123L;
+  static final long NOW = BASE + 3_600_000L;
+  static final int COUNT = 12;
+
+  static TestServer server;
+  static KinesisVideoArchivedMediaClient client;
+  static StreamInfo stream;
+  static List<TestChunks.Fragment> fragments;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = new TestServer(PlaybackConfig.DEFAULTS, NOW);
+    client = server.archivedClient();
+    stream = server.store.addStream("archived", 24);
+    fragments = TestChunks.fragments(COUNT, BASE);
+    fragments.forEach(f -> server.store.persist(stream, f));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    client.close();
+    server.close();
+  }
+
+  @Test
+  void listsEveryFragmentWithItsFieldsAcrossPages() {
+    List<Fragment> all = new ArrayList<>();
+    String token = null;
+    int pages = 0;
+    do {
+      ListFragmentsResponse page = client.listFragments(ListFragmentsRequest.builder().streamName("archived")
+          .maxResults(5L).nextToken(token).build());
+      assertTrue(page.fragments().size() <= 5);
+      all.addAll(page.fragments());
+      token = page.nextToken();
+      pages++;
+    } while (token != null);
+    assertEquals(3, pages);
+    all.sort(Comparator.comparing(Fragment::fragmentNumber));
+    assertEquals(COUNT, all.size());
+    for (int i = 0; i < COUNT; i++) {
+      TestChunks.Fragment f = fragments.get(i);
+      Fragment got = all.get(i);
+      assertEquals(f.number().value(), got.fragmentNumber());
+      assertEquals(f.header().mkvLength(), got.fragmentSizeInBytes());
+      assertEquals(Instant.ofEpochMilli(f.header().serverTimestampMillis()), got.serverTimestamp());
+      assertEquals(Instant.ofEpochMilli(f.header().producerTimestampMillis()), got.producerTimestamp());
+      assertEquals(f.header().durationMillis(), got.fragmentLengthInMilliseconds());
+    }
+  }
+
+  @Test
+  void timestampRangeSelectsByStartInclusive() {
+    TestChunks.Fragment from = fragments.get(3);
+    TestChunks.Fragment to = fragments.get(6);
+    ListFragmentsResponse r = client.listFragments(ListFragmentsRequest.builder().streamName("archived")
+        .fragmentSelector(FragmentSelector.builder().fragmentSelectorType(FragmentSelectorType.PRODUCER_TIMESTAMP)
+            .timestampRange(TimestampRange.builder()
+                .startTimestamp(Instant.ofEpochMilli(from.header().producerTimestampMillis()))
+                .endTimestamp(Instant.ofEpochMilli(to.header().producerTimestampMillis())).build()).build())
+        .build());
+    assertEquals(IntStream.rangeClosed(3, 6).mapToObj(i -> fragments.get(i).number().value()).toList(),
+        r.fragments().stream().map(Fragment::fragmentNumber).sorted().collect(Collectors.toList()));
+    assertNull(r.nextToken());
+  }
+
+  @Test
+  void badListArgumentsAreInvalidArguments() {
+    assertThrows(InvalidArgumentException.class, () -> client.listFragments(ListFragmentsRequest.builder()
+        .streamName("archived").maxResults(1001L).build()));
+    assertThrows(InvalidArgumentException.class, () -> client.listFragments(ListFragmentsRequest.builder()
+        .streamName("archived").fragmentSelector(FragmentSelector.builder()
+            .fragmentSelectorType(FragmentSelectorType.SERVER_TIMESTAMP).build()).build()));
+  }
+
+  @Test
+  void fragmentListComesBackInTheRequestedOrderWithBothTagSpellings() throws Exception {
+    List<Integer> order = List.of(7, 2, 9, 2);
+    KvsParse parsed;
+    try (ResponseInputStream<GetMediaForFragmentListResponse> in = client.getMediaForFragmentList(
+        GetMediaForFragmentListRequest.builder().streamName("archived")
+            .fragments(order.stream().map(i -> fragments.get(i).number().value()).toList()).build(),
+        ResponseTransformer.toInputStream())) {
+      assertEquals("video/webm", in.response().contentType());
+      parsed = KvsParse.read(in, p -> false);
+    }
+    assertEquals(order.size(), parsed.chunks.size());
+    for (int k = 0; k < order.size(); k++) {
+      TestChunks.Fragment f = fragments.get(order.get(k));
+      KvsParse.Chunk c = parsed.chunks.get(k);
+      assertTrue(c.metadata.isSuccess());
+      assertEquals(f.number().value(), c.number());
+      assertEquals(f.header().serverTimestampMillis(), c.metadata.getServerSideTimestampMillis());
+      assertEquals(f.header().producerTimestampMillis(), c.metadata.getProducerSideTimestampMillis());
+      assertEquals(f.number().value(), c.token().orElseThrow());
+      assertEquals(f.frames().size(), c.frames.size());
+      for (int j = 0; j < c.frames.size(); j++) {
+        assertArrayEquals(f.frames().get(j).data(), c.frames.get(j));
+      }
+    }
+  }
+
+  @Test
+  void unknownFragmentIsAnErrorChunkAndTheRestStillComes() throws Exception {
+    String unknown = "99999999999999999999";
+    KvsParse parsed;
+    try (ResponseInputStream<GetMediaForFragmentListResponse> in = client.getMediaForFragmentList(
+        GetMediaForFragmentListRequest.builder().streamName("archived")
+            .fragments(fragments.get(1).number().value(), unknown, fragments.get(4).number().value()).build(),
+        ResponseTransformer.toInputStream())) {
+      parsed = KvsParse.read(in, p -> false);
+    }
+    assertEquals(3, parsed.chunks.size());
+    assertTrue(parsed.chunks.get(0).metadata.isSuccess());
+    KvsParse.Chunk error = parsed.chunks.get(1);
+    assertFalse(error.metadata.isSuccess());
+    assertEquals(unknown, error.number());
+    assertEquals(4000, error.metadata.getErrorId());
+    assertTrue(error.frames.isEmpty());
+    KvsParse.Chunk after = parsed.chunks.get(2);
+    assertTrue(after.metadata.isSuccess());
+    assertEquals(fragments.get(4).number().value(), after.number());
+    assertEquals(fragments.get(4).frames().size(), after.frames.size());
+  }
+
+  @Test
+  void fragmentListBoundsAreInvalidArguments() {
+    assertThrows(InvalidArgumentException.class, () -> client.getMediaForFragmentList(
+        GetMediaForFragmentListRequest.builder().streamName("archived")
+            .fragments(IntStream.range(0, 1001).mapToObj(i -> "1" + i).toList()).build(),
+        ResponseTransformer.toBytes()));
+    assertThrows(InvalidArgumentException.class, () -> client.getMediaForFragmentList(
+        GetMediaForFragmentListRequest.builder().streamName("archived").fragments(List.of()).build(),
+        ResponseTransformer.toBytes()));
+  }
+
+  @Test
+  void retentionZeroStreamHasNoArchive() throws Exception {
+    StreamInfo zero = server.store.addStream("zero-archive", 0);
+    server.store.persist(zero, fragments.get(0)); // never read: retention 0 keeps nothing in the store
+    assertTrue(client.listFragments(ListFragmentsRequest.builder().streamName("zero-archive").build())
+        .fragments().isEmpty());
+    KvsParse parsed;
+    try (ResponseInputStream<GetMediaForFragmentListResponse> in = client.getMediaForFragmentList(
+        GetMediaForFragmentListRequest.builder().streamName("zero-archive")
+            .fragments(fragments.get(0).number().value()).build(),
+        ResponseTransformer.toInputStream())) {
+      parsed = KvsParse.read(in, p -> false);
+    }
+    assertEquals(1, parsed.chunks.size());
+    assertEquals(4000, parsed.chunks.get(0).metadata.getErrorId());
+  }
+}

@@ -1,0 +1,127 @@
+package io.vidlog.playback.testing;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vidlog.fragmentstore.KvsException;
+import io.vidlog.fragmentstore.access.Principal;
+import io.vidlog.fragmentstore.chunk.FragmentArchive;
+import io.vidlog.fragmentstore.index.TimeIndex;
+import io.vidlog.fragmentstore.streams.StreamRegistry;
+import io.vidlog.fragmentstore.live.LiveFeedConfig;
+import io.vidlog.fragmentstore.live.MemoryLiveFeeds;
+import io.vidlog.playback.PlaybackApi;
+import io.vidlog.playback.PlaybackConfig;
+import java.net.URI;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.KinesisVideoArchivedMediaClient;
+import software.amazon.awssdk.services.kinesisvideomedia.KinesisVideoMediaClient;
+
+/**
+ * A plain-HTTP loopback server with the playback routes on fakes, a minimal failure handler shaped
+ * like the server's (x-amzn-ErrorType + {"__type","Message"}), and AWS SDK v2 clients pointed at it.
+ */
+public final class TestServer implements AutoCloseable {
+  public final Vertx vertx;
+  public final FakeStore store;
+  public final MemoryLiveFeeds memoryFeeds;
+  public final LatchingFeeds feeds;
+  public final PlaybackApi api;
+  private final HttpServer server;
+  public final int port;
+  /** When set, requests carry a principal that allows what this predicate allows (action, stream). */
+  public volatile BiPredicate<String, String> policy;
+
+  public TestServer(PlaybackConfig config, long fixedClockMillis) throws Exception {
+    this(config, fixedClockMillis, LiveFeedConfig.DEFAULT);
+  }
+
+  /** {@code fixedClockMillis} < 0: the real clock for MILLIS_BEHIND_NOW. */
+  public TestServer(PlaybackConfig config, long fixedClockMillis, LiveFeedConfig live) throws Exception {
+    this(Vertx.vertx(), null, config, fixedClockMillis, live);
+  }
+
+  /** Over a real store (null: the in-memory fake), on {@code vertx}. */
+  public TestServer(Vertx vertx, RealStore real, PlaybackConfig config, long fixedClockMillis, LiveFeedConfig live)
+      throws Exception {
+    this.vertx = vertx;
+    store = real == null ? new FakeStore(vertx) : null;
+    memoryFeeds = new MemoryLiveFeeds(vertx, live);
+    feeds = new LatchingFeeds(memoryFeeds);
+    StreamRegistry registry = real == null ? store : real.registry;
+    TimeIndex index = real == null ? store : real.index;
+    FragmentArchive archive = real == null ? store : real.archive;
+    api = fixedClockMillis < 0
+        ? new PlaybackApi(registry, index, archive, feeds, config)
+        : new PlaybackApi(registry, index, archive, feeds, config, () -> fixedClockMillis);
+    Router router = Router.router(vertx);
+    router.route().handler(ctx -> {
+      BiPredicate<String, String> p = policy;
+      if (p != null) {
+        ctx.put(Principal.CONTEXT_KEY, new Principal() {
+          @Override
+          public String id() {
+            return "test";
+          }
+
+          @Override
+          public boolean allows(String action, String streamName) {
+            return p.test(action, streamName);
+          }
+        });
+      }
+      ctx.next();
+    });
+    router.post("/listFragments").handler(BodyHandler.create().setBodyLimit(64 * 1024));
+    api.mount(router);
+    router.route().failureHandler(ctx -> {
+      Throwable t = ctx.failure();
+      String type = "InternalFailure";
+      int status = 500;
+      if (t instanceof KvsException k) {
+        type = k.error().type();
+        status = k.error().status();
+      }
+      ctx.response().setStatusCode(status).putHeader("x-amzn-ErrorType", type)
+          .putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("__type", type).put("Message", t == null ? "" : t.getMessage()).encode());
+    });
+    server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    port = server.actualPort();
+  }
+
+  public URI uri() {
+    return URI.create("http://127.0.0.1:" + port);
+  }
+
+  public KinesisVideoMediaClient mediaClient() {
+    return KinesisVideoMediaClient.builder()
+        .endpointOverride(uri())
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
+        .httpClient(UrlConnectionHttpClient.builder().build())
+        .build();
+  }
+
+  public KinesisVideoArchivedMediaClient archivedClient() {
+    return KinesisVideoArchivedMediaClient.builder()
+        .endpointOverride(uri())
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
+        .httpClient(UrlConnectionHttpClient.builder().build())
+        .build();
+  }
+
+  @Override
+  public void close() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+}
