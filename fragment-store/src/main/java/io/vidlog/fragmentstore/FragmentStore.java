@@ -1,0 +1,108 @@
+package io.vidlog.fragmentstore;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vidlog.fragmentstore.chunk.FragmentArchive;
+import io.vidlog.fragmentstore.crypto.ObjectSealer;
+import io.vidlog.fragmentstore.index.ObjectStoreTimeIndex;
+import io.vidlog.fragmentstore.live.MemoryLiveFeeds;
+import io.vidlog.fragmentstore.object.ObjectStore;
+import io.vidlog.fragmentstore.retention.RetentionSweeper;
+import io.vidlog.fragmentstore.streams.ObjectStoreStreamRegistry;
+import io.vidlog.fragmentstore.streams.StreamInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The stream side of fragment-store wired together, for the server's launcher: the streams
+ * registry, the durable time index, the live feeds, fragment-number minting and the retention
+ * sweeper, on top of an {@link ObjectStore}, an {@link ObjectSealer} and a {@link FragmentArchive}
+ * (those three come from the object, crypto and chunk packages). Deleting a stream drops its live
+ * feed (subscribers are cut off with STREAM_DELETED), its cached index and its minting state.
+ *
+ * <pre>{@code
+ * FragmentStore.open(vertx, objectStore, sealer, archive, FragmentStoreConfig.DEFAULT)
+ *     .onSuccess(fs -> { fs.registry(); fs.index(); fs.feeds(); fs.numbersFor(stream); });
+ * }</pre>
+ */
+public final class FragmentStore implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(FragmentStore.class);
+
+  private final Vertx vertx;
+  private final ObjectStoreStreamRegistry registry;
+  private final ObjectStoreTimeIndex index;
+  private final MemoryLiveFeeds feeds;
+  private final FragmentNumbers numbers;
+  private final RetentionSweeper sweeper;
+  private final FragmentArchive archive;
+  private final long flushTimer;
+
+  private FragmentStore(Vertx vertx, ObjectStoreStreamRegistry registry, ObjectStore store, ObjectSealer sealer,
+      FragmentArchive archive, FragmentStoreConfig config) {
+    this.vertx = vertx;
+    this.registry = registry;
+    this.archive = archive;
+    this.index = new ObjectStoreTimeIndex(store, sealer, archive, config.index());
+    this.feeds = new MemoryLiveFeeds(vertx, config.live());
+    this.numbers = new FragmentNumbers(config.nodeId());
+    this.sweeper = new RetentionSweeper(vertx, registry::streams, index, archive, System::currentTimeMillis)
+        .start(config.retentionSweepMillis());
+    this.flushTimer = vertx.setPeriodic(config.indexFlushMillis(), t -> index.flushAll());
+    registry.onDeleted(s -> {
+      feeds.drop(s.streamId());
+      index.forget(s.streamId());
+      numbers.forget(s.streamId());
+    });
+  }
+
+  /** Loads the registry, then wires everything; the sweeper and the index flush timer start at once. */
+  public static Future<FragmentStore> open(Vertx vertx, ObjectStore store, ObjectSealer sealer, FragmentArchive archive,
+      FragmentStoreConfig config) {
+    return ObjectStoreStreamRegistry.open(vertx, store, sealer, config.registry())
+        .map(r -> new FragmentStore(vertx, r, store, sealer, archive, config));
+  }
+
+  public ObjectStoreStreamRegistry registry() {
+    return registry;
+  }
+
+  public ObjectStoreTimeIndex index() {
+    return index;
+  }
+
+  public MemoryLiveFeeds feeds() {
+    return feeds;
+  }
+
+  public FragmentArchive archive() {
+    return archive;
+  }
+
+  public RetentionSweeper sweeper() {
+    return sweeper;
+  }
+
+  /**
+   * The minter, with the stream's high-water mark raised to its index's latest number: call once
+   * when an ingest connection opens, then {@code numbers.next(stream.streamId())} per fragment.
+   */
+  public Future<FragmentNumbers> numbersFor(StreamInfo stream) {
+    return index.latest(stream).map(latest -> {
+      numbers.floor(stream.streamId(), latest == null ? null : latest.number());
+      return numbers;
+    });
+  }
+
+  /** Cuts off live subscribers (SHUTDOWN), stops the timers and writes partial index segments. */
+  public Future<Void> shutdown() {
+    close();
+    return index.flushAll().onFailure(e -> LOG.warn("flushing the index at shutdown failed: {}", e.toString()));
+  }
+
+  @Override
+  public void close() {
+    vertx.cancelTimer(flushTimer);
+    sweeper.close();
+    feeds.close();
+  }
+}

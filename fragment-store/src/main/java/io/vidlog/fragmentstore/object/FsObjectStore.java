@@ -1,0 +1,396 @@
+package io.vidlog.fragmentstore.object;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code fs} backend: every object is one file under the store's root ({@code <data-dir>/objects}),
+ * at the path its key names (keys are checked by {@link ObjectKeys}, so a key can never leave the root).
+ *
+ * <p>Writes are durable and atomic, the pattern Thanos, Loki and Tempo use for their filesystem
+ * object stores: the bytes go to a {@code .tmp-*} file in the target directory, which is fsynced and
+ * renamed over the key's path, then the directory is fsynced (grouped with concurrent puts into the
+ * same directory, see {@link GroupSync}). A crash leaves either the whole new object or the old
+ * state; the temp files a crash leaves behind are invisible to {@link #list} and removed when the
+ * store is opened. Blocking work runs on the worker pool {@code vidlog-store-fs}.
+ *
+ * <p>Limitation of a file tree: a key cannot be both an object and the directory of other keys
+ * ({@code a} and {@code a/b}); such a put fails with CONFLICT. vidlog's key layout never does that.
+ */
+public final class FsObjectStore implements ObjectStore {
+  private static final Logger LOG = LoggerFactory.getLogger(FsObjectStore.class);
+  static final String TEMP_PREFIX = ".tmp-";
+  /** Default worker threads: fsync waits on the disk, not the CPU, and concurrent fsyncs share journal commits. */
+  public static final int DEFAULT_WORKERS = 16;
+
+  private final Path root;
+  private final WorkerExecutor workers;
+  private final GroupSync dirSync = new GroupSync();
+
+  /**
+   * Opens (creating if needed) a store rooted at {@code root} and removes the temp files a crash may
+   * have left. Blocks on the file system: call it at start-up or through {@link ObjectStores#fs}.
+   */
+  public FsObjectStore(Vertx vertx, Path root) {
+    this(vertx, root, DEFAULT_WORKERS);
+  }
+
+  public FsObjectStore(Vertx vertx, Path root, int workerThreads) {
+    this.root = root.toAbsolutePath().normalize();
+    try {
+      Files.createDirectories(this.root);
+      int removed = removeTempFiles(this.root);
+      if (removed > 0) {
+        LOG.info("fs object store {}: removed {} temp files left by an interrupted write", this.root, removed);
+      }
+    } catch (IOException e) {
+      throw map(e, "open store at " + this.root);
+    }
+    this.workers = vertx.createSharedWorkerExecutor("vidlog-store-fs", workerThreads);
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  @Override
+  public Future<Void> put(String key, Buffer data) {
+    return blocking("put", key, () -> {
+      Path target = pathOf(key);
+      Path dir = ensureParent(target);
+      Path temp = dir.resolve(TEMP_PREFIX + UUID.randomUUID());
+      try {
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+          ByteBuffer bb = ByteBuffer.wrap(data.getBytes());
+          while (bb.hasRemaining()) {
+            ch.write(bb);
+          }
+          ch.force(true);
+        }
+        moveIntoPlace(temp, target);
+      } catch (IOException | RuntimeException e) {
+        Files.deleteIfExists(temp);
+        throw e;
+      }
+      dirSync.sync(dir);
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> putFile(String key, Path file) {
+    return blocking("putFile", key, () -> {
+      Path target = pathOf(key);
+      Path dir = ensureParent(target);
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      try {
+        // Same file system: the spool file itself becomes the object (rename(2) is atomic).
+        Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException crossDevice) {
+        copyIntoPlace(file, dir, target);
+        Files.deleteIfExists(file);
+      }
+      dirSync.sync(dir);
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Buffer> get(String key) {
+    return blocking("get", key, () -> Buffer.buffer(Files.readAllBytes(objectFile(key))));
+  }
+
+  @Override
+  public Future<Buffer> getRange(String key, long offset, long length) {
+    if (offset < 0 || length < 0) {
+      return Future.failedFuture(new StoreException(StoreException.Kind.INVALID,
+          "invalid range offset=" + offset + " length=" + length + " for " + key));
+    }
+    return blocking("getRange", key, () -> {
+      try (FileChannel ch = FileChannel.open(objectFile(key), StandardOpenOption.READ)) {
+        long size = ch.size();
+        long n = Math.max(0, Math.min(length, size - offset));
+        if (n > Integer.MAX_VALUE - 16) {
+          throw new StoreException(StoreException.Kind.INVALID, "range of " + n + " bytes is too large for " + key);
+        }
+        ByteBuffer bb = ByteBuffer.allocate((int) n);
+        long pos = offset;
+        while (bb.hasRemaining()) {
+          int r = ch.read(bb, pos);
+          if (r < 0) {
+            break;
+          }
+          pos += r;
+        }
+        bb.flip();
+        return Buffer.buffer(bb.remaining()).appendBytes(bb.array(), 0, bb.remaining());
+      }
+    });
+  }
+
+  @Override
+  public Future<ObjectInfo> stat(String key) {
+    return blocking("stat", key, () -> {
+      BasicFileAttributes a = Files.readAttributes(pathOf(key), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!a.isRegularFile()) {
+        throw new NoSuchFileException(key);
+      }
+      return new ObjectInfo(key, a.size(), a.lastModifiedTime().toMillis());
+    });
+  }
+
+  @Override
+  public Future<List<ObjectInfo>> list(String prefix, String startAfter, int max) {
+    return blocking("list", prefix, () -> {
+      ObjectKeys.checkPrefix(prefix);
+      List<ObjectInfo> out = new ArrayList<>(Math.min(Math.max(max, 0), 1024));
+      if (max <= 0) {
+        return out;
+      }
+      int slash = prefix.lastIndexOf('/');
+      String dirKey = prefix.substring(0, slash + 1);
+      Path dir = dirKey.isEmpty() ? root : root.resolve(dirKey.substring(0, dirKey.length() - 1));
+      walk(dir, dirKey, prefix.substring(slash + 1), startAfter, max, out);
+      return out;
+    });
+  }
+
+  @Override
+  public Future<Void> delete(String key) {
+    return blocking("delete", key, () -> {
+      Path p = pathOf(key);
+      if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(p)) {
+        dirSync.sync(p.getParent());
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> ping() {
+    return workers.executeBlocking(() -> {
+      if (!Files.isDirectory(root) || !Files.isWritable(root)) {
+        throw new StoreException(StoreException.Kind.UNAVAILABLE, "object store directory " + root + " is not writable");
+      }
+      return null;
+    }, false);
+  }
+
+  @Override
+  public String backend() {
+    return "fs";
+  }
+
+  @Override
+  public void close() {
+    workers.close();
+  }
+
+  // ---- internals (all blocking, worker threads only) ----
+
+  Path pathOf(String key) {
+    ObjectKeys.check(key);
+    Path p = root.resolve(key).normalize();
+    if (!p.startsWith(root) || p.equals(root)) {
+      throw new StoreException(StoreException.Kind.INVALID, "object key escapes the store: " + key);
+    }
+    return p;
+  }
+
+  /** The file of an existing object: NOT_FOUND (via NoSuchFileException) when absent or only a prefix. */
+  private Path objectFile(String key) throws IOException {
+    Path p = pathOf(key);
+    if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+      throw new NoSuchFileException(key);
+    }
+    return p;
+  }
+
+  /** Creates missing parent directories and makes their creation durable (fsync of each new dir's parent). */
+  private Path ensureParent(Path target) throws IOException {
+    Path dir = target.getParent();
+    if (Files.isDirectory(dir)) {
+      return dir;
+    }
+    List<Path> created = new ArrayList<>();
+    for (Path d = dir; d != null && !d.equals(root) && !Files.isDirectory(d); d = d.getParent()) {
+      created.add(0, d);
+    }
+    for (Path d : created) {
+      try {
+        Files.createDirectory(d);
+      } catch (FileAlreadyExistsException e) {
+        if (!Files.isDirectory(d)) {
+          throw new StoreException(StoreException.Kind.CONFLICT,
+              "key path component " + root.relativize(d) + " is an object, not a prefix", e);
+        }
+      }
+      dirSync.sync(d.getParent());
+    }
+    return dir;
+  }
+
+  private static void moveIntoPlace(Path temp, Path target) throws IOException {
+    if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+      throw new StoreException(StoreException.Kind.CONFLICT, "an object key is also a prefix of other keys");
+    }
+    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static void copyIntoPlace(Path file, Path dir, Path target) throws IOException {
+    Path temp = dir.resolve(TEMP_PREFIX + UUID.randomUUID());
+    try {
+      Files.copy(file, temp);
+      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      moveIntoPlace(temp, target);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(temp);
+      throw e;
+    }
+  }
+
+  /**
+   * Depth-first walk that yields keys in byte order. An entry's sort key is its name for a file and
+   * its name plus {@code /} for a directory (every key below it starts so); that only changes the
+   * order against names that extend it, so directories are stat'ed for sorting only in that case.
+   */
+  private void walk(Path dir, String keyPrefix, String namePrefix, String startAfter, int max, List<ObjectInfo> out)
+      throws IOException {
+    List<String> names = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path p : ds) {
+        String n = p.getFileName().toString();
+        if (n.startsWith(".") || !n.startsWith(namePrefix)) {
+          continue;
+        }
+        if (startAfter != null) {
+          String asDir = keyPrefix + n + "/";
+          if (asDir.compareTo(startAfter) < 0 && !startAfter.startsWith(asDir)) {
+            continue; // every key this entry can hold sorts before startAfter
+          }
+        }
+        names.add(n);
+      }
+    } catch (NoSuchFileException | NotDirectoryException e) {
+      return;
+    }
+    Map<String, Boolean> isDir = new HashMap<>();
+    names.sort((a, b) -> {
+      if (b.startsWith(a) && b.length() > a.length()) {
+        return isDirectory(dir, a, isDir) && b.charAt(a.length()) < '/' ? 1 : -1;
+      }
+      if (a.startsWith(b) && a.length() > b.length()) {
+        return isDirectory(dir, b, isDir) && a.charAt(b.length()) < '/' ? -1 : 1;
+      }
+      return a.compareTo(b);
+    });
+    for (String n : names) {
+      if (out.size() >= max) {
+        return;
+      }
+      Path p = dir.resolve(n);
+      BasicFileAttributes a;
+      try {
+        a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      } catch (NoSuchFileException gone) {
+        continue;
+      }
+      if (a.isDirectory()) {
+        walk(p, keyPrefix + n + "/", "", startAfter, max, out);
+      } else if (a.isRegularFile()) {
+        String key = keyPrefix + n;
+        if (startAfter == null || key.compareTo(startAfter) > 0) {
+          out.add(new ObjectInfo(key, a.size(), a.lastModifiedTime().toMillis()));
+        }
+      }
+    }
+  }
+
+  private static boolean isDirectory(Path dir, String name, Map<String, Boolean> cache) {
+    return cache.computeIfAbsent(name, n -> Files.isDirectory(dir.resolve(n), LinkOption.NOFOLLOW_LINKS));
+  }
+
+  private static int removeTempFiles(Path root) throws IOException {
+    int[] removed = {0};
+    try (Stream<Path> s = Files.walk(root)) {
+      s.filter(p -> p.getFileName().toString().startsWith(TEMP_PREFIX)).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+          removed[0]++;
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    return removed[0];
+  }
+
+  private <T> Future<T> blocking(String op, String key, Callable<T> work) {
+    return workers.executeBlocking(() -> {
+      try {
+        return work.call();
+      } catch (StoreException e) {
+        throw e;
+      } catch (IOException e) {
+        throw map(e, op + " " + key);
+      }
+    }, false);
+  }
+
+  /** Maps NIO failures to store kinds; the message names the operation and key, never object content. */
+  static StoreException map(IOException e, String what) {
+    if (e instanceof NoSuchFileException || e instanceof NotDirectoryException) {
+      return new StoreException(StoreException.Kind.NOT_FOUND, "no object: " + what, e);
+    }
+    if (e instanceof AccessDeniedException) {
+      return new StoreException(StoreException.Kind.DENIED, "permission denied: " + what, e);
+    }
+    if (e instanceof FileSystemException fse && fse.getReason() != null) {
+      String reason = fse.getReason();
+      if (reason.contains("Not a directory")) {
+        return new StoreException(StoreException.Kind.NOT_FOUND, "no object: " + what, e);
+      }
+      if (reason.contains("Is a directory")) {
+        return new StoreException(StoreException.Kind.NOT_FOUND, "no object (a prefix): " + what, e);
+      }
+      if (reason.contains("No space") || reason.contains("Read-only")) {
+        return new StoreException(StoreException.Kind.UNAVAILABLE, what + ": " + reason, e);
+      }
+    }
+    return new StoreException(StoreException.Kind.INTERNAL, what + ": " + e, e);
+  }
+}

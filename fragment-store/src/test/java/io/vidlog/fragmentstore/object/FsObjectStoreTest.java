@@ -1,0 +1,74 @@
+package io.vidlog.fragmentstore.object;
+
+import static io.vidlog.fragmentstore.object.Await.await;
+import static io.vidlog.fragmentstore.object.Await.failure;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The contract suite on the fs backend, plus what only a file tree can get wrong. */
+class FsObjectStoreTest extends ObjectStoreContract {
+  private Path root;
+
+  @Override
+  protected ObjectStore newStore(Vertx vertx) {
+    root = temp.resolve("objects");
+    return new FsObjectStore(vertx, root);
+  }
+
+  @Test
+  void objectsAreFilesAtTheirKeyPathAndNoTempFilesRemain() throws Exception {
+    await(store.put("streams/s1/chunks/0001", bytes("abc")));
+    assertEquals("abc", Files.readString(root.resolve("streams/s1/chunks/0001")));
+    try (Stream<Path> s = Files.walk(root)) {
+      assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".tmp-")));
+    }
+  }
+
+  @Test
+  void tempFilesFromACrashAreInvisibleAndRemovedOnOpen() throws Exception {
+    await(store.put("c/real", bytes("ok")));
+    Path leftover = root.resolve("c/.tmp-crashed");
+    Files.writeString(leftover, "half an object");
+    assertEquals(List.of("c/real"), keys(await(store.list("c/", null, 10))));
+    store.close();
+    store = new FsObjectStore(vertx, root);
+    assertFalse(Files.exists(leftover));
+    assertEquals("ok", await(store.get("c/real")).toString());
+  }
+
+  @Test
+  void aKeyCannotBeBothAnObjectAndAPrefix() {
+    await(store.put("k/a", bytes("x")));
+    assertEquals(StoreException.Kind.CONFLICT, failure(store.put("k/a/b", bytes("y"))).kind());
+    await(store.put("k/b/c", bytes("y")));
+    assertEquals(StoreException.Kind.CONFLICT, failure(store.put("k/b", bytes("z"))).kind());
+    assertEquals("x", await(store.get("k/a")).toString());
+  }
+
+  @Test
+  void putFileAcrossDirectoriesMovesTheSpoolFile() throws Exception {
+    Path spool = temp.resolve("spool");
+    Files.createDirectories(spool);
+    Path f = Files.write(spool.resolve("x.spool"), new byte[] {1, 2, 3});
+    await(store.putFile("m/x", f));
+    assertFalse(Files.exists(f));
+    assertEquals(3, await(store.get("m/x")).length());
+  }
+
+  @Test
+  void storedBufferIsNotAliased() {
+    Buffer b = bytes("before");
+    await(store.put("alias", b));
+    b.setByte(0, (byte) 'X');
+    assertEquals("before", await(store.get("alias")).toString());
+  }
+}
