@@ -10,7 +10,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
-import io.vidlog.fragmentstore.streams.ObjectStoreStreamRegistry;
+import io.vidlog.fragmentstore.FragmentStore;
+import io.vidlog.fragmentstore.FragmentStoreConfig;
+import io.vidlog.fragmentstore.chunk.SealedFragmentArchive;
 import io.vidlog.fragmentstore.streams.RegistryConfig;
 import io.vidlog.server.auth.AccessKeyStore;
 import io.vidlog.server.auth.SigV4AuthHandler;
@@ -51,16 +53,18 @@ public final class VidlogServer {
   private final Vertx vertx;
   private final ServerConfig config;
   private final StoreStack stores;
+  private final FragmentStore fragments;
   private final Listener listener;
   private final StoreGauges gauges;
   private final AdminBootstrap.Result admin;
   private final URI url;
 
-  private VidlogServer(Vertx vertx, ServerConfig config, StoreStack stores, Listener listener, StoreGauges gauges,
-      AdminBootstrap.Result admin, URI url) {
+  private VidlogServer(Vertx vertx, ServerConfig config, StoreStack stores, FragmentStore fragments, Listener listener,
+      StoreGauges gauges, AdminBootstrap.Result admin, URI url) {
     this.vertx = vertx;
     this.config = config;
     this.stores = stores;
+    this.fragments = fragments;
     this.listener = listener;
     this.gauges = gauges;
     this.admin = admin;
@@ -83,10 +87,9 @@ public final class VidlogServer {
   private static VidlogServer start(Vertx vertx, ServerConfig config, StoreStack.Opener opener, long t0)
       throws Exception {
     StoreStack stores = opener.open(vertx, config).await();
-    var registry = ObjectStoreStreamRegistry.open(vertx, stores.store(), stores.sealer(),
-        new RegistryConfig(config.http().region(), RegistryConfig.DEFAULT.accountId(),
-            RegistryConfig.DEFAULT.defaultKmsKeyId())).await();
-    AccessKeyStore keys = new AccessKeyStore(stores.store(), stores.sealer());
+    FragmentStore fragments = openFragmentStore(vertx, config, stores);
+    var registry = fragments.registry();
+    AccessKeyStore keys = new AccessKeyStore(stores.store(), stores.systemSealer());
 
     HttpServerOptions options = httpOptions(config);
     String scheme = "https";
@@ -122,7 +125,8 @@ public final class VidlogServer {
 
     List<ApiModule> modules = new ArrayList<>();
     modules.add(new ControlPlaneApi(registry, new DataEndpoint(config.http().publicUrl(), scheme)));
-    // ---- mounted here by the lead: ingest (/putMedia) and playback (/getMedia, /listFragments, HLS …) ----
+    // ---- mounted here by the lead, built on `fragments` (registry, index, feeds, archive) and `stores`:
+    //      ingest (/putMedia) and playback (/getMedia, /listFragments, /getMediaForFragmentList, HLS …) ----
     // modules.add(new IngestApi(...));
     // modules.add(new PlaybackApi(...));
 
@@ -132,13 +136,26 @@ public final class VidlogServer {
     Listener listener = Listener.start(vertx, options, config.http().bind(), config.http().port(), router::handle,
         guard, Runtime.getRuntime().availableProcessors()).await();
     gauges.start(vertx, 15_000);
+    // compile the AES-GCM intrinsics before the first fragment, without delaying start-up
+    stores.crypto().warmUp();
 
     URI url = URI.create(scheme + "://" + localHost(config.http().bind()) + ":" + listener.port());
     String endpoint = config.http().publicUrl() != null ? config.http().publicUrl().toString() : url.toString();
     AdminBootstrap.Result admin = AdminBootstrap.ensure(keys, config.dataDir(), config.http().region(), endpoint);
     LOG.info("vidlog {} listening on {} (store {}, started in {} ms)", VERSION, url, stores.store().backend(),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-    return new VidlogServer(vertx, config, stores, listener, gauges, admin, url);
+    return new VidlogServer(vertx, config, stores, fragments, listener, gauges, admin, url);
+  }
+
+  private static FragmentStore openFragmentStore(Vertx vertx, ServerConfig config, StoreStack stores) {
+    var archive = SealedFragmentArchive.open(vertx, stores.store(), stores.crypto(),
+        config.dataDir().resolve("spool")).await();
+    var d = FragmentStoreConfig.DEFAULT;
+    var registryConfig = new RegistryConfig(config.http().region(), d.registry().accountId(),
+        d.registry().defaultKmsKeyId());
+    return FragmentStore.open(vertx, stores.store(), stores.systemSealer(), archive,
+        new FragmentStoreConfig(registryConfig, d.index(), d.live(), d.nodeId(), d.retentionSweepMillis(),
+            d.indexFlushMillis())).await();
   }
 
   static HttpServerOptions httpOptions(ServerConfig config) {
@@ -174,6 +191,11 @@ public final class VidlogServer {
     return admin;
   }
 
+  /** Registry, index, live feeds and archive: what ingest and playback are built on. */
+  public FragmentStore fragments() {
+    return fragments;
+  }
+
   public Vertx vertx() {
     return vertx;
   }
@@ -193,6 +215,12 @@ public final class VidlogServer {
       LOG.warn("graceful shutdown did not complete: {}", e.toString());
     }
     gauges.stop(vertx);
+    try {
+      // cuts off live subscribers and writes partial index segments
+      fragments.shutdown().await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("flushing the fragment store did not complete: {}", e.toString());
+    }
     stores.store().close();
     try {
       vertx.close().await(10, TimeUnit.SECONDS);

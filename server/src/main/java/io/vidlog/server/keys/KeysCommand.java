@@ -41,7 +41,7 @@ public final class KeysCommand {
     StoreStack stores = null;
     try {
       stores = Main.opener().open(vertx, config).await();
-      return action.apply(new AccessKeyStore(stores.store(), stores.sealer()));
+      return action.apply(new AccessKeyStore(stores.store(), stores.systemSealer()));
     } finally {
       if (stores != null) {
         stores.store().close();

@@ -1,9 +1,9 @@
 package io.vidlog.server.support;
 
-import io.vertx.core.Future;
 import io.vidlog.fragmentstore.object.MemoryObjectStore;
 import io.vidlog.fragmentstore.object.ObjectStore;
 import io.vidlog.server.StoreStack;
+import io.vidlog.server.Stores;
 import io.vidlog.server.VidlogServer;
 import io.vidlog.server.config.ConfigLoader;
 import io.vidlog.server.config.ServerConfig;
@@ -27,8 +27,7 @@ public final class TestServers {
 
   /** A store opener over one shared in-memory store (so several server starts see the same keys). */
   public static StoreStack.Opener memory(ObjectStore store) {
-    TestSealer sealer = new TestSealer();
-    return (vertx, config) -> Future.succeededFuture(new StoreStack(store, sealer));
+    return (vertx, config) -> Stores.withCrypto(vertx, store, config);
   }
 
   public static VidlogServer start(Path dataDir, Map<String, String> extraFlags) throws Exception {
