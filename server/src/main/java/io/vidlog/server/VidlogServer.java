@@ -57,10 +57,11 @@ public final class VidlogServer {
   private final Listener listener;
   private final StoreGauges gauges;
   private final AdminBootstrap.Result admin;
+  private final AccessKeyStore keys;
   private final URI url;
 
   private VidlogServer(Vertx vertx, ServerConfig config, StoreStack stores, FragmentStore fragments, Listener listener,
-      StoreGauges gauges, AdminBootstrap.Result admin, URI url) {
+      StoreGauges gauges, AdminBootstrap.Result admin, AccessKeyStore keys, URI url) {
     this.vertx = vertx;
     this.config = config;
     this.stores = stores;
@@ -68,6 +69,7 @@ public final class VidlogServer {
     this.listener = listener;
     this.gauges = gauges;
     this.admin = admin;
+    this.keys = keys;
     this.url = url;
   }
 
@@ -144,7 +146,7 @@ public final class VidlogServer {
     AdminBootstrap.Result admin = AdminBootstrap.ensure(keys, config.dataDir(), config.http().region(), endpoint);
     LOG.info("vidlog {} listening on {} (store {}, started in {} ms)", VERSION, url, stores.store().backend(),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-    return new VidlogServer(vertx, config, stores, fragments, listener, gauges, admin, url);
+    return new VidlogServer(vertx, config, stores, fragments, listener, gauges, admin, keys, url);
   }
 
   private static FragmentStore openFragmentStore(Vertx vertx, ServerConfig config, StoreStack stores) {
@@ -189,6 +191,10 @@ public final class VidlogServer {
 
   public AdminBootstrap.Result admin() {
     return admin;
+  }
+
+  public AccessKeyStore accessKeys() {
+    return keys;
   }
 
   /** Registry, index, live feeds and archive: what ingest and playback are built on. */

@@ -67,25 +67,11 @@ public final class SigV4AuthHandler implements Handler<RoutingContext> {
   }
 
   private List<String> payloadHashes(RequestView view, SigV4Auth auth, RequestBody body) {
-    String declared = view.header("x-amz-content-sha256");
-    if (streaming) {
-      if (declared != null) {
-        return List.of(declared);
-      }
-      return List.of(SigV4.UNSIGNED_PAYLOAD, SigV4.EMPTY_SHA256);
+    byte[] bytes = null;
+    if (!streaming) {
+      bytes = body == null || body.buffer() == null ? new byte[0] : body.buffer().getBytes();
     }
-    byte[] bytes = body == null || body.buffer() == null ? new byte[0] : body.buffer().getBytes();
-    String actual = SigV4.sha256Hex(bytes);
-    if (declared != null) {
-      if (SigV4.UNSIGNED_PAYLOAD.equals(declared) && auth.presigned()) {
-        return List.of(declared);
-      }
-      if (!declared.equals(actual)) {
-        throw SigV4Parser.denied("The provided 'x-amz-content-sha256' header does not match what was computed.");
-      }
-      return List.of(declared);
-    }
-    return auth.presigned() ? List.of(actual, SigV4.UNSIGNED_PAYLOAD) : List.of(actual);
+    return PayloadHashes.candidates(view.header("x-amz-content-sha256"), bytes, auth.presigned());
   }
 
   /** The request as the verifier reads it; {@code host} falls back to the HTTP/2 {@code :authority}. */
