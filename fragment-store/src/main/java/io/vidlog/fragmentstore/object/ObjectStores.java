@@ -17,4 +17,9 @@ public final class ObjectStores {
     return vertx.executeBlocking(() -> new FsObjectStore(vertx, dataDir.resolve("objects")), false);
   }
 
+
+  /** An {@link S3ObjectStore} on any S3-compatible server; creates the bucket when it is missing. */
+  public static Future<ObjectStore> s3(Vertx vertx, S3Config config) {
+    return S3ObjectStore.open(vertx, config).map(s -> s);
+  }
 }

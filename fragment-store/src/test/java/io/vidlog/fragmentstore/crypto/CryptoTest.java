@@ -1,0 +1,136 @@
+package io.vidlog.fragmentstore.crypto;
+
+import static io.vidlog.fragmentstore.object.Await.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vidlog.fragmentstore.object.MemoryObjectStore;
+import io.vidlog.fragmentstore.object.StoreException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CryptoTest {
+  @TempDir
+  Path dir;
+  Vertx vertx;
+  MemoryObjectStore store;
+
+  @BeforeEach
+  void setUp() {
+    vertx = Vertx.vertx();
+    store = new MemoryObjectStore();
+  }
+
+  @AfterEach
+  void tearDown() {
+    await(vertx.close());
+  }
+
+  @Test
+  void firstStartCreatesAPrivateMasterKeyFileAndReusesIt() throws Exception {
+    Path keys = dir.resolve("keys");
+    Keyring ring = Keyring.load(keys);
+    List<Path> files;
+    try (var s = Files.list(keys)) {
+      files = s.toList();
+    }
+    assertEquals(1, files.size());
+    assertEquals("master-" + ring.current().id() + ".key", files.get(0).getFileName().toString());
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(files.get(0))));
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keys)));
+    assertEquals(32, Base64.getDecoder().decode(Files.readString(files.get(0)).trim()).length);
+    assertEquals(ring.current(), Keyring.load(keys).current());
+    assertTrue(!ring.current().toString().contains(Base64.getEncoder().encodeToString(ring.current().key())));
+  }
+
+  @Test
+  void configuredKeysHaveStableIdsAndRejectBadInput() {
+    String k1 = Base64.getEncoder().encodeToString(Aead.random(32));
+    String k2 = Base64.getEncoder().encodeToString(Aead.random(32));
+    Keyring a = Keyring.of(k2, List.of(k1));
+    assertEquals(Keyring.of(k2, List.of()).current().id(), a.current().id());
+    assertEquals(2, a.ids().size());
+    assertThrows(IllegalArgumentException.class, () -> Keyring.of("not base64!", List.of()));
+    assertThrows(IllegalArgumentException.class, () -> Keyring.of(Base64.getEncoder().encodeToString(new byte[16]), List.of()));
+    assertThrows(IllegalStateException.class, a::rotate);
+  }
+
+  @Test
+  void sealerRoundTripsAndBindsTheContext() {
+    Crypto crypto = Crypto.open(vertx, store, Keyring.of(Base64.getEncoder().encodeToString(Aead.random(32)), List.of()));
+    ScopeKeys keys = await(crypto.keys("stream-1"));
+    SealContext ctx = new SealContext("stream-1", "index", "seg-0001");
+    for (int size : new int[] {0, 1, 15, 16, 17, 4096, 100_000}) {
+      byte[] plain = Aead.random(size);
+      byte[] sealed = keys.seal(ctx, plain);
+      assertArrayEquals(plain, keys.open(ctx, sealed));
+      assertNotEquals(java.util.Arrays.toString(sealed), java.util.Arrays.toString(keys.seal(ctx, plain)),
+          "every seal uses a fresh salt");
+    }
+    byte[] sealed = keys.seal(ctx, "hello".getBytes(StandardCharsets.UTF_8));
+    for (SealContext other : List.of(new SealContext("stream-1", "index", "seg-0002"),
+        new SealContext("stream-1", "record", "seg-0001"))) {
+      assertEquals(StoreException.Kind.INTEGRITY, assertThrows(StoreException.class, () -> keys.open(other, sealed)).kind());
+    }
+    for (int i = 0; i < sealed.length; i++) {
+      byte[] bad = sealed.clone();
+      bad[i] ^= (byte) 0x80;
+      assertEquals(StoreException.Kind.INTEGRITY, assertThrows(StoreException.class, () -> keys.open(ctx, bad)).kind(),
+          "byte " + i);
+    }
+    assertEquals(StoreException.Kind.INTEGRITY,
+        assertThrows(StoreException.class, () -> keys.open(ctx, java.util.Arrays.copyOf(sealed, 10))).kind());
+    ScopeKeys otherStream = await(crypto.keys("stream-2"));
+    assertThrows(IllegalArgumentException.class, () -> otherStream.open(ctx, sealed));
+    SealContext ctx2 = new SealContext("stream-2", "index", "seg-0001");
+    assertEquals(StoreException.Kind.INTEGRITY, assertThrows(StoreException.class, () -> otherStream.open(ctx2, sealed)).kind());
+  }
+
+  @Test
+  void dataKeysAreCreatedOnceStoredWrappedAndReloaded() {
+    Keyring ring = Keyring.of(Base64.getEncoder().encodeToString(Aead.random(32)), List.of());
+    Crypto crypto = Crypto.open(vertx, store, ring);
+    ScopeKeys k = await(crypto.keys(SealContext.SYSTEM));
+    assertEquals(1, await(store.list("system/keys/", null, 10)).size());
+    byte[] sealed = k.seal(new SealContext(SealContext.SYSTEM, "access-key", "a"), new byte[] {1, 2, 3});
+    Crypto restarted = Crypto.open(vertx, store, ring);
+    ScopeKeys again = await(restarted.keys(SealContext.SYSTEM));
+    assertEquals(k.currentKeyId(), again.currentKeyId());
+    assertArrayEquals(new byte[] {1, 2, 3}, again.open(new SealContext(SealContext.SYSTEM, "access-key", "a"), sealed));
+    assertEquals(1, await(store.list("system/keys/", null, 10)).size());
+    assertEquals("streams/abc/keys/", Crypto.keyPrefix("abc"));
+    assertThrows(StoreException.class, () -> Crypto.keyPrefix("a/b"));
+  }
+
+  @Test
+  void streamingSealDetectsReorderingAndTheLastFlag() {
+    Crypto crypto = Crypto.open(vertx, store, Keyring.of(Base64.getEncoder().encodeToString(Aead.random(32)), List.of()));
+    ScopeKeys keys = await(crypto.keys("s"));
+    SealContext ctx = new SealContext("s", "chunk", "1");
+    StreamingSeal w = keys.chunkSealer(ctx);
+    byte[] p0 = Aead.random(StreamingSeal.SEGMENT_SIZE);
+    byte[] c0 = new byte[p0.length + 16];
+    w.seal(0, false, null, p0, 0, p0.length, c0, 0);
+    StreamingSeal r = keys.chunkOpener(ctx, w.prefix());
+    byte[] out = new byte[p0.length];
+    r.open(0, false, null, c0, 0, c0.length, out, 0);
+    assertArrayEquals(p0, out);
+    assertThrows(StoreException.class, () -> r.open(1, false, null, c0, 0, c0.length, out, 0));
+    assertThrows(StoreException.class, () -> r.open(0, true, null, c0, 0, c0.length, out, 0));
+    assertThrows(StoreException.class, () -> r.open(0, false, new byte[] {1}, c0, 0, c0.length, out, 0));
+    assertThrows(StoreException.class, () -> keys.chunkOpener(new SealContext("s", "chunk", "2"), w.prefix())
+        .open(0, false, null, c0, 0, c0.length, out, 0));
+  }
+}
