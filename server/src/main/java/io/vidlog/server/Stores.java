@@ -7,6 +7,7 @@ import io.vidlog.fragmentstore.crypto.Keyring;
 import io.vidlog.fragmentstore.crypto.SealContext;
 import io.vidlog.fragmentstore.object.ObjectStore;
 import io.vidlog.fragmentstore.object.ObjectStores;
+import io.vidlog.fragmentstore.object.S3Config;
 import io.vidlog.server.config.ServerConfig;
 import java.util.Base64;
 import java.util.List;
@@ -27,9 +28,9 @@ public final class Stores {
     if (config.store().s3() == null) {
       return ObjectStores.fs(vertx, config.dataDir());
     }
-    // TODO(h/store-objects): S3ObjectStore once it lands
-    return Future.failedFuture(new UnsupportedOperationException(
-        "the s3 object store is not available in this build yet"));
+    var s3 = config.store().s3();
+    return ObjectStores.s3(vertx, new S3Config(s3.endpoint().toString(), s3.region(), s3.bucket(), s3.accessKey(),
+        s3.secretKey(), s3.pathStyle(), false, null, S3Config.DEFAULT_WORKERS));
   }
 
   /** The crypto over {@code store}: the configured master key, or the keyring under the data dir. */
