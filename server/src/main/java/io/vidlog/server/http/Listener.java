@@ -72,6 +72,7 @@ public final class Listener {
     public Future<?> start() {
       HttpServer server = vertx.createHttpServer(options)
           .connectionHandler(guard::onConnection)
+          .invalidRequestHandler(InvalidRequests::handle)
           .requestHandler(req -> {
             guard.onRequest(req);
             handler.handle(req);
