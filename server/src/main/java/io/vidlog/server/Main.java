@@ -51,6 +51,14 @@ public final class Main implements Callable<Integer> {
     return cli.execute(args);
   }
 
+  /** For tests and embedding: the same, with the CLI's output and errors captured. */
+  public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
+    CommandLine cli = commandLine(env);
+    cli.setOut(out);
+    cli.setErr(err);
+    return cli.execute(args);
+  }
+
   static CommandLine commandLine(Map<String, String> env) {
     CommandLine cli = new CommandLine(new Main());
     for (ConfigKey k : ConfigKey.values()) {
