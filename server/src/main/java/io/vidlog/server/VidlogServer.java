@@ -89,7 +89,9 @@ public final class VidlogServer {
   private static VidlogServer start(Vertx vertx, ServerConfig config, StoreStack.Opener opener, long t0)
       throws Exception {
     StoreStack stores = opener.open(vertx, config).await();
+    phase("stores", t0);
     FragmentStore fragments = openFragmentStore(vertx, config, stores);
+    phase("fragment store", t0);
     var registry = fragments.registry();
     AccessKeyStore keys = new AccessKeyStore(stores.store(), stores.systemSealer());
 
@@ -106,6 +108,7 @@ public final class VidlogServer {
         cert = pair[0];
         key = pair[1];
       }
+      phase("certificate", t0);
       TlsSetup.Engine engine = TlsSetup.apply(options, cert, key);
       LOG.info("TLS engine: {}", engine);
     }
@@ -117,6 +120,7 @@ public final class VidlogServer {
     new UptimeMetrics().bindTo(metrics);
     StoreGauges gauges = new StoreGauges(metrics, stores.store());
 
+    phase("metrics", t0);
     SigV4Verifier verifier = new SigV4Verifier();
     Clock clock = Clock.systemUTC();
     var handlers = new RouteTable.Handlers(new HttpMetrics(metrics, RouteTable.knownPaths())::start,
@@ -137,6 +141,7 @@ public final class VidlogServer {
     ConnectionGuard guard = new ConnectionGuard(vertx, limits.maxConnectionsPerIp(), limits.headerTimeout().toMillis());
     Listener listener = Listener.start(vertx, options, config.http().bind(), config.http().port(), router::handle,
         guard, Runtime.getRuntime().availableProcessors()).await();
+    phase("listener", t0);
     gauges.start(vertx, 15_000);
     // compile the AES-GCM intrinsics before the first fragment, without delaying start-up
     stores.crypto().warmUp();
@@ -158,6 +163,10 @@ public final class VidlogServer {
     return FragmentStore.open(vertx, stores.store(), stores.systemSealer(), archive,
         new FragmentStoreConfig(registryConfig, d.index(), d.live(), d.nodeId(), d.retentionSweepMillis(),
             d.indexFlushMillis())).await();
+  }
+
+  private static void phase(String what, long t0) {
+    LOG.debug("start-up: {} ready at {} ms", what, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
   }
 
   static HttpServerOptions httpOptions(ServerConfig config) {
