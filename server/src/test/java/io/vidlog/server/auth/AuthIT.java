@@ -219,6 +219,27 @@ class AuthIT {
     }
   }
 
+  /**
+   * /putMedia (no BodyHandler): a header signature over the STREAMING-AWS4-HMAC-SHA256-PAYLOAD
+   * literal with a raw body passes authentication, a wrong secret does not. Until ingest is mounted
+   * the authenticated request then gets the unknown-operation answer.
+   */
+  @Test
+  void streamingPayloadLiteralOnPutMedia() throws Exception {
+    SdkHttpRequest signed = http.signStreaming(admin.accessKeyId(), admin.secretAccessKey());
+    remember(signed);
+    assertEquals("STREAMING-AWS4-HMAC-SHA256-PAYLOAD", signed.firstMatchingHeader("x-amz-content-sha256").orElse(null));
+    // the signer signed the aws-chunked length; send that many raw bytes (no chunk framing, as AWS's
+    // Java PutMedia client does), so the signed content-length header stays true
+    int length = Integer.parseInt(signed.firstMatchingHeader("Content-Length").orElseThrow());
+    String raw = "E".repeat(length);
+    HttpResponse<String> ok = http.send(signed, "POST", "/putMedia", null, raw);
+    assertTrue(ok.statusCode() != 401 && ok.statusCode() != 403, ok.statusCode() + " " + ok.body());
+    SdkHttpRequest bad = http.signStreaming(admin.accessKeyId(), "y" + admin.secretAccessKey().substring(1));
+    remember(bad);
+    assertRefused(http.send(bad, "POST", "/putMedia", null, raw), 401, "NotAuthorizedException");
+  }
+
   @Test
   void healthIsOpenMetricsAreNot() throws Exception {
     HttpResponse<String> h = http.unsigned("GET", "/health", null, Map.of());

@@ -26,6 +26,7 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  * server offers it) so tests can change what goes on the wire after signing.
  */
 public final class SignedHttp {
+  /** Headers the JDK client sets itself (content-length from the body, host from the URI). */
   private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection", "expect", "upgrade");
   private final HttpClient http;
   private final URI base;
@@ -63,6 +64,21 @@ public final class SignedHttp {
     public Spec presigned(Duration d) {
       return new Spec(method, path, query, body, accessKey, secret, clock, d);
     }
+  }
+
+  /**
+   * A PutMedia-style request: the signer announces {@code STREAMING-AWS4-HMAC-SHA256-PAYLOAD} as
+   * AWS's Java PutMedia client does (kvs-api.md §1.1); the caller sends a raw body anyway.
+   */
+  public SdkHttpRequest signStreaming(String accessKey, String secret) {
+    SdkHttpFullRequest req = SdkHttpFullRequest.builder().method(SdkHttpMethod.POST).uri(base)
+        .encodedPath("/putMedia").putHeader("x-amzn-stream-name", "cam-1")
+        .putHeader("x-amzn-fragment-timecode-type", "ABSOLUTE").putHeader("Content-Length", "1024").build();
+    return AwsV4HttpSigner.create().sign(r -> r.identity(AwsCredentialsIdentity.create(accessKey, secret))
+        .request(req).payload(ContentStreamProvider.fromByteArray(new byte[1024]))
+        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "kinesisvideo")
+        .putProperty(AwsV4HttpSigner.REGION_NAME, "us-west-2")
+        .putProperty(AwsV4HttpSigner.CHUNK_ENCODING_ENABLED, true)).request();
   }
 
   public SdkHttpRequest sign(Spec s) {
