@@ -16,12 +16,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The stream side of fragment-store wired together, for the server's launcher: the streams
  * registry, the durable time index, the live feeds, fragment-number minting and the retention
- * sweeper, on top of an {@link ObjectStore}, an {@link ObjectSealer} and a {@link FragmentArchive}
- * (those three come from the object, crypto and chunk packages). Deleting a stream drops its live
+ * sweeper, on top of an {@link ObjectStore}, the {@link Sealers} of each scope and a
+ * {@link FragmentArchive} (from the object, crypto and chunk packages). The registry seals with the
+ * {@code system} scope, the index with each stream's creation id. Deleting a stream drops its live
  * feed (subscribers are cut off with STREAM_DELETED), its cached index and its minting state.
  *
  * <pre>{@code
- * FragmentStore.open(vertx, objectStore, sealer, archive, FragmentStoreConfig.DEFAULT)
+ * FragmentStore.open(vertx, objectStore, scope -> crypto.keys(scope).map(k -> k), archive, FragmentStoreConfig.DEFAULT)
  *     .onSuccess(fs -> { fs.registry(); fs.index(); fs.feeds(); fs.numbersFor(stream); });
  * }</pre>
  */
@@ -37,12 +38,12 @@ public final class FragmentStore implements AutoCloseable {
   private final FragmentArchive archive;
   private final long flushTimer;
 
-  private FragmentStore(Vertx vertx, ObjectStoreStreamRegistry registry, ObjectStore store, ObjectSealer sealer,
+  private FragmentStore(Vertx vertx, ObjectStoreStreamRegistry registry, ObjectStoreTimeIndex index,
       FragmentArchive archive, FragmentStoreConfig config) {
     this.vertx = vertx;
     this.registry = registry;
     this.archive = archive;
-    this.index = new ObjectStoreTimeIndex(store, sealer, archive, config.index());
+    this.index = index;
     this.feeds = new MemoryLiveFeeds(vertx, config.live());
     this.numbers = new FragmentNumbers(config.nodeId());
     this.sweeper = new RetentionSweeper(vertx, registry::streams, index, archive, System::currentTimeMillis)
@@ -56,10 +57,23 @@ public final class FragmentStore implements AutoCloseable {
   }
 
   /** Loads the registry, then wires everything; the sweeper and the index flush timer start at once. */
-  public static Future<FragmentStore> open(Vertx vertx, ObjectStore store, ObjectSealer sealer, FragmentArchive archive,
+  public static Future<FragmentStore> open(Vertx vertx, ObjectStore store, Sealers sealers, FragmentArchive archive,
       FragmentStoreConfig config) {
-    return ObjectStoreStreamRegistry.open(vertx, store, sealer, config.registry())
-        .map(r -> new FragmentStore(vertx, r, store, sealer, archive, config));
+    return ObjectStoreStreamRegistry.open(vertx, store, sealers, config.registry())
+        .map(r -> new FragmentStore(vertx, r, new ObjectStoreTimeIndex(store, sealers, archive, config.index()), archive,
+            config));
+  }
+
+  /**
+   * As {@link #open(Vertx, ObjectStore, Sealers, FragmentArchive, FragmentStoreConfig)} with one
+   * sealer (the {@code system} scope's) for stream records and index objects alike; index objects
+   * then name their stream inside the sealed name instead of being sealed under its keys.
+   */
+  public static Future<FragmentStore> open(Vertx vertx, ObjectStore store, ObjectSealer systemSealer,
+      FragmentArchive archive, FragmentStoreConfig config) {
+    return ObjectStoreStreamRegistry.open(vertx, store, systemSealer, config.registry())
+        .map(r -> new FragmentStore(vertx, r, new ObjectStoreTimeIndex(store, systemSealer, archive, config.index()),
+            archive, config));
   }
 
   public ObjectStoreStreamRegistry registry() {

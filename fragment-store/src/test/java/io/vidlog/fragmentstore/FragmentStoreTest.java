@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 class FragmentStoreTest {
   private final Vertx vertx = Vertx.vertx();
   private final MemoryObjectStore store = new MemoryObjectStore();
+  private final TestSealer sealer = new TestSealer();
 
   @AfterEach
   void tearDown() {
@@ -27,7 +28,7 @@ class FragmentStoreTest {
   }
 
   private FragmentStore open() {
-    return await(FragmentStore.open(vertx, store, new TestSealer(), new HeaderOnlyArchive(store),
+    return await(FragmentStore.open(vertx, store, Sealers.of(sealer), new HeaderOnlyArchive(store),
         FragmentStoreConfig.DEFAULT));
   }
 
@@ -45,6 +46,20 @@ class FragmentStoreTest {
     assertEquals(LiveFeed.CutOff.Reason.STREAM_DELETED, cut.get(10, TimeUnit.SECONDS).reason());
     assertEquals(0, fs.index().loadedStreams());
     await(fs.shutdown());
+  }
+
+  @Test
+  void oneSystemSealerWiringWorksToo() {
+    FragmentStore fs = await(FragmentStore.open(vertx, store, sealer, new HeaderOnlyArchive(store),
+        FragmentStoreConfig.DEFAULT));
+    StreamInfo s = await(fs.registry().create(new CreateStreamRequest("cam", null, null, null, 1, null)));
+    FragmentNumber n = await(fs.numbersFor(s)).next(s.streamId());
+    await(fs.index().append(s, new FragmentRecord(n, 1, 1, 1, 1, 1, false)));
+    await(fs.shutdown());
+    FragmentStore again = await(FragmentStore.open(vertx, store, sealer, new HeaderOnlyArchive(store),
+        FragmentStoreConfig.DEFAULT));
+    assertEquals(n, await(again.index().latest(s)).number(), "read back from the segment flushed at shutdown");
+    again.close();
   }
 
   @Test

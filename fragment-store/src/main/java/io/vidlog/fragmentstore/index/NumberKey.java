@@ -27,9 +27,35 @@ record NumberKey(int hi, long lo, int width) implements Comparable<NumberKey> {
     return new NumberKey(hi, lo, s.length());
   }
 
+  /** The decimal string, left-padded with zeros to {@code width}, built in one char array (hot in range queries). */
   static FragmentNumber render(int hi, long lo, int width) {
-    String digits = hi == 0 ? Long.toString(lo) : hi + pad(Long.toString(lo), 18);
-    return new FragmentNumber(pad(digits, width));
+    int digits = hi == 0 ? digitsOf(lo) : 18 + digitsOf(hi);
+    char[] c = new char[Math.max(width, digits)];
+    int i = c.length;
+    long v = lo;
+    int loDigits = hi == 0 ? digitsOf(lo) : 18;
+    for (int k = 0; k < loDigits; k++) {
+      c[--i] = (char) ('0' + v % 10);
+      v /= 10;
+    }
+    long h = hi;
+    while (h > 0) {
+      c[--i] = (char) ('0' + h % 10);
+      h /= 10;
+    }
+    while (i > 0) {
+      c[--i] = '0';
+    }
+    return new FragmentNumber(new String(c));
+  }
+
+  private static int digitsOf(long v) {
+    int d = 1;
+    while (v >= 10) {
+      v /= 10;
+      d++;
+    }
+    return d;
   }
 
   FragmentNumber render() {
@@ -44,12 +70,5 @@ record NumberKey(int hi, long lo, int width) implements Comparable<NumberKey> {
   @Override
   public int compareTo(NumberKey o) {
     return compare(hi, lo, o.hi, o.lo);
-  }
-
-  private static String pad(String s, int width) {
-    if (s.length() >= width) {
-      return s;
-    }
-    return "0".repeat(width - s.length()) + s;
   }
 }

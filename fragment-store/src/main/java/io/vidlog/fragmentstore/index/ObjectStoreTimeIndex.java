@@ -1,11 +1,13 @@
 package io.vidlog.fragmentstore.index;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vidlog.fragmentstore.FragmentNumber;
 import io.vidlog.fragmentstore.FragmentRecord;
 import io.vidlog.fragmentstore.KvsError;
 import io.vidlog.fragmentstore.KvsException;
+import io.vidlog.fragmentstore.Sealers;
 import io.vidlog.fragmentstore.chunk.ChunkHeader;
 import io.vidlog.fragmentstore.chunk.FragmentArchive;
 import io.vidlog.fragmentstore.crypto.ObjectSealer;
@@ -56,6 +58,10 @@ public final class ObjectStoreTimeIndex implements TimeIndex {
     NumberKey flushedThrough;
     NumberKey floor;
     boolean flushing;
+    /** The segment write in flight (while flushing). */
+    Future<Void> inFlight = Future.succeededFuture();
+    /** Resolved on first need, so a stream that never stored anything gets no data key. */
+    Future<ObjectSealer> sealer;
 
     Loaded(StreamInfo stream) {
       this.stream = stream;
@@ -64,15 +70,34 @@ public final class ObjectStoreTimeIndex implements TimeIndex {
   }
 
   private final ObjectStore store;
-  private final ObjectSealer sealer;
+  private final Sealers sealers;
+  /** Index objects sealed under the stream's scope (true) or under {@code system} (one shared sealer). */
+  private final boolean perStreamScope;
   private final FragmentArchive archive;
   private final IndexConfig config;
   private final AsyncLimiter loads;
   private final ConcurrentHashMap<String, Future<Loaded>> cache = new ConcurrentHashMap<>();
 
+  /**
+   * With one sealer for every stream (for example the {@code system} scope's keys): index objects
+   * are sealed under scope {@code system}, with the stream id in the sealed name, so they stay bound
+   * to their stream. Prefer {@link #ObjectStoreTimeIndex(ObjectStore, Sealers, FragmentArchive,
+   * IndexConfig)}, which seals them under the stream's own keys.
+   */
   public ObjectStoreTimeIndex(ObjectStore store, ObjectSealer sealer, FragmentArchive archive, IndexConfig config) {
+    this(store, Sealers.of(sealer), false, archive, config);
+  }
+
+  /** With the sealer of each stream's scope (its creation id) from {@code sealers}. */
+  public ObjectStoreTimeIndex(ObjectStore store, Sealers sealers, FragmentArchive archive, IndexConfig config) {
+    this(store, sealers, true, archive, config);
+  }
+
+  private ObjectStoreTimeIndex(ObjectStore store, Sealers sealers, boolean perStreamScope, FragmentArchive archive,
+      IndexConfig config) {
     this.store = store;
-    this.sealer = sealer;
+    this.sealers = sealers;
+    this.perStreamScope = perStreamScope;
     this.archive = archive;
     this.config = config;
     this.loads = new AsyncLimiter(config.maxConcurrentLoads());
@@ -154,7 +179,7 @@ public final class ObjectStoreTimeIndex implements TimeIndex {
       }
       NumberKey floor = NumberKey.of(lastExpired);
       // The floor is durable before anything disappears from memory or the store.
-      return writeFloor(l.stream, lastExpired).compose(v -> {
+      return writeFloor(l, lastExpired).compose(v -> {
         List<FragmentRecord> gone = l.index.expireThrough(lastExpired);
         List<Segment> dead = new ArrayList<>();
         synchronized (l) {
@@ -235,14 +260,15 @@ public final class ObjectStoreTimeIndex implements TimeIndex {
     Loaded l = new Loaded(stream);
     long t0 = System.nanoTime();
     l.index.beginBulk();
-    return readFloor(stream)
+    return readFloor(l)
         .compose(floor -> {
           l.floor = floor == null ? null : NumberKey.of(floor);
           return listSegments(stream, null, new ArrayList<>());
         })
         .compose(segments -> {
           segments.sort(Comparator.comparing(Segment::first));
-          return readSegments(l, segments, 0);
+          return segments.isEmpty() ? Future.<Void>succeededFuture()
+              : sealer(l).compose(sealer -> readSegments(l, sealer, segments, 0));
         })
         .compose(v -> {
           NumberKey after = l.flushedThrough;
@@ -259,20 +285,36 @@ public final class ObjectStoreTimeIndex implements TimeIndex {
         });
   }
 
-  private Future<FragmentNumber> readFloor(StreamInfo stream) {
-    String key = floorKey(stream.streamId());
+  private Future<ObjectSealer> sealer(Loaded l) {
+    synchronized (l) {
+      if (l.sealer == null || l.sealer.failed()) {
+        l.sealer = sealers.forScope(perStreamScope ? l.stream.streamId() : SealContext.SYSTEM);
+      }
+      return l.sealer;
+    }
+  }
+
+  private Future<FragmentNumber> readFloor(Loaded l) {
+    String key = floorKey(l.stream.streamId());
     return store.get(key)
-        .map(b -> new FragmentNumber(new String(sealer.open(floorContext(stream), b.getBytes()), StandardCharsets.UTF_8)))
+        .compose(b -> sealer(l).map(sealer ->
+            new FragmentNumber(new String(sealer.open(floorContext(l.stream), b.getBytes()), StandardCharsets.UTF_8))))
         .recover(e -> StoreException.isNotFound(e) ? Future.succeededFuture(null) : Future.failedFuture(e));
   }
 
-  private Future<Void> writeFloor(StreamInfo stream, FragmentNumber lastExpired) {
-    byte[] sealed = sealer.seal(floorContext(stream), lastExpired.value().getBytes(StandardCharsets.UTF_8));
-    return store.put(floorKey(stream.streamId()), Buffer.buffer(sealed));
+  private Future<Void> writeFloor(Loaded l, FragmentNumber lastExpired) {
+    return sealer(l).compose(sealer -> store.put(floorKey(l.stream.streamId()),
+        Buffer.buffer(sealer.seal(floorContext(l.stream), lastExpired.value().getBytes(StandardCharsets.UTF_8)))));
   }
 
-  private static SealContext floorContext(StreamInfo stream) {
-    return new SealContext(stream.streamId(), FLOOR_KIND, "floor");
+  private SealContext floorContext(StreamInfo stream) {
+    return sealContext(stream, FLOOR_KIND, "floor");
+  }
+
+  /** The AAD of an index object: always names the stream, as the scope or inside the name. */
+  private SealContext sealContext(StreamInfo stream, String kind, String name) {
+    return perStreamScope ? new SealContext(stream.streamId(), kind, name)
+        : new SealContext(SealContext.SYSTEM, kind, stream.streamId() + "/" + name);
   }
 
   private Future<List<Segment>> listSegments(StreamInfo stream, String after, List<Segment> acc) {
@@ -295,7 +337,7 @@ public final class ObjectStoreTimeIndex implements TimeIndex {
   }
 
   /** Reads segments in groups of readParallelism, appending each group in order. */
-  private Future<Void> readSegments(Loaded l, List<Segment> segments, int from) {
+  private Future<Void> readSegments(Loaded l, ObjectSealer sealer, List<Segment> segments, int from) {
     if (from >= segments.size()) {
       return Future.succeededFuture();
     }
@@ -315,7 +357,7 @@ public final class ObjectStoreTimeIndex implements TimeIndex {
         l.segments.add(s);
         l.flushedThrough = s.last();
       }
-      return readSegments(l, segments, to);
+      return readSegments(l, sealer, segments, to);
     });
   }
 
@@ -351,8 +393,8 @@ public final class ObjectStoreTimeIndex implements TimeIndex {
     });
   }
 
-  private static SealContext segmentContext(StreamInfo stream, Segment s) {
-    return new SealContext(stream.streamId(), SEGMENT_KIND, s.first().render().value() + "-" + s.last().render().value());
+  private SealContext segmentContext(StreamInfo stream, Segment s) {
+    return sealContext(stream, SEGMENT_KIND, s.first().render().value() + "-" + s.last().render().value());
   }
 
   private Future<Void> flushFully(Loaded l) {
@@ -364,11 +406,13 @@ public final class ObjectStoreTimeIndex implements TimeIndex {
    * stream at a time; when it completes the next one is considered.
    */
   private Future<Void> maybeFlush(Loaded l, boolean force) {
+    Promise<Void> done = Promise.promise();
     byte[] body;
     Segment seg;
     synchronized (l) {
       if (l.flushing) {
-        return Future.succeededFuture();
+        // The writer in flight goes on by itself; a forced flush waits for it and then writes the rest.
+        return force ? l.inFlight.transform(ar -> maybeFlush(l, true)) : Future.succeededFuture();
       }
       synchronized (l.index) {
         int from = l.index.countThrough(l.flushedThrough);
@@ -384,13 +428,10 @@ public final class ObjectStoreTimeIndex implements TimeIndex {
         body = l.index.encodeSegment(from, to);
       }
       l.flushing = true;
+      l.inFlight = done.future();
     }
-    Future<Void> put;
-    try {
-      put = store.put(seg.key(), Buffer.buffer(sealer.seal(segmentContext(l.stream, seg), body)));
-    } catch (RuntimeException e) {
-      put = Future.failedFuture(e);
-    }
+    Future<Void> put = sealer(l).compose(
+        sealer -> store.put(seg.key(), Buffer.buffer(sealer.seal(segmentContext(l.stream, seg), body))));
     return put.transform(ar -> {
       synchronized (l) {
         l.flushing = false;
@@ -399,6 +440,7 @@ public final class ObjectStoreTimeIndex implements TimeIndex {
           l.flushedThrough = seg.last();
         }
       }
+      done.complete();
       if (ar.failed()) {
         // The entries stay in memory and in their chunks; the next append or flush tries again.
         LOG.warn("writing index segment {} failed: {}", seg.key(), ar.cause().toString());

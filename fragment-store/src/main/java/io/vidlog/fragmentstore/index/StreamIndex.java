@@ -278,7 +278,7 @@ public final class StreamIndex {
         ? new PageToken(kind, kind == TimestampKind.PRODUCER ? producer[last] : server[last], numHi[last], numLo[last])
             .encode()
         : null;
-    return new Page(List.copyOf(out), next);
+    return new Page(java.util.Collections.unmodifiableList(out), next);
   }
 
   /** Removes the fragments whose server timestamp is before {@code cutoff} (a prefix); returns them. */

@@ -14,10 +14,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * directory cost about two directory fsyncs instead of N.
  */
 final class GroupSync {
+  private static final int MAX_TRACKED = 4096;
   private final ConcurrentHashMap<Path, Dir> dirs = new ConcurrentHashMap<>();
 
   /** Returns once every rename made in {@code dir} before this call is durable. Blocking. */
   void sync(Path dir) throws IOException {
+    if (dirs.size() > MAX_TRACKED) {
+      trim();
+    }
     dirs.computeIfAbsent(dir, Dir::new).sync();
   }
 

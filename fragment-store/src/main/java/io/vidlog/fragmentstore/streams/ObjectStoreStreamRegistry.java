@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vidlog.fragmentstore.KvsError;
 import io.vidlog.fragmentstore.KvsException;
+import io.vidlog.fragmentstore.Sealers;
 import io.vidlog.fragmentstore.crypto.ObjectSealer;
 import io.vidlog.fragmentstore.crypto.SealContext;
 import io.vidlog.fragmentstore.object.ObjectInfo;
@@ -78,6 +79,12 @@ public final class ObjectStoreStreamRegistry implements StreamRegistry {
   }
 
   /** Loads every stream record and resumes the freeing of deleted streams. */
+  public static Future<ObjectStoreStreamRegistry> open(Vertx vertx, ObjectStore store, Sealers sealers,
+      RegistryConfig config) {
+    return sealers.forScope(SealContext.SYSTEM).compose(sealer -> open(vertx, store, sealer, config));
+  }
+
+  /** As {@link #open(Vertx, ObjectStore, Sealers, RegistryConfig)} with the {@code system} scope's sealer. */
   public static Future<ObjectStoreStreamRegistry> open(Vertx vertx, ObjectStore store, ObjectSealer sealer,
       RegistryConfig config) {
     ObjectStoreStreamRegistry r = new ObjectStoreStreamRegistry(vertx, store, sealer, config);

@@ -53,6 +53,35 @@ class S3ObjectStoreIT extends ObjectStoreContract {
   }
 
   @Test
+  void sealedChunksRoundTripThroughS3() throws Exception {
+    io.vidlog.fragmentstore.crypto.Crypto crypto = await(io.vidlog.fragmentstore.crypto.Crypto.open(vertx, store,
+        temp.resolve("keys")));
+    var archive = await(io.vidlog.fragmentstore.chunk.SealedFragmentArchive.open(vertx, store, crypto,
+        temp.resolve("spool")));
+    var stream = new io.vidlog.fragmentstore.streams.StreamInfo("s", "arn", "s3-stream-1",
+        io.vidlog.fragmentstore.streams.StreamStatus.ACTIVE, "d", "video/h264", null, 1, "1", 0, java.util.Map.of());
+    var number = new io.vidlog.fragmentstore.FragmentNumber("00000000000000000001");
+    byte[] mkv = allByteValues(1_500_000);
+    var header = new io.vidlog.fragmentstore.chunk.ChunkHeader(number, 1, 2, 3, 4, java.util.List.of(),
+        java.util.List.of(), 5, mkv.length);
+    io.vertx.core.Context ctx = vertx.getOrCreateContext();
+    io.vertx.core.Promise<byte[]> read = io.vertx.core.Promise.promise();
+    ctx.runOnContext(v -> {
+      var w = archive.begin(stream, number);
+      w.write(io.vertx.core.buffer.Buffer.buffer(mkv)).compose(x -> w.commit(header))
+          .compose(x -> archive.open(stream, number))
+          .compose(r -> r.mkv().collect(java.util.stream.Collector.of(io.vertx.core.buffer.Buffer::buffer,
+              io.vertx.core.buffer.Buffer::appendBuffer, io.vertx.core.buffer.Buffer::appendBuffer)))
+          .map(io.vertx.core.buffer.Buffer::getBytes).onComplete(read);
+    });
+    org.junit.jupiter.api.Assertions.assertArrayEquals(mkv, await(read.future()));
+    assertEquals(header, await(archive.header(stream, number)));
+    try (var spool = java.nio.file.Files.list(temp.resolve("spool"))) {
+      assertEquals(0, spool.count(), "the s3 store deletes the spool file after upload");
+    }
+  }
+
+  @Test
   void wrongSecretIsDenied() {
     StoreException e = failure(ObjectStores.s3(vertx, S3Config.of(endpoint, "us-east-1", "denied", KEY, "wrong-secret")));
     assertEquals(StoreException.Kind.DENIED, e.kind(), e.getMessage());
