@@ -25,7 +25,7 @@ public final class FsPutLoad {
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args.length > 0 ? args[0] : "target/fs-put-load");
     int puts = args.length > 1 ? Integer.parseInt(args[1]) : 3000;
-    int inFlight = args.length > 2 ? Integer.parseInt(args[2]) : 16;
+    int inFlight = args.length > 2 ? Integer.parseInt(args[2]) : 32;
     int size = args.length > 3 ? Integer.parseInt(args[3]) : 1024 * 1024;
     boolean useFile = args.length > 4 && args[4].equals("putFile");
     Files.createDirectories(dir);

@@ -46,6 +46,11 @@ public final class Crypto {
     return vertx.executeBlocking(() -> new Crypto(vertx, store, Keyring.load(keysDir)), false);
   }
 
+  /** With the master key given by config (base64 of 32 bytes); older keys, if any, via {@link Keyring#of}. */
+  public static Crypto open(Vertx vertx, ObjectStore store, String masterKeyBase64) {
+    return new Crypto(vertx, store, Keyring.of(masterKeyBase64, List.of()));
+  }
+
   public static Crypto open(Vertx vertx, ObjectStore store, Keyring keyring) {
     return new Crypto(vertx, store, keyring);
   }

@@ -15,10 +15,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class GroupSync {
   private static final int MAX_TRACKED = 4096;
+  static final boolean GROUPED = !Boolean.getBoolean("vidlog.fs.ungroupedDirSync");
   private final ConcurrentHashMap<Path, Dir> dirs = new ConcurrentHashMap<>();
 
   /** Returns once every rename made in {@code dir} before this call is durable. Blocking. */
   void sync(Path dir) throws IOException {
+    if (!GROUPED) {
+      fsyncDirectory(dir);
+      return;
+    }
     if (dirs.size() > MAX_TRACKED) {
       trim();
     }
