@@ -12,6 +12,8 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vidlog.fragmentstore.FragmentStore;
 import io.vidlog.fragmentstore.FragmentStoreConfig;
+import io.vidlog.fragmentstore.Sealers;
+import io.vidlog.fragmentstore.crypto.ObjectSealer;
 import io.vidlog.fragmentstore.chunk.SealedFragmentArchive;
 import io.vidlog.fragmentstore.streams.RegistryConfig;
 import io.vidlog.server.auth.AccessKeyStore;
@@ -160,7 +162,9 @@ public final class VidlogServer {
     var d = FragmentStoreConfig.DEFAULT;
     var registryConfig = new RegistryConfig(config.http().region(), d.registry().accountId(),
         d.registry().defaultKmsKeyId());
-    return FragmentStore.open(vertx, stores.store(), stores.systemSealer(), archive,
+    // per-scope data keys: system for stream records, each stream's creation id for its index objects
+    Sealers sealers = scope -> stores.crypto().keys(scope).map(k -> (ObjectSealer) k);
+    return FragmentStore.open(vertx, stores.store(), sealers, archive,
         new FragmentStoreConfig(registryConfig, d.index(), d.live(), d.nodeId(), d.retentionSweepMillis(),
             d.indexFlushMillis())).await();
   }
