@@ -1,10 +1,143 @@
 package io.vidlog.server;
 
-/** Entry point of {@code vidlog-server.jar}. */
-public final class Main {
-  private Main() {}
+import io.vidlog.server.config.ConfigException;
+import io.vidlog.server.config.ConfigKey;
+import io.vidlog.server.config.ConfigLoader;
+import io.vidlog.server.config.ServerConfig;
+import io.vidlog.server.keys.KeysCommand;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * Entry point of {@code vidlog-server.jar}: with no subcommand it runs the server; {@code keys
+ * create|list|revoke} manages access keys on the same store. Every {@link ConfigKey} is a flag of
+ * every command. Exit codes: 0 after a clean shutdown, 2 for invalid configuration or usage, 1 when
+ * start-up fails otherwise.
+ */
+@Command(name = "vidlog-server", mixinStandardHelpOptions = true, version = VidlogServer.VERSION,
+    description = "Self-hosted, KVS-compatible video stream log.", subcommands = KeysCommand.class)
+public final class Main implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  /** The store opener used by every command (the launcher's one wiring choice). */
+  private static volatile StoreStack.Opener opener = Stores::open;
+
+  public static StoreStack.Opener opener() {
+    return opener;
+  }
+
+  /** Replaces the store backends (tests run the launcher over an in-memory or S3Proxy store). */
+  public static void opener(StoreStack.Opener o) {
+    opener = o;
+  }
 
   public static void main(String[] args) {
-    System.out.println("vidlog server: not wired yet");
+    System.exit(run(args, System.getenv()));
+  }
+
+  public static int run(String[] args, Map<String, String> env) {
+    CommandLine cli = commandLine(env);
+    return cli.execute(args);
+  }
+
+  /** For tests and embedding: the same, with the CLI's output and errors captured. */
+  public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
+    CommandLine cli = commandLine(env);
+    cli.setOut(out);
+    cli.setErr(err);
+    return cli.execute(args);
+  }
+
+  static CommandLine commandLine(Map<String, String> env) {
+    CommandLine cli = new CommandLine(new Main());
+    for (ConfigKey k : ConfigKey.values()) {
+      cli.getCommandSpec().addOption(option(k));
+    }
+    cli.getCommandSpec().addOption(OptionSpec.builder("--" + ConfigLoader.CONFIG).paramLabel("FILE").type(String.class)
+        .scopeType(ScopeType.INHERIT).description("YAML or JSON config file (keys as the long flags)").build());
+    cli.setExecutionExceptionHandler((ex, cmd, parse) -> {
+      PrintWriter err = cmd.getErr();
+      if (ex instanceof ConfigException) {
+        err.println("vidlog: " + ex.getMessage());
+        return 2;
+      }
+      err.println("vidlog: " + ex.getClass().getSimpleName() + ": " + ex.getMessage());
+      return 1;
+    });
+    Main.env = Map.copyOf(env);
+    return cli;
+  }
+
+  private static volatile Map<String, String> env = System.getenv();
+
+  private static OptionSpec option(ConfigKey k) {
+    OptionSpec.Builder b = OptionSpec.builder("--" + k.key()).type(String.class).scopeType(ScopeType.INHERIT)
+        .description(k.description() + (k.defaultValue() == null || k.secret() ? "" : " (default " + k.defaultValue() + ")"));
+    if (k.flag()) {
+      b.arity("0..1").fallbackValue("true").paramLabel("BOOL");
+    } else {
+      b.paramLabel(k.secret() ? "SECRET" : "VALUE");
+    }
+    return b.build();
+  }
+
+  /** The config of the command being run: defaults ← file ← env ← flags given on any level. */
+  public static ServerConfig config(CommandSpec spec) {
+    Map<String, String> flags = new LinkedHashMap<>();
+    ParseResult pr = spec.commandLine().getParseResult();
+    // walk from the leaf to the root so flags given after the subcommand win
+    for (CommandLine c = spec.commandLine(); c != null; c = c.getParent()) {
+      ParseResult r = c.getParseResult();
+      if (r == null) {
+        continue;
+      }
+      for (OptionSpec o : r.matchedOptions()) {
+        String key = o.longestName().substring(2);
+        if (ConfigKey.byKey(key) != null || key.equals(ConfigLoader.CONFIG)) {
+          flags.putIfAbsent(key, r.matchedOptionValue(o.longestName(), (String) null));
+        }
+      }
+    }
+    if (pr == null) {
+      throw new IllegalStateException("no parse result");
+    }
+    return ConfigLoader.load(flags, env);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    ServerConfig config = config(spec);
+    VidlogServer server = VidlogServer.start(config, opener);
+    if (server.admin().created()) {
+      // the one print of the CLI launcher: the operator needs these once, and they are in the file
+      var c = server.admin().credentials();
+      PrintWriter out = spec.commandLine().getOut();
+      out.println("vidlog is running at " + server.url());
+      out.println("Admin credentials (also in " + config.dataDir().resolve("admin-credentials.json") + "):");
+      out.println("  accessKeyId:     " + c.accessKeyId());
+      out.println("  secretAccessKey: " + c.secretAccessKey());
+      out.println("  region:          " + c.region());
+      out.println("  endpoint:        " + c.endpoint());
+      out.flush();
+    } else {
+      spec.commandLine().getOut().println("vidlog is running at " + server.url());
+      spec.commandLine().getOut().flush();
+    }
+    CountDownLatch terminate = new CountDownLatch(1);
+    Signals.onTerminate(terminate::countDown);
+    terminate.await();
+    server.stop();
+    return 0;
   }
 }

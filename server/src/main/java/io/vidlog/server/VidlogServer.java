@@ -1,0 +1,251 @@
+package io.vidlog.server;
+
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vidlog.fragmentstore.FragmentStore;
+import io.vidlog.fragmentstore.FragmentStoreConfig;
+import io.vidlog.fragmentstore.Sealers;
+import io.vidlog.fragmentstore.crypto.ObjectSealer;
+import io.vidlog.fragmentstore.chunk.SealedFragmentArchive;
+import io.vidlog.fragmentstore.streams.RegistryConfig;
+import io.vidlog.server.auth.AccessKeyStore;
+import io.vidlog.server.auth.SigV4AuthHandler;
+import io.vidlog.server.auth.SigV4Verifier;
+import io.vidlog.server.config.ServerConfig;
+import io.vidlog.server.control.ControlPlaneApi;
+import io.vidlog.server.control.DataEndpoint;
+import io.vidlog.server.http.ApiModule;
+import io.vidlog.server.http.ConnectionGuard;
+import io.vidlog.server.http.Listener;
+import io.vidlog.server.http.RouteTable;
+import io.vidlog.server.keys.AdminBootstrap;
+import io.vidlog.server.ops.Health;
+import io.vidlog.server.ops.HttpMetrics;
+import io.vidlog.server.ops.MetricsEndpoint;
+import io.vidlog.server.ops.StoreGauges;
+import io.vidlog.server.tls.SelfSignedCertificate;
+import io.vidlog.server.tls.TlsSetup;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running server, wired with plain {@code new} in dependency order: Vert.x, object store and
+ * sealer, stream registry, access keys (admin key on first start), TLS, route table, listener.
+ * {@link #start} blocks until the port is open; {@link #stop} is the graceful SIGTERM path.
+ */
+public final class VidlogServer {
+  private static final Logger LOG = LoggerFactory.getLogger(VidlogServer.class);
+  public static final String VERSION = "0.1.0-SNAPSHOT";
+
+  private final Vertx vertx;
+  private final ServerConfig config;
+  private final StoreStack stores;
+  private final FragmentStore fragments;
+  private final Listener listener;
+  private final StoreGauges gauges;
+  private final AdminBootstrap.Result admin;
+  private final AccessKeyStore keys;
+  private final URI url;
+
+  private VidlogServer(Vertx vertx, ServerConfig config, StoreStack stores, FragmentStore fragments, Listener listener,
+      StoreGauges gauges, AdminBootstrap.Result admin, AccessKeyStore keys, URI url) {
+    this.vertx = vertx;
+    this.config = config;
+    this.stores = stores;
+    this.fragments = fragments;
+    this.listener = listener;
+    this.gauges = gauges;
+    this.admin = admin;
+    this.keys = keys;
+    this.url = url;
+  }
+
+  /** Starts the server; blocking, so call it from a launcher or test thread, never an event loop. */
+  public static VidlogServer start(ServerConfig config, StoreStack.Opener opener) throws Exception {
+    long t0 = System.nanoTime();
+    Files.createDirectories(config.dataDir());
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
+    try {
+      return start(vertx, config, opener, t0);
+    } catch (Exception | Error e) {
+      vertx.close().await(5, TimeUnit.SECONDS);
+      throw e;
+    }
+  }
+
+  private static VidlogServer start(Vertx vertx, ServerConfig config, StoreStack.Opener opener, long t0)
+      throws Exception {
+    StoreStack stores = opener.open(vertx, config).await();
+    phase("stores", t0);
+    FragmentStore fragments = openFragmentStore(vertx, config, stores);
+    phase("fragment store", t0);
+    var registry = fragments.registry();
+    AccessKeyStore keys = new AccessKeyStore(stores.store(), stores.systemSealer());
+
+    HttpServerOptions options = httpOptions(config);
+    String scheme = "https";
+    if (config.http().insecureHttp()) {
+      scheme = "http";
+      LOG.warn("--insecure-http: serving plain HTTP; signatures, keys and media travel unencrypted");
+    } else {
+      Path cert = config.tls().certFile();
+      Path key = config.tls().keyFile();
+      if (config.tls().selfSigned()) {
+        Path[] pair = SelfSignedCertificate.ensure(config.dataDir().resolve("tls"));
+        cert = pair[0];
+        key = pair[1];
+      }
+      phase("certificate", t0);
+      TlsSetup.Engine engine = TlsSetup.apply(options, cert, key);
+      LOG.info("TLS engine: {}", engine);
+    }
+
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(metrics);
+    new JvmThreadMetrics().bindTo(metrics);
+    new ProcessorMetrics().bindTo(metrics);
+    new UptimeMetrics().bindTo(metrics);
+    StoreGauges gauges = new StoreGauges(metrics, stores.store());
+
+    phase("metrics", t0);
+    SigV4Verifier verifier = new SigV4Verifier();
+    Clock clock = Clock.systemUTC();
+    var handlers = new RouteTable.Handlers(new HttpMetrics(metrics, RouteTable.knownPaths())::start,
+        new Health(vertx, stores.store(), VERSION)::handle, new MetricsEndpoint(metrics)::handle,
+        config.security().metricsPublic(), new SigV4AuthHandler(keys, verifier, clock, false),
+        new SigV4AuthHandler(keys, verifier, clock, true), MetricsEndpoint::requireAdmin);
+    var limits = config.limits();
+
+    List<ApiModule> modules = new ArrayList<>();
+    modules.add(new ControlPlaneApi(registry, new DataEndpoint(config.http().publicUrl(), scheme)));
+    // ---- mounted here by the lead, built on `fragments` (registry, index, feeds, archive) and `stores`:
+    //      ingest (/putMedia) and playback (/getMedia, /listFragments, /getMediaForFragmentList, HLS …) ----
+    // modules.add(new IngestApi(...));
+    // modules.add(new PlaybackApi(...));
+
+    Router router = RouteTable.createRouter(vertx, handlers,
+        new RouteTable.Limits(limits.maxJsonBody(), limits.maxHeaders(), limits.requestTimeout().toMillis()), modules);
+    ConnectionGuard guard = new ConnectionGuard(vertx, limits.maxConnectionsPerIp(), limits.headerTimeout().toMillis());
+    Listener listener = Listener.start(vertx, options, config.http().bind(), config.http().port(), router::handle,
+        guard, Runtime.getRuntime().availableProcessors()).await();
+    phase("listener", t0);
+    gauges.start(vertx, 15_000);
+    // compile the AES-GCM intrinsics before the first fragment, without delaying start-up
+    stores.crypto().warmUp();
+
+    URI url = URI.create(scheme + "://" + localHost(config.http().bind()) + ":" + listener.port());
+    String endpoint = config.http().publicUrl() != null ? config.http().publicUrl().toString() : url.toString();
+    AdminBootstrap.Result admin = AdminBootstrap.ensure(keys, config.dataDir(), config.http().region(), endpoint);
+    LOG.info("vidlog {} listening on {} (store {}, started in {} ms)", VERSION, url, stores.store().backend(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    return new VidlogServer(vertx, config, stores, fragments, listener, gauges, admin, keys, url);
+  }
+
+  private static FragmentStore openFragmentStore(Vertx vertx, ServerConfig config, StoreStack stores) {
+    var archive = SealedFragmentArchive.open(vertx, stores.store(), stores.crypto(),
+        config.dataDir().resolve("spool")).await();
+    var d = FragmentStoreConfig.DEFAULT;
+    var registryConfig = new RegistryConfig(config.http().region(), d.registry().accountId(),
+        d.registry().defaultKmsKeyId());
+    // per-scope data keys: system for stream records, each stream's creation id for its index objects
+    Sealers sealers = scope -> stores.crypto().keys(scope).map(k -> (ObjectSealer) k);
+    return FragmentStore.open(vertx, stores.store(), sealers, archive,
+        new FragmentStoreConfig(registryConfig, d.index(), d.live(), d.nodeId(), d.retentionSweepMillis(),
+            d.indexFlushMillis())).await();
+  }
+
+  private static void phase(String what, long t0) {
+    LOG.debug("start-up: {} ready at {} ms", what, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+  }
+
+  static HttpServerOptions httpOptions(ServerConfig config) {
+    var l = config.limits();
+    return new HttpServerOptions()
+        .setMaxHeaderSize(l.maxHeaderSize())
+        .setMaxInitialLineLength(l.maxInitialLine())
+        .setIdleTimeout((int) l.idleTimeout().toSeconds())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setSslHandshakeTimeout(l.headerTimeout().toMillis())
+        .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setCompressionSupported(false)
+        .setHandle100ContinueAutomatically(true);
+  }
+
+  /** A host name a local client can use for the bind address. */
+  private static String localHost(String bind) {
+    if (bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]")) {
+      return "localhost";
+    }
+    return bind.contains(":") && !bind.startsWith("[") ? "[" + bind + "]" : bind;
+  }
+
+  public URI url() {
+    return url;
+  }
+
+  public int port() {
+    return listener.port();
+  }
+
+  public AdminBootstrap.Result admin() {
+    return admin;
+  }
+
+  public AccessKeyStore accessKeys() {
+    return keys;
+  }
+
+  /** Registry, index, live feeds and archive: what ingest and playback are built on. */
+  public FragmentStore fragments() {
+    return fragments;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public ServerConfig config() {
+    return config;
+  }
+
+  /** Stops accepting, lets in-flight requests finish (bounded by the shutdown timeout), closes the stores. */
+  public void stop() {
+    LOG.info("shutting down: no new connections; waiting up to {} for in-flight requests",
+        config.limits().shutdownTimeout());
+    try {
+      listener.shutdown(config.limits().shutdownTimeout()).await(
+          config.limits().shutdownTimeout().toMillis() + 2_000, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warn("graceful shutdown did not complete: {}", e.toString());
+    }
+    gauges.stop(vertx);
+    try {
+      // cuts off live subscribers and writes partial index segments
+      fragments.shutdown().await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("flushing the fragment store did not complete: {}", e.toString());
+    }
+    stores.store().close();
+    try {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("vert.x did not close cleanly: {}", e.toString());
+    }
+    LOG.info("stopped");
+  }
+}

@@ -1,0 +1,80 @@
+package io.vidlog.server.config;
+
+/**
+ * Every configuration key the server understands, in one place: the long flag is {@code --<key>},
+ * the environment variable is {@code VIDLOG_<KEY>} (upper case, {@code -} → {@code _}) and the config
+ * file uses the key itself (flat, or nested by its first dash-separated word: {@code s3: {bucket: b}}).
+ * A null default means "unset" (for example no external S3 store).
+ */
+public enum ConfigKey {
+  DATA_DIR("data-dir", "./vidlog-data", "Directory for the fs store, TLS material, keys and admin credentials"),
+  PORT("port", "8443", "Listening port (0 picks a free port)"),
+  BIND("bind", "0.0.0.0", "Listening address"),
+  PUBLIC_URL("public-url", null, "Base URL returned by GetDataEndpoint (default https://<host>:<port>)"),
+  INSECURE_HTTP("insecure-http", "false", "Serve plain HTTP instead of HTTPS (logs a warning)"),
+  TLS_CERT("tls-cert", null, "PEM certificate chain (default: self-signed under <data-dir>/tls)"),
+  TLS_KEY("tls-key", null, "PEM private key matching --tls-cert"),
+  REGION("region", "us-east-1", "Region name reported in ARNs and the admin credentials"),
+  S3_ENDPOINT("s3-endpoint", null, "External S3 endpoint URL; when set the s3 backend replaces the fs store"),
+  S3_BUCKET("s3-bucket", "vidlog", "Bucket of the external S3 store"),
+  S3_ACCESS_KEY("s3-access-key", null, "Access key of the external S3 store"),
+  S3_SECRET_KEY("s3-secret-key", null, "Secret key of the external S3 store"),
+  S3_REGION("s3-region", "us-east-1", "Region of the external S3 store"),
+  S3_PATH_STYLE("s3-path-style", "true", "Use path-style S3 requests"),
+  MASTER_KEY("master-key", null, "Base64 256-bit master key (default: generated under <data-dir>/keys)"),
+  METRICS_PUBLIC("metrics-public", "false", "Serve /metrics without authentication"),
+  MAX_JSON_BODY("max-json-body", "1MB", "Largest JSON request body"),
+  MAX_HEADER_SIZE("max-header-size", "16KB", "Largest total size of request headers"),
+  MAX_HEADERS("max-headers", "100", "Most request headers per request"),
+  MAX_INITIAL_LINE("max-initial-line", "8KB", "Longest request line"),
+  IDLE_TIMEOUT("idle-timeout", "60s", "Close a connection that sends and receives nothing this long"),
+  HEADER_TIMEOUT("header-timeout", "10s", "Close a connection whose request headers take longer than this"),
+  REQUEST_TIMEOUT("request-timeout", "30s", "Time limit of a JSON API request (not streaming routes)"),
+  MAX_CONNECTIONS_PER_IP("max-connections-per-ip", "256", "Concurrent connections allowed from one client address"),
+  SHUTDOWN_TIMEOUT("shutdown-timeout", "10s", "How long in-flight requests may run after SIGTERM");
+
+  private final String key;
+  private final String defaultValue;
+  private final String description;
+
+  ConfigKey(String key, String defaultValue, String description) {
+    this.key = key;
+    this.defaultValue = defaultValue;
+    this.description = description;
+  }
+
+  public String key() {
+    return key;
+  }
+
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  public String envName() {
+    return "VIDLOG_" + key.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+  }
+
+  /** Values that must never be printed (config dumps, error messages). */
+  public boolean secret() {
+    return this == S3_SECRET_KEY || this == MASTER_KEY;
+  }
+
+  /** Boolean flags take no value on the command line. */
+  public boolean flag() {
+    return this == INSECURE_HTTP || this == S3_PATH_STYLE || this == METRICS_PUBLIC;
+  }
+
+  public static ConfigKey byKey(String key) {
+    for (ConfigKey k : values()) {
+      if (k.key.equals(key)) {
+        return k;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,200 @@
+package io.vidlog.server.config;
+
+import io.vidlog.server.config.ServerConfig.HttpConfig;
+import io.vidlog.server.config.ServerConfig.LimitsConfig;
+import io.vidlog.server.config.ServerConfig.S3Config;
+import io.vidlog.server.config.ServerConfig.SecurityConfig;
+import io.vidlog.server.config.ServerConfig.StoreConfig;
+import io.vidlog.server.config.ServerConfig.TlsConfig;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Turns raw string values into a {@link ServerConfig}, rejecting each bad value with its key. */
+final class ConfigValidator {
+  private static final Pattern SIZE = Pattern.compile("(\\d{1,12})\\s*(B|KB|K|MB|M|GB|G)?", Pattern.CASE_INSENSITIVE);
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)?", Pattern.CASE_INSENSITIVE);
+
+  private final Map<ConfigKey, String> values;
+
+  private ConfigValidator(Map<ConfigKey, String> values) {
+    this.values = values;
+  }
+
+  static ServerConfig build(Map<ConfigKey, String> values) {
+    return new ConfigValidator(values).build();
+  }
+
+  private ServerConfig build() {
+    HttpConfig http = new HttpConfig(nonEmpty(ConfigKey.BIND), intIn(ConfigKey.PORT, 0, 65535),
+        url(ConfigKey.PUBLIC_URL), bool(ConfigKey.INSECURE_HTTP), region(ConfigKey.REGION));
+    Path cert = path(ConfigKey.TLS_CERT);
+    Path key = path(ConfigKey.TLS_KEY);
+    if ((cert == null) != (key == null)) {
+      ConfigKey missing = cert == null ? ConfigKey.TLS_CERT : ConfigKey.TLS_KEY;
+      throw new ConfigException("'" + missing.key() + "' is required when '"
+          + (cert == null ? ConfigKey.TLS_KEY : ConfigKey.TLS_CERT).key() + "' is set");
+    }
+    return new ServerConfig(path(ConfigKey.DATA_DIR), http, new TlsConfig(cert, key), new StoreConfig(s3()),
+        new SecurityConfig(masterKey(), bool(ConfigKey.METRICS_PUBLIC)), limits());
+  }
+
+  private S3Config s3() {
+    URI endpoint = url(ConfigKey.S3_ENDPOINT);
+    if (endpoint == null) {
+      return null;
+    }
+    String bucket = nonEmpty(ConfigKey.S3_BUCKET);
+    // S3 bucket naming rules (3-63 lower-case letters, digits, dots, hyphens)
+    if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+      throw ConfigException.invalid(ConfigKey.S3_BUCKET, bucket, "expected an S3 bucket name");
+    }
+    return new S3Config(endpoint, bucket, nonEmpty(ConfigKey.S3_ACCESS_KEY), nonEmpty(ConfigKey.S3_SECRET_KEY),
+        region(ConfigKey.S3_REGION), bool(ConfigKey.S3_PATH_STYLE));
+  }
+
+  private LimitsConfig limits() {
+    return new LimitsConfig(size(ConfigKey.MAX_JSON_BODY, 1, 64L << 20), (int) size(ConfigKey.MAX_HEADER_SIZE, 1024, 1 << 20),
+        intIn(ConfigKey.MAX_HEADERS, 8, 1000), (int) size(ConfigKey.MAX_INITIAL_LINE, 256, 1 << 20),
+        duration(ConfigKey.IDLE_TIMEOUT), duration(ConfigKey.HEADER_TIMEOUT), duration(ConfigKey.REQUEST_TIMEOUT),
+        intIn(ConfigKey.MAX_CONNECTIONS_PER_IP, 1, 1_000_000), duration(ConfigKey.SHUTDOWN_TIMEOUT));
+  }
+
+  private byte[] masterKey() {
+    String v = values.get(ConfigKey.MASTER_KEY);
+    if (v == null) {
+      return null;
+    }
+    byte[] key;
+    try {
+      key = Base64.getDecoder().decode(v.trim());
+    } catch (IllegalArgumentException e) {
+      throw ConfigException.invalid(ConfigKey.MASTER_KEY, v, "expected base64");
+    }
+    if (key.length != 32) {
+      throw ConfigException.invalid(ConfigKey.MASTER_KEY, v, "expected 32 bytes (256 bits) in base64, got " + key.length);
+    }
+    return key;
+  }
+
+  private String raw(ConfigKey k) {
+    return values.get(k);
+  }
+
+  private String nonEmpty(ConfigKey k) {
+    String v = raw(k);
+    if (v == null || v.isBlank()) {
+      throw ConfigException.invalid(k, v == null ? "" : v, "a value is required");
+    }
+    return v.trim();
+  }
+
+  private String region(ConfigKey k) {
+    String v = nonEmpty(k);
+    if (!v.matches("[a-z0-9][a-z0-9-]{0,62}")) {
+      throw ConfigException.invalid(k, v, "expected a region name such as us-east-1");
+    }
+    return v;
+  }
+
+  private Path path(ConfigKey k) {
+    String v = raw(k);
+    if (v == null) {
+      return null;
+    }
+    if (v.isBlank()) {
+      throw ConfigException.invalid(k, v, "expected a file system path");
+    }
+    try {
+      return Path.of(v.trim());
+    } catch (java.nio.file.InvalidPathException e) {
+      throw ConfigException.invalid(k, v, "expected a file system path");
+    }
+  }
+
+  private int intIn(ConfigKey k, int min, int max) {
+    String v = nonEmpty(k);
+    try {
+      int n = Integer.parseInt(v);
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the message
+    }
+    throw ConfigException.invalid(k, v, "expected an integer from " + min + " to " + max);
+  }
+
+  private boolean bool(ConfigKey k) {
+    String v = nonEmpty(k).toLowerCase(Locale.ROOT);
+    return switch (v) {
+      case "true", "yes", "on", "1" -> true;
+      case "false", "no", "off", "0" -> false;
+      default -> throw ConfigException.invalid(k, raw(k), "expected true or false");
+    };
+  }
+
+  private URI url(ConfigKey k) {
+    String v = raw(k);
+    if (v == null) {
+      return null;
+    }
+    try {
+      URI u = new URI(v.trim());
+      String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+      boolean schemeOk = scheme.equals("https") || scheme.equals("http");
+      if (schemeOk && u.getHost() != null && (u.getPath() == null || u.getPath().isEmpty() || u.getPath().equals("/"))
+          && u.getQuery() == null && u.getFragment() == null) {
+        return u;
+      }
+    } catch (URISyntaxException e) {
+      // fall through to the message
+    }
+    throw ConfigException.invalid(k, v, "expected an absolute http(s) URL with a host and no path, such as https://vidlog.example.com:8443");
+  }
+
+  private long size(ConfigKey k, long min, long max) {
+    String v = nonEmpty(k);
+    Matcher m = SIZE.matcher(v);
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      String unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(Locale.ROOT);
+      long mult = switch (unit) {
+        case "K", "KB" -> 1024L;
+        case "M", "MB" -> 1024L * 1024;
+        case "G", "GB" -> 1024L * 1024 * 1024;
+        default -> 1L;
+      };
+      long bytes = n * mult;
+      if (bytes >= min && bytes <= max) {
+        return bytes;
+      }
+    }
+    throw ConfigException.invalid(k, v, "expected a size from " + min + " to " + max + " bytes, such as 1MB or 16KB");
+  }
+
+  private Duration duration(ConfigKey k) {
+    String v = nonEmpty(k);
+    Matcher m = DURATION.matcher(v);
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      String unit = m.group(2) == null ? "s" : m.group(2).toLowerCase(Locale.ROOT);
+      Duration d = switch (unit) {
+        case "ms" -> Duration.ofMillis(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofSeconds(n);
+      };
+      if (!d.isZero() && d.compareTo(Duration.ofHours(24)) <= 0) {
+        return d;
+      }
+    }
+    throw ConfigException.invalid(k, v, "expected a positive duration up to 24h, such as 30s, 500ms or 5m");
+  }
+}

@@ -1,0 +1,54 @@
+package io.vidlog.server.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The server's whole configuration, loaded once by {@link ConfigLoader} and validated before
+ * anything starts. Secrets are excluded from {@code toString()}.
+ */
+public record ServerConfig(Path dataDir, HttpConfig http, TlsConfig tls, StoreConfig store,
+    SecurityConfig security, LimitsConfig limits) {
+
+  /** The listener. {@code publicUrl} is null when it should be derived from the bound port. */
+  public record HttpConfig(String bind, int port, URI publicUrl, boolean insecureHttp, String region) {}
+
+  /** PEM files; both null means a self-signed certificate kept under {@code <data-dir>/tls}. */
+  public record TlsConfig(Path certFile, Path keyFile) {
+    public boolean selfSigned() {
+      return certFile == null;
+    }
+  }
+
+  /** Which object store backs the server: {@code s3} is null for the embedded fs store. */
+  public record StoreConfig(S3Config s3) {
+    public String backend() {
+      return s3 == null ? "fs" : "s3";
+    }
+  }
+
+  /** An external S3-compatible store. */
+  public record S3Config(URI endpoint, String bucket, String accessKey, String secretKey, String region,
+      boolean pathStyle) {
+    @Override
+    public String toString() {
+      return "S3Config[endpoint=" + endpoint + ", bucket=" + bucket + ", accessKey=" + accessKey
+          + ", region=" + region + ", pathStyle=" + pathStyle + "]";
+    }
+  }
+
+  /** Key material and exposure of operational endpoints. {@code masterKey} is null to use the keyring. */
+  public record SecurityConfig(byte[] masterKey, boolean metricsPublic) {
+    @Override
+    public String toString() {
+      return "SecurityConfig[masterKey=" + (masterKey == null ? "keyring" : "<configured>")
+          + ", metricsPublic=" + metricsPublic + "]";
+    }
+  }
+
+  /** Protection against oversized, slow or too many requests (issue 4 §5). */
+  public record LimitsConfig(long maxJsonBody, int maxHeaderSize, int maxHeaders, int maxInitialLine,
+      Duration idleTimeout, Duration headerTimeout, Duration requestTimeout, int maxConnectionsPerIp,
+      Duration shutdownTimeout) {}
+}

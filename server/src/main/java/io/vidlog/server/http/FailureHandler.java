@@ -1,0 +1,81 @@
+package io.vidlog.server.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import io.vidlog.fragmentstore.KvsError;
+import io.vidlog.fragmentstore.KvsException;
+import io.vidlog.fragmentstore.object.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place failures become responses (Hono's DefaultFailureHandler pattern): a
+ * {@link KvsException} becomes its KVS error type and status; a {@link StoreException} a 503
+ * (unreachable store) or 500; Vert.x's own 413 (body limit) and 503 (request timeout) become AWS-style
+ * errors; anything else is a 500 InternalFailure that says only the request id, with the cause
+ * logged under that id. If response bytes were already sent (a streaming route), the stream is
+ * reset instead: an error document is never glued onto media.
+ */
+public final class FailureHandler implements Handler<RoutingContext> {
+  private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    Throwable t = ctx.failure();
+    String rid = RequestIds.of(ctx);
+    if (ctx.response().headWritten() || ctx.response().ended()) {
+      if (t != null && !(t instanceof HttpClosedException)) {
+        LOG.warn("request {} {} failed after the response started: {}", rid, ctx.request().path(), describe(t));
+      }
+      if (!ctx.response().ended()) {
+        ctx.response().reset();
+      }
+      return;
+    }
+    if (t instanceof KvsException k) {
+      KvsError e = k.error();
+      if (e.status() >= 500) {
+        LOG.warn("request {} {}: {} {}", rid, ctx.request().path(), e.type(), k.getMessage(), k.getCause());
+      } else {
+        LOG.debug("request {} {}: {} {}", rid, ctx.request().path(), e.type(), k.getMessage());
+      }
+      AwsErrors.send(ctx.response(), e.status(), e.type(), k.getMessage());
+    } else if (t instanceof StoreException s) {
+      boolean unavailable = s.kind() == StoreException.Kind.UNAVAILABLE;
+      LOG.warn("request {} {}: store {} failure", rid, ctx.request().path(), s.kind(), s);
+      KvsError e = unavailable ? KvsError.SERVICE_UNAVAILABLE : KvsError.INTERNAL;
+      AwsErrors.send(ctx.response(), e.status(), e.type(), unavailable
+          ? "The storage backend is unavailable; retry later (request " + rid + ")"
+          : "Internal failure (request " + rid + ")");
+    } else if (t == null && ctx.statusCode() > 0) {
+      byStatus(ctx, ctx.statusCode(), rid);
+    } else if (t instanceof HttpException h) {
+      byStatus(ctx, h.getStatusCode(), rid);
+    } else {
+      LOG.error("request {} {}: internal failure", rid, ctx.request().path(), t);
+      AwsErrors.send(ctx.response(), 500, KvsError.INTERNAL.type(), "Internal failure (request " + rid + ")");
+    }
+  }
+
+  private static void byStatus(RoutingContext ctx, int status, String rid) {
+    switch (status) {
+      case 413 -> AwsErrors.send(ctx.response(), 413, KvsError.REQUEST_TOO_LARGE.type(),
+          "The request body is larger than this API accepts");
+      case 503 -> AwsErrors.send(ctx.response(), 503, KvsError.SERVICE_UNAVAILABLE.type(),
+          "The request took too long (request " + rid + ")");
+      case 404, 405 -> AwsErrors.send(ctx.response(), 400, KvsError.UNSUPPORTED_OPERATION.type(),
+          UnknownOperations.message(ctx.request().method().name(), ctx.request().path()));
+      case 400 -> AwsErrors.send(ctx.response(), 400, KvsError.INVALID_ARGUMENT.type(), "Malformed request");
+      default -> {
+        LOG.warn("request {} {}: status {}", rid, ctx.request().path(), status);
+        AwsErrors.send(ctx.response(), 500, KvsError.INTERNAL.type(), "Internal failure (request " + rid + ")");
+      }
+    }
+  }
+
+  private static String describe(Throwable t) {
+    return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+  }
+}

@@ -1,0 +1,128 @@
+package io.vidlog.server.config;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigLoaderTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void defaults() {
+    ServerConfig c = ConfigLoader.load(Map.of(), Map.of());
+    assertEquals(Path.of("./vidlog-data"), c.dataDir());
+    assertEquals(8443, c.http().port());
+    assertEquals("0.0.0.0", c.http().bind());
+    assertNull(c.http().publicUrl());
+    assertFalse(c.http().insecureHttp());
+    assertTrue(c.tls().selfSigned());
+    assertEquals("fs", c.store().backend());
+    assertNull(c.security().masterKey());
+    assertFalse(c.security().metricsPublic());
+    assertEquals(1 << 20, c.limits().maxJsonBody());
+    assertEquals(256, c.limits().maxConnectionsPerIp());
+    assertEquals(Duration.ofSeconds(10), c.limits().shutdownTimeout());
+  }
+
+  @Test
+  void precedenceIsDefaultsFileEnvFlags() throws Exception {
+    Path file = dir.resolve("vidlog.yaml");
+    Files.writeString(file, "port: 9000\nbind: 127.0.0.1\nregion: eu-west-1\ns3:\n  bucket: from-file\n"
+        + "  endpoint: http://s3.local:9000\n  access-key: AK\n  secret-key: SK\n");
+    Map<String, String> env = Map.of("VIDLOG_CONFIG", file.toString(), "VIDLOG_PORT", "9100",
+        "VIDLOG_REGION", "eu-central-1");
+    ServerConfig c = ConfigLoader.load(Map.of("region", "ap-south-1"), env);
+    assertEquals(9100, c.http().port(), "env beats file");
+    assertEquals("127.0.0.1", c.http().bind(), "file beats default");
+    assertEquals("ap-south-1", c.http().region(), "flag beats env");
+    assertEquals("s3", c.store().backend());
+    assertEquals("from-file", c.store().s3().bucket());
+    assertEquals(URI.create("http://s3.local:9000"), c.store().s3().endpoint());
+    assertFalse(c.store().s3().toString().contains("SK"), "secret in toString");
+  }
+
+  @Test
+  void jsonConfigFilesWork() throws Exception {
+    Path file = dir.resolve("vidlog.json");
+    Files.writeString(file, "{\"port\": 7443, \"metrics-public\": true, \"public-url\": \"https://video.example.com\"}");
+    ServerConfig c = ConfigLoader.load(Map.of("config", file.toString()), Map.of());
+    assertEquals(7443, c.http().port());
+    assertTrue(c.security().metricsPublic());
+    assertEquals(URI.create("https://video.example.com"), c.http().publicUrl());
+  }
+
+  @Test
+  void masterKeyIsDecodedAndNeverShown() {
+    byte[] key = new byte[32];
+    key[0] = 7;
+    String b64 = Base64.getEncoder().encodeToString(key);
+    ServerConfig c = ConfigLoader.load(Map.of("master-key", b64), Map.of());
+    assertArrayEquals(key, c.security().masterKey());
+    assertFalse(c.toString().contains(b64));
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(Map.of("master-key", "c2hvcnQ="), Map.of()));
+    assertTrue(e.getMessage().contains("'master-key'") && !e.getMessage().contains("c2hvcnQ="), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "port|70000|'port': '70000'",
+      "port|http|'port': 'http'",
+      "bind|''|'bind'",
+      "public-url|ftp://x|'public-url': 'ftp://x'",
+      "public-url|https://x/path|'public-url': 'https://x/path'",
+      "insecure-http|maybe|'insecure-http': 'maybe'",
+      "max-json-body|1TB|'max-json-body': '1TB'",
+      "idle-timeout|0s|'idle-timeout': '0s'",
+      "idle-timeout|soon|'idle-timeout': 'soon'",
+      "max-connections-per-ip|0|'max-connections-per-ip': '0'",
+      "region|US East|'region': 'US East'",
+      "tls-cert|/tmp/cert.pem|'tls-key' is required"})
+  void invalidValuesNameTheKeyAndValue(String key, String value, String expected) {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of(key, value), Map.of()));
+    assertTrue(e.getMessage().contains(expected), e.getMessage());
+  }
+
+  @Test
+  void invalidEnvAndFileValuesToo() throws Exception {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(Map.of(), Map.of("VIDLOG_PORT", "-1")));
+    assertTrue(e.getMessage().contains("'port': '-1'"), e.getMessage());
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(file, "prot: 1\n");
+    e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of("config", file.toString()), Map.of()));
+    assertTrue(e.getMessage().contains("'prot'"), e.getMessage());
+    e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(Map.of("config", dir.resolve("missing.yaml").toString()), Map.of()));
+    assertTrue(e.getMessage().contains("missing.yaml"), e.getMessage());
+    Path s3 = dir.resolve("s3.yaml");
+    Files.writeString(s3, "s3-endpoint: http://x:9000\ns3-bucket: Bad_Bucket\ns3-access-key: a\ns3-secret-key: b\n");
+    e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of("config", s3.toString()), Map.of()));
+    assertTrue(e.getMessage().contains("'s3-bucket': 'Bad_Bucket'"), e.getMessage());
+  }
+
+  @Test
+  void sizesAndDurationsHaveUnits() {
+    ServerConfig c = ConfigLoader.load(Map.of("max-json-body", "64KB", "request-timeout", "1500ms",
+        "idle-timeout", "2m", "max-header-size", "8192"), Map.of());
+    assertEquals(64 * 1024, c.limits().maxJsonBody());
+    assertEquals(Duration.ofMillis(1500), c.limits().requestTimeout());
+    assertEquals(Duration.ofMinutes(2), c.limits().idleTimeout());
+    assertEquals(8192, c.limits().maxHeaderSize());
+  }
+}

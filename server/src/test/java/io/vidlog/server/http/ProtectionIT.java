@@ -1,0 +1,174 @@
+package io.vidlog.server.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import io.vidlog.server.VidlogServer;
+import io.vidlog.server.support.SignedHttp;
+import io.vidlog.server.support.TestServers;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Body, header and connection limits and the slowloris cut-off, over real TLS sockets. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ProtectionIT {
+  VidlogServer server;
+  SignedHttp http;
+  SSLContext ssl;
+
+  @BeforeAll
+  void start(@TempDir Path dir) throws Exception {
+    server = TestServers.start(dir, Map.of("max-json-body", "1KB", "max-header-size", "4KB", "max-headers", "20",
+        "header-timeout", "1s", "max-connections-per-ip", "4"));
+    http = new SignedHttp(server.url());
+    ssl = SSLContext.getInstance("TLS");
+    ssl.init(null, TestServers.TRUST_ALL, new SecureRandom());
+  }
+
+  @AfterAll
+  void stop() {
+    server.stop();
+  }
+
+  private static void assertAwsError(HttpResponse<String> r, int status) {
+    assertEquals(status, r.statusCode(), r.body());
+    assertTrue(r.headers().firstValue("x-amzn-ErrorType").isPresent(), r.headers().toString());
+    assertTrue(r.headers().firstValue("x-amzn-RequestId").isPresent(), r.headers().toString());
+    new JsonObject(r.body()).getString("Message");
+  }
+
+  @Test
+  void jsonBodiesAreLimited() throws Exception {
+    String big = "{\"StreamName\":\"" + "a".repeat(2048) + "\"}";
+    try (SSLSocket s = connect()) {
+      // the whole request is written before the response is read: an early 413 cannot race the upload
+      OutputStream out = s.getOutputStream();
+      out.write(("POST /createStream HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+          + big.length() + "\r\nConnection: close\r\n\r\n" + big).getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String response = readAll(s.getInputStream());
+      assertTrue(response.startsWith("HTTP/1.1 413"), response);
+      assertTrue(response.contains("x-amzn-ErrorType: InvalidArgumentException"), response);
+      assertTrue(response.contains("x-amzn-RequestId: "), response);
+    }
+  }
+
+  @Test
+  void headerCountIsLimited() throws Exception {
+    Map<String, List<String>> many = new java.util.HashMap<>();
+    for (int i = 0; i < 30; i++) {
+      many.put("x-extra-" + i, List.of("v"));
+    }
+    assertAwsError(http.unsigned("POST", "/describeStream", "{}", many), 400);
+  }
+
+  private SSLSocket connect() throws IOException {
+    SSLSocket s = (SSLSocket) ssl.getSocketFactory().createSocket("127.0.0.1", server.port());
+    s.setSoTimeout(30_000);
+    s.setEnabledProtocols(new String[] {"TLSv1.3"});
+    s.startHandshake();
+    return s;
+  }
+
+  private static String readAll(InputStream in) throws IOException {
+    return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+  }
+
+  @Test
+  void oversizedHeadersAreAnsweredAwsStyle() throws Exception {
+    try (SSLSocket s = connect()) {
+      OutputStream out = s.getOutputStream();
+      out.write(("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(8192) + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String response = readAll(s.getInputStream());
+      assertTrue(response.startsWith("HTTP/1.1 431"), response);
+      assertTrue(response.contains("x-amzn-ErrorType: InvalidArgumentException"), response);
+    }
+  }
+
+  @Test
+  void slowlorisIsCutOff() throws Exception {
+    try (SSLSocket s = connect()) {
+      OutputStream out = s.getOutputStream();
+      out.write("POST /describeStream HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      // trickle one header line at a time, never finishing the head, until the server hangs up
+      boolean cut = false;
+      for (int i = 0; i < 200 && !cut; i++) {
+        try {
+          out.write(("X-Slow-" + i + ": 1\r\n").getBytes(StandardCharsets.US_ASCII));
+          out.flush();
+          s.setSoTimeout(250);
+          cut = s.getInputStream().read() == -1;
+        } catch (java.net.SocketTimeoutException e) {
+          // still open: keep trickling
+        } catch (IOException e) {
+          cut = true;
+        }
+      }
+      assertTrue(cut, "the server kept a never-finishing request head open");
+    }
+  }
+
+  /** A dedicated server, so no other test's pooled connections count against the limit. */
+  @Test
+  void connectionsPerClientAreLimited(@TempDir Path dir) throws Exception {
+    VidlogServer limited = TestServers.start(dir, Map.of("max-connections-per-ip", "3"));
+    List<SSLSocket> open = new ArrayList<>();
+    try {
+      for (int i = 0; i < 5; i++) {
+        SSLSocket s = (SSLSocket) ssl.getSocketFactory().createSocket("127.0.0.1", limited.port());
+        s.setSoTimeout(30_000);
+        s.startHandshake();
+        open.add(s);
+      }
+      // the server sees the connections in any order across its event loops: count, don't pick
+      int served = 0;
+      int refused = 0;
+      for (SSLSocket s : open) {
+        try {
+          s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          s.getOutputStream().flush();
+          int b = s.getInputStream().read();
+          if (b == 'H') {
+            served++;
+          } else {
+            refused++;
+          }
+        } catch (IOException e) {
+          refused++;
+        }
+      }
+      assertEquals(3, served, "served");
+      assertEquals(2, refused, "refused");
+    } finally {
+      for (SSLSocket s : open) {
+        s.close();
+      }
+      limited.stop();
+    }
+  }
+
+  @Test
+  void unknownPathsAreAwsErrorsNot404Pages() throws Exception {
+    assertAwsError(http.unsigned("GET", "/nope", null, Map.of()), 400);
+    assertAwsError(http.unsigned("POST", "/describeEdgeConfiguration", "{}", Map.of()), 400);
+  }
+}

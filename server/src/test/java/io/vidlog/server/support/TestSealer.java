@@ -1,0 +1,44 @@
+package io.vidlog.server.support;
+
+import io.vidlog.fragmentstore.crypto.ObjectSealer;
+import io.vidlog.fragmentstore.crypto.SealContext;
+import io.vidlog.fragmentstore.object.StoreException;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/** Test double of the ObjectSealer: AES-256-GCM under one key, the SealContext as AAD. */
+public final class TestSealer implements ObjectSealer {
+  private final SecretKeySpec key = new SecretKeySpec(new byte[32], "AES");
+  private final SecureRandom random = new SecureRandom();
+
+  @Override
+  public byte[] seal(SealContext context, byte[] plaintext) {
+    try {
+      byte[] iv = new byte[12];
+      random.nextBytes(iv);
+      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+      c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, iv));
+      c.updateAAD(context.aad());
+      byte[] ct = c.doFinal(plaintext);
+      return ByteBuffer.allocate(12 + ct.length).put(iv).put(ct).array();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public byte[] open(SealContext context, byte[] sealed) {
+    try {
+      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+      c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, sealed, 0, 12));
+      c.updateAAD(context.aad());
+      return c.doFinal(sealed, 12, sealed.length - 12);
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      throw new StoreException(StoreException.Kind.INTEGRITY, "object does not authenticate: " + context);
+    }
+  }
+}
