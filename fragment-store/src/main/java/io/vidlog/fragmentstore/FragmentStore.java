@@ -96,6 +96,11 @@ public final class FragmentStore implements AutoCloseable {
     return sweeper;
   }
 
+  /** This node's fragment-number minter (raise a stream's floor with {@link #numbersFor} first). */
+  public FragmentNumbers numbers() {
+    return numbers;
+  }
+
   /**
    * The minter, with the stream's high-water mark raised to its index's latest number: call once
    * when an ingest connection opens, then {@code numbers.next(stream.streamId())} per fragment.

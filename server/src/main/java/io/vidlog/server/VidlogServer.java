@@ -16,6 +16,11 @@ import io.vidlog.fragmentstore.Sealers;
 import io.vidlog.fragmentstore.crypto.ObjectSealer;
 import io.vidlog.fragmentstore.chunk.SealedFragmentArchive;
 import io.vidlog.fragmentstore.streams.RegistryConfig;
+import io.vidlog.ingest.FragmentNumberMinter;
+import io.vidlog.ingest.IngestApi;
+import io.vidlog.ingest.IngestConfig;
+import io.vidlog.playback.PlaybackApi;
+import io.vidlog.playback.PlaybackConfig;
 import io.vidlog.server.auth.AccessKeyStore;
 import io.vidlog.server.auth.SigV4AuthHandler;
 import io.vidlog.server.auth.SigV4Verifier;
@@ -133,10 +138,13 @@ public final class VidlogServer {
 
     List<ApiModule> modules = new ArrayList<>();
     modules.add(new ControlPlaneApi(registry, new DataEndpoint(config.http().publicUrl(), scheme)));
-    // ---- mounted here by the lead, built on `fragments` (registry, index, feeds, archive) and `stores`:
-    //      ingest (/putMedia) and playback (/getMedia, /listFragments, /getMediaForFragmentList, HLS …) ----
-    // modules.add(new IngestApi(...));
-    // modules.add(new PlaybackApi(...));
+    // ingest and playback meet only in the fragment store (DESIGN.md): registry, archive, index, live feeds
+    IngestApi ingest = new IngestApi(vertx, registry, fragments.archive(), fragments.index(), fragments.feeds(),
+        FragmentNumberMinter.of(fragments.numbers()), IngestConfig.DEFAULT);
+    modules.add(ingest::mount);
+    PlaybackApi playback = new PlaybackApi(registry, fragments.index(), fragments.archive(), fragments.feeds(),
+        PlaybackConfig.DEFAULTS);
+    modules.add(playback::mount);
 
     Router router = RouteTable.createRouter(vertx, handlers,
         new RouteTable.Limits(limits.maxJsonBody(), limits.maxHeaders(), limits.requestTimeout().toMillis()), modules);
