@@ -220,9 +220,9 @@ final class WindowedLiveFeed implements LiveFeed {
 
   /**
    * For the global budget: evicts this window's closed fragments from the oldest up to and including
-   * {@code victim}, with the same reader cut-offs as a per-stream eviction. Must be called without
-   * this feed's lock held by the caller's other feeds (the budget holds none). Returns how many
-   * fragments left the window (0 when {@code victim} already had).
+   * {@code victim}, with the same reader cut-offs as a per-stream eviction. Called by the budget,
+   * which holds no feed's lock, so lock order never matters. Returns how many fragments left the
+   * window (0 when {@code victim} already had: aged out, per-stream bytes, or the feed was dropped).
    */
   int evictThrough(Slot victim) {
     synchronized (this) {
