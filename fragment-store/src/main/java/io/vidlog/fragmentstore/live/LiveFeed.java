@@ -7,7 +7,8 @@ import io.vidlog.fragmentstore.FragmentNumber;
  * One stream's live feed (DESIGN.md §Live path): ingest publishes each fragment's start, each frame
  * the moment it is parsed, and the fragment's end; playback subscribes from "now" or from a fragment
  * still held in memory. The feed keeps a bounded window of recent fragments (default 5 minutes or
- * 200 MB, as KVS keeps for retention 0). Each subscriber has its own bounded queue and is called on
+ * 200 MB, as KVS keeps for retention 0); the window shrinks below that when the windows of all
+ * streams together exceed their shared budget ({@link LiveFeedConfig#totalBytes()}). Each subscriber has its own bounded queue and is called on
  * its own Vert.x context; a subscriber that falls behind is cut off with a reason, and a publisher
  * never waits for a subscriber.
  *

@@ -9,12 +9,18 @@ import java.util.function.LongSupplier;
  * The {@link LiveFeeds} of one node: a {@link WindowedLiveFeed} per stream id, created on first use,
  * plus a periodic timer that ages out the windows of streams that went quiet. Counters of cut-offs
  * and subscribers are plain getters for the server's metrics.
+ *
+ * <p>All windows share one byte budget ({@link LiveFeedConfig#totalBytes()}, by default a quarter of
+ * the heap): past it, the oldest closed fragments across streams are evicted, so a stream's window
+ * shrinks below its 5 minutes / 200 MB when many streams publish at once (see {@link LiveFeedConfig}).
+ * {@link #heldBytes()} and {@link #evictions(EvictionReason)} show that pressure.
  */
 public final class MemoryLiveFeeds implements LiveFeeds, AutoCloseable {
   private final Vertx vertx;
   private final LiveFeedConfig config;
   private final LongSupplier clock;
   private final FeedMetrics metrics = new FeedMetrics();
+  private final LiveBudget budget;
   private final ConcurrentHashMap<String, WindowedLiveFeed> feeds = new ConcurrentHashMap<>();
   private final long timerId;
   private volatile boolean closed;
@@ -28,8 +34,12 @@ public final class MemoryLiveFeeds implements LiveFeeds, AutoCloseable {
     this.vertx = vertx;
     this.config = config;
     this.clock = clock;
+    this.budget = new LiveBudget(config.totalBytes(), metrics);
     long period = Math.max(1_000, Math.min(config.windowMillis(), 10_000));
-    this.timerId = vertx.setPeriodic(period, t -> feeds.values().forEach(WindowedLiveFeed::evictIdle));
+    this.timerId = vertx.setPeriodic(period, t -> {
+      feeds.values().forEach(WindowedLiveFeed::evictIdle);
+      budget.sweep();
+    });
   }
 
   @Override
@@ -38,7 +48,7 @@ public final class MemoryLiveFeeds implements LiveFeeds, AutoCloseable {
       throw new IllegalStateException("live feeds are shut down");
     }
     return feeds.computeIfAbsent(streamId,
-        id -> new WindowedLiveFeed(id, config, clock, metrics, vertx.getOrCreateContext()));
+        id -> new WindowedLiveFeed(id, config, clock, metrics, budget, vertx.getOrCreateContext()));
   }
 
   @Override
@@ -73,6 +83,31 @@ public final class MemoryLiveFeeds implements LiveFeeds, AutoCloseable {
 
   public long subscribers() {
     return metrics.subscribers();
+  }
+
+  /** Bytes held by the windows of all streams together (open fragments included). */
+  public long heldBytes() {
+    return budget.held();
+  }
+
+  /** How many closed fragments left a window for {@code reason} since start. */
+  public long evictions(EvictionReason reason) {
+    return metrics.evictions(reason);
+  }
+
+  /** Fragments evicted because all windows together exceeded {@link LiveFeedConfig#totalBytes()}. */
+  public long budgetEvictions() {
+    return metrics.evictions(EvictionReason.GLOBAL_BUDGET);
+  }
+
+  /** Closed fragments queued for the budget's eviction, stale entries included (tests). */
+  int budgetQueue() {
+    return budget.queued();
+  }
+
+  /** Drops stale entries from the budget's queue, as the periodic timer does (tests). */
+  void sweepBudget() {
+    budget.sweep();
   }
 
   /** Bytes held by the window of a stream (0 when it has no feed). */

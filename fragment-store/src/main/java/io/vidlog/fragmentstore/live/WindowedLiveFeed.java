@@ -21,25 +21,37 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The window holds the open fragment and closed ones up to {@link LiveFeedConfig#windowMillis()}
  * old (server timestamp against the clock) and {@link LiveFeedConfig#windowBytes()} in total, oldest
- * evicted first; a reader whose cursor is evicted is cut off (BEHIND_WINDOW).
+ * evicted first; a reader whose cursor is evicted is cut off (BEHIND_WINDOW). On top of that the
+ * feeds' shared {@link LiveBudget} may evict this window's oldest closed fragments when all windows
+ * together exceed {@link LiveFeedConfig#totalBytes()} ({@link #evictThrough}); readers see the same
+ * BEHIND_WINDOW cut-off. The budget is enforced at fragment boundaries, after this feed's lock is
+ * released, so a publisher never holds two feed locks and the per-frame path only adds to a counter.
  */
 final class WindowedLiveFeed implements LiveFeed {
   private static final Logger LOG = LoggerFactory.getLogger(WindowedLiveFeed.class);
   static final int READ_BATCH = 64;
 
-  /** A fragment's span in the log. */
-  private static final class Slot {
+  /** A fragment's span in the log; queued in the {@link LiveBudget} once closed. */
+  static final class Slot {
+    final WindowedLiveFeed feed;
     final FragmentNumber number;
     final long serverTimestampMillis;
     final long startSeq;
     long endSeq = -1; // inclusive, -1 while open
     long bytes;
     boolean aborted;
+    // Written under the feed's lock, read by the budget's sweep without it.
+    private volatile boolean evicted;
 
-    Slot(FragmentNumber number, long serverTimestampMillis, long startSeq) {
+    Slot(WindowedLiveFeed feed, FragmentNumber number, long serverTimestampMillis, long startSeq) {
+      this.feed = feed;
       this.number = number;
       this.serverTimestampMillis = serverTimestampMillis;
       this.startSeq = startSeq;
+    }
+
+    boolean evicted() {
+      return evicted;
     }
   }
 
@@ -47,6 +59,7 @@ final class WindowedLiveFeed implements LiveFeed {
   private final LiveFeedConfig config;
   private final LongSupplier clock;
   private final FeedMetrics metrics;
+  private final LiveBudget budget;
   private final Context fallbackContext;
 
   // Guarded by this.
@@ -59,11 +72,12 @@ final class WindowedLiveFeed implements LiveFeed {
   private boolean closed;
 
   WindowedLiveFeed(String streamId, LiveFeedConfig config, LongSupplier clock, FeedMetrics metrics,
-      Context fallbackContext) {
+      LiveBudget budget, Context fallbackContext) {
     this.streamId = streamId;
     this.config = config;
     this.clock = clock;
     this.metrics = metrics;
+    this.budget = budget;
     this.fallbackContext = fallbackContext;
   }
 
@@ -79,15 +93,16 @@ final class WindowedLiveFeed implements LiveFeed {
       if (open != null && open.endSeq < 0) {
         // A start without an end: the previous fragment will never complete.
         appendLocked(open, new LiveEvent.FragmentAborted(open.number, "superseded by fragment " + start.number()), 32);
-        open.endSeq = log.nextSeq() - 1;
         open.aborted = true;
+        closeSlotLocked(open);
       }
-      Slot slot = new Slot(copy.number(), copy.serverTimestampMillis(), log.nextSeq());
+      Slot slot = new Slot(this, copy.number(), copy.serverTimestampMillis(), log.nextSeq());
       slots.addLast(slot);
       appendLocked(slot, copy, copy.mkvHeader().length() + 64);
       evictLocked();
       fanOutLocked();
     }
+    budget.enforce();
   }
 
   @Override
@@ -115,11 +130,12 @@ final class WindowedLiveFeed implements LiveFeed {
         return;
       }
       appendLocked(open, copy, copy.mkvTrailer().length() + 256);
-      open.endSeq = log.nextSeq() - 1;
+      closeSlotLocked(open);
       lastEnded = end.number();
       evictLocked();
       fanOutLocked();
     }
+    budget.enforce();
   }
 
   @Override
@@ -130,11 +146,12 @@ final class WindowedLiveFeed implements LiveFeed {
         return;
       }
       appendLocked(open, aborted, 32);
-      open.endSeq = log.nextSeq() - 1;
       open.aborted = true;
+      closeSlotLocked(open);
       evictLocked();
       fanOutLocked();
     }
+    budget.enforce();
   }
 
   @Override
@@ -201,6 +218,36 @@ final class WindowedLiveFeed implements LiveFeed {
     evictLocked();
   }
 
+  /**
+   * For the global budget: evicts this window's closed fragments from the oldest up to and including
+   * {@code victim}, with the same reader cut-offs as a per-stream eviction. Called by the budget,
+   * which holds no feed's lock, so lock order never matters. Returns how many fragments left the
+   * window (0 when {@code victim} already had: aged out, per-stream bytes, or the feed was dropped).
+   */
+  int evictThrough(Slot victim) {
+    synchronized (this) {
+      if (victim.evicted) {
+        return 0;
+      }
+      int n = 0;
+      while (!slots.isEmpty()) {
+        Slot oldest = slots.peekFirst();
+        if (oldest.endSeq < 0) {
+          break; // never the open fragment (a victim is closed, so this is not reached before it)
+        }
+        removeOldestLocked();
+        n++;
+        if (oldest == victim) {
+          break;
+        }
+      }
+      if (n > 0) {
+        afterEvictionLocked();
+      }
+      return n;
+    }
+  }
+
   /** Cuts off every subscriber and forgets the window. */
   void close(CutOff.Reason reason, String message) {
     List<Subscriber> cut;
@@ -208,8 +255,12 @@ final class WindowedLiveFeed implements LiveFeed {
       closed = true;
       cut = new ArrayList<>(subscribers);
       subscribers.clear();
+      for (Slot slot : slots) {
+        slot.evicted = true;
+      }
       slots.clear();
       log.trimBefore(log.nextSeq());
+      budget.add(-windowBytes);
       windowBytes = 0;
     }
     for (Subscriber s : cut) {
@@ -258,6 +309,13 @@ final class WindowedLiveFeed implements LiveFeed {
     log.append(event, bytes);
     slot.bytes += bytes;
     windowBytes += bytes;
+    budget.add(bytes);
+  }
+
+  /** The open fragment ended or was aborted: it may now be evicted, by this window or the budget. */
+  private void closeSlotLocked(Slot slot) {
+    slot.endSeq = log.nextSeq() - 1;
+    budget.closed(slot);
   }
 
   private void evictLocked() {
@@ -273,16 +331,27 @@ final class WindowedLiveFeed implements LiveFeed {
       if (!tooOld && !tooBig) {
         break;
       }
-      slots.removeFirst();
-      windowBytes -= oldest.bytes;
-      if (!oldest.aborted) {
-        newestEvicted = oldest.number;
-      }
+      removeOldestLocked();
+      metrics.evicted(tooOld ? EvictionReason.AGE : EvictionReason.WINDOW_BYTES);
       evicted = true;
     }
-    if (!evicted) {
-      return;
+    if (evicted) {
+      afterEvictionLocked();
     }
+  }
+
+  private void removeOldestLocked() {
+    Slot oldest = slots.removeFirst();
+    oldest.evicted = true;
+    windowBytes -= oldest.bytes;
+    budget.add(-oldest.bytes);
+    if (!oldest.aborted) {
+      newestEvicted = oldest.number;
+    }
+  }
+
+  /** Trims the log to the window and cuts off the readers whose cursor fell out of it (BEHIND_WINDOW). */
+  private void afterEvictionLocked() {
     long keepFrom = slots.isEmpty() ? log.nextSeq() : slots.peekFirst().startSeq;
     log.trimBefore(keepFrom);
     for (Iterator<Subscriber> it = subscribers.iterator(); it.hasNext(); ) {
