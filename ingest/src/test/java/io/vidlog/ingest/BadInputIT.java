@@ -237,7 +237,13 @@ class BadInputIT {
     assertHealthy();
     deaf.close();
     sender.handle((v, e) -> null).get();
-    // whatever was persisted stays readable and indexed, in order
+    // whatever was persisted stays readable and indexed, in order; fragments received before the
+    // client went away may still be committing (chunk stored, index entry next), so wait for that
+    // to settle before comparing
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+    while (server.index.of(info).size() != server.archive.chunksOf(info).size() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
     List<String> indexed = server.index.of(info).stream().map(r -> r.number().value()).toList();
     assertEquals(indexed.stream().sorted().toList(), indexed);
     assertEquals(indexed.size(), server.archive.chunksOf(info).size());
