@@ -107,13 +107,16 @@ class FfmpegLiveIT {
         reader.start();
         assertTrue(connected.await(30, TimeUnit.SECONDS), "GetMedia NOW answered its headers before any media");
 
-        // 2. ffmpeg uploads 6 s of live H.264 + AAC, paced in real time (-re)
+        // 2. ffmpeg uploads 6 s of live H.264 + AAC, paced in real time (-re). -tcp_nodelay 1: ffmpeg
+        // never reads the ack stream, so its close() with acks unread sends a TCP reset that discards
+        // whatever its kernel still holds; with Nagle on, that is the last cluster and the chunked
+        // terminator (about 1.3 s of media lost, and the server sees "Connection reset", not the end).
         Path log = work.resolve("ffmpeg.log");
         ProcessBuilder pb = new ProcessBuilder("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "warning", "-re",
             "-f", "lavfi", "-i", "testsrc=size=160x120:rate=25", "-f", "lavfi", "-i", "sine=frequency=440",
             "-t", "6", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-g", "25", "-c:a", "aac",
             "-f", "matroska", "-live", "1", "-cluster_time_limit", "1000",
-            "-method", "POST", "-chunked_post", "1", "-tls_verify", "0",
+            "-method", "POST", "-chunked_post", "1", "-tls_verify", "0", "-tcp_nodelay", "1",
             "-headers", signedHeaders(putEndpoint, admin), putEndpoint.resolve("/putMedia").toString())
             .redirectErrorStream(true).redirectOutput(log.toFile());
         ffmpeg.set(pb.start());
@@ -134,10 +137,11 @@ class FfmpegLiveIT {
         }
         assertEquals(listed, earliest.completeNumbers());
         List<MediaFrame> frames = earliest.completeFrames();
-        // Not asserted: that all VIDEO_FRAMES arrived. ffmpeg never reads the ack stream, so closing its
-        // socket with acks unread resets the connection; the server sees "Connection reset" instead of
-        // the body's end and drops the open (last) fragment, about 1.3 s (see the e2e report).
-        assertTrue(frames.stream().filter(f -> f.track() == VIDEO_TRACK).count() <= VIDEO_FRAMES, describe(earliest));
+        // Not asserted: that all VIDEO_FRAMES were stored. Even with -tcp_nodelay the server sometimes
+        // sees the connection close (reset / "response closed") instead of the body's end and drops
+        // the last fragment (140 or 117 of 150 frames stored in some runs): a known ingest bug, reported.
+        assertTrue(frames.stream().filter(f -> f.track() == VIDEO_TRACK).count() <= VIDEO_FRAMES,
+            () -> describe(earliest));
         assertTrue(frames.stream().anyMatch(f -> f.track() != VIDEO_TRACK), "audio frames too");
 
         // 4. the live reader saw every fragment, some of them while ffmpeg was still streaming
