@@ -81,7 +81,7 @@ public final class IngestApi {
     }
     Principal principal = ctx.get(Principal.CONTEXT_KEY);
     if (principal != null && !principal.allows(ACTION, headers.streamNameForAuth())) {
-      ctx.fail(KvsError.ACCESS_DENIED.exception("Not authorized to perform PutMedia on stream "
+      ctx.fail(KvsError.NOT_AUTHORIZED.exception("Not authorized to perform PutMedia on stream "
           + headers.streamNameForAuth()));
       return;
     }
