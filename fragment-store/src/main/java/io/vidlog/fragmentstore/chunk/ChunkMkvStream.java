@@ -13,8 +13,8 @@ import java.util.ArrayDeque;
 /**
  * The plaintext MKV of a stored chunk as a {@link ReadStream}: it fetches ranges of
  * {@value #SEGMENTS_PER_RANGE} sealed segments (about 1 MiB) from the store only when the consumer
- * has demand and the previous range is used up, opens them one segment at a time and emits one
- * {@link Buffer} per 64 KiB segment. Memory is bounded by one range. It starts paused: nothing is
+ * has demand and at most half of the previous range is left, opens them one segment at a time and
+ * emits one {@link Buffer} per 64 KiB segment. Memory is bounded by one and a half ranges. It starts paused: nothing is
  * read until {@link #fetch}, {@link #resume} or a pipe asks. Any segment that fails to
  * authenticate ends the stream with a {@link StoreException} of kind INTEGRITY through the
  * exception handler, and no further bytes are emitted.
@@ -135,7 +135,10 @@ final class ChunkMkvStream implements ReadStream<Buffer> {
       if (endHandler != null) {
         endHandler.handle(null);
       }
-    } else if (ready.isEmpty() && demand > 0 && handler != null && !fetching) {
+    } else if (demand > 0 && handler != null && !fetching && nextFetch < segments
+        && ready.size() <= SEGMENTS_PER_RANGE / 2) {
+      // read ahead once half a range is used, so the store read of the next range overlaps
+      // emitting (and the consumer's socket writes) of this one; memory stays under 1.5 ranges
       fetchRange();
     }
   }
