@@ -43,6 +43,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -95,6 +97,10 @@ public final class VidlogServer {
 
   private static VidlogServer start(Vertx vertx, ServerConfig config, StoreStack.Opener opener, long t0)
       throws Exception {
+    // Start-up overlap: loading the OpenSSL native library and preparing the certificate take about
+    // half a second and need nothing from the stores, so they run on another thread meanwhile.
+    CompletableFuture<Path[]> tlsReady = config.http().insecureHttp() ? null
+        : CompletableFuture.supplyAsync(() -> prepareTls(config));
     StoreStack stores = opener.open(vertx, config).await();
     phase("stores", t0);
     FragmentStore fragments = openFragmentStore(vertx, config, stores);
@@ -108,13 +114,9 @@ public final class VidlogServer {
       scheme = "http";
       LOG.warn("--insecure-http: serving plain HTTP; signatures, keys and media travel unencrypted");
     } else {
-      Path cert = config.tls().certFile();
-      Path key = config.tls().keyFile();
-      if (config.tls().selfSigned()) {
-        Path[] pair = SelfSignedCertificate.ensure(config.dataDir().resolve("tls"));
-        cert = pair[0];
-        key = pair[1];
-      }
+      Path[] pair = join(tlsReady);
+      Path cert = pair[0];
+      Path key = pair[1];
       phase("certificate", t0);
       TlsSetup.Engine engine = TlsSetup.apply(options, cert, key);
       LOG.info("TLS engine: {}", engine);
@@ -149,16 +151,23 @@ public final class VidlogServer {
     Router router = RouteTable.createRouter(vertx, handlers,
         new RouteTable.Limits(limits.maxJsonBody(), limits.maxHeaders(), limits.requestTimeout().toMillis()), modules);
     ConnectionGuard guard = new ConnectionGuard(vertx, limits.maxConnectionsPerIp(), limits.headerTimeout().toMillis());
-    Listener listener = Listener.start(vertx, options, config.http().bind(), config.http().port(), router::handle,
-        guard, Runtime.getRuntime().availableProcessors()).await();
+    io.vertx.core.Future<Listener> listening = Listener.start(vertx, options, config.http().bind(),
+        config.http().port(), router::handle, guard, Runtime.getRuntime().availableProcessors());
+    // with a fixed port the URL is known before the listener is up: check or create the admin key
+    // meanwhile (the URL is announced only when both are done)
+    String adminEndpoint = endpoint(config, scheme, config.http().port());
+    CompletableFuture<AdminBootstrap.Result> adminReady = config.http().port() == 0 ? null
+        : CompletableFuture.supplyAsync(() -> AdminBootstrap.ensure(keys, config.dataDir(), config.http().region(),
+            adminEndpoint));
+    Listener listener = listening.await();
     phase("listener", t0);
     gauges.start(vertx, 15_000);
     // compile the AES-GCM intrinsics before the first fragment, without delaying start-up
     stores.crypto().warmUp();
 
     URI url = URI.create(scheme + "://" + localHost(config.http().bind()) + ":" + listener.port());
-    String endpoint = config.http().publicUrl() != null ? config.http().publicUrl().toString() : url.toString();
-    AdminBootstrap.Result admin = AdminBootstrap.ensure(keys, config.dataDir(), config.http().region(), endpoint);
+    AdminBootstrap.Result admin = adminReady != null ? join(adminReady)
+        : AdminBootstrap.ensure(keys, config.dataDir(), config.http().region(), endpoint(config, scheme, listener.port()));
     LOG.info("vidlog {} listening on {} (store {}, started in {} ms)", VERSION, url, stores.store().backend(),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
     return new VidlogServer(vertx, config, stores, fragments, listener, gauges, admin, keys, url);
@@ -175,6 +184,35 @@ public final class VidlogServer {
     return FragmentStore.open(vertx, stores.store(), sealers, archive,
         new FragmentStoreConfig(registryConfig, d.index(), d.live(), d.nodeId(), d.retentionSweepMillis(),
             d.indexFlushMillis())).await();
+  }
+
+  /** The endpoint written into the admin credentials: the public URL when configured. */
+  private static String endpoint(ServerConfig config, String scheme, int port) {
+    return config.http().publicUrl() != null ? config.http().publicUrl().toString()
+        : scheme + "://" + localHost(config.http().bind()) + ":" + port;
+  }
+
+  /** Loads the TLS engine's native library and returns the PEM certificate and key paths. */
+  private static Path[] prepareTls(ServerConfig config) {
+    TlsSetup.bestEngine();
+    if (config.tls().selfSigned()) {
+      return SelfSignedCertificate.ensure(config.dataDir().resolve("tls"));
+    }
+    return new Path[] {config.tls().certFile(), config.tls().keyFile()};
+  }
+
+  private static <T> T join(CompletableFuture<T> future) throws Exception {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      if (e.getCause() instanceof Error cause) {
+        throw cause;
+      }
+      throw e;
+    }
   }
 
   private static void phase(String what, long t0) {
