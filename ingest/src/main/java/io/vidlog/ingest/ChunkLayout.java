@@ -2,80 +2,55 @@ package io.vidlog.ingest;
 
 import io.vertx.core.buffer.Buffer;
 import io.vidlog.fragmentstore.chunk.ChunkHeader;
+import io.vidlog.media.ebml.EbmlWriter;
 import io.vidlog.media.mkv.EbmlHeaderInfo;
-import java.nio.charset.StandardCharsets;
+import io.vidlog.media.mkv.MkvWriter;
+import io.vidlog.media.mkv.SimpleTag;
+import io.vidlog.media.mkv.Tag;
 import java.util.List;
 
 /**
  * The bytes of a stored chunk's plaintext MKV, as {@link ChunkHeader}'s javadoc fixes them: EBML
  * header, Segment of unknown size, Info, Tracks, pre-cluster producer Tags, Cluster of unknown size
- * (Timecode, SimpleBlocks), post-cluster producer Tags. Each element is one small function from
- * values to bytes (RFC 8794 EBML, RFC 9559 Matroska).
+ * (Timecode, SimpleBlocks), post-cluster producer Tags. The encoding is media's {@link MkvWriter}
+ * (shortest sizes); this class only adapts it to Vert.x {@link Buffer}s (wrapping, not copying) and
+ * fills in what a producer's EBML header left out.
  */
 final class ChunkLayout {
-  static final int ID_EBML = 0x1A45DFA3;
-  static final int ID_SEGMENT = 0x18538067;
-  static final int ID_CLUSTER = 0x1F43B675;
-  static final int ID_TIMECODE = 0xE7;
-  static final int ID_SIMPLE_BLOCK = 0xA3;
-  static final int ID_TAGS = 0x1254C367;
-  static final int ID_TAG = 0x7373;
-  static final int ID_TARGETS = 0x63C0;
-  static final int ID_SIMPLE_TAG = 0x67C8;
-  static final int ID_TAG_NAME = 0x45A3;
-  static final int ID_TAG_STRING = 0x4487;
-  /** RFC 8794 §6.2: all VINT_DATA bits set means unknown size; the 8-byte form. */
-  private static final long UNKNOWN_SIZE_8 = 0x01FFFFFFFFFFFFFFL;
+  private static final MkvWriter MKV = MkvWriter.MINIMAL;
+  private static final EbmlWriter EBML = MKV.ebml();
+  /** RFC 9559 §5.1.8.1.1: 50 is TargetTypeValue's default, so this Targets means "the whole segment". */
+  private static final long DEFAULT_TARGET = 50;
+  /** SimpleBlock flags without the lacing bits: one frame per SimpleBlock (RFC 9559 §10.2). */
+  private static final int NO_LACING = 0xF9;
 
   private ChunkLayout() {}
 
-  /** The EBML header (RFC 8794 §11.2) re-encoded from the producer's values. */
+  /** The EBML header (RFC 8794 §11.2) re-encoded from the producer's values, with defaults for absent ones. */
   static Buffer ebmlHeader(EbmlHeaderInfo h) {
-    Buffer body = Buffer.buffer(48);
-    uint(body, 0x4286, 1); // EBMLVersion
-    uint(body, 0x42F7, 1); // EBMLReadVersion
-    uint(body, 0x42F2, h.maxIdLength() > 0 ? h.maxIdLength() : 4);
-    uint(body, 0x42F3, h.maxSizeLength() > 0 ? h.maxSizeLength() : 8);
-    string(body, 0x4282, h.docType() == null ? "matroska" : h.docType());
-    uint(body, 0x4287, h.docTypeVersion() > 0 ? h.docTypeVersion() : 2);
-    uint(body, 0x4285, h.docTypeReadVersion() > 0 ? h.docTypeReadVersion() : 2);
-    Buffer out = Buffer.buffer(body.length() + 12);
-    id(out, ID_EBML);
-    size(out, body.length());
-    return out.appendBuffer(body);
+    return Buffer.buffer(MKV.ebmlHeader(new EbmlHeaderInfo(h.docType() == null ? "matroska" : h.docType(),
+        h.docTypeVersion() > 0 ? h.docTypeVersion() : 2, h.docTypeReadVersion() > 0 ? h.docTypeReadVersion() : 2,
+        h.maxIdLength() > 0 ? h.maxIdLength() : 4, h.maxSizeLength() > 0 ? h.maxSizeLength() : 8)));
   }
 
   static Buffer segmentStart() {
-    Buffer b = Buffer.buffer(12);
-    id(b, ID_SEGMENT);
-    return b.appendLong(UNKNOWN_SIZE_8);
+    return Buffer.buffer(MKV.segmentStartUnknownSize());
   }
 
   /** Cluster of unknown size and its Timecode (as the producer sent it). */
   static Buffer clusterStart(long timecode) {
-    Buffer b = Buffer.buffer(24);
-    id(b, ID_CLUSTER);
-    b.appendLong(UNKNOWN_SIZE_8);
-    uint(b, ID_TIMECODE, timecode);
-    return b;
+    return Buffer.buffer(MKV.clusterStart(timecode, -1));
   }
 
   /** A SimpleBlock's ID, size, track number, 16-bit relative timecode and flags; the payload follows. */
   static Buffer simpleBlockHeader(int track, int relativeTimecode, int flags, int payloadLength) {
-    Buffer b = Buffer.buffer(16);
-    int trackLen = vintLength(track);
-    id(b, ID_SIMPLE_BLOCK);
-    size(b, (long) trackLen + 3 + payloadLength);
-    vint(b, track, trackLen);
-    b.appendShort((short) relativeTimecode);
-    b.appendByte((byte) (flags & 0xF9)); // lacing bits cleared: one frame per SimpleBlock
-    return b;
+    return Buffer.buffer(MKV.simpleBlockHeader(track, relativeTimecode, flags & NO_LACING, payloadLength));
   }
 
   /** Length of {@link #simpleBlockHeader} for these values, without building it. */
   static int simpleBlockHeaderLength(int track, int payloadLength) {
-    int trackLen = vintLength(track);
-    return 1 + vintLength((long) trackLen + 3 + payloadLength) + trackLen + 3;
+    int trackLen = EbmlWriter.vintLength(track);
+    return EbmlWriter.idLength(0xA3) + EbmlWriter.vintLength((long) trackLen + 3 + payloadLength) + trackLen + 3;
   }
 
   /** One Tags element with one Tag holding the items as SimpleTags (TagName, TagString); empty when none. */
@@ -83,75 +58,25 @@ final class ChunkLayout {
     if (items.isEmpty()) {
       return Buffer.buffer(0);
     }
-    Buffer tag = Buffer.buffer(64 * items.size());
-    id(tag, ID_TARGETS);
-    size(tag, 0);
-    for (ChunkHeader.Metadata m : items) {
-      Buffer st = Buffer.buffer(16 + m.name().length() + m.value().length());
-      string(st, ID_TAG_NAME, m.name());
-      string(st, ID_TAG_STRING, m.value());
-      id(tag, ID_SIMPLE_TAG);
-      size(tag, st.length());
-      tag.appendBuffer(st);
-    }
-    Buffer tagEl = Buffer.buffer(tag.length() + 8);
-    id(tagEl, ID_TAG);
-    size(tagEl, tag.length());
-    tagEl.appendBuffer(tag);
-    Buffer out = Buffer.buffer(tagEl.length() + 12);
-    id(out, ID_TAGS);
-    size(out, tagEl.length());
-    return out.appendBuffer(tagEl);
+    List<SimpleTag> simple = items.stream().map(m -> SimpleTag.of(m.name(), m.value())).toList();
+    return Buffer.buffer(MKV.tags(List.of(new Tag(DEFAULT_TARGET, simple))));
   }
 
+  // Element helpers for building test input with the same encoding.
+
   static void id(Buffer b, int id) {
-    if ((id & 0xFF000000) != 0) {
-      b.appendInt(id);
-    } else if ((id & 0xFF0000) != 0) {
-      b.appendMedium(id);
-    } else if ((id & 0xFF00) != 0) {
-      b.appendShort((short) id);
-    } else {
-      b.appendByte((byte) id);
-    }
+    b.appendBytes(EbmlWriter.id(id));
   }
 
   static void size(Buffer b, long size) {
-    vint(b, size, vintLength(size));
-  }
-
-  /** Shortest VINT for a value; all-ones data is reserved for unknown size (RFC 8794 §4.4), so skip it. */
-  static int vintLength(long v) {
-    int len = 1;
-    while (len < 8 && v >= (1L << (7 * len)) - 1) {
-      len++;
-    }
-    return len;
-  }
-
-  static void vint(Buffer b, long v, int len) {
-    long marked = v | (1L << (7 * len));
-    for (int i = len - 1; i >= 0; i--) {
-      b.appendByte((byte) (marked >>> (8 * i)));
-    }
+    b.appendBytes(EBML.size(size));
   }
 
   static void uint(Buffer b, int id, long value) {
-    int len = 1;
-    while (len < 8 && (value >>> (8 * len)) != 0) {
-      len++;
-    }
-    id(b, id);
-    size(b, len);
-    for (int i = len - 1; i >= 0; i--) {
-      b.appendByte((byte) (value >>> (8 * i)));
-    }
+    b.appendBytes(EBML.uint(id, value));
   }
 
   static void string(Buffer b, int id, String s) {
-    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-    id(b, id);
-    size(b, bytes.length);
-    b.appendBytes(bytes);
+    b.appendBytes(EBML.string(id, s));
   }
 }
