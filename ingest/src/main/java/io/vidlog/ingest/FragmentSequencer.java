@@ -76,6 +76,11 @@ final class FragmentSequencer {
     drain();
   }
 
+  /** Fragments minted but not yet in the index or given up (their commit is still in flight). */
+  synchronized int pending() {
+    return slots.size();
+  }
+
   private void drain() {
     while (true) {
       Slot head;

@@ -69,6 +69,12 @@ public final class IngestApi {
     return active.size();
   }
 
+  /** Fragments of a stream whose commit (store, then index) is still in flight in this process. */
+  int pendingFragments(String streamId) {
+    FragmentSequencer sequencer = sequencers.get(streamId);
+    return sequencer == null ? 0 : sequencer.pending();
+  }
+
   private void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
     request.pause();

@@ -238,10 +238,11 @@ class BadInputIT {
     deaf.close();
     sender.handle((v, e) -> null).get();
     // whatever was persisted stays readable and indexed, in order; fragments received before the
-    // client went away may still be committing (chunk stored, index entry next), so wait for that
-    // to settle before comparing
+    // client went away may still be committing (chunk stored, index entry next), so wait until the
+    // connection has ended and no commit is in flight before comparing
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
-    while (server.index.of(info).size() != server.archive.chunksOf(info).size() && System.nanoTime() < deadline) {
+    while ((server.api.activeConnections() > 0 || server.api.pendingFragments(info.streamId()) > 0)
+        && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
     List<String> indexed = server.index.of(info).stream().map(r -> r.number().value()).toList();
