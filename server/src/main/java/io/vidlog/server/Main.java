@@ -43,20 +43,43 @@ public final class Main implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    // Netty registers its buffer events with JDK Flight Recorder when JFR is present, which loads
+    // about 100 JFR classes at start-up; opt in with -Dio.netty.jfr.enabled=true when profiling
+    if (System.getProperty("io.netty.jfr.enabled") == null) {
+      System.setProperty("io.netty.jfr.enabled", "false");
+    }
     System.exit(run(args, System.getenv()));
   }
 
   public static int run(String[] args, Map<String, String> env) {
-    CommandLine cli = commandLine(env);
-    return cli.execute(args);
+    return run(args, env, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
   }
 
   /** For tests and embedding: the same, with the CLI's output and errors captured. */
   public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
+    Map<String, String> flags = ServeArgs.parse(args);
+    if (flags != null) {
+      return serve(flags, env, out, err);
+    }
     CommandLine cli = commandLine(env);
     cli.setOut(out);
     cli.setErr(err);
     return cli.execute(args);
+  }
+
+  /** The server command without picocli (see {@link ServeArgs}); the same exit codes and messages. */
+  private static int serve(Map<String, String> flags, Map<String, String> env, PrintWriter out, PrintWriter err) {
+    try {
+      return serve(ConfigLoader.load(flags, env), out);
+    } catch (ConfigException e) {
+      err.println("vidlog: " + e.getMessage());
+      err.flush();
+      return 2;
+    } catch (Exception e) {
+      err.println("vidlog: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+      err.flush();
+      return 1;
+    }
   }
 
   static CommandLine commandLine(Map<String, String> env) {
@@ -117,12 +140,15 @@ public final class Main implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ServerConfig config = config(spec);
+    return serve(config(spec), spec.commandLine().getOut());
+  }
+
+  /** Runs the server until SIGTERM or SIGINT; 0 after a clean shutdown. */
+  private static int serve(ServerConfig config, PrintWriter out) throws Exception {
     VidlogServer server = VidlogServer.start(config, opener);
     if (server.admin().created()) {
       // the one print of the CLI launcher: the operator needs these once, and they are in the file
       var c = server.admin().credentials();
-      PrintWriter out = spec.commandLine().getOut();
       out.println("vidlog is running at " + server.url());
       out.println("Admin credentials (also in " + config.dataDir().resolve("admin-credentials.json") + "):");
       out.println("  accessKeyId:     " + c.accessKeyId());
@@ -131,8 +157,8 @@ public final class Main implements Callable<Integer> {
       out.println("  endpoint:        " + c.endpoint());
       out.flush();
     } else {
-      spec.commandLine().getOut().println("vidlog is running at " + server.url());
-      spec.commandLine().getOut().flush();
+      out.println("vidlog is running at " + server.url());
+      out.flush();
     }
     CountDownLatch terminate = new CountDownLatch(1);
     Signals.onTerminate(terminate::countDown);

@@ -105,7 +105,8 @@ public final class SelfSignedCertificate {
     b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
     b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
     b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-    var signer = new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate());
+    String algorithm = pair.getPrivate().getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
+    var signer = new JcaContentSignerBuilder(algorithm).build(pair.getPrivate());
     return new JcaX509CertificateConverter().getCertificate(b.build(signer));
   }
 
