@@ -46,6 +46,14 @@ public final class PlaybackApi {
     router.post("/getMediaForFragmentList").handler(fragmentList);
   }
 
+  /**
+   * Server shutdown: every open GetMedia response ends after its fragment in progress, so readers
+   * leave with an exact continuation token rather than being cut off when the grace period ends.
+   */
+  public void drain() {
+    getMedia.drain();
+  }
+
   /** Open GetMedia responses of a stream, by stream id. */
   public int openGetMediaConnections(String streamId) {
     return getMedia.openConnections(streamId);

@@ -11,11 +11,16 @@ import java.time.Duration;
  * @param maxSessionLength how long one GetMedia response may run; it then ends cleanly after the
  *     fragment in progress and the reader resumes with its last continuation token (KVS ends
  *     sessions after about 45 minutes)
+ * @param liveIdleEnd how long a GetMedia reader at the live edge may wait with no fragment in
+ *     progress before the response ends cleanly (it resumes with its last continuation token); KVS
+ *     readers likewise stop when no data arrives (kvs-api.md §2). Keep it below the listener's idle
+ *     timeout, which would otherwise cut the response off mid-stream.
  */
 public record PlaybackConfig(int getMediaConnectionsPerStream, int fragmentListConnectionsPerStream,
-    Duration maxSessionLength) {
+    Duration maxSessionLength, Duration liveIdleEnd) {
 
-  public static final PlaybackConfig DEFAULTS = new PlaybackConfig(3, 5, Duration.ofMinutes(45));
+  public static final PlaybackConfig DEFAULTS = new PlaybackConfig(3, 5, Duration.ofMinutes(45),
+      Duration.ofSeconds(30));
 
   public PlaybackConfig {
     if (getMediaConnectionsPerStream < 1) {
@@ -28,13 +33,20 @@ public record PlaybackConfig(int getMediaConnectionsPerStream, int fragmentListC
     if (maxSessionLength == null || maxSessionLength.isNegative() || maxSessionLength.isZero()) {
       throw new IllegalArgumentException("maxSessionLength must be positive, got " + maxSessionLength);
     }
+    if (liveIdleEnd == null || liveIdleEnd.isNegative() || liveIdleEnd.isZero()) {
+      throw new IllegalArgumentException("liveIdleEnd must be positive, got " + liveIdleEnd);
+    }
   }
 
   public PlaybackConfig withMaxSessionLength(Duration length) {
-    return new PlaybackConfig(getMediaConnectionsPerStream, fragmentListConnectionsPerStream, length);
+    return new PlaybackConfig(getMediaConnectionsPerStream, fragmentListConnectionsPerStream, length, liveIdleEnd);
   }
 
   public PlaybackConfig withGetMediaConnectionsPerStream(int n) {
-    return new PlaybackConfig(n, fragmentListConnectionsPerStream, maxSessionLength);
+    return new PlaybackConfig(n, fragmentListConnectionsPerStream, maxSessionLength, liveIdleEnd);
+  }
+
+  public PlaybackConfig withLiveIdleEnd(Duration idle) {
+    return new PlaybackConfig(getMediaConnectionsPerStream, fragmentListConnectionsPerStream, maxSessionLength, idle);
   }
 }

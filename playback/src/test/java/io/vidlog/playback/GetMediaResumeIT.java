@@ -160,6 +160,73 @@ class GetMediaResumeIT {
   }
 
   @Test
+  void idleLiveReaderEndsCleanlyWithItsToken() throws Exception {
+    start(PlaybackConfig.DEFAULTS.withLiveIdleEnd(Duration.ofMillis(300)), LiveFeedConfig.DEFAULT);
+    StreamInfo s = server.store.addStream("idle", 24);
+    LiveFeed feed = server.feeds.feed(s.streamId());
+    TestChunks.Fragment f = TestChunks.fragments(1, System.currentTimeMillis()).get(0);
+    CompletableFuture<KvsParse> reader = CompletableFuture.supplyAsync(() -> {
+      try {
+        // reads until the server ends the response: an abrupt close would throw instead
+        return read("idle", StartSelector.builder().startSelectorType(StartSelectorType.NOW).build(), p -> false);
+      } catch (Exception e) {
+        throw new RuntimeException(e);
+      }
+    }, readers);
+    assertTrue(server.feeds.subscribed.tryAcquire(30, TimeUnit.SECONDS));
+    feed.publish(f.start());
+    for (int j = 0; j < f.frames().size(); j++) {
+      feed.publish(f.frame(j));
+    }
+    feed.publish(f.end(true));
+    KvsParse parsed = reader.get(30, TimeUnit.SECONDS);
+    assertEquals(1, parsed.chunks.size());
+    assertTrue(parsed.chunks.get(0).complete);
+    assertEquals(f.number().value(), parsed.chunks.get(0).token().orElseThrow());
+
+    // a reader that never saw a fragment ends too, with an empty response
+    KvsParse empty = read("idle", resumeFrom(f.number().value()), p -> false);
+    assertEquals(0, empty.chunks.size());
+  }
+
+  @Test
+  void drainEndsLiveReadersAfterTheFragmentInProgress() throws Exception {
+    start(PlaybackConfig.DEFAULTS, LiveFeedConfig.DEFAULT);
+    StreamInfo s = server.store.addStream("drain", 24);
+    LiveFeed feed = server.feeds.feed(s.streamId());
+    TestChunks.Fragment f = TestChunks.fragments(1, System.currentTimeMillis()).get(0);
+    CountDownLatch gotFrames = new CountDownLatch(1);
+    CompletableFuture<KvsParse> reader = CompletableFuture.supplyAsync(() -> {
+      try {
+        return read("drain", StartSelector.builder().startSelectorType(StartSelectorType.NOW).build(), p -> {
+          if (!p.chunks.isEmpty() && p.chunks.get(0).frames.size() == 2) {
+            gotFrames.countDown();
+          }
+          return false;
+        });
+      } catch (Exception e) {
+        throw new RuntimeException(e);
+      }
+    }, readers);
+    assertTrue(server.feeds.subscribed.tryAcquire(30, TimeUnit.SECONDS));
+    feed.publish(f.start());
+    feed.publish(f.frame(0));
+    feed.publish(f.frame(1));
+    assertTrue(gotFrames.await(30, TimeUnit.SECONDS));
+    server.api.drain();
+    for (int j = 2; j < f.frames().size(); j++) {
+      feed.publish(f.frame(j));
+    }
+    feed.publish(f.end(true));
+    // the response ends (with no idle wait: the default is 30 s) and the fragment in progress is whole
+    KvsParse parsed = reader.get(20, TimeUnit.SECONDS);
+    assertEquals(1, parsed.chunks.size());
+    assertTrue(parsed.chunks.get(0).complete);
+    assertEquals(f.frames().size(), parsed.chunks.get(0).frames.size());
+    assertEquals(f.number().value(), parsed.chunks.get(0).token().orElseThrow());
+  }
+
+  @Test
   void slowReaderIsCutOffAndResumesFromTheStore() throws Exception {
     // A small per-reader queue: a reader that stops reading is cut off long before ingest notices.
     start(PlaybackConfig.DEFAULTS, new LiveFeedConfig(300_000, 200L << 20, 10_000, 2L << 20));

@@ -13,6 +13,8 @@ import io.vidlog.playback.chunk.JsonBodies;
 import io.vidlog.playback.chunk.StoredChunkStreamer;
 import io.vidlog.playback.chunk.StreamLookup;
 import io.vidlog.playback.request.GetMediaRequest;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
@@ -29,6 +31,7 @@ public final class GetMediaHandler implements Handler<RoutingContext> {
   private final LongSupplier clock;
   private final ConnectionLimiter connections;
   private final StartResolver resolver;
+  private final Set<GetMediaSession> sessions = ConcurrentHashMap.newKeySet();
 
   public GetMediaHandler(StreamLookup lookup, TimeIndex index, StoredChunkStreamer stored, LiveFeeds feeds,
       PlaybackConfig config, LongSupplier clock) {
@@ -45,6 +48,16 @@ public final class GetMediaHandler implements Handler<RoutingContext> {
   /** Open GetMedia responses of a stream (tests, metrics). */
   public int openConnections(String streamId) {
     return connections.open(streamId);
+  }
+
+  /**
+   * Ends every open GetMedia response after its fragment in progress (server shutdown): readers get
+   * a clean end and an exact continuation token instead of waiting out the shutdown grace period.
+   */
+  public void drain() {
+    for (GetMediaSession s : sessions) {
+      s.context().runOnContext(v -> s.expire());
+    }
   }
 
   @Override
@@ -72,17 +85,21 @@ public final class GetMediaHandler implements Handler<RoutingContext> {
   private void start(RoutingContext ctx, StreamInfo stream, StartPoint start) {
     ChunkOutput out = new ChunkOutput(ctx.response());
     boolean[] released = {false};
+    GetMediaSession[] self = {null};
     Runnable release = () -> {
       if (!released[0]) {
         released[0] = true;
         connections.release(stream.streamId());
+        sessions.remove(self[0]);
       }
     };
     GetMediaSession session = new GetMediaSession(ctx.vertx().getOrCreateContext(), stream, index, stored,
         feeds.feed(stream.streamId()), out, clock, release);
+    self[0] = session;
+    sessions.add(session);
     ctx.response().closeHandler(v -> session.closed());
     out.start();
-    session.start(start, config.maxSessionLength().toMillis());
+    session.start(start, config.maxSessionLength().toMillis(), config.liveIdleEnd().toMillis());
   }
 
   private record Accepted(GetMediaRequest request, StreamInfo stream) {}

@@ -59,6 +59,10 @@ final class GetMediaSession {
   private boolean midChunk;
   private int behindWindowRetries;
   private long timerId = -1;
+  private long idleMillis;
+  private long idleTimerId = -1;
+  /** When the live path last saw an event (or subscribed), for the idle end; System.nanoTime. */
+  private long lastLiveNanos;
   private StoredChunkStreamer.Transfer transfer;
   private LiveSubscription subscription;
   private LiveEvent.FragmentStart current;
@@ -76,13 +80,11 @@ final class GetMediaSession {
     this.onFinish = onFinish;
   }
 
-  void start(StartPoint start, long maxSessionMillis) {
+  void start(StartPoint start, long maxSessionMillis, long liveIdleMillis) {
+    idleMillis = liveIdleMillis;
     timerId = context.owner().setTimer(maxSessionMillis, t -> {
       timerId = -1;
-      expired = true;
-      if (!midChunk) {
-        finish();
-      }
+      expire();
     });
     if (start instanceof StartPoint.Now) {
       nowMode = true;
@@ -102,6 +104,21 @@ final class GetMediaSession {
       cursor = StartResolver.BEFORE_ALL;
       goLive();
     }
+  }
+
+  /**
+   * Ends the response after the fragment in progress, as when the session length is reached: the
+   * reader's last continuation token stays exact (session expiry, server shutdown).
+   */
+  void expire() {
+    expired = true;
+    if (!midChunk) {
+      finish();
+    }
+  }
+
+  Context context() {
+    return context;
   }
 
   /** The reader went away: stop everything, write nothing more. */
@@ -218,6 +235,8 @@ final class GetMediaSession {
     FragmentNumber from = cursor != null ? cursor : nowMode ? null : StartResolver.BEFORE_ALL;
     LiveSubscription sub = feed.subscribe(from, this::onLive, this::onCutOff);
     subscription = sub;
+    lastLiveNanos = System.nanoTime();
+    armIdle(idleMillis);
     if (!stream.persists() || from == null) {
       return;
     }
@@ -239,10 +258,34 @@ final class GetMediaSession {
     });
   }
 
+  /**
+   * Ends a live response that has waited {@code idleMillis} at the live edge with no fragment in
+   * progress. Without it the listener's idle timeout would close the connection in the middle of
+   * the chunked response; this way the response ends cleanly and the reader resumes with its token.
+   */
+  private void armIdle(long delayMillis) {
+    if (finished || idleTimerId >= 0) {
+      return;
+    }
+    idleTimerId = context.owner().setTimer(Math.max(1, delayMillis), t -> {
+      idleTimerId = -1;
+      if (finished || subscription == null) {
+        return; // back on the stored path: the next goLive arms it again
+      }
+      long quietMillis = (System.nanoTime() - lastLiveNanos) / 1_000_000;
+      if (!midChunk && quietMillis >= idleMillis) {
+        finish();
+      } else {
+        armIdle(midChunk ? idleMillis : idleMillis - quietMillis);
+      }
+    });
+  }
+
   private void onLive(LiveEvent event) {
     if (finished) {
       return;
     }
+    lastLiveNanos = System.nanoTime();
     if (event instanceof LiveEvent.FragmentStart s) {
       liveStart(s);
     } else if (event instanceof LiveEvent.Frame f) {
@@ -362,6 +405,10 @@ final class GetMediaSession {
     finished = true;
     if (timerId >= 0) {
       context.owner().cancelTimer(timerId);
+    }
+    if (idleTimerId >= 0) {
+      context.owner().cancelTimer(idleTimerId);
+      idleTimerId = -1;
     }
     if (subscription != null) {
       subscription.cancel();
