@@ -36,6 +36,7 @@ import io.vidlog.server.ops.Health;
 import io.vidlog.server.ops.HttpMetrics;
 import io.vidlog.server.ops.MetricsEndpoint;
 import io.vidlog.server.ops.StoreGauges;
+import io.vidlog.server.tls.PemIdentity;
 import io.vidlog.server.tls.SelfSignedCertificate;
 import io.vidlog.server.tls.TlsSetup;
 import java.net.URI;
@@ -47,6 +48,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +60,7 @@ import org.slf4j.LoggerFactory;
 public final class VidlogServer {
   private static final Logger LOG = LoggerFactory.getLogger(VidlogServer.class);
   public static final String VERSION = "0.1.0-SNAPSHOT";
+  private static final long WARM_UP_DELAY_MS = 3_000;
 
   private final Vertx vertx;
   private final ServerConfig config;
@@ -68,9 +71,10 @@ public final class VidlogServer {
   private final AdminBootstrap.Result admin;
   private final AccessKeyStore keys;
   private final URI url;
+  private final PlaybackApi playback;
 
   private VidlogServer(Vertx vertx, ServerConfig config, StoreStack stores, FragmentStore fragments, Listener listener,
-      StoreGauges gauges, AdminBootstrap.Result admin, AccessKeyStore keys, URI url) {
+      StoreGauges gauges, AdminBootstrap.Result admin, AccessKeyStore keys, URI url, PlaybackApi playback) {
     this.vertx = vertx;
     this.config = config;
     this.stores = stores;
@@ -80,6 +84,7 @@ public final class VidlogServer {
     this.admin = admin;
     this.keys = keys;
     this.url = url;
+    this.playback = playback;
   }
 
   /** Starts the server; blocking, so call it from a launcher or test thread, never an event loop. */
@@ -99,7 +104,7 @@ public final class VidlogServer {
       throws Exception {
     // Start-up overlap: loading the OpenSSL native library and preparing the certificate take about
     // half a second and need nothing from the stores, so they run on another thread meanwhile.
-    CompletableFuture<Path[]> tlsReady = config.http().insecureHttp() ? null
+    CompletableFuture<KeyManagerFactory> tlsReady = config.http().insecureHttp() ? null
         : CompletableFuture.supplyAsync(() -> prepareTls(config));
     StoreStack stores = opener.open(vertx, config).await();
     phase("stores", t0);
@@ -114,11 +119,9 @@ public final class VidlogServer {
       scheme = "http";
       LOG.warn("--insecure-http: serving plain HTTP; signatures, keys and media travel unencrypted");
     } else {
-      Path[] pair = join(tlsReady);
-      Path cert = pair[0];
-      Path key = pair[1];
+      KeyManagerFactory identity = join(tlsReady);
       phase("certificate", t0);
-      TlsSetup.Engine engine = TlsSetup.apply(options, cert, key);
+      TlsSetup.Engine engine = TlsSetup.apply(options, identity);
       LOG.info("TLS engine: {}", engine);
     }
 
@@ -145,7 +148,7 @@ public final class VidlogServer {
         FragmentNumberMinter.of(fragments.numbers()), IngestConfig.DEFAULT);
     modules.add(ingest::mount);
     PlaybackApi playback = new PlaybackApi(registry, fragments.index(), fragments.archive(), fragments.feeds(),
-        PlaybackConfig.DEFAULTS);
+        playbackConfig(config));
     modules.add(playback::mount);
 
     Router router = RouteTable.createRouter(vertx, handlers,
@@ -162,15 +165,26 @@ public final class VidlogServer {
     Listener listener = listening.await();
     phase("listener", t0);
     gauges.start(vertx, 15_000);
-    // compile the AES-GCM intrinsics before the first fragment, without delaying start-up
-    stores.crypto().warmUp();
+    // compile the AES-GCM intrinsics before the first fragment; a few seconds later, so the JIT work
+    // (about a second of CPU) does not compete with start-up and the first requests
+    vertx.setTimer(WARM_UP_DELAY_MS, t -> stores.crypto().warmUp());
 
     URI url = URI.create(scheme + "://" + localHost(config.http().bind()) + ":" + listener.port());
     AdminBootstrap.Result admin = adminReady != null ? join(adminReady)
         : AdminBootstrap.ensure(keys, config.dataDir(), config.http().region(), endpoint(config, scheme, listener.port()));
-    LOG.info("vidlog {} listening on {} (store {}, started in {} ms)", VERSION, url, stores.store().backend(),
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-    return new VidlogServer(vertx, config, stores, fragments, listener, gauges, admin, keys, url);
+    LOG.info("vidlog {} listening on {} (store {}, started in {} ms, {} ms after the JVM)", VERSION, url,
+        stores.store().backend(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), sinceJvmStart());
+    return new VidlogServer(vertx, config, stores, fragments, listener, gauges, admin, keys, url, playback);
+  }
+
+  /**
+   * A live GetMedia reader waiting at an idle stream ends cleanly (with its continuation token)
+   * well before the listener's idle timeout would cut the connection mid-response.
+   */
+  static PlaybackConfig playbackConfig(ServerConfig config) {
+    var d = PlaybackConfig.DEFAULTS;
+    java.time.Duration half = config.limits().idleTimeout().dividedBy(2);
+    return half.compareTo(d.liveIdleEnd()) < 0 ? d.withLiveIdleEnd(half) : d;
   }
 
   private static FragmentStore openFragmentStore(Vertx vertx, ServerConfig config, StoreStack stores) {
@@ -192,13 +206,12 @@ public final class VidlogServer {
         : scheme + "://" + localHost(config.http().bind()) + ":" + port;
   }
 
-  /** Loads the TLS engine's native library and returns the PEM certificate and key paths. */
-  private static Path[] prepareTls(ServerConfig config) {
+  /** Loads the TLS engine's native library and the certificate and key (generated on first start). */
+  private static KeyManagerFactory prepareTls(ServerConfig config) {
     TlsSetup.bestEngine();
-    if (config.tls().selfSigned()) {
-      return SelfSignedCertificate.ensure(config.dataDir().resolve("tls"));
-    }
-    return new Path[] {config.tls().certFile(), config.tls().keyFile()};
+    Path[] pair = config.tls().selfSigned() ? SelfSignedCertificate.ensure(config.dataDir().resolve("tls"))
+        : new Path[] {config.tls().certFile(), config.tls().keyFile()};
+    return PemIdentity.load(pair[0], pair[1]);
   }
 
   private static <T> T join(CompletableFuture<T> future) throws Exception {
@@ -213,6 +226,12 @@ public final class VidlogServer {
       }
       throw e;
     }
+  }
+
+  /** Milliseconds since the JVM process started: what an operator waits from {@code java -jar}. */
+  private static long sinceJvmStart() {
+    return ProcessHandle.current().info().startInstant()
+        .map(i -> java.time.Duration.between(i, java.time.Instant.now()).toMillis()).orElse(-1L);
   }
 
   private static void phase(String what, long t0) {
@@ -273,6 +292,9 @@ public final class VidlogServer {
   public void stop() {
     LOG.info("shutting down: no new connections; waiting up to {} for in-flight requests",
         config.limits().shutdownTimeout());
+    // live GetMedia readers would otherwise hold the grace period open: they end after the fragment
+    // in progress, which in-flight PutMedia requests still finish
+    playback.drain();
     try {
       listener.shutdown(config.limits().shutdownTimeout()).await(
           config.limits().shutdownTimeout().toMillis() + 2_000, TimeUnit.MILLISECONDS);
