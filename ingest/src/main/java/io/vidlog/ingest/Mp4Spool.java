@@ -7,9 +7,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.FileSystem;
 import io.vertx.core.file.OpenOptions;
 import io.vidlog.media.mkv.EbmlHeaderInfo;
-import io.vidlog.media.mkv.MkvException;
 import io.vidlog.media.mkv.MkvFrame;
 import io.vidlog.media.mkv.MkvHandler;
 import io.vidlog.media.mkv.SegmentInfo;
@@ -31,16 +31,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 /**
- * An MP4 upload on {@code /putMedia} (Content-Type {@code video/mp4} or a body opening with
- * {@code ftyp}): the body is spooled to a temporary file with Vert.x's async file I/O (never to the
- * heap; progressive files keep their moov at the end), then demuxed on a named worker pool by the
- * media module ({@link Mp4Demux}: fragmented files streamed, progressive ones by sample table) and
- * converted by {@link Mp4ToMkv}. Events cross to the connection's event loop through a bounded
- * queue that is only drained while the store keeps up, so the worker waits for the store.
+ * A progressive MP4 upload (no {@code mvex}; moov at the end, or at the start): its samples can
+ * only be found through the moov's sample tables, so the body is spooled to a temporary file with
+ * Vert.x's async file I/O (never to the heap, at most {@link IngestConfig#maxMp4SpoolBytes()}),
+ * then demuxed on a named worker pool ({@link Mp4Demux#file}) and converted by {@link Mp4ToMkv}.
+ * Events cross to the connection's event loop through a queue bounded in events and bytes that is
+ * only drained while the store keeps up, so the worker waits for the store. The temporary file is
+ * deleted in every outcome: demuxed, refused, over the cap, or the client gone.
  */
-final class Mp4Upload implements BodyParser {
-  /** Largest MP4 spooled per upload. */
-  static final long MAX_SPOOL_BYTES = 4L << 30;
+final class Mp4Spool implements BodyParser {
+  private static final String PREFIX = "vidlog-upload-";
+  private static final String SUFFIX = ".mp4";
   private static final int QUEUE_EVENTS = 256;
   private static final int QUEUE_BYTES = 8 << 20;
 
@@ -55,15 +56,16 @@ final class Mp4Upload implements BodyParser {
   private final ArrayBlockingQueue<Runnable> queue = new ArrayBlockingQueue<>(QUEUE_EVENTS);
   private final Semaphore queuedBytes = new Semaphore(QUEUE_BYTES);
   private final AtomicBoolean scheduled = new AtomicBoolean();
+  private final AtomicBoolean deleted = new AtomicBoolean();
+  private final Promise<AsyncFile> open = Promise.promise();
   private volatile boolean closed;
+  private volatile Path spool;
   private boolean fileClosed;
-  private Path spool;
   private AsyncFile file;
   private long spooled;
   private Throwable spoolFailure;
-  private final Promise<AsyncFile> open = Promise.promise();
 
-  Mp4Upload(Vertx vertx, WorkerExecutor workers, IngestConfig config, MkvHandler handler, Context context,
+  Mp4Spool(Vertx vertx, WorkerExecutor workers, IngestConfig config, MkvHandler handler, Context context,
       Runnable onProgress, BooleanSupplier stalled) {
     this.vertx = vertx;
     this.workers = workers;
@@ -72,20 +74,25 @@ final class Mp4Upload implements BodyParser {
     this.context = context;
     this.onProgress = onProgress;
     this.stalled = stalled;
-    vertx.fileSystem().createTempFile("vidlog-upload-", ".mp4")
-        .compose(p -> {
-          spool = Path.of(p);
-          return vertx.fileSystem().open(p, new OpenOptions().setWrite(true).setTruncateExisting(true));
-        })
-        .onComplete(ar -> context.runOnContext(v -> opened(ar.result(), ar.cause())));
+    FileSystem fs = vertx.fileSystem();
+    // Files.createTempFile underneath: mode 0600 on POSIX, so other local users cannot read uploads
+    Future<String> created = config.mp4SpoolDir() == null ? fs.createTempFile(PREFIX, SUFFIX, (String) null)
+        : fs.createTempFile(config.mp4SpoolDir().toString(), PREFIX, SUFFIX, (String) null);
+    created.compose(p -> {
+      spool = Path.of(p);
+      return fs.open(p, new OpenOptions().setWrite(true).setTruncateExisting(true));
+    }).onComplete(ar -> context.runOnContext(v -> opened(ar.result(), ar.cause())));
   }
 
   private void opened(AsyncFile f, Throwable failure) {
     if (failure != null) {
       spoolFailure = failure;
+      early.clear();
+      deleteLater();
       open.tryFail(failure);
     } else if (closed) {
-      f.close().onComplete(ar -> deleteSpool());
+      f.close().onComplete(ar -> deleteLater());
+      open.tryFail(new CancellationException("connection closed"));
       return;
     } else {
       file = f;
@@ -105,9 +112,10 @@ final class Mp4Upload implements BodyParser {
       throw new IllegalStateException("spooling the upload failed", spoolFailure);
     }
     spooled += bytes.remaining();
-    if (spooled > MAX_SPOOL_BYTES) {
-      throw new MkvException(MkvException.Kind.UNSUPPORTED, spooled, "MP4 upload larger than " + MAX_SPOOL_BYTES
-          + " bytes");
+    if (spooled > config.maxMp4SpoolBytes()) {
+      close(); // the temporary file goes now, not when the last ack is out
+      throw new AckException(AckError.MAX_UPLOAD_SIZE_REACHED, "progressive MP4 upload larger than "
+          + config.maxMp4SpoolBytes() + " bytes (maxMp4SpoolBytes); fragmented MP4 is streamed without this limit");
     }
     byte[] copy = new byte[bytes.remaining()];
     bytes.duplicate().get(copy);
@@ -121,48 +129,51 @@ final class Mp4Upload implements BodyParser {
 
   @Override
   public boolean behind() {
+    if (spoolFailure != null || closed) {
+      return false; // let the next bytes arrive so that feed reports the failure
+    }
     return file == null ? !early.isEmpty() : file.writeQueueFull();
   }
 
   @Override
   public Future<Void> end() {
     Promise<Void> done = Promise.promise();
-    whenOpen().compose(f -> {
+    open.future().compose(f -> {
       fileClosed = true;
       return f.close();
     }).onComplete(ar -> {
-      if (ar.failed()) {
-        context.runOnContext(v -> done.fail(ar.cause()));
+      Throwable failure = ar.failed() ? ar.cause() : spoolFailure;
+      if (failure != null || closed) {
+        deleteLater();
+        context.runOnContext(v -> done.tryFail(failure != null ? failure : new CancellationException("closed")));
         return;
       }
       workers.executeBlocking(() -> {
         demux(done);
         return null;
-      }, false).onFailure(e -> context.runOnContext(v -> done.tryFail(e)));
+      }, false).onFailure(e -> {
+        deleteLater();
+        context.runOnContext(v -> done.tryFail(e));
+      });
     });
     return done.future();
-  }
-
-  private Future<AsyncFile> whenOpen() {
-    return open.future();
   }
 
   /** Runs on a worker: demuxes the spool file and forwards its events to the event loop. */
   private void demux(Promise<Void> done) {
     Throwable failure = null;
     try {
-      Mp4Limits limits = Mp4Limits.defaults();
-      Mp4Demux.file(spool, limits, new Mp4ToMkv(new Forwarder(), config.mp4TargetFragment().toNanos(),
+      if (closed) {
+        throw new CancellationException("connection closed");
+      }
+      Mp4Demux.file(spool, Mp4Limits.defaults(), new Mp4ToMkv(new Forwarder(), config.mp4TargetFragment().toNanos(),
           config.maxFragmentDuration().toNanos()));
     } catch (Mp4Exception e) {
-      failure = new MkvException(e.kind() == Mp4Exception.Kind.MALFORMED ? MkvException.Kind.MALFORMED
-          : MkvException.Kind.UNSUPPORTED, e.offset(), "MP4: " + e.getMessage());
-    } catch (CancellationException e) {
-      failure = e;
+      failure = Mp4ToMkv.invalid(e);
     } catch (IOException | RuntimeException | Error e) {
       failure = e; // an Error too: the connection must end, never hang
     } finally {
-      deleteSpool();
+      deleteNow();
     }
     Throwable f = failure;
     try {
@@ -178,13 +189,23 @@ final class Mp4Upload implements BodyParser {
     }
   }
 
-  private void deleteSpool() {
-    if (spool != null) {
+  /** Worker side: blocking delete. */
+  private void deleteNow() {
+    Path p = spool;
+    if (p != null && deleted.compareAndSet(false, true)) {
       try {
-        Files.deleteIfExists(spool);
+        Files.deleteIfExists(p);
       } catch (IOException e) {
         // a temp file left behind is removed with the temp dir
       }
+    }
+  }
+
+  /** Event-loop side: the delete runs on Vert.x's blocking pool. */
+  private void deleteLater() {
+    Path p = spool;
+    if (p != null && deleted.compareAndSet(false, true)) {
+      vertx.fileSystem().delete(p.toString());
     }
   }
 
@@ -245,12 +266,17 @@ final class Mp4Upload implements BodyParser {
 
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
     closed = true;
     queue.clear();
+    early.clear();
     if (file != null && !fileClosed) {
       fileClosed = true;
-      file.close().onComplete(ar -> deleteSpool());
+      file.close().onComplete(ar -> deleteLater());
     }
+    // not open yet: opened() closes and deletes; demuxing: the worker deletes when it stops
   }
 
   /** Forwards the converter's MKV events to the event loop, copying frame payloads once. */

@@ -21,6 +21,9 @@ public final class Mp4LayoutProbe {
   /** What the bytes seen so far say. */
   public enum Layout { UNDECIDED, FRAGMENTED, PROGRESSIVE }
 
+  private static final java.util.Set<String> FIRST_BOXES = java.util.Set.of("ftyp", "styp", "moov", "mdat",
+      "free", "skip", "wide", "uuid");
+
   private final byte[] header = new byte[16];
   private int headerFill;
   private long position;
@@ -33,7 +36,8 @@ public final class Mp4LayoutProbe {
    * Looks at {@code slice} (its position is left unchanged) and returns the layout once known; after
    * that it returns the same answer without reading. Throws a MALFORMED {@link Mp4Exception} for
    * a box header that cannot be valid (size smaller than its header, a moov child that overruns the
-   * moov, a top-level type that is not four printable characters).
+   * moov, a top-level type that is not four printable characters, a first box that no MP4 starts
+   * with).
    */
   public Layout push(ByteBuffer slice) {
     ByteBuffer in = slice.duplicate();
@@ -95,6 +99,12 @@ public final class Mp4LayoutProbe {
         throw Mp4Exception.malformed(start, "top-level box type 0x" + Integer.toHexString(
             ByteBuffer.wrap(header).getInt(4)) + " is not four printable characters: not an MP4 box");
       }
+    }
+    if (start == 0 && !FIRST_BOXES.contains(type)) {
+      // ISO/IEC 14496-12 §4.3: ftyp comes first, before any significant variable-size box; older
+      // QuickTime files open with moov, mdat, wide, free or skip, CMAF segments with styp. Anything else is not an MP4, and
+      // is refused here rather than spooled to its end.
+      throw Mp4Exception.malformed(0, "an MP4 starts with one of " + FIRST_BOXES + ", not '" + type + "'");
     }
     if (size == 0 || type.equals("mdat")) {
       layout = Layout.PROGRESSIVE; // media before the moov, or a box that runs to the end

@@ -117,7 +117,8 @@ class Mp4LayoutProbeTest {
 
   @Test
   void moofBeforeMoovIsLeftToTheStreamingDemuxerAndSizeZeroToTheFileDemuxer() {
-    assertEquals(Layout.FRAGMENTED, new Mp4LayoutProbe().push(box("moof", 8)));
+    ByteBuffer moofFirst = ByteBuffer.allocate(24).put(box("ftyp", 16)).position(16).put(box("moof", 8)).flip();
+    assertEquals(Layout.FRAGMENTED, new Mp4LayoutProbe().push(moofFirst));
     assertEquals(Layout.PROGRESSIVE, new Mp4LayoutProbe().push(box("free", 0)));
     ByteBuffer twoBoxes = ByteBuffer.allocate(24).put(box("ftyp", 16)).position(16).put(box("skip", 0)).flip();
     assertEquals(Layout.PROGRESSIVE, new Mp4LayoutProbe().push(twoBoxes));
@@ -134,6 +135,10 @@ class Mp4LayoutProbeTest {
     ByteBuffer overrun = ByteBuffer.allocate(16).put(box("moov", 16)).position(8).put(box("trak", 9)).flip();
     Mp4Exception child = assertThrows(Mp4Exception.class, () -> new Mp4LayoutProbe().push(overrun));
     assertEquals(8, child.offset());
+    Mp4Exception http = assertThrows(Mp4Exception.class,
+        () -> new Mp4LayoutProbe().push(ByteBuffer.wrap("GET / HTTP/1.1\r\n".getBytes())));
+    assertEquals(Mp4Exception.Kind.MALFORMED, http.kind());
+    assertThrows(Mp4Exception.class, () -> new Mp4LayoutProbe().push(box("moof", 8)), "no MP4 starts with moof");
   }
 
   /** An 8-byte box header. */
