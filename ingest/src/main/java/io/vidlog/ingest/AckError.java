@@ -12,6 +12,8 @@ public enum AckError {
   /** vidlog: no data for the idle limit (kvs-api.md §1.3: IDLE for 30 s, then the server closes). */
   IDLE_TIMEOUT(4000, "IDLE_TIMEOUT"),
   MAX_FRAGMENT_SIZE_REACHED(4001, "MAX_FRAGMENT_SIZE_REACHED"),
+  /** vidlog: a progressive MP4 upload over the spool limit (IngestConfig.maxMp4SpoolBytes); the connection ends. */
+  MAX_UPLOAD_SIZE_REACHED(4001, "MAX_UPLOAD_SIZE_REACHED"),
   MAX_FRAGMENT_DURATION_REACHED(4002, "MAX_FRAGMENT_DURATION_REACHED"),
   MAX_CONNECTION_DURATION_REACHED(4003, "MAX_CONNECTION_DURATION_REACHED"),
   FRAGMENT_TIMECODE_LESSER_THAN_PREVIOUS(4004, "FRAGMENT_TIMECODE_LESSER_THAN_PREVIOUS"),

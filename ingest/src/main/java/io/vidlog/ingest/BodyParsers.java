@@ -7,7 +7,10 @@ import io.vidlog.media.mkv.MkvException;
 import io.vidlog.media.mkv.MkvReader;
 import java.nio.ByteBuffer;
 
-/** The body parsers of PutMedia: MKV through the media module's reader, MP4 through its demuxer. */
+/**
+ * The body parsers of PutMedia: MKV through the media module's reader; MP4 through its demuxers,
+ * fragmented MP4 as it arrives and progressive MP4 spooled to a temporary file ({@link Mp4Upload}).
+ */
 final class BodyParsers {
   private static final byte[] EBML_MAGIC = {0x1A, 0x45, (byte) 0xDF, (byte) 0xA3};
 
@@ -42,7 +45,7 @@ final class BodyParsers {
 
   static BodyParser.Factory mp4(Vertx vertx, IngestConfig config) {
     WorkerExecutor workers = vertx.createSharedWorkerExecutor("vidlog-ingest-mp4", 4);
-    return (handler, context, onProgress, stalled) -> new Mp4Upload(vertx, workers, config, handler, context, onProgress,
-        stalled);
+    return (handler, context, onProgress, stalled) -> new Mp4Upload(config, handler,
+        () -> new Mp4Spool(vertx, workers, config, handler, context, onProgress, stalled));
   }
 }

@@ -1,6 +1,7 @@
 package io.vidlog.ingest;
 
 import io.vidlog.media.mkv.MkvLimits;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -20,40 +21,74 @@ import java.time.Duration;
  * @param chunkWriteBytes plaintext bytes gathered before one {@code ChunkWriter.write}
  * @param maxPendingCommits fragments of one connection waiting for their durable commit before the
  *     request is paused (back-pressure from the object store to the socket)
- * @param mp4TargetFragment where an MP4 upload is cut (at the next key frame after this)
+ * @param mp4TargetFragment where an MP4 upload is cut (at the next key frame after this); below
+ *     {@code maxFragmentDuration}
  * @param mkvLimits bounds for the MKV reader
+ * @param maxMp4SpoolBytes largest progressive MP4 upload spooled to a temporary file before it is
+ *     demuxed (a fragmented MP4 is demuxed as it arrives and never spooled); a larger upload ends
+ *     with ErrorId 4001 and its temporary file is deleted (default 4 GiB)
+ * @param mp4SpoolDir where progressive MP4 uploads are spooled; null for the JVM's temporary
+ *     directory ({@code java.io.tmpdir}). Put it on a disk with room for the largest upload
+ *     times the concurrent uploads, not on a RAM-backed tmpfs.
  */
 public record IngestConfig(long maxFragmentBytes, Duration maxFragmentDuration, Duration maxConnectionDuration,
     int maxTracks, int maxMetadataItems, int maxMetadataNameBytes, int maxMetadataValueBytes,
     boolean requireEveryTrack, Duration idleAckPeriod, Duration idleTimeout, int chunkWriteBytes,
-    int maxPendingCommits, Duration mp4TargetFragment, MkvLimits mkvLimits) {
+    int maxPendingCommits, Duration mp4TargetFragment, MkvLimits mkvLimits, long maxMp4SpoolBytes,
+    Path mp4SpoolDir) {
+
+  /** Default {@link #maxMp4SpoolBytes}: 4 GiB. */
+  public static final long DEFAULT_MAX_MP4_SPOOL_BYTES = 4L << 30;
 
   public static final IngestConfig DEFAULT = new IngestConfig(50L * 1024 * 1024, Duration.ofSeconds(10),
       Duration.ofMinutes(45), 3, 10, 128, 256, true, Duration.ofSeconds(3), Duration.ofSeconds(30),
-      64 * 1024, 4, Duration.ofSeconds(2), MkvLimits.DEFAULT);
+      64 * 1024, 4, Duration.ofSeconds(2), MkvLimits.DEFAULT, DEFAULT_MAX_MP4_SPOOL_BYTES, null);
 
   public IngestConfig {
     if (maxFragmentBytes <= 0 || maxTracks <= 0 || maxMetadataItems < 0 || chunkWriteBytes <= 0
         || maxPendingCommits <= 0) {
       throw new IllegalArgumentException("ingest limits must be positive");
     }
+    if (maxMp4SpoolBytes <= 0) {
+      throw new IllegalArgumentException("maxMp4SpoolBytes must be positive, got " + maxMp4SpoolBytes);
+    }
+    if (mp4TargetFragment.isNegative() || mp4TargetFragment.isZero()
+        || mp4TargetFragment.compareTo(maxFragmentDuration) >= 0) {
+      // a target at or over the fragment limit would cut fragments that 4002 then refuses
+      throw new IllegalArgumentException("mp4TargetFragment must be positive and below maxFragmentDuration ("
+          + maxFragmentDuration + "), got " + mp4TargetFragment);
+    }
   }
 
   public IngestConfig withIdle(Duration ackPeriod, Duration timeout) {
     return new IngestConfig(maxFragmentBytes, maxFragmentDuration, maxConnectionDuration, maxTracks,
         maxMetadataItems, maxMetadataNameBytes, maxMetadataValueBytes, requireEveryTrack, ackPeriod, timeout,
-        chunkWriteBytes, maxPendingCommits, mp4TargetFragment, mkvLimits);
+        chunkWriteBytes, maxPendingCommits, mp4TargetFragment, mkvLimits, maxMp4SpoolBytes, mp4SpoolDir);
   }
 
   public IngestConfig withMaxConnectionDuration(Duration d) {
     return new IngestConfig(maxFragmentBytes, maxFragmentDuration, d, maxTracks, maxMetadataItems,
         maxMetadataNameBytes, maxMetadataValueBytes, requireEveryTrack, idleAckPeriod, idleTimeout,
-        chunkWriteBytes, maxPendingCommits, mp4TargetFragment, mkvLimits);
+        chunkWriteBytes, maxPendingCommits, mp4TargetFragment, mkvLimits, maxMp4SpoolBytes, mp4SpoolDir);
   }
 
   public IngestConfig withMaxFragmentBytes(long bytes) {
     return new IngestConfig(bytes, maxFragmentDuration, maxConnectionDuration, maxTracks, maxMetadataItems,
         maxMetadataNameBytes, maxMetadataValueBytes, requireEveryTrack, idleAckPeriod, idleTimeout,
-        chunkWriteBytes, maxPendingCommits, mp4TargetFragment, mkvLimits);
+        chunkWriteBytes, maxPendingCommits, mp4TargetFragment, mkvLimits, maxMp4SpoolBytes, mp4SpoolDir);
+  }
+
+  /** The same config with MP4 uploads cut near {@code target}. */
+  public IngestConfig withMp4TargetFragment(Duration target) {
+    return new IngestConfig(maxFragmentBytes, maxFragmentDuration, maxConnectionDuration, maxTracks,
+        maxMetadataItems, maxMetadataNameBytes, maxMetadataValueBytes, requireEveryTrack, idleAckPeriod, idleTimeout,
+        chunkWriteBytes, maxPendingCommits, target, mkvLimits, maxMp4SpoolBytes, mp4SpoolDir);
+  }
+
+  /** The same config with progressive MP4 uploads spooled to {@code dir} (null: the JVM's temp dir), at most {@code maxBytes}. */
+  public IngestConfig withMp4Spool(long maxBytes, Path dir) {
+    return new IngestConfig(maxFragmentBytes, maxFragmentDuration, maxConnectionDuration, maxTracks,
+        maxMetadataItems, maxMetadataNameBytes, maxMetadataValueBytes, requireEveryTrack, idleAckPeriod, idleTimeout,
+        chunkWriteBytes, maxPendingCommits, mp4TargetFragment, mkvLimits, maxBytes, dir);
   }
 }

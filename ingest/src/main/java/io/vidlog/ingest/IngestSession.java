@@ -123,6 +123,9 @@ final class IngestSession implements FragmentListener {
             this::storeBehind);
       }
       parser.feed(bytes);
+    } catch (AckException e) {
+      LOG.info("PutMedia {}: refused: {}", stream.streamName(), e.getMessage());
+      assembler.abort(e.error(), e.getMessage());
     } catch (MkvException e) {
       LOG.info("PutMedia {}: invalid media: {}", stream.streamName(), e.getMessage());
       assembler.abort(AckError.INVALID_MKV_DATA, e.getMessage());
@@ -164,6 +167,9 @@ final class IngestSession implements FragmentListener {
     return end.transform(ar -> {
       if (ar.succeeded()) {
         assembler.finish();
+      } else if (ar.cause() instanceof AckException e) {
+        LOG.info("PutMedia {}: refused at the end of the body: {}", stream.streamName(), e.getMessage());
+        assembler.abort(e.error(), e.getMessage());
       } else if (ar.cause() instanceof MkvException e) {
         LOG.info("PutMedia {}: invalid media at the end of the body: {}", stream.streamName(), e.getMessage());
         assembler.abort(AckError.INVALID_MKV_DATA, e.getMessage());

@@ -7,6 +7,7 @@ import io.vidlog.media.mkv.MkvHandler;
 import io.vidlog.media.mkv.MkvWriter;
 import io.vidlog.media.mkv.SegmentInfo;
 import io.vidlog.media.mkv.TrackEntry;
+import io.vidlog.media.mp4.Mp4Exception;
 import io.vidlog.media.mp4.Mp4Handler;
 import io.vidlog.media.mp4.Mp4Sample;
 import io.vidlog.media.mp4.Mp4Track;
@@ -102,6 +103,17 @@ final class Mp4ToMkv implements Mp4Handler {
       clusterOpen = false;
     }
     out.onSegmentEnd();
+  }
+
+  /** An MP4 the demuxer refused, as the MKV failure PutMedia answers with 4006 (same kind, same offset). */
+  static MkvException invalid(Mp4Exception e) {
+    String message = e.getMessage();
+    String suffix = " at offset " + e.offset();
+    if (message.endsWith(suffix)) {
+      message = message.substring(0, message.length() - suffix.length()); // MkvException appends it again
+    }
+    return new MkvException(e.kind() == Mp4Exception.Kind.MALFORMED ? MkvException.Kind.MALFORMED
+        : MkvException.Kind.UNSUPPORTED, e.offset(), "MP4: " + message);
   }
 
   private static long toNs(long ticks, long timescale) {

@@ -37,6 +37,13 @@
  *       rules drop only the offending fragment.</li>
  *   <li>IDLE acks every 3 s without data, close after 30 s; at that close the open fragment is
  *       completed if its frames are whole.</li>
+ *   <li>MP4 upload: a fragmented MP4 (moov with mvex) is demuxed as it arrives, with the same acks
+ *       and live frames as MKV while the upload continues; a progressive one is spooled to a
+ *       temporary file ({@code IngestConfig.mp4SpoolDir}) and demuxed when the body ends, so its
+ *       acks follow the upload. A progressive upload over {@code maxMp4SpoolBytes} (4 GiB) gets
+ *       {@code {"EventType":"ERROR","ErrorId":4001,"ErrorCode":"MAX_UPLOAD_SIZE_REACHED"}} (a size
+ *       limit, like 4001's fragment size; 4006 would wrongly call the file unparseable) and the
+ *       connection ends.</li>
  * </ul>
  */
 package io.vidlog.ingest;
