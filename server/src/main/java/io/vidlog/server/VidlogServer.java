@@ -145,7 +145,7 @@ public final class VidlogServer {
     modules.add(new ControlPlaneApi(registry, new DataEndpoint(config.http().publicUrl(), scheme)));
     // ingest and playback meet only in the fragment store (DESIGN.md): registry, archive, index, live feeds
     IngestApi ingest = new IngestApi(vertx, registry, fragments.archive(), fragments.index(), fragments.feeds(),
-        FragmentNumberMinter.of(fragments.numbers()), IngestConfig.DEFAULT);
+        FragmentNumberMinter.of(fragments.numbers()), ingestConfig(config));
     modules.add(ingest::mount);
     PlaybackApi playback = new PlaybackApi(registry, fragments.index(), fragments.archive(), fragments.feeds(),
         playbackConfig(config));
@@ -175,6 +175,18 @@ public final class VidlogServer {
     LOG.info("vidlog {} listening on {} (store {}, started in {} ms, {} ms after the JVM)", VERSION, url,
         stores.store().backend(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), sinceJvmStart());
     return new VidlogServer(vertx, config, stores, fragments, listener, gauges, admin, keys, url, playback);
+  }
+
+  /** Progressive MP4 uploads spool under the data dir (not /tmp, often RAM-backed), up to the configured size. */
+  static IngestConfig ingestConfig(ServerConfig config) throws java.io.IOException {
+    Path uploads = Files.createDirectories(config.dataDir().resolve("spool").resolve("uploads"));
+    // an upload spooled when the process was killed was never acknowledged: its file is garbage
+    try (var stale = Files.newDirectoryStream(uploads, "vidlog-upload-*.mp4")) {
+      for (Path p : stale) {
+        Files.deleteIfExists(p);
+      }
+    }
+    return IngestConfig.DEFAULT.withMp4Spool(config.limits().maxMp4Upload(), uploads);
   }
 
   /**

@@ -31,7 +31,9 @@ public enum ConfigKey {
   HEADER_TIMEOUT("header-timeout", "10s", "Close a connection whose request headers take longer than this"),
   REQUEST_TIMEOUT("request-timeout", "30s", "Time limit of a JSON API request (not streaming routes)"),
   MAX_CONNECTIONS_PER_IP("max-connections-per-ip", "256", "Concurrent connections allowed from one client address"),
-  SHUTDOWN_TIMEOUT("shutdown-timeout", "10s", "How long in-flight requests may run after SIGTERM");
+  SHUTDOWN_TIMEOUT("shutdown-timeout", "10s", "How long in-flight requests may run after SIGTERM"),
+  MAX_MP4_UPLOAD("max-mp4-upload", "4GB",
+      "Largest progressive MP4 upload (spooled under <data-dir>/spool/uploads until its moov is read)");
 
   private final String key;
   private final String defaultValue;

@@ -50,5 +50,5 @@ public record ServerConfig(Path dataDir, HttpConfig http, TlsConfig tls, StoreCo
   /** Protection against oversized, slow or too many requests (issue 4 §5). */
   public record LimitsConfig(long maxJsonBody, int maxHeaderSize, int maxHeaders, int maxInitialLine,
       Duration idleTimeout, Duration headerTimeout, Duration requestTimeout, int maxConnectionsPerIp,
-      Duration shutdownTimeout) {}
+      Duration shutdownTimeout, long maxMp4Upload) {}
 }

@@ -37,6 +37,7 @@ class ConfigLoaderTest {
     assertEquals(1 << 20, c.limits().maxJsonBody());
     assertEquals(256, c.limits().maxConnectionsPerIp());
     assertEquals(Duration.ofSeconds(10), c.limits().shutdownTimeout());
+    assertEquals(4L << 30, c.limits().maxMp4Upload());
   }
 
   @Test
@@ -88,6 +89,7 @@ class ConfigLoaderTest {
       "public-url|https://x/path|'public-url': 'https://x/path'",
       "insecure-http|maybe|'insecure-http': 'maybe'",
       "max-json-body|1TB|'max-json-body': '1TB'",
+      "max-mp4-upload|10KB|'max-mp4-upload': '10KB'",
       "idle-timeout|0s|'idle-timeout': '0s'",
       "idle-timeout|soon|'idle-timeout': 'soon'",
       "max-connections-per-ip|0|'max-connections-per-ip': '0'",
