@@ -202,6 +202,26 @@ class GetMediaLiveIT {
     }
   }
 
+  @Test
+  void retentionZeroTimestampStartsWithTheFragmentThatContainsIt() throws Exception {
+    StreamInfo s = server.store.addStream("zero-ts", 0);
+    List<TestChunks.Fragment> f = TestChunks.fragments(4, System.currentTimeMillis());
+    for (int i = 0; i < 3; i++) {
+      server.feeds.publishAll(s.streamId(), f.get(i), false);
+    }
+    // a timestamp inside fragment 1 (after its start, before fragment 2 starts)
+    long inside = f.get(1).header().serverTimestampMillis() + f.get(1).header().durationMillis() / 2;
+    StartSelector at = StartSelector.builder().startSelectorType(StartSelectorType.SERVER_TIMESTAMP)
+        .startTimestamp(java.time.Instant.ofEpochMilli(inside)).build();
+    CompletableFuture<KvsParse> reader = read("zero-ts", at, KvsParse.afterChunks(3));
+    awaitSubscribed();
+    server.feeds.publishAll(s.streamId(), f.get(3), false);
+    KvsParse parsed = reader.get(30, TimeUnit.SECONDS);
+    for (int i = 0; i < 3; i++) {
+      assertWhole(f.get(i + 1), parsed.chunks.get(i));
+    }
+  }
+
   /** What ingest does per fragment: publish start and frames, persist and index, publish the end. */
   void ingest(StreamInfo s, TestChunks.Fragment f) {
     LiveFeed feed = server.feeds.feed(s.streamId());

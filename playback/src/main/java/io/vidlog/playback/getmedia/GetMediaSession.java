@@ -53,6 +53,9 @@ final class GetMediaSession {
   private FragmentRecord first;
   private boolean nowMode;
   private StartPoint.LiveFrom liveFrom;
+  /** With {@code liveFrom}: the last fragment skipped as starting before the timestamp, and the one before it. */
+  private LiveEvent.FragmentStart skipped;
+  private FragmentNumber beforeSkipped;
   private boolean expired;
   private boolean finished;
   /** True while a chunk is partly written (its end decides when the session may end). */
@@ -296,6 +299,10 @@ final class GetMediaSession {
         out.write(Buffer.buffer(header.length() + f.payload().length()).appendBuffer(header).appendBuffer(f.payload()));
       }
     } else if (event instanceof LiveEvent.FragmentEnd e) {
+      if (current == null && liveFrom != null && skipped != null && e.number().equals(skipped.number())) {
+        skippedEnded(e);
+        return;
+      }
       if (current != null && e.number().equals(current.number())) {
         long behind = clock.getAsLong() - (e.header().serverTimestampMillis() + e.header().durationMillis());
         out.write(e.mkvTrailer().copy().appendBuffer(ChunkTags.postCluster(behind, e.number().value())));
@@ -326,15 +333,39 @@ final class GetMediaSession {
     if (liveFrom != null) {
       long ts = liveFrom.producer() ? s.producerTimestampMillis() : s.serverTimestampMillis();
       if (ts < liveFrom.millis()) {
+        beforeSkipped = skipped != null ? skipped.number() : null;
+        skipped = s;
         return;
       }
       liveFrom = null;
+      skipped = null;
     }
     current = s;
     midChunk = true;
     out.write(s.mkvHeader().copy()
         .appendBuffer(ChunkTags.preCluster(s.number(), s.serverTimestampMillis(), s.producerTimestampMillis(), false))
         .appendBuffer(ChunkTags.clusterStart(s.clusterTimecode())));
+  }
+
+  /**
+   * A retention-0 timestamp selector starts with the fragment that contains the timestamp
+   * (kvs-api.md §2), but a fragment's end is known only when it ends. A skipped fragment that turns
+   * out to reach past the timestamp is sent after all: subscribe again from the fragment before it,
+   * which the window still holds (it has just ended).
+   */
+  private void skippedEnded(LiveEvent.FragmentEnd e) {
+    long start = liveFrom.producer() ? skipped.producerTimestampMillis() : skipped.serverTimestampMillis();
+    if (start + e.header().durationMillis() <= liveFrom.millis()) {
+      return;
+    }
+    liveFrom = null;
+    cursor = beforeSkipped != null ? beforeSkipped : StartResolver.BEFORE_ALL;
+    skipped = null;
+    beforeSkipped = null;
+    LiveSubscription old = subscription;
+    subscription = null;
+    old.cancel();
+    goLive();
   }
 
   private void liveChunkDone(FragmentNumber number) {
