@@ -126,10 +126,6 @@ public final class VidlogServer {
     }
 
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new JvmMemoryMetrics().bindTo(metrics);
-    new JvmThreadMetrics().bindTo(metrics);
-    new ProcessorMetrics().bindTo(metrics);
-    new UptimeMetrics().bindTo(metrics);
     StoreGauges gauges = new StoreGauges(metrics, stores.store());
 
     phase("metrics", t0);
@@ -165,6 +161,14 @@ public final class VidlogServer {
     Listener listener = listening.await();
     phase("listener", t0);
     gauges.start(vertx, 15_000);
+    // the JVM binders load the platform MXBeans (about 0.1 s): bound once the port is open
+    vertx.executeBlocking(() -> {
+      new JvmMemoryMetrics().bindTo(metrics);
+      new JvmThreadMetrics().bindTo(metrics);
+      new ProcessorMetrics().bindTo(metrics);
+      new UptimeMetrics().bindTo(metrics);
+      return null;
+    }, false);
     // compile the AES-GCM intrinsics before the first fragment; a few seconds later, so the JIT work
     // (about a second of CPU) does not compete with start-up and the first requests
     vertx.setTimer(WARM_UP_DELAY_MS, t -> stores.crypto().warmUp());
