@@ -91,21 +91,22 @@ public final class VidlogServer {
   public static VidlogServer start(ServerConfig config, StoreStack.Opener opener) throws Exception {
     long t0 = System.nanoTime();
     Files.createDirectories(config.dataDir());
+    // Start-up overlap: loading the OpenSSL native library and reading (on first start, making) the
+    // certificate take about half a second and need neither Vert.x nor the stores, so they run on
+    // another thread meanwhile.
+    CompletableFuture<KeyManagerFactory> tlsReady = config.http().insecureHttp() ? null
+        : CompletableFuture.supplyAsync(() -> prepareTls(config));
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
     try {
-      return start(vertx, config, opener, t0);
+      return start(vertx, config, opener, tlsReady, t0);
     } catch (Exception | Error e) {
       vertx.close().await(5, TimeUnit.SECONDS);
       throw e;
     }
   }
 
-  private static VidlogServer start(Vertx vertx, ServerConfig config, StoreStack.Opener opener, long t0)
-      throws Exception {
-    // Start-up overlap: loading the OpenSSL native library and preparing the certificate take about
-    // half a second and need nothing from the stores, so they run on another thread meanwhile.
-    CompletableFuture<KeyManagerFactory> tlsReady = config.http().insecureHttp() ? null
-        : CompletableFuture.supplyAsync(() -> prepareTls(config));
+  private static VidlogServer start(Vertx vertx, ServerConfig config, StoreStack.Opener opener,
+      CompletableFuture<KeyManagerFactory> tlsReady, long t0) throws Exception {
     StoreStack stores = opener.open(vertx, config).await();
     phase("stores", t0);
     FragmentStore fragments = openFragmentStore(vertx, config, stores);
