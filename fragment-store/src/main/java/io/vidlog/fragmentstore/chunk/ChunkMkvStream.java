@@ -15,7 +15,7 @@ import java.util.ArrayDeque;
 
 /**
  * The plaintext MKV of a stored chunk as a {@link ReadStream}: it reads ranges of
- * {@value #SEGMENTS_PER_RANGE} sealed segments (about 1 MiB) through
+ * {@value #SEGMENTS_PER_RANGE} sealed segments (about 1 MiB; the first range is shorter) through
  * {@link ObjectStore#readRange}, which opens them on a store worker straight from the read buffer
  * (no copy of the range, and no decryption on the event loop), and emits one {@link Buffer} per
  * 64 KiB segment in order. Reads are issued only while the consumer has demand, at most
@@ -32,6 +32,12 @@ import java.util.ArrayDeque;
  */
 final class ChunkMkvStream implements ReadStream<Buffer> {
   static final int SEGMENTS_PER_RANGE = 16;
+  /**
+   * The first range is short: replay moves from chunk to chunk, and until the first range of the
+   * next chunk is read and opened the socket has nothing new to send, so a short first range shortens
+   * that gap while the full range after it is read on another worker.
+   */
+  static final int FIRST_RANGE_SEGMENTS = 4;
   /** Ranges being read and opened at once for one reader: one for the segments being emitted, one ahead. */
   static final int MAX_IN_FLIGHT = 2;
   /** Buffered plus in-flight segments below which the next range is read. */
@@ -181,7 +187,7 @@ final class ChunkMkvStream implements ReadStream<Buffer> {
 
   private void fetchRange() {
     long first = nextFetch;
-    int count = (int) Math.min(SEGMENTS_PER_RANGE, segments - first);
+    int count = (int) Math.min(first == 0 ? FIRST_RANGE_SEGMENTS : SEGMENTS_PER_RANGE, segments - first);
     long offset = ChunkLayout.segmentOffset(first);
     long end = Math.min(ChunkLayout.segmentOffset(first + count),
         StreamingSeal.PREFIX_LENGTH + ChunkLayout.sealedMkvLength(mkvLength));

@@ -37,6 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ChunkMkvStreamTest extends ArchiveFixture {
   private static final int SEG = StreamingSeal.SEGMENT_SIZE;
   private static final int RANGE = ChunkMkvStream.SEGMENTS_PER_RANGE * SEG;
+  private static final int FIRST = ChunkMkvStream.FIRST_RANGE_SEGMENTS * SEG;
 
   /** Delegates to the fixture's fs store; counts range reads and can use the interface's default readRange. */
   private final class Probe implements ObjectStore {
@@ -154,7 +155,8 @@ class ChunkMkvStreamTest extends ArchiveFixture {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {RANGE - 1, RANGE, RANGE + 1, 2 * RANGE + SEG + 7})
+  @ValueSource(ints = {1, FIRST, FIRST + 1, RANGE - 1, RANGE, RANGE + 1, FIRST + RANGE, FIRST + RANGE + 1,
+      2 * RANGE + SEG + 7})
   void everyFetchSizeGetsTheWholeChunkInSegmentSizedBuffers(int size) {
     StreamInfo s = stream("split-" + size);
     byte[] mkv = randomBytes(size, size);
