@@ -240,7 +240,7 @@ final class ChunkMkvStream implements ReadStream<Buffer> {
       }
       ByteBuffer in = sealed.slice(sealed.position(), len);
       sealed.position(sealed.position() + len);
-      // Vert.x's own heap buffer (array not zeroed): the consumer may slice or append to it as usual
+      // Vert.x's own heap buffer (Netty skips zeroing where the JDK lets it): the consumer may slice or append as usual
       BufferInternal b = BufferInternal.buffer(plain);
       ByteBuf bytes = b.unwrap();
       int n = opener.open((int) index, false, null, in, bytes.nioBuffer(0, plain));

@@ -138,7 +138,7 @@ public final class FsObjectStore implements ObjectStore {
 
   @Override
   public Future<Buffer> getRange(String key, long offset, long length) {
-    // one copy out of the pooled read buffer into a Vert.x buffer (allocated uninitialised)
+    // one copy out of the pooled read buffer into a Vert.x buffer
     return readRange(key, offset, length, bytes -> Buffer.buffer(bytes.remaining())
         .appendBytes(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining()));
   }
