@@ -37,7 +37,11 @@ import org.openjdk.jmh.annotations.TearDown;
  * fragment's continuation token. Each op replays the whole stream; the figure is printed in MB/s
  * (response bytes / op time).
  *
- * <p>Run: {@code java -jar bench/target/benchmarks.jar ReplayThroughputBench -f 1 -wi 3 -i 5}
+ * <p>Run: {@code java -jar bench/target/benchmarks.jar ReplayThroughputBench -f 1 -wi 8 -i 8 -p chunks=sealed}
+ * (issue 6 holds the sealed figure at or above 300 MB/s). The JIT is still compiling the HTTP, EBML
+ * and GCM paths during the first 10-20 s, so figures keep rising well past 8 warm-up iterations on a
+ * busy two-core machine: compare variants only within one session, alternating them, with the load
+ * average beside each median.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)

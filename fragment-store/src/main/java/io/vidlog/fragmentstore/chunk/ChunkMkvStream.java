@@ -1,29 +1,47 @@
 package io.vidlog.fragmentstore.chunk;
 
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.streams.ReadStream;
 import io.vidlog.fragmentstore.crypto.StreamingSeal;
 import io.vidlog.fragmentstore.object.ObjectStore;
 import io.vidlog.fragmentstore.object.StoreException;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 
 /**
- * The plaintext MKV of a stored chunk as a {@link ReadStream}: it fetches ranges of
- * {@value #SEGMENTS_PER_RANGE} sealed segments (about 1 MiB) from the store only when the consumer
- * has demand and at most half of the previous range is left, opens them one segment at a time and
- * emits one {@link Buffer} per 64 KiB segment. Memory is bounded by one and a half ranges. It starts paused: nothing is
- * read until {@link #fetch}, {@link #resume} or a pipe asks. Any segment that fails to
- * authenticate ends the stream with a {@link StoreException} of kind INTEGRITY through the
- * exception handler, and no further bytes are emitted.
+ * The plaintext MKV of a stored chunk as a {@link ReadStream}: it reads ranges of
+ * {@value #SEGMENTS_PER_RANGE} sealed segments (about 1 MiB; the first range is shorter) through
+ * {@link ObjectStore#readRange}, which opens them on a store worker straight from the read buffer
+ * (no copy of the range, and no decryption on the event loop), and emits one {@link Buffer} per
+ * 64 KiB segment in order. Reads are issued only while the consumer has demand, at most
+ * {@value #MAX_IN_FLIGHT} ranges at a time, and only while fewer than {@value #READ_AHEAD_SEGMENTS}
+ * segments are buffered or in flight, so the store read and decryption of the next range overlap
+ * the consumer's socket writes of this one and memory per reader stays under three ranges. It
+ * starts paused: nothing is read until {@link #fetch}, {@link #resume} or a pipe asks. Any segment
+ * that fails to authenticate ends the stream with a {@link StoreException} of kind INTEGRITY through
+ * the exception handler, and no further bytes are emitted.
  *
  * <p>All state is touched on the context that created the stream (the store's futures complete
- * there); calls from other threads are moved onto it.
+ * there); calls from other threads are moved onto it. Ranges completing out of order are held until
+ * the ranges before them complete.
  */
 final class ChunkMkvStream implements ReadStream<Buffer> {
   static final int SEGMENTS_PER_RANGE = 16;
+  /**
+   * The first range is short: replay moves from chunk to chunk, and until the first range of the
+   * next chunk is read and opened the socket has nothing new to send, so a short first range shortens
+   * that gap while the full range after it is read on another worker.
+   */
+  static final int FIRST_RANGE_SEGMENTS = 4;
+  /** Ranges being read and opened at once for one reader: one for the segments being emitted, one ahead. */
+  static final int MAX_IN_FLIGHT = 2;
+  /** Buffered plus in-flight segments below which the next range is read. */
+  static final int READ_AHEAD_SEGMENTS = 2 * SEGMENTS_PER_RANGE;
 
   private final Context context;
   private final ObjectStore store;
@@ -32,15 +50,31 @@ final class ChunkMkvStream implements ReadStream<Buffer> {
   private final long mkvLength;
   private final long segments;
   private final ArrayDeque<Buffer> ready = new ArrayDeque<>();
+  /** Ranges requested from the store, in segment order; completed ones wait here for their predecessors. */
+  private final ArrayDeque<Range> inFlight = new ArrayDeque<>();
   private long nextFetch;
   private long demand;
-  private boolean fetching;
   private boolean emitting;
   private boolean again;
   private boolean done;
   private Handler<Buffer> handler;
   private Handler<Void> endHandler;
   private Handler<Throwable> exceptionHandler;
+
+  /** One requested range: its segments once opened, or why it failed. */
+  private static final class Range {
+    final int count;
+    Buffer[] segments;
+    Throwable failure;
+
+    Range(int count) {
+      this.count = count;
+    }
+
+    boolean completed() {
+      return segments != null || failure != null;
+    }
+  }
 
   ChunkMkvStream(Vertx vertx, ObjectStore store, String key, StreamingSeal opener, long mkvLength) {
     this.context = vertx.getOrCreateContext();
@@ -130,67 +164,96 @@ final class ChunkMkvStream implements ReadStream<Buffer> {
     if (done) {
       return;
     }
-    if (ready.isEmpty() && nextFetch >= segments && !fetching) {
+    if (ready.isEmpty() && inFlight.isEmpty() && nextFetch >= segments) {
       done = true;
       if (endHandler != null) {
         endHandler.handle(null);
       }
-    } else if (demand > 0 && handler != null && !fetching && nextFetch < segments
-        && ready.size() <= SEGMENTS_PER_RANGE / 2) {
-      // read ahead once half a range is used, so the store read of the next range overlaps
-      // emitting (and the consumer's socket writes) of this one; memory stays under 1.5 ranges
+      return;
+    }
+    while (demand > 0 && handler != null && nextFetch < segments && inFlight.size() < MAX_IN_FLIGHT
+        && ready.size() + inFlightSegments() < READ_AHEAD_SEGMENTS) {
       fetchRange();
     }
   }
 
+  private int inFlightSegments() {
+    int n = 0;
+    for (Range r : inFlight) {
+      n += r.count;
+    }
+    return n;
+  }
+
   private void fetchRange() {
     long first = nextFetch;
-    int count = (int) Math.min(SEGMENTS_PER_RANGE, segments - first);
+    int count = (int) Math.min(first == 0 ? FIRST_RANGE_SEGMENTS : SEGMENTS_PER_RANGE, segments - first);
     long offset = ChunkLayout.segmentOffset(first);
     long end = Math.min(ChunkLayout.segmentOffset(first + count),
         StreamingSeal.PREFIX_LENGTH + ChunkLayout.sealedMkvLength(mkvLength));
-    fetching = true;
+    Range range = new Range(count);
+    inFlight.add(range);
     nextFetch = first + count;
-    store.getRange(key, offset, end - offset).onComplete(ar -> {
-      fetching = false;
-      if (ar.failed()) {
-        fail(ar.cause());
-        return;
+    store.readRange(key, offset, end - offset, sealed -> open(sealed, first, count)).onComplete(ar -> {
+      if (ar.succeeded()) {
+        range.segments = ar.result();
+      } else {
+        range.failure = ar.cause();
       }
-      try {
-        open(ar.result(), first, count);
-      } catch (StoreException e) {
-        fail(e);
-        return;
-      } catch (RuntimeException e) {
-        fail(new StoreException(StoreException.Kind.INTERNAL, "reading " + key + " failed: " + e, e));
-        return;
+      if (Vertx.currentContext() == context) {
+        completed();
+      } else {
+        context.runOnContext(v -> completed());
       }
-      drain();
     });
   }
 
-  private void open(Buffer sealed, long first, int count) {
-    byte[] in = sealed.getBytes();
-    int pos = 0;
+  /** Moves the completed ranges at the head of {@link #inFlight} to {@link #ready}, in order, then emits. */
+  private void completed() {
+    while (!inFlight.isEmpty() && inFlight.peek().completed() && !done) {
+      Range r = inFlight.poll();
+      if (r.failure != null) {
+        fail(r.failure instanceof StoreException ? r.failure
+            : new StoreException(StoreException.Kind.INTERNAL, "reading " + key + " failed: " + r.failure, r.failure));
+        return;
+      }
+      for (Buffer b : r.segments) {
+        ready.add(b);
+      }
+    }
+    drain();
+  }
+
+  /**
+   * Runs on a store worker: opens {@code count} sealed segments from {@code sealed} (the read
+   * buffer, valid only during this call) into fresh Vert.x heap buffers, decrypting straight from
+   * the read buffer into each one.
+   */
+  private Buffer[] open(ByteBuffer sealed, long first, int count) {
+    Buffer[] out = new Buffer[count];
     for (int i = 0; i < count; i++) {
       long index = first + i;
-      long plain = Math.min(StreamingSeal.SEGMENT_SIZE, mkvLength - index * StreamingSeal.SEGMENT_SIZE);
-      int len = (int) plain + StreamingSeal.TAG_BYTES;
-      if (pos + len > in.length) {
+      int plain = (int) Math.min(StreamingSeal.SEGMENT_SIZE, mkvLength - index * StreamingSeal.SEGMENT_SIZE);
+      int len = plain + StreamingSeal.TAG_BYTES;
+      if (sealed.remaining() < len) {
         throw ChunkLayout.integrity(key + ": segment " + index + " is truncated");
       }
-      byte[] out = new byte[(int) plain];
-      opener.open((int) index, false, null, in, pos, len, out, 0);
-      ready.add(Buffer.buffer(out));
-      pos += len;
+      ByteBuffer in = sealed.slice(sealed.position(), len);
+      sealed.position(sealed.position() + len);
+      // Vert.x's own heap buffer (Netty skips zeroing where the JDK lets it): the consumer may slice or append as usual
+      BufferInternal b = BufferInternal.buffer(plain);
+      ByteBuf bytes = b.unwrap();
+      int n = opener.open((int) index, false, null, in, bytes.nioBuffer(0, plain));
+      bytes.writerIndex(n);
+      out[i] = b;
     }
+    return out;
   }
 
   @Override
   public String toString() {
     return "ChunkMkvStream[" + key + " next=" + nextFetch + "/" + segments + " ready=" + ready.size() + " demand=" + demand
-        + " fetching=" + fetching + " emitting=" + emitting + " done=" + done + "]";
+        + " inFlight=" + inFlight.size() + " emitting=" + emitting + " done=" + done + "]";
   }
 
   private void fail(Throwable t) {
@@ -199,6 +262,7 @@ final class ChunkMkvStream implements ReadStream<Buffer> {
     }
     done = true;
     ready.clear();
+    inFlight.clear();
     if (exceptionHandler != null) {
       exceptionHandler.handle(t);
     }

@@ -1,6 +1,7 @@
 package io.vidlog.fragmentstore.crypto;
 
 import io.vidlog.fragmentstore.object.StoreException;
+import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import javax.crypto.AEADBadTagException;
@@ -81,6 +82,35 @@ final class Aead {
       c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, nonce));
       c.updateAAD(aad);
       return c.doFinal(in, off, len, out, outOff);
+    } catch (AEADBadTagException e) {
+      throw integrity(what + " does not authenticate (tampered, truncated, or moved from another key or stream)");
+    } catch (GeneralSecurityException e) {
+      throw new StoreException(StoreException.Kind.INTEGRITY, what + ": cannot open: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Decrypts and authenticates the remaining bytes of {@code in} into {@code out} (heap or direct;
+   * the JDK's GCM intrinsics serve both), advancing both positions; returns plaintext bytes written.
+   * Failures as for the array form.
+   */
+  static int open(SecretKeySpec key, byte[] nonce, byte[] aad, ByteBuffer in, ByteBuffer out, String what) {
+    if (in.remaining() < TAG_BYTES) {
+      throw integrity(what + ": sealed part of " + in.remaining() + " bytes is shorter than its tag");
+    }
+    if (in.hasArray() && out.hasArray() && out.remaining() >= in.remaining() - TAG_BYTES) {
+      // heap buffers: the array form, which CryptoWarmUp has the JIT compile onto the GCM intrinsics
+      int n = open(key, nonce, aad, in.array(), in.arrayOffset() + in.position(), in.remaining(), out.array(),
+          out.arrayOffset() + out.position(), what);
+      in.position(in.limit());
+      out.position(out.position() + n);
+      return n;
+    }
+    try {
+      Cipher c = CIPHER.get();
+      c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, nonce));
+      c.updateAAD(aad);
+      return c.doFinal(in, out);
     } catch (AEADBadTagException e) {
       throw integrity(what + " does not authenticate (tampered, truncated, or moved from another key or stream)");
     } catch (GeneralSecurityException e) {

@@ -118,6 +118,19 @@ public final class StreamingSeal {
     return Aead.open(key, nonce(index, last), aadFor(extraAad), in, off, len, out, outOff, what + ", segment " + index);
   }
 
+  /**
+   * Opens one segment from the remaining bytes of {@code in} into {@code out} without copying
+   * either (heap or direct buffers), advancing both; returns the plaintext bytes written. Failures
+   * as for the array form; {@code out} needs room for {@code in.remaining() - 16} bytes.
+   */
+  public int open(int index, boolean last, byte[] extraAad, ByteBuffer in, ByteBuffer out) {
+    int len = in.remaining();
+    if (len > SEGMENT_SIZE + TAG_BYTES) {
+      throw Aead.integrity(what + ": segment " + index + " is " + len + " bytes, over the segment size");
+    }
+    return Aead.open(key, nonce(index, last), aadFor(extraAad), in, out, what + ", segment " + index);
+  }
+
   private byte[] aadFor(byte[] extra) {
     return extra == null || extra.length == 0 ? aad : Aead.concat(aad, extra);
   }

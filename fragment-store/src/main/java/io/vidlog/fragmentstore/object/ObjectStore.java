@@ -1,9 +1,14 @@
 package io.vidlog.fragmentstore.object;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The one place vidlog's bytes rest: a flat key space in one bucket. Two backends implement it,
@@ -33,6 +38,23 @@ public interface ObjectStore extends AutoCloseable {
 
   /** Reads {@code length} bytes from {@code offset} (fewer at the end of the object). */
   Future<Buffer> getRange(String key, long offset, long length);
+
+  /**
+   * Reads a range like {@link #getRange} and completes with what {@code reader} makes of its bytes
+   * (for example, decrypts them). The reader runs on a worker thread, never on an event loop, and
+   * the {@link ByteBuffer} it gets is valid only during the call: a backend may read into a pooled
+   * buffer and hand that over without a copy (fs does). An exception the reader throws fails the
+   * future as it is. This default reads with {@link #getRange} and runs the reader on the calling
+   * context's worker pool (inline when called outside a Vert.x context).
+   */
+  default <T> Future<T> readRange(String key, long offset, long length, Function<ByteBuffer, T> reader) {
+    Context context = Vertx.currentContext();
+    return getRange(key, offset, length).compose(b -> {
+      ByteBuffer bytes = ((BufferInternal) b).getByteBuf().nioBuffer();
+      return context == null ? Future.succeededFuture(reader.apply(bytes))
+          : context.executeBlocking(() -> reader.apply(bytes), false);
+    });
+  }
 
   /** Size and modification time of an object; NOT_FOUND when absent. */
   Future<ObjectInfo> stat(String key);

@@ -133,4 +133,43 @@ class CryptoTest {
     assertThrows(StoreException.class, () -> keys.chunkOpener(new SealContext("s", "chunk", "2"), w.prefix())
         .open(0, false, null, c0, 0, c0.length, out, 0));
   }
+
+  @Test
+  void streamingSealOpensFromAndIntoHeapAndDirectBuffersAtAnyPosition() {
+    Crypto crypto = Crypto.open(vertx, store, Keyring.of(Base64.getEncoder().encodeToString(Aead.random(32)), List.of()));
+    ScopeKeys keys = await(crypto.keys("s"));
+    SealContext ctx = new SealContext("s", "chunk", "1");
+    StreamingSeal w = keys.chunkSealer(ctx);
+    StreamingSeal r = keys.chunkOpener(ctx, w.prefix());
+    int index = 0;
+    for (int len : new int[] {0, 1, 4095, StreamingSeal.SEGMENT_SIZE}) {
+      int i = index++; // a GCM key never seals twice under one nonce
+      byte[] plain = Aead.random(len);
+      byte[] sealed = new byte[len + 16];
+      w.seal(i, false, null, plain, 0, len, sealed, 0);
+      for (boolean directIn : new boolean[] {false, true}) {
+        for (boolean directOut : new boolean[] {false, true}) {
+          String what = "len " + len + " directIn " + directIn + " directOut " + directOut;
+          java.nio.ByteBuffer in = (directIn ? java.nio.ByteBuffer.allocateDirect(len + 16 + 9)
+              : java.nio.ByteBuffer.allocate(len + 16 + 9)).position(7).put(sealed).flip().position(7);
+          java.nio.ByteBuffer out = directOut ? java.nio.ByteBuffer.allocateDirect(len + 5)
+              : java.nio.ByteBuffer.allocate(len + 5);
+          out.position(5);
+          assertEquals(len, r.open(i, false, null, in.duplicate(), out), what);
+          assertEquals(len + 5, out.position(), what);
+          byte[] got = new byte[len];
+          out.position(5);
+          out.get(got);
+          assertArrayEquals(plain, got, what);
+          java.nio.ByteBuffer tampered = in.duplicate();
+          tampered.put(7 + len / 2, (byte) (tampered.get(7 + len / 2) ^ 1));
+          java.nio.ByteBuffer out2 = java.nio.ByteBuffer.allocate(len);
+          assertEquals(StoreException.Kind.INTEGRITY,
+              assertThrows(StoreException.class, () -> r.open(i, false, null, tampered, out2)).kind(), what);
+          assertEquals(StoreException.Kind.INTEGRITY,
+              assertThrows(StoreException.class, () -> r.open(i + 1, false, null, in.duplicate(), out2)).kind(), what);
+        }
+      }
+    }
+  }
 }

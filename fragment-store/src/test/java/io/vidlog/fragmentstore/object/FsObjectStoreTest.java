@@ -4,6 +4,7 @@ import static io.vidlog.fragmentstore.object.Await.await;
 import static io.vidlog.fragmentstore.object.Await.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
@@ -70,5 +71,34 @@ class FsObjectStoreTest extends ObjectStoreContract {
     await(store.put("alias", b));
     b.setByte(0, (byte) 'X');
     assertEquals("before", await(store.get("alias")).toString());
+  }
+
+  @Test
+  void rangeReadsGiveTheirPooledBufferBackWhateverTheReaderDoes() {
+    FsObjectStore fs = (FsObjectStore) store;
+    byte[] big = allByteValues(FsObjectStore.READ_BUFFER_BYTES + 5000);
+    await(store.put("p/big", Buffer.buffer(big)));
+    for (int i = 0; i < 3; i++) {
+      assertEquals(1000, await(readRangeOnContext("p/big", 10, 1000, java.nio.ByteBuffer::remaining)));
+      assertEquals(big.length, await(readRangeOnContext("p/big", 0, big.length, java.nio.ByteBuffer::remaining)),
+          "a range over the pooled size gets a buffer of its own");
+      failure(readRangeOnContext("p/big", 0, 10, bb -> {
+        throw new StoreException(StoreException.Kind.INTEGRITY, "no");
+      }));
+      assertThrows(IllegalStateException.class, () -> await(readRangeOnContext("p/big", 0, 10, bb -> {
+        throw new IllegalStateException("reader bug");
+      })));
+      assertEquals(StoreException.Kind.NOT_FOUND, failure(readRangeOnContext("p/none", 0, 10, bb -> 0)).kind());
+    }
+    assertEquals(0, fs.readBuffersInUse());
+  }
+
+  @Test
+  void aPooledBufferIsNotSeenByTheNextRead() {
+    await(store.put("p/long", Buffer.buffer(allByteValues(5000))));
+    await(store.put("p/short", bytes("xyz")));
+    await(readRangeOnContext("p/long", 0, 5000, bb -> null));
+    assertEquals("xyz", await(store.getRange("p/short", 0, 100)).toString());
+    assertEquals(3, await(readRangeOnContext("p/short", 0, 100, java.nio.ByteBuffer::remaining)));
   }
 }

@@ -94,6 +94,38 @@ public abstract class ObjectStoreContract {
     assertArrayEquals(slice(data, 0, 1000), await(store.getRange("t/range", 0, 1000)).getBytes());
   }
 
+  /** Calls {@link ObjectStore#readRange} from an event-loop context, as the chunk reader does. */
+  protected <T> Future<T> readRangeOnContext(String key, long offset, long length,
+      java.util.function.Function<java.nio.ByteBuffer, T> reader) {
+    io.vertx.core.Promise<T> p = io.vertx.core.Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> store.readRange(key, offset, length, reader).onComplete(p));
+    return p.future();
+  }
+
+  @Test
+  void readRangeHandsTheRangeToAReaderOffTheEventLoop() {
+    byte[] data = allByteValues(1000);
+    await(store.put("t/read", Buffer.buffer(data)));
+    long[][] ranges = {{100, 50}, {0, 1}, {990, 100}, {0, 1000}, {1000, 10}, {5000, 10}, {3, 0}};
+    for (long[] r : ranges) {
+      boolean[] onEventLoop = {true};
+      byte[] got = await(readRangeOnContext("t/read", r[0], r[1], bb -> {
+        onEventLoop[0] = io.vertx.core.Context.isOnEventLoopThread();
+        byte[] b = new byte[bb.remaining()];
+        bb.get(b);
+        return b;
+      }));
+      int from = (int) Math.min(r[0], data.length);
+      assertArrayEquals(slice(data, from, (int) Math.min(r[1], data.length - from)), got, r[0] + "+" + r[1]);
+      assertFalse(onEventLoop[0], "the reader runs on a worker");
+    }
+    assertEquals(StoreException.Kind.NOT_FOUND, failure(readRangeOnContext("t/missing", 0, 10, bb -> 1)).kind());
+    StoreException thrown = new StoreException(StoreException.Kind.INTEGRITY, "reader says no");
+    assertEquals(thrown, failure(readRangeOnContext("t/read", 0, 10, bb -> {
+      throw thrown;
+    })), "what the reader throws fails the future as it is");
+  }
+
   @Test
   void missingKeysAreNotFound() {
     assertEquals(StoreException.Kind.NOT_FOUND, failure(store.get("t/missing")).kind());
