@@ -30,7 +30,8 @@ final class CameraLoad {
   private static final int FRAME_MILLIS = 100;
   private static final int FRAMES_PER_FRAGMENT = 20;
   static final double TARGET_BYTES_PER_SECOND = FRAME_BYTES * 1000.0 / FRAME_MILLIS; // 4 Mbit/s of frames
-  private static final long WARM_UP_SECONDS = 10;
+  /** Before measuring; the JIT must settle on both sides first ({@code -Dbench.warmUpSeconds}). */
+  private static final long WARM_UP_SECONDS = Long.getLong("bench.warmUpSeconds", 20);
   private static final int CONNECT_BATCH = 50;
   private static final long P99_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -69,7 +70,7 @@ final class CameraLoad {
     void pump() {
       HttpClientRequest req = upload.request;
       long due = (System.nanoTime() - startNanos) / TimeUnit.MILLISECONDS.toNanos(FRAME_MILLIS) + 1;
-      while (framesWritten < due && !req.writeQueueFull()) {
+      while (framesWritten < due && !req.writeQueueFull() && upload.channel.isWritable()) {
         int i = (int) (framesWritten % FRAMES_PER_FRAGMENT);
         if (i == 0) {
           req.write(BenchMkv.clusterStart(timecode));
@@ -137,11 +138,12 @@ final class CameraLoad {
       long elapsed = System.nanoTime() - from;
       long bytes = cameras.stream().mapToLong(c -> c.payloadBytes.get()).sum() - sum(bytesAtStart);
       long backlog = cameras.stream().mapToLong(c -> c.maxBacklogFrames).max().orElse(0);
+      long outbound = cameras.stream().mapToLong(c -> c.upload.pendingOutboundBytes()).sum();
       MemoryProbe.Sample mine = probe.sample();
       clientHeap.add(mine.heapMb());
-      System.out.printf("t=%ds persisted=%d errors=%d rate=%.1f%% of target, max backlog %d frames%n",
-          t, persisted() - persistedAtStart, errors(), 100.0 * bytes / (count * TARGET_BYTES_PER_SECOND * elapsed / 1e9),
-          backlog);
+      System.out.printf("t=%ds persisted=%d errors=%d rate=%.1f%% of target, max backlog %d frames, "
+          + "generator outbound buffers %d MB%n", t, persisted() - persistedAtStart, errors(),
+          100.0 * bytes / (count * TARGET_BYTES_PER_SECOND * elapsed / 1e9), backlog, outbound >> 20);
       if (local != null) {
         System.out.println("  one JVM (server and generator): " + mine);
       } else {

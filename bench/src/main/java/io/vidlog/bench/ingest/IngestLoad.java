@@ -35,7 +35,13 @@ import java.util.stream.Stream;
  *   bytes into a discard endpoint in the same run, and their ratio (server in this JVM)
  * </pre>
  *
- * {@code -Dbench.forceGc=false} reports heap in use instead of heap after a full GC every 10 s.
+ * The server is set up as the real one: one HTTP server instance per core, the TLS engine the real
+ * server picks (OpenSSL when it loads; {@code -Dbench.tls=jdk} for the JDK's) and AES-GCM warmed up
+ * before it listens; stored fragments are deleted 20 s after their append so the disk does not fill.
+ * {@code -Dbench.warmUpSeconds=N} (default 20) is how long producers run before measuring;
+ * {@code -Dbench.forceGc=false} reports heap in use instead of heap after a full GC every 10 s (the
+ * forced GC's pause lands in the latencies). Profile either side with
+ * {@code -XX:StartFlightRecording=duration=60s,filename=/tmp/side.jfr}.
  */
 public final class IngestLoad {
   private static final String USAGE = "usage: IngestLoad serve PORT [SECONDS] | producers COUNT SECONDS "
@@ -76,7 +82,8 @@ public final class IngestLoad {
     Path dir = dataDir();
     IngestServer server = IngestServer.start(dir, port);
     running = server;
-    System.out.printf("serving https://127.0.0.1:%d/putMedia, data in %s%n", server.port(), dir);
+    System.out.printf("serving https://127.0.0.1:%d/putMedia (TLS engine %s), data in %s%n", server.port(),
+        IngestServer.ENGINE, dir);
     long start = System.nanoTime();
     long end = seconds == Integer.MAX_VALUE ? Long.MAX_VALUE : start + TimeUnit.SECONDS.toNanos(seconds);
     long lastAppended = 0;

@@ -2,7 +2,8 @@ package io.vidlog.bench.ingest;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.SelfSignedCertificate;
 import io.vertx.ext.web.Router;
@@ -15,6 +16,7 @@ import io.vidlog.fragmentstore.object.FsObjectStore;
 import io.vidlog.ingest.FragmentNumberMinter;
 import io.vidlog.ingest.IngestApi;
 import io.vidlog.ingest.IngestConfig;
+import io.vidlog.server.tls.TlsSetup;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -31,6 +33,15 @@ import java.util.concurrent.atomic.LongAdder;
 final class IngestServer {
   static final String MEMORY_PATH = "/bench/memory";
   static final int KEEP_SECONDS = 20;
+  /** Server instances (event loops), as the real server: one per core. */
+  static final int INSTANCES = Runtime.getRuntime().availableProcessors();
+  /**
+   * The TLS engine the real server picks ({@link TlsSetup#bestEngine}: OpenSSL when it loads), or
+   * the JDK's with {@code -Dbench.tls=jdk}. The engines differ in how Netty keeps a partly received
+   * TLS record (JDK: the read buffers themselves, OpenSSL: a copy), which shows in direct memory.
+   */
+  static final TlsSetup.Engine ENGINE = "jdk".equals(System.getProperty("bench.tls")) ? TlsSetup.Engine.JDK
+      : TlsSetup.bestEngine();
 
   /**
    * The live window is kept small here (10 s or 16 MB per stream): the default (5 min or 200 MB per
@@ -44,7 +55,7 @@ final class IngestServer {
   final BenchStreams streams = new BenchStreams();
   private final MemoryProbe probe = new MemoryProbe();
   private volatile MemoryProbe.Sample last;
-  private HttpServer server;
+  private int port;
 
   private IngestServer() {}
 
@@ -58,6 +69,7 @@ final class IngestServer {
   private void listen(Path dir, int port) throws Exception {
     FsObjectStore store = new FsObjectStore(vertx, dir.resolve("objects"));
     Crypto crypto = await(Crypto.open(vertx, store, dir.resolve("keys")));
+    await(crypto.warmUp()); // as the real server does: cold AES-GCM runs at ~0.05 GB/s (dependencies.md)
     SealedFragmentArchive archive = await(SealedFragmentArchive.open(vertx, store, crypto, dir.resolve("spool")));
     IngestApi api = new IngestApi(vertx, streams, archive, streams, new MemoryLiveFeeds(vertx, LIVE_WINDOW),
         FragmentNumberMinter.of(new FragmentNumbers(1)), IngestConfig.DEFAULT);
@@ -75,8 +87,24 @@ final class IngestServer {
           .end(s == null ? "{}" : s.toJson().put("appended", streams.appended.sum()).encode());
     });
     SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
-    server = await(vertx.createHttpServer(new HttpServerOptions().setSsl(true).setKeyCertOptions(cert.keyCertOptions()))
-        .requestHandler(router).listen(port, "127.0.0.1"));
+    HttpServerOptions options = new HttpServerOptions().setSsl(true).setKeyCertOptions(cert.keyCertOptions())
+        .setSslEngineOptions(TlsSetup.engineOptions(ENGINE)).setHost("127.0.0.1")
+        .setPort(port == 0 ? freePort() : port);
+    // One server instance per core sharing the port, as the real server's Listener does: a single
+    // HttpServer handles all its connections on one event loop, i.e. one core.
+    await(vertx.deployVerticle(() -> new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        return vertx.createHttpServer(options).requestHandler(router).listen();
+      }
+    }, new DeploymentOptions().setInstances(INSTANCES)));
+    this.port = options.getPort();
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
   }
 
   private void sweep(SealedFragmentArchive archive) {
@@ -88,7 +116,7 @@ final class IngestServer {
   }
 
   int port() {
-    return server.actualPort();
+    return port;
   }
 
   /** Samples this JVM (blocking: a full GC); {@code GET /bench/memory} answers the latest sample. */

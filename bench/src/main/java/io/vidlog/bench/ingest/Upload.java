@@ -33,15 +33,19 @@ final class Upload {
   private volatile long measureFromNanos = Long.MAX_VALUE;
   private volatile String firstError;
   HttpClientRequest request;
+  /** The connection's Netty channel: its writability and outbound bytes, which Vert.x's write queue does not show. */
+  io.netty.channel.Channel channel;
 
   private Upload(String stream, Context context) {
     this.stream = stream;
     this.context = context;
   }
 
-  /** Opens {@code path} on a new event-loop context of {@code vertx} (contexts go round the loops). */
+  /** Opens {@code path} on a new event-loop context of {@code vertx}. */
   static Future<Upload> open(Vertx vertx, HttpClient client, Target target, String path, String stream) {
-    Upload u = new Upload(stream, vertx.getOrCreateContext());
+    // A new event-loop context per upload (round robin over the loops): getOrCreateContext() on a
+    // non-Vert.x thread would put every upload on one loop, i.e. one core.
+    Upload u = new Upload(stream, ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext());
     Promise<Upload> opened = Promise.promise();
     u.context.runOnContext(v -> client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(target.host())
         .setPort(target.port()).setURI(path)).onComplete(ar -> {
@@ -51,6 +55,7 @@ final class Upload {
           }
           HttpClientRequest req = ar.result();
           u.request = req;
+          u.channel = ((io.vertx.core.net.impl.ConnectionBase) req.connection()).channel();
           req.setChunked(true).putHeader("x-amzn-stream-name", stream)
               .putHeader("x-amzn-fragment-timecode-type", "RELATIVE");
           req.response().onSuccess(resp -> {
@@ -85,6 +90,12 @@ final class Upload {
     synchronized (latenciesNanos) {
       return new ArrayList<>(latenciesNanos);
     }
+  }
+
+  /** Encrypted and plain bytes waiting in the channel's outbound buffer (Netty's count, any thread). */
+  long pendingOutboundBytes() {
+    io.netty.channel.ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
+    return out == null ? 0 : out.totalPendingWriteBytes();
   }
 
   String firstError() {
