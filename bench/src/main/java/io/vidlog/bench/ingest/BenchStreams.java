@@ -12,6 +12,8 @@ import io.vidlog.fragmentstore.streams.StreamStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -21,6 +23,12 @@ import java.util.function.Consumer;
  */
 final class BenchStreams implements StreamRegistry, TimeIndex {
   private final Map<String, StreamInfo> streams = new ConcurrentHashMap<>();
+  /** Fragments the ingest sessions appended (each one durable, about to be acked PERSISTED). */
+  final LongAdder appended = new LongAdder();
+  /** What was appended and when, oldest first, for the server's sweeper (the disk must not fill up). */
+  final ConcurrentLinkedQueue<Appended> recent = new ConcurrentLinkedQueue<>();
+
+  record Appended(StreamInfo stream, FragmentNumber number, long nanos) {}
 
   @Override
   public Future<StreamInfo> describe(StreamRef ref) {
@@ -37,6 +45,8 @@ final class BenchStreams implements StreamRegistry, TimeIndex {
 
   @Override
   public Future<Void> append(StreamInfo stream, FragmentRecord record) {
+    appended.increment();
+    recent.add(new Appended(stream, record.number(), System.nanoTime()));
     return Future.succeededFuture();
   }
 

@@ -1,298 +1,142 @@
 package io.vidlog.bench.ingest;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.SelfSignedCertificate;
-import io.vertx.ext.web.Router;
-import io.vidlog.fragmentstore.FragmentNumbers;
-import io.vidlog.fragmentstore.chunk.SealedFragmentArchive;
-import io.vidlog.fragmentstore.crypto.Crypto;
-import io.vidlog.fragmentstore.live.LiveFeedConfig;
-import io.vidlog.fragmentstore.live.MemoryLiveFeeds;
-import io.vidlog.fragmentstore.object.FsObjectStore;
-import io.vidlog.ingest.FragmentNumberMinter;
-import io.vidlog.ingest.IngestApi;
-import io.vidlog.ingest.IngestConfig;
-import java.lang.management.ManagementFactory;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Stream;
 
 /**
- * Load generator for {@code /putMedia} over TLS, server and producers in one JVM on loopback, the
- * real sealed chunk archive over the fs object store in a temp dir (the time index is a no-op).
+ * Load generator for {@code /putMedia} over TLS on loopback, against {@link IngestServer} (the real
+ * sealed chunk archive over the fs object store in a temp dir, deleted at exit; the time index is a
+ * no-op). The server and the producers run in separate JVMs, so each side's heap, direct memory and
+ * CPU are seen on their own, or, for a quick look, in one JVM.
  *
  * <pre>
- * java -cp bench/target/benchmarks.jar io.vidlog.bench.ingest.IngestLoad throughput SECONDS
+ * java -Xmx2g -cp bench/target/benchmarks.jar io.vidlog.bench.ingest.IngestLoad serve PORT [SECONDS]
+ *   the server alone on 127.0.0.1:PORT (for SECONDS, or until killed); prints its memory and CPU
+ *   every 10 s
+ * java -Xmx1g -cp bench/target/benchmarks.jar io.vidlog.bench.ingest.IngestLoad producers COUNT SECONDS \
+ *     --target https://127.0.0.1:PORT
+ *   COUNT producers at 4 Mbit/s with 2 s fragments against that server: every 10 s both sides'
+ *   memory, then latency from a fragment's last byte to its PERSISTED ack (p50/p99/max), errors,
+ *   fragments never acked, the achieved upload rate per producer against 4 Mbit/s, heap after GC on
+ *   both sides, and whether the run holds (p99 &le; 1 s, no errors, every producer &ge; 99% of the
+ *   rate, heap flat)
+ * java -Xmx2g -cp bench/target/benchmarks.jar io.vidlog.bench.ingest.IngestLoad producers COUNT SECONDS
+ *   the same with the server in this JVM
+ * java -Xmx2g -cp bench/target/benchmarks.jar io.vidlog.bench.ingest.IngestLoad throughput SECONDS
  *   one producer at full speed: MB/s persisted (PERSISTED acks), and a plain TLS upload of the same
- *   bytes into a discard endpoint in the same run, and their ratio
- * java -cp bench/target/benchmarks.jar io.vidlog.bench.ingest.IngestLoad producers COUNT SECONDS
- *   COUNT producers at 4 Mbit/s with 2 s fragments: latency from a fragment's last byte to its
- *   PERSISTED ack (p50/p99/max), errors, heap after GC over time
+ *   bytes into a discard endpoint in the same run, and their ratio (server in this JVM)
  * </pre>
+ *
+ * The server is set up as the real one: one HTTP server instance per core, the TLS engine the real
+ * server picks (OpenSSL when it loads; {@code -Dbench.tls=jdk} for the JDK's) and AES-GCM warmed up
+ * before it listens; stored fragments are deleted 20 s after their append so the disk does not fill.
+ * {@code -Dbench.warmUpSeconds=N} (default 20) is how long producers run before measuring;
+ * {@code -Dbench.forceGc=false} reports heap in use instead of heap after a full GC every 10 s (the
+ * forced GC's pause lands in the latencies). Profile either side with
+ * {@code -XX:StartFlightRecording=duration=60s,filename=/tmp/side.jfr}.
  */
 public final class IngestLoad {
-  private final Vertx serverVertx = Vertx.vertx();
-  private final Vertx clientVertx = Vertx.vertx();
-  private final LongAdder discarded = new LongAdder();
-  private HttpServer server;
-  private HttpClient client;
+  private static final String USAGE = "usage: IngestLoad serve PORT [SECONDS] | producers COUNT SECONDS "
+      + "[--target https://HOST:PORT] | throughput SECONDS";
 
-  /**
-   * The live window is kept small here (10 s or 16 MB per stream): the default (5 min or 200 MB per
-   * stream, as KVS keeps for retention 0) would hold 75 MB per 4 Mbit/s camera and measure the
-   * feed's window, not ingest.
-   */
-  private static final LiveFeedConfig LIVE_WINDOW = new LiveFeedConfig(10_000L, 16L << 20, 10_000, 32L << 20);
+  /** The server of this JVM, closed by the shutdown hook before its data dir is deleted. */
+  private static volatile IngestServer running;
 
   private IngestLoad() {}
 
   public static void main(String[] args) throws Exception {
-    IngestLoad load = new IngestLoad();
-    Path dir = Files.createTempDirectory("vidlog-bench-ingest");
-    System.out.printf("machine: %d cores, max heap %d MB, java %s, load avg %.2f, data %s%n",
-        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
-        System.getProperty("java.version"), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), dir);
-    load.start(dir);
-    try {
-      if (args.length >= 2 && args[0].equals("throughput")) {
-        load.throughput(Integer.parseInt(args[1]));
-      } else if (args.length >= 3 && args[0].equals("producers")) {
-        load.producers(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
-      } else {
-        System.out.println("usage: IngestLoad throughput SECONDS | producers COUNT SECONDS");
+    System.out.printf("machine: %d cores, max heap %d MB, %s, java %s, load avg %.2f%n",
+        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, MemoryProbe.describe(),
+        System.getProperty("java.version"), CameraLoad.loadAverage());
+    String mode = args.length > 0 ? args[0] : "";
+    if (mode.equals("serve") && args.length >= 2) {
+      serve(Integer.parseInt(args[1]), args.length >= 3 ? Integer.parseInt(args[2]) : Integer.MAX_VALUE);
+    } else if (mode.equals("producers") && args.length == 5 && args[3].equals("--target")) {
+      Vertx vertx = Vertx.vertx();
+      try {
+        new CameraLoad(vertx, client(vertx), Upload.Target.parse(args[4]), null)
+            .run(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+      } finally {
+        IngestServer.await(vertx.close());
       }
-    } finally {
-      await(load.clientVertx.close());
-      await(load.serverVertx.close());
-    }
-  }
-
-  private void start(Path dir) throws Exception {
-    FsObjectStore store = new FsObjectStore(serverVertx, dir.resolve("objects"));
-    Crypto crypto = await(Crypto.open(serverVertx, store, dir.resolve("keys")));
-    SealedFragmentArchive archive = await(SealedFragmentArchive.open(serverVertx, store, crypto, dir.resolve("spool")));
-    BenchStreams streams = new BenchStreams();
-    IngestApi api = new IngestApi(serverVertx, streams, archive, streams,
-        new MemoryLiveFeeds(serverVertx, LIVE_WINDOW), FragmentNumberMinter.of(new FragmentNumbers(1)),
-        IngestConfig.DEFAULT);
-    Router router = Router.router(serverVertx);
-    api.mount(router);
-    router.post("/discard").handler(ctx -> {
-      ctx.request().handler(b -> discarded.add(b.length()));
-      ctx.request().endHandler(v -> ctx.response().end());
-      ctx.request().resume();
-    });
-    SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
-    server = await(serverVertx.createHttpServer(new HttpServerOptions().setSsl(true)
-        .setKeyCertOptions(cert.keyCertOptions())).requestHandler(router).listen(0, "127.0.0.1"));
-    client = clientVertx.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true)
-        .setVerifyHost(false).setKeepAlive(false), new PoolOptions().setHttp1MaxSize(5000));
-  }
-
-  /** One producer's connection: writes pieces, parses acks. */
-  private final class Producer {
-    final String stream;
-    final Map<Long, Long> lastByteNanos = new ConcurrentHashMap<>();
-    final LongAdder persisted = new LongAdder();
-    final LongAdder errors = new LongAdder();
-    final List<Long> latenciesNanos = new ArrayList<>();
-    HttpClientRequest request;
-    io.vertx.core.Context context;
-    private final StringBuilder line = new StringBuilder();
-
-    Producer(String stream) {
-      this.stream = stream;
-    }
-
-    Future<HttpClientRequest> open(String path) {
-      return client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
-          .setPort(server.actualPort()).setURI(path)).map(req -> {
-            request = req;
-            context = clientVertx.getOrCreateContext();
-            req.setChunked(true).putHeader("x-amzn-stream-name", stream)
-                .putHeader("x-amzn-fragment-timecode-type", "RELATIVE");
-            req.response().onSuccess(resp -> resp.handler(this::acks)).onFailure(e -> errors.increment());
-            req.exceptionHandler(e -> errors.increment());
-            return req;
-          });
-    }
-
-    private void acks(Buffer b) {
-      for (int i = 0; i < b.length(); i++) {
-        char c = (char) b.getByte(i);
-        if (c != '\n') {
-          line.append(c);
-          continue;
-        }
-        JsonObject ack = new JsonObject(line.toString());
-        line.setLength(0);
-        String type = ack.getString("EventType");
-        if ("PERSISTED".equals(type)) {
-          persisted.increment();
-          Long sent = lastByteNanos.remove(ack.getLong("FragmentTimecode"));
-          if (sent != null && sent >= measureFromNanos) {
-            synchronized (latenciesNanos) {
-              latenciesNanos.add(System.nanoTime() - sent);
-            }
-          }
-        } else if ("ERROR".equals(type)) {
-          errors.increment();
-        }
-      }
-    }
-  }
-
-  // ---- one producer at full speed, and the discard baseline ----
-
-  private static final int FULL_FRAMES = 25;
-  private static final int FULL_FRAME_BYTES = 80 * 1024;
-
-  private void throughput(int seconds) throws Exception {
-    Buffer payload = BenchMkv.payload(FULL_FRAME_BYTES, 1);
-    long fragmentBytes = (long) FULL_FRAMES * (FULL_FRAME_BYTES + 12);
-    for (int round = 0; round < 2; round++) {
-      boolean discard = round == 1;
-      Producer p = new Producer("full-speed");
-      await(p.open(discard ? "/discard" : IngestApi.PATH));
-      AtomicLong timecode = new AtomicLong();
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-      long start = System.nanoTime();
-      long discardedBefore = discarded.sum();
-      p.request.write(BenchMkv.HEADER);
-      p.context.runOnContext(v -> fullSpeed(p, payload, timecode, end));
-      while (System.nanoTime() < end + TimeUnit.SECONDS.toNanos(2)) {
-        Thread.sleep(200);
-      }
-      double secs = (System.nanoTime() - start) / 1e9;
-      if (discard) {
-        double mbs = (discarded.sum() - discardedBefore) / 1e6 / seconds;
-        System.out.printf("discard endpoint over TLS: %.1f MB/s%n", mbs);
-        discardMbs = mbs;
-      } else {
-        double mbs = p.persisted.sum() * fragmentBytes / 1e6 / seconds;
-        System.out.printf("putMedia over TLS: %d fragments PERSISTED (%d errors), %.1f MB/s persisted (%.1f s)%n",
-            p.persisted.sum(), p.errors.sum(), mbs, secs);
-        putMbs = mbs;
-      }
-    }
-    System.out.printf("ratio putMedia/discard: %.2f%n", putMbs / discardMbs);
-  }
-
-  /** Latencies count only for fragments whose last byte was sent after every producer was up and warm. */
-  private volatile long measureFromNanos = Long.MAX_VALUE;
-  private double putMbs;
-  private double discardMbs;
-
-  /** Writes one fragment per turn of the event loop, waiting for drain when the socket is full. */
-  private void fullSpeed(Producer p, Buffer payload, AtomicLong timecode, long end) {
-    HttpClientRequest req = p.request;
-    if (System.nanoTime() > end) {
-      req.end();
-      return;
-    }
-    long tc = timecode.getAndAdd(1000);
-    req.write(BenchMkv.clusterStart(tc));
-    for (int i = 0; i < FULL_FRAMES; i++) {
-      req.write(BenchMkv.frame(i * 40, i == 0, payload));
-    }
-    req.write(BenchMkv.END_OF_FRAGMENT);
-    if (req.writeQueueFull()) {
-      req.drainHandler(v -> fullSpeed(p, payload, timecode, end));
+    } else if (mode.equals("producers") && args.length == 3) {
+      withLocalServer((vertx, server) -> new CameraLoad(vertx, client(vertx),
+          new Upload.Target("127.0.0.1", server.port()), server).run(Integer.parseInt(args[1]), Integer.parseInt(args[2])));
+    } else if (mode.equals("throughput") && args.length == 2) {
+      withLocalServer((vertx, server) -> new FullSpeedLoad(vertx, client(vertx), server).run(Integer.parseInt(args[1])));
     } else {
-      p.context.runOnContext(v -> fullSpeed(p, payload, timecode, end));
+      System.out.println(USAGE);
+      System.exit(2);
     }
   }
 
-  // ---- many camera-like producers ----
-
-  private static final int CAMERA_FRAME_BYTES = 50_000; // 10 frames/s × 50 kB = 4 Mbit/s
-  private static final int CAMERA_FRAMES_PER_FRAGMENT = 20; // 2 s
-
-  private void producers(int count, int seconds) throws Exception {
-    Buffer payload = BenchMkv.payload(CAMERA_FRAME_BYTES, 2);
-    List<Producer> all = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      Producer p = new Producer("camera-" + i);
-      all.add(p);
-      await(p.open(IngestApi.PATH));
-      p.request.write(BenchMkv.HEADER);
-      int[] frame = {0};
-      long[] tc = {0};
-      p.context.runOnContext(v0 -> clientVertx.setTimer(1 + (p.hashCode() & 0x7FF), t -> clientVertx.setPeriodic(100, id -> {
-        HttpClientRequest req = p.request;
-        if (frame[0] == 0) {
-          req.write(BenchMkv.clusterStart(tc[0]));
-        }
-        req.write(BenchMkv.frame(frame[0] * 100, frame[0] == 0, payload));
-        if (++frame[0] == CAMERA_FRAMES_PER_FRAGMENT) {
-          req.write(BenchMkv.END_OF_FRAGMENT);
-          p.lastByteNanos.put(tc[0], System.nanoTime());
-          tc[0] += CAMERA_FRAMES_PER_FRAGMENT * 100L;
-          frame[0] = 0;
-        }
-      })));
-    }
-    System.out.printf("%d producers connected; warming up 10 s, then measuring %d s%n", count, seconds);
-    Thread.sleep(10_000);
-    measureFromNanos = System.nanoTime();
-    long persistedAtStart = all.stream().mapToLong(p -> p.persisted.sum()).sum();
-    List<Long> heap = new ArrayList<>();
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (System.nanoTime() < end) {
+  private static void serve(int port, int seconds) throws Exception {
+    Path dir = dataDir();
+    IngestServer server = IngestServer.start(dir, port);
+    running = server;
+    System.out.printf("serving https://127.0.0.1:%d/putMedia (TLS engine %s), data in %s%n", server.port(),
+        IngestServer.ENGINE, dir);
+    long start = System.nanoTime();
+    long end = seconds == Integer.MAX_VALUE ? Long.MAX_VALUE : start + TimeUnit.SECONDS.toNanos(seconds);
+    long lastAppended = 0;
+    for (int t = 10; System.nanoTime() < end; t += 10) {
       Thread.sleep(10_000);
-      System.gc();
-      long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
-      heap.add(used);
-      long persisted = all.stream().mapToLong(p -> p.persisted.sum()).sum();
-      long errors = all.stream().mapToLong(p -> p.errors.sum()).sum();
-      System.out.printf("t=%ds persisted=%d errors=%d heapAfterGc=%d MB%n", heap.size() * 10, persisted, errors, used);
+      long appended = server.streams.appended.sum();
+      MemoryProbe.Sample s = server.sample();
+      System.out.printf("server t=%ds persisted=%d (%.1f/s) %s, load avg %.2f%n", t, appended,
+          (appended - lastAppended) / 10.0, s, CameraLoad.loadAverage());
+      lastAppended = appended;
     }
-    List<Long> lat = new ArrayList<>();
-    long errors = 0;
-    long persisted = 0;
-    for (Producer p : all) {
-      synchronized (p.latenciesNanos) {
-        lat.addAll(p.latenciesNanos);
+    server.close();
+  }
+
+  private interface Run {
+    void run(Vertx clientVertx, IngestServer server) throws Exception;
+  }
+
+  private static void withLocalServer(Run run) throws Exception {
+    IngestServer server = IngestServer.start(dataDir(), 0);
+    running = server;
+    Vertx vertx = Vertx.vertx();
+    try {
+      run.run(vertx, server);
+    } finally {
+      IngestServer.await(vertx.close());
+      server.close();
+    }
+  }
+
+  private static HttpClient client(Vertx vertx) {
+    return vertx.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false)
+        .setKeepAlive(false), new PoolOptions().setHttp1MaxSize(5000));
+  }
+
+  /** A temp dir for the server's store, deleted when the JVM exits (SIGTERM or normal end). */
+  private static Path dataDir() throws IOException {
+    Path dir = Files.createTempDirectory("vidlog-bench-ingest");
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      IngestServer server = running;
+      if (server != null) {
+        try {
+          server.close(); // stop the writers before their files go
+        } catch (Exception e) {
+          System.err.println("closing the server: " + e);
+        }
       }
-      errors += p.errors.sum();
-      persisted += p.persisted.sum();
-    }
-    long[] sorted = lat.stream().mapToLong(Long::longValue).sorted().toArray();
-    System.out.printf("%d producers × 4 Mbit/s, 2 s fragments, %d s measured: %d fragments PERSISTED (%.1f/s, "
-        + "expected %.1f/s), %d errors%n", count, seconds, persisted - persistedAtStart,
-        (persisted - persistedAtStart) / (double) seconds, count / 2.0, errors);
-    if (sorted.length > 0) {
-      System.out.printf("last byte → PERSISTED: p50 %.1f ms, p99 %.1f ms, max %.1f ms (n=%d)%n",
-          pct(sorted, 0.50), pct(sorted, 0.99), sorted[sorted.length - 1] / 1e6, sorted.length);
-    }
-    System.out.println("heap after GC every 10 s (MB): " + heap);
-    System.out.println("CPU load avg: " + Arrays.toString(new double[] {
-        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()}));
-  }
-
-  private static double pct(long[] sorted, double q) {
-    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1e6;
-  }
-
-  private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      try (Stream<Path> s = Files.walk(dir)) {
+        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        System.err.println("could not delete " + dir + ": " + e);
+      }
+    }));
+    return dir;
   }
 }

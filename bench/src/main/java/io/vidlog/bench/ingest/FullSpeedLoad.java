@@ -1,0 +1,81 @@
+package io.vidlog.bench.ingest;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vidlog.ingest.IngestApi;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One producer at full speed over TLS: MB/s persisted (PERSISTED acks), then a plain TLS upload of
+ * the same bytes into the server's discard endpoint, and their ratio. Needs the in-JVM server (it
+ * reads the discard counter).
+ */
+final class FullSpeedLoad {
+  private static final int FRAMES = 25;
+  private static final int FRAME_BYTES = 80 * 1024;
+
+  private final Vertx vertx;
+  private final HttpClient client;
+  private final IngestServer server;
+
+  FullSpeedLoad(Vertx vertx, HttpClient client, IngestServer server) {
+    this.vertx = vertx;
+    this.client = client;
+    this.server = server;
+  }
+
+  void run(int seconds) throws Exception {
+    Buffer payload = BenchMkv.payload(FRAME_BYTES, 1);
+    long fragmentBytes = (long) FRAMES * (FRAME_BYTES + 12);
+    Upload.Target target = new Upload.Target("127.0.0.1", server.port());
+    double putMbs = 0;
+    double discardMbs = 0;
+    for (int round = 0; round < 2; round++) {
+      boolean discard = round == 1;
+      Upload p = IngestServer.await(Upload.open(vertx, client, target, discard ? "/discard" : IngestApi.PATH,
+          "full-speed"));
+      AtomicLong timecode = new AtomicLong();
+      long start = System.nanoTime();
+      long end = start + TimeUnit.SECONDS.toNanos(seconds);
+      long discardedBefore = server.discarded.sum();
+      p.request.write(BenchMkv.HEADER);
+      p.context.runOnContext(v -> fullSpeed(p, payload, timecode, end));
+      while (System.nanoTime() < end + TimeUnit.SECONDS.toNanos(2)) {
+        Thread.sleep(200);
+      }
+      double secs = (System.nanoTime() - start) / 1e9;
+      if (discard) {
+        discardMbs = (server.discarded.sum() - discardedBefore) / 1e6 / seconds;
+        System.out.printf("discard endpoint over TLS: %.1f MB/s%n", discardMbs);
+      } else {
+        putMbs = p.persisted.sum() * fragmentBytes / 1e6 / seconds;
+        System.out.printf("putMedia over TLS: %d fragments PERSISTED (%d errors), %.1f MB/s persisted (%.1f s)%n",
+            p.persisted.sum(), p.errors.sum(), putMbs, secs);
+      }
+    }
+    System.out.printf("ratio putMedia/discard: %.2f%n", putMbs / discardMbs);
+  }
+
+  /** Writes one fragment per turn of the event loop, waiting for drain when the socket is full. */
+  private void fullSpeed(Upload p, Buffer payload, AtomicLong timecode, long end) {
+    HttpClientRequest req = p.request;
+    if (System.nanoTime() > end) {
+      req.end();
+      return;
+    }
+    long tc = timecode.getAndAdd(1000);
+    req.write(BenchMkv.clusterStart(tc));
+    for (int i = 0; i < FRAMES; i++) {
+      req.write(BenchMkv.frame(i * 40, i == 0, payload));
+    }
+    req.write(BenchMkv.END_OF_FRAGMENT);
+    if (req.writeQueueFull()) {
+      req.drainHandler(v -> fullSpeed(p, payload, timecode, end));
+    } else {
+      p.context.runOnContext(v -> fullSpeed(p, payload, timecode, end));
+    }
+  }
+}
