@@ -247,8 +247,8 @@ public final class VidlogServer {
 
   /** Milliseconds since the JVM process started: what an operator waits from {@code java -jar}. */
   private static long sinceJvmStart() {
-    return ProcessHandle.current().info().startInstant()
-        .map(i -> java.time.Duration.between(i, java.time.Instant.now()).toMillis()).orElse(-1L);
+    // the JVM's own clock: /proc's process start time is only as precise as the boot time (1 s)
+    return java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
   }
 
   private static void phase(String what, long t0) {
