@@ -244,7 +244,9 @@ final class IngestSession implements FragmentListener {
       payload.duplicate().get(copy);
       view = Buffer.buffer(copy);
     }
-    deps.live().publish(new LiveEvent.Frame(f.number, frame.trackNumber(), frame.relativeTimecode(), flags, view));
+    // the payload is this frame's own copy, never written again: the feed keeps it as it is
+    deps.live().publishImmutable(new LiveEvent.Frame(f.number, frame.trackNumber(), frame.relativeTimecode(), flags,
+        view));
   }
 
   @Override

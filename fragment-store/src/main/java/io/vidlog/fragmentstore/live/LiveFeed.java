@@ -22,6 +22,14 @@ public interface LiveFeed {
   /** The frame's payload is copied or retained by the feed; the caller may reuse its buffer after the call. */
   void publish(LiveEvent.Frame frame);
 
+  /**
+   * As {@link #publish(LiveEvent.Frame)}, for a payload the caller never modifies afterwards: the
+   * feed may keep it without a copy (ingest makes exactly one copy of each frame and shares it).
+   */
+  default void publishImmutable(LiveEvent.Frame frame) {
+    publish(frame);
+  }
+
   void publish(LiveEvent.FragmentEnd end);
 
   /** The open fragment was refused (bad input); subscribers drop it, it is not in the window. */

@@ -108,14 +108,18 @@ final class WindowedLiveFeed implements LiveFeed {
   @Override
   public void publish(LiveEvent.Frame frame) {
     // The one copy of the payload: the publisher reuses its buffer after this call.
-    LiveEvent.Frame copy = new LiveEvent.Frame(frame.number(), frame.trackNumber(), frame.relativeTimecode(),
-        frame.flags(), frame.payload().copy());
+    publishImmutable(new LiveEvent.Frame(frame.number(), frame.trackNumber(), frame.relativeTimecode(),
+        frame.flags(), frame.payload().copy()));
+  }
+
+  @Override
+  public void publishImmutable(LiveEvent.Frame frame) {
     synchronized (this) {
       Slot open = openSlot(frame.number());
       if (open == null) {
         return;
       }
-      appendLocked(open, copy, copy.payload().length() + 24);
+      appendLocked(open, frame, frame.payload().length() + 24);
       fanOutLocked();
     }
   }
