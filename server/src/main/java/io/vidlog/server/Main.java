@@ -48,6 +48,15 @@ public final class Main implements Callable<Integer> {
     if (System.getProperty("io.netty.jfr.enabled") == null) {
       System.setProperty("io.netty.jfr.enabled", "false");
     }
+    // Logging initialises (about 0.2 s of class loading) on its own thread while the server starts:
+    // SLF4J hands loggers asked for meanwhile substitutes and replays their events once it is ready.
+    // (the replay is expected here, so SLF4J's notice about it is not printed)
+    if (System.getProperty("slf4j.internal.verbosity") == null) {
+      System.setProperty("slf4j.internal.verbosity", "ERROR");
+    }
+    Thread logging = new Thread(org.slf4j.LoggerFactory::getILoggerFactory, "vidlog-log-init");
+    logging.setDaemon(true);
+    logging.start();
     System.exit(run(args, System.getenv()));
   }
 
