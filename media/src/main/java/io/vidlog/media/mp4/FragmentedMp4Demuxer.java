@@ -27,8 +27,7 @@ public final class FragmentedMp4Demuxer {
   private final Map<Integer, Long> nextDecodeTime = new HashMap<>();
   private State state = State.HEADER;
   private long position;
-  private final byte[] header = new byte[16];
-  private int headerFill;
+  private final BoxHeaderBuffer headers = new BoxHeaderBuffer();
   private long boxStart;
   private String boxType;
   private int boxHeaderSize;
@@ -79,7 +78,7 @@ public final class FragmentedMp4Demuxer {
   /** Ends the input: fails with MALFORMED when it stopped inside a box or before a moof's data. */
   public void end() {
     boolean openMdat = state == State.MDAT && boxEnd == Long.MAX_VALUE && next == pending.size();
-    if (state == State.FAILED || (state != State.HEADER && !openMdat) || headerFill > 0) {
+    if (state == State.FAILED || (state != State.HEADER && !openMdat) || headers.partial()) {
       state = State.FAILED;
       throw Mp4Exception.malformed(position, "input ends inside box '" + boxType + "'");
     }
@@ -95,37 +94,21 @@ public final class FragmentedMp4Demuxer {
   }
 
   private void readHeader(ByteBuffer in) {
-    int need = headerFill < 8 ? 8 : 16;
-    int n = Math.min(need - headerFill, in.remaining());
-    in.get(header, headerFill, n);
-    headerFill += n;
-    position += n;
-    if (headerFill < 8) {
+    int before = in.position();
+    BoxHeaderBuffer.Header h = headers.take(in, position);
+    position += in.position() - before;
+    if (h == null) {
       return;
     }
-    ByteBuffer h = ByteBuffer.wrap(header);
-    long size = h.getInt(0) & 0xFFFFFFFFL;
-    if (size == 1 && headerFill < 16) {
-      return; // largesize follows
-    }
-    boxStart = position - headerFill;
-    boxType = Box.fourcc(h.getInt(4));
-    boxHeaderSize = headerFill;
-    headerFill = 0;
-    if (size == 1) {
-      size = h.getLong(8);
-      if (size < 0) {
-        throw Mp4Exception.unsupported(boxStart, "box size " + Long.toUnsignedString(size));
-      }
-    }
+    boxStart = h.start();
+    boxType = h.fourcc();
+    boxHeaderSize = h.length();
+    long size = h.size();
     if (size == 0) {
       if (!boxType.equals("mdat")) {
         throw Mp4Exception.unsupported(boxStart, "box '" + boxType + "' of size 0 (to end of input)");
       }
       boxEnd = Long.MAX_VALUE;
-    } else if (size < boxHeaderSize) {
-      throw Mp4Exception.malformed(boxStart, "box '" + boxType + "' size " + size
-          + " smaller than its header");
     } else {
       boxEnd = boxStart + size;
     }

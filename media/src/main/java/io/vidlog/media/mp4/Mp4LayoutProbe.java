@@ -24,8 +24,7 @@ public final class Mp4LayoutProbe {
   private static final java.util.Set<String> FIRST_BOXES = java.util.Set.of("ftyp", "styp", "moov", "mdat",
       "free", "skip", "wide", "uuid");
 
-  private final byte[] header = new byte[16];
-  private int headerFill;
+  private final BoxHeaderBuffer headers = new BoxHeaderBuffer();
   private long position;
   /** Input offset of the next box header to read: top-level, or a moov child while inside the moov. */
   private long nextBox;
@@ -59,45 +58,25 @@ public final class Mp4LayoutProbe {
   }
 
   private void readHeader(ByteBuffer in) {
-    int need = headerFill < 8 ? 8 : 16;
-    int n = Math.min(need - headerFill, in.remaining());
-    in.get(header, headerFill, n);
-    headerFill += n;
-    position += n;
-    if (headerFill < 8) {
+    int before = in.position();
+    BoxHeaderBuffer.Header h = headers.take(in, position);
+    position += in.position() - before;
+    if (h == null) {
       return;
     }
-    ByteBuffer h = ByteBuffer.wrap(header);
-    long size = h.getInt(0) & 0xFFFFFFFFL;
-    if (size == 1 && headerFill < 16) {
-      return; // largesize follows
-    }
-    int headerSize = headerFill;
-    long start = position - headerSize;
-    String type = Box.fourcc(h.getInt(4));
-    headerFill = 0;
-    if (size == 1) {
-      size = h.getLong(8);
-      if (size < 0) {
-        throw Mp4Exception.unsupported(start, "box '" + type + "' size " + Long.toUnsignedString(size));
-      }
-    }
-    if (size != 0 && size < headerSize) {
-      throw Mp4Exception.malformed(start, "box '" + type + "' size " + size + " smaller than its header");
-    }
     if (moovEnd >= 0) {
-      moovChild(type, start, size);
+      moovChild(h.fourcc(), h.start(), h.size());
     } else {
-      topLevel(type, start, size, headerSize);
+      topLevel(h.type(), h.fourcc(), h.start(), h.size(), h.length());
     }
   }
 
-  private void topLevel(String type, long start, long size, int headerSize) {
-    for (int i = 0; i < 4; i++) {
-      int c = header[4 + i] & 0xFF;
+  private void topLevel(int typeCode, String type, long start, long size, int headerSize) {
+    for (int shift = 24; shift >= 0; shift -= 8) {
+      int c = (typeCode >>> shift) & 0xFF;
       if (c < 0x20 || c > 0x7E) {
-        throw Mp4Exception.malformed(start, "top-level box type 0x" + Integer.toHexString(
-            ByteBuffer.wrap(header).getInt(4)) + " is not four printable characters: not an MP4 box");
+        throw Mp4Exception.malformed(start, "top-level box type 0x" + Integer.toHexString(typeCode)
+            + " is not four printable characters: not an MP4 box");
       }
     }
     if (start == 0 && !FIRST_BOXES.contains(type)) {
