@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Start-up time of the launcher: from `java -jar` to the first /health answered over HTTPS.
 # usage: scripts/startup-time.sh [DATA_DIR] [RUNS]   (a fresh DATA_DIR measures the first start,
-# which also makes the certificate, master key and admin key; later runs reuse them)
+# which also makes the certificate, master key and admin key; later runs reuse them). Needs
+# python3 for the poller and a built server jar (mvn -q -DskipTests package).
 set -euo pipefail
 DATA=${1:-$(mktemp -d)/vidlog-data}
 RUNS=${2:-3}
