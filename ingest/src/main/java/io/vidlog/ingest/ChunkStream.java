@@ -62,14 +62,23 @@ final class ChunkStream {
    * afterwards, so the live feed shares it ({@code LiveFeed.publishImmutable}).
    */
   Buffer appendBlock(Buffer blockHeader, ByteBuffer payload) {
-    byte[] copy = new byte[payload.remaining()];
-    payload.duplicate().get(copy);
+    Buffer copy = copyOf(payload);
     if (failure == null && !closed) {
       // the block header is made fresh for each frame: staged as it is
       staging.addComponent(true, ((BufferInternal) blockHeader).getByteBuf());
-      staging.addComponent(true, Unpooled.wrappedBuffer(copy));
+      staging.addComponent(true, ((BufferInternal) copy).getByteBuf());
       pump();
     }
+    return copy;
+  }
+
+  /**
+   * A frame's own copy of {@code payload} (which is valid only during the reader's call), made once:
+   * {@code Buffer.buffer(byte[])} would copy the array a second time.
+   */
+  static Buffer copyOf(ByteBuffer payload) {
+    byte[] copy = new byte[payload.remaining()];
+    payload.duplicate().get(copy);
     return BufferInternal.buffer(Unpooled.wrappedBuffer(copy));
   }
 

@@ -236,14 +236,7 @@ final class IngestSession implements FragmentListener {
     int flags = frame.flags() & 0xF9;
     Buffer block = ChunkLayout.simpleBlockHeader(frame.trackNumber(), frame.relativeTimecode(), flags,
         payload.remaining());
-    Buffer view;
-    if (f.chunk != null) {
-      view = f.chunk.appendBlock(block, payload);
-    } else {
-      byte[] copy = new byte[payload.remaining()];
-      payload.duplicate().get(copy);
-      view = Buffer.buffer(copy);
-    }
+    Buffer view = f.chunk != null ? f.chunk.appendBlock(block, payload) : ChunkStream.copyOf(payload);
     // the payload is this frame's own copy, never written again: the feed keeps it as it is
     deps.live().publishImmutable(new LiveEvent.Frame(f.number, frame.trackNumber(), frame.relativeTimecode(), flags,
         view));
