@@ -54,6 +54,13 @@ public final class IngestApi {
     this.liveFeeds = liveFeeds;
     this.minter = minter;
     this.config = config;
+    if (config.mp4SpoolDir() != null) {
+      try {
+        Mp4Spool.prepareDir(config.mp4SpoolDir());
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot prepare the MP4 spool directory " + config.mp4SpoolDir(), e);
+      }
+    }
     this.mkvParser = mkvParser;
     this.mp4Parser = mp4Parser;
     streams.onDeleted(this::onStreamDeleted);

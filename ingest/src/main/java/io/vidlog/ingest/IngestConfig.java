@@ -29,7 +29,8 @@ import java.time.Duration;
  *     with ErrorId 4001 and its temporary file is deleted (default 4 GiB)
  * @param mp4SpoolDir where progressive MP4 uploads are spooled; null for the JVM's temporary
  *     directory ({@code java.io.tmpdir}). Put it on a disk with room for the largest upload
- *     times the concurrent uploads, not on a RAM-backed tmpfs.
+ *     times the concurrent uploads, not on a RAM-backed tmpfs. {@link IngestApi} creates it and
+ *     removes the spool files a killed process left there.
  */
 public record IngestConfig(long maxFragmentBytes, Duration maxFragmentDuration, Duration maxConnectionDuration,
     int maxTracks, int maxMetadataItems, int maxMetadataNameBytes, int maxMetadataValueBytes,

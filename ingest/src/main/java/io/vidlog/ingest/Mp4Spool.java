@@ -65,6 +65,19 @@ final class Mp4Spool implements BodyParser {
   private long spooled;
   private Throwable spoolFailure;
 
+  /**
+   * Makes the spool directory and removes the spool files a killed process left in it: their
+   * uploads were cut short, and only fragments already acknowledged from them count.
+   */
+  static void prepareDir(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    try (var stale = Files.newDirectoryStream(dir, PREFIX + "*" + SUFFIX)) {
+      for (Path p : stale) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
   Mp4Spool(Vertx vertx, WorkerExecutor workers, IngestConfig config, MkvHandler handler, Context context,
       Runnable onProgress, BooleanSupplier stalled) {
     this.vertx = vertx;

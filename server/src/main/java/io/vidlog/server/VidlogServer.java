@@ -182,16 +182,13 @@ public final class VidlogServer {
     return new VidlogServer(vertx, config, stores, fragments, listener, gauges, admin, keys, url, playback);
   }
 
-  /** Progressive MP4 uploads spool under the data dir (not /tmp, often RAM-backed), up to the configured size. */
-  static IngestConfig ingestConfig(ServerConfig config) throws java.io.IOException {
-    Path uploads = Files.createDirectories(config.dataDir().resolve("spool").resolve("uploads"));
-    // an upload spooled when the process was killed was never acknowledged: its file is garbage
-    try (var stale = Files.newDirectoryStream(uploads, "vidlog-upload-*.mp4")) {
-      for (Path p : stale) {
-        Files.deleteIfExists(p);
-      }
-    }
-    return IngestConfig.DEFAULT.withMp4Spool(config.limits().maxMp4Upload(), uploads);
+  /**
+   * Progressive MP4 uploads spool under the data dir (not /tmp, often RAM-backed), up to the
+   * configured size; ingest makes the directory and clears what a killed process left there.
+   */
+  static IngestConfig ingestConfig(ServerConfig config) {
+    return IngestConfig.DEFAULT.withMp4Spool(config.limits().maxMp4Upload(),
+        config.dataDir().resolve("spool").resolve("uploads"));
   }
 
   /**
