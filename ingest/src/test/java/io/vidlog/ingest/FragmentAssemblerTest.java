@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vidlog.fragmentstore.FragmentNumber;
 import io.vidlog.fragmentstore.chunk.ChunkHeader;
-import io.vidlog.fragmentstore.streams.StreamRef;
+import io.vidlog.kvs.StreamRef;
 import io.vidlog.kvs.KvsTag;
 import io.vidlog.media.mkv.EbmlHeaderInfo;
 import io.vidlog.media.mkv.MkvFrame;

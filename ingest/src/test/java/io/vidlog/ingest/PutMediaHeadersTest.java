@@ -57,7 +57,7 @@ class PutMediaHeadersTest {
   void authorisesArnsByTheirStreamName() {
     PutMediaHeaders h = PutMediaHeaders.parse(headers("x-amzn-stream-arn",
         "arn:aws:kinesisvideo:us-west-2:123456789012:stream/my-cam/1600000000000"), 0);
-    assertEquals("my-cam", h.streamNameForAuth());
+    assertEquals("my-cam", h.stream().streamName());
   }
 
   @Test

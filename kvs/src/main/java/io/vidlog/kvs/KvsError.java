@@ -21,6 +21,8 @@ public enum KvsError {
   ACCESS_DENIED("AccessDeniedException", 401),
   RESOURCE_NOT_FOUND("ResourceNotFoundException", 404),
   REQUEST_TOO_LARGE("InvalidArgumentException", 413),
+  /** Not a KVS model shape: the request (its body) did not arrive in time. */
+  REQUEST_TIMEOUT("RequestTimeoutException", 408),
   INTERNAL("InternalFailure", 500),
   SERVICE_UNAVAILABLE("ServiceUnavailable", 503);
 

@@ -1,20 +1,24 @@
 package io.vidlog.kvs;
 
 /**
- * Who made a request, as the server's authentication established it (SigV4 access key, HLS session
- * token or web session). The server puts it in the routing context under {@link #CONTEXT_KEY}
- * before any API handler runs; ingest and playback ask it before touching a stream, using the name
- * the request gave, so a denied caller learns nothing about whether the stream exists.
+ * Who made a request, as the server's authentication established it (a SigV4 access key, an HLS
+ * session token, a web session). API handlers never see it directly: they get a
+ * {@link io.vidlog.kvs.http.Caller}, which pairs it with the action their route was declared with.
  */
 public interface Principal {
-  String CONTEXT_KEY = "vidlog.principal";
 
   /** The access key id (or session id); safe to log. */
   String id();
 
   /**
-   * Whether this principal may perform {@code action} (a KVS action name such as {@code PutMedia},
-   * {@code GetMedia}, {@code ListFragments}) on the stream named {@code streamName}.
+   * Whether this principal may perform {@code action} (a KVS action name such as {@code PutMedia})
+   * on the stream named {@code streamName}; with a null stream, whether it may perform the action
+   * on some stream at all.
    */
   boolean allows(String action, String streamName);
+
+  /** An administrator may do everything, including the operations endpoints. */
+  default boolean admin() {
+    return false;
+  }
 }

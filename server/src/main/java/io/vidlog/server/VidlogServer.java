@@ -13,21 +13,23 @@ import io.vertx.ext.web.Router;
 import io.vidlog.fragmentstore.FragmentStore;
 import io.vidlog.fragmentstore.FragmentStoreConfig;
 import io.vidlog.fragmentstore.Sealers;
-import io.vidlog.fragmentstore.crypto.ObjectSealer;
 import io.vidlog.fragmentstore.chunk.SealedFragmentArchive;
+import io.vidlog.fragmentstore.crypto.ObjectSealer;
 import io.vidlog.fragmentstore.streams.RegistryConfig;
 import io.vidlog.ingest.FragmentNumberMinter;
 import io.vidlog.ingest.IngestApi;
 import io.vidlog.ingest.IngestConfig;
+import io.vidlog.kvs.http.ApiModule;
+import io.vidlog.kvs.http.ApiRoute;
 import io.vidlog.playback.PlaybackApi;
-import io.vidlog.playback.PlaybackConfig;
 import io.vidlog.server.auth.AccessKeyStore;
-import io.vidlog.server.auth.SigV4AuthHandler;
-import io.vidlog.server.auth.SigV4Verifier;
+import io.vidlog.kvs.sigv4.SigV4Verifier;
+import io.vidlog.playback.PlaybackConfig;
+import io.vidlog.server.auth.SigV4Authenticator;
 import io.vidlog.server.config.ServerConfig;
 import io.vidlog.server.control.ControlPlaneApi;
 import io.vidlog.server.control.DataEndpoint;
-import io.vidlog.server.http.ApiModule;
+import io.vidlog.server.http.AccessLog;
 import io.vidlog.server.http.ConnectionGuard;
 import io.vidlog.server.http.Listener;
 import io.vidlog.server.http.RouteTable;
@@ -35,6 +37,7 @@ import io.vidlog.server.keys.AdminBootstrap;
 import io.vidlog.server.ops.Health;
 import io.vidlog.server.ops.HttpMetrics;
 import io.vidlog.server.ops.MetricsEndpoint;
+import io.vidlog.server.ops.OpsApi;
 import io.vidlog.server.ops.StoreGauges;
 import io.vidlog.server.tls.PemIdentity;
 import io.vidlog.server.tls.SelfSignedCertificate;
@@ -72,9 +75,12 @@ public final class VidlogServer {
   private final AccessKeyStore keys;
   private final URI url;
   private final PlaybackApi playback;
+  private final Router router;
+  private final List<ApiRoute> declared;
 
   private VidlogServer(Vertx vertx, ServerConfig config, StoreStack stores, FragmentStore fragments, Listener listener,
-      StoreGauges gauges, AdminBootstrap.Result admin, AccessKeyStore keys, URI url, PlaybackApi playback) {
+      StoreGauges gauges, AdminBootstrap.Result admin, AccessKeyStore keys, URI url, PlaybackApi playback,
+      Router router, List<ApiRoute> declared) {
     this.vertx = vertx;
     this.config = config;
     this.stores = stores;
@@ -85,6 +91,8 @@ public final class VidlogServer {
     this.keys = keys;
     this.url = url;
     this.playback = playback;
+    this.router = router;
+    this.declared = declared;
   }
 
   /** Starts the server; blocking, so call it from a launcher or test thread, never an event loop. */
@@ -130,26 +138,26 @@ public final class VidlogServer {
     StoreGauges gauges = new StoreGauges(metrics, stores.store());
 
     phase("metrics", t0);
-    SigV4Verifier verifier = new SigV4Verifier();
     Clock clock = Clock.systemUTC();
-    var handlers = new RouteTable.Handlers(new HttpMetrics(metrics, RouteTable.knownPaths())::start,
-        new Health(vertx, stores.store(), VERSION)::handle, new MetricsEndpoint(metrics)::handle,
-        config.security().metricsPublic(), new SigV4AuthHandler(keys, verifier, clock, false),
-        new SigV4AuthHandler(keys, verifier, clock, true), MetricsEndpoint::requireAdmin);
     var limits = config.limits();
 
     List<ApiModule> modules = new ArrayList<>();
+    modules.add(new OpsApi(new Health(vertx, stores.store(), VERSION), new MetricsEndpoint(metrics),
+        config.security().metricsPublic()));
     modules.add(new ControlPlaneApi(registry, new DataEndpoint(config.http().publicUrl(), scheme)));
     // ingest and playback meet only in the fragment store (DESIGN.md): registry, archive, index, live feeds
     IngestApi ingest = new IngestApi(vertx, registry, fragments.archive(), fragments.index(), fragments.feeds(),
         FragmentNumberMinter.of(fragments.numbers()), ingestConfig(config));
-    modules.add(ingest::mount);
+    modules.add(ingest);
     PlaybackApi playback = new PlaybackApi(registry, fragments.index(), fragments.archive(), fragments.feeds(),
         playbackConfig(config));
-    modules.add(playback::mount);
+    modules.add(playback);
 
-    Router router = RouteTable.createRouter(vertx, handlers,
-        new RouteTable.Limits(limits.maxJsonBody(), limits.maxHeaders(), limits.requestTimeout().toMillis()), modules);
+    var global = new RouteTable.Global(AccessLog::handle,
+        new HttpMetrics(metrics, RouteTable.paths(modules))::start);
+    Router router = RouteTable.createRouter(vertx, new SigV4Authenticator(keys, new SigV4Verifier(), clock), global,
+        new RouteTable.Limits(limits.maxJsonBody(), limits.maxHeaders(), limits.requestTimeout().toMillis(),
+            limits.headerTimeout().toMillis()), modules);
     ConnectionGuard guard = new ConnectionGuard(vertx, limits.maxConnectionsPerIp(), limits.headerTimeout().toMillis());
     io.vertx.core.Future<Listener> listening = Listener.start(vertx, options, config.http().bind(),
         config.http().port(), router::handle, guard, Runtime.getRuntime().availableProcessors());
@@ -179,7 +187,9 @@ public final class VidlogServer {
         : AdminBootstrap.ensure(keys, config.dataDir(), config.http().region(), endpoint(config, scheme, listener.port()));
     LOG.info("vidlog {} listening on {} (store {}, started in {} ms, {} ms after the JVM)", VERSION, url,
         stores.store().backend(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), sinceJvmStart());
-    return new VidlogServer(vertx, config, stores, fragments, listener, gauges, admin, keys, url, playback);
+    List<ApiRoute> declared = modules.stream().flatMap(m -> m.routes().stream()).toList();
+    return new VidlogServer(vertx, config, stores, fragments, listener, gauges, admin, keys, url, playback, router,
+        declared);
   }
 
   /**
@@ -271,6 +281,16 @@ public final class VidlogServer {
       return "localhost";
     }
     return bind.contains(":") && !bind.startsWith("[") ? "[" + bind + "]" : bind;
+  }
+
+  /** The routes the router holds, as Vert.x sees them (the route table's own handlers included). */
+  public List<io.vertx.ext.web.Route> mountedRoutes() {
+    return router.getRoutes();
+  }
+
+  /** Every route declaration the route table was built from. */
+  public List<ApiRoute> declaredRoutes() {
+    return declared;
   }
 
   public URI url() {

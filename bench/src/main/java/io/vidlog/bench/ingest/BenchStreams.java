@@ -6,7 +6,7 @@ import io.vidlog.fragmentstore.FragmentRecord;
 import io.vidlog.kvs.KvsError;
 import io.vidlog.fragmentstore.index.TimeIndex;
 import io.vidlog.fragmentstore.streams.StreamInfo;
-import io.vidlog.fragmentstore.streams.StreamRef;
+import io.vidlog.kvs.StreamRef;
 import io.vidlog.fragmentstore.streams.StreamRegistry;
 import io.vidlog.fragmentstore.streams.StreamStatus;
 import java.util.List;

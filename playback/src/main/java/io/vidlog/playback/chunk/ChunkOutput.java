@@ -6,7 +6,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vidlog.fragmentstore.chunk.ChunkMkv;
 import io.vidlog.kvs.StreamError;
-import io.vidlog.kvs.StreamError;
 
 /**
  * The streaming MKV response of GetMedia and GetMediaForFragmentList: HTTP 200, chunked, sent once

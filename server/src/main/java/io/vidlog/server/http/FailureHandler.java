@@ -6,13 +6,15 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vidlog.kvs.KvsError;
 import io.vidlog.kvs.KvsException;
+import io.vidlog.fragmentstore.Rejected;
 import io.vidlog.fragmentstore.object.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one place failures become responses (Hono's DefaultFailureHandler pattern): a
- * {@link KvsException} becomes its KVS error type and status; a {@link StoreException} a 503
+ * {@link KvsException} becomes its KVS error type and status; a store's {@link Rejected} the error
+ * its reason means for a KVS client; a {@link StoreException} a 503
  * (unreachable store) or 500; Vert.x's own 413 (body limit) and 503 (request timeout) become AWS-style
  * errors; anything else is a 500 InternalFailure that says only the request id, with the cause
  * logged under that id. If response bytes were already sent (a streaming route), the stream is
@@ -33,6 +35,9 @@ public final class FailureHandler implements Handler<RoutingContext> {
         ctx.response().reset();
       }
       return;
+    }
+    if (t instanceof Rejected r) {
+      t = asKvs(r);
     }
     if (t instanceof KvsException k) {
       KvsError e = k.error();
@@ -73,6 +78,18 @@ public final class FailureHandler implements Handler<RoutingContext> {
         AwsErrors.send(ctx.response(), 500, KvsError.INTERNAL.type(), "Internal failure (request " + rid + ")");
       }
     }
+  }
+
+  /** What a store refusal means on the wire (docs/wire-protocol.md §0, §4). */
+  static KvsException asKvs(Rejected r) {
+    KvsError e = switch (r.reason()) {
+      case NOT_FOUND -> KvsError.RESOURCE_NOT_FOUND;
+      case ALREADY_EXISTS -> KvsError.RESOURCE_IN_USE;
+      case VERSION_MISMATCH -> KvsError.VERSION_MISMATCH;
+      case TOO_MANY_TAGS -> KvsError.TAGS_PER_RESOURCE_EXCEEDED_LIMIT;
+      case OUT_OF_RANGE, BAD_TOKEN -> KvsError.INVALID_ARGUMENT;
+    };
+    return e.exception(r.getMessage());
   }
 
   private static String describe(Throwable t) {

@@ -5,7 +5,8 @@ import io.vidlog.server.Main;
 import io.vidlog.server.StoreStack;
 import io.vidlog.server.auth.AccessKey;
 import io.vidlog.server.auth.AccessKeyStore;
-import io.vidlog.server.auth.KvsActions;
+import io.vidlog.kvs.KvsActions;
+import io.vidlog.kvs.StreamRules;
 import io.vidlog.server.auth.Policy;
 import io.vidlog.server.config.ConfigException;
 import io.vidlog.server.config.ServerConfig;
@@ -89,9 +90,9 @@ public final class KeysCommand {
     }
     List<String> patterns = new ArrayList<>();
     for (String s : streams) {
-      if (!s.matches("[a-zA-Z0-9_.*?-]{1,256}")) {
+      if (!StreamRules.isValidNameGlob(s)) {
         throw new ConfigException("Invalid value for '--streams': '" + s
-            + "' (expected stream-name patterns of [a-zA-Z0-9_.-] with * and ?)");
+            + "' (expected stream-name patterns: " + StreamRules.NAME_GLOB.pattern() + ", * any run, ? one character)");
       }
       patterns.add(s);
     }

@@ -1,4 +1,4 @@
-package io.vidlog.server.auth;
+package io.vidlog.kvs.sigv4;
 
 import io.vidlog.kvs.KvsError;
 import io.vidlog.kvs.KvsException;

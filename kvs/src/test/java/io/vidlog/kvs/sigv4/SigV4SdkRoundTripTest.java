@@ -1,4 +1,4 @@
-package io.vidlog.server.auth;
+package io.vidlog.kvs.sigv4;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.vidlog.server.auth;
+package io.vidlog.kvs.sigv4;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,16 +1,15 @@
-package io.vidlog.server.auth;
+package io.vidlog.kvs;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 
-/** The KVS action names a policy may grant (IAM's {@code kinesisvideo:<Action>} without the prefix). */
+/** Policy action names as text (IAM's {@code kinesisvideo:<Action>} without the prefix): the {@link KvsAction}s and {@code *}. */
 public final class KvsActions {
   public static final String ALL = "*";
-  public static final Set<String> KNOWN = Set.of(
-      "CreateStream", "DescribeStream", "ListStreams", "DeleteStream", "UpdateStream", "UpdateDataRetention",
-      "GetDataEndpoint", "TagStream", "UntagStream", "ListTagsForStream", "TagResource", "UntagResource",
-      "ListTagsForResource", "PutMedia", "GetMedia", "ListFragments", "GetMediaForFragmentList",
-      "GetHLSStreamingSessionURL", "GetDASHStreamingSessionURL", "GetClip", "GetImages");
+  public static final Set<String> KNOWN = Arrays.stream(KvsAction.values()).map(KvsAction::actionName)
+      .collect(Collectors.toUnmodifiableSet());
 
   private KvsActions() {}
 
