@@ -67,23 +67,42 @@ public final class VidlogServer {
   private final StoreStack stores;
   private final FragmentStore fragments;
   private final Listener listener;
+  private final Listener ingestListener;
   private final StoreGauges gauges;
   private final AdminBootstrap.Result admin;
   private final AccessKeyStore keys;
   private final URI url;
+  private final URI ingestUrl;
   private final PlaybackApi playback;
 
+  /** The listeners' bound ports, set once they listen (GetDataEndpoint reads them). */
+  private static final class Ports {
+    volatile int main;
+    volatile int ingest;
+
+    int main() {
+      return main;
+    }
+
+    int ingest() {
+      return ingest;
+    }
+  }
+
   private VidlogServer(Vertx vertx, ServerConfig config, StoreStack stores, FragmentStore fragments, Listener listener,
-      StoreGauges gauges, AdminBootstrap.Result admin, AccessKeyStore keys, URI url, PlaybackApi playback) {
+      Listener ingestListener, StoreGauges gauges, AdminBootstrap.Result admin, AccessKeyStore keys, URI url,
+      URI ingestUrl, PlaybackApi playback) {
     this.vertx = vertx;
     this.config = config;
     this.stores = stores;
     this.fragments = fragments;
     this.listener = listener;
+    this.ingestListener = ingestListener;
     this.gauges = gauges;
     this.admin = admin;
     this.keys = keys;
     this.url = url;
+    this.ingestUrl = ingestUrl;
     this.playback = playback;
   }
 
@@ -138,8 +157,11 @@ public final class VidlogServer {
         new SigV4AuthHandler(keys, verifier, clock, true), MetricsEndpoint::requireAdmin);
     var limits = config.limits();
 
+    // the ports are known once the listeners are up, before the first request is served
+    Ports ports = new Ports();
     List<ApiModule> modules = new ArrayList<>();
-    modules.add(new ControlPlaneApi(registry, new DataEndpoint(config.http().publicUrl(), scheme)));
+    modules.add(new ControlPlaneApi(registry, new DataEndpoint(config.http().publicUrl(),
+        config.http().publicIngestUrl(), scheme, ports::main, config.http().ingestListener() ? ports::ingest : null)));
     // ingest and playback meet only in the fragment store (DESIGN.md): registry, archive, index, live feeds
     IngestApi ingest = new IngestApi(vertx, registry, fragments.archive(), fragments.index(), fragments.feeds(),
         FragmentNumberMinter.of(fragments.numbers()), ingestConfig(config));
@@ -150,16 +172,28 @@ public final class VidlogServer {
 
     Router router = RouteTable.createRouter(vertx, handlers,
         new RouteTable.Limits(limits.maxJsonBody(), limits.maxHeaders(), limits.requestTimeout().toMillis()), modules);
-    ConnectionGuard guard = new ConnectionGuard(vertx, limits.maxConnectionsPerIp(), limits.headerTimeout().toMillis());
+    // one guard for both listeners: the connection caps count every connection of the server
+    ConnectionGuard guard = new ConnectionGuard(vertx, limits.maxConnections(), limits.maxConnectionsPerIp(),
+        limits.headerTimeout().toMillis());
+    int instances = Runtime.getRuntime().availableProcessors();
     io.vertx.core.Future<Listener> listening = Listener.start(vertx, options, config.http().bind(),
-        config.http().port(), router::handle, guard, Runtime.getRuntime().availableProcessors());
+        config.http().port(), router::handle, guard, instances);
+    // the same routes and protections, but HTTP/1.1 only: GetDataEndpoint(PUT_MEDIA) points here
+    io.vertx.core.Future<Listener> ingestListening = config.http().ingestListener()
+        ? Listener.start(vertx, TlsSetup.http11Only(options), config.http().bind(), config.http().ingestPort(),
+            router::handle, guard, instances)
+        : io.vertx.core.Future.succeededFuture(null);
     // with a fixed port the URL is known before the listener is up: check or create the admin key
     // meanwhile (the URL is announced only when both are done)
     String adminEndpoint = endpoint(config, scheme, config.http().port());
     CompletableFuture<AdminBootstrap.Result> adminReady = config.http().port() == 0 ? null
         : CompletableFuture.supplyAsync(() -> AdminBootstrap.ensure(keys, config.dataDir(), config.http().region(),
             adminEndpoint));
+    // on failure the caller closes Vert.x, and with it a listener that did start
     Listener listener = listening.await();
+    Listener ingestListener = ingestListening.await();
+    ports.main = listener.port();
+    ports.ingest = ingestListener == null ? -1 : ingestListener.port();
     phase("listener", t0);
     gauges.start(vertx, 15_000);
     // the JVM binders load the platform MXBeans (about 0.1 s): bound once the port is open
@@ -175,11 +209,15 @@ public final class VidlogServer {
     vertx.setTimer(WARM_UP_DELAY_MS, t -> stores.crypto().warmUp());
 
     URI url = URI.create(scheme + "://" + localHost(config.http().bind()) + ":" + listener.port());
+    URI ingestUrl = ingestListener == null ? null
+        : URI.create(scheme + "://" + localHost(config.http().bind()) + ":" + ingestListener.port());
     AdminBootstrap.Result admin = adminReady != null ? join(adminReady)
         : AdminBootstrap.ensure(keys, config.dataDir(), config.http().region(), endpoint(config, scheme, listener.port()));
-    LOG.info("vidlog {} listening on {} (store {}, started in {} ms, {} ms after the JVM)", VERSION, url,
-        stores.store().backend(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), sinceJvmStart());
-    return new VidlogServer(vertx, config, stores, fragments, listener, gauges, admin, keys, url, playback);
+    LOG.info("vidlog {} listening on {}{} (store {}, started in {} ms, {} ms after the JVM)", VERSION, url,
+        ingestUrl == null ? "" : ", PutMedia over HTTP/1.1 on " + ingestUrl, stores.store().backend(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), sinceJvmStart());
+    return new VidlogServer(vertx, config, stores, fragments, listener, ingestListener, gauges, admin, keys, url,
+        ingestUrl, playback);
   }
 
   /**
@@ -281,6 +319,11 @@ public final class VidlogServer {
     return listener.port();
   }
 
+  /** The HTTP/1.1-only listener's URL (what GetDataEndpoint answers for PUT_MEDIA), or null when it is off. */
+  public URI ingestUrl() {
+    return ingestUrl;
+  }
+
   public AdminBootstrap.Result admin() {
     return admin;
   }
@@ -310,7 +353,9 @@ public final class VidlogServer {
     // in progress, which in-flight PutMedia requests still finish
     playback.drain();
     try {
-      listener.shutdown(config.limits().shutdownTimeout()).await(
+      io.vertx.core.Future<Void> ingestDone = ingestListener == null ? io.vertx.core.Future.succeededFuture()
+          : ingestListener.shutdown(config.limits().shutdownTimeout());
+      io.vertx.core.Future.join(listener.shutdown(config.limits().shutdownTimeout()), ingestDone).await(
           config.limits().shutdownTimeout().toMillis() + 2_000, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       LOG.warn("graceful shutdown did not complete: {}", e.toString());

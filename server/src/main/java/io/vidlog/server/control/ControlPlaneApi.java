@@ -22,7 +22,7 @@ public final class ControlPlaneApi implements ApiModule {
 
   private final DataEndpoint endpoint;
 
-  /** @param endpoint this server's public base URL, returned by GetDataEndpoint */
+  /** @param endpoint this server's base URLs, returned by GetDataEndpoint */
   public ControlPlaneApi(StreamRegistry registry, DataEndpoint endpoint) {
     this.streams = new StreamOps(registry);
     this.tags = new TagOps(registry);
@@ -37,7 +37,7 @@ public final class ControlPlaneApi implements ApiModule {
     route(router, "/deleteStream", streams::delete);
     route(router, "/updateStream", streams::update);
     route(router, "/updateDataRetention", streams::updateRetention);
-    router.post("/getDataEndpoint").handler(ctx -> run(ctx, (b, p) -> streams.dataEndpoint(b, p, endpoint.of(ctx))));
+    router.post("/getDataEndpoint").handler(ctx -> run(ctx, (b, p) -> streams.dataEndpoint(b, p, api -> endpoint.of(ctx, api))));
     route(router, "/tagStream", tags::tagStream);
     route(router, "/untagStream", tags::untagStream);
     route(router, "/listTagsForStream", tags::listTagsForStream);

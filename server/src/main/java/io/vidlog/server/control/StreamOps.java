@@ -10,6 +10,7 @@ import io.vidlog.fragmentstore.streams.StreamRef;
 import io.vidlog.fragmentstore.streams.StreamRegistry;
 import io.vidlog.fragmentstore.streams.StreamRegistry.CreateStreamRequest;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * The stream operations of the control plane (kvs-api.md §4): validate the request, authorize on
@@ -108,13 +109,14 @@ final class StreamOps {
     return registry.updateRetention(ref, version, op.startsWith("INCREASE"), change).map(s -> EMPTY);
   }
 
-  Future<JsonObject> dataEndpoint(JsonObject body, Principal p, String dataEndpoint) {
+  /** @param endpointFor the base URL to answer for an APIName */
+  Future<JsonObject> dataEndpoint(JsonObject body, Principal p, UnaryOperator<String> endpointFor) {
     Fields f = new Fields(body);
     StreamRef ref = ref(f);
-    f.enumValue("APIName", API_NAMES, true);
+    String api = f.enumValue("APIName", API_NAMES, true);
     Access.require(p, "GetDataEndpoint", ref);
-    // every API of this server is served at the same base URL; the stream must exist, as in KVS
-    return registry.describe(ref).map(s -> new JsonObject().put("DataEndpoint", dataEndpoint));
+    // the stream must exist, as in KVS
+    return registry.describe(ref).map(s -> new JsonObject().put("DataEndpoint", endpointFor.apply(api)));
   }
 
   /** StreamName or StreamARN, exactly one (kvs-api.md §0). */
