@@ -2,6 +2,7 @@ package io.vidlog.server.http;
 
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.StreamResetException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vidlog.fragmentstore.KvsError;
@@ -16,7 +17,10 @@ import org.slf4j.LoggerFactory;
  * (unreachable store) or 500; Vert.x's own 413 (body limit) and 503 (request timeout) become AWS-style
  * errors; anything else is a 500 InternalFailure that says only the request id, with the cause
  * logged under that id. If response bytes were already sent (a streaming route), the stream is
- * reset instead: an error document is never glued onto media.
+ * reset instead: an error document is never glued onto media. A client that went away (closed the
+ * connection or reset the stream mid-request) is no failure of the server: it is logged at DEBUG
+ * only, since any client can do it at any rate. Refused PutMedia requests are logged rate-limited
+ * ({@link PutMediaRefusals}).
  */
 public final class FailureHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
@@ -25,8 +29,15 @@ public final class FailureHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     Throwable t = ctx.failure();
     String rid = RequestIds.of(ctx);
+    if (clientWentAway(t)) {
+      LOG.debug("request {} {}: the client went away ({})", rid, ctx.request().path(), describe(t));
+      if (!ctx.response().ended() && !ctx.response().closed()) {
+        ctx.response().reset();
+      }
+      return;
+    }
     if (ctx.response().headWritten() || ctx.response().ended()) {
-      if (t != null && !(t instanceof HttpClosedException)) {
+      if (t != null) {
         LOG.warn("request {} {} failed after the response started: {}", rid, ctx.request().path(), describe(t));
       }
       if (!ctx.response().ended()) {
@@ -40,6 +51,9 @@ public final class FailureHandler implements Handler<RoutingContext> {
         LOG.warn("request {} {}: {} {}", rid, ctx.request().path(), e.type(), k.getMessage(), k.getCause());
       } else {
         LOG.debug("request {} {}: {} {}", rid, ctx.request().path(), e.type(), k.getMessage());
+      }
+      if (e.status() < 500 && PutMediaRefusals.PATH.equals(ctx.request().path())) {
+        PutMediaRefusals.log(ctx.request(), rid, e, k.getMessage());
       }
       AwsErrors.send(ctx.response(), e.status(), e.type(), k.getMessage());
     } else if (t instanceof StoreException s) {
@@ -73,6 +87,12 @@ public final class FailureHandler implements Handler<RoutingContext> {
         AwsErrors.send(ctx.response(), 500, KvsError.INTERNAL.type(), "Internal failure (request " + rid + ")");
       }
     }
+  }
+
+  /** The connection closed, or (HTTP/2) the client reset its stream, before the request was done. */
+  private static boolean clientWentAway(Throwable t) {
+    return t instanceof HttpClosedException || t instanceof StreamResetException
+        || t instanceof java.nio.channels.ClosedChannelException;
   }
 
   private static String describe(Throwable t) {
