@@ -61,7 +61,9 @@ abstract class ControlPlaneSuite {
     assertEquals(24, info.dataRetentionInHours());
     assertEquals(Status.ACTIVE, info.status());
     assertNotNull(info.version());
-    assertNotNull(info.kmsKeyId());
+    // the default key as KVS reports it: the alias ARN in the stream's region and account
+    String[] arnParts = arn.split(":");
+    assertEquals("arn:aws:kms:" + arnParts[3] + ":" + arnParts[4] + ":alias/aws/kinesisvideo", info.kmsKeyId());
     assertTrue(!info.creationTime().isBefore(before) && info.creationTime().isBefore(Instant.now().plusSeconds(1)),
         "creation time " + info.creationTime());
     assertEquals(info, kvs.describeStream(r -> r.streamARN(arn)).streamInfo());
@@ -71,6 +73,20 @@ abstract class ControlPlaneSuite {
     kvs.deleteStream(r -> r.streamARN(arn).currentVersion(info.version()));
     assertThrows(ResourceNotFoundException.class, () -> kvs.describeStream(r -> r.streamName(name)));
     assertThrows(ResourceNotFoundException.class, () -> kvs.deleteStream(r -> r.streamARN(arn)));
+  }
+
+  @Test
+  void aKmsKeyGivenByIdIsDescribedByItsArn() {
+    KinesisVideoClient kvs = client();
+    String name = unique("kms");
+    String arn = kvs.createStream(r -> r.streamName(name).kmsKeyId("1234abcd-12ab-34cd-56ef-1234567890ab")).streamARN();
+    String[] arnParts = arn.split(":");
+    assertEquals("arn:aws:kms:" + arnParts[3] + ":" + arnParts[4] + ":key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        kvs.describeStream(r -> r.streamName(name)).streamInfo().kmsKeyId());
+    String alias = unique("kms-alias");
+    kvs.createStream(r -> r.streamName(alias).kmsKeyId("alias/cameras"));
+    assertEquals("arn:aws:kms:" + arnParts[3] + ":" + arnParts[4] + ":alias/cameras",
+        kvs.describeStream(r -> r.streamName(alias)).streamInfo().kmsKeyId());
   }
 
   @Test
