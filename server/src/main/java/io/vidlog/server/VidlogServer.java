@@ -22,6 +22,7 @@ import io.vidlog.ingest.IngestConfig;
 import io.vidlog.playback.PlaybackApi;
 import io.vidlog.playback.PlaybackConfig;
 import io.vidlog.server.auth.AccessKeyStore;
+import io.vidlog.server.auth.GenerationFloor;
 import io.vidlog.server.auth.SigV4AuthHandler;
 import io.vidlog.server.auth.SigV4Verifier;
 import io.vidlog.server.config.ServerConfig;
@@ -131,7 +132,12 @@ public final class VidlogServer {
     FragmentStore fragments = openFragmentStore(vertx, config, stores);
     phase("fragment store", t0);
     var registry = fragments.registry();
-    AccessKeyStore keys = new AccessKeyStore(stores.store(), stores.systemSealer());
+    // the key-set generation this node has seen is written off the event loops, when it grows
+    AccessKeyStore keys = new AccessKeyStore(stores.store(), stores.systemSealer(), GenerationFloor.inDataDir(
+        config.dataDir(), write -> vertx.executeBlocking(() -> {
+          write.run();
+          return null;
+        }, false)));
 
     HttpServerOptions options = httpOptions(config);
     String scheme = "https";
@@ -185,7 +191,7 @@ public final class VidlogServer {
         : io.vertx.core.Future.succeededFuture(null);
     // with a fixed port the URL is known before the listener is up: check or create the admin key
     // meanwhile (the URL is announced only when both are done)
-    String adminEndpoint = endpoint(config, scheme, config.http().port());
+    String adminEndpoint = config.http().endpoint(config.http().port());
     CompletableFuture<AdminBootstrap.Result> adminReady = config.http().port() == 0 ? null
         : CompletableFuture.supplyAsync(() -> AdminBootstrap.ensure(keys, config.dataDir(), config.http().region(),
             adminEndpoint));
@@ -208,11 +214,11 @@ public final class VidlogServer {
     // (about a second of CPU) does not compete with start-up and the first requests
     vertx.setTimer(WARM_UP_DELAY_MS, t -> stores.crypto().warmUp());
 
-    URI url = URI.create(scheme + "://" + localHost(config.http().bind()) + ":" + listener.port());
+    URI url = URI.create(scheme + "://" + config.http().localHost() + ":" + listener.port());
     URI ingestUrl = ingestListener == null ? null
-        : URI.create(scheme + "://" + localHost(config.http().bind()) + ":" + ingestListener.port());
+        : URI.create(scheme + "://" + config.http().localHost() + ":" + ingestListener.port());
     AdminBootstrap.Result admin = adminReady != null ? join(adminReady)
-        : AdminBootstrap.ensure(keys, config.dataDir(), config.http().region(), endpoint(config, scheme, listener.port()));
+        : AdminBootstrap.ensure(keys, config.dataDir(), config.http().region(), config.http().endpoint(listener.port()));
     LOG.info("vidlog {} listening on {}{} (store {}, started in {} ms, {} ms after the JVM)", VERSION, url,
         ingestUrl == null ? "" : ", PutMedia over HTTP/1.1 on " + ingestUrl, stores.store().backend(),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), sinceJvmStart());
@@ -250,12 +256,6 @@ public final class VidlogServer {
     return FragmentStore.open(vertx, stores.store(), sealers, archive,
         new FragmentStoreConfig(registryConfig, d.index(), d.live(), d.nodeId(), d.retentionSweepMillis(),
             d.indexFlushMillis())).await();
-  }
-
-  /** The endpoint written into the admin credentials: the public URL when configured. */
-  private static String endpoint(ServerConfig config, String scheme, int port) {
-    return config.http().publicUrl() != null ? config.http().publicUrl().toString()
-        : scheme + "://" + localHost(config.http().bind()) + ":" + port;
   }
 
   /** Loads the TLS engine's native library and the certificate and key (generated on first start). */
@@ -301,14 +301,6 @@ public final class VidlogServer {
         .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS)
         .setCompressionSupported(false)
         .setHandle100ContinueAutomatically(true);
-  }
-
-  /** A host name a local client can use for the bind address. */
-  private static String localHost(String bind) {
-    if (bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]")) {
-      return "localhost";
-    }
-    return bind.contains(":") && !bind.startsWith("[") ? "[" + bind + "]" : bind;
   }
 
   public URI url() {

@@ -23,6 +23,23 @@ public record ServerConfig(Path dataDir, HttpConfig http, TlsConfig tls, StoreCo
     public boolean ingestListener() {
       return ingestPort != NO_INGEST_LISTENER;
     }
+
+    public String scheme() {
+      return insecureHttp ? "http" : "https";
+    }
+
+    /** A host name a local client can use for the bind address. */
+    public String localHost() {
+      if (bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]")) {
+        return "localhost";
+      }
+      return bind.contains(":") && !bind.startsWith("[") ? "[" + bind + "]" : bind;
+    }
+
+    /** The base URL given to clients (admin credentials): {@code publicUrl}, else this host and {@code port}. */
+    public String endpoint(int port) {
+      return publicUrl != null ? publicUrl.toString() : scheme() + "://" + localHost() + ":" + port;
+    }
   }
 
   /** PEM files; both null means a self-signed certificate kept under {@code <data-dir>/tls}. */
