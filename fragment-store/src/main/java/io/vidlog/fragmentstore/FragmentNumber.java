@@ -1,5 +1,6 @@
 package io.vidlog.fragmentstore;
 
+import io.vidlog.kvs.KvsError;
 
 /**
  * A KVS fragment number: a decimal string of 1–128 digits that increases strictly per stream in

@@ -6,8 +6,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vidlog.fragmentstore.KvsError;
-import io.vidlog.fragmentstore.access.Principal;
+import io.vidlog.kvs.KvsError;
+import io.vidlog.kvs.Principal;
 import io.vidlog.fragmentstore.chunk.FragmentArchive;
 import io.vidlog.fragmentstore.index.TimeIndex;
 import io.vidlog.fragmentstore.live.LiveFeeds;
@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The ingest surface: {@code POST /putMedia} (kvs-api.md §1), MKV or MP4 bodies, with the KVS ack
  * stream. Built with plain {@code new} by the server; {@link #mount} adds the route after the
  * server's authentication handler. Errors found before the 200 (bad headers, denied, unknown stream)
- * fail the routing context with a {@link io.vidlog.fragmentstore.KvsException} for the server's
+ * fail the routing context with a {@link io.vidlog.kvs.KvsException} for the server's
  * failure handler; everything after the 200 is an ERROR ack.
  */
 public final class IngestApi {
@@ -120,7 +120,7 @@ public final class IngestApi {
     // number so fragment numbers keep increasing across restarts.
     index.latest(stream).onComplete(ar -> context.runOnContext(v -> {
       if (ar.failed()) {
-        ctx.fail(new io.vidlog.fragmentstore.KvsException(KvsError.SERVICE_UNAVAILABLE, "Stream index unavailable", ar.cause()));
+        ctx.fail(new io.vidlog.kvs.KvsException(KvsError.SERVICE_UNAVAILABLE, "Stream index unavailable", ar.cause()));
         return;
       }
       FragmentSequencer sequencer = sequencers.computeIfAbsent(stream.streamId(), id -> {

@@ -1,7 +1,7 @@
 package io.vidlog.ingest;
 
 import io.vertx.core.MultiMap;
-import io.vidlog.fragmentstore.KvsError;
+import io.vidlog.kvs.KvsError;
 import io.vidlog.fragmentstore.streams.StreamRef;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -29,7 +29,7 @@ public record PutMediaHeaders(StreamRef stream, TimecodeType timecodeType, long 
   public static final String PRODUCER_START = "x-amzn-producer-start-timestamp";
   public static final String ACK_REQUIRED = "x-amzn-fragment-acknowledgment-required";
 
-  /** @throws io.vidlog.fragmentstore.KvsException InvalidArgument naming the bad header */
+  /** @throws io.vidlog.kvs.KvsException InvalidArgument naming the bad header */
   public static PutMediaHeaders parse(MultiMap headers, long nowMillis) {
     StreamRef ref = StreamRef.of(headers.get(STREAM_NAME), headers.get(STREAM_ARN));
     String type = headers.get(TIMECODE_TYPE);

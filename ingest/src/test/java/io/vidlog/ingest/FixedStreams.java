@@ -1,7 +1,7 @@
 package io.vidlog.ingest;
 
 import io.vertx.core.Future;
-import io.vidlog.fragmentstore.KvsError;
+import io.vidlog.kvs.KvsError;
 import io.vidlog.fragmentstore.streams.StreamInfo;
 import io.vidlog.fragmentstore.streams.StreamRef;
 import io.vidlog.fragmentstore.streams.StreamRegistry;

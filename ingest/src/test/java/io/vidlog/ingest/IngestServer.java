@@ -6,7 +6,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vidlog.fragmentstore.FragmentNumber;
-import io.vidlog.fragmentstore.KvsException;
+import io.vidlog.kvs.KvsException;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
 import io.vertx.core.Promise;

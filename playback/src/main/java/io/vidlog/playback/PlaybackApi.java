@@ -16,8 +16,8 @@ import java.util.function.LongSupplier;
  * The KVS media read APIs (kvs-api.md §2, §3.1, §3.2): {@code POST /getMedia},
  * {@code /listFragments} and {@code /getMediaForFragmentList}. Built with plain {@code new} by the
  * server; {@link #mount(Router)} adds the routes. The server installs its authentication (which puts
- * a {@link io.vidlog.fragmentstore.access.Principal} in the context) and a failure handler that
- * renders {@link io.vidlog.fragmentstore.KvsException}s before these routes. The handlers read the
+ * a {@link io.vidlog.kvs.Principal} in the context) and a failure handler that
+ * renders {@link io.vidlog.kvs.KvsException}s before these routes. The handlers read the
  * small JSON bodies themselves when no BodyHandler ran.
  */
 public final class PlaybackApi {

@@ -3,7 +3,7 @@ package io.vidlog.bench.ingest;
 import io.vertx.core.Future;
 import io.vidlog.fragmentstore.FragmentNumber;
 import io.vidlog.fragmentstore.FragmentRecord;
-import io.vidlog.fragmentstore.KvsError;
+import io.vidlog.kvs.KvsError;
 import io.vidlog.fragmentstore.index.TimeIndex;
 import io.vidlog.fragmentstore.streams.StreamInfo;
 import io.vidlog.fragmentstore.streams.StreamRef;

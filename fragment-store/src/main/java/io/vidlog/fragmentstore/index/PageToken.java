@@ -1,6 +1,6 @@
 package io.vidlog.fragmentstore.index;
 
-import io.vidlog.fragmentstore.KvsError;
+import io.vidlog.kvs.KvsError;
 import io.vidlog.fragmentstore.index.TimeIndex.TimestampKind;
 import java.nio.ByteBuffer;
 import java.util.Base64;

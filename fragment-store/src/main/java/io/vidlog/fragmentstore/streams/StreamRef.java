@@ -1,6 +1,6 @@
 package io.vidlog.fragmentstore.streams;
 
-import io.vidlog.fragmentstore.KvsError;
+import io.vidlog.kvs.KvsError;
 
 /**
  * How a request names a stream: by StreamName or by StreamARN. Media APIs require exactly one;

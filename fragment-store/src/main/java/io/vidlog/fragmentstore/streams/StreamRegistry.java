@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * The streams of this deployment with KVS control-plane semantics (kvs-api.md §4): persisted in the
- * object store (sealed), cached in memory. Failures are {@link io.vidlog.fragmentstore.KvsException}s
+ * object store (sealed), cached in memory. Failures are {@link io.vidlog.kvs.KvsException}s
  * with the KVS error type a client expects (ResourceNotFound, ResourceInUse, VersionMismatch,
  * InvalidArgument, TagsPerResourceExceededLimit).
  */

@@ -1,7 +1,7 @@
 package io.vidlog.fragmentstore.streams;
 
-import io.vidlog.fragmentstore.KvsError;
-import io.vidlog.fragmentstore.KvsException;
+import io.vidlog.kvs.KvsError;
+import io.vidlog.kvs.KvsException;
 import java.util.Collection;
 import java.util.Map;
 import java.util.regex.Pattern;

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.buffer.Buffer;
 import io.vidlog.fragmentstore.FragmentNumber;
 import io.vidlog.fragmentstore.FragmentRecord;
-import io.vidlog.fragmentstore.KvsError;
+import io.vidlog.kvs.KvsError;
 import io.vidlog.fragmentstore.chunk.ChunkHeader;
 import io.vidlog.fragmentstore.index.TimeIndex.TimestampKind;
 import io.vidlog.fragmentstore.object.MemoryObjectStore;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.vertx.core.Future;
-import io.vidlog.fragmentstore.KvsError;
-import io.vidlog.fragmentstore.KvsException;
+import io.vidlog.kvs.KvsError;
+import io.vidlog.kvs.KvsException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vidlog.fragmentstore.KvsError;
+import io.vidlog.kvs.KvsError;
 import io.vidlog.fragmentstore.object.MemoryObjectStore;
 import io.vidlog.fragmentstore.object.ObjectInfo;
 import io.vidlog.fragmentstore.streams.StreamRegistry.CreateStreamRequest;
@@ -198,7 +198,7 @@ class ObjectStoreStreamRegistryTest {
       try {
         await(f);
         ok++;
-      } catch (io.vidlog.fragmentstore.KvsException e) {
+      } catch (io.vidlog.kvs.KvsException e) {
         assertEquals(KvsError.VERSION_MISMATCH, e.error());
       }
     }

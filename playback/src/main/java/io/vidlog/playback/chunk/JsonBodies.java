@@ -5,7 +5,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.vidlog.fragmentstore.KvsError;
+import io.vidlog.kvs.KvsError;
 
 /**
  * The JSON body of a playback request. The server installs a small-limit BodyHandler on JSON routes;

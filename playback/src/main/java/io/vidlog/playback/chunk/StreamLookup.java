@@ -2,8 +2,8 @@ package io.vidlog.playback.chunk;
 
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
-import io.vidlog.fragmentstore.KvsError;
-import io.vidlog.fragmentstore.access.Principal;
+import io.vidlog.kvs.KvsError;
+import io.vidlog.kvs.Principal;
 import io.vidlog.fragmentstore.streams.StreamInfo;
 import io.vidlog.fragmentstore.streams.StreamRef;
 import io.vidlog.fragmentstore.streams.StreamRegistry;

@@ -2,7 +2,7 @@ package io.vidlog.playback.getmedia;
 
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
-import io.vidlog.fragmentstore.KvsError;
+import io.vidlog.kvs.KvsError;
 import io.vidlog.fragmentstore.index.TimeIndex;
 import io.vidlog.fragmentstore.live.LiveFeeds;
 import io.vidlog.fragmentstore.streams.StreamInfo;

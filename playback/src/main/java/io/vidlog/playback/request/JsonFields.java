@@ -2,8 +2,8 @@ package io.vidlog.playback.request;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vidlog.fragmentstore.KvsError;
-import io.vidlog.fragmentstore.KvsException;
+import io.vidlog.kvs.KvsError;
+import io.vidlog.kvs.KvsException;
 import io.vidlog.fragmentstore.streams.StreamRef;
 import java.util.regex.Pattern;
 

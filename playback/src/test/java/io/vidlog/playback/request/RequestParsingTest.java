@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.vertx.core.json.JsonObject;
-import io.vidlog.fragmentstore.KvsError;
-import io.vidlog.fragmentstore.KvsException;
+import io.vidlog.kvs.KvsError;
+import io.vidlog.kvs.KvsException;
 import io.vidlog.fragmentstore.index.TimeIndex.TimestampKind;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;

@@ -6,7 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import io.vidlog.fragmentstore.FragmentNumber;
 import io.vidlog.fragmentstore.FragmentRecord;
-import io.vidlog.fragmentstore.KvsError;
+import io.vidlog.kvs.KvsError;
 import io.vidlog.fragmentstore.chunk.ChunkHeader;
 import io.vidlog.fragmentstore.chunk.FragmentArchive;
 import io.vidlog.fragmentstore.index.TimeIndex;

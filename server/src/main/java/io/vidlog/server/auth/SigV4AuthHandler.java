@@ -5,8 +5,8 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.RequestBody;
 import io.vertx.ext.web.RoutingContext;
-import io.vidlog.fragmentstore.KvsError;
-import io.vidlog.fragmentstore.access.Principal;
+import io.vidlog.kvs.KvsError;
+import io.vidlog.kvs.Principal;
 import java.time.Clock;
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package io.vidlog.server.auth;
 
-import io.vidlog.fragmentstore.KvsError;
-import io.vidlog.fragmentstore.KvsException;
+import io.vidlog.kvs.KvsError;
+import io.vidlog.kvs.KvsException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;

@@ -1,6 +1,6 @@
 package io.vidlog.server.auth;
 
-import io.vidlog.fragmentstore.KvsException;
+import io.vidlog.kvs.KvsException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package io.vidlog.server.control;
 
 import io.vertx.ext.web.RoutingContext;
-import io.vidlog.fragmentstore.KvsError;
-import io.vidlog.fragmentstore.access.Principal;
+import io.vidlog.kvs.KvsError;
+import io.vidlog.kvs.Principal;
 import io.vidlog.fragmentstore.streams.StreamRef;
 
 /**

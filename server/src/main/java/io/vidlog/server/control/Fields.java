@@ -2,8 +2,8 @@ package io.vidlog.server.control;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vidlog.fragmentstore.KvsError;
-import io.vidlog.fragmentstore.KvsException;
+import io.vidlog.kvs.KvsError;
+import io.vidlog.kvs.KvsException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

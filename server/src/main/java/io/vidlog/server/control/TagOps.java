@@ -2,7 +2,7 @@ package io.vidlog.server.control;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vidlog.fragmentstore.access.Principal;
+import io.vidlog.kvs.Principal;
 import io.vidlog.fragmentstore.streams.StreamRef;
 import io.vidlog.fragmentstore.streams.StreamRegistry;
 import java.util.Map;

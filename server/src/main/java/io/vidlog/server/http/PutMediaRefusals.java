@@ -2,7 +2,7 @@ package io.vidlog.server.http;
 
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
-import io.vidlog.fragmentstore.KvsError;
+import io.vidlog.kvs.KvsError;
 import io.vidlog.server.logging.RateLimitedLog;
 import java.time.Duration;
 import java.util.Locale;

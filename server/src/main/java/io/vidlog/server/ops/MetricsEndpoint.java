@@ -2,9 +2,9 @@ package io.vidlog.server.ops;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.ext.web.RoutingContext;
-import io.vidlog.fragmentstore.KvsError;
+import io.vidlog.kvs.KvsError;
 import io.vidlog.server.auth.KeyPrincipal;
-import io.vidlog.fragmentstore.access.Principal;
+import io.vidlog.kvs.Principal;
 
 /**
  * {@code GET /metrics} in the Prometheus text format. Authenticated by default (SigV4 with an admin

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vidlog.fragmentstore.KvsException;
+import io.vidlog.kvs.KvsException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vidlog.fragmentstore.KvsError;
-import io.vidlog.fragmentstore.KvsException;
+import io.vidlog.kvs.KvsError;
+import io.vidlog.kvs.KvsException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

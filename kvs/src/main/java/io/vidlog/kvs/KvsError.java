@@ -1,4 +1,4 @@
-package io.vidlog.fragmentstore;
+package io.vidlog.kvs;
 
 /** The AWS error types KVS clients know, with the HTTP status each one travels with (kvs-api.md §0). */
 public enum KvsError {

@@ -1,4 +1,4 @@
-package io.vidlog.playback.mkv;
+package io.vidlog.kvs;
 
 /**
  * The in-stream error ids GetMedia reports in {@code AWS_KINESISVIDEO_ERROR_ID} once bytes have been

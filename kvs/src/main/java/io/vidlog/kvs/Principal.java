@@ -1,4 +1,4 @@
-package io.vidlog.fragmentstore.access;
+package io.vidlog.kvs;
 
 /**
  * Who made a request, as the server's authentication established it (SigV4 access key, HLS session

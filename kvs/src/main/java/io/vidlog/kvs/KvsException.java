@@ -1,4 +1,4 @@
-package io.vidlog.fragmentstore;
+package io.vidlog.kvs;
 
 /**
  * A failure that a KVS client must see as a typed AWS error (kvs-api.md §0): the server's one

@@ -1,4 +1,4 @@
-package io.vidlog.ingest;
+package io.vidlog.kvs;
 
 /**
  * PutMedia ERROR ack ids and codes (kvs-api.md §1.3). Names come from the AWS SDK v1
@@ -12,7 +12,7 @@ public enum AckError {
   /** vidlog: no data for the idle limit (kvs-api.md §1.3: IDLE for 30 s, then the server closes). */
   IDLE_TIMEOUT(4000, "IDLE_TIMEOUT"),
   MAX_FRAGMENT_SIZE_REACHED(4001, "MAX_FRAGMENT_SIZE_REACHED"),
-  /** vidlog: a progressive MP4 upload over the spool limit (IngestConfig.maxMp4SpoolBytes); the connection ends. */
+  /** vidlog: a progressive MP4 upload over the spool limit (ingest's MP4 spool limit); the connection ends. */
   MAX_UPLOAD_SIZE_REACHED(4001, "MAX_UPLOAD_SIZE_REACHED"),
   MAX_FRAGMENT_DURATION_REACHED(4002, "MAX_FRAGMENT_DURATION_REACHED"),
   MAX_CONNECTION_DURATION_REACHED(4003, "MAX_CONNECTION_DURATION_REACHED"),
