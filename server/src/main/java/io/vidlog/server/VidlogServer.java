@@ -76,7 +76,7 @@ public final class VidlogServer {
   private final URI ingestUrl;
   private final PlaybackApi playback;
 
-  /** The listeners' bound ports, set once they listen (GetDataEndpoint reads them). */
+  /** The listeners' bound ports (GetDataEndpoint reads them). */
   private static final class Ports {
     volatile int main;
     volatile int ingest;
@@ -163,8 +163,10 @@ public final class VidlogServer {
         new SigV4AuthHandler(keys, verifier, clock, true), MetricsEndpoint::requireAdmin);
     var limits = config.limits();
 
-    // the ports are known once the listeners are up, before the first request is served
+    // a fixed port is known now; a free one (port 0) once its listener is up
     Ports ports = new Ports();
+    ports.main = config.http().port();
+    ports.ingest = config.http().ingestPort();
     List<ApiModule> modules = new ArrayList<>();
     modules.add(new ControlPlaneApi(registry, new DataEndpoint(config.http().publicUrl(),
         config.http().publicIngestUrl(), scheme, ports::main, config.http().ingestListener() ? ports::ingest : null)));

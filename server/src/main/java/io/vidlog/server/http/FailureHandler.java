@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class FailureHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
+  private final PutMediaRefusals putMediaRefusals = new PutMediaRefusals();
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -53,7 +54,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
         LOG.debug("request {} {}: {} {}", rid, ctx.request().path(), e.type(), k.getMessage());
       }
       if (e.status() < 500 && PutMediaRefusals.PATH.equals(ctx.request().path())) {
-        PutMediaRefusals.log(ctx.request(), rid, e, k.getMessage());
+        putMediaRefusals.log(ctx.request(), rid, e, k.getMessage());
       }
       AwsErrors.send(ctx.response(), e.status(), e.type(), k.getMessage());
     } else if (t instanceof StoreException s) {

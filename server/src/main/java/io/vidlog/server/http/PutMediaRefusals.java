@@ -15,17 +15,16 @@ import org.slf4j.event.Level;
  * one line per refusal would flood the log and none would hide a camera that never uploads. When the
  * refusal is a signature over {@code connection} or {@code transfer-encoding} received over
  * HTTP/2, which cannot carry those headers (RFC 9113 §8.2.2), the line says where such producers
- * must upload instead.
+ * must upload instead. One per server (its failure handler's), so servers sharing a JVM do not share
+ * the budget.
  */
 final class PutMediaRefusals {
   static final String PATH = "/putMedia";
-  private static final RateLimitedLog LOG =
+  private final RateLimitedLog log =
       new RateLimitedLog(LoggerFactory.getLogger(PutMediaRefusals.class), Level.WARN, Duration.ofSeconds(10));
 
-  private PutMediaRefusals() {}
-
-  static void log(HttpServerRequest req, String requestId, KvsError error, String message) {
-    LOG.log("PutMedia refused over {} from {} (stream {}, request {}): {}: {}{}", version(req.version()),
+  void log(HttpServerRequest req, String requestId, KvsError error, String message) {
+    log.log("PutMedia refused over {} from {} (stream {}, request {}): {}: {}{}", version(req.version()),
         ConnectionGuard.clientOf(req.remoteAddress()), streamName(req), requestId, error.type(), message, hint(req, error));
   }
 
