@@ -25,6 +25,7 @@ import io.vidlog.playback.PlaybackApi;
 import io.vidlog.server.auth.AccessKeyStore;
 import io.vidlog.kvs.sigv4.SigV4Verifier;
 import io.vidlog.playback.PlaybackConfig;
+import io.vidlog.server.auth.GenerationFloor;
 import io.vidlog.server.auth.SigV4Authenticator;
 import io.vidlog.server.config.ServerConfig;
 import io.vidlog.server.control.ControlPlaneApi;
@@ -70,26 +71,44 @@ public final class VidlogServer {
   private final StoreStack stores;
   private final FragmentStore fragments;
   private final Listener listener;
+  private final Listener ingestListener;
   private final StoreGauges gauges;
   private final AdminBootstrap.Result admin;
   private final AccessKeyStore keys;
   private final URI url;
+  private final URI ingestUrl;
   private final PlaybackApi playback;
   private final Router router;
   private final List<ApiRoute> declared;
 
+  /** The listeners' bound ports (GetDataEndpoint reads them). */
+  private static final class Ports {
+    volatile int main;
+    volatile int ingest;
+
+    int main() {
+      return main;
+    }
+
+    int ingest() {
+      return ingest;
+    }
+  }
+
   private VidlogServer(Vertx vertx, ServerConfig config, StoreStack stores, FragmentStore fragments, Listener listener,
-      StoreGauges gauges, AdminBootstrap.Result admin, AccessKeyStore keys, URI url, PlaybackApi playback,
-      Router router, List<ApiRoute> declared) {
+      Listener ingestListener, StoreGauges gauges, AdminBootstrap.Result admin, AccessKeyStore keys, URI url,
+      URI ingestUrl, PlaybackApi playback, Router router, List<ApiRoute> declared) {
     this.vertx = vertx;
     this.config = config;
     this.stores = stores;
     this.fragments = fragments;
     this.listener = listener;
+    this.ingestListener = ingestListener;
     this.gauges = gauges;
     this.admin = admin;
     this.keys = keys;
     this.url = url;
+    this.ingestUrl = ingestUrl;
     this.playback = playback;
     this.router = router;
     this.declared = declared;
@@ -120,7 +139,12 @@ public final class VidlogServer {
     FragmentStore fragments = openFragmentStore(vertx, config, stores);
     phase("fragment store", t0);
     var registry = fragments.registry();
-    AccessKeyStore keys = new AccessKeyStore(stores.store(), stores.systemSealer());
+    // the key-set generation this node has seen is written off the event loops, when it grows
+    AccessKeyStore keys = new AccessKeyStore(stores.store(), stores.systemSealer(), GenerationFloor.inDataDir(
+        config.dataDir(), write -> vertx.executeBlocking(() -> {
+          write.run();
+          return null;
+        }, false)));
 
     HttpServerOptions options = httpOptions(config);
     String scheme = "https";
@@ -141,10 +165,15 @@ public final class VidlogServer {
     Clock clock = Clock.systemUTC();
     var limits = config.limits();
 
+    // a fixed port is known now; a free one (port 0) once its listener is up
+    Ports ports = new Ports();
+    ports.main = config.http().port();
+    ports.ingest = config.http().ingestPort();
     List<ApiModule> modules = new ArrayList<>();
     modules.add(new OpsApi(new Health(vertx, stores.store(), VERSION), new MetricsEndpoint(metrics),
         config.security().metricsPublic()));
-    modules.add(new ControlPlaneApi(registry, new DataEndpoint(config.http().publicUrl(), scheme)));
+    modules.add(new ControlPlaneApi(registry, new DataEndpoint(config.http().publicUrl(),
+        config.http().publicIngestUrl(), scheme, ports::main, config.http().ingestListener() ? ports::ingest : null)));
     // ingest and playback meet only in the fragment store (DESIGN.md): registry, archive, index, live feeds
     IngestApi ingest = new IngestApi(vertx, registry, fragments.archive(), fragments.index(), fragments.feeds(),
         FragmentNumberMinter.of(fragments.numbers()), ingestConfig(config));
@@ -158,16 +187,28 @@ public final class VidlogServer {
     Router router = RouteTable.createRouter(vertx, new SigV4Authenticator(keys, new SigV4Verifier(), clock), global,
         new RouteTable.Limits(limits.maxJsonBody(), limits.maxHeaders(), limits.requestTimeout().toMillis(),
             limits.headerTimeout().toMillis()), modules);
-    ConnectionGuard guard = new ConnectionGuard(vertx, limits.maxConnectionsPerIp(), limits.headerTimeout().toMillis());
+    // one guard for both listeners: the connection caps count every connection of the server
+    ConnectionGuard guard = new ConnectionGuard(vertx, limits.maxConnections(), limits.maxConnectionsPerIp(),
+        limits.headerTimeout().toMillis());
+    int instances = Runtime.getRuntime().availableProcessors();
     io.vertx.core.Future<Listener> listening = Listener.start(vertx, options, config.http().bind(),
-        config.http().port(), router::handle, guard, Runtime.getRuntime().availableProcessors());
+        config.http().port(), router::handle, guard, instances);
+    // the same routes and protections, but HTTP/1.1 only: GetDataEndpoint(PUT_MEDIA) points here
+    io.vertx.core.Future<Listener> ingestListening = config.http().ingestListener()
+        ? Listener.start(vertx, TlsSetup.http11Only(options), config.http().bind(), config.http().ingestPort(),
+            router::handle, guard, instances)
+        : io.vertx.core.Future.succeededFuture(null);
     // with a fixed port the URL is known before the listener is up: check or create the admin key
     // meanwhile (the URL is announced only when both are done)
-    String adminEndpoint = endpoint(config, scheme, config.http().port());
+    String adminEndpoint = config.http().endpoint(config.http().port());
     CompletableFuture<AdminBootstrap.Result> adminReady = config.http().port() == 0 ? null
         : CompletableFuture.supplyAsync(() -> AdminBootstrap.ensure(keys, config.dataDir(), config.http().region(),
             adminEndpoint));
+    // on failure the caller closes Vert.x, and with it a listener that did start
     Listener listener = listening.await();
+    Listener ingestListener = ingestListening.await();
+    ports.main = listener.port();
+    ports.ingest = ingestListener == null ? -1 : ingestListener.port();
     phase("listener", t0);
     gauges.start(vertx, 15_000);
     // the JVM binders load the platform MXBeans (about 0.1 s): bound once the port is open
@@ -182,14 +223,17 @@ public final class VidlogServer {
     // (about a second of CPU) does not compete with start-up and the first requests
     vertx.setTimer(WARM_UP_DELAY_MS, t -> stores.crypto().warmUp());
 
-    URI url = URI.create(scheme + "://" + localHost(config.http().bind()) + ":" + listener.port());
+    URI url = URI.create(scheme + "://" + config.http().localHost() + ":" + listener.port());
+    URI ingestUrl = ingestListener == null ? null
+        : URI.create(scheme + "://" + config.http().localHost() + ":" + ingestListener.port());
     AdminBootstrap.Result admin = adminReady != null ? join(adminReady)
-        : AdminBootstrap.ensure(keys, config.dataDir(), config.http().region(), endpoint(config, scheme, listener.port()));
-    LOG.info("vidlog {} listening on {} (store {}, started in {} ms, {} ms after the JVM)", VERSION, url,
-        stores.store().backend(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), sinceJvmStart());
+        : AdminBootstrap.ensure(keys, config.dataDir(), config.http().region(), config.http().endpoint(listener.port()));
+    LOG.info("vidlog {} listening on {}{} (store {}, started in {} ms, {} ms after the JVM)", VERSION, url,
+        ingestUrl == null ? "" : ", PutMedia over HTTP/1.1 on " + ingestUrl, stores.store().backend(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), sinceJvmStart());
     List<ApiRoute> declared = modules.stream().flatMap(m -> m.routes().stream()).toList();
-    return new VidlogServer(vertx, config, stores, fragments, listener, gauges, admin, keys, url, playback, router,
-        declared);
+    return new VidlogServer(vertx, config, stores, fragments, listener, ingestListener, gauges, admin, keys, url,
+        ingestUrl, playback, router, declared);
   }
 
   /**
@@ -222,12 +266,6 @@ public final class VidlogServer {
     return FragmentStore.open(vertx, stores.store(), sealers, archive,
         new FragmentStoreConfig(registryConfig, d.index(), d.live(), d.nodeId(), d.retentionSweepMillis(),
             d.indexFlushMillis())).await();
-  }
-
-  /** The endpoint written into the admin credentials: the public URL when configured. */
-  private static String endpoint(ServerConfig config, String scheme, int port) {
-    return config.http().publicUrl() != null ? config.http().publicUrl().toString()
-        : scheme + "://" + localHost(config.http().bind()) + ":" + port;
   }
 
   /** Loads the TLS engine's native library and the certificate and key (generated on first start). */
@@ -275,14 +313,6 @@ public final class VidlogServer {
         .setHandle100ContinueAutomatically(true);
   }
 
-  /** A host name a local client can use for the bind address. */
-  private static String localHost(String bind) {
-    if (bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]")) {
-      return "localhost";
-    }
-    return bind.contains(":") && !bind.startsWith("[") ? "[" + bind + "]" : bind;
-  }
-
   /** The routes the router holds, as Vert.x sees them (the route table's own handlers included). */
   public List<io.vertx.ext.web.Route> mountedRoutes() {
     return router.getRoutes();
@@ -299,6 +329,11 @@ public final class VidlogServer {
 
   public int port() {
     return listener.port();
+  }
+
+  /** The HTTP/1.1-only listener's URL (what GetDataEndpoint answers for PUT_MEDIA), or null when it is off. */
+  public URI ingestUrl() {
+    return ingestUrl;
   }
 
   public AdminBootstrap.Result admin() {
@@ -330,7 +365,9 @@ public final class VidlogServer {
     // in progress, which in-flight PutMedia requests still finish
     playback.drain();
     try {
-      listener.shutdown(config.limits().shutdownTimeout()).await(
+      io.vertx.core.Future<Void> ingestDone = ingestListener == null ? io.vertx.core.Future.succeededFuture()
+          : ingestListener.shutdown(config.limits().shutdownTimeout());
+      io.vertx.core.Future.join(listener.shutdown(config.limits().shutdownTimeout()), ingestDone).await(
           config.limits().shutdownTimeout().toMillis() + 2_000, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       LOG.warn("graceful shutdown did not complete: {}", e.toString());

@@ -23,7 +23,7 @@ public final class ControlPlaneApi implements ApiModule {
   private final TagOps tags;
   private final DataEndpoint endpoint;
 
-  /** @param endpoint this server's base URL(s), returned by GetDataEndpoint */
+  /** @param endpoint this server's base URLs, returned by GetDataEndpoint */
   public ControlPlaneApi(StreamRegistry registry, DataEndpoint endpoint) {
     this.streams = new StreamOps(registry);
     this.tags = new TagOps(registry);
@@ -40,7 +40,7 @@ public final class ControlPlaneApi implements ApiModule {
         route("/updateStream", KvsAction.UPDATE_STREAM, streams::update),
         route("/updateDataRetention", KvsAction.UPDATE_DATA_RETENTION, streams::updateRetention),
         ApiRoute.json("/getDataEndpoint", KvsAction.GET_DATA_ENDPOINT, ApiRoute.Response.SHORT,
-            ctx -> run(ctx, (f, c) -> streams.dataEndpoint(f, c, endpoint.of(ctx)))),
+            ctx -> run(ctx, (f, c) -> streams.dataEndpoint(f, c, api -> endpoint.of(ctx, api)))),
         route("/tagStream", KvsAction.TAG_STREAM, tags::tagStream),
         route("/untagStream", KvsAction.UNTAG_STREAM, tags::untagStream),
         route("/listTagsForStream", KvsAction.LIST_TAGS_FOR_STREAM, tags::listTagsForStream),

@@ -13,6 +13,7 @@ import io.vidlog.kvs.StreamRules;
 import io.vidlog.kvs.http.Caller;
 import io.vidlog.kvs.http.Fields;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * The stream operations of the control plane (docs/wire-protocol.md §4): read the request against
@@ -105,11 +106,12 @@ final class StreamOps {
     return registry.updateRetention(ref, version, op.startsWith("INCREASE"), change).map(s -> EMPTY);
   }
 
-  Future<JsonObject> dataEndpoint(Fields f, Caller c, String dataEndpoint) {
+  /** @param endpointFor the base URL to answer for an APIName */
+  Future<JsonObject> dataEndpoint(Fields f, Caller c, UnaryOperator<String> endpointFor) {
     StreamRef ref = f.stream();
-    f.enumValue("APIName", API_NAMES, true);
+    String api = f.enumValue("APIName", API_NAMES, true);
     c.authorize(ref);
-    // every API of this server is served at the same base URL; the stream must exist, as in KVS
-    return registry.describe(ref).map(s -> new JsonObject().put("DataEndpoint", dataEndpoint));
+    // the stream must exist, as in KVS
+    return registry.describe(ref).map(s -> new JsonObject().put("DataEndpoint", endpointFor.apply(api)));
   }
 }

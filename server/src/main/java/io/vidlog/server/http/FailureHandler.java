@@ -2,6 +2,7 @@ package io.vidlog.server.http;
 
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.StreamResetException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vidlog.kvs.KvsError;
@@ -18,17 +19,29 @@ import org.slf4j.LoggerFactory;
  * (unreachable store) or 500; Vert.x's own 413 (body limit) and 503 (request timeout) become AWS-style
  * errors; anything else is a 500 InternalFailure that says only the request id, with the cause
  * logged under that id. If response bytes were already sent (a streaming route), the stream is
- * reset instead: an error document is never glued onto media.
+ * reset instead: an error document is never glued onto media. A client that went away (closed the
+ * connection or reset the stream mid-request) is no failure of the server: it is logged at DEBUG
+ * only, since any client can do it at any rate. Why a request was refused (authentication, policy,
+ * any PutMedia refusal) is logged rate-limited ({@link Refusals}); the caller is told no more than
+ * its error.
  */
 public final class FailureHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
+  private final Refusals refusals = new Refusals();
 
   @Override
   public void handle(RoutingContext ctx) {
     Throwable t = ctx.failure();
     String rid = RequestIds.of(ctx);
+    if (clientWentAway(t)) {
+      LOG.debug("request {} {}: the client went away ({})", rid, ctx.request().path(), describe(t));
+      if (!ctx.response().ended() && !ctx.response().closed()) {
+        ctx.response().reset();
+      }
+      return;
+    }
     if (ctx.response().headWritten() || ctx.response().ended()) {
-      if (t != null && !(t instanceof HttpClosedException)) {
+      if (t != null) {
         LOG.warn("request {} {} failed after the response started: {}", rid, ctx.request().path(), describe(t));
       }
       if (!ctx.response().ended()) {
@@ -45,6 +58,9 @@ public final class FailureHandler implements Handler<RoutingContext> {
         LOG.warn("request {} {}: {} {}", rid, ctx.request().path(), e.type(), k.getMessage(), k.getCause());
       } else {
         LOG.debug("request {} {}: {} {}", rid, ctx.request().path(), e.type(), k.getMessage());
+      }
+      if (e.status() < 500) {
+        refusals.log(ctx, rid, k);
       }
       AwsErrors.send(ctx.response(), e.status(), e.type(), k.getMessage());
     } else if (t instanceof StoreException s) {
@@ -90,6 +106,12 @@ public final class FailureHandler implements Handler<RoutingContext> {
       case OUT_OF_RANGE, BAD_TOKEN -> KvsError.INVALID_ARGUMENT;
     };
     return e.exception(r.getMessage());
+  }
+
+  /** The connection closed, or (HTTP/2) the client reset its stream, before the request was done. */
+  private static boolean clientWentAway(Throwable t) {
+    return t instanceof HttpClosedException || t instanceof StreamResetException
+        || t instanceof java.nio.channels.ClosedChannelException;
   }
 
   private static String describe(Throwable t) {
