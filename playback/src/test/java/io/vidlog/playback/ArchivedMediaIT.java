@@ -8,13 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vidlog.fragmentstore.streams.StreamInfo;
+import io.vidlog.kvs.KvsTag;
 import io.vidlog.playback.testing.KvsParse;
 import io.vidlog.playback.testing.TestChunks;
 import io.vidlog.playback.testing.TestServer;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -110,31 +114,60 @@ class ArchivedMediaIT {
             .fragmentSelectorType(FragmentSelectorType.SERVER_TIMESTAMP).build()).build()));
   }
 
+  /** The whole GetMediaForFragmentList body for these fragments, as sent. */
+  static byte[] fragmentListBody(List<String> numbers) throws Exception {
+    try (ResponseInputStream<GetMediaForFragmentListResponse> in = client.getMediaForFragmentList(
+        GetMediaForFragmentListRequest.builder().streamName("archived").fragments(numbers).build(),
+        ResponseTransformer.toInputStream())) {
+      assertEquals("video/webm", in.response().contentType());
+      return in.readAllBytes(); // this response ends after the last listed fragment
+    }
+  }
+
   @Test
   void fragmentListComesBackInTheRequestedOrderWithBothTagSpellings() throws Exception {
     List<Integer> order = List.of(7, 2, 9, 2);
-    KvsParse parsed;
-    try (ResponseInputStream<GetMediaForFragmentListResponse> in = client.getMediaForFragmentList(
-        GetMediaForFragmentListRequest.builder().streamName("archived")
-            .fragments(order.stream().map(i -> fragments.get(i).number().value()).toList()).build(),
-        ResponseTransformer.toInputStream())) {
-      assertEquals("video/webm", in.response().contentType());
-      parsed = KvsParse.read(in, p -> false);
-    }
+    KvsParse parsed = KvsParse.read(new ByteArrayInputStream(fragmentListBody(
+        order.stream().map(i -> fragments.get(i).number().value()).toList())), p -> false);
     assertEquals(order.size(), parsed.chunks.size());
     for (int k = 0; k < order.size(); k++) {
-      TestChunks.Fragment f = fragments.get(order.get(k));
+      int i = order.get(k);
+      TestChunks.Fragment f = fragments.get(i);
       KvsParse.Chunk c = parsed.chunks.get(k);
       assertTrue(c.metadata.isSuccess());
       assertEquals(f.number().value(), c.number());
       assertEquals(f.header().serverTimestampMillis(), c.metadata.getServerSideTimestampMillis());
       assertEquals(f.header().producerTimestampMillis(), c.metadata.getProducerSideTimestampMillis());
-      assertEquals(f.number().value(), c.token().orElseThrow());
+      assertEquals(KvsTag.seconds(f.header().serverTimestampMillis()), c.kvsTags.get(KvsTag.SERVER_SIDE_TIMESTAMP));
+      assertEquals(KvsTag.seconds(f.header().producerTimestampMillis()),
+          c.kvsTags.get(KvsTag.PRODUCER_SIDE_TIMESTAMP));
       assertEquals(f.frames().size(), c.frames.size());
       for (int j = 0; j < c.frames.size(); j++) {
         assertArrayEquals(f.frames().get(j).data(), c.frames.get(j));
       }
+      assertEquals("value-" + i, c.userTags.get("meta-" + i), "pre-cluster producer metadata");
+      assertEquals("tail-" + i, c.userTags.get("after-" + i), "post-cluster producer metadata");
     }
+  }
+
+  @Test
+  void fragmentListCarriesNoGetMediaOnlyTags() throws Exception {
+    byte[] body = fragmentListBody(fragments.stream().map(f -> f.number().value()).toList());
+    KvsParse parsed = KvsParse.read(new ByteArrayInputStream(body), p -> false);
+    assertEquals(COUNT, parsed.chunks.size(), "the parser library still reads every fragment");
+    for (int i = 0; i < COUNT; i++) {
+      KvsParse.Chunk c = parsed.chunks.get(i);
+      assertTrue(c.metadata.isSuccess());
+      assertEquals(fragments.get(i).number().value(), c.number());
+      assertEquals(fragments.get(i).frames().size(), c.frames.size());
+      assertEquals(Set.of(KvsTag.FRAGMENT_NUMBER, KvsTag.SERVER_TIMESTAMP, KvsTag.PRODUCER_TIMESTAMP,
+          KvsTag.SERVER_SIDE_TIMESTAMP, KvsTag.PRODUCER_SIDE_TIMESTAMP), c.kvsTags.keySet());
+      assertTrue(c.metadata.getMillisBehindNow().isEmpty());
+      assertTrue(c.token().isEmpty());
+    }
+    String raw = new String(body, StandardCharsets.ISO_8859_1);
+    assertFalse(raw.contains(KvsTag.MILLIS_BEHIND_NOW));
+    assertFalse(raw.contains(KvsTag.CONTINUATION_TOKEN));
   }
 
   @Test

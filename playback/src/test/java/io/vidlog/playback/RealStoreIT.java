@@ -72,12 +72,17 @@ class RealStoreIT {
     server.close();
   }
 
+  /** A GetMedia chunk: the fragment, closed by its continuation token. */
   static void assertWhole(TestChunks.Fragment f, KvsParse.Chunk c) {
+    assertEquals(f.number().value(), c.token().orElseThrow());
+    assertFrames(f, c);
+  }
+
+  static void assertFrames(TestChunks.Fragment f, KvsParse.Chunk c) {
     assertTrue(c.metadata.isSuccess());
     assertEquals(f.number().value(), c.number());
     assertEquals(f.header().serverTimestampMillis(), c.metadata.getServerSideTimestampMillis());
     assertEquals(f.header().producerTimestampMillis(), c.metadata.getProducerSideTimestampMillis());
-    assertEquals(f.number().value(), c.token().orElseThrow());
     assertEquals(f.frames().size(), c.frames.size());
     for (int j = 0; j < c.frames.size(); j++) {
       assertArrayEquals(f.frames().get(j).data(), c.frames.get(j));
@@ -126,9 +131,9 @@ class RealStoreIT {
       parsed = KvsParse.read(in, p -> false);
     }
     assertEquals(3, parsed.chunks.size());
-    assertWhole(fragments.get(5), parsed.chunks.get(0));
+    assertFrames(fragments.get(5), parsed.chunks.get(0));
     assertFalse(parsed.chunks.get(1).metadata.isSuccess());
     assertEquals(4000, parsed.chunks.get(1).metadata.getErrorId());
-    assertWhole(fragments.get(0), parsed.chunks.get(2));
+    assertFrames(fragments.get(0), parsed.chunks.get(2));
   }
 }

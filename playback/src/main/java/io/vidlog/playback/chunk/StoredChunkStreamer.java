@@ -12,12 +12,28 @@ import io.vidlog.fragmentstore.streams.StreamInfo;
 import java.util.function.LongSupplier;
 
 /**
- * Writes one stored fragment as a GetMedia chunk (kvs-api.md §2): the stored MKV bytes up to
- * {@link ChunkHeader#clusterOffset()}, the pre-cluster AWS Tags, the rest of the stored bytes, the
- * post-cluster AWS Tags. The stored bytes are piped from the archive's decrypting stream with
- * back-pressure, so a reader never holds more than the socket's write queue of a fragment.
+ * Writes one stored fragment as a chunk of a GetMedia or GetMediaForFragmentList response
+ * (kvs-api.md §2, §3.2): the stored MKV bytes up to {@link ChunkHeader#clusterOffset()}, the
+ * pre-cluster AWS Tags, the rest of the stored bytes and, for GetMedia, the post-cluster AWS Tags.
+ * The stored bytes are piped from the archive's decrypting stream with back-pressure, so a reader
+ * never holds more than the socket's write queue of a fragment.
  */
 public final class StoredChunkStreamer {
+  /** Which API a chunk is sent for, which decides the KVS Tags around its Cluster. */
+  public enum Framing {
+    /**
+     * GetMedia (docs/wire-protocol.md §2): the pre-cluster Tags in the spelling the parser library
+     * reads, and after the Cluster MILLIS_BEHIND_NOW and CONTINUATION_TOKEN.
+     */
+    GET_MEDIA,
+    /**
+     * GetMediaForFragmentList (docs/wire-protocol.md §3.2): the pre-cluster Tags in both documented
+     * spellings and nothing after the Cluster. MILLIS_BEHIND_NOW and CONTINUATION_TOKEN are
+     * documented for GetMedia only: a fragment list is neither live nor resumable.
+     */
+    FRAGMENT_LIST
+  }
+
   private final FragmentArchive archive;
   private final LongSupplier clock;
 
@@ -46,13 +62,13 @@ public final class StoredChunkStreamer {
     }
 
     /**
-     * Streams the chunk into {@code out}. Completes with the header when the post-cluster Tags are
+     * Streams the chunk into {@code out}. Completes with the header when the whole chunk is
      * written; fails when the store fails mid-chunk (the caller reports it in-stream).
      */
-    public Future<ChunkHeader> writeTo(ChunkOutput out, boolean bothSpellings) {
+    public Future<ChunkHeader> writeTo(ChunkOutput out, Framing framing) {
       ChunkHeader h = reader.header();
       Buffer pre = ChunkMkv.kvsPreCluster(h.number(), h.serverTimestampMillis(), h.producerTimestampMillis(),
-          bothSpellings);
+          framing == Framing.FRAGMENT_LIST);
       long clusterOffset = h.clusterOffset();
       Promise<ChunkHeader> done = Promise.promise();
       long[] position = {0};
@@ -92,8 +108,10 @@ public final class StoredChunkStreamer {
         if (!preWritten[0]) {
           out.write(pre);
         }
-        long behind = clock.getAsLong() - (h.serverTimestampMillis() + h.durationMillis());
-        out.write(ChunkMkv.kvsPostCluster(behind, h.number().value()));
+        if (framing == Framing.GET_MEDIA) {
+          long behind = clock.getAsLong() - (h.serverTimestampMillis() + h.durationMillis());
+          out.write(ChunkMkv.kvsPostCluster(behind, h.number().value()));
+        }
         done.tryComplete(h);
       });
       source.resume();

@@ -189,7 +189,7 @@ final class GetMediaSession {
         return;
       }
       transfer = open.result();
-      transfer.writeTo(out, false).onComplete(done -> storedDone(number, done));
+      transfer.writeTo(out, StoredChunkStreamer.Framing.GET_MEDIA).onComplete(done -> storedDone(number, done));
       prefetch(number);
     });
   }
