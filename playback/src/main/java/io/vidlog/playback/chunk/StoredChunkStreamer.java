@@ -65,7 +65,7 @@ public final class StoredChunkStreamer {
      * Streams the chunk into {@code out}. Completes with the header when the whole chunk is
      * written; fails when the store fails mid-chunk (the caller reports it in-stream).
      */
-    public Future<ChunkHeader> writeTo(ChunkOutput out, Framing framing) {
+    public Future<ChunkHeader> writeTo(ChunkSink out, Framing framing) {
       ChunkHeader h = reader.header();
       Buffer pre = ChunkMkv.kvsPreCluster(h.number(), h.serverTimestampMillis(), h.producerTimestampMillis(),
           framing == Framing.FRAGMENT_LIST);
