@@ -9,6 +9,7 @@ import io.vidlog.fragmentstore.chunk.ChunkHeader;
 import io.vidlog.fragmentstore.chunk.ChunkMkv;
 import io.vidlog.fragmentstore.chunk.FragmentArchive;
 import io.vidlog.fragmentstore.streams.StreamInfo;
+import java.util.ArrayDeque;
 import java.util.function.LongSupplier;
 
 /**
@@ -47,6 +48,75 @@ public final class StoredChunkStreamer {
     return archive.open(stream, number).map(Transfer::new);
   }
 
+  /**
+   * The stored bytes on their way out, written only up to the last element boundary
+   * ({@link ElementBoundaries}): should the store fail mid-chunk, the response stops between two
+   * elements and the error chunk after it is readable. The pre-cluster Tags go in at the Cluster.
+   * Held back is at most the element in progress, as slices of the buffers read (no copy).
+   */
+  private static final class Aligned {
+    private final ChunkSink out;
+    private final Buffer pre;
+    private final long clusterOffset;
+    private final ElementBoundaries boundaries = new ElementBoundaries();
+    private final ArrayDeque<Buffer> held = new ArrayDeque<>();
+    private long received;
+    private long sent;
+    private boolean preWritten;
+
+    Aligned(ChunkSink out, Buffer pre, long clusterOffset) {
+      this.out = out;
+      this.pre = pre;
+      this.clusterOffset = clusterOffset;
+    }
+
+    void add(Buffer buf) {
+      held.add(buf);
+      received += buf.length();
+      writeUpTo(boundaries.feed(buf));
+    }
+
+    /** The chunk's bytes are all here: everything held goes out. */
+    void flush() {
+      writeUpTo(received);
+      if (!preWritten) {
+        out.write(pre);
+        preWritten = true;
+      }
+    }
+
+    private void writeUpTo(long limit) {
+      while (sent < limit) {
+        Buffer head = held.peek();
+        int n = (int) Math.min(head.length(), limit - sent);
+        if (n == head.length()) {
+          held.poll();
+          emit(head);
+        } else {
+          emit(head.slice(0, n));
+          held.poll();
+          held.push(head.slice(n, head.length()));
+        }
+      }
+    }
+
+    private void emit(Buffer buf) {
+      long start = sent;
+      sent += buf.length();
+      if (!preWritten && sent > clusterOffset) {
+        int cut = (int) (clusterOffset - start);
+        if (cut > 0) {
+          out.write(buf.slice(0, cut));
+        }
+        out.write(pre);
+        preWritten = true;
+        out.write(cut > 0 ? buf.slice(cut, buf.length()) : buf);
+      } else {
+        out.write(buf);
+      }
+    }
+  }
+
   /** One chunk being written; {@link #cancel()} stops it when the reader goes away. */
   public final class Transfer {
     private final FragmentArchive.ChunkReader reader;
@@ -69,29 +139,15 @@ public final class StoredChunkStreamer {
       ChunkHeader h = reader.header();
       Buffer pre = ChunkMkv.kvsPreCluster(h.number(), h.serverTimestampMillis(), h.producerTimestampMillis(),
           framing == Framing.FRAGMENT_LIST);
-      long clusterOffset = h.clusterOffset();
       Promise<ChunkHeader> done = Promise.promise();
-      long[] position = {0};
-      boolean[] preWritten = {false};
+      Aligned aligned = new Aligned(out, pre, h.clusterOffset());
       source = reader.mkv();
       source.exceptionHandler(done::tryFail);
       source.handler(buf -> {
         if (cancelled || out.ended()) {
           return;
         }
-        long start = position[0];
-        position[0] += buf.length();
-        if (!preWritten[0] && position[0] > clusterOffset) {
-          int cut = (int) (clusterOffset - start);
-          if (cut > 0) {
-            out.write(buf.slice(0, cut));
-          }
-          out.write(pre);
-          preWritten[0] = true;
-          out.write(cut > 0 ? buf.slice(cut, buf.length()) : buf);
-        } else {
-          out.write(buf);
-        }
+        aligned.add(buf);
         if (out.writeQueueFull()) {
           source.pause();
           out.drainHandler(v -> {
@@ -105,9 +161,7 @@ public final class StoredChunkStreamer {
         if (cancelled) {
           return;
         }
-        if (!preWritten[0]) {
-          out.write(pre);
-        }
+        aligned.flush();
         if (framing == Framing.GET_MEDIA) {
           long behind = clock.getAsLong() - (h.serverTimestampMillis() + h.durationMillis());
           out.write(ChunkMkv.kvsPostCluster(behind, h.number().value()));

@@ -35,6 +35,8 @@ final class FakeStoredStream implements TimeIndex, FragmentArchive {
   /** Lookups and opens in order: "next 123", "open 124". */
   final List<String> log = new ArrayList<>();
   boolean failIndex;
+  /** How many bytes each read of a chunk delivers. */
+  int slice = 16 * 1024;
 
   FakeStoredStream(ManualScheduler loop) {
     this.loop = loop;
@@ -100,7 +102,7 @@ final class FakeStoredStream implements TimeIndex, FragmentArchive {
 
         @Override
         public ReadStream<Buffer> mkv() {
-          return new BufferReadStream(loop::runLater, f.mkv(), 16 * 1024, failAfter);
+          return new BufferReadStream(loop::runLater, f.mkv(), slice, failAfter);
         }
       };
     });

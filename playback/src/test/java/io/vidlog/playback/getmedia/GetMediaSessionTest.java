@@ -428,16 +428,30 @@ class GetMediaSessionTest {
   }
 
   @Test
-  void storeFailureMidChunkIsA5000ErrorChunkForThatFragment() throws Exception {
+  void storeFailureMidChunkIsA5000ErrorChunkTheParserReads() throws Exception {
     for (int i = 0; i < 3; i++) {
       store.persist(f.get(i));
     }
-    store.failReadAfter.put(f.get(1).number(), f.get(1).header().clusterOffset() + 10);
+    // The store fails in the middle of fragment 1's second SimpleBlock.
+    long secondBlock = f.get(1).header().clusterOffset() + ChunkMkv.clusterStartLength(f.get(1).header()
+        .clusterTimecode()) + ChunkMkv.simpleBlockHeaderLength(1, f.get(1).frames().get(0).data().length)
+        + f.get(1).frames().get(0).data().length;
+    store.failReadAfter.put(f.get(1).number(), secondBlock + 20);
+    store.slice = 16; // the failure comes a few bytes into the block
     GetMediaSession session = start(24, earliest());
     assertEndedCleanly(session);
     assertEndsWithError(f.get(1).number().value(), StreamError.INTERNAL_ERROR, "Internal error");
-    KvsParse first = KvsParse.read(new java.io.ByteArrayInputStream(out.bytes()), KvsParse.afterChunks(1));
-    assertEquals(f.get(0).number().value(), first.chunks.get(0).token().orElseThrow());
+    KvsParse parsed = out.parse();
+    assertEquals(3, parsed.chunks.size());
+    assertEquals(f.get(0).number().value(), parsed.chunks.get(0).token().orElseThrow());
+    KvsParse.Chunk broken = parsed.chunks.get(1);
+    assertEquals(f.get(1).number().value(), broken.number());
+    assertFalse(broken.complete);
+    assertEquals(1, broken.frames.size(), "the whole first frame, nothing of the cut one");
+    KvsParse.Chunk error = parsed.chunks.get(2);
+    assertFalse(error.metadata.isSuccess());
+    assertEquals(5000, error.metadata.getErrorId());
+    assertEquals(f.get(1).number().value(), error.number());
   }
 
   @Test
