@@ -43,7 +43,7 @@ final class FragmentAssembler implements MkvHandler {
   private Buffer info;
   private long timecodeScaleNs = SegmentInfo.DEFAULT_TIMECODE_SCALE;
   private StreamHeader header;
-  private Fragment open;
+  private OpenFragment open;
   private final List<ChunkHeader.Metadata> pendingPreTags = new ArrayList<>();
   private boolean pendingPreTagsInvalid;
   /** Largest frame timestamp per track in the previous accepted fragment of this MKV stream (4004). */
@@ -61,7 +61,7 @@ final class FragmentAssembler implements MkvHandler {
   }
 
   /** The open fragment, or null. */
-  Fragment openFragment() {
+  OpenFragment openFragment() {
     return state == State.OPEN || state == State.CLOSING ? open : null;
   }
 
@@ -127,7 +127,7 @@ final class FragmentAssembler implements MkvHandler {
       return;
     }
     long producerMs = request.producerTimestampMillis(timecode, timecodeScaleNs);
-    open = new Fragment(header, timecode, clockMillis.getAsLong(), producerMs, pendingPreTags);
+    open = new OpenFragment(header, timecode, clockMillis.getAsLong(), producerMs, pendingPreTags);
     boolean preTagsInvalid = pendingPreTagsInvalid;
     pendingPreTags.clear();
     pendingPreTagsInvalid = false;
@@ -260,7 +260,7 @@ final class FragmentAssembler implements MkvHandler {
     if (state != State.OPEN && state != State.CLOSING) {
       return;
     }
-    Fragment f = open;
+    OpenFragment f = open;
     boolean missingTrack = f.frameCount == 0;
     if (config.requireEveryTrack()) {
       for (TrackEntry t : header.trackEntries()) {
@@ -273,7 +273,7 @@ final class FragmentAssembler implements MkvHandler {
       open = null;
       return;
     }
-    for (Map.Entry<Integer, Fragment.TrackStats> e : f.trackStats().entrySet()) {
+    for (Map.Entry<Integer, OpenFragment.TrackStats> e : f.trackStats().entrySet()) {
       previousMaxNs.put(e.getKey(), e.getValue().maxNs);
     }
     state = State.READY;

@@ -251,25 +251,6 @@ class BadInputIT {
   }
 
   @Test
-  void newConnectionTakesOverTheOldOne() throws Exception {
-    server(IngestConfig.DEFAULT);
-    StreamInfo info = server.streams.add("shared", 24);
-    try (RawPutMedia old = RawPutMedia.open(server.port(), "shared")) {
-      old.send(new TestMkv().header(1).fragment(0, 1, 2, 10).endOfFragment().bytes());
-      assertEquals(200, old.status());
-      assertTrue(old.until("PERSISTED", new ArrayList<>()) != null);
-      Uploads.Result fresh = Uploads.upload(server.uri(), "shared", new TestMkv().header(1).fragment(5000, 1, 2, 10)
-          .fragment(6000, 1, 2, 10).bytes());
-      assertEquals(2, fresh.ofType("PERSISTED").size());
-      List<JsonObject> rest = old.rest();
-      JsonObject last = rest.get(rest.size() - 1);
-      assertEquals("CONNECTION_SUPERSEDED", last.getString("ErrorCode"), rest::toString);
-      assertEquals(4000, last.getInteger("ErrorId"));
-    }
-    assertEquals(3, server.index.of(info).size());
-  }
-
-  @Test
   void replayedFragmentsOnANewConnectionAreAccepted() throws Exception {
     server(IngestConfig.DEFAULT);
     StreamInfo info = server.streams.add("replay", 24);

@@ -22,7 +22,6 @@ import io.vidlog.fragmentstore.streams.ObjectStoreStreamRegistry;
 import io.vidlog.fragmentstore.streams.RegistryConfig;
 import io.vidlog.fragmentstore.streams.StreamInfo;
 import io.vidlog.fragmentstore.streams.StreamRegistry;
-import io.vidlog.ingest.FragmentNumberMinter;
 import io.vidlog.ingest.IngestApi;
 import io.vidlog.ingest.IngestConfig;
 import io.vidlog.playback.PlaybackApi;
@@ -70,7 +69,8 @@ final class BenchStack implements AutoCloseable {
         ObjectStoreStreamRegistry.open(vertx, objects, sealer, RegistryConfig.DEFAULT)));
     feeds = new MemoryLiveFeeds(vertx, LiveFeedConfig.DEFAULT);
     Router router = Router.router(vertx);
-    new IngestApi(vertx, registry, archive, index, feeds, FragmentNumberMinter.of(new FragmentNumbers(0)),
+    FragmentNumbers numbers = new FragmentNumbers(0); // a fresh data dir: no index floor to raise
+    new IngestApi(vertx, registry, archive, index, feeds, stream -> Future.succeededFuture(numbers),
         IngestConfig.DEFAULT).mount(router);
     memory = new MemoryArchive(archive);
     new PlaybackApi(registry, index, memoryChunks ? memory : archive, feeds, playback).mount(router);
