@@ -121,4 +121,12 @@ public record IngestConfig(long maxFragmentBytes, Duration maxFragmentDuration, 
         chunkWriteBytes, maxPendingCommits, mp4TargetFragment, mkvLimits, maxMp4SpoolBytes, mp4SpoolDir, silence,
         callsPerSecond);
   }
+
+  /** The same config with the request paused once {@code commits} fragments wait for their durable commit. */
+  public IngestConfig withMaxPendingCommits(int commits) {
+    return new IngestConfig(maxFragmentBytes, maxFragmentDuration, maxConnectionDuration, maxTracks,
+        maxMetadataItems, maxMetadataNameBytes, maxMetadataValueBytes, requireEveryTrack, idleAckPeriod, idleTimeout,
+        chunkWriteBytes, commits, mp4TargetFragment, mkvLimits, maxMp4SpoolBytes, mp4SpoolDir, takeoverSilence,
+        maxPutMediaCallsPerSecond);
+  }
 }
