@@ -24,7 +24,7 @@ import java.util.function.LongSupplier;
  * The fragmenting state machine of PutMedia, driven by {@link MkvHandler} events (kvs-api.md §1.1,
  * §1.4, §5): each Cluster is one fragment; {@code AWS_KINESISVIDEO_END_OF_FRAGMENT} closes the open
  * fragment early; a new EBML header starts a new MKV stream. Producer Tags sent while no fragment is
- * open belong to the next fragment (pre-cluster); Tags sent after a Cluster started belong to it
+ * open, before an EBML header too, belong to the next fragment (pre-cluster); Tags sent after a Cluster started belong to it
  * (post-cluster), so a fragment is only complete when the next Cluster, EBML header, end-of-fragment
  * tag or the end of the body arrives. Rules broken by one fragment drop that fragment only; the
  * connection-level failures go to {@link FragmentListener#failed}.
@@ -76,8 +76,9 @@ final class FragmentAssembler implements MkvHandler {
     header = null;
     timecodeScaleNs = SegmentInfo.DEFAULT_TIMECODE_SCALE;
     previousMaxNs.clear();
-    pendingPreTags.clear();
-    pendingPreTagsInvalid = false;
+    // Tags sent since the last fragment, even before this header, are the next fragment's
+    // metadata: the KVS producer queues metadata for the next fragment, and resuming a session it
+    // can send that queue ahead of the new EBML header (package-info)
     state = State.HEADER;
   }
 

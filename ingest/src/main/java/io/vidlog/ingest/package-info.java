@@ -54,6 +54,29 @@
  *       when the next Cluster, EBML header, end-of-fragment tag or the end of the body arrives.
  *       Reserved {@code AWS_KINESISVIDEO_*} tags are acted on and never stored; other names
  *       starting with {@code AWS} are 4009.</li>
+ *   <li>Tags before the EBML header. A body may open with Tags elements ahead of its EBML header
+ *       (and Tags may come between an ended MKV stream and the next EBML header): their items are
+ *       the next fragment's metadata, and an {@code AWS_KINESISVIDEO_END_OF_FRAGMENT} among them,
+ *       with no fragment open, changes nothing. This is what the KVS producer core (PIC,
+ *       awslabs/amazon-kinesis-video-streams-pic, {@code src/client/src/Stream.c}) means when it
+ *       sends such a body: {@code putFrame} packages queued fragment metadata as a Tags element
+ *       "before the fragment start", and an end-of-fragment frame as a view item that is only a
+ *       Tags element holding the pending metadata and the EoFr tag. After a reconnect,
+ *       {@code streamStartFixupOnReconnect} prepends a fresh MKV header to the view item at the
+ *       rolled-back index only, while {@code getStreamData} starts at
+ *       {@code getNextBoundaryViewItem}, which skips items marked bad by a non-retriable error ack
+ *       ({@code streamFragmentErrorAck}) and stops at a fragment start <em>or end</em>; and after
+ *       an error on the fragment being produced the generator is reset at the next key frame,
+ *       whose item carries the EBML header, while EoFr items are still packaged before it. So a
+ *       session can begin with a bare Tags item and get its EBML header with a later item. PIC
+ *       PR #84 (commit a88e315, 2020, after issue #82 "resetCurrentViewItemStreamStart not
+ *       accounting for mkv tags") fixed the worst case, metadata packaged ahead of the MKV
+ *       header at a stream start and cut wrongly on a re-stream (its test
+ *       {@code FragmentMetadataStartStreamFailRecovery} asserts a re-sent session starts as the
+ *       first did); producers on older PICs still send it. What the KVS service answers to such a
+ *       body is not documented, and no issue shows it; vidlog follows the producer's intent
+ *       instead of answering 4006. Anything else before the EBML header is 4006 at its first
+ *       byte.</li>
  *   <li>Every ERROR ack waits behind the final acks (PERSISTED, or 5001) of the fragments received
  *       before it on the connection: the KVS producer SDK rolls its buffer back on an error, and an
  *       error that overtook an earlier PERSISTED would make it re-send a stored fragment.</li>

@@ -159,6 +159,19 @@ class PutMediaIT {
   }
 
   @Test
+  void aBodyOpeningWithTagsBeforeItsEbmlHeaderIsStoredWithThemAsFirstFragmentMetadata() throws Exception {
+    StreamInfo stream = server.streams.add("resumed", 24);
+    byte[] mkv = TagsBeforeHeaderTest.body();
+    Uploads.Result r = Uploads.upload(server.uri(), "resumed", mkv);
+    assertEquals(2, assertAckOrder(r, true).size());
+    assertTrue(r.ofType("ERROR").isEmpty(), r.acks()::toString);
+    List<MemoryArchive.Stored> chunks = server.stored(stream);
+    assertEquals(List.of("camera", "after"), chunks.get(0).header().metadata().stream().map(m -> m.name()).toList());
+    assertEquals(List.of(), chunks.get(1).header().metadata());
+    assertStoredFramesEqualUploaded(stream, mkv, 2);
+  }
+
+  @Test
   void retentionZeroIsLiveOnly() throws Exception {
     StreamInfo stream = server.streams.add("zero", 0);
     byte[] mkv = Uploads.resource("ffmpeg-live-av.mkv");
