@@ -95,7 +95,10 @@
  *   <li>MP4 upload: a fragmented MP4 (moov with mvex) is demuxed as it arrives, with the same acks
  *       and live frames as MKV while the upload continues; a progressive one is spooled to a
  *       temporary file ({@code IngestConfig.mp4SpoolDir}) and demuxed when the body ends, so its
- *       acks follow the upload. A progressive upload over {@code maxMp4SpoolBytes} (4 GiB) gets
+ *       acks follow the upload. The spool holds no plaintext: it is sealed in 64 KiB AES-256-GCM
+ *       segments under a key made for the upload and kept only in memory ({@code SealedSpool}),
+ *       read back through a decrypting view; a segment altered on disk fails the upload with
+ *       5000 INTERNAL_ERROR instead of storing what it would decode to. A progressive upload over {@code maxMp4SpoolBytes} (4 GiB) gets
  *       {@code {"EventType":"ERROR","ErrorId":4001,"ErrorCode":"MAX_UPLOAD_SIZE_REACHED"}} (a size
  *       limit, like 4001's fragment size; 4006 would wrongly call the file unparseable) and the
  *       connection ends.</li>

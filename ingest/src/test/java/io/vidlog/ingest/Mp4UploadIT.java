@@ -18,7 +18,9 @@ import io.vidlog.media.mp4.Mp4Track;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -291,6 +293,98 @@ class Mp4UploadIT {
     assertEquals(List.of(), errorIds(ok.acks()), ok.acks()::toString);
     assertEquals(2, ok.ofType("PERSISTED").size());
     assertEquals(0, spooled());
+  }
+
+  /**
+   * The progressive fixture with a {@code free} box of {@code marker}s after its moov (sample
+   * offsets are unchanged): long enough that the fixture's own bytes, in the first segment, are on
+   * disk while the body is still coming.
+   */
+  private static byte[] progressiveWithTrailer(byte[] marker) {
+    byte[] mp4 = Uploads.resource("progressive-h264-aac.mp4");
+    int size = 5 * SealedSpool.SEGMENT;
+    ByteBuffer out = ByteBuffer.allocate(mp4.length + size);
+    out.put(mp4).putInt(size).put("free".getBytes(StandardCharsets.US_ASCII));
+    while (out.hasRemaining()) {
+      out.put(marker, 0, Math.min(marker.length, out.remaining()));
+    }
+    return out.array();
+  }
+
+  private Path spoolFile() throws IOException {
+    try (Stream<Path> files = Files.list(spoolDir)) {
+      return files.findFirst().orElse(null);
+    }
+  }
+
+  /** Sends all but the last byte of {@code body}, then waits until {@code segments} sealed segments are on disk. */
+  private Path spoolAllButTheLastByte(RawPutMedia p, byte[] body, int segments) throws Exception {
+    for (int off = 0; off < body.length - 1; off += 8192) {
+      p.send(body, off, Math.min(8192, body.length - 1 - off));
+    }
+    assertEquals(200, p.status());
+    await("the spool file holds " + segments + " segments", () -> {
+      try {
+        Path f = spoolFile();
+        return f != null && Files.size(f) >= (long) segments * SealedSpool.SEALED_SEGMENT;
+      } catch (IOException e) {
+        return false;
+      }
+    });
+    return spoolFile();
+  }
+
+  @Test
+  void aProgressiveUploadIsSpooledSealed() throws Exception {
+    StreamInfo stream = server.streams.add("sealed", 24);
+    byte[] mp4 = Uploads.resource("progressive-h264-aac.mp4");
+    byte[] body = progressiveWithTrailer("PLAINTEXT-MARKER".getBytes(StandardCharsets.US_ASCII));
+    List<JsonObject> acks;
+    try (RawPutMedia p = RawPutMedia.open(server.port(), "sealed")) {
+      Path file = spoolAllButTheLastByte(p, body, 5);
+      String onDisk = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+      for (String plaintext : List.of("PLAINTEXT", "MARKER", "ftyp", "moov", "mdat", "avc1", "mp4a")) {
+        assertEquals(-1, onDisk.indexOf(plaintext), plaintext + " on disk");
+      }
+      String sample = new String(java.util.Arrays.copyOfRange(mp4, 2000, 2032), StandardCharsets.ISO_8859_1);
+      assertEquals(-1, onDisk.indexOf(sample), "a piece of the media on disk");
+      p.send(body, body.length - 1, 1);
+      p.finish();
+      acks = p.rest();
+    }
+    assertEquals(List.of(), errorIds(acks), acks::toString);
+    assertEquals(2, ofType(acks, "PERSISTED").size(), acks::toString);
+    List<Uploads.Frame> stored = storedFrames(stream);
+    List<Uploads.Frame> expected = samples(mp4);
+    for (int t = 1; t <= 2; t++) {
+      assertEquals(byTrack(expected, t), byTrack(stored, t), "track " + t);
+    }
+    await("the spool file is deleted", () -> spooled() == 0);
+  }
+
+  @Test
+  void aSpoolAlteredOnDiskFailsTheUploadWith5000AndStoresNothing() throws Exception {
+    StreamInfo stream = server.streams.add("tampered", 24);
+    byte[] body = progressiveWithTrailer("x".getBytes(StandardCharsets.US_ASCII));
+    List<JsonObject> acks;
+    try (RawPutMedia p = RawPutMedia.open(server.port(), "tampered")) {
+      Path file = spoolAllButTheLastByte(p, body, 1);
+      try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+        f.seek(4000); // inside the mdat, in the first segment
+        int b = f.read();
+        f.seek(4000);
+        f.write(b ^ 0x40);
+      }
+      p.send(body, body.length - 1, 1);
+      p.finish();
+      acks = p.rest();
+    }
+    assertEquals(List.of(5000), errorIds(acks), acks::toString);
+    assertEquals("INTERNAL_ERROR", ofType(acks, "ERROR").get(0).getString("ErrorCode"));
+    assertTrue(ofType(acks, "BUFFERING").isEmpty(), acks::toString);
+    assertTrue(server.stored(stream).isEmpty());
+    assertTrue(server.index.of(stream).isEmpty());
+    await("the spool file is deleted", () -> spooled() == 0);
   }
 
   @Test
