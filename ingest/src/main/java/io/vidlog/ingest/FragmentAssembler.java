@@ -56,10 +56,6 @@ final class FragmentAssembler implements MkvHandler {
     this.listener = listener;
   }
 
-  boolean failed() {
-    return state == State.FAILED;
-  }
-
   /** The open fragment, or null. */
   OpenFragment openFragment() {
     return state == State.OPEN || state == State.CLOSING ? open : null;

@@ -241,8 +241,8 @@ class BadInputIT {
     // client went away may still be committing (chunk stored, index entry next), so wait until the
     // connection has ended and no commit is in flight before comparing
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
-    while ((server.api.activeConnections() > 0 || server.api.pendingFragments(info.streamId()) > 0)
-        && System.nanoTime() < deadline) {
+    while (server.api.activeConnections() > 0 || server.api.pendingFragments(info.streamId()) > 0) {
+      assertTrue(System.nanoTime() < deadline, "the connection ended and its commits completed");
       Thread.sleep(50);
     }
     List<String> indexed = server.index.of(info).stream().map(r -> r.number().value()).toList();

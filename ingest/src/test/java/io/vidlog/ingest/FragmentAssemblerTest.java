@@ -234,7 +234,10 @@ class FragmentAssemblerTest {
     a.onTracks(List.of(VIDEO, AUDIO, t3, t4), RAW);
     a.onClusterStart(0, -1);
     assertEquals(List.of("fail 4012"), rec.events);
-    assertTrue(a.failed());
+    a.onFrame(frame(1, 0, 0, 10));
+    a.onClusterStart(100, -1);
+    a.finish();
+    assertEquals(List.of("fail 4012"), rec.events, "a failed connection takes nothing more");
   }
 
   @Test

@@ -125,20 +125,24 @@ class PutMediaIT {
     List<LiveEvent> events = server.feeds.of(stream.streamId()).events();
     List<Buffer> rebuilt = new ArrayList<>();
     Buffer current = null;
+    int headerLength = -1;
     for (LiveEvent e : events) {
       if (e instanceof LiveEvent.FragmentStart s) {
+        headerLength = s.mkvHeader().length();
         current = Buffer.buffer().appendBuffer(s.mkvHeader()).appendBuffer(ChunkMkv.clusterStart(s.clusterTimecode()));
       } else if (e instanceof LiveEvent.Frame f) {
         current.appendBuffer(ChunkMkv.simpleBlockHeader(f.trackNumber(), f.relativeTimecode(), f.flags(),
             f.payload().length())).appendBuffer(f.payload());
       } else if (e instanceof LiveEvent.FragmentEnd end) {
         current.appendBuffer(end.mkvTrailer());
-        assertEquals(end.header().clusterOffset(), end.header().clusterOffset());
+        // the header's cluster offset is where the live reader's Cluster starts: after the mkvHeader
+        assertEquals(headerLength, end.header().clusterOffset());
         assertTrue(end.persisted());
         rebuilt.add(current);
       }
     }
     List<MemoryArchive.Stored> chunks = server.stored(stream);
+    assertEquals(4, chunks.size());
     assertEquals(chunks.size(), rebuilt.size());
     for (int i = 0; i < chunks.size(); i++) {
       assertEquals(chunks.get(i).mkv(), rebuilt.get(i), "chunk " + i);
