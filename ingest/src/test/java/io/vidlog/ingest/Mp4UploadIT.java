@@ -3,7 +3,7 @@ package io.vidlog.ingest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import static io.vidlog.ingest.Conditions.await;
 
 import io.vidlog.fragmentstore.FragmentRecord;
 import io.vertx.core.json.JsonObject;
@@ -28,8 +28,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,17 +72,6 @@ class Mp4UploadIT {
       return files.count();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Waits for a condition the server reaches on its own (bounded; the deadline only turns a hang into a failure). */
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        fail("timed out waiting until " + what);
-      }
-      Thread.sleep(10);
     }
   }
 
@@ -134,6 +121,17 @@ class Mp4UploadIT {
     return frames.stream().filter(f -> f.track() == track).toList();
   }
 
+  /** Asserts the stream's stored frames are the MP4's samples, track by track; returns them. */
+  private List<Uploads.Frame> assertStoredFramesAreTheSamples(StreamInfo stream, byte[] mp4, int tracks)
+      throws Exception {
+    List<Uploads.Frame> stored = storedFrames(stream);
+    List<Uploads.Frame> expected = samples(mp4);
+    for (int t = 1; t <= tracks; t++) {
+      assertEquals(byTrack(expected, t), byTrack(stored, t), "track " + t);
+    }
+    return stored;
+  }
+
   @ParameterizedTest
   @CsvSource({
       "fmp4-h264-aac.mp4, video/mp4, 2, V_MPEG4/ISO/AVC",
@@ -154,20 +152,15 @@ class Mp4UploadIT {
     // 3 s with a key frame every second, cut at the first key frame at or after 2 s
     assertEquals(2, numbers.size(), r.acks()::toString);
     List<MemoryArchive.Stored> chunks = server.stored(stream);
-    List<Uploads.Frame> stored = new ArrayList<>();
     for (MemoryArchive.Stored c : chunks) {
       List<Uploads.Frame> frames = Uploads.frames(c.mkv().getBytes());
       assertTrue(frames.get(0).key(), "each fragment starts on a key frame");
-      stored.addAll(frames);
       ChunkHeader h = c.header();
       assertEquals(tracks, h.tracks().size());
       assertEquals(videoCodec, h.tracks().get(0).codecId());
       assertTrue(h.durationMillis() <= 10_000);
     }
-    List<Uploads.Frame> expected = samples(mp4);
-    for (int t = 1; t <= tracks; t++) {
-      assertEquals(byTrack(expected, t), byTrack(stored, t), "track " + t);
-    }
+    assertStoredFramesAreTheSamples(stream, mp4, tracks);
     List<FragmentRecord> index = server.index.of(stream);
     assertEquals(numbers, index.stream().map(x -> x.number().value()).toList());
     // a progressive upload's temporary file is deleted before its last ack; a fragmented one never had one
@@ -214,11 +207,7 @@ class Mp4UploadIT {
       assertEquals(List.of(), errorIds(all), all::toString);
       assertEquals(2, ofType(all, "PERSISTED").size(), all::toString);
     }
-    List<Uploads.Frame> stored = storedFrames(stream);
-    List<Uploads.Frame> expected = samples(mp4);
-    for (int t = 1; t <= 2; t++) {
-      assertEquals(byTrack(expected, t), byTrack(stored, t), "track " + t);
-    }
+    List<Uploads.Frame> stored = assertStoredFramesAreTheSamples(stream, mp4, 2);
     long liveFrames = live.events().stream().filter(e -> e instanceof LiveEvent.Frame).count();
     assertEquals(stored.size(), liveFrames, "every stored frame was published live");
   }
@@ -354,11 +343,7 @@ class Mp4UploadIT {
     }
     assertEquals(List.of(), errorIds(acks), acks::toString);
     assertEquals(2, ofType(acks, "PERSISTED").size(), acks::toString);
-    List<Uploads.Frame> stored = storedFrames(stream);
-    List<Uploads.Frame> expected = samples(mp4);
-    for (int t = 1; t <= 2; t++) {
-      assertEquals(byTrack(expected, t), byTrack(stored, t), "track " + t);
-    }
+    assertStoredFramesAreTheSamples(stream, mp4, 2);
     await("the spool file is deleted", () -> spooled() == 0);
   }
 

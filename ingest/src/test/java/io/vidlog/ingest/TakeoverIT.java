@@ -1,8 +1,8 @@
 package io.vidlog.ingest;
 
+import static io.vidlog.ingest.Conditions.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.vertx.core.json.JsonObject;
 import io.vidlog.fragmentstore.live.LiveEvent;
@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,16 +60,6 @@ class TakeoverIT {
 
   private static List<JsonObject> ofType(List<JsonObject> acks, String type) {
     return acks.stream().filter(a -> type.equals(a.getString("EventType"))).toList();
-  }
-
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        fail("timed out waiting until " + what);
-      }
-      Thread.sleep(10);
-    }
   }
 
   @Test
