@@ -58,7 +58,7 @@
  *       (and Tags may come between an ended MKV stream and the next EBML header): their items are
  *       the next fragment's metadata, and an {@code AWS_KINESISVIDEO_END_OF_FRAGMENT} among them,
  *       with no fragment open, changes nothing. This is what the KVS producer core (PIC,
- *       awslabs/amazon-kinesis-video-streams-pic, {@code src/client/src/Stream.c}) means when it
+ *       awslabs/amazon-kinesis-video-streams-pic 1.2.0, {@code src/client/src/Stream.c}) means when it
  *       sends such a body: {@code putFrame} packages queued fragment metadata as a Tags element
  *       "before the fragment start", and an end-of-fragment frame as a view item that is only a
  *       Tags element holding the pending metadata and the EoFr tag. After a reconnect,
@@ -68,13 +68,13 @@
  *       ({@code streamFragmentErrorAck}) and stops at a fragment start <em>or end</em>; and after
  *       an error on the fragment being produced the generator is reset at the next key frame,
  *       whose item carries the EBML header, while EoFr items are still packaged before it. So a
- *       session can begin with a bare Tags item and get its EBML header with a later item. PIC
- *       PR #84 (commit a88e315, 2020, after issue #82 "resetCurrentViewItemStreamStart not
- *       accounting for mkv tags") fixed the worst case, metadata packaged ahead of the MKV
- *       header at a stream start and cut wrongly on a re-stream (its test
+ *       session can begin with a bare Tags item and get its EBML header with a later item. The
+ *       PIC's commit a88e315 (2020-10, "Multiple improvements handling edge cases with recovery
+ *       and generating invalid MKV") fixed the worst case, metadata packaged ahead of the MKV
+ *       header at a stream start and cut at the wrong offsets when re-streamed (its test
  *       {@code FragmentMetadataStartStreamFailRecovery} asserts a re-sent session starts as the
- *       first did); producers on older PICs still send it. What the KVS service answers to such a
- *       body is not documented, and no issue shows it; vidlog follows the producer's intent
+ *       first did); producers on older PICs still send that. What the KVS service answers to such
+ *       a body is not documented and no public report shows it; vidlog follows the producer's intent
  *       instead of answering 4006. Anything else before the EBML header is 4006 at its first
  *       byte.</li>
  *   <li>Every ERROR ack waits behind the final acks (PERSISTED, or 5001) of the fragments received
