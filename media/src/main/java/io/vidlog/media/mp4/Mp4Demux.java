@@ -3,6 +3,7 @@ package io.vidlog.media.mp4;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -18,20 +19,30 @@ public final class Mp4Demux {
   private Mp4Demux() {}
 
   public static void file(Path file, Mp4Limits limits, Mp4Handler handler) throws IOException {
+    channel(FileChannel.open(file, StandardOpenOption.READ), limits, handler);
+  }
+
+  /** As {@link #file} for an MP4 read through {@code ch} (closed when done). */
+  public static void channel(SeekableByteChannel ch, Mp4Limits limits, Mp4Handler handler) throws IOException {
     boolean fragmented;
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+    try {
       fragmented = Movie.parseFragmentedFlag(Mp4FileDemuxer.readMoov(ch, limits));
       if (fragmented) {
         FragmentedMp4Demuxer d = new FragmentedMp4Demuxer(handler, limits);
         ByteBuffer buf = ByteBuffer.allocate(READ_SIZE);
+        ch.position(0);
         while (ch.read(buf.clear()) >= 0) {
           d.push(buf.flip());
         }
         d.end();
+        ch.close();
         return;
       }
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
     }
-    try (Mp4FileDemuxer d = Mp4FileDemuxer.open(file, limits)) {
+    try (Mp4FileDemuxer d = Mp4FileDemuxer.open(ch, limits)) {
       handler.onTracks(d.tracks());
       for (Mp4Sample s = d.next(); s != null; s = d.next()) {
         handler.onSample(s);

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -16,17 +17,17 @@ import java.util.List;
  * {@link Mp4Limits#maxHeaderBoxBytes()}), flattens each track's sample table, then returns the
  * samples in decode order interleaved across tracks by decode time ({@link #next()}), each read
  * with a positional read into a fresh buffer of its (bounded) size. Never holds the media on the
- * heap. A fragmented file (moov with mvex) is refused: stream it through
+ * heap. It reads any {@link SeekableByteChannel} (a file, or a view that decrypts one). A fragmented file (moov with mvex) is refused: stream it through
  * {@link FragmentedMp4Demuxer}, or use {@link Mp4Demux#file} which picks. Blocking I/O: call it
  * from a worker thread, never an event loop.
  */
 public final class Mp4FileDemuxer implements Closeable {
-  private final FileChannel channel;
+  private final SeekableByteChannel channel;
   private final List<Mp4Track> tracks;
   private final List<SampleTable> tables;
   private final int[] cursor;
 
-  private Mp4FileDemuxer(FileChannel channel, List<Mp4Track> tracks, List<SampleTable> tables) {
+  private Mp4FileDemuxer(SeekableByteChannel channel, List<Mp4Track> tracks, List<SampleTable> tables) {
     this.channel = channel;
     this.tracks = tracks;
     this.tables = tables;
@@ -35,7 +36,11 @@ public final class Mp4FileDemuxer implements Closeable {
 
   /** Opens and indexes {@code file}; the caller closes the demuxer. */
   public static Mp4FileDemuxer open(Path file, Mp4Limits limits) throws IOException {
-    FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+    return open(FileChannel.open(file, StandardOpenOption.READ), limits);
+  }
+
+  /** Indexes the MP4 in {@code ch}, which the demuxer now owns (its close closes it, as does a failure here). */
+  public static Mp4FileDemuxer open(SeekableByteChannel ch, Mp4Limits limits) throws IOException {
     try {
       Movie movie = Movie.parse(readMoov(ch, limits));
       if (movie.fragmented()) {
@@ -62,7 +67,7 @@ public final class Mp4FileDemuxer implements Closeable {
   }
 
   /** Finds the top-level moov by walking box headers, and reads it. */
-  static Box readMoov(FileChannel ch, Mp4Limits limits) throws IOException {
+  static Box readMoov(SeekableByteChannel ch, Mp4Limits limits) throws IOException {
     long size = ch.size();
     long pos = 0;
     ByteBuffer h = ByteBuffer.allocate(16);
@@ -102,10 +107,10 @@ public final class Mp4FileDemuxer implements Closeable {
     throw Mp4Exception.malformed(size, "no moov box in the file");
   }
 
-  private static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+  private static void readFully(SeekableByteChannel ch, ByteBuffer b, long pos) throws IOException {
+    ch.position(pos + b.position());
     while (b.hasRemaining()) {
-      int n = ch.read(b, pos + b.position());
-      if (n < 0) {
+      if (ch.read(b) < 0) {
         break;
       }
     }
