@@ -98,22 +98,17 @@ public final class IngestApi implements ApiModule {
     PutMediaHeaders headers;
     try {
       headers = PutMediaHeaders.parse(request.headers(), System.currentTimeMillis());
-    } catch (RuntimeException e) {
-      ctx.fail(e);
-      return;
-    }
-    try {
       Caller.of(ctx).authorize(headers.stream());
     } catch (RuntimeException e) {
-      ctx.fail(e);
+      refuse(ctx, e);
       return;
     }
     Context context = vertx.getOrCreateContext();
     streams.describe(headers.stream()).onComplete(ar -> context.runOnContext(v -> {
       if (ar.failed()) {
-        ctx.fail(ar.cause());
+        refuse(ctx, ar.cause());
       } else if (ar.result().status() == StreamStatus.DELETING) {
-        ctx.fail(KvsError.RESOURCE_NOT_FOUND.exception("Stream " + headers.stream() + " is being deleted"));
+        refuse(ctx, KvsError.RESOURCE_NOT_FOUND.exception("Stream " + headers.stream() + " is being deleted"));
       } else {
         start(ctx, context, ar.result(), headers);
       }
@@ -135,7 +130,8 @@ public final class IngestApi implements ApiModule {
     // newest number, so fragment numbers keep increasing across restarts.
     numbers.numbersFor(stream).onComplete(ar -> context.runOnContext(v -> {
       if (ar.failed()) {
-        ctx.fail(new io.vidlog.kvs.KvsException(KvsError.SERVICE_UNAVAILABLE, "Stream index unavailable", ar.cause()));
+        refuse(ctx, new io.vidlog.kvs.KvsException(KvsError.SERVICE_UNAVAILABLE, "Stream index unavailable",
+            ar.cause()));
         return;
       }
       FragmentSequencer sequencer = sequencers.computeIfAbsent(stream.streamId(),
@@ -158,11 +154,11 @@ public final class IngestApi implements ApiModule {
   }
 
   /**
-   * An AWS error before the 200 (the server's failure handler renders it). The body the client may
+   * Any failure before the 200 (the server's failure handler renders it). The body the client may
    * already be sending is read and dropped for a moment before the connection closes, so the error
    * reaches the client instead of a TCP reset.
    */
-  private void refuse(RoutingContext ctx, io.vidlog.kvs.KvsException error) {
+  private void refuse(RoutingContext ctx, Throwable error) {
     HttpExchange.discardThenClose(vertx, ctx.request());
     ctx.fail(error);
   }
