@@ -47,11 +47,14 @@ class ProtectionIT {
     server.stop();
   }
 
-  private static void assertAwsError(HttpResponse<String> r, int status) {
+  /** An AWS-style error: the status, the type in the header and the body, and the message a client shows. */
+  private static void assertAwsError(HttpResponse<String> r, int status, String type, String message) {
     assertEquals(status, r.statusCode(), r.body());
-    assertTrue(r.headers().firstValue("x-amzn-ErrorType").isPresent(), r.headers().toString());
+    assertEquals(type, r.headers().firstValue("x-amzn-ErrorType").orElse(null), r.headers().toString());
     assertTrue(r.headers().firstValue("x-amzn-RequestId").isPresent(), r.headers().toString());
-    new JsonObject(r.body()).getString("Message");
+    JsonObject body = new JsonObject(r.body());
+    assertEquals(type, body.getString("__type"), r.body());
+    assertEquals(message, body.getString("Message"), r.body());
   }
 
   @Test
@@ -76,7 +79,8 @@ class ProtectionIT {
     for (int i = 0; i < 30; i++) {
       many.put("x-extra-" + i, List.of("v"));
     }
-    assertAwsError(http.unsigned("POST", "/describeStream", "{}", many), 400);
+    assertAwsError(http.unsigned("POST", "/describeStream", "{}", many), 400, "InvalidArgumentException",
+        "The request has more than 20 headers");
   }
 
   private SSLSocket connect() throws IOException {
@@ -225,7 +229,9 @@ class ProtectionIT {
 
   @Test
   void unknownPathsAreAwsErrorsNot404Pages() throws Exception {
-    assertAwsError(http.unsigned("GET", "/nope", null, Map.of()), 400);
-    assertAwsError(http.unsigned("POST", "/describeEdgeConfiguration", "{}", Map.of()), 400);
+    assertAwsError(http.unsigned("GET", "/nope", null, Map.of()), 400, "UnsupportedOperationException",
+        "vidlog does not implement GET /nope");
+    assertAwsError(http.unsigned("POST", "/describeEdgeConfiguration", "{}", Map.of()), 400,
+        "UnsupportedOperationException", "vidlog does not implement POST /describeEdgeConfiguration");
   }
 }

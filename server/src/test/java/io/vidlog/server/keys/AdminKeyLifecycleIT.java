@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vidlog.server.Main;
-import io.vidlog.server.Stores;
 import io.vidlog.server.VidlogServer;
 import io.vidlog.server.support.TestServers;
 import java.io.PrintWriter;
@@ -55,7 +54,7 @@ class AdminKeyLifecycleIT {
 
   @Test
   void aRevokedAdminKeyStaysRevokedAndKeysCreateAdminMakesANewOne() throws Exception {
-    VidlogServer server = TestServers.start(dir, Map.of(), Stores::open);
+    VidlogServer server = TestServers.start(dir, Map.of());
     AdminCredentials first;
     try {
       assertTrue(server.admin().created());
@@ -67,7 +66,7 @@ class AdminKeyLifecycleIT {
       server.stop();
     }
 
-    server = TestServers.start(dir, Map.of(), Stores::open);
+    server = TestServers.start(dir, Map.of());
     try {
       assertFalse(server.admin().created(), "an admin key was created for a store that had one");
       assertFalse(works(server, first), "the revoked admin key works again after a restart");
@@ -94,7 +93,7 @@ class AdminKeyLifecycleIT {
       server.stop();
     }
 
-    server = TestServers.start(dir, Map.of(), Stores::open);
+    server = TestServers.start(dir, Map.of());
     try {
       assertFalse(server.admin().created());
       assertEquals(AdminCredentials.read(dir.resolve(AdminCredentials.FILE)), server.admin().credentials());
@@ -106,10 +105,10 @@ class AdminKeyLifecycleIT {
 
   @Test
   void aStoreWithKeysButNoCredentialsFileGetsNoNewAdminKey() throws Exception {
-    VidlogServer server = TestServers.start(dir, Map.of(), Stores::open);
+    VidlogServer server = TestServers.start(dir, Map.of());
     server.stop();
     Files.delete(dir.resolve(AdminCredentials.FILE));
-    server = TestServers.start(dir, Map.of(), Stores::open);
+    server = TestServers.start(dir, Map.of());
     try {
       assertFalse(server.admin().created());
       assertNull(server.admin().credentials());
