@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vidlog.fragmentstore.crypto.StreamingSeal;
 import io.vidlog.fragmentstore.streams.StreamInfo;
-import io.vidlog.playback.testing.Conditions;
+import io.vidlog.fragmentstore.testing.Conditions;
 import io.vidlog.playback.testing.KvsParse;
 import io.vidlog.playback.testing.TestChunks;
 import io.vidlog.playback.testing.TestServer;

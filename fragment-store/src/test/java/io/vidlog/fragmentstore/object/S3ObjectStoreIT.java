@@ -1,7 +1,7 @@
 package io.vidlog.fragmentstore.object;
 
-import static io.vidlog.fragmentstore.object.Await.await;
-import static io.vidlog.fragmentstore.object.Await.failure;
+import static io.vidlog.fragmentstore.testing.Await.await;
+import static io.vidlog.fragmentstore.testing.Await.storeFailure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.Vertx;
@@ -88,19 +88,19 @@ class S3ObjectStoreIT extends ObjectStoreContract {
 
   @Test
   void wrongSecretIsDenied() {
-    StoreException e = failure(ObjectStores.s3(vertx, S3Config.of(endpoint, "us-east-1", "denied", KEY, "wrong-secret")));
+    StoreException e = storeFailure(ObjectStores.s3(vertx, S3Config.of(endpoint, "us-east-1", "denied", KEY, "wrong-secret")));
     assertEquals(StoreException.Kind.DENIED, e.kind(), e.getMessage());
   }
 
   @Test
   void invalidBucketNameIsInvalid() {
-    StoreException e = failure(ObjectStores.s3(vertx, S3Config.of(endpoint, "us-east-1", "x", KEY, SECRET)));
+    StoreException e = storeFailure(ObjectStores.s3(vertx, S3Config.of(endpoint, "us-east-1", "x", KEY, SECRET)));
     assertEquals(StoreException.Kind.INVALID, e.kind(), e.getMessage());
   }
 
   @Test
   void unreachableServerIsUnavailable() {
-    StoreException e = failure(ObjectStores.s3(vertx, S3Config.of("http://127.0.0.1:1", "us-east-1", "unreachable", KEY, SECRET)));
+    StoreException e = storeFailure(ObjectStores.s3(vertx, S3Config.of("http://127.0.0.1:1", "us-east-1", "unreachable", KEY, SECRET)));
     assertEquals(StoreException.Kind.UNAVAILABLE, e.kind(), e.getMessage());
   }
 }

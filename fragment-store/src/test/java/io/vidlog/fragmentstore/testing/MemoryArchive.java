@@ -1,0 +1,227 @@
+package io.vidlog.fragmentstore.testing;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
+import io.vidlog.fragmentstore.FragmentNumber;
+import io.vidlog.fragmentstore.chunk.ChunkHeader;
+import io.vidlog.fragmentstore.chunk.ChunkHeaderCodec;
+import io.vidlog.fragmentstore.chunk.FragmentArchive;
+import io.vidlog.fragmentstore.chunk.SealedFragmentArchive;
+import io.vidlog.fragmentstore.object.MemoryObjectStore;
+import io.vidlog.fragmentstore.object.ObjectInfo;
+import io.vidlog.fragmentstore.object.ObjectStore;
+import io.vidlog.fragmentstore.object.StoreException;
+import io.vidlog.fragmentstore.streams.StreamInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The FragmentArchive double of every module's tests: no crypto, no spool file. A committed chunk
+ * is one object at the real chunk key ({@link SealedFragmentArchive#objectKey}) of an ObjectStore
+ * (a {@link MemoryObjectStore} unless one is given): a 4-byte header length, the header as the real
+ * archive encodes it ({@link ChunkHeaderCodec}), then the plaintext MKV. A second instance over the
+ * same store sees the same chunks, as a restarted node sees the real archive's, and a deleted
+ * stream's chunks go with its objects.
+ *
+ * <p>Tests can slow writes down ({@link #writeDelayMillis}), hold or fail commits, count aborts,
+ * header reads and the largest write, and damage a read ({@link #failReadAfter}).
+ */
+public class MemoryArchive implements FragmentArchive {
+  /** One stored chunk as a reader sees it. */
+  public record Stored(ChunkHeader header, Buffer mkv) {}
+
+  private final ObjectStore store;
+  private final AtomicInteger aborted = new AtomicInteger();
+  private final AtomicInteger headerReads = new AtomicInteger();
+  private final AtomicLong maxWriteBytes = new AtomicLong();
+  private volatile long writeDelayMillis;
+  private volatile boolean failCommits;
+  private volatile long failReadAfter = -1;
+  /** While set, commits complete only when {@link #releaseCommits} is called. */
+  private volatile Promise<Void> heldCommits;
+
+  public MemoryArchive() {
+    this(new MemoryObjectStore());
+  }
+
+  public MemoryArchive(ObjectStore store) {
+    this.store = store;
+  }
+
+  public ObjectStore store() {
+    return store;
+  }
+
+  // ---- what a test sets or reads -----------------------------------------------------------
+
+  /** Each write (and each commit) completes this much later, on the writer's context: back-pressure. */
+  public void writeDelayMillis(long millis) {
+    writeDelayMillis = millis;
+  }
+
+  /** Commits fail with a StoreException UNAVAILABLE (the store is down) while set. */
+  public void failCommits(boolean fail) {
+    failCommits = fail;
+  }
+
+  /** Readers of any chunk fail after this many MKV bytes (-1: never): a store failing mid-chunk. */
+  public void failReadAfter(long bytes) {
+    failReadAfter = bytes;
+  }
+
+  /** Commits from now on wait until {@link #releaseCommits}: a fragment stays RECEIVED, not PERSISTED. */
+  public void holdCommits() {
+    heldCommits = Promise.promise();
+  }
+
+  public void releaseCommits() {
+    Promise<Void> held = heldCommits;
+    heldCommits = null;
+    if (held != null) {
+      held.complete();
+    }
+  }
+
+  /** How many chunk writers were aborted. */
+  public int aborted() {
+    return aborted.get();
+  }
+
+  /** How many times a chunk's header was read ({@link #header}): what an index rebuild costs. */
+  public int headerReads() {
+    return headerReads.get();
+  }
+
+  /** The largest single write: how much plaintext a writer handed over at once. */
+  public long maxWriteBytes() {
+    return maxWriteBytes.get();
+  }
+
+  /** Stores a chunk at once, as a committed writer would (a header alone: an empty MKV). */
+  public Future<Void> put(StreamInfo stream, ChunkHeader header) {
+    return put(stream, header, Buffer.buffer());
+  }
+
+  public Future<Void> put(StreamInfo stream, ChunkHeader header, Buffer mkv) {
+    byte[] h = ChunkHeaderCodec.encode(header);
+    return store.put(SealedFragmentArchive.objectKey(stream, header.number()),
+        Buffer.buffer().appendInt(h.length).appendBytes(h).appendBuffer(mkv));
+  }
+
+  /** Every stored chunk of the stream in fragment-number order (call from a test thread). */
+  public List<Stored> chunksOf(StreamInfo stream) {
+    List<Stored> out = new ArrayList<>();
+    for (FragmentNumber n : Await.await(list(stream, null, Integer.MAX_VALUE))) {
+      out.add(decode(Await.await(store.get(SealedFragmentArchive.objectKey(stream, n)))));
+    }
+    return out;
+  }
+
+  // ---- FragmentArchive ---------------------------------------------------------------------
+
+  @Override
+  public ChunkWriter begin(StreamInfo stream, FragmentNumber number) {
+    return new ChunkWriter() {
+      private final Buffer bytes = Buffer.buffer();
+
+      @Override
+      public Future<Void> write(Buffer mkv) {
+        maxWriteBytes.accumulateAndGet(mkv.length(), Math::max);
+        bytes.appendBuffer(mkv);
+        return delayed();
+      }
+
+      @Override
+      public Future<Void> commit(ChunkHeader header) {
+        if (failCommits) {
+          return Future.failedFuture(new StoreException(StoreException.Kind.UNAVAILABLE, "injected: store down"));
+        }
+        Promise<Void> held = heldCommits;
+        Future<Void> gate = held == null ? Future.succeededFuture() : held.future();
+        return gate.compose(v -> delayed()).compose(v -> put(stream, header, bytes));
+      }
+
+      @Override
+      public void abort() {
+        aborted.incrementAndGet();
+      }
+    };
+  }
+
+  private Future<Void> delayed() {
+    long d = writeDelayMillis;
+    Context context = Vertx.currentContext();
+    if (d <= 0 || context == null) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> p = Promise.promise();
+    context.owner().setTimer(d, id -> p.complete());
+    return p.future();
+  }
+
+  @Override
+  public Future<ChunkReader> open(StreamInfo stream, FragmentNumber number) {
+    long failAfter = failReadAfter;
+    // slices are handed out on later turns of the reader's event loop, as the real archive's are
+    Context context = Vertx.currentContext();
+    Executor later = context == null ? Runnable::run : task -> context.runOnContext(v -> task.run());
+    return store.get(SealedFragmentArchive.objectKey(stream, number)).map(b -> {
+      Stored s = decode(b);
+      return new ChunkReader() {
+        @Override
+        public ChunkHeader header() {
+          return s.header();
+        }
+
+        @Override
+        public ReadStream<Buffer> mkv() {
+          return new BufferReadStream(later, s.mkv(), 16 * 1024, failAfter);
+        }
+      };
+    });
+  }
+
+  @Override
+  public Future<ChunkHeader> header(StreamInfo stream, FragmentNumber number) {
+    headerReads.incrementAndGet();
+    return store.get(SealedFragmentArchive.objectKey(stream, number)).map(b -> decode(b).header());
+  }
+
+  @Override
+  public Future<List<FragmentNumber>> list(StreamInfo stream, FragmentNumber after, int max) {
+    String prefix = prefix(stream);
+    return store.list(prefix, after == null ? null : prefix + after.value(), max).map(infos -> {
+      List<FragmentNumber> out = new ArrayList<>();
+      for (ObjectInfo i : infos) {
+        String name = i.key().substring(prefix.length());
+        if (FragmentNumber.isValid(name)) {
+          out.add(new FragmentNumber(name));
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public Future<Void> delete(StreamInfo stream, FragmentNumber number) {
+    return store.delete(SealedFragmentArchive.objectKey(stream, number));
+  }
+
+  private static String prefix(StreamInfo stream) {
+    String key = SealedFragmentArchive.objectKey(stream, FragmentNumber.parse("1"));
+    return key.substring(0, key.lastIndexOf('/') + 1);
+  }
+
+  private static Stored decode(Buffer object) {
+    int length = object.getInt(0);
+    return new Stored(ChunkHeaderCodec.decode(object.getBytes(4, 4 + length)), object.slice(4 + length,
+        object.length()));
+  }
+}
