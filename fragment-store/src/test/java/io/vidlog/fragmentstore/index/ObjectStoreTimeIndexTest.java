@@ -100,6 +100,32 @@ class ObjectStoreTimeIndexTest {
     assertEquals(2_601, all(rebuilt).size());
   }
 
+  /**
+   * Ingest commits several chunks at once and appends their records in number order: an index
+   * loaded meanwhile has read every committed chunk, so the appends that follow are of records it
+   * already holds, the latest or older ones. Each is harmless, and the next new one is appended.
+   */
+  @Test
+  void appendsOfFragmentsTheLoadAlreadyReadFromChunksAreHarmless() {
+    MemoryArchive archive = new MemoryArchive(store);
+    List<ChunkHeader> hs = headers(4, 21);
+    for (ChunkHeader h : hs.subList(0, 3)) {
+      await(archive.put(STREAM, h)); // three commits complete before the first append
+    }
+    ObjectStoreTimeIndex ix = node();
+    for (ChunkHeader h : hs.subList(0, 3)) {
+      await(ix.append(STREAM, FragmentRecords.fromHeader(h)));
+    }
+    await(archive.put(STREAM, hs.get(3)));
+    await(ix.append(STREAM, FragmentRecords.fromHeader(hs.get(3))));
+    assertEquals(hs.stream().map(FragmentRecords::fromHeader).toList(), all(ix));
+    // an older number with other contents is still refused: the index never rewrites its past
+    ChunkHeader h0 = hs.get(0);
+    FragmentRecord other = new FragmentRecord(h0.number(), h0.serverTimestampMillis() + 1,
+        h0.producerTimestampMillis(), h0.durationMillis(), 1, 1, false);
+    assertInstanceOf(IllegalArgumentException.class, failure(ix.append(STREAM, other)));
+  }
+
   @Test
   void segmentsAreSealedAndATamperedSegmentFailsTheLoad() {
     ingest(node(), new MemoryArchive(store), headers(1_000, 3));
