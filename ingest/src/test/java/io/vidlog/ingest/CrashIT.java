@@ -10,6 +10,7 @@ import io.vidlog.fragmentstore.FragmentNumber;
 import io.vidlog.fragmentstore.FragmentRecord;
 import io.vidlog.fragmentstore.chunk.FragmentArchive;
 import io.vidlog.fragmentstore.streams.StreamInfo;
+import io.vidlog.fragmentstore.testing.Conditions;
 import io.vidlog.fragmentstore.testing.TestStores;
 import io.vidlog.kvs.StreamRef;
 import java.nio.file.Files;
@@ -38,12 +39,11 @@ class CrashIT {
         CrashServerMain.class.getName(), data.toString());
     pb.redirectErrorStream(true).redirectOutput(data.resolve("server.log").toFile());
     Process p = pb.start();
-    Path port = data.resolve("port");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!Files.exists(port)) {
-      assertTrue(p.isAlive() && System.nanoTime() < deadline, "server did not start");
-      Thread.sleep(50); // waiting for another process to write a file: no latch can span processes
-    }
+    // another process's file: no latch can span processes
+    Conditions.await("the server process wrote its port", () -> {
+      assertTrue(p.isAlive(), "the server process died; see server.log");
+      return Files.exists(data.resolve("port"));
+    });
     return p;
   }
 
@@ -73,11 +73,7 @@ class CrashIT {
       }
       producer.send(new TestMkv().cluster(timecode).block(1, 0, true, new byte[5000]).bytes());
       // the open fragment's chunk is being spooled when the process dies
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (spoolFiles() == 0) {
-        assertTrue(System.nanoTime() < deadline, "the open fragment's chunk is spooled");
-        Thread.sleep(20); // another process's file: no latch can span processes
-      }
+      Conditions.await("the open fragment's chunk is spooled", () -> spoolFiles() > 0);
       server.destroyForcibly(); // SIGKILL on Linux
       assertTrue(server.waitFor(30, TimeUnit.SECONDS));
       try {
@@ -116,13 +112,15 @@ class CrashIT {
     }
   }
 
-  private long spoolFiles() throws java.io.IOException {
+  private long spoolFiles() {
     Path dir = data.resolve("spool");
     if (!Files.isDirectory(dir)) {
       return 0;
     }
     try (var spool = Files.list(dir)) {
       return spool.filter(f -> f.toString().endsWith(".spool")).count();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 }

@@ -5,6 +5,7 @@ import static io.vidlog.fragmentstore.testing.Await.storeFailure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.Vertx;
+import io.vidlog.fragmentstore.testing.Conditions;
 import java.net.URI;
 import java.util.UUID;
 import org.gaul.s3proxy.S3Proxy;
@@ -32,10 +33,8 @@ class S3ObjectStoreIT extends ObjectStoreContract {
         .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, KEY, SECRET)
         .build();
     proxy.start();
-    for (int i = 0; i < 200 && !"STARTED".equals(proxy.getState()); i++) {
-      Thread.onSpinWait();
-      Thread.sleep(10); // S3Proxy offers no start latch; this waits for Jetty's state, not for time
-    }
+    // S3Proxy offers no start latch: wait for Jetty's state
+    Conditions.await("S3Proxy has started", () -> "STARTED".equals(proxy.getState()));
     endpoint = "http://127.0.0.1:" + proxy.getPort();
   }
 

@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The FragmentArchive double of every module's tests: no crypto, no spool file. A committed chunk
@@ -30,8 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * same store sees the same chunks, as a restarted node sees the real archive's, and a deleted
  * stream's chunks go with its objects.
  *
- * <p>Tests can slow writes down ({@link #writeDelayMillis}), hold or fail commits, count aborts,
- * header reads and the largest write, and damage a read ({@link #failReadAfter}).
+ * <p>Tests can hold or fail commits and count aborted writers and header reads.
  */
 public class MemoryArchive implements FragmentArchive {
   /** One stored chunk as a reader sees it. */
@@ -40,10 +38,7 @@ public class MemoryArchive implements FragmentArchive {
   private final ObjectStore store;
   private final AtomicInteger aborted = new AtomicInteger();
   private final AtomicInteger headerReads = new AtomicInteger();
-  private final AtomicLong maxWriteBytes = new AtomicLong();
-  private volatile long writeDelayMillis;
   private volatile boolean failCommits;
-  private volatile long failReadAfter = -1;
   /** While set, commits complete only when {@link #releaseCommits} is called. */
   private volatile Promise<Void> heldCommits;
 
@@ -61,19 +56,9 @@ public class MemoryArchive implements FragmentArchive {
 
   // ---- what a test sets or reads -----------------------------------------------------------
 
-  /** Each write (and each commit) completes this much later, on the writer's context: back-pressure. */
-  public void writeDelayMillis(long millis) {
-    writeDelayMillis = millis;
-  }
-
   /** Commits fail with a StoreException UNAVAILABLE (the store is down) while set. */
   public void failCommits(boolean fail) {
     failCommits = fail;
-  }
-
-  /** Readers of any chunk fail after this many MKV bytes (-1: never): a store failing mid-chunk. */
-  public void failReadAfter(long bytes) {
-    failReadAfter = bytes;
   }
 
   /** Commits from now on wait until {@link #releaseCommits}: a fragment stays RECEIVED, not PERSISTED. */
@@ -97,11 +82,6 @@ public class MemoryArchive implements FragmentArchive {
   /** How many times a chunk's header was read ({@link #header}): what an index rebuild costs. */
   public int headerReads() {
     return headerReads.get();
-  }
-
-  /** The largest single write: how much plaintext a writer handed over at once. */
-  public long maxWriteBytes() {
-    return maxWriteBytes.get();
   }
 
   /** Stores a chunk at once, as a committed writer would (a header alone: an empty MKV). */
@@ -133,9 +113,8 @@ public class MemoryArchive implements FragmentArchive {
 
       @Override
       public Future<Void> write(Buffer mkv) {
-        maxWriteBytes.accumulateAndGet(mkv.length(), Math::max);
         bytes.appendBuffer(mkv);
-        return delayed();
+        return Future.succeededFuture();
       }
 
       @Override
@@ -145,7 +124,7 @@ public class MemoryArchive implements FragmentArchive {
         }
         Promise<Void> held = heldCommits;
         Future<Void> gate = held == null ? Future.succeededFuture() : held.future();
-        return gate.compose(v -> delayed()).compose(v -> put(stream, header, bytes));
+        return gate.compose(v -> put(stream, header, bytes));
       }
 
       @Override
@@ -155,20 +134,8 @@ public class MemoryArchive implements FragmentArchive {
     };
   }
 
-  private Future<Void> delayed() {
-    long d = writeDelayMillis;
-    Context context = Vertx.currentContext();
-    if (d <= 0 || context == null) {
-      return Future.succeededFuture();
-    }
-    Promise<Void> p = Promise.promise();
-    context.owner().setTimer(d, id -> p.complete());
-    return p.future();
-  }
-
   @Override
   public Future<ChunkReader> open(StreamInfo stream, FragmentNumber number) {
-    long failAfter = failReadAfter;
     // slices are handed out on later turns of the reader's event loop, as the real archive's are
     Context context = Vertx.currentContext();
     Executor later = context == null ? Runnable::run : task -> context.runOnContext(v -> task.run());
@@ -182,7 +149,7 @@ public class MemoryArchive implements FragmentArchive {
 
         @Override
         public ReadStream<Buffer> mkv() {
-          return new BufferReadStream(later, s.mkv(), 16 * 1024, failAfter);
+          return new BufferReadStream(later, s.mkv(), 16 * 1024, -1);
         }
       };
     });

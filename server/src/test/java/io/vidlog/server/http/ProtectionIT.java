@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
+import io.vidlog.fragmentstore.testing.Conditions;
 import io.vidlog.server.VidlogServer;
 import io.vidlog.server.support.LogCapture;
 import io.vidlog.server.support.SignedHttp;
@@ -214,17 +215,16 @@ class ProtectionIT {
         out.flush();
       }
       // the failure handler's verdict on that request, whichever it is
-      List<String> verdict = List.of();
-      for (int i = 0; i < 600 && verdict.isEmpty(); i++) {
-        verdict = log.lines().stream().filter(l -> l.contains("FailureHandler") && l.contains("/createStream")).toList();
-        if (verdict.isEmpty()) {
-          Thread.sleep(50);
-        }
-      }
+      Conditions.await("the failure handler logged its verdict on the request", () -> !verdict(log).isEmpty());
+      List<String> verdict = verdict(log);
       assertEquals(1, verdict.size(), verdict::toString);
       assertTrue(verdict.get(0).startsWith("DEBUG ") && verdict.get(0).contains("client went away"), verdict::toString);
       assertTrue(log.lines().stream().noneMatch(l -> l.startsWith("ERROR ")), log.lines()::toString);
     }
+  }
+
+  private static List<String> verdict(LogCapture log) {
+    return log.lines().stream().filter(l -> l.contains("FailureHandler") && l.contains("/createStream")).toList();
   }
 
   @Test

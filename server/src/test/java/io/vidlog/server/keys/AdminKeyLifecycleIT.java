@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vidlog.fragmentstore.testing.Conditions;
 import io.vidlog.server.Main;
 import io.vidlog.server.VidlogServer;
 import io.vidlog.server.support.TestServers;
@@ -80,14 +81,8 @@ class AdminKeyLifecycleIT {
       assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
           Files.getPosixFilePermissions(file));
       // the running server sees a key made by another process once it re-reads the key set (within 1 s)
-      boolean accepted = false;
-      for (int i = 0; i < 300 && !accepted; i++) {
-        accepted = works(server, second);
-        if (!accepted) {
-          Thread.sleep(100);
-        }
-      }
-      assertTrue(accepted, "the new admin key is refused");
+      VidlogServer running = server;
+      Conditions.await("the running server accepts the new admin key", () -> works(running, second));
       assertFalse(works(server, first));
     } finally {
       server.stop();
