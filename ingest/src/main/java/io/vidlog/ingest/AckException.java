@@ -2,7 +2,7 @@ package io.vidlog.ingest;
 
 /**
  * A body parser's refusal that has its own ErrorId (other than 4006 for unparseable media, which
- * {@link io.vidlog.media.mkv.MkvException} means): the connection answers with an ERROR ack
+ * {@link io.vidlog.media.MediaFormatException} means): the connection answers with an ERROR ack
  * carrying {@link #error()} and ends, keeping the fragments completed before.
  */
 final class AckException extends RuntimeException {

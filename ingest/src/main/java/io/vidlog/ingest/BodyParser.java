@@ -9,14 +9,14 @@ import java.util.function.BooleanSupplier;
 /**
  * A push-driven parser of a PutMedia body (MKV, or MP4 upload) that reports to a
  * {@link MkvHandler} on the connection's context. {@code feed} consumes the whole buffer (keeping
- * partial elements itself) and throws {@link io.vidlog.media.mkv.MkvException} on bad input.
+ * partial elements itself) and throws {@link io.vidlog.media.MediaFormatException} on bad input.
  */
 interface BodyParser {
   void feed(ByteBuffer bytes);
 
   /**
    * The body ended; the future completes (on the connection's context) when every event was
-   * delivered, and fails with an MkvException when the body ended inside an element.
+   * delivered, and fails with a MediaFormatException when the body ended inside an element.
    */
   Future<Void> end();
 

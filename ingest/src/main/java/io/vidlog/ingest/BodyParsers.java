@@ -1,9 +1,10 @@
 package io.vidlog.ingest;
 
+import static io.vidlog.media.MediaFormatException.Format.EBML;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
-import io.vidlog.media.mkv.MkvException;
 import io.vidlog.media.mkv.MkvReader;
 import java.nio.ByteBuffer;
 
@@ -28,7 +29,7 @@ final class BodyParsers {
           // so garbage is refused at its first byte instead of being skipped as an unknown element.
           for (int i = bytes.position(); seen < EBML_MAGIC.length && i < bytes.limit(); i++, seen++) {
             if (bytes.get(i) != EBML_MAGIC[(int) seen]) {
-              throw new MkvException(MkvException.Kind.MALFORMED, seen, "body does not start with an EBML header");
+              throw EBML.malformed(seen, "body does not start with an EBML header");
             }
           }
           reader.feed(bytes);

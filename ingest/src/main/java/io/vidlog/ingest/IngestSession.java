@@ -12,7 +12,7 @@ import io.vidlog.fragmentstore.chunk.FragmentArchive;
 import io.vidlog.fragmentstore.live.LiveEvent;
 import io.vidlog.fragmentstore.live.LiveFeed;
 import io.vidlog.fragmentstore.streams.StreamInfo;
-import io.vidlog.media.mkv.MkvException;
+import io.vidlog.media.MediaFormatException;
 import io.vidlog.media.mkv.MkvFrame;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -126,7 +126,7 @@ final class IngestSession implements FragmentListener {
     } catch (AckException e) {
       LOG.info("PutMedia {}: refused: {}", stream.streamName(), e.getMessage());
       assembler.abort(e.error(), e.getMessage());
-    } catch (MkvException e) {
+    } catch (MediaFormatException e) {
       LOG.info("PutMedia {}: invalid media: {}", stream.streamName(), e.getMessage());
       assembler.abort(AckError.INVALID_MKV_DATA, e.getMessage());
     } catch (RuntimeException e) {
@@ -170,7 +170,7 @@ final class IngestSession implements FragmentListener {
       } else if (ar.cause() instanceof AckException e) {
         LOG.info("PutMedia {}: refused at the end of the body: {}", stream.streamName(), e.getMessage());
         assembler.abort(e.error(), e.getMessage());
-      } else if (ar.cause() instanceof MkvException e) {
+      } else if (ar.cause() instanceof MediaFormatException e) {
         LOG.info("PutMedia {}: invalid media at the end of the body: {}", stream.streamName(), e.getMessage());
         assembler.abort(AckError.INVALID_MKV_DATA, e.getMessage());
       } else {

@@ -15,7 +15,6 @@ import io.vidlog.media.mkv.MkvHandler;
 import io.vidlog.media.mkv.SegmentInfo;
 import io.vidlog.media.mkv.TrackEntry;
 import io.vidlog.media.mp4.Mp4Demux;
-import io.vidlog.media.mp4.Mp4Exception;
 import io.vidlog.media.mp4.Mp4Limits;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -181,8 +180,6 @@ final class Mp4Spool implements BodyParser {
       }
       Mp4Demux.file(spool, Mp4Limits.defaults(), new Mp4ToMkv(new Forwarder(), config.mp4TargetFragment().toNanos(),
           config.maxFragmentDuration().toNanos()));
-    } catch (Mp4Exception e) {
-      failure = Mp4ToMkv.invalid(e);
     } catch (IOException | RuntimeException | Error e) {
       failure = e; // an Error too: the connection must end, never hang
     } finally {

@@ -3,7 +3,6 @@ package io.vidlog.ingest;
 import io.vertx.core.Future;
 import io.vidlog.media.mkv.MkvHandler;
 import io.vidlog.media.mp4.FragmentedMp4Demuxer;
-import io.vidlog.media.mp4.Mp4Exception;
 import io.vidlog.media.mp4.Mp4Limits;
 import java.nio.ByteBuffer;
 
@@ -26,20 +25,12 @@ final class Mp4Stream implements BodyParser {
 
   @Override
   public void feed(ByteBuffer bytes) {
-    try {
-      demuxer.push(bytes);
-    } catch (Mp4Exception e) {
-      throw Mp4ToMkv.invalid(e);
-    }
+    demuxer.push(bytes);
   }
 
   @Override
   public Future<Void> end() {
-    try {
-      demuxer.end();
-    } catch (Mp4Exception e) {
-      throw Mp4ToMkv.invalid(e);
-    }
+    demuxer.end();
     return Future.succeededFuture();
   }
 }

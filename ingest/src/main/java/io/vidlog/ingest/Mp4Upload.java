@@ -1,9 +1,9 @@
 package io.vidlog.ingest;
 
+import static io.vidlog.media.MediaFormatException.Format.MP4;
+
 import io.vertx.core.Future;
-import io.vidlog.media.mkv.MkvException;
 import io.vidlog.media.mkv.MkvHandler;
-import io.vidlog.media.mp4.Mp4Exception;
 import io.vidlog.media.mp4.Mp4LayoutProbe;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -47,12 +47,7 @@ final class Mp4Upload implements BodyParser {
       target.feed(bytes);
       return;
     }
-    Mp4LayoutProbe.Layout layout;
-    try {
-      layout = probe.push(bytes);
-    } catch (Mp4Exception e) {
-      throw Mp4ToMkv.invalid(e);
-    }
+    Mp4LayoutProbe.Layout layout = probe.push(bytes);
     if (layout == Mp4LayoutProbe.Layout.UNDECIDED && headBytes + bytes.remaining() <= MAX_HEAD_BYTES) {
       byte[] copy = new byte[bytes.remaining()];
       bytes.duplicate().get(copy);
@@ -71,7 +66,7 @@ final class Mp4Upload implements BodyParser {
   @Override
   public Future<Void> end() {
     if (target == null) {
-      throw new MkvException(MkvException.Kind.MALFORMED, headBytes, "MP4 body ends after " + headBytes
+      throw MP4.malformed(headBytes, "MP4 body ends after " + headBytes
           + " bytes, before its moov told whether it is fragmented");
     }
     return target.end();

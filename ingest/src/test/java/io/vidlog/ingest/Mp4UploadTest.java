@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
-import io.vidlog.media.mkv.MkvException;
+import io.vidlog.media.MediaFormatException;
 import io.vidlog.media.mkv.MkvFrame;
 import io.vidlog.media.mkv.MkvHandler;
 import io.vidlog.media.mkv.TrackEntry;
@@ -202,9 +202,9 @@ class Mp4UploadTest {
   @Test
   void garbageIsRefusedAtItsFirstBytes() {
     Mp4Upload u = new Mp4Upload(IngestConfig.DEFAULT, new Events(), NO_SPOOL);
-    MkvException e = assertThrows(MkvException.class,
+    MediaFormatException e = assertThrows(MediaFormatException.class,
         () -> u.feed(ByteBuffer.wrap("GET / HTTP/1.1\r\n".getBytes())));
-    assertEquals(MkvException.Kind.MALFORMED, e.kind());
+    assertEquals(MediaFormatException.Kind.MALFORMED, e.kind());
   }
 
   @Test
@@ -212,8 +212,10 @@ class Mp4UploadTest {
     byte[] file = Uploads.resource("fmp4-h264-aac.mp4");
     Mp4Upload u = new Mp4Upload(IngestConfig.DEFAULT, new Events(), NO_SPOOL);
     u.feed(ByteBuffer.wrap(file, 0, 100));
-    MkvException e = assertThrows(MkvException.class, u::end);
-    assertEquals(MkvException.Kind.MALFORMED, e.kind());
+    MediaFormatException e = assertThrows(MediaFormatException.class, u::end);
+    assertEquals(MediaFormatException.Format.MP4, e.format());
+    assertEquals(MediaFormatException.Kind.MALFORMED, e.kind());
+    assertEquals(100, e.offset());
   }
 
   @Test
@@ -224,8 +226,9 @@ class Mp4UploadTest {
     ByteBuffer.wrap(file).putInt(lastMoof, 3); // the moof at 2 s: a box smaller than its own header
     Events e = new Events();
     Mp4Upload u = new Mp4Upload(IngestConfig.DEFAULT, e, NO_SPOOL);
-    MkvException x = assertThrows(MkvException.class, () -> u.feed(ByteBuffer.wrap(file)));
-    assertEquals(MkvException.Kind.MALFORMED, x.kind());
+    MediaFormatException x = assertThrows(MediaFormatException.class, () -> u.feed(ByteBuffer.wrap(file)));
+    assertEquals(MediaFormatException.Format.MP4, x.format());
+    assertEquals(MediaFormatException.Kind.MALFORMED, x.kind());
     assertEquals(lastMoof, x.offset(), x::getMessage);
     // every frame before 2 s was delivered; the fragment they make is still open (it closes at the
     // key frame at 2 s, in the corrupt fragment)

@@ -1,5 +1,8 @@
 package io.vidlog.media.ebml;
 
+import static io.vidlog.media.MediaFormatException.Format.EBML;
+
+import io.vidlog.media.MediaFormatException;
 import java.nio.ByteBuffer;
 
 /**
@@ -82,7 +85,7 @@ public final class EbmlReader {
    * Consumes all remaining bytes of {@code in} (its position ends at its limit). Views handed to
    * the processor share {@code in}'s content.
    *
-   * @throws EbmlException for malformed or unsupported input
+   * @throws MediaFormatException (format EBML) for malformed or unsupported input
    * @throws IllegalStateException if the reader failed earlier
    */
   public void feed(ByteBuffer in) {
@@ -110,7 +113,7 @@ public final class EbmlReader {
   /**
    * End of input: closes the open unknown-size masters (innermost first).
    *
-   * @throws EbmlException MALFORMED if the input stops inside an element header, inside a
+   * @throws MediaFormatException MALFORMED if the input stops inside an element header, inside a
    *     known-size element's data, or inside a known-size master
    */
   public void end() {
@@ -119,12 +122,12 @@ public final class EbmlReader {
       if (state != State.ID || headerLength != 0) {
         String where = state == State.ID || state == State.SIZE ? "header" : "data";
         long missing = state == State.ID || state == State.SIZE ? -1 : remaining;
-        throw EbmlException.malformed(headerOffset, "input ends inside the " + where + " of element "
+        throw EBML.malformed(headerOffset, "input ends inside the " + where + " of element "
             + hex(state == State.ID ? 0 : elementId) + (missing >= 0 ? " (" + missing + " bytes missing)" : ""));
       }
       for (int i = depth - 1; i >= 0; i--) {
         if (openEnds[i] >= 0) {
-          throw EbmlException.malformed(consumed, "input ends inside element " + hex(openIds[i])
+          throw EBML.malformed(consumed, "input ends inside element " + hex(openIds[i])
               + " which declares " + (openEnds[i] - consumed) + " more bytes");
         }
       }
@@ -164,11 +167,11 @@ public final class EbmlReader {
     header[headerLength++] = (byte) b;
     if (headerLength == 1) {
       if (b == 0) {
-        throw EbmlException.malformed(headerOffset, "element id starts with 0x00 (id longer than 8 bytes)");
+        throw EBML.malformed(headerOffset, "element id starts with 0x00 (id longer than 8 bytes)");
       }
       vintLength = Integer.numberOfLeadingZeros(b) - 23;
       if (vintLength > 4) {
-        throw EbmlException.malformed(headerOffset, "element id of " + vintLength
+        throw EBML.malformed(headerOffset, "element id of " + vintLength
             + " bytes (first byte 0x" + Integer.toHexString(b) + ") exceeds EBMLMaxIDLength 4");
       }
       vintValue = b;
@@ -179,7 +182,7 @@ public final class EbmlReader {
       elementId = (int) vintValue;
       // RFC 8794 §5: an id whose data bits are all ones is reserved.
       if (isAllOnesId(vintValue, vintLength)) {
-        throw EbmlException.malformed(headerOffset, "reserved element id " + hex(elementId));
+        throw EBML.malformed(headerOffset, "reserved element id " + hex(elementId));
       }
       closeUnknownSizedBefore(elementId);
       state = State.SIZE;
@@ -199,7 +202,7 @@ public final class EbmlReader {
     int sizeRead = headerLength - idLength;
     if (sizeRead == 1) {
       if (b == 0) {
-        throw EbmlException.malformed(headerOffset + idLength,
+        throw EBML.malformed(headerOffset + idLength,
             "element size starts with 0x00 (size longer than 8 bytes) for element " + hex(elementId));
       }
       vintLength = Integer.numberOfLeadingZeros(b) - 23;
@@ -222,12 +225,12 @@ public final class EbmlReader {
     boolean parentSkipped = parentIndex >= 0 && openSkipped[parentIndex];
     long bound = nearestKnownEnd();
     if (size >= 0 && bound >= 0 && dataStart + size > bound) {
-      throw EbmlException.malformed(headerOffset, "element " + hex(id) + " of " + size
+      throw EBML.malformed(headerOffset, "element " + hex(id) + " of " + size
           + " bytes overruns its parent, which ends at offset " + bound);
     }
     if (size < 0 && !schema.isMaster(id)) {
       // RFC 8794 §6.2: only master elements may have an unknown size.
-      throw EbmlException.malformed(headerOffset, "unknown size on element " + hex(id)
+      throw EBML.malformed(headerOffset, "unknown size on element " + hex(id)
           + ", which is not a known master element");
     }
     EbmlProcessor.Action action;
@@ -240,7 +243,7 @@ public final class EbmlReader {
     if (size < 0 && action != EbmlProcessor.Action.MASTER) {
       if (action != EbmlProcessor.Action.SKIP) {
         // RFC 9559 allows unknown sizes on Segment and Cluster only; a buffered element needs its size.
-        throw EbmlException.malformed(headerOffset, "unknown size on element " + hex(id) + ", which must have a size");
+        throw EBML.malformed(headerOffset, "unknown size on element " + hex(id) + ", which must have a size");
       }
       // An unknown-size master we do not want: walk its children without reporting them.
       push(id, -1, true);
@@ -286,7 +289,7 @@ public final class EbmlReader {
 
   private void push(int id, long end, boolean skipped) {
     if (depth >= limits.maxDepth()) {
-      throw EbmlException.unsupported(headerOffset, "master element " + hex(id) + " nested at depth " + (depth + 1)
+      throw EBML.unsupported(headerOffset, "master element " + hex(id) + " nested at depth " + (depth + 1)
           + " exceeds the limit " + limits.maxDepth());
     }
     openIds[depth] = id;
@@ -359,7 +362,7 @@ public final class EbmlReader {
 
   private void startBuffer(ByteBuffer in, int id, long size) {
     if (size > limits.maxBufferedSize()) {
-      throw EbmlException.unsupported(headerOffset, "element " + hex(id) + " of " + size
+      throw EBML.unsupported(headerOffset, "element " + hex(id) + " of " + size
           + " bytes exceeds the buffered-element limit " + limits.maxBufferedSize());
     }
     int n = (int) size;

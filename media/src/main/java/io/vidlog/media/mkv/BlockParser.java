@@ -1,5 +1,8 @@
 package io.vidlog.media.mkv;
 
+import static io.vidlog.media.MediaFormatException.Format.MKV;
+
+import io.vidlog.media.MediaFormatException;
 import java.nio.ByteBuffer;
 
 /**
@@ -87,13 +90,13 @@ final class BlockParser {
   void end() {
     emitEmpty();
     if (state != State.DONE) {
-      throw new MkvException(MkvException.Kind.MALFORMED, dataOffset + pos,
+      throw MKV.malformed(dataOffset + pos,
           "block of " + size + " bytes ends inside its " + (state == State.FRAMES ? "frames" : "header"));
     }
   }
 
-  private MkvException malformed(long at, String message) {
-    return new MkvException(MkvException.Kind.MALFORMED, at, message);
+  private MediaFormatException malformed(long at, String message) {
+    return MKV.malformed(at, message);
   }
 
   private void headerByte(int b) {
@@ -101,7 +104,7 @@ final class BlockParser {
       case TRACK -> {
         if (vintByte(b, "track number")) {
           if (vintValue > Integer.MAX_VALUE || vintValue == 0) {
-            throw new MkvException(MkvException.Kind.UNSUPPORTED, vintStart, "block track number " + vintValue);
+            throw MKV.unsupported(vintStart, "block track number " + vintValue);
           }
           track = (int) vintValue;
           state = State.TIMECODE;
@@ -222,7 +225,7 @@ final class BlockParser {
   private void startFrames() {
     for (int i = 0; i < laceCount; i++) {
       if (laceSizes[i] > maxFrameSize) {
-        throw new MkvException(MkvException.Kind.UNSUPPORTED, dataOffset + pos, "frame of " + laceSizes[i]
+        throw MKV.unsupported(dataOffset + pos, "frame of " + laceSizes[i]
             + " bytes (track " + track + ") exceeds maxFrameSize " + maxFrameSize);
       }
     }

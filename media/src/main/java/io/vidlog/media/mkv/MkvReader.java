@@ -1,6 +1,8 @@
 package io.vidlog.media.mkv;
 
-import io.vidlog.media.ebml.EbmlException;
+import static io.vidlog.media.MediaFormatException.Format.MKV;
+
+import io.vidlog.media.MediaFormatException;
 import io.vidlog.media.ebml.EbmlLimits;
 import io.vidlog.media.ebml.EbmlProcessor;
 import io.vidlog.media.ebml.EbmlReader;
@@ -18,9 +20,9 @@ import java.util.Map;
  * BlockDuration may follow it). Cues, SeekHead, Void, Chapters, Attachments and unknown elements
  * are skipped unread.
  *
- * <p>Failures are {@link MkvException}s (MALFORMED or UNSUPPORTED, with the offset). After any
- * failure, including an exception thrown by the handler, the reader refuses further input.
- * Not thread-safe.
+ * <p>Failures are {@link MediaFormatException}s: format EBML for framing, MKV for Matroska meaning,
+ * with the kind and the offset. After any failure, including an exception thrown by the handler,
+ * the reader refuses further input. Not thread-safe.
  */
 public final class MkvReader {
   private final MkvHandler handler;
@@ -67,15 +69,11 @@ public final class MkvReader {
    * Reads all remaining bytes of {@code in} without changing its position. Views handed to the
    * handler share {@code in}'s content and are valid during the callback only.
    *
-   * @throws MkvException for malformed or unsupported input
+   * @throws MediaFormatException for malformed or unsupported input (EBML framing or MKV meaning)
    * @throws IllegalStateException if the reader failed earlier or {@link #end()} was called
    */
   public void feed(ByteBuffer in) {
-    try {
-      ebml.feed(in.duplicate());
-    } catch (EbmlException e) {
-      throw convert(e);
-    }
+    ebml.feed(in.duplicate());
   }
 
   /** Convenience for {@code feed(ByteBuffer.wrap(b, off, len))}. */
@@ -86,14 +84,10 @@ public final class MkvReader {
   /**
    * End of input: closes open unknown-size Clusters and Segments (reporting their ends).
    *
-   * @throws MkvException MALFORMED when the input stops inside an element of known size or a frame
+   * @throws MediaFormatException MALFORMED when the input stops inside an element of known size or a frame
    */
   public void end() {
-    try {
-      ebml.end();
-    } catch (EbmlException e) {
-      throw convert(e);
-    }
+    ebml.end();
   }
 
   /** Bytes read so far (the absolute offset of the next byte). */
@@ -118,15 +112,8 @@ public final class MkvReader {
     return ebml.atElementBoundary();
   }
 
-  private static MkvException convert(EbmlException e) {
-    MkvException m = new MkvException(e.kind() == EbmlException.Kind.MALFORMED ? MkvException.Kind.MALFORMED
-        : MkvException.Kind.UNSUPPORTED, e.offset(), e.detail());
-    m.initCause(e);
-    return m;
-  }
-
-  private static MkvException malformed(long offset, String message) {
-    return new MkvException(MkvException.Kind.MALFORMED, offset, message);
+  private static MediaFormatException malformed(long offset, String message) {
+    return MKV.malformed(offset, message);
   }
 
   private void onBlockFrame(int track, int relativeTimecode, int flags, int laceIndex, ByteBuffer payload) {
@@ -141,7 +128,7 @@ public final class MkvReader {
         }
       }
     } catch (ArithmeticException e) {
-      throw new MkvException(MkvException.Kind.UNSUPPORTED, blockOffset, "timecode overflows 64-bit nanoseconds: "
+      throw MKV.unsupported(blockOffset, "timecode overflows 64-bit nanoseconds: "
           + "cluster " + clusterTimecode + " + block " + relativeTimecode + " ticks × TimecodeScale " + timecodeScale);
     }
     MkvFrame frame;
@@ -222,7 +209,7 @@ public final class MkvReader {
                 throw malformed(headerOffset, "BlockGroup with more than one Block");
               }
               if (size > limits.maxFrameSize()) {
-                throw new MkvException(MkvException.Kind.UNSUPPORTED, headerOffset, "Block of " + size
+                throw MKV.unsupported(headerOffset, "Block of " + size
                     + " bytes exceeds maxFrameSize " + limits.maxFrameSize());
               }
               groupBlock = new byte[(int) size];
@@ -296,7 +283,7 @@ public final class MkvReader {
         v = (v << 8) | (element.get(i) & 0xFF);
       }
       if (v < 0) {
-        throw new MkvException(MkvException.Kind.UNSUPPORTED, offset, name + " " + Long.toUnsignedString(v)
+        throw MKV.unsupported(offset, name + " " + Long.toUnsignedString(v)
             + " exceeds 2^63-1");
       }
       return v;

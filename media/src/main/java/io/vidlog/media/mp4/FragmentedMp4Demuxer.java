@@ -1,5 +1,7 @@
 package io.vidlog.media.mp4;
 
+import static io.vidlog.media.MediaFormatException.Format.MP4;
+
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
@@ -57,7 +59,7 @@ public final class FragmentedMp4Demuxer {
   /** Consumes all of {@code slice}; on error the demuxer is failed and refuses further input. */
   public void push(ByteBuffer slice) {
     if (state == State.FAILED) {
-      throw Mp4Exception.malformed(position, "demuxer already failed");
+      throw MP4.malformed(position, "demuxer already failed");
     }
     try {
       while (slice.hasRemaining()) {
@@ -80,15 +82,15 @@ public final class FragmentedMp4Demuxer {
     boolean openMdat = state == State.MDAT && boxEnd == Long.MAX_VALUE && next == pending.size();
     if (state == State.FAILED || (state != State.HEADER && !openMdat) || headers.partial()) {
       state = State.FAILED;
-      throw Mp4Exception.malformed(position, "input ends inside box '" + boxType + "'");
+      throw MP4.malformed(position, "input ends inside box '" + boxType + "'");
     }
     if (next < pending.size()) {
       state = State.FAILED;
-      throw Mp4Exception.malformed(position, "input ends before the data of moof samples");
+      throw MP4.malformed(position, "input ends before the data of moof samples");
     }
     if (movie == null) {
       state = State.FAILED;
-      throw Mp4Exception.malformed(position, "input ends without moov");
+      throw MP4.malformed(position, "input ends without moov");
     }
     handler.onEnd();
   }
@@ -106,7 +108,7 @@ public final class FragmentedMp4Demuxer {
     long size = h.size();
     if (size == 0) {
       if (!boxType.equals("mdat")) {
-        throw Mp4Exception.unsupported(boxStart, "box '" + boxType + "' of size 0 (to end of input)");
+        throw MP4.unsupported(boxStart, "box '" + boxType + "' of size 0 (to end of input)");
       }
       boxEnd = Long.MAX_VALUE;
     } else {
@@ -120,7 +122,7 @@ public final class FragmentedMp4Demuxer {
       case "ftyp", "styp", "moov", "moof" -> {
         long payload = size - boxHeaderSize;
         if (payload > limits.maxHeaderBoxBytes()) {
-          throw Mp4Exception.unsupported(boxStart, "'" + boxType + "' of " + size
+          throw MP4.unsupported(boxStart, "'" + boxType + "' of " + size
               + " bytes over the limit " + limits.maxHeaderBoxBytes());
         }
         // grown as bytes arrive: a size claim alone never takes the whole limit
@@ -157,11 +159,11 @@ public final class FragmentedMp4Demuxer {
     switch (boxType) {
       case "moov" -> {
         if (movie != null) {
-          throw Mp4Exception.unsupported(boxStart, "second moov");
+          throw MP4.unsupported(boxStart, "second moov");
         }
         Movie m = Movie.parse(box);
         if (!m.fragmented()) {
-          throw Mp4Exception.unsupported(boxStart, "moov without mvex: a progressive MP4 cannot "
+          throw MP4.unsupported(boxStart, "moov without mvex: a progressive MP4 cannot "
               + "be streamed; spool it and use Mp4FileDemuxer");
         }
         movie = m;
@@ -176,10 +178,10 @@ public final class FragmentedMp4Demuxer {
       }
       case "moof" -> {
         if (movie == null) {
-          throw Mp4Exception.unsupported(boxStart, "moof before moov");
+          throw MP4.unsupported(boxStart, "moof before moov");
         }
         if (next < pending.size()) {
-          throw Mp4Exception.unsupported(boxStart, "moof whose predecessor's samples were not in "
+          throw MP4.unsupported(boxStart, "moof whose predecessor's samples were not in "
               + "the mdat that followed it");
         }
         pending = Fragment.parse(box, movie, nextDecodeTime, limits);
@@ -195,7 +197,7 @@ public final class FragmentedMp4Demuxer {
     for (Mp4Track t : m.tracks()) {
       SampleTable s = SampleTable.build(m.sampleTables().get(t.trackId()), limits);
       if (out.size() + s.count > limits.maxSamplesPerFragment()) {
-        throw Mp4Exception.unsupported(boxStart, "moov lists more than "
+        throw MP4.unsupported(boxStart, "moov lists more than "
             + limits.maxSamplesPerFragment() + " samples");
       }
       for (int i = 0; i < s.count; i++) {
@@ -211,17 +213,17 @@ public final class FragmentedMp4Demuxer {
 
   private void startMdat() {
     if (movie == null) {
-      throw Mp4Exception.unsupported(boxStart, "mdat before moov");
+      throw MP4.unsupported(boxStart, "mdat before moov");
     }
     long payloadStart = boxStart + boxHeaderSize;
     if (!moofSinceMdat && boxEnd != payloadStart) {
-      throw Mp4Exception.unsupported(boxStart, "mdat before its moof (vidlog takes moof then mdat)");
+      throw MP4.unsupported(boxStart, "mdat before its moof (vidlog takes moof then mdat)");
     }
     moofSinceMdat = false;
     for (int i = next; i < pending.size(); i++) {
       Fragment.Pending p = pending.get(i);
       if (p.offset() < payloadStart || p.offset() + p.size() > boxEnd) {
-        throw Mp4Exception.unsupported(p.offset(), "sample of track " + p.trackId()
+        throw MP4.unsupported(p.offset(), "sample of track " + p.trackId()
             + " lies outside the mdat at " + boxStart + " that follows its moof");
       }
     }

@@ -1,5 +1,7 @@
 package io.vidlog.media.mp4;
 
+import static io.vidlog.media.MediaFormatException.Format.MP4;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,7 +41,7 @@ public final class Mp4FileDemuxer implements Closeable {
     try {
       Movie movie = Movie.parse(readMoov(ch, limits));
       if (movie.fragmented()) {
-        throw Mp4Exception.unsupported(0, "fragmented MP4 (moov has mvex): use FragmentedMp4Demuxer");
+        throw MP4.unsupported(0, "fragmented MP4 (moov has mvex): use FragmentedMp4Demuxer");
       }
       long fileSize = ch.size();
       List<SampleTable> tables = new ArrayList<>();
@@ -47,7 +49,7 @@ public final class Mp4FileDemuxer implements Closeable {
         SampleTable s = SampleTable.build(movie.sampleTables().get(t.trackId()), limits);
         for (int i = 0; i < s.count; i++) {
           if (s.offsets[i] < 0 || s.offsets[i] + s.sizes[i] > fileSize) {
-            throw Mp4Exception.malformed(s.offsets[i], "sample " + (i + 1) + " of track "
+            throw MP4.malformed(s.offsets[i], "sample " + (i + 1) + " of track "
                 + t.trackId() + " (" + s.sizes[i] + " bytes) lies outside the " + fileSize
                 + "-byte file");
           }
@@ -70,14 +72,14 @@ public final class Mp4FileDemuxer implements Closeable {
       h.clear().limit((int) Math.min(16, size - pos));
       readFully(ch, h, pos);
       if (h.position() < 8) {
-        throw Mp4Exception.malformed(pos, "truncated box header");
+        throw MP4.malformed(pos, "truncated box header");
       }
       long boxSize = h.getInt(0) & 0xFFFFFFFFL;
       String type = Box.fourcc(h.getInt(4));
       int headerSize = 8;
       if (boxSize == 1) {
         if (h.position() < 16) {
-          throw Mp4Exception.malformed(pos, "truncated largesize of '" + type + "'");
+          throw MP4.malformed(pos, "truncated largesize of '" + type + "'");
         }
         boxSize = h.getLong(8);
         headerSize = 16;
@@ -85,12 +87,12 @@ public final class Mp4FileDemuxer implements Closeable {
         boxSize = size - pos;
       }
       if (boxSize < headerSize || boxSize > size - pos) {
-        throw Mp4Exception.malformed(pos, "box '" + type + "' size " + boxSize + " does not fit in the "
+        throw MP4.malformed(pos, "box '" + type + "' size " + boxSize + " does not fit in the "
             + (size - pos) + " bytes left in the file");
       }
       if (type.equals("moov")) {
         if (boxSize - headerSize > limits.maxHeaderBoxBytes()) {
-          throw Mp4Exception.unsupported(pos, "moov of " + boxSize + " bytes over the limit "
+          throw MP4.unsupported(pos, "moov of " + boxSize + " bytes over the limit "
               + limits.maxHeaderBoxBytes());
         }
         ByteBuffer body = ByteBuffer.allocate((int) (boxSize - headerSize));
@@ -99,7 +101,7 @@ public final class Mp4FileDemuxer implements Closeable {
       }
       pos += boxSize;
     }
-    throw Mp4Exception.malformed(size, "no moov box in the file");
+    throw MP4.malformed(size, "no moov box in the file");
   }
 
   private static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
@@ -145,7 +147,7 @@ public final class Mp4FileDemuxer implements Closeable {
       throw new UncheckedIOException(e);
     }
     if (payload.hasRemaining()) {
-      throw Mp4Exception.malformed(s.offsets[i], "file shorter than its sample table");
+      throw MP4.malformed(s.offsets[i], "file shorter than its sample table");
     }
     long dts = s.decodeTimes[i];
     return new Mp4Sample(tracks.get(best).trackId(), dts, dts + s.compositionOffsets[i],

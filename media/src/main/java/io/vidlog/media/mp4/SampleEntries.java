@@ -1,7 +1,10 @@
 package io.vidlog.media.mp4;
 
+import static io.vidlog.media.MediaFormatException.Format.MP4;
+
+import io.vidlog.media.MediaFormatException;
+import io.vidlog.media.MediaFormatException.Format;
 import io.vidlog.media.nal.CodecDescription;
-import io.vidlog.media.nal.CodecException;
 import io.vidlog.media.nal.CodecPrivate;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -40,7 +43,7 @@ final class SampleEntries {
   static Entry read(io.vidlog.media.mp4.Box stsd) {
     List<io.vidlog.media.mp4.Box> entries = stsd.children(8); // version/flags, entry_count
     if (entries.isEmpty()) {
-      throw Mp4Exception.malformed(stsd.offset(), "stsd without sample entry");
+      throw MP4.malformed(stsd.offset(), "stsd without sample entry");
     }
     io.vidlog.media.mp4.Box e = entries.get(0);
     String type = e.type();
@@ -62,18 +65,14 @@ final class SampleEntries {
           CodecDescription d = CodecPrivate.describe(CodecPrivate.AAC, asc);
           return new Entry(Mp4Track.Kind.AUDIO, d, asc);
         }
-        default -> throw Mp4Exception.unsupported(e.offset(), "sample entry '" + type
+        default -> throw MP4.unsupported(e.offset(), "sample entry '" + type
             + "' (vidlog takes avc1/avc3, hvc1/hev1 and mp4a)");
       }
-    } catch (CodecException ce) {
-      throw new Mp4Exception(ce.kind() == CodecException.Kind.MALFORMED ? Mp4Exception.Kind.MALFORMED
-          : Mp4Exception.Kind.UNSUPPORTED, e.offset(), "sample entry '" + type + "': "
-          + ce.getMessage(), ce);
-    } catch (Mp4Exception me) {
-      throw me;
+    } catch (MediaFormatException me) {
+      throw me; // the codec's own format, kind and offset within its configuration record
     } catch (RuntimeException re) { // mp4parser's getters parse lazily and may fail late
-      throw new Mp4Exception(Mp4Exception.Kind.MALFORMED, e.offset(), "sample entry '" + type
-          + "' unreadable: " + re, re);
+      throw new MediaFormatException(Format.MP4, MediaFormatException.Kind.MALFORMED, e.offset(),
+          "sample entry '" + type + "' unreadable: " + re, re);
     }
   }
 
@@ -89,7 +88,7 @@ final class SampleEntries {
       return new ExplicitParser().parseBox(ch, "stsd");
     } catch (IOException | RuntimeException | AssertionError ex) {
       // mp4parser checks some fields with Java assert (AssertionError when -ea is on)
-      throw new Mp4Exception(Mp4Exception.Kind.MALFORMED, e.offset(),
+      throw new MediaFormatException(Format.MP4, MediaFormatException.Kind.MALFORMED, e.offset(),
           "sample entry '" + e.type() + "' unreadable: " + ex, ex);
     }
   }
@@ -122,7 +121,7 @@ final class SampleEntries {
         return out;
       }
     }
-    throw Mp4Exception.malformed(e.offset(), "sample entry '" + e.type() + "' without '" + type + "'");
+    throw MP4.malformed(e.offset(), "sample entry '" + e.type() + "' without '" + type + "'");
   }
 
   /**
@@ -132,7 +131,7 @@ final class SampleEntries {
   static byte[] esdsDecoderSpecificInfo(byte[] esds, long offset) {
     ByteBuffer b = ByteBuffer.wrap(esds);
     if (b.remaining() < 4) {
-      throw Mp4Exception.malformed(offset, "esds truncated");
+      throw MP4.malformed(offset, "esds truncated");
     }
     b.position(4); // version, flags
     ByteBuffer es = descriptor(b, 3, offset);
@@ -150,7 +149,7 @@ final class SampleEntries {
     ByteBuffer dcd = descriptor(es, 4, offset);
     int objectType = u8(dcd, offset);
     if (objectType != 0x40 && objectType != 0x66 && objectType != 0x67 && objectType != 0x68) {
-      throw Mp4Exception.unsupported(offset, String.format("esds objectTypeIndication 0x%02x (not AAC)", objectType));
+      throw MP4.unsupported(offset, String.format("esds objectTypeIndication 0x%02x (not AAC)", objectType));
     }
     skip(dcd, 12, offset); // streamType…avgBitrate
     ByteBuffer dsi = descriptor(dcd, 5, offset);
@@ -172,7 +171,7 @@ final class SampleEntries {
         }
       }
       if (size > b.remaining()) {
-        throw Mp4Exception.malformed(offset, "esds descriptor " + t + " size " + size + " > "
+        throw MP4.malformed(offset, "esds descriptor " + t + " size " + size + " > "
             + b.remaining() + " left");
       }
       ByteBuffer body = b.slice(b.position(), size);
@@ -181,19 +180,19 @@ final class SampleEntries {
         return body;
       }
     }
-    throw Mp4Exception.malformed(offset, "esds without descriptor tag " + tag);
+    throw MP4.malformed(offset, "esds without descriptor tag " + tag);
   }
 
   private static int u8(ByteBuffer b, long offset) {
     if (!b.hasRemaining()) {
-      throw Mp4Exception.malformed(offset, "esds truncated");
+      throw MP4.malformed(offset, "esds truncated");
     }
     return b.get() & 0xFF;
   }
 
   private static void skip(ByteBuffer b, int n, long offset) {
     if (b.remaining() < n) {
-      throw Mp4Exception.malformed(offset, "esds truncated");
+      throw MP4.malformed(offset, "esds truncated");
     }
     b.position(b.position() + n);
   }

@@ -1,5 +1,7 @@
 package io.vidlog.media.mp4;
 
+import static io.vidlog.media.MediaFormatException.Format.MP4;
+
 import java.util.BitSet;
 
 /**
@@ -42,7 +44,7 @@ final class SampleTable {
     long end = 0;
     Box stts = stbl.child("stts");
     if (stts == null && n > 0) {
-      throw Mp4Exception.malformed(stbl.offset(), "stbl without stts");
+      throw MP4.malformed(stbl.offset(), "stbl without stts");
     }
     if (stts != null) {
       Box.Cursor c = fullBox(stts);
@@ -103,7 +105,7 @@ final class SampleTable {
   private static int[] sizes(Box stbl, Mp4Limits limits) {
     Box stsz = stbl.child("stsz");
     if (stsz == null) {
-      throw Mp4Exception.unsupported(stbl.offset(), "stbl without stsz (stz2 is not supported)");
+      throw MP4.unsupported(stbl.offset(), "stbl without stsz (stz2 is not supported)");
     }
     Box.Cursor c = fullBox(stsz);
     long uniform = c.u32();
@@ -113,7 +115,7 @@ final class SampleTable {
     for (int i = 0; i < n; i++) {
       long s = uniform != 0 ? uniform : c.u32();
       if (s > limits.maxSampleBytes()) {
-        throw Mp4Exception.unsupported(at, "sample " + (i + 1) + " of " + s
+        throw MP4.unsupported(at, "sample " + (i + 1) + " of " + s
             + " bytes over the limit " + limits.maxSampleBytes());
       }
       sizes[i] = (int) s;
@@ -131,7 +133,7 @@ final class SampleTable {
       return offsets;
     }
     if ((stco == null && co64 == null) || stsc == null) {
-      throw Mp4Exception.malformed(stbl.offset(), "stbl without stco/co64 or stsc");
+      throw MP4.malformed(stbl.offset(), "stbl without stco/co64 or stsc");
     }
     boolean wide = stco == null;
     Box.Cursor chunks = fullBox(wide ? co64 : stco);
@@ -145,7 +147,7 @@ final class SampleTable {
       perChunk[e] = c.u32();
       c.skip(4); // sample_description_index
       if (first[e] < 1 || (e > 0 && first[e] <= first[e - 1])) {
-        throw Mp4Exception.malformed(stsc.offset(), "stsc first_chunk " + first[e] + " out of order");
+        throw MP4.malformed(stsc.offset(), "stsc first_chunk " + first[e] + " out of order");
       }
     }
     int sample = 0;
@@ -156,7 +158,7 @@ final class SampleTable {
         e++;
       }
       if (entries == 0 || first[e] > chunk) {
-        throw Mp4Exception.malformed(stsc.offset(), "no stsc entry for chunk " + chunk);
+        throw MP4.malformed(stsc.offset(), "no stsc entry for chunk " + chunk);
       }
       for (long k = 0; k < perChunk[e] && sample < n; k++) {
         offsets[sample] = pos;
@@ -164,7 +166,7 @@ final class SampleTable {
       }
     }
     if (sample < n) {
-      throw Mp4Exception.malformed(stsc.offset(), "chunks hold " + sample + " of " + n + " samples");
+      throw MP4.malformed(stsc.offset(), "chunks hold " + sample + " of " + n + " samples");
     }
     return offsets;
   }

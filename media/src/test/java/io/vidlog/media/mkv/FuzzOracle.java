@@ -1,10 +1,11 @@
 package io.vidlog.media.mkv;
 
+import io.vidlog.media.MediaFormatException;
 import java.util.List;
 
 /**
  * The property every fuzzed or mutated input must satisfy: reading it throws nothing but
- * {@link MkvException} (no OOM, no index errors, no hang, since limits are small and every byte is
+ * {@link MediaFormatException} (no OOM, no index errors, no hang, since limits are small and every byte is
  * consumed once), and reading it whole and split gives the same events and the same error.
  */
 final class FuzzOracle {

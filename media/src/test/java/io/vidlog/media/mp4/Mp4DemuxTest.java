@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vidlog.media.MediaFormatException;
 import io.vidlog.media.nal.Fixtures;
 import io.vidlog.media.nal.NalUnits;
 import java.io.IOException;
@@ -202,8 +203,10 @@ class Mp4DemuxTest {
     Collector c = new Collector();
     Mp4Demux.file(path, Mp4Limits.defaults(), c);
     assertMatchesProbe("frag", file, c);
-    Mp4Exception e = assertThrows(Mp4Exception.class, () -> Mp4FileDemuxer.open(path, Mp4Limits.defaults()));
-    assertEquals(Mp4Exception.Kind.UNSUPPORTED, e.kind());
+    MediaFormatException e = assertThrows(MediaFormatException.class,
+        () -> Mp4FileDemuxer.open(path, Mp4Limits.defaults()));
+    assertEquals(MediaFormatException.Format.MP4, e.format());
+    assertEquals(MediaFormatException.Kind.UNSUPPORTED, e.kind());
   }
 
   static void assertDecodeOrderAcrossTracks(Collector c) {
