@@ -71,17 +71,29 @@ public final class MediaFormatException extends RuntimeException {
   private final Kind kind;
   private final long offset;
   private final String detail;
+  private final transient ByteBudget budget;
 
   public MediaFormatException(Format format, Kind kind, long offset, String detail) {
     this(format, kind, offset, detail, null);
   }
 
   public MediaFormatException(Format format, Kind kind, long offset, String detail, Throwable cause) {
+    this(format, kind, offset, detail, cause, null);
+  }
+
+  private MediaFormatException(Format format, Kind kind, long offset, String detail, Throwable cause,
+      ByteBudget budget) {
     super(format.label() + ": " + detail + (offset == UNKNOWN_OFFSET ? "" : " at offset " + offset), cause);
     this.format = format;
     this.kind = kind;
     this.offset = offset;
     this.detail = detail;
+    this.budget = budget;
+  }
+
+  /** {@link Kind#OVER_BUDGET}: buffering the value at {@code offset} would overdraw {@code budget}. */
+  static MediaFormatException overBudget(Format format, long offset, String detail, ByteBudget budget) {
+    return new MediaFormatException(format, Kind.OVER_BUDGET, offset, detail, null, budget);
   }
 
   public Format format() {
@@ -100,5 +112,10 @@ public final class MediaFormatException extends RuntimeException {
   /** The message without the format prefix and the offset suffix. */
   public String detail() {
     return detail;
+  }
+
+  /** For {@link Kind#OVER_BUDGET}: the budget that refused (so a caller can tell its budgets apart); else null. */
+  public ByteBudget budget() {
+    return budget;
   }
 }

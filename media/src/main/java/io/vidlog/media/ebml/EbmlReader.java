@@ -2,6 +2,8 @@ package io.vidlog.media.ebml;
 
 import static io.vidlog.media.MediaFormatException.Format.EBML;
 
+import io.vidlog.media.ByteBudget;
+import io.vidlog.media.GrowingBuffer;
 import io.vidlog.media.MediaFormatException;
 import java.nio.ByteBuffer;
 
@@ -13,8 +15,11 @@ import java.nio.ByteBuffer;
  *
  * <p>Unknown-size masters (RFC 8794 §6.2) are closed when an element of the same or a higher level
  * starts, when a new EBML header starts, when an enclosing known-size master ends, or at
- * {@link #end()}. Every size is checked against {@link EbmlLimits} before allocation. After any
- * failure, including one thrown by the processor, the reader refuses further input.
+ * {@link #end()}. Every size is checked against {@link EbmlLimits} before allocation, and a
+ * {@link EbmlProcessor.Action#BUFFER} element split across slices is collected in a
+ * {@link GrowingBuffer} that grows as its bytes arrive (charged to a {@link ByteBudget}): a size
+ * alone never allocates. After any failure, including one thrown by the processor, the reader
+ * refuses further input and has released its buffer; {@link #close()} releases it at any time.
  *
  * <p>Not thread-safe; one reader per input stream.
  */
@@ -49,14 +54,24 @@ public final class EbmlReader {
   private long elementSize;
   private long remaining;
 
+  /** First allocation for an element split across slices (less for a smaller element); it doubles from there. */
+  private static final int FIRST_BUFFER = 4 * 1024;
+  /** Kept between elements so that small split elements do not allocate each time. */
+  private static final int KEEP_BUFFER = 64 * 1024;
+
   // BUFFER across slices.
-  private byte[] scratch;
-  private int scratchLength;
+  private final GrowingBuffer scratch;
 
   private Throwable failure;
 
   public EbmlReader(EbmlProcessor processor, EbmlSchema schema, EbmlLimits limits) {
+    this(processor, schema, limits, ByteBudget.unlimited());
+  }
+
+  /** {@code budget}: charged for the buffer of elements split across slices. */
+  public EbmlReader(EbmlProcessor processor, EbmlSchema schema, EbmlLimits limits, ByteBudget budget) {
     this.processor = processor;
+    this.scratch = new GrowingBuffer(budget, EBML, FIRST_BUFFER, KEEP_BUFFER);
     this.schema = schema;
     this.limits = limits;
     int n = limits.maxDepth() + 1;
@@ -74,6 +89,23 @@ public final class EbmlReader {
   /** Number of open master elements. */
   public int depth() {
     return depth;
+  }
+
+  /** Bytes the reader holds in its buffer now (charged to its budget). */
+  public long bufferedBytes() {
+    return scratch.held();
+  }
+
+  /**
+   * Releases the buffer at once and refuses further input; the processor hears nothing more. Safe
+   * to call at any time, more than once.
+   */
+  public void close() {
+    scratch.release();
+    if (failure == null) {
+      failure = new IllegalStateException("close() was called");
+    }
+    state = State.FAILED;
   }
 
   /** Whether the reader sits between elements (no header or data partially read). */
@@ -136,6 +168,7 @@ public final class EbmlReader {
       }
       state = State.FAILED; // nothing may follow the end
       failure = new IllegalStateException("end() was called");
+      scratch.release();
     } catch (RuntimeException | Error e) {
       fail(e);
       throw e;
@@ -153,6 +186,7 @@ public final class EbmlReader {
       failure = e;
     }
     state = State.FAILED;
+    scratch.release(); // unusable from now on: its buffer goes back at once
   }
 
   // --- element header -------------------------------------------------------------------------
@@ -377,12 +411,8 @@ public final class EbmlReader {
       closeFinished();
       return;
     }
-    int total = hl + n;
-    if (scratch == null || scratch.length < total) {
-      scratch = new byte[Math.max(total, 256)];
-    }
-    System.arraycopy(header, 0, scratch, 0, hl);
-    scratchLength = hl;
+    scratch.start(hl + n, headerOffset, "element " + hex(id));
+    scratch.append(header, 0, hl);
     remaining = n;
     if (n == 0) {
       finishBuffer();
@@ -392,9 +422,7 @@ public final class EbmlReader {
   }
 
   private void bufferData(ByteBuffer in) {
-    int n = (int) Math.min(remaining, in.remaining());
-    in.get(scratch, scratchLength, n);
-    scratchLength += n;
+    int n = scratch.append(in);
     consumed += n;
     remaining -= n;
     if (remaining == 0) {
@@ -405,12 +433,10 @@ public final class EbmlReader {
   private void finishBuffer() {
     int hl = headerLength;
     int id = elementId;
-    ByteBuffer element = ByteBuffer.wrap(scratch, 0, scratchLength);
+    ByteBuffer element = scratch.contents();
     endHeader();
     processor.onData(id, element, hl);
-    if (scratch.length > 64 * 1024) {
-      scratch = null; // keep per-reader memory flat after a large element
-    }
+    scratch.finish(); // keeps per-reader memory flat after a large element
     closeFinished();
   }
 

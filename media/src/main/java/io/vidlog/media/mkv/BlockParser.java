@@ -2,6 +2,8 @@ package io.vidlog.media.mkv;
 
 import static io.vidlog.media.MediaFormatException.Format.MKV;
 
+import io.vidlog.media.ByteBudget;
+import io.vidlog.media.GrowingBuffer;
 import io.vidlog.media.MediaFormatException;
 import java.nio.ByteBuffer;
 
@@ -9,7 +11,8 @@ import java.nio.ByteBuffer;
  * Push-driven parser of one SimpleBlock or Block body (RFC 9559 §10.1–§10.3): track number vint,
  * signed 16-bit relative timecode, flags, optional lacing header (Xiph, EBML or fixed-size,
  * RFC 9559 §10.4), then the frames. Frames that arrive whole in one chunk are handed out as views;
- * a frame split across chunks is assembled once into a buffer bounded by {@code maxFrameSize}.
+ * a frame split across chunks is assembled once, in a {@link GrowingBuffer} that grows as its
+ * bytes arrive (bounded by {@code maxFrameSize}, charged to the reader's {@link ByteBudget}).
  */
 final class BlockParser {
   /** Receives each frame; {@code payload} is valid during the call only. */
@@ -23,8 +26,10 @@ final class BlockParser {
   private static final int LACING_XIPH = 1;
   private static final int LACING_FIXED = 2;
   private static final int LACING_EBML = 3;
-  /** A reusable assembly buffer is kept up to this size; larger frames get a buffer of their own. */
-  private static final int KEEP_ASSEMBLY = 1 << 20;
+  /** First allocation for a split frame: a claimed size alone never takes more. */
+  private static final int FIRST_ASSEMBLY = 4 * 1024;
+  /** The assembly array kept between frames; larger ones go back to the budget after their frame. */
+  private static final int KEEP_ASSEMBLY = 64 * 1024;
 
   private final int maxFrameSize;
   private final FrameSink sink;
@@ -52,12 +57,23 @@ final class BlockParser {
   private int frameIndex;
   private long frameLeft;
   private boolean assembling;
-  private byte[] assembly;
-  private int assembled;
+  private final GrowingBuffer assembly;
 
-  BlockParser(int maxFrameSize, FrameSink sink) {
+  BlockParser(int maxFrameSize, ByteBudget budget, FrameSink sink) {
     this.maxFrameSize = maxFrameSize;
     this.sink = sink;
+    this.assembly = new GrowingBuffer(budget, MKV, FIRST_ASSEMBLY, KEEP_ASSEMBLY);
+  }
+
+  /** Bytes held for frame assembly. */
+  long bufferedBytes() {
+    return assembly.held();
+  }
+
+  /** Drops a frame being assembled and returns its buffer to the budget. */
+  void release() {
+    assembling = false;
+    assembly.release();
   }
 
   /** A new block body of {@code size} bytes starting at absolute offset {@code dataOffset}. */
@@ -69,7 +85,6 @@ final class BlockParser {
     this.vintRead = 0;
     this.timecodeBytes = 0;
     this.assembling = false;
-    this.assembled = 0;
   }
 
   void feed(ByteBuffer chunk) {
@@ -249,23 +264,18 @@ final class BlockParser {
     }
     if (!assembling) {
       assembling = true;
-      assembled = 0;
-      if (assembly == null || assembly.length < frameLeft) {
-        assembly = new byte[(int) frameLeft];
-      }
+      assembly.start((int) frameLeft, dataOffset + pos, "frame " + frameIndex + " of track " + track);
     }
-    int n = (int) Math.min(rem, frameLeft);
-    chunk.get(assembly, assembled, n);
-    assembled += n;
+    int n = assembly.append(chunk);
     pos += n;
     frameLeft -= n;
     if (frameLeft == 0) {
       assembling = false;
-      ByteBuffer whole = ByteBuffer.wrap(assembly, 0, assembled);
-      if (assembly.length > KEEP_ASSEMBLY) {
-        assembly = null;
+      try {
+        emit(assembly.contents());
+      } finally {
+        assembly.finish();
       }
-      emit(whole);
     }
   }
 

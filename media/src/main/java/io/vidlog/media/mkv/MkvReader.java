@@ -2,6 +2,8 @@ package io.vidlog.media.mkv;
 
 import static io.vidlog.media.MediaFormatException.Format.MKV;
 
+import io.vidlog.media.ByteBudget;
+import io.vidlog.media.GrowingBuffer;
 import io.vidlog.media.MediaFormatException;
 import io.vidlog.media.ebml.EbmlLimits;
 import io.vidlog.media.ebml.EbmlProcessor;
@@ -19,6 +21,12 @@ import java.util.Map;
  * split across slices; a BlockGroup's Block is buffered until the group ends (its ReferenceBlock and
  * BlockDuration may follow it). Cues, SeekHead, Void, Chapters, Attachments and unknown elements
  * are skipped unread.
+ *
+ * <p>Every buffer grows as its bytes arrive, never to a size the input merely declares, and is
+ * charged to the {@link ByteBudget} given at construction: {@link #bufferedBytes()} is what the
+ * reader holds, and a buffer that would overdraw the budget fails with an
+ * {@link MediaFormatException.Kind#OVER_BUDGET} error. A failure or {@link #close()} releases every
+ * buffer at once.
  *
  * <p>Failures are {@link MediaFormatException}s: format EBML for framing, MKV for Matroska meaning,
  * with the kind and the offset. After any failure, including an exception thrown by the handler,
@@ -47,18 +55,30 @@ public final class MkvReader {
   // BlockGroup state
   private boolean inGroup;
   private long groupOffset;
-  private byte[] groupBlock;
-  private int groupBlockLength;
+  private boolean groupHasBlock;
+  private final GrowingBuffer groupBlock;
   private long groupBlockDataOffset;
   private boolean groupHasReference;
   private long groupDuration;
 
+  /** A BlockGroup's Block: the first allocation (it doubles as bytes arrive). */
+  private static final int FIRST_BLOCK = 4 * 1024;
+  /** The Block array kept between groups. */
+  private static final int KEEP_BLOCK = 64 * 1024;
+
+  /** A reader for trusted input (stored chunks, files we wrote): its buffers are not budgeted. */
   public MkvReader(MkvHandler handler, MkvLimits limits) {
+    this(handler, limits, ByteBudget.unlimited());
+  }
+
+  /** A reader whose buffers are charged to {@code budget}. */
+  public MkvReader(MkvHandler handler, MkvLimits limits, ByteBudget budget) {
     this.handler = handler;
     this.limits = limits;
     this.ebml = new EbmlReader(processor, MatroskaSchema.INSTANCE,
-        new EbmlLimits(limits.maxHeaderElementSize(), limits.maxDepth()));
-    this.blocks = new BlockParser(limits.maxFrameSize(), this::onBlockFrame);
+        new EbmlLimits(limits.maxHeaderElementSize(), limits.maxDepth()), budget);
+    this.blocks = new BlockParser(limits.maxFrameSize(), budget, this::onBlockFrame);
+    this.groupBlock = new GrowingBuffer(budget, MKV, FIRST_BLOCK, KEEP_BLOCK);
   }
 
   public MkvReader(MkvHandler handler) {
@@ -73,7 +93,12 @@ public final class MkvReader {
    * @throws IllegalStateException if the reader failed earlier or {@link #end()} was called
    */
   public void feed(ByteBuffer in) {
-    ebml.feed(in.duplicate());
+    try {
+      ebml.feed(in.duplicate());
+    } catch (RuntimeException | Error e) {
+      close(); // the reader is unusable: its buffers go back now, not when it is collected
+      throw e;
+    }
   }
 
   /** Convenience for {@code feed(ByteBuffer.wrap(b, off, len))}. */
@@ -87,7 +112,26 @@ public final class MkvReader {
    * @throws MediaFormatException MALFORMED when the input stops inside an element of known size or a frame
    */
   public void end() {
-    ebml.end();
+    try {
+      ebml.end();
+    } finally {
+      close();
+    }
+  }
+
+  /** Bytes the reader holds in buffers now (all charged to its budget). */
+  public long bufferedBytes() {
+    return ebml.bufferedBytes() + groupBlock.held() + blocks.bufferedBytes();
+  }
+
+  /**
+   * Releases every buffer at once and refuses further input (the handler hears nothing more). Safe
+   * at any time and more than once; {@link #end()} and a failure do it too.
+   */
+  public void close() {
+    ebml.close();
+    groupBlock.release();
+    blocks.release();
   }
 
   /** Bytes read so far (the absolute offset of the next byte). */
@@ -192,7 +236,7 @@ public final class MkvReader {
               requireTimecode(headerOffset, "BlockGroup");
               groupOffset = headerOffset;
               inGroup = true;
-              groupBlock = null;
+              groupHasBlock = false;
               groupHasReference = false;
               groupDuration = -1;
               return Action.MASTER;
@@ -205,15 +249,16 @@ public final class MkvReader {
         case MatroskaIds.BLOCK_GROUP -> {
           switch (id) {
             case MatroskaIds.BLOCK -> {
-              if (groupBlock != null) {
+              if (groupHasBlock) {
                 throw malformed(headerOffset, "BlockGroup with more than one Block");
               }
               if (size > limits.maxFrameSize()) {
                 throw MKV.unsupported(headerOffset, "Block of " + size
                     + " bytes exceeds maxFrameSize " + limits.maxFrameSize());
               }
-              groupBlock = new byte[(int) size];
-              groupBlockLength = 0;
+              // the size is a claim: the buffer grows as the Block's bytes arrive
+              groupHasBlock = true;
+              groupBlock.start((int) size, headerOffset, "Block");
               groupBlockDataOffset = headerOffset + headerLength;
               return Action.STREAM;
             }
@@ -294,9 +339,7 @@ public final class MkvReader {
       if (id == MatroskaIds.SIMPLE_BLOCK) {
         blocks.feed(chunk);
       } else {
-        int n = chunk.remaining();
-        chunk.get(groupBlock, groupBlockLength, n);
-        groupBlockLength += n;
+        groupBlock.append(chunk);
       }
     }
 
@@ -306,14 +349,15 @@ public final class MkvReader {
       switch (id) {
         case MatroskaIds.SIMPLE_BLOCK -> blocks.end();
         case MatroskaIds.BLOCK_GROUP -> {
-          if (groupBlock == null) {
+          if (!groupHasBlock) {
             throw malformed(endOffset, "BlockGroup without a Block");
           }
           blockOffset = groupOffset;
-          blocks.start(groupBlockDataOffset, groupBlock.length);
-          blocks.feed(ByteBuffer.wrap(groupBlock));
+          blocks.start(groupBlockDataOffset, groupBlock.length());
+          blocks.feed(groupBlock.contents());
           blocks.end();
-          groupBlock = null;
+          groupBlock.finish();
+          groupHasBlock = false;
           inGroup = false;
         }
         case MatroskaIds.CLUSTER -> {

@@ -20,6 +20,11 @@ record Movie(List<Mp4Track> tracks, Map<Integer, Box> sampleTables, Map<Integer,
   /** TrackExtendsBox defaults (§8.8.3). */
   record Trex(long duration, long size, long flags) {}
 
+  /** The same movie without its sample tables, so that it keeps no view of the moov's bytes. */
+  Movie withoutSampleTables() {
+    return new Movie(tracks, Map.of(), trex, otherTracks, fragmented);
+  }
+
   static Movie parse(Box moov) {
     List<Mp4Track> tracks = new ArrayList<>();
     Map<Integer, Box> tables = new HashMap<>();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vidlog.media.ByteBudget;
 import io.vidlog.media.MediaFormatException;
 import io.vidlog.media.nal.Fixtures;
 import io.vidlog.media.nal.NalUnits;
@@ -63,7 +64,8 @@ class Mp4DemuxTest {
 
   static Collector pushInSlices(byte[] file, int[] cuts, int initialBuffer) {
     Collector c = new Collector();
-    FragmentedMp4Demuxer d = new FragmentedMp4Demuxer(c, Mp4Limits.defaults(), initialBuffer);
+    FragmentedMp4Demuxer d = new FragmentedMp4Demuxer(c, Mp4Limits.defaults(), ByteBudget.unlimited(),
+        initialBuffer);
     int from = 0;
     for (int cut : cuts) {
       d.push(ByteBuffer.wrap(file, from, cut - from).slice());
