@@ -36,18 +36,26 @@ public final class IngestApi {
   private final IngestConfig config;
   private final BodyParser.Factory mkvParser;
   private final BodyParser.Factory mp4Parser;
+  private final IngestBuffers buffers;
   private final ActiveConnections active = new ActiveConnections();
   private final ConcurrentHashMap<String, FragmentSequencer> sequencers = new ConcurrentHashMap<>();
 
   public IngestApi(Vertx vertx, StreamRegistry streams, FragmentArchive archive, TimeIndex index, LiveFeeds liveFeeds,
       FragmentNumberMinter minter, IngestConfig config) {
-    this(vertx, streams, archive, index, liveFeeds, minter, config, BodyParsers.mkv(config), BodyParsers.mp4(vertx, config));
+    this(vertx, streams, archive, index, liveFeeds, minter, config, new IngestBuffers(config.buffers()));
+  }
+
+  private IngestApi(Vertx vertx, StreamRegistry streams, FragmentArchive archive, TimeIndex index,
+      LiveFeeds liveFeeds, FragmentNumberMinter minter, IngestConfig config, IngestBuffers buffers) {
+    this(vertx, streams, archive, index, liveFeeds, minter, config, buffers, BodyParsers.mkv(config, buffers),
+        BodyParsers.mp4(vertx, config, buffers));
   }
 
   IngestApi(Vertx vertx, StreamRegistry streams, FragmentArchive archive, TimeIndex index, LiveFeeds liveFeeds,
-      FragmentNumberMinter minter, IngestConfig config, BodyParser.Factory mkvParser,
+      FragmentNumberMinter minter, IngestConfig config, IngestBuffers buffers, BodyParser.Factory mkvParser,
       BodyParser.Factory mp4Parser) {
     this.vertx = vertx;
+    this.buffers = buffers;
     this.streams = streams;
     this.archive = archive;
     this.index = index;
@@ -74,6 +82,15 @@ public final class IngestApi {
   /** Number of streams with a PutMedia connection open in this process. */
   public int activeConnections() {
     return active.size();
+  }
+
+  /**
+   * Bytes that the body parsers of all connections hold in buffers now (the server-wide budget's
+   * use, {@link IngestConfig.Buffers}): a few KB per ordinary producer, more while large frames or
+   * header elements arrive split across reads.
+   */
+  public long bufferedBytes() {
+    return buffers.used();
   }
 
   /** Fragments of a stream whose commit (store, then index) is still in flight in this process. */

@@ -9,6 +9,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.FileSystem;
 import io.vertx.core.file.OpenOptions;
+import io.vidlog.media.ByteBudget;
 import io.vidlog.media.mkv.EbmlHeaderInfo;
 import io.vidlog.media.mkv.MkvFrame;
 import io.vidlog.media.mkv.MkvHandler;
@@ -51,6 +52,7 @@ final class Mp4Spool implements BodyParser {
   private final Context context;
   private final Runnable onProgress;
   private final BooleanSupplier stalled;
+  private final ByteBudget budget;
   private final ArrayDeque<Buffer> early = new ArrayDeque<>();
   private final ArrayBlockingQueue<Runnable> queue = new ArrayBlockingQueue<>(QUEUE_EVENTS);
   private final Semaphore queuedBytes = new Semaphore(QUEUE_BYTES);
@@ -78,8 +80,9 @@ final class Mp4Spool implements BodyParser {
   }
 
   Mp4Spool(Vertx vertx, WorkerExecutor workers, IngestConfig config, MkvHandler handler, Context context,
-      Runnable onProgress, BooleanSupplier stalled) {
+      Runnable onProgress, BooleanSupplier stalled, ByteBudget budget) {
     this.vertx = vertx;
+    this.budget = budget;
     this.workers = workers;
     this.config = config;
     this.handler = handler;
@@ -178,8 +181,8 @@ final class Mp4Spool implements BodyParser {
       if (closed) {
         throw new CancellationException("connection closed");
       }
-      Mp4Demux.file(spool, Mp4Limits.defaults(), new Mp4ToMkv(new Forwarder(), config.mp4TargetFragment().toNanos(),
-          config.maxFragmentDuration().toNanos()));
+      Mp4Demux.file(spool, Mp4Limits.defaults(), budget, new Mp4ToMkv(new Forwarder(),
+          config.mp4TargetFragment().toNanos(), config.maxFragmentDuration().toNanos()));
     } catch (IOException | RuntimeException | Error e) {
       failure = e; // an Error too: the connection must end, never hang
     } finally {

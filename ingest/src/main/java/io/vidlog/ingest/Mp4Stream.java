@@ -1,6 +1,7 @@
 package io.vidlog.ingest;
 
 import io.vertx.core.Future;
+import io.vidlog.media.ByteBudget;
 import io.vidlog.media.mkv.MkvHandler;
 import io.vidlog.media.mp4.FragmentedMp4Demuxer;
 import io.vidlog.media.mp4.Mp4Limits;
@@ -18,9 +19,10 @@ import java.nio.ByteBuffer;
 final class Mp4Stream implements BodyParser {
   private final FragmentedMp4Demuxer demuxer;
 
-  Mp4Stream(MkvHandler handler, IngestConfig config) {
+  /** {@code budget}: charged for the demuxer's buffers, returned at {@link #close()}. */
+  Mp4Stream(MkvHandler handler, IngestConfig config, ByteBudget budget) {
     this.demuxer = new FragmentedMp4Demuxer(new Mp4ToMkv(handler, config.mp4TargetFragment().toNanos(),
-        config.maxFragmentDuration().toNanos()), Mp4Limits.defaults());
+        config.maxFragmentDuration().toNanos()), Mp4Limits.defaults(), budget);
   }
 
   @Override
@@ -32,5 +34,10 @@ final class Mp4Stream implements BodyParser {
   public Future<Void> end() {
     demuxer.end();
     return Future.succeededFuture();
+  }
+
+  @Override
+  public void close() {
+    demuxer.close();
   }
 }
