@@ -153,6 +153,15 @@ class BufferBudgetIT {
     return server.isAlive();
   }
 
+  /** Whether the server runs; if not, fails naming the end of its log (an OutOfMemoryError ends it). */
+  private void assertAlive(String when) throws IOException {
+    if (!alive()) {
+      List<String> log = Files.readAllLines(data.resolve("server.log"));
+      throw new AssertionError("the server died " + when + "; its log ends:\n"
+          + String.join("\n", log.subList(Math.max(0, log.size() - 5), log.size())));
+    }
+  }
+
   @Test
   void sixteenConnectionsDeclaringFiftyMiBBlocksAndStallingCostWhatTheySent() throws Exception {
     for (int i = 0; i < STALLED; i++) {
@@ -167,7 +176,7 @@ class BufferBudgetIT {
         return !alive();
       }
     });
-    assertTrue(alive(), "the server survived sixteen 50 MiB claims");
+    assertAlive("after sixteen 50 MiB claims");
     long held = serverBuffers()[0];
     assertTrue(held <= STALLED * 64 * 1024, "sixteen stalled connections hold " + held + " bytes");
     normalProducerIsPersisted("budget");
@@ -189,7 +198,7 @@ class BufferBudgetIT {
     for (int i = 0; i < STALLED; i++) {
       Stalled s = new Stalled("budget-" + i);
       s.send(blockGroupClaiming(FIFTY_MIB, 0), perConnection);
-      assertTrue(alive(), "the server is up after " + (i + 1) + " connections");
+      assertAlive("after " + (i + 1) + " connections");
     }
     // a stalled connection whose buffer fit hears IDLE; one whose buffer did not, the budget's ERROR
     await("every stalled connection has its answer", () -> stalled.stream()
@@ -217,6 +226,6 @@ class BufferBudgetIT {
         return false;
       }
     });
-    assertTrue(alive());
+    assertAlive("at the end");
   }
 }
