@@ -63,6 +63,8 @@ public final class EbmlReader {
   private final GrowingBuffer scratch;
 
   private Throwable failure;
+  /** Set by {@link #close()}, possibly from inside a processor callback: report nothing more. */
+  private boolean closed;
 
   public EbmlReader(EbmlProcessor processor, EbmlSchema schema, EbmlLimits limits) {
     this(processor, schema, limits, ByteBudget.unlimited());
@@ -97,10 +99,12 @@ public final class EbmlReader {
   }
 
   /**
-   * Releases the buffer at once and refuses further input; the processor hears nothing more. Safe
-   * to call at any time, more than once.
+   * Releases the buffer at once and refuses further input; the processor hears nothing more, also
+   * when it calls this from one of its callbacks (the slice being fed is dropped). Safe to call at
+   * any time, more than once.
    */
   public void close() {
+    closed = true;
     scratch.release();
     if (failure == null) {
       failure = new IllegalStateException("close() was called");
@@ -126,7 +130,7 @@ public final class EbmlReader {
       headerStartInSlice = -1; // the header began in an earlier slice
     }
     try {
-      while (in.hasRemaining()) {
+      while (in.hasRemaining() && !closed) {
         switch (state) {
           case ID -> readIdByte(in);
           case SIZE -> readSizeByte(in);
@@ -273,6 +277,9 @@ public final class EbmlReader {
     } else {
       action = processor.onElementStart(id, parentIndex >= 0 ? openIds[parentIndex] : 0, size, headerOffset,
           headerLength, depth);
+      if (closed) {
+        return;
+      }
     }
     if (size < 0 && action != EbmlProcessor.Action.MASTER) {
       if (action != EbmlProcessor.Action.SKIP) {
@@ -339,7 +346,7 @@ public final class EbmlReader {
 
   private void pop(long endOffset) {
     depth--;
-    if (!openSkipped[depth]) {
+    if (!openSkipped[depth] && !closed) {
       processor.onElementEnd(openIds[depth], endOffset);
     }
   }
@@ -448,7 +455,7 @@ public final class EbmlReader {
     consumed += n;
     remaining -= n;
     processor.onPayload(elementId, chunk);
-    if (remaining == 0) {
+    if (remaining == 0 && !closed) {
       processor.onElementEnd(elementId, consumed);
       state = State.ID;
       closeFinished();

@@ -20,7 +20,7 @@ final class BlockParser {
     void frame(int track, int relativeTimecode, int flags, int laceIndex, ByteBuffer payload);
   }
 
-  private enum State { TRACK, TIMECODE, FLAGS, LACE_COUNT, LACE_XIPH, LACE_EBML, FRAMES, DONE }
+  private enum State { TRACK, TIMECODE, FLAGS, LACE_COUNT, LACE_XIPH, LACE_EBML, FRAMES, DONE, CLOSED }
 
   private static final int LACING_NONE = 0;
   private static final int LACING_XIPH = 1;
@@ -70,10 +70,11 @@ final class BlockParser {
     return assembly.held();
   }
 
-  /** Drops a frame being assembled and returns its buffer to the budget. */
+  /** Drops a frame being assembled, returns its buffer to the budget and reports no more frames. */
   void release() {
     assembling = false;
     assembly.release();
+    state = State.CLOSED;
   }
 
   /** A new block body of {@code size} bytes starting at absolute offset {@code dataOffset}. */
@@ -88,7 +89,7 @@ final class BlockParser {
   }
 
   void feed(ByteBuffer chunk) {
-    while (chunk.hasRemaining()) {
+    while (chunk.hasRemaining() && state != State.CLOSED) {
       if (state == State.FRAMES) {
         frameBytes(chunk);
       } else if (state == State.DONE) {
@@ -104,7 +105,7 @@ final class BlockParser {
   /** The block's data ended; it must have held a complete header and all its frames. */
   void end() {
     emitEmpty();
-    if (state != State.DONE) {
+    if (state != State.DONE && state != State.CLOSED) {
       throw MKV.malformed(dataOffset + pos,
           "block of " + size + " bytes ends inside its " + (state == State.FRAMES ? "frames" : "header"));
     }

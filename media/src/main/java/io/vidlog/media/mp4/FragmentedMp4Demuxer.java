@@ -57,6 +57,8 @@ public final class FragmentedMp4Demuxer {
   private boolean moofSinceMdat;
   private final GrowingBuffer assembly;
   private boolean assembling;
+  /** Set by {@link #close()}, possibly from inside a handler callback: report nothing more. */
+  private boolean closed;
 
   /** A demuxer for trusted input: its buffers are not budgeted. */
   public FragmentedMp4Demuxer(Mp4Handler handler, Mp4Limits limits) {
@@ -82,8 +84,13 @@ public final class FragmentedMp4Demuxer {
     return body.held() + assembly.held() + pendingCharge;
   }
 
-  /** Releases both buffers at once and refuses further input. Safe at any time, more than once. */
+  /**
+   * Releases every buffer at once and refuses further input; the handler hears nothing more, also
+   * when it calls this from one of its callbacks (the slice being pushed is dropped). Safe at any
+   * time, more than once.
+   */
   public void close() {
+    closed = true;
     state = State.FAILED;
     body.release();
     assembly.release();
@@ -105,11 +112,11 @@ public final class FragmentedMp4Demuxer {
 
   /** Consumes all of {@code slice}; on error the demuxer is failed, has released its buffers and refuses further input. */
   public void push(ByteBuffer slice) {
-    if (state == State.FAILED) {
+    if (state == State.FAILED || closed) {
       throw MP4.malformed(position, "demuxer already failed or closed");
     }
     try {
-      while (slice.hasRemaining()) {
+      while (slice.hasRemaining() && !closed) {
         switch (state) {
           case HEADER -> readHeader(slice);
           case BUFFER -> readBody(slice);
@@ -213,7 +220,7 @@ public final class FragmentedMp4Demuxer {
         }
         movie = m.withoutSampleTables(); // they are views of the moov buffer, which is reused
         handler.onTracks(m.tracks());
-        if (m.hasSampleTableEntries()) {
+        if (!closed && m.hasSampleTableEntries()) {
           // Fragmented without empty_moov (ffmpeg's plain frag_keyframe): the moov describes the
           // first fragment itself, and its data is in the mdat that follows.
           setPending(samplesInMoov(m));

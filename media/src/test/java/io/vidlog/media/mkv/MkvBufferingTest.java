@@ -202,6 +202,42 @@ class MkvBufferingTest {
     assertEquals(List.of(), events);
   }
 
+  /** The handler's owner closes the reader from a callback (a connection that ends on a refused fragment). */
+  @Test
+  void closingFromACallbackStopsAtOnce() {
+    byte[] in = concat(IN_CLUSTER, W.simpleBlock(1, 0, MkvWriter.FLAG_KEY, new byte[100]),
+        W.blockGroup(1, 40, new byte[50_000], 1, null), W.simpleBlock(1, 80, 0, new byte[100]),
+        W.clusterStart(1000, -1), W.simpleBlock(1, 0, MkvWriter.FLAG_KEY, new byte[100]));
+    for (int closeAfter = 1; closeAfter <= 3; closeAfter++) {
+      for (int size : List.of(1, 333, in.length)) {
+        ByteBudget budget = ByteBudget.of("test", Long.MAX_VALUE);
+        List<String> events = new ArrayList<>();
+        MkvReader[] reader = new MkvReader[1];
+        int stop = closeAfter;
+        reader[0] = new MkvReader(new MkvHandler() {
+          @Override
+          public void onFrame(MkvFrame f) {
+            events.add("frame " + f.relativeTimecode());
+            if (events.size() == stop) {
+              reader[0].close();
+            }
+          }
+
+          @Override
+          public void onClusterEnd() {
+            events.add("cluster end");
+          }
+        }, MkvLimits.DEFAULT, budget);
+        for (int off = 0; off < in.length && events.size() < stop; off += size) {
+          reader[0].feed(in, off, Math.min(size, in.length - off));
+        }
+        assertEquals(stop, events.size(), "slices of " + size + ": nothing after close: " + events);
+        assertEquals(0, budget.used(), "slices of " + size);
+        assertThrows(IllegalStateException.class, () -> reader[0].feed(new byte[1], 0, 1));
+      }
+    }
+  }
+
   @Test
   void aStreamWithinTheBudgetReadsAsWithoutOneAndGivesEverythingBack() {
     byte[] in = TestStreams.knownSizesAndFeatures();

@@ -138,6 +138,35 @@ class Mp4BufferingTest {
     }
   }
 
+  /** The handler's owner closes the demuxer from a callback (a connection that ends on a refused fragment). */
+  @Test
+  void closingFromACallbackStopsAtOnce() {
+    byte[] file = Fixtures.resource("/mp4/frag.mp4");
+    for (int size : List.of(1, 1000, file.length)) {
+      ByteBudget budget = ByteBudget.of("test", Long.MAX_VALUE);
+      List<Mp4Sample> samples = new ArrayList<>();
+      FragmentedMp4Demuxer[] demuxer = new FragmentedMp4Demuxer[1];
+      demuxer[0] = new FragmentedMp4Demuxer(new Mp4Handler() {
+        @Override
+        public void onTracks(List<Mp4Track> tracks) {}
+
+        @Override
+        public void onSample(Mp4Sample s) {
+          samples.add(s);
+          if (samples.size() == 3) {
+            demuxer[0].close();
+          }
+        }
+      }, Mp4Limits.defaults(), budget);
+      for (int off = 0; off < file.length && samples.size() < 3; off += size) {
+        demuxer[0].push(ByteBuffer.wrap(file, off, Math.min(size, file.length - off)).slice());
+      }
+      assertEquals(3, samples.size(), "slices of " + size + ": nothing after close");
+      assertEquals(0, budget.used(), "slices of " + size);
+      assertThrows(MediaFormatException.class, () -> demuxer[0].push(ByteBuffer.wrap(file)));
+    }
+  }
+
   @Test
   void aUniformStszDeclaringAMillionSamplesIsRefusedBeforeItsTablesAreAllocated() throws IOException {
     byte[] file = Fixtures.resource("/mp4/faststart.mp4").clone();
