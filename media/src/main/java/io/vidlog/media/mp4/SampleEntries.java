@@ -6,10 +6,8 @@ import io.vidlog.media.MediaFormatException;
 import io.vidlog.media.MediaFormatException.Format;
 import io.vidlog.media.nal.CodecDescription;
 import io.vidlog.media.nal.CodecPrivate;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.util.List;
 import org.mp4parser.AbstractBoxParser;
@@ -84,8 +82,10 @@ final class SampleEntries {
       whole.putLong(whole.capacity());
     }
     whole.put(e.payload().duplicate()).flip();
-    try (ReadableByteChannel ch = Channels.newChannel(new ByteArrayInputStream(whole.array()))) {
-      return new ExplicitParser().parseBox(ch, "stsd");
+    try (EntryChannel ch = new EntryChannel(whole)) {
+      return new ExplicitParser(ch, e.offset()).parseBox(ch, "stsd");
+    } catch (MediaFormatException me) {
+      throw me;
     } catch (IOException | RuntimeException | AssertionError ex) {
       // mp4parser checks some fields with Java assert (AssertionError when -ea is on)
       throw new MediaFormatException(Format.MP4, MediaFormatException.Kind.MALFORMED, e.offset(),
@@ -197,15 +197,94 @@ final class SampleEntries {
     b.position(b.position() + n);
   }
 
-  /** Creates the few box classes needed with {@code new}: no properties file, no reflection. */
+  /**
+   * Creates the few box classes needed with {@code new}: no properties file, no reflection. A
+   * sample entry is one only directly under {@code stsd}, so mp4parser never recurses into entries
+   * nested in entries; and no box may declare more bytes than are left, because mp4parser allocates
+   * a box's declared size before it reads it.
+   */
   private static final class ExplicitParser extends AbstractBoxParser {
+    private final EntryChannel in;
+    private final long baseOffset;
+
+    /** {@code baseOffset}: input offset of the channel's first byte. */
+    ExplicitParser(EntryChannel in, long baseOffset) {
+      this.in = in;
+      this.baseOffset = baseOffset;
+    }
+
+    @Override
+    public ParsableBox parseBox(ReadableByteChannel ch, String parentType) throws IOException {
+      long declared = in.peekBoxSize();
+      if (declared > in.remaining()) {
+        throw MP4.malformed(baseOffset + in.position(), "box of " + declared + " bytes in a '" + parentType
+            + "' of a sample entry overruns the " + in.remaining() + " bytes left");
+      }
+      return super.parseBox(ch, parentType);
+    }
+
     @Override
     public ParsableBox createBox(String type, byte[] userType, String parentType) {
+      if (!"stsd".equals(parentType)) {
+        return new UnknownBox(type);
+      }
       return switch (type) {
         case "avc1", "avc3", "hvc1", "hev1" -> new VisualSampleEntry(type);
         case "mp4a" -> new AudioSampleEntry(type);
         default -> new UnknownBox(type);
       };
+    }
+  }
+
+  /** The bytes of one sample entry as the channel mp4parser reads, with a look at the next box header. */
+  private static final class EntryChannel implements ReadableByteChannel {
+    private final ByteBuffer bytes;
+    private boolean open = true;
+
+    EntryChannel(ByteBuffer bytes) {
+      this.bytes = bytes.duplicate();
+    }
+
+    int position() {
+      return bytes.position();
+    }
+
+    int remaining() {
+      return bytes.remaining();
+    }
+
+    /** The size the next box header declares (largesize resolved, 0 meaning "the rest"), or 0 if no header is left. */
+    long peekBoxSize() {
+      int p = bytes.position();
+      if (bytes.remaining() < 8) {
+        return 0; // mp4parser reports the short read itself
+      }
+      long size = bytes.getInt(p) & 0xFFFFFFFFL;
+      if (size == 1) {
+        return bytes.remaining() < 16 ? 0 : bytes.getLong(p + 8) < 0 ? Long.MAX_VALUE : bytes.getLong(p + 8);
+      }
+      return size;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) {
+      if (!bytes.hasRemaining()) {
+        return -1;
+      }
+      int n = Math.min(dst.remaining(), bytes.remaining());
+      dst.put(bytes.slice(bytes.position(), n));
+      bytes.position(bytes.position() + n);
+      return n;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return open;
+    }
+
+    @Override
+    public void close() {
+      open = false;
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.vidlog.media.mkv;
 
+import io.vidlog.media.AllocationMeter;
 import io.vidlog.media.ByteBudget;
 import io.vidlog.media.MediaFormatException;
 import java.nio.ByteBuffer;
@@ -10,8 +11,9 @@ import java.util.List;
  * {@link MediaFormatException} (no OOM, no index errors, no hang, since limits are small and every
  * byte is consumed once); reading it whole and split gives the same events and the same error; the
  * reader's buffers hold at most about twice the bytes fed so far, exactly what its budget was
- * charged, and nothing once it ended or failed; and a tight budget changes nothing but adding an
- * OVER_BUDGET error.
+ * charged, and nothing once it ended or failed; a tight budget changes nothing but adding an
+ * OVER_BUDGET error; and checking an input allocates at most a few dozen times its size, whatever
+ * sizes it declares.
  */
 final class FuzzOracle {
   /** Small limits so a lying size can never allocate much. */
@@ -24,6 +26,12 @@ final class FuzzOracle {
   }
 
   static void check(byte[] input, long splitSeed, boolean bytewiseToo) {
+    // every read of the input together: a few dozen times its size plus the small limits' worth
+    AllocationMeter.assertAllocatesAtMost(64L * input.length + (16 << 20), "reading " + input.length + " bytes",
+        () -> checkOnce(input, splitSeed, bytewiseToo));
+  }
+
+  private static void checkOnce(byte[] input, long splitSeed, boolean bytewiseToo) {
     String whole = Feeds.whole(input, LIMITS);
     String split = Feeds.run(input, Feeds.random(input.length, splitSeed), LIMITS);
     if (!whole.equals(split)) {

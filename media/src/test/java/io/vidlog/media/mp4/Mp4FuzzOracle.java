@@ -1,5 +1,6 @@
 package io.vidlog.media.mp4;
 
+import io.vidlog.media.AllocationMeter;
 import io.vidlog.media.ByteBudget;
 import io.vidlog.media.MediaFormatException;
 import java.io.IOException;
@@ -21,7 +22,9 @@ import java.util.Random;
  * without overlapping (streaming) or in decode-time order (file); what the demuxer holds is exactly
  * what its budget was charged, stays within twice the bytes pushed plus its sample list (streaming),
  * and goes back in full at the end, on failure and on close; a tight budget changes nothing but
- * adding an OVER_BUDGET error; and the streaming demuxer gives the same result whole and split.
+ * adding an OVER_BUDGET error; the streaming demuxer gives the same result whole and split; and
+ * checking an input allocates at most a few dozen times its size, whatever sizes it declares (a
+ * library's allocations count too).
  */
 final class Mp4FuzzOracle {
   /** Small limits so a lying size or count can never cost much. */
@@ -33,7 +36,20 @@ final class Mp4FuzzOracle {
 
   // ---- streaming (fragmented MP4) ----
 
+  /**
+   * What checking one input may allocate in all (its copies, dumps and every demuxer run), however
+   * large the sizes it declares: a few dozen times the input plus the small limits' worth.
+   */
+  static long allocationBound(byte[] input) {
+    return 64L * input.length + (16 << 20);
+  }
+
   static void checkFragmented(byte[] input) {
+    AllocationMeter.assertAllocatesAtMost(allocationBound(input), "demuxing " + input.length + " bytes",
+        () -> checkFragmentedOnce(input));
+  }
+
+  private static void checkFragmentedOnce(byte[] input) {
     String whole = fragmented(input, List.of(input.length), ByteBudget.of("fuzz", Long.MAX_VALUE));
     String split = fragmented(input, splits(input.length, input.length), ByteBudget.of("fuzz", Long.MAX_VALUE));
     if (!whole.equals(split)) {
@@ -91,6 +107,11 @@ final class Mp4FuzzOracle {
   // ---- file (progressive MP4) ----
 
   static void checkProgressive(byte[] input, Path file) {
+    AllocationMeter.assertAllocatesAtMost(allocationBound(input), "demuxing " + input.length + " bytes",
+        () -> checkProgressiveOnce(input, file));
+  }
+
+  private static void checkProgressiveOnce(byte[] input, Path file) {
     try {
       Files.write(file, input);
     } catch (IOException e) {
