@@ -21,13 +21,23 @@ public final class AllocationMeter {
   /**
    * Runs {@code work} and fails if the current thread allocated more than {@code bound} bytes on
    * the way (checked after it returns, so an allocation that succeeds is caught on any heap size).
+   * Loading classes allocates too (and more when Jazzer instruments them as they load), so an
+   * overrun is measured once more: only {@code work} that overruns twice fails. {@code work} must
+   * do the same each time.
    */
   public static void assertAllocatesAtMost(long bound, String what, Runnable work) {
+    long spent = measure(work);
+    if (spent > bound) {
+      spent = measure(work);
+      if (spent > bound) {
+        throw new AssertionError(what + " allocated " + spent + " bytes, more than " + bound);
+      }
+    }
+  }
+
+  private static long measure(Runnable work) {
     long before = allocated();
     work.run();
-    long spent = allocated() - before;
-    if (spent > bound) {
-      throw new AssertionError(what + " allocated " + spent + " bytes, more than " + bound);
-    }
+    return allocated() - before;
   }
 }

@@ -4,7 +4,6 @@ import static io.vidlog.media.MediaFormatException.Format.MKV;
 
 import io.vidlog.media.ByteBudget;
 import io.vidlog.media.GrowingBuffer;
-import io.vidlog.media.MediaFormatException;
 import java.nio.ByteBuffer;
 
 /**
@@ -111,9 +110,6 @@ final class BlockParser {
     }
   }
 
-  private MediaFormatException malformed(long at, String message) {
-    return MKV.malformed(at, message);
-  }
 
   private void headerByte(int b) {
     switch (state) {
@@ -151,7 +147,7 @@ final class BlockParser {
         if (lacing == LACING_FIXED) {
           long rest = size - pos;
           if (rest % laceCount != 0) {
-            throw malformed(dataOffset + pos - 1, "fixed-size lacing of " + laceCount + " frames over " + rest
+            throw MKV.malformed(dataOffset + pos - 1, "fixed-size lacing of " + laceCount + " frames over " + rest
                 + " bytes (not a multiple)");
           }
           for (int i = 0; i < laceCount; i++) {
@@ -170,7 +166,7 @@ final class BlockParser {
         // RFC 9559 §10.4.2: each size is a run of 255s ended by a byte < 255.
         xiphSum += b;
         if (xiphSum > size - pos) {
-          throw malformed(dataOffset + pos - 1, "Xiph lace size " + xiphSum + " exceeds the " + (size - pos)
+          throw MKV.malformed(dataOffset + pos - 1, "Xiph lace size " + xiphSum + " exceeds the " + (size - pos)
               + " bytes left in the block");
         }
         if (b != 255) {
@@ -192,7 +188,7 @@ final class BlockParser {
             v = laceSizes[laceIndex - 1] + (vintValue - bias);
           }
           if (v < 0 || v > size) {
-            throw malformed(vintStart, "EBML lace size " + v + " of frame " + laceIndex + " outside 0.." + size);
+            throw MKV.malformed(vintStart, "EBML lace size " + v + " of frame " + laceIndex + " outside 0.." + size);
           }
           laceSizes[laceIndex++] = v;
           if (laceIndex == laceCount - 1) {
@@ -209,7 +205,7 @@ final class BlockParser {
     if (vintRead == 0) {
       vintStart = dataOffset + pos - 1;
       if (b == 0) {
-        throw malformed(vintStart, what + " vint starts with 0x00");
+        throw MKV.malformed(vintStart, what + " vint starts with 0x00");
       }
       vintLength = Integer.numberOfLeadingZeros(b) - 23;
       vintValue = b & (0xFF >>> vintLength);
@@ -231,7 +227,7 @@ final class BlockParser {
       sum += laceSizes[i];
     }
     if (sum > rest) {
-      throw malformed(dataOffset + pos, "lacing header declares " + sum + " bytes for " + (laceCount - 1)
+      throw MKV.malformed(dataOffset + pos, "lacing header declares " + sum + " bytes for " + (laceCount - 1)
           + " frames but only " + rest + " remain in the block");
     }
     laceSizes[laceCount - 1] = rest - sum;

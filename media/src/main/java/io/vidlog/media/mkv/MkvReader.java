@@ -33,6 +33,11 @@ import java.util.Map;
  * the reader refuses further input. Not thread-safe.
  */
 public final class MkvReader {
+  /** A BlockGroup's Block: the first allocation (it doubles as bytes arrive). */
+  private static final int FIRST_BLOCK = 4 * 1024;
+  /** The Block array kept between groups. */
+  private static final int KEEP_BLOCK = 64 * 1024;
+
   private final MkvHandler handler;
   private final MkvLimits limits;
   private final EbmlReader ebml;
@@ -60,11 +65,6 @@ public final class MkvReader {
   private long groupBlockDataOffset;
   private boolean groupHasReference;
   private long groupDuration;
-
-  /** A BlockGroup's Block: the first allocation (it doubles as bytes arrive). */
-  private static final int FIRST_BLOCK = 4 * 1024;
-  /** The Block array kept between groups. */
-  private static final int KEEP_BLOCK = 64 * 1024;
 
   /** A reader for trusted input (stored chunks, files we wrote): its buffers are not budgeted. */
   public MkvReader(MkvHandler handler, MkvLimits limits) {
@@ -156,9 +156,6 @@ public final class MkvReader {
     return ebml.atElementBoundary();
   }
 
-  private static MediaFormatException malformed(long offset, String message) {
-    return MKV.malformed(offset, message);
-  }
 
   private void onBlockFrame(int track, int relativeTimecode, int flags, int laceIndex, ByteBuffer payload) {
     long base;
@@ -221,7 +218,7 @@ public final class MkvReader {
           switch (id) {
             case MatroskaIds.TIMECODE -> {
               if (size > 8) {
-                throw malformed(headerOffset, "Cluster Timecode of " + size + " bytes (max 8)");
+                throw MKV.malformed(headerOffset, "Cluster Timecode of " + size + " bytes (max 8)");
               }
               return Action.BUFFER;
             }
@@ -250,7 +247,7 @@ public final class MkvReader {
           switch (id) {
             case MatroskaIds.BLOCK -> {
               if (groupHasBlock) {
-                throw malformed(headerOffset, "BlockGroup with more than one Block");
+                throw MKV.malformed(headerOffset, "BlockGroup with more than one Block");
               }
               if (size > limits.maxFrameSize()) {
                 throw MKV.unsupported(headerOffset, "Block of " + size
@@ -264,7 +261,7 @@ public final class MkvReader {
             }
             case MatroskaIds.BLOCK_DURATION, MatroskaIds.REFERENCE_BLOCK -> {
               if (size > 8) {
-                throw malformed(headerOffset, EbmlReader.hex(id) + " of " + size + " bytes (max 8)");
+                throw MKV.malformed(headerOffset, EbmlReader.hex(id) + " of " + size + " bytes (max 8)");
               }
               return Action.BUFFER;
             }
@@ -281,7 +278,7 @@ public final class MkvReader {
 
     private void requireTimecode(long offset, String what) {
       if (!clusterTimecodeSeen) {
-        throw malformed(offset, what + " before the Cluster Timecode (Cluster at offset " + clusterOffset + ")");
+        throw MKV.malformed(offset, what + " before the Cluster Timecode (Cluster at offset " + clusterOffset + ")");
       }
     }
 
@@ -309,7 +306,7 @@ public final class MkvReader {
         case MatroskaIds.TAGS -> handler.onTags(MkvElements.tags(element, headerLength, offset, limits), element);
         case MatroskaIds.TIMECODE -> {
           if (clusterTimecodeSeen) {
-            throw malformed(offset, "second Timecode in the Cluster at offset " + clusterOffset);
+            throw MKV.malformed(offset, "second Timecode in the Cluster at offset " + clusterOffset);
           }
           clusterTimecode = uint(element, headerLength, offset, "Cluster Timecode");
           clusterTimecodeSeen = true;
@@ -350,7 +347,7 @@ public final class MkvReader {
         case MatroskaIds.SIMPLE_BLOCK -> blocks.end();
         case MatroskaIds.BLOCK_GROUP -> {
           if (!groupHasBlock) {
-            throw malformed(endOffset, "BlockGroup without a Block");
+            throw MKV.malformed(endOffset, "BlockGroup without a Block");
           }
           blockOffset = groupOffset;
           blocks.start(groupBlockDataOffset, groupBlock.length());
@@ -362,7 +359,7 @@ public final class MkvReader {
         }
         case MatroskaIds.CLUSTER -> {
           if (!clusterTimecodeSeen) {
-            throw malformed(clusterOffset, "Cluster without a Timecode");
+            throw MKV.malformed(clusterOffset, "Cluster without a Timecode");
           }
           clusterTimecodeSeen = false;
           handler.onClusterEnd();

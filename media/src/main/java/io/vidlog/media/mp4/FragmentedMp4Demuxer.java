@@ -110,7 +110,10 @@ public final class FragmentedMp4Demuxer {
     pending = samples;
   }
 
-  /** Consumes all of {@code slice}; on error the demuxer is failed, has released its buffers and refuses further input. */
+  /**
+   * Consumes all of {@code slice}; on error the demuxer is failed, has released its buffers and
+   * refuses further input.
+   */
   public void push(ByteBuffer slice) {
     if (state == State.FAILED || closed) {
       throw MP4.malformed(position, "demuxer already failed or closed");

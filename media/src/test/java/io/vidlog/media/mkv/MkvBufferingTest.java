@@ -100,7 +100,8 @@ class MkvBufferingTest {
   @Test
   void aLargeSplitFrameIsStillReadWholeAndItsBufferGoesBackAfterIt() {
     byte[] frame = TestStreams.payload(new java.util.Random(3), 3 << 20);
-    byte[] in = concat(IN_CLUSTER, W.simpleBlock(1, 0, MkvWriter.FLAG_KEY, frame), W.simpleBlock(1, 40, 0, new byte[10]));
+    byte[] in = concat(IN_CLUSTER, W.simpleBlock(1, 0, MkvWriter.FLAG_KEY, frame),
+        W.simpleBlock(1, 40, 0, new byte[10]));
     ByteBudget budget = ByteBudget.of("test", Long.MAX_VALUE);
     List<Integer> sizes = new ArrayList<>();
     MkvReader r = new MkvReader(new MkvHandler() {
@@ -123,7 +124,10 @@ class MkvBufferingTest {
     assertEquals(0, budget.used(), "end returns every byte");
   }
 
-  /** The first typed error of reading {@code in} in slices of {@code size} with {@code budget}; asserts it released everything. */
+  /**
+   * The first typed error of reading {@code in} in slices of {@code size} with {@code budget};
+   * asserts that the failed reader released everything.
+   */
   private static MediaFormatException overBudget(byte[] in, int size, ByteBudget budget) {
     MkvReader r = new MkvReader(new MkvHandler() {}, MkvLimits.DEFAULT, budget);
     try {

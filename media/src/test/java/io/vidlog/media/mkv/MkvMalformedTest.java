@@ -188,7 +188,8 @@ class MkvMalformedTest {
   void frameBeyondMaxFrameSize() {
     MkvLimits limits = new MkvLimits(1000, 1 << 20, 16, 16);
     byte[] in = concat(IN_CLUSTER, W.simpleBlock(1, 0, MkvWriter.FLAG_KEY, new byte[2000]));
-    expect(in, limits, MKV, UNSUPPORTED, IN_CLUSTER.length + 3 + 4, "frame of 2000 bytes (track 1) exceeds maxFrameSize 1000");
+    expect(in, limits, MKV, UNSUPPORTED, IN_CLUSTER.length + 3 + 4,
+        "frame of 2000 bytes (track 1) exceeds maxFrameSize 1000");
   }
 
   @Test

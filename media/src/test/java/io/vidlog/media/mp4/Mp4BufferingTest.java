@@ -40,7 +40,10 @@ class Mp4BufferingTest {
     return sizes;
   }
 
-  /** Pushes {@code in} in slices of {@code size}; after each, what is held is at most twice what arrived plus {@code extra}. */
+  /**
+   * Pushes {@code in} in slices of {@code size}; after each, what is held is at most twice what
+   * arrived plus {@code extra}.
+   */
   private static void assertHoldsWhatArrived(byte[] in, int size, long extra) {
     ByteBudget budget = ByteBudget.of("test", Long.MAX_VALUE);
     FragmentedMp4Demuxer d = new FragmentedMp4Demuxer(new Mp4DemuxTest.Collector(), Mp4Limits.defaults(), budget);

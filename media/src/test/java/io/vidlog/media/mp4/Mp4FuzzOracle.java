@@ -211,7 +211,8 @@ final class Mp4FuzzOracle {
       return;
     }
     int error = refused.lastIndexOf("error ");
-    if (error < 0 || !refused.startsWith("error MP4 OVER_BUDGET", error) || !full.startsWith(refused.substring(0, error))) {
+    if (error < 0 || !refused.startsWith("error MP4 OVER_BUDGET", error)
+        || !full.startsWith(refused.substring(0, error))) {
       throw new AssertionError("a tight budget (" + tight.limit() + ") did more than refuse:\n--- full\n" + full
           + "--- tight\n" + refused);
     }
