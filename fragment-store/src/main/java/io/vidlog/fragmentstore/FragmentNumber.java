@@ -1,6 +1,5 @@
 package io.vidlog.fragmentstore;
 
-
 /**
  * A KVS fragment number: a decimal string of 1–128 digits that increases strictly per stream in
  * ingest order (kvs-api.md §1.2). vidlog mints fixed-width numbers so that their decimal strings
@@ -11,7 +10,7 @@ public record FragmentNumber(String value) implements Comparable<FragmentNumber>
 
   public FragmentNumber {
     if (!isValid(value)) {
-      throw KvsError.INVALID_ARGUMENT.exception("Invalid fragment number: must be 1-128 decimal digits");
+      throw new IllegalArgumentException("not a fragment number (1-128 decimal digits): " + abbreviate(value));
     }
   }
 
@@ -26,6 +25,10 @@ public record FragmentNumber(String value) implements Comparable<FragmentNumber>
       }
     }
     return true;
+  }
+
+  private static String abbreviate(String s) {
+    return s == null ? "null" : s.length() > 40 ? s.substring(0, 40) + "…" : s;
   }
 
   public static FragmentNumber parse(String s) {

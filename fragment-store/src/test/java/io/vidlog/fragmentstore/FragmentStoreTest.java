@@ -9,7 +9,7 @@ import io.vidlog.fragmentstore.index.HeaderOnlyArchive;
 import io.vidlog.fragmentstore.live.LiveFeed;
 import io.vidlog.fragmentstore.object.MemoryObjectStore;
 import io.vidlog.fragmentstore.streams.StreamInfo;
-import io.vidlog.fragmentstore.streams.StreamRef;
+import io.vidlog.kvs.StreamRef;
 import io.vidlog.fragmentstore.streams.StreamRegistry.CreateStreamRequest;
 import io.vidlog.fragmentstore.streams.TestSealer;
 import java.util.concurrent.CompletableFuture;

@@ -1,6 +1,7 @@
 package io.vidlog.ingest;
 
 import io.vidlog.fragmentstore.FragmentNumber;
+import io.vidlog.kvs.AckError;
 
 /**
  * One PutMedia acknowledgement, rendered as the flat JSON line KVS sends (kvs-api.md §1.3):

@@ -1,5 +1,7 @@
 package io.vidlog.ingest;
 
+import io.vidlog.kvs.AckError;
+
 /**
  * A body parser's refusal that has its own ErrorId (other than 4006 for unparseable media, which
  * {@link io.vidlog.media.MediaFormatException} means): the connection answers with an ERROR ack

@@ -1,5 +1,6 @@
 package io.vidlog.ingest;
 
+import io.vidlog.kvs.AckError;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**

@@ -4,6 +4,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vidlog.fragmentstore.FragmentNumber;
 import io.vidlog.fragmentstore.FragmentRecord;
 import io.vidlog.fragmentstore.chunk.ChunkHeader;
+import io.vidlog.fragmentstore.chunk.ChunkMkv;
 import io.vidlog.media.mkv.TrackEntry;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +50,7 @@ final class Fragment {
     this.producerTimestampMillis = producerTimestampMillis;
     this.preTags = List.copyOf(preTags);
     this.prefix = header.prefix(this.preTags);
-    this.clusterStartLength = ChunkLayout.clusterStart(clusterTimecode).length();
+    this.clusterStartLength = ChunkMkv.clusterStartLength(clusterTimecode);
     this.mkvBytes = prefix.length() + clusterStartLength;
   }
 

@@ -2,6 +2,9 @@ package io.vidlog.ingest;
 
 import io.vertx.core.buffer.Buffer;
 import io.vidlog.fragmentstore.chunk.ChunkHeader;
+import io.vidlog.fragmentstore.chunk.ChunkMkv;
+import io.vidlog.kvs.AckError;
+import io.vidlog.kvs.KvsTag;
 import io.vidlog.media.mkv.EbmlHeaderInfo;
 import io.vidlog.media.mkv.MkvFrame;
 import io.vidlog.media.mkv.MkvHandler;
@@ -27,8 +30,6 @@ import java.util.function.LongSupplier;
  * connection-level failures go to {@link FragmentListener#failed}.
  */
 final class FragmentAssembler implements MkvHandler {
-  static final String RESERVED_PREFIX = "AWS_KINESISVIDEO_";
-  static final String END_OF_FRAGMENT = "AWS_KINESISVIDEO_END_OF_FRAGMENT";
 
   private enum State { NO_HEADER, HEADER, READY, OPEN, CLOSING, REJECTED, FAILED }
 
@@ -70,7 +71,7 @@ final class FragmentAssembler implements MkvHandler {
       return;
     }
     closeOpen();
-    ebmlHeader = ChunkLayout.ebmlHeader(h);
+    ebmlHeader = ChunkMkv.ebmlHeader(h);
     info = null;
     header = null;
     timecodeScaleNs = SegmentInfo.DEFAULT_TIMECODE_SCALE;
@@ -160,7 +161,7 @@ final class FragmentAssembler implements MkvHandler {
       return;
     }
     int payload = frame.payload().remaining();
-    long blockBytes = ChunkLayout.simpleBlockHeaderLength(frame.trackNumber(), payload) + (long) payload;
+    long blockBytes = ChunkMkv.simpleBlockHeaderLength(frame.trackNumber(), payload) + (long) payload;
     if (open.mkvBytes + blockBytes > config.maxFragmentBytes()) {
       reject(AckError.MAX_FRAGMENT_SIZE_REACHED);
       return;
@@ -188,9 +189,9 @@ final class FragmentAssembler implements MkvHandler {
     for (Tag tag : tags) {
       for (SimpleTag st : tag.simpleTags()) {
         String name = st.name() == null ? "" : st.name();
-        if (name.startsWith(RESERVED_PREFIX)) {
+        if (name.startsWith(KvsTag.RESERVED_PREFIX)) {
           // Reserved KVS control tags are acted on, never stored as user metadata (kvs-api.md §1.1).
-          endOfFragment |= name.equals(END_OF_FRAGMENT);
+          endOfFragment |= name.equals(KvsTag.END_OF_FRAGMENT);
           continue;
         }
         String value = st.value() == null ? "" : st.value();

@@ -2,30 +2,31 @@ package io.vidlog.ingest;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vidlog.fragmentstore.KvsError;
-import io.vidlog.fragmentstore.access.Principal;
+import io.vidlog.kvs.KvsError;
 import io.vidlog.fragmentstore.chunk.FragmentArchive;
 import io.vidlog.fragmentstore.index.TimeIndex;
 import io.vidlog.fragmentstore.live.LiveFeeds;
 import io.vidlog.fragmentstore.streams.StreamInfo;
 import io.vidlog.fragmentstore.streams.StreamRegistry;
 import io.vidlog.fragmentstore.streams.StreamStatus;
+import io.vidlog.kvs.KvsAction;
+import io.vidlog.kvs.http.ApiModule;
+import io.vidlog.kvs.http.ApiRoute;
+import io.vidlog.kvs.http.Caller;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The ingest surface: {@code POST /putMedia} (kvs-api.md §1), MKV or MP4 bodies, with the KVS ack
- * stream. Built with plain {@code new} by the server; {@link #mount} adds the route after the
- * server's authentication handler. Errors found before the 200 (bad headers, denied, unknown stream)
- * fail the routing context with a {@link io.vidlog.fragmentstore.KvsException} for the server's
+ * stream. Built with plain {@code new} by the server, which mounts its route declaration behind
+ * authentication. Errors found before the 200 (bad headers, denied, unknown stream)
+ * fail the routing context with a {@link io.vidlog.kvs.KvsException} for the server's
  * failure handler; everything after the 200 is an ERROR ack.
  */
-public final class IngestApi {
+public final class IngestApi implements ApiModule {
   public static final String PATH = "/putMedia";
-  public static final String ACTION = "PutMedia";
 
   private final Vertx vertx;
   private final StreamRegistry streams;
@@ -74,9 +75,10 @@ public final class IngestApi {
     streams.onDeleted(this::onStreamDeleted);
   }
 
-  /** Adds {@code POST /putMedia}; never a BodyHandler: the body is read as a stream. */
-  public void mount(Router router) {
-    router.route(HttpMethod.POST, PATH).handler(this::handle);
+  /** {@code POST /putMedia}: its body is a stream, never buffered; the caller needs PutMedia. */
+  @Override
+  public List<ApiRoute> routes() {
+    return List.of(ApiRoute.stream(PATH, KvsAction.PUT_MEDIA, this::handle));
   }
 
   /** Number of streams with a PutMedia connection open in this process. */
@@ -109,10 +111,10 @@ public final class IngestApi {
       ctx.fail(e);
       return;
     }
-    Principal principal = ctx.get(Principal.CONTEXT_KEY);
-    if (principal != null && !principal.allows(ACTION, headers.streamNameForAuth())) {
-      ctx.fail(KvsError.NOT_AUTHORIZED.exception("Not authorized to perform PutMedia on stream "
-          + headers.streamNameForAuth()));
+    try {
+      Caller.of(ctx).authorize(headers.stream());
+    } catch (RuntimeException e) {
+      ctx.fail(e);
       return;
     }
     Context context = vertx.getOrCreateContext();
@@ -137,7 +139,7 @@ public final class IngestApi {
     // number so fragment numbers keep increasing across restarts.
     index.latest(stream).onComplete(ar -> context.runOnContext(v -> {
       if (ar.failed()) {
-        ctx.fail(new io.vidlog.fragmentstore.KvsException(KvsError.SERVICE_UNAVAILABLE, "Stream index unavailable", ar.cause()));
+        ctx.fail(new io.vidlog.kvs.KvsException(KvsError.SERVICE_UNAVAILABLE, "Stream index unavailable", ar.cause()));
         return;
       }
       FragmentSequencer sequencer = sequencers.computeIfAbsent(stream.streamId(), id -> {

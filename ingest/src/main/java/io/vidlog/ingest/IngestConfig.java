@@ -52,8 +52,8 @@ public record IngestConfig(long maxFragmentBytes, Duration maxFragmentDuration, 
    * split sample) and the tables parsed from it. Frame bytes otherwise stream through as views of
    * the reads they came in, so a connection normally holds a few KB. Every buffer grows as its
    * bytes arrive and is charged here first; a connection whose next buffer does not fit gets an
-   * ERROR ack ({@link AckError#CONNECTION_BUFFER_LIMIT_REACHED} or
-   * {@link AckError#SERVER_BUFFER_LIMIT_REACHED}) and ends.
+   * ERROR ack ({@link io.vidlog.kvs.AckError#CONNECTION_BUFFER_LIMIT_REACHED} or
+   * {@link io.vidlog.kvs.AckError#SERVER_BUFFER_LIMIT_REACHED}) and ends.
    *
    * @param perConnection most one connection holds
    * @param serverWide most all connections of this server hold together

@@ -8,10 +8,12 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vidlog.fragmentstore.chunk.ChunkHeader;
+import io.vidlog.fragmentstore.chunk.ChunkMkv;
 import io.vidlog.fragmentstore.chunk.FragmentArchive;
 import io.vidlog.fragmentstore.live.LiveEvent;
 import io.vidlog.fragmentstore.live.LiveFeed;
 import io.vidlog.fragmentstore.streams.StreamInfo;
+import io.vidlog.kvs.AckError;
 import io.vidlog.media.MediaFormatException;
 import io.vidlog.media.mkv.MkvFrame;
 import java.nio.ByteBuffer;
@@ -224,7 +226,7 @@ final class IngestSession implements FragmentListener {
       f.chunk = new ChunkStream(deps.archive().begin(stream, f.number), context, deps.config().chunkWriteBytes(),
           this::updateFlow);
       f.chunk.append(f.prefix);
-      f.chunk.append(ChunkLayout.clusterStart(f.clusterTimecode));
+      f.chunk.append(ChunkMkv.clusterStart(f.clusterTimecode));
     }
     deps.live().publish(new LiveEvent.FragmentStart(f.number, f.serverTimestampMillis, f.producerTimestampMillis,
         f.clusterTimecode, f.prefix));
@@ -233,8 +235,8 @@ final class IngestSession implements FragmentListener {
   @Override
   public void frame(Fragment f, MkvFrame frame) {
     ByteBuffer payload = frame.payload();
-    int flags = frame.flags() & 0xF9;
-    Buffer block = ChunkLayout.simpleBlockHeader(frame.trackNumber(), frame.relativeTimecode(), flags,
+    int flags = ChunkMkv.frameFlags(frame.flags());
+    Buffer block = ChunkMkv.simpleBlockHeader(frame.trackNumber(), frame.relativeTimecode(), flags,
         payload.remaining());
     Buffer view = f.chunk != null ? f.chunk.appendBlock(block, payload) : ChunkStream.copyOf(payload);
     // the payload is this frame's own copy, never written again: the feed keeps it as it is
@@ -244,7 +246,7 @@ final class IngestSession implements FragmentListener {
 
   @Override
   public void completed(Fragment f) {
-    Buffer trailer = ChunkLayout.tags(f.postTags);
+    Buffer trailer = ChunkMkv.producerTags(f.postTags);
     ChunkHeader header = f.chunkHeader(f.mkvBytes + trailer.length());
     deps.live().publish(new LiveEvent.FragmentEnd(f.number, header, trailer, stream.persists()));
     acks.send(AckEvent.of(AckEvent.Type.RECEIVED, f.clusterTimecode, f.number));

@@ -9,6 +9,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.FileSystem;
 import io.vertx.core.file.OpenOptions;
+import io.vidlog.kvs.AckError;
 import io.vidlog.media.ByteBudget;
 import io.vidlog.media.mkv.EbmlHeaderInfo;
 import io.vidlog.media.mkv.MkvFrame;

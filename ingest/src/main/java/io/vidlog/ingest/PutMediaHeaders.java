@@ -1,8 +1,8 @@
 package io.vidlog.ingest;
 
 import io.vertx.core.MultiMap;
-import io.vidlog.fragmentstore.KvsError;
-import io.vidlog.fragmentstore.streams.StreamRef;
+import io.vidlog.kvs.KvsError;
+import io.vidlog.kvs.StreamRef;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -29,7 +29,7 @@ public record PutMediaHeaders(StreamRef stream, TimecodeType timecodeType, long 
   public static final String PRODUCER_START = "x-amzn-producer-start-timestamp";
   public static final String ACK_REQUIRED = "x-amzn-fragment-acknowledgment-required";
 
-  /** @throws io.vidlog.fragmentstore.KvsException InvalidArgument naming the bad header */
+  /** @throws io.vidlog.kvs.KvsException InvalidArgument naming the bad header */
   public static PutMediaHeaders parse(MultiMap headers, long nowMillis) {
     StreamRef ref = StreamRef.of(headers.get(STREAM_NAME), headers.get(STREAM_ARN));
     String type = headers.get(TIMECODE_TYPE);
@@ -69,17 +69,6 @@ public record PutMediaHeaders(StreamRef stream, TimecodeType timecodeType, long 
       throw KvsError.INVALID_ARGUMENT.exception(PRODUCER_START + " must be epoch seconds or ISO-8601, not '"
           + abbreviate(s) + "'");
     }
-  }
-
-  /** The stream name to authorise against: the name, or the name part of an ARN ({@code .../<name>/<digits>}). */
-  public String streamNameForAuth() {
-    if (stream.name() != null) {
-      return stream.name();
-    }
-    String arn = stream.arn();
-    int slash = arn.indexOf('/');
-    int last = arn.lastIndexOf('/');
-    return slash >= 0 && last > slash ? arn.substring(slash + 1, last) : arn;
   }
 
   /** Largest producer timestamp accepted: its frames must still fit in 64-bit nanoseconds (year 2262). */

@@ -2,6 +2,7 @@ package io.vidlog.ingest;
 
 import io.vertx.core.buffer.Buffer;
 import io.vidlog.fragmentstore.chunk.ChunkHeader;
+import io.vidlog.fragmentstore.chunk.ChunkMkv;
 import io.vidlog.media.mkv.TrackEntry;
 import java.util.List;
 
@@ -15,8 +16,8 @@ record StreamHeader(Buffer ebmlHeader, Buffer info, Buffer tracks, List<TrackEnt
 
   /** Everything a chunk holds before its Cluster ID: the live feed's {@code mkvHeader}. */
   Buffer prefix(List<ChunkHeader.Metadata> preTags) {
-    Buffer tags = ChunkLayout.tags(preTags);
-    Buffer seg = ChunkLayout.segmentStart();
+    Buffer tags = ChunkMkv.producerTags(preTags);
+    Buffer seg = ChunkMkv.segmentStart();
     Buffer out = Buffer.buffer(ebmlHeader.length() + seg.length() + info.length() + tracks.length() + tags.length());
     return out.appendBuffer(ebmlHeader).appendBuffer(seg).appendBuffer(info).appendBuffer(tracks).appendBuffer(tags);
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
+import io.vidlog.kvs.AckError;
 import io.vidlog.media.ebml.EbmlWriter;
 import io.vidlog.media.mkv.MatroskaIds;
 import java.io.IOException;

@@ -1,9 +1,9 @@
 package io.vidlog.ingest;
 
 import io.vertx.core.Future;
-import io.vidlog.fragmentstore.KvsError;
+import io.vidlog.kvs.KvsError;
 import io.vidlog.fragmentstore.streams.StreamInfo;
-import io.vidlog.fragmentstore.streams.StreamRef;
+import io.vidlog.kvs.StreamRef;
 import io.vidlog.fragmentstore.streams.StreamRegistry;
 import io.vidlog.fragmentstore.streams.StreamStatus;
 import java.util.List;
@@ -39,7 +39,7 @@ final class FixedStreams implements StreamRegistry {
   @Override
   public Future<StreamInfo> describe(StreamRef ref) {
     StreamInfo info = ref.name() != null ? byName.get(ref.name())
-        : byName.values().stream().filter(s -> s.streamArn().equals(ref.arn())).findFirst().orElse(null);
+        : byName.values().stream().filter(s -> ref.matches(s.streamName(), s.streamArn())).findFirst().orElse(null);
     return info == null ? Future.failedFuture(KvsError.RESOURCE_NOT_FOUND.exception("Stream " + ref + " not found"))
         : Future.succeededFuture(info);
   }

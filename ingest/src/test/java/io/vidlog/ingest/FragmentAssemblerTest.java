@@ -1,11 +1,13 @@
 package io.vidlog.ingest;
 
+import io.vidlog.kvs.AckError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vidlog.fragmentstore.FragmentNumber;
 import io.vidlog.fragmentstore.chunk.ChunkHeader;
-import io.vidlog.fragmentstore.streams.StreamRef;
+import io.vidlog.kvs.StreamRef;
+import io.vidlog.kvs.KvsTag;
 import io.vidlog.media.mkv.EbmlHeaderInfo;
 import io.vidlog.media.mkv.MkvFrame;
 import io.vidlog.media.mkv.SegmentInfo;
@@ -144,7 +146,7 @@ class FragmentAssemblerTest {
     FragmentAssembler a = started(IngestConfig.DEFAULT, VIDEO);
     a.onClusterStart(0, -1);
     a.onFrame(frame(1, 0, 0, 3));
-    a.onTags(tags("user", "x", FragmentAssembler.END_OF_FRAGMENT, ""), RAW);
+    a.onTags(tags("user", "x", KvsTag.END_OF_FRAGMENT, ""), RAW);
     assertEquals("done 1", rec.events.get(rec.events.size() - 1));
     assertEquals(List.of(new ChunkHeader.Metadata("user", "x")), rec.completed.get(0).metadata());
     a.onTags(tags("next", "y"), RAW);

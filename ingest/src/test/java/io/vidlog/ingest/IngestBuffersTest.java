@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vidlog.kvs.AckError;
 import io.vidlog.media.ebml.EbmlWriter;
 import io.vidlog.media.mkv.MatroskaIds;
 import io.vidlog.media.mkv.MkvHandler;

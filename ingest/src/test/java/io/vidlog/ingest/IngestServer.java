@@ -6,7 +6,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vidlog.fragmentstore.FragmentNumber;
-import io.vidlog.fragmentstore.KvsException;
+import io.vidlog.kvs.KvsException;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
 import io.vertx.core.Promise;
@@ -21,6 +21,8 @@ import io.vidlog.fragmentstore.index.ObjectStoreTimeIndex;
 import io.vidlog.fragmentstore.index.TimeIndex;
 import io.vidlog.fragmentstore.object.FsObjectStore;
 import io.vidlog.fragmentstore.streams.StreamInfo;
+import io.vidlog.fragmentstore.testing.TestFailures;
+import io.vidlog.kvs.http.TestRoutes;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,14 +70,8 @@ final class IngestServer implements AutoCloseable {
     }
     api = new IngestApi(vertx, streams, sealed != null ? sealed : archive, timeIndex, feeds, minter, config);
     Router router = Router.router(vertx);
-    api.mount(router);
-    router.route().failureHandler(ctx -> {
-      Throwable f = ctx.failure();
-      int status = f instanceof KvsException k ? k.error().status() : 500;
-      String type = f instanceof KvsException k ? k.error().type() : "InternalFailure";
-      ctx.response().setStatusCode(status).putHeader("x-amzn-ErrorType", type)
-          .end(new JsonObject().put("__type", type).put("Message", String.valueOf(f.getMessage())).encode());
-    });
+    TestRoutes.mount(router, api);
+    router.route().failureHandler(TestFailures::handle);
     server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
   }
 

@@ -3,7 +3,7 @@ package io.vidlog.ingest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vidlog.fragmentstore.streams.StreamRef;
+import io.vidlog.kvs.StreamRef;
 import io.vidlog.media.mp4.Mp4Demux;
 import io.vidlog.media.mp4.Mp4Limits;
 import java.nio.file.Files;

@@ -1,13 +1,14 @@
 package io.vidlog.ingest;
 
+import io.vidlog.kvs.AckError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.vertx.core.MultiMap;
 import io.vidlog.fragmentstore.FragmentNumber;
-import io.vidlog.fragmentstore.KvsError;
-import io.vidlog.fragmentstore.KvsException;
+import io.vidlog.kvs.KvsError;
+import io.vidlog.kvs.KvsException;
 import org.junit.jupiter.api.Test;
 
 /** PutMedia request headers (kvs-api.md §1.1) and the ack line format (§1.3). */
@@ -56,7 +57,7 @@ class PutMediaHeadersTest {
   void authorisesArnsByTheirStreamName() {
     PutMediaHeaders h = PutMediaHeaders.parse(headers("x-amzn-stream-arn",
         "arn:aws:kinesisvideo:us-west-2:123456789012:stream/my-cam/1600000000000"), 0);
-    assertEquals("my-cam", h.streamNameForAuth());
+    assertEquals("my-cam", h.stream().streamName());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.vidlog.ingest;
 
+import io.vidlog.fragmentstore.chunk.ChunkMkv;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -126,9 +127,9 @@ class PutMediaIT {
     Buffer current = null;
     for (LiveEvent e : events) {
       if (e instanceof LiveEvent.FragmentStart s) {
-        current = Buffer.buffer().appendBuffer(s.mkvHeader()).appendBuffer(ChunkLayout.clusterStart(s.clusterTimecode()));
+        current = Buffer.buffer().appendBuffer(s.mkvHeader()).appendBuffer(ChunkMkv.clusterStart(s.clusterTimecode()));
       } else if (e instanceof LiveEvent.Frame f) {
-        current.appendBuffer(ChunkLayout.simpleBlockHeader(f.trackNumber(), f.relativeTimecode(), f.flags(),
+        current.appendBuffer(ChunkMkv.simpleBlockHeader(f.trackNumber(), f.relativeTimecode(), f.flags(),
             f.payload().length())).appendBuffer(f.payload());
       } else if (e instanceof LiveEvent.FragmentEnd end) {
         current.appendBuffer(end.mkvTrailer());

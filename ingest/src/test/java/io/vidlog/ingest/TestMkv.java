@@ -2,7 +2,11 @@ package io.vidlog.ingest;
 
 import io.vertx.core.buffer.Buffer;
 import io.vidlog.fragmentstore.chunk.ChunkHeader;
+import io.vidlog.fragmentstore.chunk.ChunkMkv;
+import io.vidlog.kvs.KvsTag;
+import io.vidlog.media.ebml.EbmlWriter;
 import io.vidlog.media.mkv.EbmlHeaderInfo;
+import io.vidlog.media.mkv.MkvWriter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,35 +26,35 @@ final class TestMkv {
   }
 
   TestMkv header(int tracks, long timecodeScaleNs) {
-    out.appendBuffer(ChunkLayout.ebmlHeader(new EbmlHeaderInfo("matroska", 2, 2, 4, 8)));
-    out.appendBuffer(ChunkLayout.segmentStart());
+    out.appendBuffer(ChunkMkv.ebmlHeader(new EbmlHeaderInfo("matroska", 2, 2, 4, 8)));
+    out.appendBuffer(ChunkMkv.segmentStart());
     Buffer info = Buffer.buffer();
-    ChunkLayout.uint(info, 0x2AD7B1, timecodeScaleNs);
-    ChunkLayout.string(info, 0x7BA9, "vidlog test");
-    ChunkLayout.string(info, 0x4D80, "vidlog TestMkv");
-    ChunkLayout.string(info, 0x5741, "vidlog TestMkv");
+    uint(info, 0x2AD7B1, timecodeScaleNs);
+    string(info, 0x7BA9, "vidlog test");
+    string(info, 0x4D80, "vidlog TestMkv");
+    string(info, 0x5741, "vidlog TestMkv");
     element(out, 0x1549A966, info);
     Buffer entries = Buffer.buffer();
     for (int n = 1; n <= tracks; n++) {
       Buffer e = Buffer.buffer();
-      ChunkLayout.uint(e, 0xD7, n);
-      ChunkLayout.uint(e, 0x73C5, 1000 + n);
+      uint(e, 0xD7, n);
+      uint(e, 0x73C5, 1000 + n);
       boolean video = n == 1;
-      ChunkLayout.uint(e, 0x83, video ? 1 : 2);
-      ChunkLayout.string(e, 0x86, video ? "V_MPEG4/ISO/AVC" : "A_AAC");
-      ChunkLayout.string(e, 0x536E, video ? "kinesis_video" : "audio");
+      uint(e, 0x83, video ? 1 : 2);
+      string(e, 0x86, video ? "V_MPEG4/ISO/AVC" : "A_AAC");
+      string(e, 0x536E, video ? "kinesis_video" : "audio");
       Buffer priv = Buffer.buffer(video ? new byte[] {1, 0x42, 0, 0x1E, (byte) 0xFF} : new byte[] {0x14, 0x08});
       element(e, 0x63A2, priv);
       Buffer sub = Buffer.buffer();
       if (video) {
-        ChunkLayout.uint(sub, 0xB0, 320);
-        ChunkLayout.uint(sub, 0xBA, 240);
+        uint(sub, 0xB0, 320);
+        uint(sub, 0xBA, 240);
         element(e, 0xE0, sub);
       } else {
-        ChunkLayout.id(sub, 0xB5);
-        ChunkLayout.size(sub, 8);
+        id(sub, 0xB5);
+        size(sub, 8);
         sub.appendDouble(8000.0);
-        ChunkLayout.uint(sub, 0x9F, 1);
+        uint(sub, 0x9F, 1);
         element(e, 0xE1, sub);
       }
       element(entries, 0xAE, e);
@@ -60,12 +64,12 @@ final class TestMkv {
   }
 
   TestMkv cluster(long timecode) {
-    out.appendBuffer(ChunkLayout.clusterStart(timecode));
+    out.appendBuffer(ChunkMkv.clusterStart(timecode));
     return this;
   }
 
   TestMkv block(int track, int relativeTimecode, boolean key, byte[] payload) {
-    out.appendBuffer(ChunkLayout.simpleBlockHeader(track, relativeTimecode, key ? 0x80 : 0, payload.length));
+    out.appendBuffer(ChunkMkv.simpleBlockHeader(track, relativeTimecode, key ? 0x80 : 0, payload.length));
     out.appendBytes(payload);
     return this;
   }
@@ -94,12 +98,12 @@ final class TestMkv {
     for (int i = 0; i < nameValues.length; i += 2) {
       items.add(new ChunkHeader.Metadata(nameValues[i], nameValues[i + 1]));
     }
-    out.appendBuffer(ChunkLayout.tags(items));
+    out.appendBuffer(ChunkMkv.producerTags(items));
     return this;
   }
 
   TestMkv endOfFragment() {
-    return tags(FragmentAssembler.END_OF_FRAGMENT, "");
+    return tags(KvsTag.END_OF_FRAGMENT, "");
   }
 
   TestMkv raw(byte[] bytes) {
@@ -116,8 +120,28 @@ final class TestMkv {
   }
 
   private static void element(Buffer to, int id, Buffer body) {
-    ChunkLayout.id(to, id);
-    ChunkLayout.size(to, body.length());
+    id(to, id);
+    size(to, body.length());
     to.appendBuffer(body);
+  }
+
+  // Element helpers in media's shortest encoding.
+
+  private static final EbmlWriter EBML = MkvWriter.MINIMAL.ebml();
+
+  static void id(Buffer b, int id) {
+    b.appendBytes(EbmlWriter.id(id));
+  }
+
+  static void size(Buffer b, long size) {
+    b.appendBytes(EBML.size(size));
+  }
+
+  static void uint(Buffer b, int id, long value) {
+    b.appendBytes(EBML.uint(id, value));
+  }
+
+  static void string(Buffer b, int id, String s) {
+    b.appendBytes(EBML.string(id, s));
   }
 }

@@ -1,26 +1,28 @@
 package io.vidlog.playback;
 
-import io.vertx.ext.web.Router;
 import io.vidlog.fragmentstore.chunk.FragmentArchive;
 import io.vidlog.fragmentstore.index.TimeIndex;
 import io.vidlog.fragmentstore.live.LiveFeeds;
 import io.vidlog.fragmentstore.streams.StreamRegistry;
+import io.vidlog.kvs.KvsAction;
+import io.vidlog.kvs.http.ApiModule;
+import io.vidlog.kvs.http.ApiRoute;
 import io.vidlog.playback.archive.FragmentListHandler;
 import io.vidlog.playback.archive.ListFragmentsHandler;
 import io.vidlog.playback.chunk.StoredChunkStreamer;
 import io.vidlog.playback.chunk.StreamLookup;
 import io.vidlog.playback.getmedia.GetMediaHandler;
+import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
  * The KVS media read APIs (kvs-api.md §2, §3.1, §3.2): {@code POST /getMedia},
- * {@code /listFragments} and {@code /getMediaForFragmentList}. Built with plain {@code new} by the
- * server; {@link #mount(Router)} adds the routes. The server installs its authentication (which puts
- * a {@link io.vidlog.fragmentstore.access.Principal} in the context) and a failure handler that
- * renders {@link io.vidlog.fragmentstore.KvsException}s before these routes. The handlers read the
- * small JSON bodies themselves when no BodyHandler ran.
+ * {@code /listFragments} and {@code /getMediaForFragmentList}, as route declarations. Built with plain
+ * {@code new} by the server, whose route table reads each small JSON body, authenticates the caller
+ * and checks the declared action before a handler runs, and renders
+ * {@link io.vidlog.kvs.KvsException}s.
  */
-public final class PlaybackApi {
+public final class PlaybackApi implements ApiModule {
   private final GetMediaHandler getMedia;
   private final ListFragmentsHandler listFragments;
   private final FragmentListHandler fragmentList;
@@ -40,10 +42,13 @@ public final class PlaybackApi {
     this.fragmentList = new FragmentListHandler(lookup, stored, config.fragmentListConnectionsPerStream());
   }
 
-  public void mount(Router router) {
-    router.post("/getMedia").handler(getMedia);
-    router.post("/listFragments").handler(listFragments);
-    router.post("/getMediaForFragmentList").handler(fragmentList);
+  @Override
+  public List<ApiRoute> routes() {
+    return List.of(
+        ApiRoute.json("/getMedia", KvsAction.GET_MEDIA, ApiRoute.Response.STREAMED, getMedia),
+        ApiRoute.json("/listFragments", KvsAction.LIST_FRAGMENTS, ApiRoute.Response.SHORT, listFragments),
+        ApiRoute.json("/getMediaForFragmentList", KvsAction.GET_MEDIA_FOR_FRAGMENT_LIST, ApiRoute.Response.STREAMED,
+            fragmentList));
   }
 
   /**

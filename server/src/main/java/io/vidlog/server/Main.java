@@ -61,15 +61,21 @@ public final class Main implements Callable<Integer> {
   }
 
   public static int run(String[] args, Map<String, String> env) {
-    return run(args, env, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    return run(args, env, new PrintWriter(System.out, true), new PrintWriter(System.err, true), stdoutIsTerminal());
   }
 
-  /** For tests and embedding: the same, with the CLI's output and errors captured. */
+  /** For tests and embedding: the same, with the CLI's output and errors captured (not a terminal). */
   public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
+    return run(args, env, out, err, false);
+  }
+
+  /** @param terminal whether {@code out} is an interactive terminal (secrets are shown only there) */
+  static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err, boolean terminal) {
     Map<String, String> flags = ServeArgs.parse(args);
     if (flags != null) {
-      return serve(flags, env, out, err);
+      return serve(flags, env, out, err, terminal);
     }
+    Main.terminal = terminal;
     CommandLine cli = commandLine(env);
     cli.setOut(out);
     cli.setErr(err);
@@ -77,9 +83,10 @@ public final class Main implements Callable<Integer> {
   }
 
   /** The server command without picocli (see {@link ServeArgs}); the same exit codes and messages. */
-  private static int serve(Map<String, String> flags, Map<String, String> env, PrintWriter out, PrintWriter err) {
+  private static int serve(Map<String, String> flags, Map<String, String> env, PrintWriter out, PrintWriter err,
+      boolean terminal) {
     try {
-      return serve(ConfigLoader.load(flags, env), out);
+      return serve(ConfigLoader.load(flags, env), out, terminal);
     } catch (ConfigException e) {
       err.println("vidlog: " + e.getMessage());
       err.flush();
@@ -149,26 +156,54 @@ public final class Main implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return serve(config(spec), spec.commandLine().getOut());
+    // picocli's output is the process's standard output unless a caller replaced it
+    return serve(config(spec), spec.commandLine().getOut(), terminal);
+  }
+
+  /** Whether the picocli command's output is a terminal (set by {@link #run}). */
+  private static volatile boolean terminal;
+
+  /**
+   * Whether standard output is an interactive terminal. On Java 17 {@link System#console()} is
+   * non-null exactly when standard input and output are both terminals; from Java 22 it may exist
+   * anyway, and {@code Console.isTerminal()} says.
+   */
+  static boolean stdoutIsTerminal() {
+    java.io.Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+    } catch (NoSuchMethodException e) {
+      return true;
+    } catch (ReflectiveOperationException e) {
+      return false;
+    }
   }
 
   /** Runs the server until SIGTERM or SIGINT; 0 after a clean shutdown. */
-  private static int serve(ServerConfig config, PrintWriter out) throws Exception {
+  private static int serve(ServerConfig config, PrintWriter out, boolean terminal) throws Exception {
     VidlogServer server = VidlogServer.start(config, opener);
+    out.println("vidlog is running at " + server.url()
+        + (server.ingestUrl() == null ? "" : " (PutMedia over HTTP/1.1: " + server.ingestUrl() + ")"));
     if (server.admin().created()) {
-      // the one print of the CLI launcher: the operator needs these once, and they are in the file
+      // the one print of the CLI launcher: the operator needs these once. The secret goes only to a
+      // terminal: standard output is often captured into logs (systemd, docker), the file is 0600.
       var c = server.admin().credentials();
-      out.println("vidlog is running at " + server.url());
-      out.println("Admin credentials (also in " + config.dataDir().resolve("admin-credentials.json") + "):");
-      out.println("  accessKeyId:     " + c.accessKeyId());
-      out.println("  secretAccessKey: " + c.secretAccessKey());
-      out.println("  region:          " + c.region());
-      out.println("  endpoint:        " + c.endpoint());
-      out.flush();
-    } else {
-      out.println("vidlog is running at " + server.url());
-      out.flush();
+      java.nio.file.Path file = config.dataDir().resolve(io.vidlog.server.keys.AdminCredentials.FILE);
+      if (terminal) {
+        out.println("Admin credentials (also in " + file + "):");
+        out.println("  accessKeyId:     " + c.accessKeyId());
+        out.println("  secretAccessKey: " + c.secretAccessKey());
+        out.println("  region:          " + c.region());
+        out.println("  endpoint:        " + c.endpoint());
+      } else {
+        out.println("Admin access key " + c.accessKeyId() + " created; its secret is in " + file
+            + " (mode 0600), and is printed only to a terminal");
+      }
     }
+    out.flush();
     CountDownLatch terminate = new CountDownLatch(1);
     Signals.onTerminate(terminate::countDown);
     terminate.await();

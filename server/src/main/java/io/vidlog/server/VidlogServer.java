@@ -13,21 +13,24 @@ import io.vertx.ext.web.Router;
 import io.vidlog.fragmentstore.FragmentStore;
 import io.vidlog.fragmentstore.FragmentStoreConfig;
 import io.vidlog.fragmentstore.Sealers;
-import io.vidlog.fragmentstore.crypto.ObjectSealer;
 import io.vidlog.fragmentstore.chunk.SealedFragmentArchive;
+import io.vidlog.fragmentstore.crypto.ObjectSealer;
 import io.vidlog.fragmentstore.streams.RegistryConfig;
 import io.vidlog.ingest.FragmentNumberMinter;
 import io.vidlog.ingest.IngestApi;
 import io.vidlog.ingest.IngestConfig;
+import io.vidlog.kvs.http.ApiModule;
+import io.vidlog.kvs.http.ApiRoute;
 import io.vidlog.playback.PlaybackApi;
-import io.vidlog.playback.PlaybackConfig;
 import io.vidlog.server.auth.AccessKeyStore;
-import io.vidlog.server.auth.SigV4AuthHandler;
-import io.vidlog.server.auth.SigV4Verifier;
+import io.vidlog.kvs.sigv4.SigV4Verifier;
+import io.vidlog.playback.PlaybackConfig;
+import io.vidlog.server.auth.GenerationFloor;
+import io.vidlog.server.auth.SigV4Authenticator;
 import io.vidlog.server.config.ServerConfig;
 import io.vidlog.server.control.ControlPlaneApi;
 import io.vidlog.server.control.DataEndpoint;
-import io.vidlog.server.http.ApiModule;
+import io.vidlog.server.http.AccessLog;
 import io.vidlog.server.http.ConnectionGuard;
 import io.vidlog.server.http.Listener;
 import io.vidlog.server.http.RouteTable;
@@ -35,6 +38,7 @@ import io.vidlog.server.keys.AdminBootstrap;
 import io.vidlog.server.ops.Health;
 import io.vidlog.server.ops.HttpMetrics;
 import io.vidlog.server.ops.MetricsEndpoint;
+import io.vidlog.server.ops.OpsApi;
 import io.vidlog.server.ops.StoreGauges;
 import io.vidlog.server.tls.PemIdentity;
 import io.vidlog.server.tls.SelfSignedCertificate;
@@ -67,24 +71,47 @@ public final class VidlogServer {
   private final StoreStack stores;
   private final FragmentStore fragments;
   private final Listener listener;
+  private final Listener ingestListener;
   private final StoreGauges gauges;
   private final AdminBootstrap.Result admin;
   private final AccessKeyStore keys;
   private final URI url;
+  private final URI ingestUrl;
   private final PlaybackApi playback;
+  private final Router router;
+  private final List<ApiRoute> declared;
+
+  /** The listeners' bound ports (GetDataEndpoint reads them). */
+  private static final class Ports {
+    volatile int main;
+    volatile int ingest;
+
+    int main() {
+      return main;
+    }
+
+    int ingest() {
+      return ingest;
+    }
+  }
 
   private VidlogServer(Vertx vertx, ServerConfig config, StoreStack stores, FragmentStore fragments, Listener listener,
-      StoreGauges gauges, AdminBootstrap.Result admin, AccessKeyStore keys, URI url, PlaybackApi playback) {
+      Listener ingestListener, StoreGauges gauges, AdminBootstrap.Result admin, AccessKeyStore keys, URI url,
+      URI ingestUrl, PlaybackApi playback, Router router, List<ApiRoute> declared) {
     this.vertx = vertx;
     this.config = config;
     this.stores = stores;
     this.fragments = fragments;
     this.listener = listener;
+    this.ingestListener = ingestListener;
     this.gauges = gauges;
     this.admin = admin;
     this.keys = keys;
     this.url = url;
+    this.ingestUrl = ingestUrl;
     this.playback = playback;
+    this.router = router;
+    this.declared = declared;
   }
 
   /** Starts the server; blocking, so call it from a launcher or test thread, never an event loop. */
@@ -112,7 +139,12 @@ public final class VidlogServer {
     FragmentStore fragments = openFragmentStore(vertx, config, stores);
     phase("fragment store", t0);
     var registry = fragments.registry();
-    AccessKeyStore keys = new AccessKeyStore(stores.store(), stores.systemSealer());
+    // the key-set generation this node has seen is written off the event loops, when it grows
+    AccessKeyStore keys = new AccessKeyStore(stores.store(), stores.systemSealer(), GenerationFloor.inDataDir(
+        config.dataDir(), write -> vertx.executeBlocking(() -> {
+          write.run();
+          return null;
+        }, false)));
 
     HttpServerOptions options = httpOptions(config);
     String scheme = "https";
@@ -130,36 +162,53 @@ public final class VidlogServer {
     StoreGauges gauges = new StoreGauges(metrics, stores.store());
 
     phase("metrics", t0);
-    SigV4Verifier verifier = new SigV4Verifier();
     Clock clock = Clock.systemUTC();
-    var handlers = new RouteTable.Handlers(new HttpMetrics(metrics, RouteTable.knownPaths())::start,
-        new Health(vertx, stores.store(), VERSION)::handle, new MetricsEndpoint(metrics)::handle,
-        config.security().metricsPublic(), new SigV4AuthHandler(keys, verifier, clock, false),
-        new SigV4AuthHandler(keys, verifier, clock, true), MetricsEndpoint::requireAdmin);
     var limits = config.limits();
 
+    // a fixed port is known now; a free one (port 0) once its listener is up
+    Ports ports = new Ports();
+    ports.main = config.http().port();
+    ports.ingest = config.http().ingestPort();
     List<ApiModule> modules = new ArrayList<>();
-    modules.add(new ControlPlaneApi(registry, new DataEndpoint(config.http().publicUrl(), scheme)));
+    modules.add(new OpsApi(new Health(vertx, stores.store(), VERSION), new MetricsEndpoint(metrics),
+        config.security().metricsPublic()));
+    modules.add(new ControlPlaneApi(registry, new DataEndpoint(config.http().publicUrl(),
+        config.http().publicIngestUrl(), scheme, ports::main, config.http().ingestListener() ? ports::ingest : null)));
     // ingest and playback meet only in the fragment store (DESIGN.md): registry, archive, index, live feeds
     IngestApi ingest = new IngestApi(vertx, registry, fragments.archive(), fragments.index(), fragments.feeds(),
         FragmentNumberMinter.of(fragments.numbers()), ingestConfig(config));
-    modules.add(ingest::mount);
+    modules.add(ingest);
     PlaybackApi playback = new PlaybackApi(registry, fragments.index(), fragments.archive(), fragments.feeds(),
         playbackConfig(config));
-    modules.add(playback::mount);
+    modules.add(playback);
 
-    Router router = RouteTable.createRouter(vertx, handlers,
-        new RouteTable.Limits(limits.maxJsonBody(), limits.maxHeaders(), limits.requestTimeout().toMillis()), modules);
-    ConnectionGuard guard = new ConnectionGuard(vertx, limits.maxConnectionsPerIp(), limits.headerTimeout().toMillis());
+    var global = new RouteTable.Global(AccessLog::handle,
+        new HttpMetrics(metrics, RouteTable.paths(modules))::start);
+    Router router = RouteTable.createRouter(vertx, new SigV4Authenticator(keys, new SigV4Verifier(), clock), global,
+        new RouteTable.Limits(limits.maxJsonBody(), limits.maxHeaders(), limits.requestTimeout().toMillis(),
+            limits.headerTimeout().toMillis()), modules);
+    // one guard for both listeners: the connection caps count every connection of the server
+    ConnectionGuard guard = new ConnectionGuard(vertx, limits.maxConnections(), limits.maxConnectionsPerIp(),
+        limits.headerTimeout().toMillis());
+    int instances = Runtime.getRuntime().availableProcessors();
     io.vertx.core.Future<Listener> listening = Listener.start(vertx, options, config.http().bind(),
-        config.http().port(), router::handle, guard, Runtime.getRuntime().availableProcessors());
+        config.http().port(), router::handle, guard, instances);
+    // the same routes and protections, but HTTP/1.1 only: GetDataEndpoint(PUT_MEDIA) points here
+    io.vertx.core.Future<Listener> ingestListening = config.http().ingestListener()
+        ? Listener.start(vertx, TlsSetup.http11Only(options), config.http().bind(), config.http().ingestPort(),
+            router::handle, guard, instances)
+        : io.vertx.core.Future.succeededFuture(null);
     // with a fixed port the URL is known before the listener is up: check or create the admin key
     // meanwhile (the URL is announced only when both are done)
-    String adminEndpoint = endpoint(config, scheme, config.http().port());
+    String adminEndpoint = config.http().endpoint(config.http().port());
     CompletableFuture<AdminBootstrap.Result> adminReady = config.http().port() == 0 ? null
         : CompletableFuture.supplyAsync(() -> AdminBootstrap.ensure(keys, config.dataDir(), config.http().region(),
             adminEndpoint));
+    // on failure the caller closes Vert.x, and with it a listener that did start
     Listener listener = listening.await();
+    Listener ingestListener = ingestListening.await();
+    ports.main = listener.port();
+    ports.ingest = ingestListener == null ? -1 : ingestListener.port();
     phase("listener", t0);
     gauges.start(vertx, 15_000);
     // the JVM binders load the platform MXBeans (about 0.1 s): bound once the port is open
@@ -174,12 +223,17 @@ public final class VidlogServer {
     // (about a second of CPU) does not compete with start-up and the first requests
     vertx.setTimer(WARM_UP_DELAY_MS, t -> stores.crypto().warmUp());
 
-    URI url = URI.create(scheme + "://" + localHost(config.http().bind()) + ":" + listener.port());
+    URI url = URI.create(scheme + "://" + config.http().localHost() + ":" + listener.port());
+    URI ingestUrl = ingestListener == null ? null
+        : URI.create(scheme + "://" + config.http().localHost() + ":" + ingestListener.port());
     AdminBootstrap.Result admin = adminReady != null ? join(adminReady)
-        : AdminBootstrap.ensure(keys, config.dataDir(), config.http().region(), endpoint(config, scheme, listener.port()));
-    LOG.info("vidlog {} listening on {} (store {}, started in {} ms, {} ms after the JVM)", VERSION, url,
-        stores.store().backend(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), sinceJvmStart());
-    return new VidlogServer(vertx, config, stores, fragments, listener, gauges, admin, keys, url, playback);
+        : AdminBootstrap.ensure(keys, config.dataDir(), config.http().region(), config.http().endpoint(listener.port()));
+    LOG.info("vidlog {} listening on {}{} (store {}, started in {} ms, {} ms after the JVM)", VERSION, url,
+        ingestUrl == null ? "" : ", PutMedia over HTTP/1.1 on " + ingestUrl, stores.store().backend(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), sinceJvmStart());
+    List<ApiRoute> declared = modules.stream().flatMap(m -> m.routes().stream()).toList();
+    return new VidlogServer(vertx, config, stores, fragments, listener, ingestListener, gauges, admin, keys, url,
+        ingestUrl, playback, router, declared);
   }
 
   /**
@@ -212,12 +266,6 @@ public final class VidlogServer {
     return FragmentStore.open(vertx, stores.store(), sealers, archive,
         new FragmentStoreConfig(registryConfig, d.index(), d.live(), d.nodeId(), d.retentionSweepMillis(),
             d.indexFlushMillis())).await();
-  }
-
-  /** The endpoint written into the admin credentials: the public URL when configured. */
-  private static String endpoint(ServerConfig config, String scheme, int port) {
-    return config.http().publicUrl() != null ? config.http().publicUrl().toString()
-        : scheme + "://" + localHost(config.http().bind()) + ":" + port;
   }
 
   /** Loads the TLS engine's native library and the certificate and key (generated on first start). */
@@ -265,12 +313,14 @@ public final class VidlogServer {
         .setHandle100ContinueAutomatically(true);
   }
 
-  /** A host name a local client can use for the bind address. */
-  private static String localHost(String bind) {
-    if (bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]")) {
-      return "localhost";
-    }
-    return bind.contains(":") && !bind.startsWith("[") ? "[" + bind + "]" : bind;
+  /** The routes the router holds, as Vert.x sees them (the route table's own handlers included). */
+  public List<io.vertx.ext.web.Route> mountedRoutes() {
+    return router.getRoutes();
+  }
+
+  /** Every route declaration the route table was built from. */
+  public List<ApiRoute> declaredRoutes() {
+    return declared;
   }
 
   public URI url() {
@@ -279,6 +329,11 @@ public final class VidlogServer {
 
   public int port() {
     return listener.port();
+  }
+
+  /** The HTTP/1.1-only listener's URL (what GetDataEndpoint answers for PUT_MEDIA), or null when it is off. */
+  public URI ingestUrl() {
+    return ingestUrl;
   }
 
   public AdminBootstrap.Result admin() {
@@ -310,7 +365,9 @@ public final class VidlogServer {
     // in progress, which in-flight PutMedia requests still finish
     playback.drain();
     try {
-      listener.shutdown(config.limits().shutdownTimeout()).await(
+      io.vertx.core.Future<Void> ingestDone = ingestListener == null ? io.vertx.core.Future.succeededFuture()
+          : ingestListener.shutdown(config.limits().shutdownTimeout());
+      io.vertx.core.Future.join(listener.shutdown(config.limits().shutdownTimeout()), ingestDone).await(
           config.limits().shutdownTimeout().toMillis() + 2_000, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       LOG.warn("graceful shutdown did not complete: {}", e.toString());

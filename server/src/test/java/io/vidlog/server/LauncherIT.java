@@ -32,8 +32,9 @@ import software.amazon.awssdk.services.kinesisvideo.model.AccessDeniedException;
 /**
  * The launcher as an operator runs it: {@code Main} in a child JVM (the test classpath stands in
  * for the shaded jar) on a temp data dir and the fs store; first start prints the URL and the admin
- * credentials once and writes them 0600; /health answers over HTTPS; SIGTERM exits 0; a second start
- * reuses everything; {@code keys create|list|revoke} manage keys on the same data dir.
+ * key's id, writes the credentials 0600 and prints the secret nowhere (standard output is not a
+ * terminal here, as under systemd or docker); /health answers over HTTPS; SIGTERM exits 0; a second
+ * start reuses everything; {@code keys create|list|revoke} manage keys on the same data dir.
  */
 class LauncherIT {
   @TempDir
@@ -45,7 +46,7 @@ class LauncherIT {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
         "io.vidlog.server.Main", "--data-dir", dataDir.toString(), "--port", "0", "--bind", "127.0.0.1")
-        .redirectError(ProcessBuilder.Redirect.INHERIT);
+        .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("server-stderr.log").toFile()));
     Process p = pb.start();
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     List<String> lines = new ArrayList<>();
@@ -54,12 +55,12 @@ class LauncherIT {
     while ((line = out.readLine()) != null) {
       lines.add(line);
       if (line.startsWith("vidlog is running at ")) {
-        url = URI.create(line.substring("vidlog is running at ".length()).trim());
+        url = URI.create(line.substring("vidlog is running at ".length()).split(" ")[0].trim());
         if (!expectCredentials) {
           break;
         }
       }
-      if (line.contains("endpoint:")) {
+      if (line.startsWith("Admin access key ")) {
         break;
       }
     }
@@ -81,7 +82,8 @@ class LauncherIT {
       String printed = String.join("\n", first.stdout());
       Path credsFile = data.resolve(AdminCredentials.FILE);
       AdminCredentials creds = AdminCredentials.read(credsFile);
-      assertTrue(printed.contains(creds.accessKeyId()) && printed.contains(creds.secretAccessKey()), printed);
+      assertTrue(printed.contains(creds.accessKeyId()) && printed.contains(credsFile.toString()), printed);
+      assertFalse(printed.contains(creds.secretAccessKey()), "the admin secret went to a non-terminal stdout");
       assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
           Files.getPosixFilePermissions(credsFile));
       assertTrue(Files.isRegularFile(data.resolve("tls/cert.pem")) && Files.isRegularFile(data.resolve("tls/key.pem")));
@@ -104,6 +106,9 @@ class LauncherIT {
 
     String cert = Files.readString(data.resolve("tls/cert.pem"));
     AdminCredentials creds = AdminCredentials.read(data.resolve(AdminCredentials.FILE));
+    String log = Files.readString(dir.resolve("server-stderr.log"));
+    assertTrue(log.contains("created admin access key " + creds.accessKeyId()), log);
+    assertFalse(log.contains(creds.secretAccessKey()), "the admin secret is in the server's log");
     Child second = launch(data, false);
     try {
       assertFalse(String.join("\n", second.stdout()).contains(creds.secretAccessKey()), "credentials printed twice");

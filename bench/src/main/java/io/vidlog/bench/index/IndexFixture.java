@@ -4,6 +4,7 @@ import io.vidlog.fragmentstore.FragmentNumbers;
 import io.vidlog.fragmentstore.FragmentRecord;
 import io.vidlog.fragmentstore.streams.StreamInfo;
 import io.vidlog.fragmentstore.streams.StreamStatus;
+import io.vidlog.kvs.StreamRules;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
@@ -16,7 +17,7 @@ import java.util.function.Consumer;
 final class IndexFixture {
   static final long T0 = 1_763_770_000_000L;
   static final StreamInfo STREAM = new StreamInfo("bench", "arn:aws:kinesisvideo:us-east-1:000000000000:stream/bench/1",
-      "0123456789abcdef0123", StreamStatus.ACTIVE, null, "video/h264", "alias/aws/kinesisvideo", 87_600, "v", 1,
+      "0123456789abcdef0123", StreamStatus.ACTIVE, null, "video/h264", "alias/aws/kinesisvideo", StreamRules.MAX_RETENTION_HOURS, "v", 1,
       Map.of());
 
   private IndexFixture() {}

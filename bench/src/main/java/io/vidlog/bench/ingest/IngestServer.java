@@ -7,6 +7,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.SelfSignedCertificate;
 import io.vertx.ext.web.Router;
+import io.vidlog.bench.BenchRoutes;
 import io.vidlog.fragmentstore.FragmentNumbers;
 import io.vidlog.fragmentstore.chunk.SealedFragmentArchive;
 import io.vidlog.fragmentstore.crypto.Crypto;
@@ -75,7 +76,7 @@ final class IngestServer {
         FragmentNumberMinter.of(new FragmentNumbers(1)), IngestConfig.DEFAULT);
     vertx.setPeriodic(1_000, id -> sweep(archive));
     Router router = Router.router(vertx);
-    api.mount(router);
+    BenchRoutes.mount(router, api);
     router.post("/discard").handler(ctx -> {
       ctx.request().handler(b -> discarded.add(b.length()));
       ctx.request().endHandler(v -> ctx.response().end());

@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.SelfSignedCertificate;
 import io.vertx.ext.web.Router;
+import io.vidlog.bench.BenchRoutes;
 import io.vidlog.fragmentstore.FragmentNumbers;
 import io.vidlog.fragmentstore.chunk.FragmentArchive;
 import io.vidlog.fragmentstore.chunk.SealedFragmentArchive;
@@ -70,10 +71,10 @@ final class BenchStack implements AutoCloseable {
         ObjectStoreStreamRegistry.open(vertx, objects, sealer, RegistryConfig.DEFAULT)));
     feeds = new MemoryLiveFeeds(vertx, LiveFeedConfig.DEFAULT);
     Router router = Router.router(vertx);
-    new IngestApi(vertx, registry, archive, index, feeds, FragmentNumberMinter.of(new FragmentNumbers(0)),
-        IngestConfig.DEFAULT).mount(router);
+    BenchRoutes.mount(router, new IngestApi(vertx, registry, archive, index, feeds,
+        FragmentNumberMinter.of(new FragmentNumbers(0)), IngestConfig.DEFAULT));
     memory = new MemoryArchive(archive);
-    new PlaybackApi(registry, index, memoryChunks ? memory : archive, feeds, playback).mount(router);
+    BenchRoutes.mount(router, new PlaybackApi(registry, index, memoryChunks ? memory : archive, feeds, playback));
     router.route().failureHandler(ctx -> ctx.response().setStatusCode(500).end(String.valueOf(ctx.failure())));
     HttpServerOptions options = new HttpServerOptions().setHost("127.0.0.1").setPort(0);
     if (tls) {

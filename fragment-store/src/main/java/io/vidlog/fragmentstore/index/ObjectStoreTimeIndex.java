@@ -5,8 +5,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vidlog.fragmentstore.FragmentNumber;
 import io.vidlog.fragmentstore.FragmentRecord;
-import io.vidlog.fragmentstore.KvsError;
-import io.vidlog.fragmentstore.KvsException;
+import io.vidlog.fragmentstore.Rejected;
 import io.vidlog.fragmentstore.Sealers;
 import io.vidlog.fragmentstore.chunk.ChunkHeader;
 import io.vidlog.fragmentstore.chunk.FragmentArchive;
@@ -44,7 +43,6 @@ import org.slf4j.LoggerFactory;
 public final class ObjectStoreTimeIndex implements TimeIndex {
   public static final String SEGMENT_KIND = "index";
   public static final String FLOOR_KIND = "index-floor";
-  static final int MAX_PAGE = 1_000;
   private static final Logger LOG = LoggerFactory.getLogger(ObjectStoreTimeIndex.class);
 
   /** One persisted segment. */
@@ -147,20 +145,20 @@ public final class ObjectStoreTimeIndex implements TimeIndex {
     return query(stream, ix -> ix.locate(kind, millis));
   }
 
-  /** ListFragments: {@code max} 1-1000; {@code from <= to}; InvalidArgument otherwise or for a foreign token. */
+  /**
+   * ListFragments, {@code max} (at least 1) at a time over {@code from <= to} (the API layer checks
+   * both); a token this index did not issue for {@code kind} is {@link Rejected} as BAD_TOKEN.
+   */
   @Override
   public Future<Page> range(StreamInfo stream, TimestampKind kind, long fromMillis, long toMillis, int max,
       String pageToken) {
+    if (max < 1 || fromMillis > toMillis) {
+      throw new IllegalArgumentException("range " + fromMillis + ".." + toMillis + " max " + max);
+    }
     PageToken token;
     try {
-      if (max < 1 || max > MAX_PAGE) {
-        throw KvsError.INVALID_ARGUMENT.exception("MaxResults must be between 1 and " + MAX_PAGE);
-      }
-      if (fromMillis > toMillis) {
-        throw KvsError.INVALID_ARGUMENT.exception("StartTimestamp must not be after EndTimestamp");
-      }
       token = pageToken == null ? null : PageToken.decode(pageToken, kind);
-    } catch (KvsException e) {
+    } catch (Rejected e) {
       return Future.failedFuture(e);
     }
     return query(stream, ix -> ix.range(kind, fromMillis, toMillis, max, token));

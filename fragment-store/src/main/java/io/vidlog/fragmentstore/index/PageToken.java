@@ -1,6 +1,6 @@
 package io.vidlog.fragmentstore.index;
 
-import io.vidlog.fragmentstore.KvsError;
+import io.vidlog.fragmentstore.Rejected;
 import io.vidlog.fragmentstore.index.TimeIndex.TimestampKind;
 import java.nio.ByteBuffer;
 import java.util.Base64;
@@ -39,7 +39,7 @@ public record PageToken(TimestampKind kind, long timestamp, int hi, long lo) {
       }
       return new PageToken(kind, ts, hi, lo);
     } catch (IllegalArgumentException e) {
-      throw KvsError.INVALID_ARGUMENT.exception("NextToken is not a token this server issued for this selector");
+      throw new Rejected(Rejected.Reason.BAD_TOKEN, "NextToken is not a token this server issued for this selector");
     }
   }
 }

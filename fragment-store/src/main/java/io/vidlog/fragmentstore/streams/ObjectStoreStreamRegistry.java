@@ -3,13 +3,15 @@ package io.vidlog.fragmentstore.streams;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vidlog.fragmentstore.KvsError;
-import io.vidlog.fragmentstore.KvsException;
+import io.vidlog.fragmentstore.Rejected;
 import io.vidlog.fragmentstore.Sealers;
 import io.vidlog.fragmentstore.crypto.ObjectSealer;
 import io.vidlog.fragmentstore.crypto.SealContext;
 import io.vidlog.fragmentstore.object.ObjectInfo;
 import io.vidlog.fragmentstore.object.ObjectStore;
+import io.vidlog.kvs.StreamArn;
+import io.vidlog.kvs.StreamRef;
+import io.vidlog.kvs.StreamRules;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -25,8 +27,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,10 +51,9 @@ public final class ObjectStoreStreamRegistry implements StreamRegistry {
   public static final String SEAL_KIND = "stream";
   /** Where each stream's objects live; freed after deletion. */
   public static final String STREAM_PREFIX = "streams/";
-  static final int MAX_LIST_RESULTS = 10_000;
+  private static final int MAX_TAGS = StreamRules.MAX_TAGS;
+  private static final int MAX_RETENTION_HOURS = StreamRules.MAX_RETENTION_HOURS;
   private static final String TOKEN_PREFIX = "vls1:";
-  private static final Pattern ARN = Pattern.compile(
-      "arn:[a-z\\d-]+:kinesisvideo:[a-z0-9-]*:[0-9]*:stream/([a-zA-Z0-9_.-]{1,256})/[0-9]+");
   private static final char[] ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
   private static final Logger LOG = LoggerFactory.getLogger(ObjectStoreStreamRegistry.class);
 
@@ -149,29 +148,15 @@ public final class ObjectStoreStreamRegistry implements StreamRegistry {
     return List.copyOf(byId.values());
   }
 
+  /** The request's members have been validated by the API layer (the KVS model's rules). */
   @Override
   public Future<StreamInfo> create(CreateStreamRequest req) {
-    try {
-      StreamValidation.name(req.streamName());
-      StreamValidation.deviceName(req.deviceName());
-      StreamValidation.mediaType(req.mediaType());
-      StreamValidation.kmsKeyId(req.kmsKeyId());
-      if (req.dataRetentionInHours() != null) {
-        StreamValidation.retention(req.dataRetentionInHours());
-      }
-      if (req.tags() != null) {
-        StreamValidation.tags(req.tags());
-      }
-    } catch (KvsException e) {
-      return Future.failedFuture(e);
-    }
     return CallerContext.deliver(sequencer.run(req.streamName(), () -> {
       if (byName.containsKey(req.streamName())) {
-        throw KvsError.RESOURCE_IN_USE.exception("The stream " + req.streamName() + " already exists");
+        throw new Rejected(Rejected.Reason.ALREADY_EXISTS, "The stream " + req.streamName() + " already exists");
       }
       long created = lastCreationMillis.updateAndGet(last -> Math.max(last + 1, System.currentTimeMillis()));
-      String arn = "arn:aws:kinesisvideo:" + config.region() + ":" + config.accountId() + ":stream/"
-          + req.streamName() + "/" + created;
+      String arn = StreamArn.of(config.region(), config.accountId(), req.streamName(), created).render();
       StreamInfo s = new StreamInfo(req.streamName(), arn, newStreamId(), StreamStatus.ACTIVE, req.deviceName(),
           req.mediaType(), req.kmsKeyId() == null ? config.defaultKmsKeyId() : req.kmsKeyId(),
           req.dataRetentionInHours() == null ? 0 : req.dataRetentionInHours(), newVersion(), created,
@@ -189,25 +174,25 @@ public final class ObjectStoreStreamRegistry implements StreamRegistry {
   public Future<StreamInfo> describe(StreamRef ref) {
     try {
       return Future.succeededFuture(resolve(ref));
-    } catch (KvsException e) {
+    } catch (Rejected e) {
       return Future.failedFuture(e);
     }
   }
 
   /**
-   * ListStreams. {@code maxResults} 1-10000 (0 means the KVS default, 10000); the NextToken is
-   * opaque base64 naming the last stream returned, so paging is stable across creates and deletes.
+   * ListStreams, {@code maxResults} (at least 1) at a time; the NextToken is opaque base64 naming the
+   * last stream returned, so paging is stable across creates and deletes.
    */
   @Override
   public Future<StreamPage> list(int maxResults, String nextToken, String nameBeginsWith) {
-    if (maxResults < 0 || maxResults > MAX_LIST_RESULTS) {
-      return Future.failedFuture(StreamValidation.invalid("MaxResults must be between 1 and " + MAX_LIST_RESULTS));
+    if (maxResults < 1) {
+      throw new IllegalArgumentException("maxResults " + maxResults);
     }
-    int max = maxResults == 0 ? MAX_LIST_RESULTS : maxResults;
+    int max = maxResults;
     String after;
     try {
       after = nextToken == null ? null : decodeToken(nextToken);
-    } catch (KvsException e) {
+    } catch (Rejected e) {
       return Future.failedFuture(e);
     }
     String prefix = nameBeginsWith == null ? "" : nameBeginsWith;
@@ -252,12 +237,6 @@ public final class ObjectStoreStreamRegistry implements StreamRegistry {
 
   @Override
   public Future<StreamInfo> update(StreamRef ref, String currentVersion, String deviceName, String mediaType) {
-    try {
-      StreamValidation.deviceName(deviceName);
-      StreamValidation.mediaType(mediaType);
-    } catch (KvsException e) {
-      return Future.failedFuture(e);
-    }
     return mutate(ref, currentVersion, true, s -> replace(new StreamInfo(s.streamName(), s.streamArn(),
         s.streamId(), s.status(), deviceName == null ? s.deviceName() : deviceName,
         mediaType == null ? s.mediaType() : mediaType, s.kmsKeyId(), s.dataRetentionInHours(), newVersion(),
@@ -267,14 +246,14 @@ public final class ObjectStoreStreamRegistry implements StreamRegistry {
   @Override
   public Future<StreamInfo> updateRetention(StreamRef ref, String currentVersion, boolean increase, int changeInHours) {
     if (changeInHours < 1) {
-      return Future.failedFuture(StreamValidation.invalid("DataRetentionChangeInHours must be at least 1"));
+      throw new IllegalArgumentException("changeInHours " + changeInHours);
     }
     return mutate(ref, currentVersion, true, s -> {
       long hours = increase ? (long) s.dataRetentionInHours() + changeInHours
           : (long) s.dataRetentionInHours() - changeInHours;
-      if (hours < 0 || hours > StreamValidation.MAX_RETENTION_HOURS) {
-        throw StreamValidation.invalid("DataRetentionInHours would become " + hours + "; it must stay between 0 and "
-            + StreamValidation.MAX_RETENTION_HOURS);
+      if (hours < 0 || hours > MAX_RETENTION_HOURS) {
+        throw new Rejected(Rejected.Reason.OUT_OF_RANGE, "DataRetentionInHours would become " + hours
+            + "; it must stay between 0 and " + MAX_RETENTION_HOURS);
       }
       return replace(new StreamInfo(s.streamName(), s.streamArn(), s.streamId(), s.status(), s.deviceName(),
           s.mediaType(), s.kmsKeyId(), (int) hours, newVersion(), s.creationTimeMillis(), s.tags()));
@@ -284,17 +263,12 @@ public final class ObjectStoreStreamRegistry implements StreamRegistry {
   /** TagStream: adds or overwrites tags; more than 50 in total fails with TagsPerResourceExceededLimit. */
   @Override
   public Future<Void> tag(StreamRef ref, Map<String, String> tags) {
-    try {
-      StreamValidation.tags(tags == null ? Map.of() : tags);
-    } catch (KvsException e) {
-      return Future.failedFuture(e);
-    }
     return mutate(ref, null, false, s -> {
       Map<String, String> merged = new TreeMap<>(s.tags());
       merged.putAll(tags);
-      if (merged.size() > StreamValidation.MAX_TAGS) {
-        throw KvsError.TAGS_PER_RESOURCE_EXCEEDED_LIMIT.exception(
-            "A stream can have at most " + StreamValidation.MAX_TAGS + " tags; this would make " + merged.size());
+      if (merged.size() > MAX_TAGS) {
+        throw new Rejected(Rejected.Reason.TOO_MANY_TAGS,
+            "A stream can have at most " + MAX_TAGS + " tags; this would make " + merged.size());
       }
       return replace(withTags(s, merged)).mapEmpty();
     });
@@ -302,11 +276,6 @@ public final class ObjectStoreStreamRegistry implements StreamRegistry {
 
   @Override
   public Future<Void> untag(StreamRef ref, List<String> keys) {
-    try {
-      StreamValidation.tagKeys(keys);
-    } catch (KvsException e) {
-      return Future.failedFuture(e);
-    }
     return mutate(ref, null, false, s -> {
       Map<String, String> left = new TreeMap<>(s.tags());
       keys.forEach(left::remove);
@@ -333,17 +302,13 @@ public final class ObjectStoreStreamRegistry implements StreamRegistry {
 
   private <T> Future<T> mutate(StreamRef ref, String currentVersion, boolean versionRequired,
       Function<StreamInfo, Future<T>> op) {
-    String name;
-    try {
-      StreamValidation.currentVersion(currentVersion, versionRequired);
-      name = nameOf(ref);
-    } catch (KvsException e) {
-      return Future.failedFuture(e);
+    if (versionRequired && currentVersion == null) {
+      throw new IllegalArgumentException("currentVersion is required");
     }
-    return CallerContext.deliver(sequencer.run(name, () -> {
+    return CallerContext.deliver(sequencer.run(ref.streamName(), () -> {
       StreamInfo s = resolve(ref);
       if (currentVersion != null && !currentVersion.equals(s.version())) {
-        throw KvsError.VERSION_MISMATCH.exception("The stream version " + currentVersion
+        throw new Rejected(Rejected.Reason.VERSION_MISMATCH, "The stream version " + currentVersion
             + " does not match the current version of stream " + s.streamName());
       }
       return op.apply(s);
@@ -363,7 +328,7 @@ public final class ObjectStoreStreamRegistry implements StreamRegistry {
     try {
       sealed = sealer.seal(sealContext(s.streamId()), StreamRecordCodec.encode(s, deleted));
     } catch (RuntimeException e) {
-      return Future.failedFuture(new KvsException(KvsError.INTERNAL, "could not seal stream record", e));
+      return Future.failedFuture(new IllegalStateException("could not seal stream record", e));
     }
     return store.put(RECORD_PREFIX + s.streamId(), Buffer.buffer(sealed));
   }
@@ -373,26 +338,11 @@ public final class ObjectStoreStreamRegistry implements StreamRegistry {
   }
 
   private StreamInfo resolve(StreamRef ref) {
-    StreamInfo s = byName.get(nameOf(ref));
-    if (s == null || (ref.arn() != null && !ref.arn().equals(s.streamArn()))) {
-      throw KvsError.RESOURCE_NOT_FOUND.exception("The stream " + ref + " does not exist");
+    StreamInfo s = byName.get(ref.streamName());
+    if (s == null || !ref.matches(s.streamName(), s.streamArn())) {
+      throw Rejected.notFound("The stream " + ref + " does not exist");
     }
     return s;
-  }
-
-  private static String nameOf(StreamRef ref) {
-    if (ref == null || (ref.name() == null && ref.arn() == null)) {
-      throw StreamValidation.invalid("StreamName or StreamARN is required");
-    }
-    if (ref.name() != null) {
-      StreamValidation.name(ref.name());
-      return ref.name();
-    }
-    Matcher m = ARN.matcher(ref.arn());
-    if (ref.arn().length() > 1024 || !m.matches()) {
-      throw StreamValidation.invalid("StreamARN is not a Kinesis Video stream ARN");
-    }
-    return m.group(1);
   }
 
   private void freeInBackground(StreamInfo s) {
@@ -464,12 +414,12 @@ public final class ObjectStoreStreamRegistry implements StreamRegistry {
         throw new IllegalArgumentException();
       }
       String s = new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8);
-      if (!s.startsWith(TOKEN_PREFIX) || !StreamValidation.isValidName(s.substring(TOKEN_PREFIX.length()))) {
+      if (!s.startsWith(TOKEN_PREFIX) || !StreamRules.isValidName(s.substring(TOKEN_PREFIX.length()))) {
         throw new IllegalArgumentException();
       }
       return s.substring(TOKEN_PREFIX.length());
     } catch (IllegalArgumentException e) {
-      throw StreamValidation.invalid("NextToken is not a token this server issued");
+      throw new Rejected(Rejected.Reason.BAD_TOKEN, "NextToken is not a token this server issued");
     }
   }
 }

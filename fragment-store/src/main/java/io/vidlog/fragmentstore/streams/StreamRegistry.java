@@ -1,14 +1,16 @@
 package io.vidlog.fragmentstore.streams;
 
 import io.vertx.core.Future;
+import io.vidlog.kvs.StreamRef;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The streams of this deployment with KVS control-plane semantics (kvs-api.md §4): persisted in the
- * object store (sealed), cached in memory. Failures are {@link io.vidlog.fragmentstore.KvsException}s
- * with the KVS error type a client expects (ResourceNotFound, ResourceInUse, VersionMismatch,
- * InvalidArgument, TagsPerResourceExceededLimit).
+ * object store (sealed), cached in memory. Requests arrive validated against the KVS model's member
+ * rules; refusals because of what the registry holds are {@link io.vidlog.fragmentstore.Rejected}
+ * (not found, already exists, version mismatch, too many tags, retention out of range, bad token),
+ * which the API layer maps to the error a KVS client expects.
  */
 public interface StreamRegistry {
 

@@ -2,7 +2,8 @@ package io.vidlog.fragmentstore.index;
 
 import static io.vidlog.fragmentstore.streams.Await.await;
 import static io.vidlog.fragmentstore.streams.Await.failure;
-import static io.vidlog.fragmentstore.streams.Await.kvsError;
+import static io.vidlog.fragmentstore.streams.Await.rejection;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -12,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.buffer.Buffer;
 import io.vidlog.fragmentstore.FragmentNumber;
 import io.vidlog.fragmentstore.FragmentRecord;
-import io.vidlog.fragmentstore.KvsError;
+import io.vidlog.fragmentstore.Rejected;
 import io.vidlog.fragmentstore.chunk.ChunkHeader;
 import io.vidlog.fragmentstore.index.TimeIndex.TimestampKind;
 import io.vidlog.fragmentstore.object.MemoryObjectStore;
@@ -152,18 +153,17 @@ class ObjectStoreTimeIndexTest {
   }
 
   @Test
-  void rangeArgumentsAreCheckedLikeListFragments() {
+  void foreignTokensAreRejectedAndBadRangesAreProgrammingErrors() {
     ObjectStoreTimeIndex ix = node();
     ingest(ix, new HeaderOnlyArchive(store), headers(10, 1));
-    assertEquals(KvsError.INVALID_ARGUMENT, kvsError(ix.range(STREAM, TimestampKind.SERVER, 0, 1, 0, null)));
-    assertEquals(KvsError.INVALID_ARGUMENT, kvsError(ix.range(STREAM, TimestampKind.SERVER, 0, 1, 1_001, null)));
-    assertEquals(KvsError.INVALID_ARGUMENT, kvsError(ix.range(STREAM, TimestampKind.SERVER, 2, 1, 10, null)));
-    assertEquals(KvsError.INVALID_ARGUMENT, kvsError(ix.range(STREAM, TimestampKind.SERVER, 0, 1, 10, "!!")));
+    assertThrows(IllegalArgumentException.class, () -> ix.range(STREAM, TimestampKind.SERVER, 0, 1, 0, null));
+    assertThrows(IllegalArgumentException.class, () -> ix.range(STREAM, TimestampKind.SERVER, 2, 1, 10, null));
+    assertEquals(Rejected.Reason.BAD_TOKEN, rejection(ix.range(STREAM, TimestampKind.SERVER, 0, 1, 10, "!!")));
     String producerToken = await(ix.range(STREAM, TimestampKind.PRODUCER, Long.MIN_VALUE, Long.MAX_VALUE, 3, null))
         .nextToken();
     assertTrue(producerToken != null);
-    assertEquals(KvsError.INVALID_ARGUMENT,
-        kvsError(ix.range(STREAM, TimestampKind.SERVER, Long.MIN_VALUE, Long.MAX_VALUE, 3, producerToken)));
+    assertEquals(Rejected.Reason.BAD_TOKEN,
+        rejection(ix.range(STREAM, TimestampKind.SERVER, Long.MIN_VALUE, Long.MAX_VALUE, 3, producerToken)));
     FragmentNumber n = await(ix.latest(STREAM)).number();
     assertEquals(n, await(ix.locate(STREAM, TimestampKind.SERVER, Long.MAX_VALUE - 10_000)) == null ? n : null);
   }

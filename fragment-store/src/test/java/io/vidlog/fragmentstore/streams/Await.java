@@ -4,8 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.vertx.core.Future;
-import io.vidlog.fragmentstore.KvsError;
-import io.vidlog.fragmentstore.KvsException;
+import io.vidlog.fragmentstore.Rejected;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -34,9 +33,10 @@ public final class Await {
     return fail("expected a failure");
   }
 
-  public static KvsError kvsError(Future<?> f) {
+  /** Why the store refused: the future must have failed with {@link Rejected}. */
+  public static Rejected.Reason rejection(Future<?> f) {
     Throwable t = failure(f);
-    assertInstanceOf(KvsException.class, t, () -> "not a KvsException: " + t);
-    return ((KvsException) t).error();
+    assertInstanceOf(Rejected.class, t, () -> "not a Rejected: " + t);
+    return ((Rejected) t).reason();
   }
 }

@@ -4,16 +4,16 @@ import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import io.vidlog.fragmentstore.FragmentNumber;
-import io.vidlog.fragmentstore.KvsError;
+import io.vidlog.fragmentstore.chunk.ChunkMkv;
+import io.vidlog.kvs.KvsError;
 import io.vidlog.fragmentstore.object.StoreException;
 import io.vidlog.fragmentstore.streams.StreamInfo;
+import io.vidlog.kvs.StreamError;
+import io.vidlog.kvs.http.Fields;
 import io.vidlog.playback.chunk.ChunkOutput;
 import io.vidlog.playback.chunk.ConnectionLimiter;
-import io.vidlog.playback.chunk.JsonBodies;
 import io.vidlog.playback.chunk.StoredChunkStreamer;
 import io.vidlog.playback.chunk.StreamLookup;
-import io.vidlog.playback.mkv.ChunkTags;
-import io.vidlog.playback.mkv.StreamError;
 import io.vidlog.playback.request.FragmentListRequest;
 import java.util.List;
 import org.slf4j.Logger;
@@ -41,9 +41,9 @@ public final class FragmentListHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    JsonBodies.json(ctx)
+    Fields.request(ctx)
         .map(FragmentListRequest::parse)
-        .compose(req -> lookup.find(ctx, "GetMediaForFragmentList", req.stream()).map(stream -> {
+        .compose(req -> lookup.find(ctx, req.stream()).map(stream -> {
           if (!connections.tryAcquire(stream.streamId())) {
             throw KvsError.CONNECTION_LIMIT_EXCEEDED.exception("Stream " + stream.streamName()
                 + " has too many GetMediaForFragmentList connections");
@@ -126,8 +126,8 @@ public final class FragmentListHandler implements Handler<RoutingContext> {
     }
 
     private void notFound(FragmentNumber number) {
-      out.write(ChunkTags.errorChunk(number.value(), StreamError.FRAGMENT_NOT_FOUND,
-          "Fragment " + number.value() + " was not found", true));
+      out.write(ChunkMkv.errorChunk(number.value(), StreamError.FRAGMENT_NOT_FOUND.id(),
+          StreamError.FRAGMENT_NOT_FOUND.code(), "Fragment " + number.value() + " was not found", true));
       if (out.writeQueueFull()) {
         out.drainHandler(v -> sendNext());
       } else {

@@ -7,7 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vidlog.fragmentstore.FragmentRecord;
 import io.vidlog.fragmentstore.index.TimeIndex;
-import io.vidlog.playback.chunk.JsonBodies;
+import io.vidlog.kvs.http.Fields;
 import io.vidlog.playback.chunk.StreamLookup;
 import io.vidlog.playback.request.ListFragmentsRequest;
 import java.math.BigDecimal;
@@ -29,9 +29,9 @@ public final class ListFragmentsHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    JsonBodies.json(ctx)
+    Fields.request(ctx)
         .map(ListFragmentsRequest::parse)
-        .compose(req -> lookup.find(ctx, "ListFragments", req.stream()).compose(stream -> stream.persists()
+        .compose(req -> lookup.find(ctx, req.stream()).compose(stream -> stream.persists()
             ? index.range(stream, req.kind(), req.fromMillis(), req.toMillis(), req.maxResults(), req.nextToken())
             : Future.succeededFuture(new TimeIndex.Page(List.of(), null))))
         .onFailure(ctx::fail)

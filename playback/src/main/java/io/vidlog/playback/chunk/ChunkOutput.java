@@ -4,8 +4,8 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
-import io.vidlog.playback.mkv.ChunkTags;
-import io.vidlog.playback.mkv.StreamError;
+import io.vidlog.fragmentstore.chunk.ChunkMkv;
+import io.vidlog.kvs.StreamError;
 
 /**
  * The streaming MKV response of GetMedia and GetMediaForFragmentList: HTTP 200, chunked, sent once
@@ -83,7 +83,7 @@ public final class ChunkOutput {
 
   /** Writes an error chunk for fragment {@code number} and ends the response. */
   public void endWithError(String number, StreamError error, String message, boolean archived) {
-    write(ChunkTags.errorChunk(number, error, message, archived));
+    write(ChunkMkv.errorChunk(number, error.id(), error.code(), message, archived));
     end();
   }
 }

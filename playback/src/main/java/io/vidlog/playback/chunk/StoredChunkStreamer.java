@@ -6,9 +6,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import io.vidlog.fragmentstore.FragmentNumber;
 import io.vidlog.fragmentstore.chunk.ChunkHeader;
+import io.vidlog.fragmentstore.chunk.ChunkMkv;
 import io.vidlog.fragmentstore.chunk.FragmentArchive;
 import io.vidlog.fragmentstore.streams.StreamInfo;
-import io.vidlog.playback.mkv.ChunkTags;
 import java.util.function.LongSupplier;
 
 /**
@@ -51,7 +51,7 @@ public final class StoredChunkStreamer {
      */
     public Future<ChunkHeader> writeTo(ChunkOutput out, boolean bothSpellings) {
       ChunkHeader h = reader.header();
-      Buffer pre = ChunkTags.preCluster(h.number(), h.serverTimestampMillis(), h.producerTimestampMillis(),
+      Buffer pre = ChunkMkv.kvsPreCluster(h.number(), h.serverTimestampMillis(), h.producerTimestampMillis(),
           bothSpellings);
       long clusterOffset = h.clusterOffset();
       Promise<ChunkHeader> done = Promise.promise();
@@ -93,7 +93,7 @@ public final class StoredChunkStreamer {
           out.write(pre);
         }
         long behind = clock.getAsLong() - (h.serverTimestampMillis() + h.durationMillis());
-        out.write(ChunkTags.postCluster(behind, h.number().value()));
+        out.write(ChunkMkv.kvsPostCluster(behind, h.number().value()));
         done.tryComplete(h);
       });
       source.resume();

@@ -2,16 +2,15 @@ package io.vidlog.playback.chunk;
 
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
-import io.vidlog.fragmentstore.KvsError;
-import io.vidlog.fragmentstore.access.Principal;
 import io.vidlog.fragmentstore.streams.StreamInfo;
-import io.vidlog.fragmentstore.streams.StreamRef;
 import io.vidlog.fragmentstore.streams.StreamRegistry;
+import io.vidlog.kvs.StreamRef;
+import io.vidlog.kvs.http.Caller;
 
 /**
- * Authorises a media request and finds its stream. The principal is asked first, with the name the
+ * Authorises a media request and finds its stream. The caller is asked first, with the name the
  * request gave (for an ARN, the name inside it), so a denied caller learns nothing about whether the
- * stream exists.
+ * stream exists; a request without a verified caller is refused.
  */
 public final class StreamLookup {
   private final StreamRegistry registry;
@@ -20,25 +19,12 @@ public final class StreamLookup {
     this.registry = registry;
   }
 
-  public Future<StreamInfo> find(RoutingContext ctx, String action, StreamRef ref) {
-    Object p = ctx.get(Principal.CONTEXT_KEY);
-    if (p instanceof Principal principal) {
-      String name = ref.name() != null ? ref.name() : nameInArn(ref.arn());
-      if (name == null || !principal.allows(action, name)) {
-        return Future.failedFuture(KvsError.NOT_AUTHORIZED.exception("Not authorized to perform " + action
-            + " on " + ref));
-      }
+  public Future<StreamInfo> find(RoutingContext ctx, StreamRef ref) {
+    try {
+      Caller.of(ctx).authorize(ref);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
     }
     return registry.describe(ref);
-  }
-
-  /** {@code arn:aws:kinesisvideo:<region>:<account>:stream/<name>/<digits>} → name; null when not that shape. */
-  static String nameInArn(String arn) {
-    int slash = arn.indexOf(":stream/");
-    int last = arn.lastIndexOf('/');
-    if (slash < 0 || last <= slash + 8) {
-      return null;
-    }
-    return arn.substring(slash + 8, last);
   }
 }

@@ -2,14 +2,14 @@ package io.vidlog.playback.getmedia;
 
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
-import io.vidlog.fragmentstore.KvsError;
+import io.vidlog.kvs.KvsError;
 import io.vidlog.fragmentstore.index.TimeIndex;
 import io.vidlog.fragmentstore.live.LiveFeeds;
 import io.vidlog.fragmentstore.streams.StreamInfo;
+import io.vidlog.kvs.http.Fields;
 import io.vidlog.playback.PlaybackConfig;
 import io.vidlog.playback.chunk.ChunkOutput;
 import io.vidlog.playback.chunk.ConnectionLimiter;
-import io.vidlog.playback.chunk.JsonBodies;
 import io.vidlog.playback.chunk.StoredChunkStreamer;
 import io.vidlog.playback.chunk.StreamLookup;
 import io.vidlog.playback.request.GetMediaRequest;
@@ -62,9 +62,9 @@ public final class GetMediaHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    JsonBodies.json(ctx)
+    Fields.request(ctx)
         .map(GetMediaRequest::parse)
-        .compose(req -> lookup.find(ctx, "GetMedia", req.stream()).map(stream -> {
+        .compose(req -> lookup.find(ctx, req.stream()).map(stream -> {
           if (!connections.tryAcquire(stream.streamId())) {
             throw KvsError.CONNECTION_LIMIT_EXCEEDED.exception("Stream " + stream.streamName() + " already has "
                 + config.getMediaConnectionsPerStream() + " GetMedia connections");

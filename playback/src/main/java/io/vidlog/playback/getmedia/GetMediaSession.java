@@ -6,16 +6,17 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vidlog.fragmentstore.FragmentNumber;
 import io.vidlog.fragmentstore.FragmentRecord;
+import io.vidlog.fragmentstore.chunk.ChunkMkv;
 import io.vidlog.fragmentstore.index.TimeIndex;
 import io.vidlog.fragmentstore.live.LiveEvent;
 import io.vidlog.fragmentstore.live.LiveFeed;
 import io.vidlog.fragmentstore.live.LiveSubscription;
 import io.vidlog.fragmentstore.object.StoreException;
 import io.vidlog.fragmentstore.streams.StreamInfo;
+import io.vidlog.kvs.StreamError;
 import io.vidlog.playback.chunk.ChunkOutput;
 import io.vidlog.playback.chunk.StoredChunkStreamer;
-import io.vidlog.playback.mkv.ChunkTags;
-import io.vidlog.playback.mkv.StreamError;
+import io.vidlog.kvs.StreamError;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -294,7 +295,7 @@ final class GetMediaSession {
     } else if (event instanceof LiveEvent.Frame f) {
       if (current != null && f.number().equals(current.number())) {
         // One write per frame: each write is flushed, and over TLS each flush is a record.
-        Buffer header = ChunkTags.simpleBlockHeader(f.trackNumber(), f.relativeTimecode(), f.flags(),
+        Buffer header = ChunkMkv.simpleBlockHeader(f.trackNumber(), f.relativeTimecode(), f.flags(),
             f.payload().length());
         out.write(Buffer.buffer(header.length() + f.payload().length()).appendBuffer(header).appendBuffer(f.payload()));
       }
@@ -305,13 +306,13 @@ final class GetMediaSession {
       }
       if (current != null && e.number().equals(current.number())) {
         long behind = clock.getAsLong() - (e.header().serverTimestampMillis() + e.header().durationMillis());
-        out.write(e.mkvTrailer().copy().appendBuffer(ChunkTags.postCluster(behind, e.number().value())));
+        out.write(e.mkvTrailer().copy().appendBuffer(ChunkMkv.kvsPostCluster(behind, e.number().value())));
         liveChunkDone(e.number());
       }
     } else if (event instanceof LiveEvent.FragmentAborted a) {
       if (current != null && a.number().equals(current.number())) {
         // The unknown-size Cluster ends at the next level-1 element (RFC 9559 §6.3, unknown sizes).
-        out.write(ChunkTags.postCluster(0, a.number().value()));
+        out.write(ChunkMkv.kvsPostCluster(0, a.number().value()));
         liveChunkDone(a.number());
       }
     }
@@ -343,8 +344,8 @@ final class GetMediaSession {
     current = s;
     midChunk = true;
     out.write(s.mkvHeader().copy()
-        .appendBuffer(ChunkTags.preCluster(s.number(), s.serverTimestampMillis(), s.producerTimestampMillis(), false))
-        .appendBuffer(ChunkTags.clusterStart(s.clusterTimecode())));
+        .appendBuffer(ChunkMkv.kvsPreCluster(s.number(), s.serverTimestampMillis(), s.producerTimestampMillis(), false))
+        .appendBuffer(ChunkMkv.clusterStart(s.clusterTimecode())));
   }
 
   /**

@@ -26,11 +26,4 @@ class ConnectionLimiterTest {
     assertEquals(0, limiter.open("a"));
   }
 
-  @Test
-  void streamNameIsReadFromAnArn() {
-    assertEquals("cam-1", StreamLookup.nameInArn("arn:aws:kinesisvideo:us-east-1:123456789012:stream/cam-1/1700000000000"));
-    assertEquals("a.b_c", StreamLookup.nameInArn("arn:aws:kinesisvideo:eu-west-1:1:stream/a.b_c/1"));
-    assertNull(StreamLookup.nameInArn("arn:aws:kinesisvideo:us-east-1:1:channel/x/1"));
-    assertNull(StreamLookup.nameInArn("arn:aws:kinesisvideo:us-east-1:1:stream/"));
-  }
 }

@@ -1,12 +1,13 @@
 package io.vidlog.playback.request;
 
+import io.vidlog.kvs.http.Fields;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.vertx.core.json.JsonObject;
-import io.vidlog.fragmentstore.KvsError;
-import io.vidlog.fragmentstore.KvsException;
+import io.vidlog.kvs.KvsError;
+import io.vidlog.kvs.KvsException;
 import io.vidlog.fragmentstore.index.TimeIndex.TimestampKind;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -23,19 +24,19 @@ class RequestParsingTest {
 
   @Test
   void eachSelectorTypeKeepsWhatItNeeds() {
-    assertEquals(StartSelector.Type.NOW, GetMediaRequest.parse(getMedia("{\"StartSelectorType\":\"NOW\"}"))
+    assertEquals(StartSelector.Type.NOW, getMediaRequest(getMedia("{\"StartSelectorType\":\"NOW\"}"))
         .selector().type());
-    StartSelector fn = GetMediaRequest.parse(getMedia(
+    StartSelector fn = getMediaRequest(getMedia(
         "{\"StartSelectorType\":\"FRAGMENT_NUMBER\",\"AfterFragmentNumber\":\"0042\"}")).selector();
     assertEquals("0042", fn.afterFragmentNumber().value());
-    StartSelector ts = GetMediaRequest.parse(getMedia(
+    StartSelector ts = getMediaRequest(getMedia(
         "{\"StartSelectorType\":\"PRODUCER_TIMESTAMP\",\"StartTimestamp\":1511852109.126}")).selector();
     assertEquals(1511852109126L, ts.startTimestampMillis());
-    StartSelector ct = GetMediaRequest.parse(getMedia(
+    StartSelector ct = getMediaRequest(getMedia(
         "{\"StartSelectorType\":\"CONTINUATION_TOKEN\",\"ContinuationToken\":\"91343852333713038908964877623801423530396737899\"}"))
         .selector();
     assertEquals("91343852333713038908964877623801423530396737899", ct.afterFragmentNumber().value());
-    StartSelector integral = GetMediaRequest.parse(getMedia(
+    StartSelector integral = getMediaRequest(getMedia(
         "{\"StartSelectorType\":\"SERVER_TIMESTAMP\",\"StartTimestamp\":1511852109}")).selector();
     assertEquals(1511852109000L, integral.startTimestampMillis());
   }
@@ -62,19 +63,19 @@ class RequestParsingTest {
   @ParameterizedTest
   @MethodSource("badGetMedia")
   void badGetMediaIsInvalidArgument(String body) {
-    KvsException e = assertThrows(KvsException.class, () -> GetMediaRequest.parse(new JsonObject(body)));
+    KvsException e = assertThrows(KvsException.class, () -> getMediaRequest(new JsonObject(body)));
     assertEquals(KvsError.INVALID_ARGUMENT, e.error());
   }
 
   @Test
   void listFragmentsWithoutSelectorListsEverythingAtMostAThousand() {
-    ListFragmentsRequest r = ListFragmentsRequest.parse(new JsonObject("{\"StreamName\":\"cam-1\"}"));
+    ListFragmentsRequest r = listFragmentsRequest(new JsonObject("{\"StreamName\":\"cam-1\"}"));
     assertEquals(TimestampKind.SERVER, r.kind());
     assertEquals(Long.MIN_VALUE, r.fromMillis());
     assertEquals(Long.MAX_VALUE, r.toMillis());
     assertEquals(1000, r.maxResults());
     assertNull(r.nextToken());
-    ListFragmentsRequest p = ListFragmentsRequest.parse(new JsonObject("{\"StreamName\":\"cam-1\",\"MaxResults\":7,"
+    ListFragmentsRequest p = listFragmentsRequest(new JsonObject("{\"StreamName\":\"cam-1\",\"MaxResults\":7,"
         + "\"NextToken\":\"QUJD\",\"FragmentSelector\":{\"FragmentSelectorType\":\"PRODUCER_TIMESTAMP\","
         + "\"TimestampRange\":{\"StartTimestamp\":10.5,\"EndTimestamp\":20}}}"));
     assertEquals(TimestampKind.PRODUCER, p.kind());
@@ -97,7 +98,7 @@ class RequestParsingTest {
       "{\"StreamName\":\"c\",\"FragmentSelector\":{\"FragmentSelectorType\":\"SERVER_TIMESTAMP\","
           + "\"TimestampRange\":{\"StartTimestamp\":20,\"EndTimestamp\":10}}}"})
   void badListFragmentsIsInvalidArgument(String body) {
-    KvsException e = assertThrows(KvsException.class, () -> ListFragmentsRequest.parse(new JsonObject(body)));
+    KvsException e = assertThrows(KvsException.class, () -> listFragmentsRequest(new JsonObject(body)));
     assertEquals(KvsError.INVALID_ARGUMENT, e.error());
   }
 
@@ -109,23 +110,35 @@ class RequestParsingTest {
       "{\"StreamName\":\"c\",\"Fragments\":[\"12x\"]}",
       "{\"StreamName\":\"c\",\"Fragments\":\"12\"}"})
   void badFragmentListIsInvalidArgument(String body) {
-    KvsException e = assertThrows(KvsException.class, () -> FragmentListRequest.parse(new JsonObject(body)));
+    KvsException e = assertThrows(KvsException.class, () -> fragmentListRequest(new JsonObject(body)));
     assertEquals(KvsError.INVALID_ARGUMENT, e.error());
   }
 
   @Test
   void fragmentListKeepsTheRequestedOrderAndBoundsItsLength() {
-    FragmentListRequest r = FragmentListRequest.parse(new JsonObject(
+    FragmentListRequest r = fragmentListRequest(new JsonObject(
         "{\"StreamARN\":\"arn:aws:kinesisvideo:us-east-1:1:stream/c/1\",\"Fragments\":[\"3\",\"1\",\"2\"]}"));
     assertEquals(java.util.List.of("3", "1", "2"), r.fragments().stream().map(Object::toString).toList());
     io.vertx.core.json.JsonArray many = new io.vertx.core.json.JsonArray();
     for (int i = 0; i < 1001; i++) {
       many.add(Integer.toString(i + 1));
     }
-    assertThrows(KvsException.class, () -> FragmentListRequest.parse(new JsonObject().put("StreamName", "c")
+    assertThrows(KvsException.class, () -> fragmentListRequest(new JsonObject().put("StreamName", "c")
         .put("Fragments", many)));
     many.remove(0);
-    assertEquals(1000, FragmentListRequest.parse(new JsonObject().put("StreamName", "c").put("Fragments", many))
+    assertEquals(1000, fragmentListRequest(new JsonObject().put("StreamName", "c").put("Fragments", many))
         .fragments().size());
+  }
+
+  private static GetMediaRequest getMediaRequest(JsonObject json) {
+    return GetMediaRequest.parse(new Fields(json));
+  }
+
+  private static ListFragmentsRequest listFragmentsRequest(JsonObject json) {
+    return ListFragmentsRequest.parse(new Fields(json));
+  }
+
+  private static FragmentListRequest fragmentListRequest(JsonObject json) {
+    return FragmentListRequest.parse(new Fields(json));
   }
 }

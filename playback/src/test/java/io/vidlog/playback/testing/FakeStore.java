@@ -6,13 +6,13 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import io.vidlog.fragmentstore.FragmentNumber;
 import io.vidlog.fragmentstore.FragmentRecord;
-import io.vidlog.fragmentstore.KvsError;
+import io.vidlog.kvs.KvsError;
 import io.vidlog.fragmentstore.chunk.ChunkHeader;
 import io.vidlog.fragmentstore.chunk.FragmentArchive;
 import io.vidlog.fragmentstore.index.TimeIndex;
 import io.vidlog.fragmentstore.object.StoreException;
 import io.vidlog.fragmentstore.streams.StreamInfo;
-import io.vidlog.fragmentstore.streams.StreamRef;
+import io.vidlog.kvs.StreamRef;
 import io.vidlog.fragmentstore.streams.StreamRegistry;
 import io.vidlog.fragmentstore.streams.StreamStatus;
 import java.util.ArrayList;
@@ -84,7 +84,7 @@ public final class FakeStore implements StreamRegistry, TimeIndex, FragmentArchi
   @Override
   public Future<StreamInfo> describe(StreamRef ref) {
     StreamInfo s = ref.name() != null ? streams.get(ref.name())
-        : streams.values().stream().filter(x -> x.streamArn().equals(ref.arn())).findFirst().orElse(null);
+        : streams.values().stream().filter(x -> ref.matches(x.streamName(), x.streamArn())).findFirst().orElse(null);
     return s == null
         ? Future.failedFuture(KvsError.RESOURCE_NOT_FOUND.exception("Stream " + ref + " not found"))
         : Future.succeededFuture(s);

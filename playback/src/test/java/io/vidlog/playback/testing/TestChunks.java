@@ -3,8 +3,8 @@ package io.vidlog.playback.testing;
 import io.vertx.core.buffer.Buffer;
 import io.vidlog.fragmentstore.FragmentNumber;
 import io.vidlog.fragmentstore.chunk.ChunkHeader;
+import io.vidlog.fragmentstore.chunk.ChunkMkv;
 import io.vidlog.fragmentstore.live.LiveEvent;
-import io.vidlog.playback.mkv.ChunkTags;
 import io.vidlog.media.mkv.MkvWriter;
 import io.vidlog.media.mkv.SegmentInfo;
 import io.vidlog.media.mkv.SimpleTag;
@@ -81,10 +81,10 @@ public final class TestChunks {
     head.appendBuffer(tags("meta-" + i, "value-" + i));
     long clusterOffset = head.length();
 
-    Buffer cluster = ChunkTags.clusterStart(producerMillis);
+    Buffer cluster = ChunkMkv.clusterStart(producerMillis);
     for (int j = 0; j < gop.size(); j++) {
       TestMedia.Frame f = gop.get(j);
-      cluster.appendBuffer(ChunkTags.simpleBlockHeader(1, j * FRAME_MILLIS, f.keyFrame() ? 0x80 : 0, f.data().length));
+      cluster.appendBuffer(ChunkMkv.simpleBlockHeader(1, j * FRAME_MILLIS, f.keyFrame() ? 0x80 : 0, f.data().length));
       cluster.appendBytes(f.data());
     }
     Buffer trailer = tags("after-" + i, "tail-" + i);

@@ -5,13 +5,15 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vidlog.fragmentstore.KvsException;
-import io.vidlog.fragmentstore.access.Principal;
+import io.vidlog.kvs.KvsException;
+import io.vidlog.kvs.Principal;
 import io.vidlog.fragmentstore.chunk.FragmentArchive;
 import io.vidlog.fragmentstore.index.TimeIndex;
 import io.vidlog.fragmentstore.streams.StreamRegistry;
 import io.vidlog.fragmentstore.live.LiveFeedConfig;
 import io.vidlog.fragmentstore.live.MemoryLiveFeeds;
+import io.vidlog.fragmentstore.testing.TestFailures;
+import io.vidlog.kvs.http.TestRoutes;
 import io.vidlog.playback.PlaybackApi;
 import io.vidlog.playback.PlaybackConfig;
 import java.net.URI;
@@ -62,37 +64,21 @@ public final class TestServer implements AutoCloseable {
         ? new PlaybackApi(registry, index, archive, feeds, config)
         : new PlaybackApi(registry, index, archive, feeds, config, () -> fixedClockMillis);
     Router router = Router.router(vertx);
-    router.route().handler(ctx -> {
-      BiPredicate<String, String> p = policy;
-      if (p != null) {
-        ctx.put(Principal.CONTEXT_KEY, new Principal() {
-          @Override
-          public String id() {
-            return "test";
-          }
+    TestRoutes.mount(router, api, new Principal() {
+      @Override
+      public String id() {
+        return "test";
+      }
 
-          @Override
-          public boolean allows(String action, String streamName) {
-            return p.test(action, streamName);
-          }
-        });
+      @Override
+      public boolean allows(String action, String streamName) {
+        // read per request: tests change the policy while the server runs. A policy names streams;
+        // the route table's check without one asks whether any stream is allowed.
+        BiPredicate<String, String> p = policy;
+        return p == null || streamName == null || p.test(action, streamName);
       }
-      ctx.next();
     });
-    router.post("/listFragments").handler(BodyHandler.create().setBodyLimit(64 * 1024));
-    api.mount(router);
-    router.route().failureHandler(ctx -> {
-      Throwable t = ctx.failure();
-      String type = "InternalFailure";
-      int status = 500;
-      if (t instanceof KvsException k) {
-        type = k.error().type();
-        status = k.error().status();
-      }
-      ctx.response().setStatusCode(status).putHeader("x-amzn-ErrorType", type)
-          .putHeader("Content-Type", "application/json")
-          .end(new JsonObject().put("__type", type).put("Message", t == null ? "" : t.getMessage()).encode());
-    });
+    router.route().failureHandler(TestFailures::handle);
     server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     port = server.actualPort();

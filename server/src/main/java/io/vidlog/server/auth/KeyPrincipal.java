@@ -1,6 +1,6 @@
 package io.vidlog.server.auth;
 
-import io.vidlog.fragmentstore.access.Principal;
+import io.vidlog.kvs.Principal;
 
 /** The caller authenticated by a SigV4 signature of one access key. */
 public record KeyPrincipal(AccessKey key) implements Principal {

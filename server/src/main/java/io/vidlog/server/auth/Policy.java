@@ -1,5 +1,6 @@
 package io.vidlog.server.auth;
 
+import io.vidlog.kvs.KvsActions;
 import java.util.List;
 import java.util.Set;
 

@@ -11,6 +11,10 @@ public enum ConfigKey {
   PORT("port", "8443", "Listening port (0 picks a free port)"),
   BIND("bind", "0.0.0.0", "Listening address"),
   PUBLIC_URL("public-url", null, "Base URL returned by GetDataEndpoint (default https://<host>:<port>)"),
+  INGEST_PORT("ingest-port", null, "Port of the HTTP/1.1-only listener GetDataEndpoint returns for PUT_MEDIA "
+      + "(default --port + 1, a free port when --port is 0; 'off' for none)"),
+  PUBLIC_INGEST_URL("public-ingest-url", null,
+      "Base URL returned by GetDataEndpoint for PUT_MEDIA (default the --public-url host, or the request's, with --ingest-port)"),
   INSECURE_HTTP("insecure-http", "false", "Serve plain HTTP instead of HTTPS (logs a warning)"),
   TLS_CERT("tls-cert", null, "PEM certificate chain (default: self-signed under <data-dir>/tls)"),
   TLS_KEY("tls-key", null, "PEM private key matching --tls-cert"),
@@ -30,7 +34,9 @@ public enum ConfigKey {
   IDLE_TIMEOUT("idle-timeout", "60s", "Close a connection that sends and receives nothing this long"),
   HEADER_TIMEOUT("header-timeout", "10s", "Close a connection whose request headers take longer than this"),
   REQUEST_TIMEOUT("request-timeout", "30s", "Time limit of a JSON API request (not streaming routes)"),
-  MAX_CONNECTIONS_PER_IP("max-connections-per-ip", "256", "Concurrent connections allowed from one client address"),
+  MAX_CONNECTIONS("max-connections", "4096", "Concurrent connections allowed in all (every listener)"),
+  MAX_CONNECTIONS_PER_IP("max-connections-per-ip", "256",
+      "Concurrent connections allowed from one client (an IPv4 address or an IPv6 /64)"),
   SHUTDOWN_TIMEOUT("shutdown-timeout", "10s", "How long in-flight requests may run after SIGTERM"),
   MAX_MP4_UPLOAD("max-mp4-upload", "4GB",
       "Largest progressive MP4 upload (spooled under <data-dir>/spool/uploads until its moov is read)");

@@ -32,8 +32,9 @@ final class ConfigValidator {
   }
 
   private ServerConfig build() {
-    HttpConfig http = new HttpConfig(nonEmpty(ConfigKey.BIND), intIn(ConfigKey.PORT, 0, 65535),
-        url(ConfigKey.PUBLIC_URL), bool(ConfigKey.INSECURE_HTTP), region(ConfigKey.REGION));
+    int port = intIn(ConfigKey.PORT, 0, 65535);
+    HttpConfig http = new HttpConfig(nonEmpty(ConfigKey.BIND), port, url(ConfigKey.PUBLIC_URL),
+        bool(ConfigKey.INSECURE_HTTP), region(ConfigKey.REGION), ingestPort(port), url(ConfigKey.PUBLIC_INGEST_URL));
     Path cert = path(ConfigKey.TLS_CERT);
     Path key = path(ConfigKey.TLS_KEY);
     if ((cert == null) != (key == null)) {
@@ -63,8 +64,37 @@ final class ConfigValidator {
     return new LimitsConfig(size(ConfigKey.MAX_JSON_BODY, 1, 64L << 20), (int) size(ConfigKey.MAX_HEADER_SIZE, 1024, 1 << 20),
         intIn(ConfigKey.MAX_HEADERS, 8, 1000), (int) size(ConfigKey.MAX_INITIAL_LINE, 256, 1 << 20),
         duration(ConfigKey.IDLE_TIMEOUT), duration(ConfigKey.HEADER_TIMEOUT), duration(ConfigKey.REQUEST_TIMEOUT),
-        intIn(ConfigKey.MAX_CONNECTIONS_PER_IP, 1, 1_000_000), duration(ConfigKey.SHUTDOWN_TIMEOUT),
-        size(ConfigKey.MAX_MP4_UPLOAD, 1L << 20, 1L << 40));
+        intIn(ConfigKey.MAX_CONNECTIONS, 1, 10_000_000), intIn(ConfigKey.MAX_CONNECTIONS_PER_IP, 1, 1_000_000),
+        duration(ConfigKey.SHUTDOWN_TIMEOUT), size(ConfigKey.MAX_MP4_UPLOAD, 1L << 20, 1L << 40));
+  }
+
+  /**
+   * The ingest listener's port: as given, {@code off} for none, and by default the next port after
+   * {@code --port} (a free port when {@code --port} is 0, so tests and several servers on one box
+   * never collide).
+   */
+  private int ingestPort(int port) {
+    String v = raw(ConfigKey.INGEST_PORT);
+    if (v == null) {
+      if (port == 65535) {
+        throw new ConfigException("'" + ConfigKey.INGEST_PORT.key() + "' is required when '" + ConfigKey.PORT.key()
+            + "' is 65535 (its default is the next port)");
+      }
+      return port == 0 ? 0 : port + 1;
+    }
+    if (v.trim().equalsIgnoreCase("off")) {
+      return HttpConfig.NO_INGEST_LISTENER;
+    }
+    try {
+      int ingest = Integer.parseInt(v.trim());
+      if (ingest >= 0 && ingest <= 65535 && (ingest == 0 || ingest != port)) {
+        return ingest;
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the message
+    }
+    throw ConfigException.invalid(ConfigKey.INGEST_PORT, v, "expected a port from 0 to 65535 other than '"
+        + ConfigKey.PORT.key() + "', or off");
   }
 
   private byte[] masterKey() {

@@ -11,8 +11,36 @@ import java.time.Duration;
 public record ServerConfig(Path dataDir, HttpConfig http, TlsConfig tls, StoreConfig store,
     SecurityConfig security, LimitsConfig limits) {
 
-  /** The listener. {@code publicUrl} is null when it should be derived from the bound port. */
-  public record HttpConfig(String bind, int port, URI publicUrl, boolean insecureHttp, String region) {}
+  /**
+   * The listeners. {@code publicUrl} and {@code publicIngestUrl} are null when they should be derived
+   * from the bound ports. {@code ingestPort} is the HTTP/1.1-only PutMedia listener's port: 0 picks a
+   * free one, {@link #NO_INGEST_LISTENER} means none.
+   */
+  public record HttpConfig(String bind, int port, URI publicUrl, boolean insecureHttp, String region, int ingestPort,
+      URI publicIngestUrl) {
+    public static final int NO_INGEST_LISTENER = -1;
+
+    public boolean ingestListener() {
+      return ingestPort != NO_INGEST_LISTENER;
+    }
+
+    public String scheme() {
+      return insecureHttp ? "http" : "https";
+    }
+
+    /** A host name a local client can use for the bind address. */
+    public String localHost() {
+      if (bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]")) {
+        return "localhost";
+      }
+      return bind.contains(":") && !bind.startsWith("[") ? "[" + bind + "]" : bind;
+    }
+
+    /** The base URL given to clients (admin credentials): {@code publicUrl}, else this host and {@code port}. */
+    public String endpoint(int port) {
+      return publicUrl != null ? publicUrl.toString() : scheme() + "://" + localHost() + ":" + port;
+    }
+  }
 
   /** PEM files; both null means a self-signed certificate kept under {@code <data-dir>/tls}. */
   public record TlsConfig(Path certFile, Path keyFile) {
@@ -49,6 +77,6 @@ public record ServerConfig(Path dataDir, HttpConfig http, TlsConfig tls, StoreCo
 
   /** Protection against oversized, slow or too many requests (issue 4 §5). */
   public record LimitsConfig(long maxJsonBody, int maxHeaderSize, int maxHeaders, int maxInitialLine,
-      Duration idleTimeout, Duration headerTimeout, Duration requestTimeout, int maxConnectionsPerIp,
+      Duration idleTimeout, Duration headerTimeout, Duration requestTimeout, int maxConnections, int maxConnectionsPerIp,
       Duration shutdownTimeout, long maxMp4Upload) {}
 }

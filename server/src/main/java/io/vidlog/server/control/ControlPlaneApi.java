@@ -1,28 +1,29 @@
 package io.vidlog.server.control;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vidlog.fragmentstore.KvsError;
-import io.vidlog.fragmentstore.access.Principal;
 import io.vidlog.fragmentstore.streams.StreamRegistry;
-import io.vidlog.server.http.ApiModule;
+import io.vidlog.kvs.KvsAction;
+import io.vidlog.kvs.http.ApiModule;
+import io.vidlog.kvs.http.ApiRoute;
+import io.vidlog.kvs.http.Caller;
+import io.vidlog.kvs.http.Fields;
+import java.util.List;
 import java.util.function.BiFunction;
 
 /**
- * The KVS control plane (kvs-api.md §4) as routes: POST + JSON at lower-camel paths, plus the
- * capitalised TagResource family. The {@code RouteTable} has read the body and authenticated the
- * caller before these run; each operation authorizes on the stream name the request gave.
+ * The KVS control plane (docs/wire-protocol.md §4) as route declarations: POST + JSON at lower-camel
+ * paths, plus the capitalised TagResource family, each with the action it needs. The route table
+ * has read the body and verified that the caller's policy grants the action before an operation
+ * runs; each operation authorizes the stream the request names.
  */
 public final class ControlPlaneApi implements ApiModule {
   private final StreamOps streams;
   private final TagOps tags;
-
   private final DataEndpoint endpoint;
 
-  /** @param endpoint this server's public base URL, returned by GetDataEndpoint */
+  /** @param endpoint this server's base URLs, returned by GetDataEndpoint */
   public ControlPlaneApi(StreamRegistry registry, DataEndpoint endpoint) {
     this.streams = new StreamOps(registry);
     this.tags = new TagOps(registry);
@@ -30,30 +31,32 @@ public final class ControlPlaneApi implements ApiModule {
   }
 
   @Override
-  public void mount(Router router) {
-    route(router, "/createStream", streams::create);
-    route(router, "/describeStream", streams::describe);
-    route(router, "/listStreams", streams::list);
-    route(router, "/deleteStream", streams::delete);
-    route(router, "/updateStream", streams::update);
-    route(router, "/updateDataRetention", streams::updateRetention);
-    router.post("/getDataEndpoint").handler(ctx -> run(ctx, (b, p) -> streams.dataEndpoint(b, p, endpoint.of(ctx))));
-    route(router, "/tagStream", tags::tagStream);
-    route(router, "/untagStream", tags::untagStream);
-    route(router, "/listTagsForStream", tags::listTagsForStream);
-    route(router, "/TagResource", tags::tagResource);
-    route(router, "/UntagResource", tags::untagResource);
-    route(router, "/ListTagsForResource", tags::listTagsForResource);
+  public List<ApiRoute> routes() {
+    return List.of(
+        route("/createStream", KvsAction.CREATE_STREAM, streams::create),
+        route("/describeStream", KvsAction.DESCRIBE_STREAM, streams::describe),
+        route("/listStreams", KvsAction.LIST_STREAMS, streams::list),
+        route("/deleteStream", KvsAction.DELETE_STREAM, streams::delete),
+        route("/updateStream", KvsAction.UPDATE_STREAM, streams::update),
+        route("/updateDataRetention", KvsAction.UPDATE_DATA_RETENTION, streams::updateRetention),
+        ApiRoute.json("/getDataEndpoint", KvsAction.GET_DATA_ENDPOINT, ApiRoute.Response.SHORT,
+            ctx -> run(ctx, (f, c) -> streams.dataEndpoint(f, c, api -> endpoint.of(ctx, api)))),
+        route("/tagStream", KvsAction.TAG_STREAM, tags::tagStream),
+        route("/untagStream", KvsAction.UNTAG_STREAM, tags::untagStream),
+        route("/listTagsForStream", KvsAction.LIST_TAGS_FOR_STREAM, tags::listTagsForStream),
+        route("/TagResource", KvsAction.TAG_RESOURCE, tags::tagResource),
+        route("/UntagResource", KvsAction.UNTAG_RESOURCE, tags::untagResource),
+        route("/ListTagsForResource", KvsAction.LIST_TAGS_FOR_RESOURCE, tags::listTagsForResource));
   }
 
-  private static void route(Router router, String path, BiFunction<JsonObject, Principal, Future<JsonObject>> op) {
-    router.post(path).handler(ctx -> run(ctx, op));
+  private static ApiRoute route(String path, KvsAction action, BiFunction<Fields, Caller, Future<JsonObject>> op) {
+    return ApiRoute.json(path, action, ApiRoute.Response.SHORT, ctx -> run(ctx, op));
   }
 
-  private static void run(RoutingContext ctx, BiFunction<JsonObject, Principal, Future<JsonObject>> op) {
+  private static void run(RoutingContext ctx, BiFunction<Fields, Caller, Future<JsonObject>> op) {
     Future<JsonObject> result;
     try {
-      result = op.apply(body(ctx), Access.principal(ctx));
+      result = op.apply(Fields.of(ctx), Caller.of(ctx));
     } catch (RuntimeException e) {
       ctx.fail(e);
       return;
@@ -65,18 +68,5 @@ public final class ControlPlaneApi implements ApiModule {
         ctx.response().putHeader("content-type", "application/json").end(ar.result().encode());
       }
     });
-  }
-
-  /** The request document; an empty body is {@code {}} as in KVS. */
-  static JsonObject body(RoutingContext ctx) {
-    var b = ctx.body();
-    if (b == null || b.buffer() == null || b.length() == 0) {
-      return new JsonObject();
-    }
-    try {
-      return new JsonObject(b.buffer());
-    } catch (DecodeException | ClassCastException e) {
-      throw KvsError.INVALID_ARGUMENT.exception("The request body is not a JSON object");
-    }
   }
 }

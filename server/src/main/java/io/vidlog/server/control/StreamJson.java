@@ -14,7 +14,7 @@ final class StreamJson {
     o.put("StreamName", s.streamName());
     o.put("StreamARN", s.streamArn());
     putIfSet(o, "MediaType", s.mediaType());
-    putIfSet(o, "KmsKeyId", s.kmsKeyId());
+    putIfSet(o, "KmsKeyId", KmsKeyArns.of(s.kmsKeyId(), s.streamArn()));
     o.put("Version", s.version());
     o.put("Status", s.status().name());
     o.put("CreationTime", epochSeconds(s.creationTimeMillis()));

@@ -2,14 +2,18 @@ package io.vidlog.server.control;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vidlog.fragmentstore.access.Principal;
-import io.vidlog.fragmentstore.streams.StreamRef;
 import io.vidlog.fragmentstore.streams.StreamRegistry;
+import io.vidlog.kvs.KvsError;
+import io.vidlog.kvs.StreamArn;
+import io.vidlog.kvs.StreamRef;
+import io.vidlog.kvs.StreamRules;
+import io.vidlog.kvs.http.Caller;
+import io.vidlog.kvs.http.Fields;
 import java.util.Map;
 
 /**
- * Tagging (kvs-api.md §4): the stream forms (TagStream, UntagStream, ListTagsForStream: StreamName
- * or StreamARN, tags as a map) and the resource forms (TagResource, UntagResource,
+ * Tagging (docs/wire-protocol.md §4): the stream forms (TagStream, UntagStream, ListTagsForStream:
+ * StreamName or StreamARN, tags as a map) and the resource forms (TagResource, UntagResource,
  * ListTagsForResource: ResourceARN, TagResource's tags as a list of {Key, Value}).
  */
 final class TagOps {
@@ -20,56 +24,56 @@ final class TagOps {
     this.registry = registry;
   }
 
-  Future<JsonObject> tagStream(JsonObject body, Principal p) {
-    Fields f = new Fields(body);
-    StreamRef ref = StreamOps.ref(f);
+  Future<JsonObject> tagStream(Fields f, Caller c) {
+    StreamRef ref = f.stream();
     Map<String, String> tags = f.tagMap("Tags", true);
-    Access.require(p, "TagStream", ref);
+    c.authorize(ref);
     return registry.tag(ref, tags).map(v -> EMPTY);
   }
 
-  Future<JsonObject> untagStream(JsonObject body, Principal p) {
-    Fields f = new Fields(body);
-    StreamRef ref = StreamOps.ref(f);
+  Future<JsonObject> untagStream(Fields f, Caller c) {
+    StreamRef ref = f.stream();
     var keys = f.tagKeys("TagKeyList");
-    Access.require(p, "UntagStream", ref);
+    c.authorize(ref);
     return registry.untag(ref, keys).map(v -> EMPTY);
   }
 
-  Future<JsonObject> listTagsForStream(JsonObject body, Principal p) {
-    Fields f = new Fields(body);
-    StreamRef ref = StreamOps.ref(f);
-    f.string("NextToken", 0, 512, Fields.NEXT_TOKEN, false);
-    Access.require(p, "ListTagsForStream", ref);
+  Future<JsonObject> listTagsForStream(Fields f, Caller c) {
+    StreamRef ref = f.stream();
+    f.string("NextToken", 0, 512, StreamRules.NEXT_TOKEN, false);
+    c.authorize(ref);
     // at most 50 tags: one page, no NextToken
     return registry.describe(ref).map(s -> new JsonObject().put("Tags", new JsonObject(Map.copyOf(s.tags()))));
   }
 
-  Future<JsonObject> tagResource(JsonObject body, Principal p) {
-    Fields f = new Fields(body);
+  Future<JsonObject> tagResource(Fields f, Caller c) {
     StreamRef ref = resource(f);
     Map<String, String> tags = f.tagList("Tags");
-    Access.require(p, "TagResource", ref);
+    c.authorize(ref);
     return registry.tag(ref, tags).map(v -> EMPTY);
   }
 
-  Future<JsonObject> untagResource(JsonObject body, Principal p) {
-    Fields f = new Fields(body);
+  Future<JsonObject> untagResource(Fields f, Caller c) {
     StreamRef ref = resource(f);
     var keys = f.tagKeys("TagKeyList");
-    Access.require(p, "UntagResource", ref);
+    c.authorize(ref);
     return registry.untag(ref, keys).map(v -> EMPTY);
   }
 
-  Future<JsonObject> listTagsForResource(JsonObject body, Principal p) {
-    Fields f = new Fields(body);
+  Future<JsonObject> listTagsForResource(Fields f, Caller c) {
     StreamRef ref = resource(f);
-    f.string("NextToken", 0, 512, Fields.NEXT_TOKEN, false);
-    Access.require(p, "ListTagsForResource", ref);
+    f.string("NextToken", 0, 512, StreamRules.NEXT_TOKEN, false);
+    c.authorize(ref);
     return registry.describe(ref).map(s -> new JsonObject().put("Tags", new JsonObject(Map.copyOf(s.tags()))));
   }
 
+  /**
+   * ResourceARN: any Kinesis Video resource ARN is a valid member, but vidlog has only streams, so
+   * another resource type (a signaling channel, say) does not exist — for anyone.
+   */
   private static StreamRef resource(Fields f) {
-    return StreamRef.of(null, f.string("ResourceARN", 1, 1024, Fields.ARN, true));
+    String arn = f.string("ResourceARN", 1, StreamArn.MAX_LENGTH, StreamArn.RESOURCE, true);
+    return StreamRef.byArn(StreamArn.tryParse(arn).orElseThrow(() ->
+        KvsError.RESOURCE_NOT_FOUND.exception("The resource " + arn + " does not exist")));
   }
 }

@@ -1,66 +1,57 @@
 package io.vidlog.server.http;
 
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.ext.web.handler.TimeoutHandler;
-import io.vidlog.fragmentstore.KvsError;
+import io.vidlog.kvs.KvsError;
+import io.vidlog.kvs.http.ApiModule;
+import io.vidlog.kvs.http.ApiRoute;
+import io.vidlog.kvs.http.RouteMounter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The server's one route table (Hono's {@code createRouter()} pattern). In order:
+ * The server's one route table (Hono's {@code createRouter()} pattern). Every API route comes from a
+ * module's {@link ApiRoute} declaration; authentication, the action check, body handling and
+ * deadlines are derived from it ({@link RouteMounter}), never kept in a separate list. In order:
  * <ol>
- *   <li>every request: request id ({@code x-amzn-RequestId}), header-count limit, metrics;</li>
- *   <li>operations: {@code GET /health} (open) and {@code GET /metrics};</li>
- *   <li>a prelude per known KVS path: JSON paths get a BodyHandler with a small limit, a request
- *       timeout where the response is small, and SigV4 authentication; streaming paths
- *       ({@code /putMedia}) get authentication only, never a BodyHandler, and reach their handler
- *       with the request paused;</li>
- *   <li>the {@link ApiModule}s: control plane, then ingest and playback (mounted by the lead);</li>
+ *   <li>every request: request id ({@code x-amzn-RequestId}), access log, header-count limit, metrics;</li>
+ *   <li>the declared routes of each module (operations, control plane, ingest, playback …);</li>
  *   <li>last: every other request is an AWS-style UnsupportedOperationException (400).</li>
  * </ol>
- * One {@link FailureHandler} answers every failure.
+ * One {@link FailureHandler} answers every failure. {@link #createRouter} refuses to build a table in
+ * which two declarations claim the same route, or in which the router holds a route no declaration
+ * made (fail closed: an undeclared route would run without authentication).
  */
 public final class RouteTable {
-  /** The control plane, kvs-api.md §4. */
-  public static final Set<String> CONTROL_PATHS = Set.of("/createStream", "/describeStream", "/listStreams",
-      "/deleteStream", "/updateStream", "/updateDataRetention", "/getDataEndpoint", "/tagStream", "/untagStream",
-      "/listTagsForStream", "/TagResource", "/UntagResource", "/ListTagsForResource");
-  /** Media APIs with a small JSON request and a small JSON response: request timeout applies. */
-  public static final Set<String> MEDIA_SHORT_PATHS = Set.of("/listFragments", "/getHLSStreamingSessionURL",
-      "/getDASHStreamingSessionURL");
-  /** Media APIs with a small JSON request and a long or streamed response: no request timeout. */
-  public static final Set<String> MEDIA_LONG_PATHS = Set.of("/getMedia", "/getMediaForFragmentList", "/getClip",
-      "/getImages");
-  /** Requests whose body is a stream: no BodyHandler, no request timeout (kvs-api.md §1). */
-  public static final Set<String> STREAMING_PATHS = Set.of("/putMedia");
 
-  /** The handlers the route table composes, built by the launcher. */
-  public record Handlers(Handler<RoutingContext> metrics, Handler<RoutingContext> health,
-      Handler<RoutingContext> metricsEndpoint, boolean metricsPublic, Handler<RoutingContext> jsonAuth,
-      Handler<RoutingContext> streamingAuth, Handler<RoutingContext> adminOnly) {}
+  /** The per-request limits the table enforces. */
+  public record Limits(long maxJsonBody, int maxHeaders, long requestTimeoutMs, long bodyDeadlineMs) {}
 
-  /** The limits the route table enforces per request. */
-  public record Limits(long maxJsonBody, int maxHeaders, long requestTimeoutMs) {}
+  /** What the table puts in front of every request, built by the launcher. */
+  public record Global(Handler<RoutingContext> accessLog, Handler<RoutingContext> metrics) {}
 
   private RouteTable() {}
 
-  public static Set<String> knownPaths() {
-    Set<String> all = new TreeSet<>(CONTROL_PATHS);
-    all.addAll(MEDIA_SHORT_PATHS);
-    all.addAll(MEDIA_LONG_PATHS);
-    all.addAll(STREAMING_PATHS);
-    all.add("/health");
-    all.add("/metrics");
-    return all;
+  /** The declared paths (for metrics labels: a hostile path cannot grow the label set). */
+  public static Set<String> paths(List<? extends ApiModule> modules) {
+    Set<String> out = new TreeSet<>();
+    modules.forEach(m -> m.routes().forEach(r -> out.add(r.path())));
+    return out;
   }
 
-  public static Router createRouter(io.vertx.core.Vertx vertx, Handlers h, Limits limits, List<ApiModule> modules) {
+  public static Router createRouter(Vertx vertx, RouteMounter.Authenticator authenticator, Global global,
+      Limits limits, List<? extends ApiModule> modules) {
     Router router = Router.router(vertx);
     router.route().handler(RequestIds::assign);
+    router.route().handler(global.accessLog());
     router.route().handler(ctx -> {
       if (ctx.request().headers().size() > limits.maxHeaders()) {
         ctx.fail(KvsError.INVALID_ARGUMENT.exception("The request has more than " + limits.maxHeaders() + " headers"));
@@ -68,37 +59,47 @@ public final class RouteTable {
         ctx.next();
       }
     });
-    router.route().handler(h.metrics());
+    router.route().handler(global.metrics());
 
-    router.get("/health").handler(h.health());
-    if (h.metricsPublic()) {
-      router.get("/metrics").handler(h.metricsEndpoint());
-    } else {
-      router.get("/metrics").handler(h.jsonAuth()).handler(h.adminOnly()).handler(h.metricsEndpoint());
-    }
-
-    BodyHandler body = BodyHandler.create(false).setBodyLimit(limits.maxJsonBody());
-    TimeoutHandler timeout = TimeoutHandler.create(limits.requestTimeoutMs(), 503);
-    for (String p : CONTROL_PATHS) {
-      router.post(p).handler(timeout).handler(body).handler(h.jsonAuth());
-    }
-    for (String p : MEDIA_SHORT_PATHS) {
-      router.post(p).handler(timeout).handler(body).handler(h.jsonAuth());
-    }
-    for (String p : MEDIA_LONG_PATHS) {
-      router.post(p).handler(body).handler(h.jsonAuth());
-    }
-    for (String p : STREAMING_PATHS) {
-      router.post(p).handler(h.streamingAuth());
-    }
-
-    // ---- API modules: ControlPlaneApi, then (mounted by the lead) IngestApi and PlaybackApi ----
+    List<ApiRoute> declared = new ArrayList<>();
     for (ApiModule m : modules) {
-      m.mount(router);
+      declared.addAll(m.routes());
     }
+    Map<String, ApiRoute> byKey = new LinkedHashMap<>();
+    for (ApiRoute r : declared) {
+      ApiRoute previous = byKey.put(key(r.method(), r.path()), r);
+      if (previous != null) {
+        throw new IllegalStateException("two declarations for " + r.method() + " " + r.path());
+      }
+    }
+    new RouteMounter(authenticator, new RouteMounter.Limits(limits.maxJsonBody(), limits.requestTimeoutMs(),
+        limits.bodyDeadlineMs())).mount(router, declared);
 
     router.route().last().handler(UnknownOperations::handle);
     router.route().failureHandler(new FailureHandler());
+    requireDeclared(router, byKey.keySet());
     return router;
+  }
+
+  /** Every route of the router that claims a path must be a declared one. */
+  static void requireDeclared(Router router, Set<String> declared) {
+    for (Route r : router.getRoutes()) {
+      if (r.getPath() == null) {
+        continue; // the table's own per-request handlers and the final fallback
+      }
+      Set<HttpMethod> methods = r.methods();
+      if (methods == null || methods.isEmpty()) {
+        throw new IllegalStateException("route " + r.getPath() + " answers every method without a declaration");
+      }
+      for (HttpMethod m : methods) {
+        if (!declared.contains(key(m, r.getPath()))) {
+          throw new IllegalStateException("route " + m + " " + r.getPath() + " was mounted without a declaration");
+        }
+      }
+    }
+  }
+
+  private static String key(HttpMethod method, String path) {
+    return method.name() + " " + path;
   }
 }

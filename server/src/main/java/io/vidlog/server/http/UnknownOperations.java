@@ -1,7 +1,7 @@
 package io.vidlog.server.http;
 
 import io.vertx.ext.web.RoutingContext;
-import io.vidlog.fragmentstore.KvsError;
+import io.vidlog.kvs.KvsError;
 
 /**
  * The answer to every request no route claims: KVS operations vidlog does not implement (image

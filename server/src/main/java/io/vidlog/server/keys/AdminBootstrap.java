@@ -1,6 +1,5 @@
 package io.vidlog.server.keys;
 
-import io.vidlog.server.auth.AccessKey;
 import io.vidlog.server.auth.AccessKeyStore;
 import io.vidlog.server.auth.Policy;
 import java.nio.file.Files;
@@ -9,14 +8,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes sure an admin access key exists: created on first start and written to
- * {@code admin-credentials.json}; on later starts the file is reused, and its key is put back into
- * the store if the store no longer has it (a fresh bucket with the same data dir).
+ * The admin access key of a new store: created on the first start against a store that has never
+ * held a key, and written to {@code admin-credentials.json}. On any other start nothing is created
+ * or put back, so a revoked admin key stays revoked; the file is only read (and its endpoint kept
+ * current). An operator rotates or recovers the admin key with {@code keys create --admin}.
  */
 public final class AdminBootstrap {
   private static final Logger LOG = LoggerFactory.getLogger(AdminBootstrap.class);
 
-  /** The admin credentials, and whether they were created just now (print them once). */
+  /**
+   * The admin credentials from the file (null when there is none), and whether they were created
+   * just now (then the launcher announces them).
+   */
   public record Result(AdminCredentials credentials, boolean created) {}
 
   private AdminBootstrap() {}
@@ -24,22 +27,36 @@ public final class AdminBootstrap {
   /** Blocking: call from the launcher thread, never an event loop. */
   public static Result ensure(AccessKeyStore keys, Path dataDir, String region, String endpoint) {
     Path file = dataDir.resolve(AdminCredentials.FILE);
-    if (Files.isRegularFile(file)) {
-      AdminCredentials c = AdminCredentials.read(file).withEndpoint(endpoint);
-      if (keys.find(c.accessKeyId()).await() == null) {
-        LOG.warn("admin key {} from {} is not in the store; restoring it", c.accessKeyId(), file);
-        keys.put(new AccessKeyStore.Resolved(new AccessKey(c.accessKeyId(), "admin", Policy.adminPolicy(),
-            System.currentTimeMillis()), c.secretAccessKey())).await();
+    AccessKeyStore.Inventory inventory = keys.inventory().await();
+    if (inventory.newStore()) {
+      if (Files.isRegularFile(file)) {
+        LOG.warn("the store holds no access keys: {} names a key of another store; replacing it", file);
       }
-      if (!endpoint.equals(AdminCredentials.read(file).endpoint())) {
-        c.write(file);
-      }
-      return new Result(c, false);
+      AdminCredentials c = create(keys, file, region, endpoint, "admin");
+      LOG.info("created admin access key {} ({})", c.accessKeyId(), file);
+      return new Result(c, true);
     }
-    AccessKeyStore.Resolved r = keys.create("admin", Policy.adminPolicy()).await();
+    if (!inventory.keySetPresent() && inventory.anyRecords()) {
+      LOG.warn("the store holds access keys of an earlier version, whose records are not sealed and cannot be "
+          + "verified: every one is refused. Create an admin key with `vidlog-server keys create --admin` (same "
+          + "--data-dir and store flags), recreate the other keys, and remove the old ones with `keys revoke`");
+    }
+    if (!Files.isRegularFile(file)) {
+      return new Result(null, false);
+    }
+    AdminCredentials c = AdminCredentials.read(file);
+    if (!endpoint.equals(c.endpoint())) {
+      c = c.withEndpoint(endpoint);
+      c.write(file);
+    }
+    return new Result(c, false);
+  }
+
+  /** Creates an admin key and writes it to {@code file} (mode 0600); blocking. */
+  static AdminCredentials create(AccessKeyStore keys, Path file, String region, String endpoint, String name) {
+    AccessKeyStore.Resolved r = keys.create(name, Policy.adminPolicy()).await();
     AdminCredentials c = new AdminCredentials(r.key().id(), r.secret(), region, endpoint);
     c.write(file);
-    LOG.info("created admin access key {} ({})", r.key().id(), file);
-    return new Result(c, true);
+    return c;
   }
 }

@@ -2,9 +2,6 @@ package io.vidlog.server.ops;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.ext.web.RoutingContext;
-import io.vidlog.fragmentstore.KvsError;
-import io.vidlog.server.auth.KeyPrincipal;
-import io.vidlog.fragmentstore.access.Principal;
 
 /**
  * {@code GET /metrics} in the Prometheus text format. Authenticated by default (SigV4 with an admin
@@ -16,16 +13,6 @@ public final class MetricsEndpoint {
 
   public MetricsEndpoint(PrometheusMeterRegistry registry) {
     this.registry = registry;
-  }
-
-  /** Runs after the auth handler unless metrics are public: admin keys only. */
-  public static void requireAdmin(RoutingContext ctx) {
-    Principal p = ctx.get(Principal.CONTEXT_KEY);
-    if (p instanceof KeyPrincipal k && k.admin()) {
-      ctx.next();
-    } else {
-      ctx.fail(KvsError.ACCESS_DENIED.exception("Metrics require an admin access key"));
-    }
   }
 
   public void handle(RoutingContext ctx) {

@@ -1,5 +1,6 @@
 package io.vidlog.server.auth;
 
+import io.vidlog.kvs.KvsActions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

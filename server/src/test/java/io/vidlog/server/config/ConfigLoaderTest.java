@@ -36,6 +36,9 @@ class ConfigLoaderTest {
     assertFalse(c.security().metricsPublic());
     assertEquals(1 << 20, c.limits().maxJsonBody());
     assertEquals(256, c.limits().maxConnectionsPerIp());
+    assertEquals(4096, c.limits().maxConnections());
+    assertEquals(8444, c.http().ingestPort());
+    assertNull(c.http().publicIngestUrl());
     assertEquals(Duration.ofSeconds(10), c.limits().shutdownTimeout());
     assertEquals(4L << 30, c.limits().maxMp4Upload());
   }
@@ -93,6 +96,11 @@ class ConfigLoaderTest {
       "idle-timeout|0s|'idle-timeout': '0s'",
       "idle-timeout|soon|'idle-timeout': 'soon'",
       "max-connections-per-ip|0|'max-connections-per-ip': '0'",
+      "max-connections|0|'max-connections': '0'",
+      "ingest-port|8443|'ingest-port': '8443' (expected a port from 0 to 65535 other than 'port', or off)",
+      "ingest-port|70000|'ingest-port': '70000'",
+      "public-ingest-url|https://x/path|'public-ingest-url': 'https://x/path'",
+      "port|65535|'ingest-port' is required when 'port' is 65535",
       "region|US East|'region': 'US East'",
       "tls-cert|/tmp/cert.pem|'tls-key' is required"})
   void invalidValuesNameTheKeyAndValue(String key, String value, String expected) {
@@ -116,6 +124,17 @@ class ConfigLoaderTest {
     Files.writeString(s3, "s3-endpoint: http://x:9000\ns3-bucket: Bad_Bucket\ns3-access-key: a\ns3-secret-key: b\n");
     e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of("config", s3.toString()), Map.of()));
     assertTrue(e.getMessage().contains("'s3-bucket': 'Bad_Bucket'"), e.getMessage());
+  }
+
+  @Test
+  void theIngestListenerFollowsThePortUnlessTold() {
+    assertEquals(9001, ConfigLoader.load(Map.of("port", "9000"), Map.of()).http().ingestPort());
+    assertEquals(0, ConfigLoader.load(Map.of("port", "0"), Map.of()).http().ingestPort(), "a free port for port 0");
+    assertEquals(7000, ConfigLoader.load(Map.of("port", "9000", "ingest-port", "7000"), Map.of()).http().ingestPort());
+    ServerConfig off = ConfigLoader.load(Map.of("ingest-port", "off"), Map.of());
+    assertFalse(off.http().ingestListener());
+    assertEquals(URI.create("https://ingest.example.com:9444"), ConfigLoader.load(Map.of("public-ingest-url",
+        "https://ingest.example.com:9444"), Map.of()).http().publicIngestUrl());
   }
 
   @Test

@@ -36,6 +36,9 @@ abstract class ControlPlaneSuite {
 
   abstract URI url();
 
+  /** The HTTP/1.1-only listener GetDataEndpoint names for PUT_MEDIA. */
+  abstract URI ingestUrl();
+
   /** A name no other test of the same server uses. */
   static String unique(String base) {
     return base + "-" + Long.toString(System.nanoTime(), 36);
@@ -58,7 +61,9 @@ abstract class ControlPlaneSuite {
     assertEquals(24, info.dataRetentionInHours());
     assertEquals(Status.ACTIVE, info.status());
     assertNotNull(info.version());
-    assertNotNull(info.kmsKeyId());
+    // the default key as KVS reports it: the alias ARN in the stream's region and account
+    String[] arnParts = arn.split(":");
+    assertEquals("arn:aws:kms:" + arnParts[3] + ":" + arnParts[4] + ":alias/aws/kinesisvideo", info.kmsKeyId());
     assertTrue(!info.creationTime().isBefore(before) && info.creationTime().isBefore(Instant.now().plusSeconds(1)),
         "creation time " + info.creationTime());
     assertEquals(info, kvs.describeStream(r -> r.streamARN(arn)).streamInfo());
@@ -68,6 +73,20 @@ abstract class ControlPlaneSuite {
     kvs.deleteStream(r -> r.streamARN(arn).currentVersion(info.version()));
     assertThrows(ResourceNotFoundException.class, () -> kvs.describeStream(r -> r.streamName(name)));
     assertThrows(ResourceNotFoundException.class, () -> kvs.deleteStream(r -> r.streamARN(arn)));
+  }
+
+  @Test
+  void aKmsKeyGivenByIdIsDescribedByItsArn() {
+    KinesisVideoClient kvs = client();
+    String name = unique("kms");
+    String arn = kvs.createStream(r -> r.streamName(name).kmsKeyId("1234abcd-12ab-34cd-56ef-1234567890ab")).streamARN();
+    String[] arnParts = arn.split(":");
+    assertEquals("arn:aws:kms:" + arnParts[3] + ":" + arnParts[4] + ":key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        kvs.describeStream(r -> r.streamName(name)).streamInfo().kmsKeyId());
+    String alias = unique("kms-alias");
+    kvs.createStream(r -> r.streamName(alias).kmsKeyId("alias/cameras"));
+    assertEquals("arn:aws:kms:" + arnParts[3] + ":" + arnParts[4] + ":alias/cameras",
+        kvs.describeStream(r -> r.streamName(alias)).streamInfo().kmsKeyId());
   }
 
   @Test
@@ -145,7 +164,8 @@ abstract class ControlPlaneSuite {
     kvs.createStream(r -> r.streamName(name));
     for (APIName api : APIName.knownValues()) {
       String endpoint = kvs.getDataEndpoint(r -> r.streamName(name).apiName(api)).dataEndpoint();
-      assertEquals(url().toString(), endpoint, api.toString());
+      // PutMedia goes to the HTTP/1.1-only listener; everything else to the main one (HTTP/2 too)
+      assertEquals((api == APIName.PUT_MEDIA ? ingestUrl() : url()).toString(), endpoint, api.toString());
     }
     assertThrows(ResourceNotFoundException.class,
         () -> kvs.getDataEndpoint(r -> r.streamName(unique("missing")).apiName(APIName.PUT_MEDIA)));

@@ -66,6 +66,11 @@ class S3ControlPlaneIT extends ControlPlaneSuite {
     return server.url();
   }
 
+  @Override
+  URI ingestUrl() {
+    return server.ingestUrl();
+  }
+
   /** The streams live in the bucket: a restarted server (same data dir for the keyring) sees them. */
   @Test
   void streamsSurviveARestart() throws Exception {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
 import io.vidlog.server.VidlogServer;
+import io.vidlog.server.support.LogCapture;
 import io.vidlog.server.support.SignedHttp;
 import io.vidlog.server.support.TestServers;
 import java.io.IOException;
@@ -131,38 +132,94 @@ class ProtectionIT {
   @Test
   void connectionsPerClientAreLimited(@TempDir Path dir) throws Exception {
     VidlogServer limited = TestServers.start(dir, Map.of("max-connections-per-ip", "3"));
+    try (LogCapture log = new LogCapture()) {
+      assertEquals(3, served(limited, List.of("127.0.0.1", "127.0.0.1", "127.0.0.1", "127.0.0.1",
+          "127.0.0.1", "127.0.0.1", "127.0.0.1", "127.0.0.1", "127.0.0.1", "127.0.0.1")), "served");
+      // seven refusals: the log says so without a line each (rate-limited; the interval is 10 s)
+      List<String> lines = refusals(log);
+      assertTrue(!lines.isEmpty() && lines.size() < 7, lines::toString);
+    } finally {
+      limited.stop();
+    }
+  }
+
+  @Test
+  void connectionsToTheWholeServerAreLimited(@TempDir Path dir) throws Exception {
+    VidlogServer limited = TestServers.start(dir, Map.of("max-connections", "3", "max-connections-per-ip", "2"));
+    try {
+      // five connections from three loopback addresses: no client exceeds its 2, the server its 3
+      assertEquals(3, served(limited, List.of("127.0.0.2", "127.0.0.2", "127.0.0.3", "127.0.0.3", "127.0.0.4")));
+    } finally {
+      limited.stop();
+    }
+  }
+
+  private static List<String> refusals(LogCapture log) {
+    return log.lines().stream().filter(l -> l.contains("ConnectionGuard") && l.contains("closing connection")).toList();
+  }
+
+  /**
+   * Opens a connection from each of {@code from} (local addresses), then asks each for /health;
+   * returns how many were served. The others must have been closed by the server.
+   */
+  private int served(VidlogServer target, List<String> from) throws Exception {
     List<SSLSocket> open = new ArrayList<>();
     try {
-      for (int i = 0; i < 5; i++) {
-        SSLSocket s = (SSLSocket) ssl.getSocketFactory().createSocket("127.0.0.1", limited.port());
+      for (String local : from) {
+        java.net.Socket plain = new java.net.Socket();
+        plain.bind(new java.net.InetSocketAddress(local, 0));
+        plain.connect(new java.net.InetSocketAddress("127.0.0.1", target.port()), 10_000);
+        SSLSocket s = (SSLSocket) ssl.getSocketFactory().createSocket(plain, "127.0.0.1", target.port(), true);
         s.setSoTimeout(30_000);
-        s.startHandshake();
         open.add(s);
+        try {
+          s.startHandshake();
+        } catch (IOException e) {
+          // already closed by the server: counted as refused below
+        }
       }
       // the server sees the connections in any order across its event loops: count, don't pick
       int served = 0;
-      int refused = 0;
       for (SSLSocket s : open) {
         try {
           s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
           s.getOutputStream().flush();
-          int b = s.getInputStream().read();
-          if (b == 'H') {
+          if (s.getInputStream().read() == 'H') {
             served++;
-          } else {
-            refused++;
           }
         } catch (IOException e) {
-          refused++;
+          // refused
         }
       }
-      assertEquals(3, served, "served");
-      assertEquals(2, refused, "refused");
+      return served;
     } finally {
       for (SSLSocket s : open) {
         s.close();
       }
-      limited.stop();
+    }
+  }
+
+  /** A client that hangs up mid-body did nothing wrong on the server's side: no ERROR, no "internal failure". */
+  @Test
+  void aClientLeavingMidBodyIsNotAnInternalFailure() throws Exception {
+    try (LogCapture log = new LogCapture()) {
+      try (SSLSocket s = connect()) {
+        OutputStream out = s.getOutputStream();
+        out.write(("POST /createStream HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + "Content-Length: 500\r\n\r\n{\"StreamName\":").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+      }
+      // the failure handler's verdict on that request, whichever it is
+      List<String> verdict = List.of();
+      for (int i = 0; i < 600 && verdict.isEmpty(); i++) {
+        verdict = log.lines().stream().filter(l -> l.contains("FailureHandler") && l.contains("/createStream")).toList();
+        if (verdict.isEmpty()) {
+          Thread.sleep(50);
+        }
+      }
+      assertEquals(1, verdict.size(), verdict::toString);
+      assertTrue(verdict.get(0).startsWith("DEBUG ") && verdict.get(0).contains("client went away"), verdict::toString);
+      assertTrue(log.lines().stream().noneMatch(l -> l.startsWith("ERROR ")), log.lines()::toString);
     }
   }
 

@@ -47,22 +47,32 @@ public final class SignedHttp {
 
   /** What to sign. */
   public record Spec(String method, String path, Map<String, String> query, String body, String accessKey,
-      String secret, Clock clock, Duration presignFor) {
+      String secret, Clock clock, Duration presignFor, boolean signPayload) {
+
+    public Spec(String method, String path, Map<String, String> query, String body, String accessKey, String secret,
+        Clock clock, Duration presignFor) {
+      this(method, path, query, body, accessKey, secret, clock, presignFor, true);
+    }
 
     public static Spec post(String path, String body, String accessKey, String secret) {
       return new Spec("POST", path, Map.of(), body, accessKey, secret, Clock.systemUTC(), null);
     }
 
     public Spec withClock(Clock c) {
-      return new Spec(method, path, query, body, accessKey, secret, c, presignFor);
+      return new Spec(method, path, query, body, accessKey, secret, c, presignFor, signPayload);
     }
 
     public Spec withQuery(Map<String, String> q) {
-      return new Spec(method, path, q, body, accessKey, secret, clock, presignFor);
+      return new Spec(method, path, q, body, accessKey, secret, clock, presignFor, signPayload);
     }
 
     public Spec presigned(Duration d) {
-      return new Spec(method, path, query, body, accessKey, secret, clock, d);
+      return new Spec(method, path, query, body, accessKey, secret, clock, d, signPayload);
+    }
+
+    /** Signs {@code UNSIGNED-PAYLOAD} instead of the body's hash. */
+    public Spec unsignedPayload() {
+      return new Spec(method, path, query, body, accessKey, secret, clock, presignFor, false);
     }
   }
 
@@ -91,7 +101,8 @@ public final class SignedHttp {
           .payload(ContentStreamProvider.fromUtf8String(s.body() == null ? "" : s.body()))
           .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "kinesisvideo")
           .putProperty(AwsV4HttpSigner.REGION_NAME, "us-west-2")
-          .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, s.clock());
+          .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, s.clock())
+          .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, s.signPayload());
       if (s.presignFor() != null) {
         r.putProperty(AwsV4FamilyHttpSigner.AUTH_LOCATION, AwsV4FamilyHttpSigner.AuthLocation.QUERY_STRING)
             .putProperty(AwsV4FamilyHttpSigner.EXPIRATION_DURATION, s.presignFor());
@@ -99,9 +110,30 @@ public final class SignedHttp {
     }).request();
   }
 
+  /**
+   * A header-form signature over exactly {@code host}, {@code x-amz-date} and {@code headers}: what a
+   * client that signs little sends, for checking which headers the server requires to be signed.
+   */
+  public SdkHttpRequest signHeaders(String method, String path, Map<String, String> headers, String accessKey,
+      String secret) {
+    SdkHttpFullRequest.Builder b = SdkHttpFullRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(base)
+        .encodedPath(path).putHeader("x-amz-content-sha256", "UNSIGNED-PAYLOAD");
+    headers.forEach(b::putHeader);
+    return AwsV4HttpSigner.create().sign(r -> r.identity(AwsCredentialsIdentity.create(accessKey, secret))
+        .request(b.build()).putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "kinesisvideo")
+        .putProperty(AwsV4HttpSigner.REGION_NAME, "us-west-2")
+        .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)).request();
+  }
+
   /** Sends {@code signed} with {@code path}, {@code rawQuery} and {@code body} possibly replaced. */
   public HttpResponse<String> send(SdkHttpRequest signed, String method, String path, String rawQuery, String body)
       throws Exception {
+    return send(signed, method, path, rawQuery, body, Map.of());
+  }
+
+  /** As above, adding {@code extraHeaders} after signing. */
+  public HttpResponse<String> send(SdkHttpRequest signed, String method, String path, String rawQuery, String body,
+      Map<String, String> extraHeaders) throws Exception {
     String uri = base + path + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery);
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(20))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -111,6 +143,7 @@ public final class SignedHttp {
         values.forEach(v -> b.header(name, v));
       }
     });
+    extraHeaders.forEach(b::header);
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 

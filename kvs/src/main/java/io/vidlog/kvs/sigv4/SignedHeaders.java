@@ -1,0 +1,38 @@
+package io.vidlog.kvs.sigv4;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Which headers a signature must cover. SigV4 lets a client choose what to sign (only {@code host},
+ * and {@code x-amz-date} for the header form, are required), so a signature over a few headers can be
+ * replayed with other values in the rest — for PutMedia, another {@code x-amzn-stream-name}. vidlog
+ * therefore requires every header that carries request meaning to be signed when present: each
+ * {@code x-amz-*} and {@code x-amzn-*} header and {@code content-type}. Exempt are the signature
+ * itself ({@code authorization}) and {@code x-amzn-trace-id}, which AWS SDKs add after signing
+ * (X-Ray tracing) and which means nothing to vidlog.
+ */
+public final class SignedHeaders {
+  private static final Set<String> EXEMPT = Set.of("authorization", "x-amzn-trace-id");
+
+  private SignedHeaders() {}
+
+  /** Whether a present header with this (any-case) name must be among the signed ones. */
+  public static boolean mustBeSigned(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    if (EXEMPT.contains(n)) {
+      return false;
+    }
+    return n.startsWith("x-amz-") || n.startsWith("x-amzn-") || n.equals("content-type");
+  }
+
+  /** NotAuthorizedException naming the first present header the signature does not cover. */
+  public static void requireCovered(RequestView request, SigV4Auth auth) {
+    for (String name : request.headerNames().get()) {
+      if (mustBeSigned(name) && !auth.signedHeaders().contains(name.toLowerCase(Locale.ROOT))) {
+        throw SigV4Parser.denied("The header " + name.toLowerCase(Locale.ROOT)
+            + " must be signed (SignedHeaders must include every x-amz-*, x-amzn-* and content-type header sent)");
+      }
+    }
+  }
+}
