@@ -130,6 +130,23 @@ class BufferBudgetIT {
     }
   }
 
+  /** Bytes the server's body parsers hold, or -1 while its stats port does not answer. */
+  private long held() {
+    try {
+      return serverBuffers()[0];
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /** Closes every stalled producer's connection and waits until the server holds no buffer. */
+  private void closeStalledAndAwaitEveryBufferBack() throws Exception {
+    for (Stalled s : stalled) {
+      s.producer.close();
+    }
+    await("every buffer went back", () -> held() == 0);
+  }
+
   private void await(String what, BooleanSupplier condition) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!condition.getAsBoolean()) {
@@ -170,27 +187,12 @@ class BufferBudgetIT {
       s.send(blockGroupClaiming(FIFTY_MIB, i * 1000L), 4096);
     }
     // every stalled body was read up to its last byte, each by its own connection
-    await("the last stalled connection's body was read", () -> {
-      try {
-        return serverBuffers()[0] > 0 || !alive();
-      } catch (IOException e) {
-        return !alive();
-      }
-    });
+    await("the last stalled connection's body was read", () -> held() > 0 || !alive());
     assertAlive("after sixteen 50 MiB claims");
     long held = serverBuffers()[0];
     assertTrue(held <= STALLED * 64 * 1024, "sixteen stalled connections hold " + held + " bytes");
     normalProducerIsPersisted("budget");
-    for (Stalled s : stalled) {
-      s.producer.close();
-    }
-    await("every buffer went back", () -> {
-      try {
-        return serverBuffers()[0] == 0;
-      } catch (IOException e) {
-        return false;
-      }
-    });
+    closeStalledAndAwaitEveryBufferBack();
   }
 
   @Test
@@ -217,16 +219,7 @@ class BufferBudgetIT {
     long[] buffers = serverBuffers();
     assertTrue(buffers[0] <= buffers[1], "held " + buffers[0] + " within the server-wide budget " + buffers[1]);
     normalProducerIsPersisted("budget-check");
-    for (Stalled s : stalled) {
-      s.producer.close();
-    }
-    await("every buffer went back", () -> {
-      try {
-        return serverBuffers()[0] == 0;
-      } catch (IOException e) {
-        return false;
-      }
-    });
+    closeStalledAndAwaitEveryBufferBack();
     assertAlive("at the end");
   }
 }
