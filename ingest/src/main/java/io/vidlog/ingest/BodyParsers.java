@@ -18,6 +18,8 @@ import java.nio.ByteBuffer;
  */
 final class BodyParsers {
   private static final byte[] EBML_MAGIC = {0x1A, 0x45, (byte) 0xDF, (byte) 0xA3};
+  /** A KVS producer resuming a session may open the body with Tags before the EBML header (package-info). */
+  private static final byte[] TAGS_ID = {0x12, 0x54, (byte) 0xC3, 0x67};
 
   private BodyParsers() {}
 
@@ -27,13 +29,18 @@ final class BodyParsers {
       MkvReader reader = new MkvReader(handler, config.mkvLimits(), budget);
       return new BodyParser() {
         private long seen;
+        private boolean ebml = true;
+        private boolean tags = true;
 
         @Override
         public void feed(ByteBuffer bytes) {
-          // A PutMedia body is one MKV stream: it must open with an EBML header (RFC 8794 §11.2),
-          // so garbage is refused at its first byte instead of being skipped as an unknown element.
+          // A PutMedia body is one MKV stream: it must open with an EBML header (RFC 8794 §11.2), or
+          // with the Tags a KVS producer sends ahead of it, so garbage is refused at its first byte
+          // instead of being skipped as an unknown element.
           for (int i = bytes.position(); seen < EBML_MAGIC.length && i < bytes.limit(); i++, seen++) {
-            if (bytes.get(i) != EBML_MAGIC[(int) seen]) {
+            ebml &= bytes.get(i) == EBML_MAGIC[(int) seen];
+            tags &= bytes.get(i) == TAGS_ID[(int) seen];
+            if (!ebml && !tags) {
               throw EBML.malformed(seen, "body does not start with an EBML header");
             }
           }

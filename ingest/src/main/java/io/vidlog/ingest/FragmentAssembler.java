@@ -24,7 +24,7 @@ import java.util.function.LongSupplier;
  * The fragmenting state machine of PutMedia, driven by {@link MkvHandler} events (kvs-api.md §1.1,
  * §1.4, §5): each Cluster is one fragment; {@code AWS_KINESISVIDEO_END_OF_FRAGMENT} closes the open
  * fragment early; a new EBML header starts a new MKV stream. Producer Tags sent while no fragment is
- * open belong to the next fragment (pre-cluster); Tags sent after a Cluster started belong to it
+ * open, before an EBML header too, belong to the next fragment (pre-cluster); Tags sent after a Cluster started belong to it
  * (post-cluster), so a fragment is only complete when the next Cluster, EBML header, end-of-fragment
  * tag or the end of the body arrives. Rules broken by one fragment drop that fragment only; the
  * connection-level failures go to {@link FragmentListener#failed}.
@@ -43,7 +43,7 @@ final class FragmentAssembler implements MkvHandler {
   private Buffer info;
   private long timecodeScaleNs = SegmentInfo.DEFAULT_TIMECODE_SCALE;
   private StreamHeader header;
-  private Fragment open;
+  private OpenFragment open;
   private final List<ChunkHeader.Metadata> pendingPreTags = new ArrayList<>();
   private boolean pendingPreTagsInvalid;
   /** Largest frame timestamp per track in the previous accepted fragment of this MKV stream (4004). */
@@ -56,12 +56,8 @@ final class FragmentAssembler implements MkvHandler {
     this.listener = listener;
   }
 
-  boolean failed() {
-    return state == State.FAILED;
-  }
-
   /** The open fragment, or null. */
-  Fragment openFragment() {
+  OpenFragment openFragment() {
     return state == State.OPEN || state == State.CLOSING ? open : null;
   }
 
@@ -76,8 +72,9 @@ final class FragmentAssembler implements MkvHandler {
     header = null;
     timecodeScaleNs = SegmentInfo.DEFAULT_TIMECODE_SCALE;
     previousMaxNs.clear();
-    pendingPreTags.clear();
-    pendingPreTagsInvalid = false;
+    // Tags sent since the last fragment, even before this header, are the next fragment's
+    // metadata: the KVS producer queues metadata for the next fragment, and resuming a session it
+    // can send that queue ahead of the new EBML header (package-info)
     state = State.HEADER;
   }
 
@@ -127,7 +124,7 @@ final class FragmentAssembler implements MkvHandler {
       return;
     }
     long producerMs = request.producerTimestampMillis(timecode, timecodeScaleNs);
-    open = new Fragment(header, timecode, clockMillis.getAsLong(), producerMs, pendingPreTags);
+    open = new OpenFragment(header, timecode, clockMillis.getAsLong(), producerMs, pendingPreTags);
     boolean preTagsInvalid = pendingPreTagsInvalid;
     pendingPreTags.clear();
     pendingPreTagsInvalid = false;
@@ -260,7 +257,7 @@ final class FragmentAssembler implements MkvHandler {
     if (state != State.OPEN && state != State.CLOSING) {
       return;
     }
-    Fragment f = open;
+    OpenFragment f = open;
     boolean missingTrack = f.frameCount == 0;
     if (config.requireEveryTrack()) {
       for (TrackEntry t : header.trackEntries()) {
@@ -273,7 +270,7 @@ final class FragmentAssembler implements MkvHandler {
       open = null;
       return;
     }
-    for (Map.Entry<Integer, Fragment.TrackStats> e : f.trackStats().entrySet()) {
+    for (Map.Entry<Integer, OpenFragment.TrackStats> e : f.trackStats().entrySet()) {
       previousMaxNs.put(e.getKey(), e.getValue().maxNs);
     }
     state = State.READY;

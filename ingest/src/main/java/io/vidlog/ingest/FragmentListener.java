@@ -17,17 +17,17 @@ interface FragmentListener {
     return null;
   }
 
-  /** A fragment's first byte arrived: mint its number (set {@link Fragment#number}), ack BUFFERING. */
-  void opened(Fragment fragment);
+  /** A fragment's first byte arrived: mint its number (set {@link OpenFragment#number}), ack BUFFERING. */
+  void opened(OpenFragment fragment);
 
   /** A frame that passed the rules; its payload is valid during the call only. */
-  void frame(Fragment fragment, MkvFrame frame);
+  void frame(OpenFragment fragment, MkvFrame frame);
 
   /** The fragment is complete and valid: store it, ack RECEIVED (then PERSISTED). */
-  void completed(Fragment fragment);
+  void completed(OpenFragment fragment);
 
   /** The fragment broke a rule: drop it, ack ERROR; frames before it stay. */
-  void rejected(Fragment fragment, AckError error);
+  void rejected(OpenFragment fragment, AckError error);
 
   /**
    * The connection cannot go on (4006, 4003, 4008, 4012, takeover): ack ERROR and end it.

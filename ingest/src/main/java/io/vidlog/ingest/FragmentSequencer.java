@@ -3,6 +3,7 @@ package io.vidlog.ingest;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vidlog.fragmentstore.FragmentNumber;
+import io.vidlog.fragmentstore.FragmentNumbers;
 import io.vidlog.fragmentstore.FragmentRecord;
 import io.vidlog.fragmentstore.index.TimeIndex;
 import io.vidlog.fragmentstore.streams.StreamInfo;
@@ -17,13 +18,13 @@ import java.util.ArrayDeque;
  */
 final class FragmentSequencer {
   private final TimeIndex index;
-  private final FragmentNumberMinter minter;
+  private final FragmentNumbers numbers;
   private final ArrayDeque<Slot> slots = new ArrayDeque<>();
   private boolean appending;
 
-  FragmentSequencer(TimeIndex index, FragmentNumberMinter minter) {
+  FragmentSequencer(TimeIndex index, FragmentNumbers numbers) {
     this.index = index;
-    this.minter = minter;
+    this.numbers = numbers;
   }
 
   /** A minted fragment waiting for its durable chunk; resolve it with {@link #ready} or {@link #skip}. */
@@ -48,8 +49,8 @@ final class FragmentSequencer {
     }
   }
 
-  synchronized Slot mint(StreamInfo stream, long serverTimestampMillis) {
-    Slot slot = new Slot(minter.next(stream, serverTimestampMillis));
+  synchronized Slot mint(StreamInfo stream) {
+    Slot slot = new Slot(numbers.next(stream.streamId()));
     slots.add(slot);
     return slot;
   }

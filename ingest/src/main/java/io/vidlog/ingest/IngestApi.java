@@ -17,6 +17,7 @@ import io.vidlog.kvs.http.ApiRoute;
 import io.vidlog.kvs.http.Caller;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * The ingest surface: {@code POST /putMedia} (kvs-api.md §1), MKV or MP4 bodies, with the KVS ack
@@ -33,36 +34,42 @@ public final class IngestApi implements ApiModule {
   private final FragmentArchive archive;
   private final TimeIndex index;
   private final LiveFeeds liveFeeds;
-  private final FragmentNumberMinter minter;
+  private final FragmentNumberSource numbers;
   private final IngestConfig config;
   private final BodyParser.Factory mkvParser;
   private final BodyParser.Factory mp4Parser;
   private final IngestBuffers buffers;
   private final ActiveConnections active = new ActiveConnections();
+  private final CallRate calls;
+  private final LongSupplier nanoClock;
   private final ConcurrentHashMap<String, FragmentSequencer> sequencers = new ConcurrentHashMap<>();
 
+  /** {@code numbers}: the server passes fragment-store's {@code FragmentStore::numbersFor}. */
   public IngestApi(Vertx vertx, StreamRegistry streams, FragmentArchive archive, TimeIndex index, LiveFeeds liveFeeds,
-      FragmentNumberMinter minter, IngestConfig config) {
-    this(vertx, streams, archive, index, liveFeeds, minter, config, new IngestBuffers(config.buffers()));
+      FragmentNumberSource numbers, IngestConfig config) {
+    this(vertx, streams, archive, index, liveFeeds, numbers, config, new IngestBuffers(config.buffers()));
   }
 
   private IngestApi(Vertx vertx, StreamRegistry streams, FragmentArchive archive, TimeIndex index,
-      LiveFeeds liveFeeds, FragmentNumberMinter minter, IngestConfig config, IngestBuffers buffers) {
-    this(vertx, streams, archive, index, liveFeeds, minter, config, buffers, BodyParsers.mkv(config, buffers),
-        BodyParsers.mp4(vertx, config, buffers));
+      LiveFeeds liveFeeds, FragmentNumberSource numbers, IngestConfig config, IngestBuffers buffers) {
+    this(vertx, streams, archive, index, liveFeeds, numbers, config, buffers, BodyParsers.mkv(config, buffers),
+        BodyParsers.mp4(vertx, config, buffers), System::nanoTime);
   }
 
+  /** {@code nanoClock} times the call rate, the takeover rule and the idle timer ({@code System::nanoTime} outside tests). */
   IngestApi(Vertx vertx, StreamRegistry streams, FragmentArchive archive, TimeIndex index, LiveFeeds liveFeeds,
-      FragmentNumberMinter minter, IngestConfig config, IngestBuffers buffers, BodyParser.Factory mkvParser,
-      BodyParser.Factory mp4Parser) {
+      FragmentNumberSource numbers, IngestConfig config, IngestBuffers buffers, BodyParser.Factory mkvParser,
+      BodyParser.Factory mp4Parser, LongSupplier nanoClock) {
     this.vertx = vertx;
     this.buffers = buffers;
     this.streams = streams;
     this.archive = archive;
     this.index = index;
     this.liveFeeds = liveFeeds;
-    this.minter = minter;
+    this.numbers = numbers;
     this.config = config;
+    this.nanoClock = nanoClock;
+    this.calls = new CallRate(config.maxPutMediaCallsPerSecond(), nanoClock);
     if (config.mp4SpoolDir() != null) {
       try {
         Mp4Spool.prepareDir(config.mp4SpoolDir());
@@ -107,22 +114,17 @@ public final class IngestApi implements ApiModule {
     PutMediaHeaders headers;
     try {
       headers = PutMediaHeaders.parse(request.headers(), System.currentTimeMillis());
-    } catch (RuntimeException e) {
-      ctx.fail(e);
-      return;
-    }
-    try {
       Caller.of(ctx).authorize(headers.stream());
     } catch (RuntimeException e) {
-      ctx.fail(e);
+      refuse(ctx, e);
       return;
     }
     Context context = vertx.getOrCreateContext();
     streams.describe(headers.stream()).onComplete(ar -> context.runOnContext(v -> {
       if (ar.failed()) {
-        ctx.fail(ar.cause());
+        refuse(ctx, ar.cause());
       } else if (ar.result().status() == StreamStatus.DELETING) {
-        ctx.fail(KvsError.RESOURCE_NOT_FOUND.exception("Stream " + headers.stream() + " is being deleted"));
+        refuse(ctx, KvsError.RESOURCE_NOT_FOUND.exception("Stream " + headers.stream() + " is being deleted"));
       } else {
         start(ctx, context, ar.result(), headers);
       }
@@ -130,22 +132,26 @@ public final class IngestApi implements ApiModule {
   }
 
   private void start(RoutingContext ctx, Context context, StreamInfo stream, PutMediaHeaders headers) {
+    if (!calls.tryCall(stream.streamId())) {
+      refuse(ctx, KvsError.CLIENT_LIMIT_EXCEEDED.exception("More than " + config.maxPutMediaCallsPerSecond()
+          + " PutMedia calls per second on stream " + stream.streamName()));
+      return;
+    }
     FragmentSequencer known = sequencers.get(stream.streamId());
     if (known != null) {
       open(ctx, context, stream, headers, known);
       return;
     }
-    // First connection of this stream in this process: raise the minter above the index's newest
-    // number so fragment numbers keep increasing across restarts.
-    index.latest(stream).onComplete(ar -> context.runOnContext(v -> {
+    // First connection of this stream in this process: the minter's floor is raised to the index's
+    // newest number, so fragment numbers keep increasing across restarts.
+    numbers.numbersFor(stream).onComplete(ar -> context.runOnContext(v -> {
       if (ar.failed()) {
-        ctx.fail(new io.vidlog.kvs.KvsException(KvsError.SERVICE_UNAVAILABLE, "Stream index unavailable", ar.cause()));
+        refuse(ctx, new io.vidlog.kvs.KvsException(KvsError.SERVICE_UNAVAILABLE, "Stream index unavailable",
+            ar.cause()));
         return;
       }
-      FragmentSequencer sequencer = sequencers.computeIfAbsent(stream.streamId(), id -> {
-        minter.floor(stream, ar.result() == null ? null : ar.result().number());
-        return new FragmentSequencer(index, minter);
-      });
+      FragmentSequencer sequencer = sequencers.computeIfAbsent(stream.streamId(),
+          id -> new FragmentSequencer(index, ar.result()));
       open(ctx, context, stream, headers, sequencer);
     }));
   }
@@ -153,10 +159,24 @@ public final class IngestApi implements ApiModule {
   private void open(RoutingContext ctx, Context context, StreamInfo stream, PutMediaHeaders headers,
       FragmentSequencer sequencer) {
     IngestSession.Deps deps = new IngestSession.Deps(vertx, config, archive, liveFeeds.feed(stream.streamId()),
-        sequencer, mkvParser, mp4Parser);
-    IngestSession session = new IngestSession(deps, context, ctx.request(), stream, headers);
-    active.takeOver(session);
+        sequencer, mkvParser, mp4Parser, nanoClock, System::currentTimeMillis);
+    IngestSession session = new IngestSession(deps, context, new HttpExchange(vertx, ctx.request()), stream, headers);
+    if (!active.claim(session, config.takeoverSilence().toNanos())) {
+      refuse(ctx, KvsError.CONNECTION_LIMIT_EXCEEDED.exception("Stream " + stream.streamName()
+          + " already has an active PutMedia connection"));
+      return;
+    }
     session.start(() -> active.release(session));
+  }
+
+  /**
+   * Any failure before the 200 (the server's failure handler renders it). The body the client may
+   * already be sending is read and dropped for a moment before the connection closes, so the error
+   * reaches the client instead of a TCP reset.
+   */
+  private void refuse(RoutingContext ctx, Throwable error) {
+    HttpExchange.discardThenClose(vertx, ctx.request());
+    ctx.fail(error);
   }
 
   private void onStreamDeleted(StreamInfo stream) {
@@ -165,5 +185,6 @@ public final class IngestApi implements ApiModule {
       owner.context().runOnContext(v -> owner.streamDeleted());
     }
     sequencers.remove(stream.streamId());
+    calls.forget(stream.streamId());
   }
 }

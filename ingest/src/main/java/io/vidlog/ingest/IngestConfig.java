@@ -31,20 +31,30 @@ import java.time.Duration;
  *     directory ({@code java.io.tmpdir}). Put it on a disk with room for the largest upload
  *     times the concurrent uploads, not on a RAM-backed tmpfs. {@link IngestApi} creates it and
  *     removes the spool files a killed process left there.
+ * @param takeoverSilence a PutMedia connection whose producer sent no byte for this long (not
+ *     counting time vidlog itself held the request) is no longer active: a newer connection for the
+ *     stream takes over from it instead of being refused with ConnectionLimitExceeded. Default 5 s:
+ *     a live producer sends a frame every 33–40 ms (at least one a second at 1 fps), so 5 s of
+ *     silence is a dead connection, not jitter; a KVS SDK only reconnects after giving up on its
+ *     old connection (curl's low-speed limit of 30 s, connection staleness, a network error), so
+ *     its reconnect is admitted at once or at its next retry. Keep it below {@code idleTimeout}
+ * @param maxPutMediaCallsPerSecond PutMedia calls per stream and second before
+ *     ClientLimitExceeded (KVS: 5, kvs-api.md §6)
  * @param buffers how many bytes body parsers may hold in buffers, per connection and in all
  */
 public record IngestConfig(long maxFragmentBytes, Duration maxFragmentDuration, Duration maxConnectionDuration,
     int maxTracks, int maxMetadataItems, int maxMetadataNameBytes, int maxMetadataValueBytes,
     boolean requireEveryTrack, Duration idleAckPeriod, Duration idleTimeout, int chunkWriteBytes,
     int maxPendingCommits, Duration mp4TargetFragment, MkvLimits mkvLimits, long maxMp4SpoolBytes,
-    Path mp4SpoolDir, Buffers buffers) {
+    Path mp4SpoolDir, Duration takeoverSilence, int maxPutMediaCallsPerSecond, Buffers buffers) {
 
   /** Default {@link #maxMp4SpoolBytes}: 4 GiB. */
   public static final long DEFAULT_MAX_MP4_SPOOL_BYTES = 4L << 30;
 
   public static final IngestConfig DEFAULT = new IngestConfig(50L * 1024 * 1024, Duration.ofSeconds(10),
       Duration.ofMinutes(45), 3, 10, 128, 256, true, Duration.ofSeconds(3), Duration.ofSeconds(30),
-      64 * 1024, 4, Duration.ofSeconds(2), MkvLimits.DEFAULT, DEFAULT_MAX_MP4_SPOOL_BYTES, null, Buffers.defaults());
+      64 * 1024, 4, Duration.ofSeconds(2), MkvLimits.DEFAULT, DEFAULT_MAX_MP4_SPOOL_BYTES, null,
+      Duration.ofSeconds(5), 5, Buffers.defaults());
 
   /**
    * Bytes that body parsers hold in buffers: what arrived of an element they must see whole (an
@@ -104,27 +114,33 @@ public record IngestConfig(long maxFragmentBytes, Duration maxFragmentDuration, 
       throw new IllegalArgumentException("mp4TargetFragment must be positive and below maxFragmentDuration ("
           + maxFragmentDuration + "), got " + mp4TargetFragment);
     }
+    if (takeoverSilence.isNegative() || takeoverSilence.isZero()) {
+      throw new IllegalArgumentException("takeoverSilence must be positive, got " + takeoverSilence);
+    }
+    if (maxPutMediaCallsPerSecond <= 0) {
+      throw new IllegalArgumentException("maxPutMediaCallsPerSecond must be positive, got " + maxPutMediaCallsPerSecond);
+    }
   }
 
   public IngestConfig withIdle(Duration ackPeriod, Duration timeout) {
     return new IngestConfig(maxFragmentBytes, maxFragmentDuration, maxConnectionDuration, maxTracks,
         maxMetadataItems, maxMetadataNameBytes, maxMetadataValueBytes, requireEveryTrack, ackPeriod, timeout,
         chunkWriteBytes, maxPendingCommits, mp4TargetFragment, mkvLimits, maxMp4SpoolBytes, mp4SpoolDir,
-        buffers);
+        takeoverSilence, maxPutMediaCallsPerSecond, buffers);
   }
 
   public IngestConfig withMaxConnectionDuration(Duration d) {
     return new IngestConfig(maxFragmentBytes, maxFragmentDuration, d, maxTracks, maxMetadataItems,
         maxMetadataNameBytes, maxMetadataValueBytes, requireEveryTrack, idleAckPeriod, idleTimeout,
         chunkWriteBytes, maxPendingCommits, mp4TargetFragment, mkvLimits, maxMp4SpoolBytes, mp4SpoolDir,
-        buffers);
+        takeoverSilence, maxPutMediaCallsPerSecond, buffers);
   }
 
   public IngestConfig withMaxFragmentBytes(long bytes) {
     return new IngestConfig(bytes, maxFragmentDuration, maxConnectionDuration, maxTracks, maxMetadataItems,
         maxMetadataNameBytes, maxMetadataValueBytes, requireEveryTrack, idleAckPeriod, idleTimeout,
         chunkWriteBytes, maxPendingCommits, mp4TargetFragment, mkvLimits, maxMp4SpoolBytes, mp4SpoolDir,
-        buffers);
+        takeoverSilence, maxPutMediaCallsPerSecond, buffers);
   }
 
   /** The same config with MP4 uploads cut near {@code target}. */
@@ -132,20 +148,38 @@ public record IngestConfig(long maxFragmentBytes, Duration maxFragmentDuration, 
     return new IngestConfig(maxFragmentBytes, maxFragmentDuration, maxConnectionDuration, maxTracks,
         maxMetadataItems, maxMetadataNameBytes, maxMetadataValueBytes, requireEveryTrack, idleAckPeriod, idleTimeout,
         chunkWriteBytes, maxPendingCommits, target, mkvLimits, maxMp4SpoolBytes, mp4SpoolDir,
-        buffers);
-  }
-
-  /** The same config with other buffer budgets. */
-  public IngestConfig withBuffers(Buffers b) {
-    return new IngestConfig(maxFragmentBytes, maxFragmentDuration, maxConnectionDuration, maxTracks,
-        maxMetadataItems, maxMetadataNameBytes, maxMetadataValueBytes, requireEveryTrack, idleAckPeriod, idleTimeout,
-        chunkWriteBytes, maxPendingCommits, mp4TargetFragment, mkvLimits, maxMp4SpoolBytes, mp4SpoolDir, b);
+        takeoverSilence, maxPutMediaCallsPerSecond, buffers);
   }
 
   /** The same config with progressive MP4 uploads spooled to {@code dir} (null: the JVM's temp dir), at most {@code maxBytes}. */
   public IngestConfig withMp4Spool(long maxBytes, Path dir) {
     return new IngestConfig(maxFragmentBytes, maxFragmentDuration, maxConnectionDuration, maxTracks,
         maxMetadataItems, maxMetadataNameBytes, maxMetadataValueBytes, requireEveryTrack, idleAckPeriod, idleTimeout,
-        chunkWriteBytes, maxPendingCommits, mp4TargetFragment, mkvLimits, maxBytes, dir, buffers);
+        chunkWriteBytes, maxPendingCommits, mp4TargetFragment, mkvLimits, maxBytes, dir,
+        takeoverSilence, maxPutMediaCallsPerSecond, buffers);
+  }
+
+  /** The same config with {@code silence} as the takeover threshold and {@code callsPerSecond} PutMedia calls per stream. */
+  public IngestConfig withConnectionRules(Duration silence, int callsPerSecond) {
+    return new IngestConfig(maxFragmentBytes, maxFragmentDuration, maxConnectionDuration, maxTracks,
+        maxMetadataItems, maxMetadataNameBytes, maxMetadataValueBytes, requireEveryTrack, idleAckPeriod, idleTimeout,
+        chunkWriteBytes, maxPendingCommits, mp4TargetFragment, mkvLimits, maxMp4SpoolBytes, mp4SpoolDir, silence,
+        callsPerSecond, buffers);
+  }
+
+  /** The same config with the request paused once {@code commits} fragments wait for their durable commit. */
+  public IngestConfig withMaxPendingCommits(int commits) {
+    return new IngestConfig(maxFragmentBytes, maxFragmentDuration, maxConnectionDuration, maxTracks,
+        maxMetadataItems, maxMetadataNameBytes, maxMetadataValueBytes, requireEveryTrack, idleAckPeriod, idleTimeout,
+        chunkWriteBytes, commits, mp4TargetFragment, mkvLimits, maxMp4SpoolBytes, mp4SpoolDir, takeoverSilence,
+        maxPutMediaCallsPerSecond, buffers);
+  }
+
+  /** The same config with other buffer budgets. */
+  public IngestConfig withBuffers(Buffers b) {
+    return new IngestConfig(maxFragmentBytes, maxFragmentDuration, maxConnectionDuration, maxTracks,
+        maxMetadataItems, maxMetadataNameBytes, maxMetadataValueBytes, requireEveryTrack, idleAckPeriod, idleTimeout,
+        chunkWriteBytes, maxPendingCommits, mp4TargetFragment, mkvLimits, maxMp4SpoolBytes, mp4SpoolDir,
+        takeoverSilence, maxPutMediaCallsPerSecond, b);
   }
 }

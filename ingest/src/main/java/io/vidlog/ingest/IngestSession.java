@@ -3,74 +3,94 @@ package io.vidlog.ingest;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.internal.buffer.BufferInternal;
-import io.vidlog.fragmentstore.chunk.ChunkHeader;
-import io.vidlog.fragmentstore.chunk.ChunkMkv;
 import io.vidlog.fragmentstore.chunk.FragmentArchive;
-import io.vidlog.fragmentstore.live.LiveEvent;
 import io.vidlog.fragmentstore.live.LiveFeed;
 import io.vidlog.fragmentstore.streams.StreamInfo;
 import io.vidlog.kvs.AckError;
-import io.vidlog.media.MediaFormatException;
 import io.vidlog.media.mkv.MkvFrame;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
+import java.util.Locale;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One PutMedia connection (kvs-api.md §1): reads the paused request as a stream into the body
- * parser, stores each fragment the {@link FragmentAssembler} accepts as a chunk, publishes every
- * frame to the stream's live feed as it is parsed, and writes the ack stream. The request is paused
- * while the store is behind (a chunk write in flight with the next one full, or too many fragments
- * waiting for their commit) or the client does not read its acks, so memory per connection stays
- * bounded whatever the fragment size. Confined to the request's event-loop context.
+ * One PutMedia connection (kvs-api.md §1) as an explicit state machine ({@link Phase}). It reads the
+ * request body into the body parser, whose events the {@link FragmentAssembler} turns into
+ * fragments, and hands each concern to a collaborator: where fragments go ({@link FragmentSink}),
+ * the ack stream and its order ({@link AckStream}), which ErrorId a failure gets
+ * ({@link AckErrors}), back-pressure and the producer's activity ({@link FlowControl}). A periodic
+ * tick sends IDLE acks and ends a connection whose producer stayed silent. Confined to the
+ * request's event-loop context, except {@link #producerActive}, which the takeover rule asks from
+ * any thread.
  */
 final class IngestSession implements FragmentListener {
   private static final Logger LOG = LoggerFactory.getLogger(IngestSession.class);
-  private static final long LINGER_MILLIS = 1_000;
-  private static final long LINGER_BYTES = 4L << 20;
 
-  /** What a session needs from the API that created it. */
+  /**
+   * Where a session is in its life. It only moves forward, along {@link #canMoveTo}:
+   * NEW → STREAMING → (ENDING →) DRAINING → FINISHED.
+   */
+  enum Phase {
+    /** Made, not started: nothing sent, nothing read. */
+    NEW,
+    /** The 200 is out and the body is read into the parser (paused while something is behind). */
+    STREAMING,
+    /**
+     * The body ended, or the producer stayed silent past the idle timeout: the parser delivers what
+     * it still holds (a spooled progressive MP4 is demuxed now) and no more input is read.
+     */
+    ENDING,
+    /**
+     * No more input, the parser is closed (its buffers released at once): the session waits until
+     * every fragment it received has its final ack (PERSISTED, or ERROR).
+     */
+    DRAINING,
+    /** The ack stream is ended and the stream is released. */
+    FINISHED;
+
+    boolean canMoveTo(Phase next) {
+      return switch (this) {
+        case NEW -> next == STREAMING;
+        case STREAMING -> next == ENDING || next == DRAINING;
+        case ENDING -> next == DRAINING;
+        case DRAINING -> next == FINISHED;
+        case FINISHED -> false;
+      };
+    }
+  }
+
+  /** What a session needs from the API that created it; the clocks are {@code System}'s outside tests. */
   record Deps(Vertx vertx, IngestConfig config, FragmentArchive archive, LiveFeed live, FragmentSequencer sequencer,
-      BodyParser.Factory mkvParser, BodyParser.Factory mp4Parser) {}
-
-  private record Pending(Fragment fragment, Future<Void> done) {}
+      BodyParser.Factory mkvParser, BodyParser.Factory mp4Parser, LongSupplier nanoClock, LongSupplier millisClock) {}
 
   private final Deps deps;
   private final Context context;
-  private final HttpServerRequest request;
-  private final HttpServerResponse response;
+  private final PutMediaExchange exchange;
   private final StreamInfo stream;
-  private final PutMediaHeaders headers;
   private final FragmentAssembler assembler;
-  private final AckWriter acks;
-  private final ArrayDeque<Pending> persisting = new ArrayDeque<>();
-  private final long startedNanos = System.nanoTime();
-  private Runnable onFinished = () -> {};
+  private final FragmentSink sink;
+  private final AckStream acks;
+  private final FlowControl flow;
+  private final long startedNanos;
+  private volatile Phase phase = Phase.NEW;
+  private Runnable onFinished = () -> { };
   private BodyParser parser;
-  private long lastDataNanos = startedNanos;
+  /** The answer to the next fragment when the connection must not take more (4008 after a delete). */
+  private AckError refuseNext;
   private long timerId = -1;
-  private boolean paused;
-  private boolean bodyEnded;
-  private boolean stopping;
-  private boolean finished;
-  private boolean superseded;
-  private boolean streamDeleted;
-  private boolean ending;
 
-  IngestSession(Deps deps, Context context, HttpServerRequest request, StreamInfo stream, PutMediaHeaders headers) {
+  IngestSession(Deps deps, Context context, PutMediaExchange exchange, StreamInfo stream, PutMediaHeaders headers) {
     this.deps = deps;
     this.context = context;
-    this.request = request;
-    this.response = request.response();
+    this.exchange = exchange;
     this.stream = stream;
-    this.headers = headers;
-    this.assembler = new FragmentAssembler(deps.config(), headers, System::currentTimeMillis, this);
-    this.acks = new AckWriter(response);
+    this.startedNanos = deps.nanoClock().getAsLong();
+    this.assembler = new FragmentAssembler(deps.config(), headers, deps.millisClock(), this);
+    this.sink = new FragmentSink(stream, deps.archive(), deps.live(), deps.sequencer(), context,
+        deps.config().chunkWriteBytes(), this::updateFlow);
+    this.acks = new AckStream(exchange, context, stream.streamName(), this::onAcksSent);
+    this.flow = new FlowControl(exchange, deps.nanoClock());
   }
 
   StreamInfo stream() {
@@ -81,66 +101,83 @@ final class IngestSession implements FragmentListener {
     return context;
   }
 
-  /** Sends the 200 and starts reading the body; {@code onFinished} runs once when the session is over. */
-  void start(Runnable onFinished) {
-    this.onFinished = onFinished;
-    response.setChunked(true).putHeader("Content-Type", "application/json");
-    response.writeHead();
-    response.drainHandler(v -> updateFlow());
-    response.closeHandler(v -> clientGone("response closed"));
-    request.exceptionHandler(e -> clientGone(e.getMessage()));
-    request.handler(this::onData);
-    request.endHandler(v -> onBodyEnd());
-    long period = Math.max(1, deps.config().idleAckPeriod().toMillis());
-    timerId = deps.vertx().setPeriodic(period, id -> onTimer());
-    request.resume();
+  Phase phase() {
+    return phase;
   }
 
-  /** A newer connection for the same stream took over: finish the in-flight fragment, then close. */
+  /** Sends the 200 and starts reading the body; {@code onFinished} runs once when the session is over. */
+  void start(Runnable onFinished) {
+    moveTo(Phase.STREAMING);
+    this.onFinished = onFinished;
+    exchange.start(this::onData, this::onBodyEnd, this::clientGone, this::updateFlow);
+    long period = Math.max(1, deps.config().idleAckPeriod().toMillis());
+    timerId = deps.vertx().setPeriodic(period, id -> tick());
+    updateFlow();
+  }
+
+  /**
+   * The takeover rule's question (README "One producer per stream"): is this connection's producer
+   * still streaming? Only a STREAMING session counts, and only while its producer has sent a byte
+   * within {@code silenceNanos}. Safe from any thread.
+   */
+  boolean producerActive(long silenceNanos) {
+    return phase == Phase.STREAMING && flow.silentNanos() < silenceNanos;
+  }
+
+  /**
+   * A newer connection took the stream over from this silent one: the fragment cut short is dropped
+   * with ErrorId 4000 CONNECTION_SUPERSEDED, sent after the final acks of the fragments before it,
+   * and the connection ends. A session that no longer reads input finishes on its own.
+   */
   void supersede() {
-    superseded = true;
-    if (assembler.openFragment() == null) {
-      assembler.abort(AckError.CONNECTION_SUPERSEDED, "a newer PutMedia connection took over");
+    if (phase != Phase.STREAMING) {
       return;
     }
-    long grace = Math.max(1, deps.config().idleAckPeriod().toMillis());
-    deps.vertx().setTimer(grace, id -> context.runOnContext(v ->
-        assembler.abort(AckError.CONNECTION_SUPERSEDED, "a newer PutMedia connection took over")));
+    LOG.info("PutMedia {}: silent for {} ms, a newer connection took over", stream.streamName(),
+        flow.silentNanos() / 1_000_000L);
+    assembler.abort(AckError.CONNECTION_SUPERSEDED, "a newer PutMedia connection took over");
+    stop();
   }
 
   /** The stream was deleted: the next fragment is answered with 4008 and the connection ends. */
   void streamDeleted() {
-    streamDeleted = true;
+    refuseNext = AckError.STREAM_NOT_ACTIVE;
   }
 
-  private void onData(Buffer buffer) {
-    if (stopping) {
+  /** The periodic timer: an IDLE ack while the producer is silent, the end of the body after the idle timeout. */
+  void tick() {
+    if (phase != Phase.STREAMING) {
       return;
     }
-    lastDataNanos = System.nanoTime();
-    ByteBuffer bytes = ((BufferInternal) buffer).getByteBuf().nioBuffer();
+    long silent = flow.silentNanos();
+    if (silent >= deps.config().idleTimeout().toNanos()) {
+      LOG.info("PutMedia {}: no data for {} ms, closing", stream.streamName(), silent / 1_000_000L);
+      end();
+    } else if (silent >= deps.config().idleAckPeriod().toNanos()) {
+      acks.now(AckEvent.idle());
+    }
+  }
+
+  private void onData(ByteBuffer bytes) {
+    if (phase != Phase.STREAMING) {
+      return; // the session reads no more input (it is ending, or lingers before the close)
+    }
+    flow.received();
     try {
       if (parser == null) {
         parser = (isMp4(bytes) ? deps.mp4Parser() : deps.mkvParser()).create(assembler, context, this::updateFlow,
             this::storeBehind);
       }
       parser.feed(bytes);
-    } catch (AckException e) {
-      LOG.info("PutMedia {}: refused: {}", stream.streamName(), e.getMessage());
-      assembler.abort(e.error(), e.getMessage());
-    } catch (MediaFormatException e) {
-      LOG.info("PutMedia {}: invalid media: {}", stream.streamName(), e.getMessage());
-      assembler.abort(AckError.INVALID_MKV_DATA, e.getMessage());
     } catch (RuntimeException e) {
-      LOG.warn("PutMedia {}: internal error", stream.streamName(), e);
-      assembler.abort(AckError.INTERNAL_ERROR, String.valueOf(e.getMessage()));
+      assembler.abort(AckErrors.of(e, stream.streamName()), String.valueOf(e.getMessage()));
     }
     updateFlow();
   }
 
   private boolean isMp4(ByteBuffer first) {
-    String type = request.getHeader("Content-Type");
-    if (type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("video/mp4")) {
+    String type = exchange.contentType();
+    if (type != null && type.toLowerCase(Locale.ROOT).startsWith("video/mp4")) {
       return true;
     }
     int p = first.position();
@@ -149,215 +186,122 @@ final class IngestSession implements FragmentListener {
   }
 
   private void onBodyEnd() {
-    bodyEnded = true;
-    if (stopping) {
-      maybeFinish();
-      return;
+    if (phase == Phase.STREAMING) {
+      end();
     }
-    endParser().onComplete(v -> stop());
   }
 
-  /** Ends the parser (MP4: demuxes the spooled upload); completes on this context. */
-  private Future<Void> endParser() {
-    ending = true;
-    Future<Void> end;
+  /** STREAMING → ENDING: the parser delivers what it holds, then the open fragment completes. */
+  private void end() {
+    moveTo(Phase.ENDING);
+    Future<Void> ended;
     try {
-      end = parser == null ? Future.succeededFuture() : parser.end();
+      ended = parser == null ? Future.succeededFuture() : parser.end();
     } catch (RuntimeException e) {
-      end = Future.failedFuture(e);
+      ended = Future.failedFuture(e);
     }
-    return end.transform(ar -> {
+    updateFlow();
+    // BodyParser.end completes on this context
+    ended.onComplete(ar -> {
+      if (phase != Phase.ENDING) {
+        return; // the client went away meanwhile
+      }
       if (ar.succeeded()) {
         assembler.finish();
-      } else if (ar.cause() instanceof AckException e) {
-        LOG.info("PutMedia {}: refused at the end of the body: {}", stream.streamName(), e.getMessage());
-        assembler.abort(e.error(), e.getMessage());
-      } else if (ar.cause() instanceof MediaFormatException e) {
-        LOG.info("PutMedia {}: invalid media at the end of the body: {}", stream.streamName(), e.getMessage());
-        assembler.abort(AckError.INVALID_MKV_DATA, e.getMessage());
       } else {
-        LOG.warn("PutMedia {}: internal error at the end of the body", stream.streamName(), ar.cause());
-        assembler.abort(AckError.INTERNAL_ERROR, String.valueOf(ar.cause().getMessage()));
+        assembler.abort(AckErrors.of(ar.cause(), stream.streamName()), String.valueOf(ar.cause().getMessage()));
       }
-      return Future.succeededFuture();
+      stop();
     });
-  }
-
-  private void onTimer() {
-    if (stopping || ending) {
-      return;
-    }
-    if (paused && !acks.full()) {
-      lastDataNanos = System.nanoTime(); // waiting for the store is not the producer being idle
-      return;
-    }
-    long idle = System.nanoTime() - lastDataNanos;
-    if (idle >= deps.config().idleTimeout().toNanos()) {
-      LOG.info("PutMedia {}: no data for {} ms, closing", stream.streamName(), idle / 1_000_000L);
-      endParser().onComplete(v -> stop());
-    } else if (idle >= deps.config().idleAckPeriod().toNanos()) {
-      acks.send(AckEvent.idle());
-    }
   }
 
   // ---- FragmentListener: what the assembler decided ----
 
   @Override
   public AckError admit() {
-    if (streamDeleted) {
-      return AckError.STREAM_NOT_ACTIVE;
+    if (refuseNext != null) {
+      return refuseNext;
     }
-    if (superseded) {
-      return AckError.CONNECTION_SUPERSEDED;
-    }
-    if (System.nanoTime() - startedNanos > deps.config().maxConnectionDuration().toNanos()) {
+    if (deps.nanoClock().getAsLong() - startedNanos > deps.config().maxConnectionDuration().toNanos()) {
       return AckError.MAX_CONNECTION_DURATION_REACHED;
     }
     return null;
   }
 
   @Override
-  public void opened(Fragment f) {
-    FragmentSequencer.Slot slot = deps.sequencer().mint(stream, f.serverTimestampMillis);
-    f.slot = slot;
-    f.number = slot.number;
-    acks.send(AckEvent.of(AckEvent.Type.BUFFERING, f.clusterTimecode, f.number));
-    if (stream.persists()) {
-      f.chunk = new ChunkStream(deps.archive().begin(stream, f.number), context, deps.config().chunkWriteBytes(),
-          this::updateFlow);
-      f.chunk.append(f.prefix);
-      f.chunk.append(ChunkMkv.clusterStart(f.clusterTimecode));
+  public void opened(OpenFragment f) {
+    sink.open(f);
+    acks.now(AckEvent.of(AckEvent.Type.BUFFERING, f.clusterTimecode, f.number));
+  }
+
+  @Override
+  public void frame(OpenFragment f, MkvFrame frame) {
+    sink.frame(f, frame);
+  }
+
+  @Override
+  public void completed(OpenFragment f) {
+    Future<Void> durable = sink.complete(f);
+    acks.now(AckEvent.of(AckEvent.Type.RECEIVED, f.clusterTimecode, f.number));
+    if (durable != null) {
+      acks.afterCommit(durable, f.clusterTimecode, f.number);
     }
-    deps.live().publish(new LiveEvent.FragmentStart(f.number, f.serverTimestampMillis, f.producerTimestampMillis,
-        f.clusterTimecode, f.prefix));
   }
 
   @Override
-  public void frame(Fragment f, MkvFrame frame) {
-    ByteBuffer payload = frame.payload();
-    int flags = ChunkMkv.frameFlags(frame.flags());
-    Buffer block = ChunkMkv.simpleBlockHeader(frame.trackNumber(), frame.relativeTimecode(), flags,
-        payload.remaining());
-    Buffer view = f.chunk != null ? f.chunk.appendBlock(block, payload) : ChunkStream.copyOf(payload);
-    // the payload is this frame's own copy, never written again: the feed keeps it as it is
-    deps.live().publishImmutable(new LiveEvent.Frame(f.number, frame.trackNumber(), frame.relativeTimecode(), flags,
-        view));
-  }
-
-  @Override
-  public void completed(Fragment f) {
-    Buffer trailer = ChunkMkv.producerTags(f.postTags);
-    ChunkHeader header = f.chunkHeader(f.mkvBytes + trailer.length());
-    deps.live().publish(new LiveEvent.FragmentEnd(f.number, header, trailer, stream.persists()));
-    acks.send(AckEvent.of(AckEvent.Type.RECEIVED, f.clusterTimecode, f.number));
-    if (!stream.persists()) {
-      deps.sequencer().skip(f.slot, null); // retention 0: live feed only, no PERSISTED (kvs-api.md §1.3)
-      return;
-    }
-    f.chunk.append(trailer);
-    FragmentSequencer.Slot slot = f.slot;
-    Future<Void> done = f.chunk.commit(header).transform(ar -> {
-      if (ar.failed()) {
-        deps.sequencer().skip(slot, ar.cause());
-      } else {
-        deps.sequencer().ready(slot, stream, f.record(header));
-      }
-      return slot.indexed();
-    });
-    f.chunk = null;
-    persisting.add(new Pending(f, done));
-    done.onComplete(ar -> context.runOnContext(v -> drainPersisted()));
-  }
-
-  @Override
-  public void rejected(Fragment f, AckError error) {
+  public void rejected(OpenFragment f, AckError error) {
     LOG.info("PutMedia {}: fragment {} refused: {}", stream.streamName(), f.number, error);
-    acks.send(AckEvent.error(error, f.clusterTimecode, f.number));
-    if (f.chunk != null) {
-      f.chunk.abort();
-      f.chunk = null;
-    }
-    deps.sequencer().skip(f.slot, null);
-    deps.live().publish(new LiveEvent.FragmentAborted(f.number, error.code()));
+    sink.reject(f, error);
+    acks.error(AckEvent.error(error, f.clusterTimecode, f.number));
   }
 
   @Override
   public void failed(AckError error, Long timecode, String detail) {
     LOG.info("PutMedia {}: connection ends: {} {}", stream.streamName(), error, detail);
     if (error != null) {
-      acks.send(AckEvent.error(error, timecode, null));
+      acks.error(AckEvent.error(error, timecode, null));
     }
     stop();
   }
 
   // ---- flow control and the end of the session ----
 
-  private void drainPersisted() {
-    while (!persisting.isEmpty() && persisting.peek().done().isComplete()) {
-      Pending p = persisting.poll();
-      if (p.done().succeeded()) {
-        acks.send(AckEvent.of(AckEvent.Type.PERSISTED, p.fragment().clusterTimecode, p.fragment().number));
-      } else {
-        LOG.warn("PutMedia {}: fragment {} not persisted", stream.streamName(), p.fragment().number,
-            p.done().cause());
-        acks.send(AckEvent.error(AckError.ARCHIVAL_ERROR, p.fragment().clusterTimecode, p.fragment().number));
-      }
-    }
+  private void onAcksSent() {
     updateFlow();
     maybeFinish();
   }
 
   private void updateFlow() {
-    if (stopping) {
-      return;
-    }
-    if (ending) {
-      if (!storeBehind() && parser != null) {
-        parser.resume(); // an MP4 upload is being demuxed: events flow while the store keeps up
+    switch (phase) {
+      case STREAMING -> {
+        boolean store = storeBehind();
+        flow.update(store, acks.full(), parser != null && parser.behind());
+        if (!store && parser != null) {
+          parser.resume();
+        }
       }
-      return;
-    }
-    Fragment open = assembler.openFragment();
-    boolean store = storeBehind();
-    boolean behind = store || acks.full() || (parser != null && parser.behind());
-    if (behind && !paused) {
-      paused = true;
-      request.pause();
-    } else if (!behind && paused) {
-      paused = false;
-      request.resume();
-    }
-    if (!store && parser != null) {
-      parser.resume();
+      case ENDING -> {
+        flow.stop();
+        if (!storeBehind() && parser != null) {
+          parser.resume(); // a spooled MP4 upload is being demuxed: events flow while the store keeps up
+        }
+      }
+      default -> { }
     }
   }
 
   /** True while the store is behind: a chunk write in flight with the next full, or too many commits pending. */
   private boolean storeBehind() {
-    Fragment open = assembler.openFragment();
-    return (open != null && open.chunk != null && open.chunk.behind())
-        || persisting.size() >= deps.config().maxPendingCommits();
+    return sink.behind(assembler.openFragment()) || acks.pendingCommits() >= deps.config().maxPendingCommits();
   }
 
-  /** No more input is read; the session finishes when every pending fragment has its final ack. */
+  /** STREAMING or ENDING → DRAINING: no more input; the parser's buffers go now, not when the last ack is out. */
   private void stop() {
-    if (stopping) {
+    if (phase != Phase.STREAMING && phase != Phase.ENDING) {
       return;
     }
-    stopping = true;
-    if (!bodyEnded) {
-      request.pause();
-    }
-    maybeFinish();
-  }
-
-  private void maybeFinish() {
-    if (!stopping || finished || !persisting.isEmpty()) {
-      return;
-    }
-    finished = true;
-    deps.vertx().cancelTimer(timerId);
-    acks.end();
+    moveTo(Phase.DRAINING);
+    flow.stop();
     if (parser != null) {
       try {
         parser.close();
@@ -365,42 +309,39 @@ final class IngestSession implements FragmentListener {
         LOG.warn("PutMedia {}: closing the body parser failed", stream.streamName(), e);
       }
     }
-    if (!bodyEnded) {
-      lingerThenClose();
+    maybeFinish();
+  }
+
+  /** DRAINING → FINISHED once every received fragment has its final ack. */
+  private void maybeFinish() {
+    if (phase != Phase.DRAINING || !acks.settled()) {
+      return;
+    }
+    moveTo(Phase.FINISHED);
+    deps.vertx().cancelTimer(timerId);
+    acks.end();
+    if (!exchange.bodyEnded()) {
+      exchange.discardRestThenClose();
     }
     onFinished.run();
   }
 
-  /**
-   * The body is still coming (an error, idle or takeover ended the session): read and drop it for a
-   * moment before closing, because closing a socket with unread input sends a TCP reset that can
-   * destroy the acks the client has not read yet. Bounded in time and bytes.
-   */
-  private void lingerThenClose() {
-    long[] dropped = {0};
-    request.handler(b -> {
-      dropped[0] += b.length();
-      if (dropped[0] > LINGER_BYTES) {
-        request.connection().close();
-      }
-    });
-    request.resume();
-    deps.vertx().setTimer(LINGER_MILLIS, id -> {
-      if (!bodyEnded) {
-        request.connection().close();
-      }
-    });
-  }
-
   private void clientGone(String why) {
-    if (finished) {
+    if (phase == Phase.FINISHED) {
       return;
     }
     LOG.info("PutMedia {}: client gone: {}", stream.streamName(), why);
     acks.closed();
-    if (!stopping) {
+    if (phase == Phase.STREAMING || phase == Phase.ENDING) {
       assembler.abort(AckError.STREAM_READ_ERROR, why);
     }
     stop();
+  }
+
+  private void moveTo(Phase next) {
+    if (!phase.canMoveTo(next)) {
+      throw new IllegalStateException("PutMedia session of " + stream.streamName() + ": " + phase + " → " + next);
+    }
+    phase = next;
   }
 }

@@ -35,14 +35,16 @@ import java.util.function.BooleanSupplier;
  * A progressive MP4 upload (no {@code mvex}; moov at the end, or at the start): its samples can
  * only be found through the moov's sample tables, so the body is spooled to a temporary file with
  * Vert.x's async file I/O (never to the heap, at most {@link IngestConfig#maxMp4SpoolBytes()}),
- * then demuxed on a named worker pool ({@link Mp4Demux#file}) and converted by {@link Mp4ToMkv}.
+ * sealed segment by segment under a key only this upload knows ({@link SealedSpool}: no plaintext
+ * byte of the upload reaches the disk), then demuxed through a decrypting view on a named worker
+ * pool ({@link Mp4Demux#channel}) and converted by {@link Mp4ToMkv}.
  * Events cross to the connection's event loop through a queue bounded in events and bytes that is
  * only drained while the store keeps up, so the worker waits for the store. The temporary file is
  * deleted in every outcome: demuxed, refused, over the cap, or the client gone.
  */
 final class Mp4Spool implements BodyParser {
   private static final String PREFIX = "vidlog-upload-";
-  private static final String SUFFIX = ".mp4";
+  private static final String SUFFIX = ".spool";
   private static final int QUEUE_EVENTS = 256;
   private static final int QUEUE_BYTES = 8 << 20;
 
@@ -54,6 +56,8 @@ final class Mp4Spool implements BodyParser {
   private final Runnable onProgress;
   private final BooleanSupplier stalled;
   private final ByteBudget budget;
+  private final SealedSpool sealed = new SealedSpool("MP4 upload spool");
+  /** Sealed segments ready before the file is open. */
   private final ArrayDeque<Buffer> early = new ArrayDeque<>();
   private final ArrayBlockingQueue<Runnable> queue = new ArrayBlockingQueue<>(QUEUE_EVENTS);
   private final Semaphore queuedBytes = new Semaphore(QUEUE_BYTES);
@@ -64,16 +68,16 @@ final class Mp4Spool implements BodyParser {
   private volatile Path spool;
   private boolean fileClosed;
   private AsyncFile file;
-  private long spooled;
   private Throwable spoolFailure;
 
   /**
    * Makes the spool directory and removes the spool files a killed process left in it: their
-   * uploads were cut short, and only fragments already acknowledged from them count.
+   * uploads were cut short, only fragments already acknowledged from them count, and the keys that
+   * could open them died with the process.
    */
   static void prepareDir(Path dir) throws IOException {
     Files.createDirectories(dir);
-    try (var stale = Files.newDirectoryStream(dir, PREFIX + "*" + SUFFIX)) {
+    try (var stale = Files.newDirectoryStream(dir, PREFIX + "*")) {
       for (Path p : stale) {
         Files.deleteIfExists(p);
       }
@@ -127,19 +131,20 @@ final class Mp4Spool implements BodyParser {
     if (spoolFailure != null) {
       throw new IllegalStateException("spooling the upload failed", spoolFailure);
     }
-    spooled += bytes.remaining();
-    if (spooled > config.maxMp4SpoolBytes()) {
+    if (sealed.length() + bytes.remaining() > config.maxMp4SpoolBytes()) {
       close(); // the temporary file goes now, not when the last ack is out
       throw new AckException(AckError.MAX_UPLOAD_SIZE_REACHED, "progressive MP4 upload larger than "
           + config.maxMp4SpoolBytes() + " bytes (maxMp4SpoolBytes); fragmented MP4 is streamed without this limit");
     }
-    byte[] copy = new byte[bytes.remaining()];
-    bytes.duplicate().get(copy);
-    Buffer b = Buffer.buffer(copy);
+    sealed.add(bytes.duplicate(), this::write);
+  }
+
+  /** A sealed segment, in file order. */
+  private void write(Buffer segment) {
     if (file == null) {
-      early.add(b);
+      early.add(segment);
     } else {
-      file.write(b);
+      file.write(segment);
     }
   }
 
@@ -154,7 +159,9 @@ final class Mp4Spool implements BodyParser {
   @Override
   public Future<Void> end() {
     Promise<Void> done = Promise.promise();
+    Buffer last = sealed.finish();
     open.future().compose(f -> {
+      f.write(last);
       fileClosed = true;
       return f.close();
     }).onComplete(ar -> {
@@ -182,7 +189,7 @@ final class Mp4Spool implements BodyParser {
       if (closed) {
         throw new CancellationException("connection closed");
       }
-      Mp4Demux.file(spool, Mp4Limits.defaults(), budget, new Mp4ToMkv(new Forwarder(),
+      Mp4Demux.channel(sealed.reader(spool), Mp4Limits.defaults(), budget, new Mp4ToMkv(new Forwarder(),
           config.mp4TargetFragment().toNanos(), config.maxFragmentDuration().toNanos()));
     } catch (IOException | RuntimeException | Error e) {
       failure = e; // an Error too: the connection must end, never hang

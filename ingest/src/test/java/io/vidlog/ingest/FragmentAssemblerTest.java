@@ -30,7 +30,7 @@ class FragmentAssemblerTest {
   /** Records what the assembler decided, as strings easy to compare. */
   static final class Recorder implements FragmentListener {
     final List<String> events = new ArrayList<>();
-    final List<Fragment> completed = new ArrayList<>();
+    final List<OpenFragment> completed = new ArrayList<>();
     AckError refuse;
     int minted;
 
@@ -40,24 +40,24 @@ class FragmentAssemblerTest {
     }
 
     @Override
-    public void opened(Fragment f) {
+    public void opened(OpenFragment f) {
       f.number = new FragmentNumber(String.valueOf(++minted));
       events.add("open " + f.number + " tc=" + f.clusterTimecode);
     }
 
     @Override
-    public void frame(Fragment f, MkvFrame frame) {
+    public void frame(OpenFragment f, MkvFrame frame) {
       events.add("frame " + f.number + " t" + frame.trackNumber() + " " + frame.relativeTimecode());
     }
 
     @Override
-    public void completed(Fragment f) {
+    public void completed(OpenFragment f) {
       completed.add(f);
       events.add("done " + f.number);
     }
 
     @Override
-    public void rejected(Fragment f, AckError error) {
+    public void rejected(OpenFragment f, AckError error) {
       events.add("reject " + f.number + " " + error.id());
     }
 
@@ -114,7 +114,7 @@ class FragmentAssemblerTest {
     a.finish();
     assertEquals(List.of("open 1 tc=1000", "frame 1 t1 0", "frame 1 t2 5", "frame 1 t1 40", "done 1",
         "open 2 tc=1080", "frame 2 t1 0", "frame 2 t2 1", "done 2"), rec.events);
-    Fragment first = rec.completed.get(0);
+    OpenFragment first = rec.completed.get(0);
     assertEquals(List.of(new ChunkHeader.Metadata("before", "1"), new ChunkHeader.Metadata("after", "2")),
         first.metadata());
     assertEquals(1, first.preTags.size());
@@ -234,7 +234,10 @@ class FragmentAssemblerTest {
     a.onTracks(List.of(VIDEO, AUDIO, t3, t4), RAW);
     a.onClusterStart(0, -1);
     assertEquals(List.of("fail 4012"), rec.events);
-    assertTrue(a.failed());
+    a.onFrame(frame(1, 0, 0, 10));
+    a.onClusterStart(100, -1);
+    a.finish();
+    assertEquals(List.of("fail 4012"), rec.events, "a failed connection takes nothing more");
   }
 
   @Test

@@ -26,6 +26,7 @@ import io.vidlog.kvs.http.TestRoutes;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * A Vert.x HTTP server on an ephemeral loopback port with a Router, the IngestApi and a minimal
@@ -54,7 +55,13 @@ final class IngestServer implements AutoCloseable {
 
   /** {@code durableIndex}: the real ObjectStoreTimeIndex in the data dir instead of {@link #index}. */
   IngestServer(IngestConfig config, Path dataDir, boolean durableIndex) throws Exception {
-    FragmentNumberMinter minter = FragmentNumberMinter.of(new FragmentNumbers(1));
+    this(config, dataDir, durableIndex, System::nanoTime);
+  }
+
+  /** {@code nanoClock} times the call rate, the takeover rule and the idle timer (a test moves it by hand). */
+  IngestServer(IngestConfig config, Path dataDir, boolean durableIndex, LongSupplier nanoClock) throws Exception {
+    FragmentNumbers numbers = new FragmentNumbers(1);
+    FragmentNumberSource minter = stream -> Future.succeededFuture(numbers);
     TimeIndex timeIndex = index;
     if (dataDir != null) {
       fsStore = new FsObjectStore(vertx, dataDir.resolve("objects"));
@@ -68,7 +75,9 @@ final class IngestServer implements AutoCloseable {
       fsStore = null;
       sealed = null;
     }
-    api = new IngestApi(vertx, streams, sealed != null ? sealed : archive, timeIndex, feeds, minter, config);
+    IngestBuffers buffers = new IngestBuffers(config.buffers());
+    api = new IngestApi(vertx, streams, sealed != null ? sealed : archive, timeIndex, feeds, minter, config, buffers,
+        BodyParsers.mkv(config, buffers), BodyParsers.mp4(vertx, config, buffers), nanoClock);
     Router router = Router.router(vertx);
     TestRoutes.mount(router, api);
     router.route().failureHandler(TestFailures::handle);

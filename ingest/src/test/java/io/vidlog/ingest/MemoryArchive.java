@@ -30,6 +30,8 @@ final class MemoryArchive implements FragmentArchive {
   final AtomicLong maxWriteBytes = new AtomicLong();
   volatile long writeDelayMillis;
   volatile boolean failCommits;
+  /** While set, commits complete only when {@link #releaseCommits} is called. */
+  private volatile Promise<Void> heldCommits;
 
   MemoryArchive(Vertx vertx) {
     this.vertx = vertx;
@@ -49,6 +51,19 @@ final class MemoryArchive implements FragmentArchive {
     return out;
   }
 
+  /** Commits from now on wait until {@link #releaseCommits}: a fragment stays RECEIVED, not PERSISTED. */
+  void holdCommits() {
+    heldCommits = Promise.promise();
+  }
+
+  void releaseCommits() {
+    Promise<Void> held = heldCommits;
+    heldCommits = null;
+    if (held != null) {
+      held.complete();
+    }
+  }
+
   @Override
   public ChunkWriter begin(StreamInfo stream, FragmentNumber number) {
     return new ChunkWriter() {
@@ -66,7 +81,9 @@ final class MemoryArchive implements FragmentArchive {
         if (failCommits) {
           return Future.failedFuture(new StoreException(StoreException.Kind.UNAVAILABLE, "injected"));
         }
-        return delayed(null).onSuccess(v -> chunks.put(key(stream, number), new Stored(header, bytes)));
+        Promise<Void> held = heldCommits;
+        Future<Void> gate = held == null ? Future.succeededFuture() : held.future();
+        return gate.compose(v -> delayed(null)).onSuccess(v -> chunks.put(key(stream, number), new Stored(header, bytes)));
       }
 
       @Override

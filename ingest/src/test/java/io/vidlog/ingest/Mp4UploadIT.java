@@ -3,7 +3,7 @@ package io.vidlog.ingest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import static io.vidlog.ingest.Conditions.await;
 
 import io.vidlog.fragmentstore.FragmentRecord;
 import io.vertx.core.json.JsonObject;
@@ -18,7 +18,9 @@ import io.vidlog.media.mp4.Mp4Track;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,8 +28,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,17 +72,6 @@ class Mp4UploadIT {
       return files.count();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Waits for a condition the server reaches on its own (bounded; the deadline only turns a hang into a failure). */
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        fail("timed out waiting until " + what);
-      }
-      Thread.sleep(10);
     }
   }
 
@@ -132,6 +121,17 @@ class Mp4UploadIT {
     return frames.stream().filter(f -> f.track() == track).toList();
   }
 
+  /** Asserts the stream's stored frames are the MP4's samples, track by track; returns them. */
+  private List<Uploads.Frame> assertStoredFramesAreTheSamples(StreamInfo stream, byte[] mp4, int tracks)
+      throws Exception {
+    List<Uploads.Frame> stored = storedFrames(stream);
+    List<Uploads.Frame> expected = samples(mp4);
+    for (int t = 1; t <= tracks; t++) {
+      assertEquals(byTrack(expected, t), byTrack(stored, t), "track " + t);
+    }
+    return stored;
+  }
+
   @ParameterizedTest
   @CsvSource({
       "fmp4-h264-aac.mp4, video/mp4, 2, V_MPEG4/ISO/AVC",
@@ -152,20 +152,15 @@ class Mp4UploadIT {
     // 3 s with a key frame every second, cut at the first key frame at or after 2 s
     assertEquals(2, numbers.size(), r.acks()::toString);
     List<MemoryArchive.Stored> chunks = server.stored(stream);
-    List<Uploads.Frame> stored = new ArrayList<>();
     for (MemoryArchive.Stored c : chunks) {
       List<Uploads.Frame> frames = Uploads.frames(c.mkv().getBytes());
       assertTrue(frames.get(0).key(), "each fragment starts on a key frame");
-      stored.addAll(frames);
       ChunkHeader h = c.header();
       assertEquals(tracks, h.tracks().size());
       assertEquals(videoCodec, h.tracks().get(0).codecId());
       assertTrue(h.durationMillis() <= 10_000);
     }
-    List<Uploads.Frame> expected = samples(mp4);
-    for (int t = 1; t <= tracks; t++) {
-      assertEquals(byTrack(expected, t), byTrack(stored, t), "track " + t);
-    }
+    assertStoredFramesAreTheSamples(stream, mp4, tracks);
     List<FragmentRecord> index = server.index.of(stream);
     assertEquals(numbers, index.stream().map(x -> x.number().value()).toList());
     // a progressive upload's temporary file is deleted before its last ack; a fragmented one never had one
@@ -212,11 +207,7 @@ class Mp4UploadIT {
       assertEquals(List.of(), errorIds(all), all::toString);
       assertEquals(2, ofType(all, "PERSISTED").size(), all::toString);
     }
-    List<Uploads.Frame> stored = storedFrames(stream);
-    List<Uploads.Frame> expected = samples(mp4);
-    for (int t = 1; t <= 2; t++) {
-      assertEquals(byTrack(expected, t), byTrack(stored, t), "track " + t);
-    }
+    List<Uploads.Frame> stored = assertStoredFramesAreTheSamples(stream, mp4, 2);
     long liveFrames = live.events().stream().filter(e -> e instanceof LiveEvent.Frame).count();
     assertEquals(stored.size(), liveFrames, "every stored frame was published live");
   }
@@ -291,6 +282,94 @@ class Mp4UploadIT {
     assertEquals(List.of(), errorIds(ok.acks()), ok.acks()::toString);
     assertEquals(2, ok.ofType("PERSISTED").size());
     assertEquals(0, spooled());
+  }
+
+  /**
+   * The progressive fixture with a {@code free} box of {@code marker}s after its moov (sample
+   * offsets are unchanged): long enough that the fixture's own bytes, in the first segment, are on
+   * disk while the body is still coming.
+   */
+  private static byte[] progressiveWithTrailer(byte[] marker) {
+    byte[] mp4 = Uploads.resource("progressive-h264-aac.mp4");
+    int size = 5 * SealedSpool.SEGMENT;
+    ByteBuffer out = ByteBuffer.allocate(mp4.length + size);
+    out.put(mp4).putInt(size).put("free".getBytes(StandardCharsets.US_ASCII));
+    while (out.hasRemaining()) {
+      out.put(marker, 0, Math.min(marker.length, out.remaining()));
+    }
+    return out.array();
+  }
+
+  private Path spoolFile() throws IOException {
+    try (Stream<Path> files = Files.list(spoolDir)) {
+      return files.findFirst().orElse(null);
+    }
+  }
+
+  /** Sends all but the last byte of {@code body}, then waits until {@code segments} sealed segments are on disk. */
+  private Path spoolAllButTheLastByte(RawPutMedia p, byte[] body, int segments) throws Exception {
+    for (int off = 0; off < body.length - 1; off += 8192) {
+      p.send(body, off, Math.min(8192, body.length - 1 - off));
+    }
+    assertEquals(200, p.status());
+    await("the spool file holds " + segments + " segments", () -> {
+      try {
+        Path f = spoolFile();
+        return f != null && Files.size(f) >= (long) segments * SealedSpool.SEALED_SEGMENT;
+      } catch (IOException e) {
+        return false;
+      }
+    });
+    return spoolFile();
+  }
+
+  @Test
+  void aProgressiveUploadIsSpooledSealed() throws Exception {
+    StreamInfo stream = server.streams.add("sealed", 24);
+    byte[] mp4 = Uploads.resource("progressive-h264-aac.mp4");
+    byte[] body = progressiveWithTrailer("PLAINTEXT-MARKER".getBytes(StandardCharsets.US_ASCII));
+    List<JsonObject> acks;
+    try (RawPutMedia p = RawPutMedia.open(server.port(), "sealed")) {
+      Path file = spoolAllButTheLastByte(p, body, 5);
+      String onDisk = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+      for (String plaintext : List.of("PLAINTEXT", "MARKER", "ftyp", "moov", "mdat", "avc1", "mp4a")) {
+        assertEquals(-1, onDisk.indexOf(plaintext), plaintext + " on disk");
+      }
+      String sample = new String(java.util.Arrays.copyOfRange(mp4, 2000, 2032), StandardCharsets.ISO_8859_1);
+      assertEquals(-1, onDisk.indexOf(sample), "a piece of the media on disk");
+      p.send(body, body.length - 1, 1);
+      p.finish();
+      acks = p.rest();
+    }
+    assertEquals(List.of(), errorIds(acks), acks::toString);
+    assertEquals(2, ofType(acks, "PERSISTED").size(), acks::toString);
+    assertStoredFramesAreTheSamples(stream, mp4, 2);
+    await("the spool file is deleted", () -> spooled() == 0);
+  }
+
+  @Test
+  void aSpoolAlteredOnDiskFailsTheUploadWith5000AndStoresNothing() throws Exception {
+    StreamInfo stream = server.streams.add("tampered", 24);
+    byte[] body = progressiveWithTrailer("x".getBytes(StandardCharsets.US_ASCII));
+    List<JsonObject> acks;
+    try (RawPutMedia p = RawPutMedia.open(server.port(), "tampered")) {
+      Path file = spoolAllButTheLastByte(p, body, 1);
+      try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+        f.seek(4000); // inside the mdat, in the first segment
+        int b = f.read();
+        f.seek(4000);
+        f.write(b ^ 0x40);
+      }
+      p.send(body, body.length - 1, 1);
+      p.finish();
+      acks = p.rest();
+    }
+    assertEquals(List.of(5000), errorIds(acks), acks::toString);
+    assertEquals("INTERNAL_ERROR", ofType(acks, "ERROR").get(0).getString("ErrorCode"));
+    assertTrue(ofType(acks, "BUFFERING").isEmpty(), acks::toString);
+    assertTrue(server.stored(stream).isEmpty());
+    assertTrue(server.index.of(stream).isEmpty());
+    await("the spool file is deleted", () -> spooled() == 0);
   }
 
   @Test

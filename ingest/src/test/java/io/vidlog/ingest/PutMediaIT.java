@@ -125,20 +125,24 @@ class PutMediaIT {
     List<LiveEvent> events = server.feeds.of(stream.streamId()).events();
     List<Buffer> rebuilt = new ArrayList<>();
     Buffer current = null;
+    int headerLength = -1;
     for (LiveEvent e : events) {
       if (e instanceof LiveEvent.FragmentStart s) {
+        headerLength = s.mkvHeader().length();
         current = Buffer.buffer().appendBuffer(s.mkvHeader()).appendBuffer(ChunkMkv.clusterStart(s.clusterTimecode()));
       } else if (e instanceof LiveEvent.Frame f) {
         current.appendBuffer(ChunkMkv.simpleBlockHeader(f.trackNumber(), f.relativeTimecode(), f.flags(),
             f.payload().length())).appendBuffer(f.payload());
       } else if (e instanceof LiveEvent.FragmentEnd end) {
         current.appendBuffer(end.mkvTrailer());
-        assertEquals(end.header().clusterOffset(), end.header().clusterOffset());
+        // the header's cluster offset is where the live reader's Cluster starts: after the mkvHeader
+        assertEquals(headerLength, end.header().clusterOffset());
         assertTrue(end.persisted());
         rebuilt.add(current);
       }
     }
     List<MemoryArchive.Stored> chunks = server.stored(stream);
+    assertEquals(4, chunks.size());
     assertEquals(chunks.size(), rebuilt.size());
     for (int i = 0; i < chunks.size(); i++) {
       assertEquals(chunks.get(i).mkv(), rebuilt.get(i), "chunk " + i);
@@ -155,6 +159,19 @@ class PutMediaIT {
     List<MemoryArchive.Stored> chunks = server.stored(stream);
     assertEquals(List.of("camera", "after"), chunks.get(0).header().metadata().stream().map(m -> m.name()).toList());
     assertEquals(List.of("next"), chunks.get(1).header().metadata().stream().map(m -> m.name()).toList());
+    assertStoredFramesEqualUploaded(stream, mkv, 2);
+  }
+
+  @Test
+  void aBodyOpeningWithTagsBeforeItsEbmlHeaderIsStoredWithThemAsFirstFragmentMetadata() throws Exception {
+    StreamInfo stream = server.streams.add("resumed", 24);
+    byte[] mkv = TagsBeforeHeaderTest.body();
+    Uploads.Result r = Uploads.upload(server.uri(), "resumed", mkv);
+    assertEquals(2, assertAckOrder(r, true).size());
+    assertTrue(r.ofType("ERROR").isEmpty(), r.acks()::toString);
+    List<MemoryArchive.Stored> chunks = server.stored(stream);
+    assertEquals(List.of("camera", "after"), chunks.get(0).header().metadata().stream().map(m -> m.name()).toList());
+    assertEquals(List.of(), chunks.get(1).header().metadata());
     assertStoredFramesEqualUploaded(stream, mkv, 2);
   }
 

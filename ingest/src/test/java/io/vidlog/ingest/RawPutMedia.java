@@ -22,6 +22,7 @@ final class RawPutMedia implements AutoCloseable {
   private final InputStream in;
   private final ArrayDeque<JsonObject> pending = new ArrayDeque<>();
   private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+  private final Map<String, String> responseHeaders = new java.util.HashMap<>();
   private int status = -1;
   private boolean eof;
 
@@ -70,6 +71,12 @@ final class RawPutMedia implements AutoCloseable {
     return status;
   }
 
+  /** The AWS error type of a refused call ({@code x-amzn-ErrorType}), or null. */
+  String errorType() throws IOException {
+    readHead();
+    return responseHeaders.get("x-amzn-errortype");
+  }
+
   /** The next ack, or null at the end of the response. */
   JsonObject nextAck() throws IOException {
     readHead();
@@ -111,8 +118,9 @@ final class RawPutMedia implements AutoCloseable {
     }
     String line = line();
     status = Integer.parseInt(line.split(" ")[1]);
-    while (!line().isEmpty()) {
-      // headers are not needed
+    for (String h = line(); h != null && !h.isEmpty(); h = line()) {
+      int colon = h.indexOf(':');
+      responseHeaders.put(h.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT), h.substring(colon + 1).trim());
     }
   }
 

@@ -4,10 +4,11 @@
  *
  * <ul>
  *   <li>{@code request}: request bodies parsed and validated (InvalidArgumentException).</li>
- *   <li>{@code mkv}: the AWS_KINESISVIDEO tags, error chunks, live Cluster/SimpleBlock headers.</li>
- *   <li>{@code chunk}: the streaming response ({@code ChunkOutput}), stored-chunk streaming with
- *       back-pressure, connection limits, authorisation and stream lookup.</li>
- *   <li>{@code getmedia}: start-selector resolution and the GetMedia session (store, then live).</li>
+ *   <li>{@code chunk}: the streaming response ({@code ChunkSink}, {@code ChunkOutput}), stored-chunk
+ *       streaming with back-pressure, connection limits, authorisation and stream lookup. The chunk
+ *       framing and KVS tags themselves are fragment-store's {@code ChunkMkv}.</li>
+ *   <li>{@code getmedia}: start-selector resolution and the GetMedia session, a state machine
+ *       (store, then live) with its stored reader, live filter, timers and ending.</li>
  *   <li>{@code archive}: ListFragments and GetMediaForFragmentList.</li>
  * </ul>
  *
@@ -19,10 +20,13 @@
  *       usual post-cluster Tags (its number as continuation token); it never appears in the store.</li>
  *   <li>MILLIS_BEHIND_NOW is now minus the end of the fragment (server timestamp + duration), at least 0.</li>
  *   <li>Continuation tokens are fragment numbers; a session ends (after a whole fragment) at its
- *       maximum length, when the reader is too slow for the live feed, or on an in-stream error.</li>
+ *       maximum length or when the server drains, at once when it has waited idle at the live edge,
+ *       when the reader is too slow for the live feed, or on an in-stream error.</li>
  *   <li>Retention-0 streams are served from the live window only; a timestamp selector on them starts
- *       at the first fragment in the window that starts at or after the timestamp, and EARLIEST falls
- *       back to NOW when the window has moved on.</li>
+ *       with the fragment in the window that contains the timestamp (else the first after it), and
+ *       EARLIEST falls back to NOW when the window has moved on.</li>
+ *   <li>GetMediaForFragmentList chunks carry the timestamp tags in both documented spellings and no
+ *       MILLIS_BEHIND_NOW or CONTINUATION_TOKEN, which KVS documents for GetMedia only.</li>
  * </ul>
  */
 package io.vidlog.playback;

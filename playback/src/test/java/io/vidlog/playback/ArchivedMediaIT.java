@@ -8,13 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vidlog.fragmentstore.streams.StreamInfo;
+import io.vidlog.kvs.KvsTag;
 import io.vidlog.playback.testing.KvsParse;
 import io.vidlog.playback.testing.TestChunks;
 import io.vidlog.playback.testing.TestServer;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -33,7 +37,10 @@ import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.ListFragm
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.ListFragmentsResponse;
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.TimestampRange;
 
-/** ListFragments and GetMediaForFragmentList through the AWS SDK v2 client (kvs-api.md §3.1, §3.2). */
+/**
+ * ListFragments and GetMediaForFragmentList through the AWS SDK v2 client (kvs-api.md §3.1, §3.2),
+ * over vidlog's real store: the durable time index pages and selects, the sealed chunks are read back.
+ */
 class ArchivedMediaIT {
   static final long BASE = 1_700_000_000_123L;
   static final long NOW = BASE + 3_600_000L;
@@ -48,9 +55,11 @@ class ArchivedMediaIT {
   static void start() throws Exception {
     server = new TestServer(PlaybackConfig.DEFAULTS, NOW);
     client = server.archivedClient();
-    stream = server.store.addStream("archived", 24);
+    stream = server.store.create("archived", 24);
     fragments = TestChunks.fragments(COUNT, BASE);
-    fragments.forEach(f -> server.store.persist(stream, f));
+    for (TestChunks.Fragment f : fragments) {
+      server.store.persist(stream, f);
+    }
   }
 
   @AfterAll
@@ -59,22 +68,42 @@ class ArchivedMediaIT {
     server.close();
   }
 
+  /** Every page of a ListFragments query, following NextToken; each page's fragments in the order returned. */
+  static List<List<Fragment>> pages(String streamName, FragmentSelector selector, Long maxResults) {
+    List<List<Fragment>> pages = new ArrayList<>();
+    String token = null;
+    do {
+      ListFragmentsResponse page = client.listFragments(ListFragmentsRequest.builder().streamName(streamName)
+          .fragmentSelector(selector).maxResults(maxResults).nextToken(token).build());
+      pages.add(page.fragments());
+      token = page.nextToken();
+    } while (token != null && pages.size() <= 100);
+    assertNull(token, "paging ends");
+    return pages;
+  }
+
+  static List<String> numbers(List<List<Fragment>> pages) {
+    return pages.stream().flatMap(List::stream).map(Fragment::fragmentNumber).sorted().toList();
+  }
+
+  static List<String> numbers(IntStream indexes) {
+    return indexes.mapToObj(i -> fragments.get(i).number().value()).sorted().toList();
+  }
+
+  static FragmentSelector range(FragmentSelectorType type, long fromMillis, long toMillis) {
+    return FragmentSelector.builder().fragmentSelectorType(type).timestampRange(TimestampRange.builder()
+        .startTimestamp(Instant.ofEpochMilli(fromMillis)).endTimestamp(Instant.ofEpochMilli(toMillis)).build()).build();
+  }
+
   @Test
   void listsEveryFragmentWithItsFieldsAcrossPages() {
+    List<List<Fragment>> pages = pages("archived", null, 5L);
+    assertEquals(List.of(5, 5, 2), pages.stream().map(List::size).toList(), "full pages of MaxResults, then the rest");
     List<Fragment> all = new ArrayList<>();
-    String token = null;
-    int pages = 0;
-    do {
-      ListFragmentsResponse page = client.listFragments(ListFragmentsRequest.builder().streamName("archived")
-          .maxResults(5L).nextToken(token).build());
-      assertTrue(page.fragments().size() <= 5);
-      all.addAll(page.fragments());
-      token = page.nextToken();
-      pages++;
-    } while (token != null);
-    assertEquals(3, pages);
+    pages.forEach(all::addAll);
     all.sort(Comparator.comparing(Fragment::fragmentNumber));
-    assertEquals(COUNT, all.size());
+    assertEquals(numbers(IntStream.range(0, COUNT)), all.stream().map(Fragment::fragmentNumber).toList(),
+        "every fragment once");
     for (int i = 0; i < COUNT; i++) {
       TestChunks.Fragment f = fragments.get(i);
       Fragment got = all.get(i);
@@ -87,18 +116,64 @@ class ArchivedMediaIT {
   }
 
   @Test
+  void withoutMaxResultsOnePageHoldsEverything() {
+    List<List<Fragment>> pages = pages("archived", null, null);
+    assertEquals(1, pages.size());
+    assertEquals(numbers(IntStream.range(0, COUNT)), numbers(pages));
+  }
+
+  @Test
   void timestampRangeSelectsByStartInclusive() {
     TestChunks.Fragment from = fragments.get(3);
     TestChunks.Fragment to = fragments.get(6);
     ListFragmentsResponse r = client.listFragments(ListFragmentsRequest.builder().streamName("archived")
-        .fragmentSelector(FragmentSelector.builder().fragmentSelectorType(FragmentSelectorType.PRODUCER_TIMESTAMP)
-            .timestampRange(TimestampRange.builder()
-                .startTimestamp(Instant.ofEpochMilli(from.header().producerTimestampMillis()))
-                .endTimestamp(Instant.ofEpochMilli(to.header().producerTimestampMillis())).build()).build())
-        .build());
-    assertEquals(IntStream.rangeClosed(3, 6).mapToObj(i -> fragments.get(i).number().value()).toList(),
+        .fragmentSelector(range(FragmentSelectorType.PRODUCER_TIMESTAMP, from.header().producerTimestampMillis(),
+            to.header().producerTimestampMillis())).build());
+    assertEquals(numbers(IntStream.rangeClosed(3, 6)),
         r.fragments().stream().map(Fragment::fragmentNumber).sorted().collect(Collectors.toList()));
     assertNull(r.nextToken());
+  }
+
+  @Test
+  void serverTimestampRangePagesFromTheFirstFragmentStartingInIt() {
+    // From the middle of fragment 2 (which starts before the range, so it is not listed) to the
+    // exact start of fragment 8 (listed: both ends are inclusive).
+    TestChunks.Fragment two = fragments.get(2);
+    long from = two.header().serverTimestampMillis() + two.header().durationMillis() / 2;
+    long to = fragments.get(8).header().serverTimestampMillis();
+    List<List<Fragment>> pages = pages("archived", range(FragmentSelectorType.SERVER_TIMESTAMP, from, to), 2L);
+    assertEquals(List.of(2, 2, 2), pages.stream().map(List::size).toList());
+    assertEquals(numbers(IntStream.rangeClosed(3, 8)), numbers(pages));
+  }
+
+  @Test
+  void producerTimestampRangePagesOverTimestampsThatGoBack() throws Exception {
+    // A producer that restarted its clock: fragments 5..9 carry producer timestamps that interleave
+    // with those of 0..4 (each 500 ms long), while server timestamps and numbers keep increasing.
+    StreamInfo s = server.store.create("restarted", 24);
+    List<String> inRange = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      long producer = i < 5 ? i * 500L : (i - 5) * 500L + 250;
+      TestChunks.Fragment f = TestChunks.fragment(i, BASE + i * 500L, producer, 0);
+      server.store.persist(s, f);
+      if (producer >= 250 && producer <= 2250) {
+        inRange.add(f.number().value());
+      }
+    }
+    List<List<Fragment>> pages = pages("restarted", range(FragmentSelectorType.PRODUCER_TIMESTAMP, 250, 2250), 3L);
+    assertEquals(List.of(3, 3, 3), pages.stream().map(List::size).toList());
+    assertEquals(9, inRange.size());
+    assertEquals(inRange.stream().sorted().toList(), numbers(pages), "every fragment starting in the range, once");
+  }
+
+  @Test
+  void nextTokenBelongsToItsSelectorType() {
+    ListFragmentsResponse first = client.listFragments(ListFragmentsRequest.builder().streamName("archived")
+        .maxResults(2L).build());
+    assertEquals(2, first.fragments().size());
+    assertThrows(InvalidArgumentException.class, () -> client.listFragments(ListFragmentsRequest.builder()
+        .streamName("archived").maxResults(2L).nextToken(first.nextToken())
+        .fragmentSelector(range(FragmentSelectorType.PRODUCER_TIMESTAMP, 0, BASE)).build()));
   }
 
   @Test
@@ -110,31 +185,60 @@ class ArchivedMediaIT {
             .fragmentSelectorType(FragmentSelectorType.SERVER_TIMESTAMP).build()).build()));
   }
 
+  /** The whole GetMediaForFragmentList body for these fragments, as sent. */
+  static byte[] fragmentListBody(List<String> numbers) throws Exception {
+    try (ResponseInputStream<GetMediaForFragmentListResponse> in = client.getMediaForFragmentList(
+        GetMediaForFragmentListRequest.builder().streamName("archived").fragments(numbers).build(),
+        ResponseTransformer.toInputStream())) {
+      assertEquals("video/webm", in.response().contentType());
+      return in.readAllBytes(); // this response ends after the last listed fragment
+    }
+  }
+
   @Test
   void fragmentListComesBackInTheRequestedOrderWithBothTagSpellings() throws Exception {
     List<Integer> order = List.of(7, 2, 9, 2);
-    KvsParse parsed;
-    try (ResponseInputStream<GetMediaForFragmentListResponse> in = client.getMediaForFragmentList(
-        GetMediaForFragmentListRequest.builder().streamName("archived")
-            .fragments(order.stream().map(i -> fragments.get(i).number().value()).toList()).build(),
-        ResponseTransformer.toInputStream())) {
-      assertEquals("video/webm", in.response().contentType());
-      parsed = KvsParse.read(in, p -> false);
-    }
+    KvsParse parsed = KvsParse.read(new ByteArrayInputStream(fragmentListBody(
+        order.stream().map(i -> fragments.get(i).number().value()).toList())), p -> false);
     assertEquals(order.size(), parsed.chunks.size());
     for (int k = 0; k < order.size(); k++) {
-      TestChunks.Fragment f = fragments.get(order.get(k));
+      int i = order.get(k);
+      TestChunks.Fragment f = fragments.get(i);
       KvsParse.Chunk c = parsed.chunks.get(k);
       assertTrue(c.metadata.isSuccess());
       assertEquals(f.number().value(), c.number());
       assertEquals(f.header().serverTimestampMillis(), c.metadata.getServerSideTimestampMillis());
       assertEquals(f.header().producerTimestampMillis(), c.metadata.getProducerSideTimestampMillis());
-      assertEquals(f.number().value(), c.token().orElseThrow());
+      assertEquals(KvsTag.seconds(f.header().serverTimestampMillis()), c.kvsTags.get(KvsTag.SERVER_SIDE_TIMESTAMP));
+      assertEquals(KvsTag.seconds(f.header().producerTimestampMillis()),
+          c.kvsTags.get(KvsTag.PRODUCER_SIDE_TIMESTAMP));
       assertEquals(f.frames().size(), c.frames.size());
       for (int j = 0; j < c.frames.size(); j++) {
         assertArrayEquals(f.frames().get(j).data(), c.frames.get(j));
       }
+      assertEquals("value-" + i, c.userTags.get("meta-" + i), "pre-cluster producer metadata");
+      assertEquals("tail-" + i, c.userTags.get("after-" + i), "post-cluster producer metadata");
     }
+  }
+
+  @Test
+  void fragmentListCarriesNoGetMediaOnlyTags() throws Exception {
+    byte[] body = fragmentListBody(fragments.stream().map(f -> f.number().value()).toList());
+    KvsParse parsed = KvsParse.read(new ByteArrayInputStream(body), p -> false);
+    assertEquals(COUNT, parsed.chunks.size(), "the parser library still reads every fragment");
+    for (int i = 0; i < COUNT; i++) {
+      KvsParse.Chunk c = parsed.chunks.get(i);
+      assertTrue(c.metadata.isSuccess());
+      assertEquals(fragments.get(i).number().value(), c.number());
+      assertEquals(fragments.get(i).frames().size(), c.frames.size());
+      assertEquals(Set.of(KvsTag.FRAGMENT_NUMBER, KvsTag.SERVER_TIMESTAMP, KvsTag.PRODUCER_TIMESTAMP,
+          KvsTag.SERVER_SIDE_TIMESTAMP, KvsTag.PRODUCER_SIDE_TIMESTAMP), c.kvsTags.keySet());
+      assertTrue(c.metadata.getMillisBehindNow().isEmpty());
+      assertTrue(c.token().isEmpty());
+    }
+    String raw = new String(body, StandardCharsets.ISO_8859_1);
+    assertFalse(raw.contains(KvsTag.MILLIS_BEHIND_NOW));
+    assertFalse(raw.contains(KvsTag.CONTINUATION_TOKEN));
   }
 
   @Test
@@ -173,7 +277,7 @@ class ArchivedMediaIT {
 
   @Test
   void retentionZeroStreamHasNoArchive() throws Exception {
-    StreamInfo zero = server.store.addStream("zero-archive", 0);
+    StreamInfo zero = server.store.create("zero-archive", 0);
     server.store.persist(zero, fragments.get(0)); // never read: retention 0 keeps nothing in the store
     assertTrue(client.listFragments(ListFragmentsRequest.builder().streamName("zero-archive").build())
         .fragments().isEmpty());

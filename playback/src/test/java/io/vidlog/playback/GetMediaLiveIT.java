@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,9 +31,10 @@ import software.amazon.awssdk.services.kinesisvideomedia.model.StartSelector;
 import software.amazon.awssdk.services.kinesisvideomedia.model.StartSelectorType;
 
 /**
- * GetMedia's live path (DESIGN.md §Live path, kvs-api.md §2) against the real in-memory live feeds:
- * frames of an open fragment, hand-over from the store without gap or duplicate, aborted fragments,
- * retention 0. Readers are the AWS SDK v2 client and the KVS parser library.
+ * GetMedia's live path (DESIGN.md §Live path, kvs-api.md §2) against the real in-memory live feeds
+ * and vidlog's real store: frames of an open fragment, hand-over from the store without gap or
+ * duplicate, NOW and timestamps past the store, aborted fragments, retention 0. Readers are the AWS
+ * SDK v2 client and the KVS parser library.
  */
 class GetMediaLiveIT {
   TestServer server;
@@ -94,7 +96,7 @@ class GetMediaLiveIT {
 
   @Test
   void nowReaderReceivesFramesOfAFragmentThatIsStillOpen() throws Exception {
-    StreamInfo s = server.store.addStream("now", 24);
+    StreamInfo s = server.store.create("now", 24);
     LiveFeed feed = server.feeds.feed(s.streamId());
     List<TestChunks.Fragment> f = TestChunks.fragments(2, System.currentTimeMillis());
     // A fragment already open when the reader arrives is skipped: NOW starts at the next one.
@@ -120,7 +122,7 @@ class GetMediaLiveIT {
 
   @Test
   void storeToLiveHandOverHasNoGapAndNoDuplicate() throws Exception {
-    StreamInfo s = server.store.addStream("handover", 24);
+    StreamInfo s = server.store.create("handover", 24);
     List<TestChunks.Fragment> f = TestChunks.fragments(8, System.currentTimeMillis() - 10_000);
     for (int i = 0; i < 4; i++) {
       ingest(s, f.get(i));
@@ -140,24 +142,24 @@ class GetMediaLiveIT {
 
   @Test
   void fragmentIndexedWhileSubscribingIsFoundByTheRecheck() throws Exception {
-    // A window that keeps no closed fragment: everything the reader missed must come from the store.
-    server.close();
-    client.close();
-    server = new TestServer(PlaybackConfig.DEFAULTS, -1, new LiveFeedConfig(300_000, 1, 10_000, 32L << 20));
-    client = server.mediaClient();
-    StreamInfo s = server.store.addStream("recheck", 24);
+    StreamInfo s = server.store.create("recheck", 24);
     List<TestChunks.Fragment> f = TestChunks.fragments(7, System.currentTimeMillis() - 10_000);
-    for (int i = 0; i < 6; i++) {
-      ingest(s, f.get(i));
+    for (int i = 0; i < 4; i++) {
+      server.store.persist(s, f.get(i));
     }
-    // The index lags: 4 and 5 are stored and published but not yet indexed when the reader reaches
-    // the edge; they get indexed the moment it subscribes.
-    server.store.indexVisibleUpTo = f.get(3).number();
-    server.feeds.onSubscribe = () -> server.store.indexVisibleUpTo = null;
+    // 4 and 5 were ingested where this live feed never saw them (another node, or before a restart):
+    // their chunks are stored, and the index lists them only from the moment the reader, having
+    // found nothing after 3, subscribes at the live edge. Only asking the index again finds them.
+    server.store.storeChunk(s, f.get(4));
+    server.store.storeChunk(s, f.get(5));
+    server.feeds.onNextSubscribe.set(() -> {
+      server.store.indexLater(s, f.get(4));
+      server.store.indexLater(s, f.get(5));
+    });
     CompletableFuture<KvsParse> reader = read("recheck", selector(StartSelectorType.EARLIEST),
         KvsParse.afterChunks(7));
-    awaitSubscribed();
-    server.feeds.onSubscribe = null;
+    awaitSubscribed(); // after 3: the recheck sends the reader back to the store
+    awaitSubscribed(); // after 5
     ingest(s, f.get(6));
     KvsParse parsed = reader.get(30, TimeUnit.SECONDS);
     assertEquals(7, parsed.chunks.size());
@@ -166,9 +168,43 @@ class GetMediaLiveIT {
     }
   }
 
+  /**
+   * Three fragments ingested (stored and in the live window), then a reader with the selector made
+   * from them: it must receive exactly the fourth, the next to be ingested.
+   */
+  void assertStartsWithTheNextFragment(String name, Function<List<TestChunks.Fragment>, StartSelector> selector)
+      throws Exception {
+    StreamInfo s = server.store.create(name, 24);
+    List<TestChunks.Fragment> f = TestChunks.fragments(4, System.currentTimeMillis() - 10_000);
+    for (int i = 0; i < 3; i++) {
+      ingest(s, f.get(i));
+    }
+    CompletableFuture<KvsParse> reader = read(name, selector.apply(f), KvsParse.afterChunks(1));
+    awaitSubscribed();
+    ingest(s, f.get(3));
+    KvsParse parsed = reader.get(30, TimeUnit.SECONDS);
+    assertEquals(1, parsed.chunks.size());
+    assertWhole(f.get(3), parsed.chunks.get(0));
+  }
+
+  @Test
+  void nowOnAStreamWithStoredFragmentsStartsWithTheNextFragment() throws Exception {
+    assertStartsWithTheNextFragment("now-stored", f -> selector(StartSelectorType.NOW));
+  }
+
+  @Test
+  void timestampPastEverythingStoredStartsWithTheNextFragment() throws Exception {
+    assertStartsWithTheNextFragment("future", f -> {
+      TestChunks.Fragment last = f.get(2);
+      long pastLast = last.header().serverTimestampMillis() + last.header().durationMillis() + 1;
+      return StartSelector.builder().startSelectorType(StartSelectorType.SERVER_TIMESTAMP)
+          .startTimestamp(java.time.Instant.ofEpochMilli(pastLast)).build();
+    });
+  }
+
   @Test
   void abortedFragmentIsClosedCleanlyAndTheNextFollows() throws Exception {
-    StreamInfo s = server.store.addStream("aborted", 24);
+    StreamInfo s = server.store.create("aborted", 24);
     LiveFeed feed = server.feeds.feed(s.streamId());
     List<TestChunks.Fragment> f = TestChunks.fragments(2, System.currentTimeMillis());
     CompletableFuture<KvsParse> reader = read("aborted", selector(StartSelectorType.NOW), KvsParse.afterChunks(2));
@@ -188,7 +224,7 @@ class GetMediaLiveIT {
 
   @Test
   void retentionZeroStreamIsServedFromTheLiveWindow() throws Exception {
-    StreamInfo s = server.store.addStream("zero", 0);
+    StreamInfo s = server.store.create("zero", 0);
     List<TestChunks.Fragment> f = TestChunks.fragments(4, System.currentTimeMillis());
     for (int i = 0; i < 3; i++) {
       server.feeds.publishAll(s.streamId(), f.get(i), false);
@@ -204,7 +240,7 @@ class GetMediaLiveIT {
 
   @Test
   void retentionZeroTimestampStartsWithTheFragmentThatContainsIt() throws Exception {
-    StreamInfo s = server.store.addStream("zero-ts", 0);
+    StreamInfo s = server.store.create("zero-ts", 0);
     List<TestChunks.Fragment> f = TestChunks.fragments(4, System.currentTimeMillis());
     for (int i = 0; i < 3; i++) {
       server.feeds.publishAll(s.streamId(), f.get(i), false);
@@ -223,7 +259,7 @@ class GetMediaLiveIT {
   }
 
   /** What ingest does per fragment: publish start and frames, persist and index, publish the end. */
-  void ingest(StreamInfo s, TestChunks.Fragment f) {
+  void ingest(StreamInfo s, TestChunks.Fragment f) throws Exception {
     LiveFeed feed = server.feeds.feed(s.streamId());
     feed.publish(f.start());
     for (int j = 0; j < f.frames().size(); j++) {

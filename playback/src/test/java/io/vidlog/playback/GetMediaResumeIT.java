@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vidlog.fragmentstore.live.LiveFeed;
 import io.vidlog.fragmentstore.live.LiveFeedConfig;
 import io.vidlog.fragmentstore.streams.StreamInfo;
+import io.vidlog.playback.testing.Conditions;
 import io.vidlog.playback.testing.KvsParse;
 import io.vidlog.playback.testing.TestChunks;
 import io.vidlog.playback.testing.TestServer;
@@ -19,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,9 +33,10 @@ import software.amazon.awssdk.services.kinesisvideomedia.model.StartSelector;
 import software.amazon.awssdk.services.kinesisvideomedia.model.StartSelectorType;
 
 /**
- * Resuming with continuation tokens (kvs-api.md §2): readers killed at random points, sessions that
- * reach their maximum length, and slow readers cut off by the live feed all resume from their last
- * token and see every frame exactly once across sessions. A consumer keeps the frames of a chunk
+ * Ending and resuming with continuation tokens (kvs-api.md §2), over vidlog's real store: readers
+ * killed at random points, sessions ended by their maximum length, by idleness or by a drain, and
+ * slow readers cut off by the live feed all end cleanly and resume from their last token, seeing
+ * every frame exactly once across sessions. A consumer keeps the frames of a chunk
  * once its closing Tags (the token) arrived; a chunk cut short is re-sent whole by the next session.
  */
 class GetMediaResumeIT {
@@ -94,9 +97,11 @@ class GetMediaResumeIT {
   @Test
   void readerKilledAtRandomPointsSeesEveryFrameOnceAcrossSessions() throws Exception {
     start(PlaybackConfig.DEFAULTS, LiveFeedConfig.DEFAULT);
-    StreamInfo s = server.store.addStream("killed", 24);
+    StreamInfo s = server.store.create("killed", 24);
     List<TestChunks.Fragment> f = TestChunks.fragments(24, System.currentTimeMillis() - 60_000);
-    f.forEach(x -> server.store.persist(s, x));
+    for (TestChunks.Fragment x : f) {
+      server.store.persist(s, x);
+    }
     Random random = new Random(20261122L);
     List<byte[]> kept = new ArrayList<>();
     List<String> numbers = new ArrayList<>();
@@ -115,39 +120,75 @@ class GetMediaResumeIT {
     assertExactlyOnce(f, kept, numbers);
   }
 
-  @Test
-  void sessionEndsAfterTheFragmentInProgressAndResumes() throws Exception {
-    start(PlaybackConfig.DEFAULTS.withMaxSessionLength(Duration.ofMillis(300)), LiveFeedConfig.DEFAULT);
-    StreamInfo s = server.store.addStream("session", 24);
-    LiveFeed feed = server.feeds.feed(s.streamId());
-    List<TestChunks.Fragment> f = TestChunks.fragments(2, System.currentTimeMillis());
-    CountDownLatch gotFrames = new CountDownLatch(1);
-    CompletableFuture<KvsParse> first = CompletableFuture.supplyAsync(() -> {
+  /** Reads in the background until the server ends the response (an abrupt close throws instead). */
+  CompletableFuture<KvsParse> readToTheEnd(String stream, StartSelector selector, Consumer<KvsParse> watch) {
+    return CompletableFuture.supplyAsync(() -> {
       try {
-        return read("session", StartSelector.builder().startSelectorType(StartSelectorType.NOW).build(), p -> {
-          if (!p.chunks.isEmpty() && p.chunks.get(0).frames.size() == 2) {
-            gotFrames.countDown();
-          }
-          return false; // read until the server ends the response
+        return read(stream, selector, p -> {
+          watch.accept(p);
+          return false;
         });
       } catch (Exception e) {
         throw new RuntimeException(e);
       }
     }, readers);
+  }
+
+  @Test
+  void sessionLengthEndsTheResponseCleanly() throws Exception {
+    // Nothing else can end this response: the idle end is far away and nothing is published.
+    start(PlaybackConfig.DEFAULTS.withMaxSessionLength(Duration.ofMillis(200)).withLiveIdleEnd(Duration.ofHours(1)),
+        LiveFeedConfig.DEFAULT);
+    StreamInfo s = server.store.create("session", 24);
+    KvsParse parsed = readToTheEnd("session", StartSelector.builder().startSelectorType(StartSelectorType.NOW)
+        .build(), p -> { }).get(30, TimeUnit.SECONDS);
+    assertEquals(0, parsed.chunks.size());
+    Conditions.await("the session released its slot", () -> server.api.openGetMediaConnections(s.streamId()) == 0);
+  }
+
+  @Test
+  void idleLiveReaderEndsCleanlyWithItsToken() throws Exception {
+    start(PlaybackConfig.DEFAULTS.withLiveIdleEnd(Duration.ofMillis(300)), LiveFeedConfig.DEFAULT);
+    StreamInfo s = server.store.create("idle", 24);
+    TestChunks.Fragment f = TestChunks.fragments(1, System.currentTimeMillis()).get(0);
+    server.store.persist(s, f);
+    // The idle end counts only at the live edge, which this reader reaches after the stored fragment.
+    KvsParse parsed = readToTheEnd("idle", resumeFrom(null), p -> { }).get(30, TimeUnit.SECONDS);
+    assertEquals(1, parsed.chunks.size());
+    assertTrue(parsed.chunks.get(0).complete);
+    assertEquals(f.number().value(), parsed.chunks.get(0).token().orElseThrow());
+
+    // a reader that never saw a fragment ends too, with an empty response
+    KvsParse empty = readToTheEnd("idle", resumeFrom(f.number().value()), p -> { }).get(30, TimeUnit.SECONDS);
+    assertEquals(0, empty.chunks.size());
+  }
+
+  @Test
+  void drainEndsLiveReadersAfterTheFragmentInProgressAndTheyResume() throws Exception {
+    start(PlaybackConfig.DEFAULTS, LiveFeedConfig.DEFAULT);
+    StreamInfo s = server.store.create("drain", 24);
+    LiveFeed feed = server.feeds.feed(s.streamId());
+    List<TestChunks.Fragment> f = TestChunks.fragments(2, System.currentTimeMillis());
+    CountDownLatch gotFrames = new CountDownLatch(1);
+    CompletableFuture<KvsParse> reader = readToTheEnd("drain",
+        StartSelector.builder().startSelectorType(StartSelectorType.NOW).build(), p -> {
+          if (!p.chunks.isEmpty() && p.chunks.get(0).frames.size() == 2) {
+            gotFrames.countDown();
+          }
+        });
     assertTrue(server.feeds.subscribed.tryAcquire(30, TimeUnit.SECONDS));
     feed.publish(f.get(0).start());
     feed.publish(f.get(0).frame(0));
     feed.publish(f.get(0).frame(1));
     assertTrue(gotFrames.await(30, TimeUnit.SECONDS));
-    // Let the session length pass while the fragment is still open: the response must not end
-    // before the fragment does (this sleep passes a configured duration; nothing is timed).
-    Thread.sleep(500);
+    server.api.drain();
     for (int j = 2; j < f.get(0).frames().size(); j++) {
       feed.publish(f.get(0).frame(j));
     }
     server.store.persist(s, f.get(0));
     feed.publish(f.get(0).end(true));
-    KvsParse parsed = first.get(30, TimeUnit.SECONDS);
+    // the response ends (with no idle wait: the default is 30 s) and the fragment in progress is whole
+    KvsParse parsed = reader.get(20, TimeUnit.SECONDS);
     assertEquals(1, parsed.chunks.size());
     assertTrue(parsed.chunks.get(0).complete);
     assertEquals(f.get(0).frames().size(), parsed.chunks.get(0).frames.size());
@@ -155,82 +196,16 @@ class GetMediaResumeIT {
     assertEquals(f.get(0).number().value(), token);
 
     server.store.persist(s, f.get(1));
-    KvsParse second = read("session", resumeFrom(token), KvsParse.afterChunks(1));
-    assertEquals(f.get(1).number().value(), second.chunks.get(0).number());
-  }
-
-  @Test
-  void idleLiveReaderEndsCleanlyWithItsToken() throws Exception {
-    start(PlaybackConfig.DEFAULTS.withLiveIdleEnd(Duration.ofMillis(300)), LiveFeedConfig.DEFAULT);
-    StreamInfo s = server.store.addStream("idle", 24);
-    LiveFeed feed = server.feeds.feed(s.streamId());
-    TestChunks.Fragment f = TestChunks.fragments(1, System.currentTimeMillis()).get(0);
-    CompletableFuture<KvsParse> reader = CompletableFuture.supplyAsync(() -> {
-      try {
-        // reads until the server ends the response: an abrupt close would throw instead
-        return read("idle", StartSelector.builder().startSelectorType(StartSelectorType.NOW).build(), p -> false);
-      } catch (Exception e) {
-        throw new RuntimeException(e);
-      }
-    }, readers);
-    assertTrue(server.feeds.subscribed.tryAcquire(30, TimeUnit.SECONDS));
-    feed.publish(f.start());
-    for (int j = 0; j < f.frames().size(); j++) {
-      feed.publish(f.frame(j));
-    }
-    feed.publish(f.end(true));
-    KvsParse parsed = reader.get(30, TimeUnit.SECONDS);
-    assertEquals(1, parsed.chunks.size());
-    assertTrue(parsed.chunks.get(0).complete);
-    assertEquals(f.number().value(), parsed.chunks.get(0).token().orElseThrow());
-
-    // a reader that never saw a fragment ends too, with an empty response
-    KvsParse empty = read("idle", resumeFrom(f.number().value()), p -> false);
-    assertEquals(0, empty.chunks.size());
-  }
-
-  @Test
-  void drainEndsLiveReadersAfterTheFragmentInProgress() throws Exception {
-    start(PlaybackConfig.DEFAULTS, LiveFeedConfig.DEFAULT);
-    StreamInfo s = server.store.addStream("drain", 24);
-    LiveFeed feed = server.feeds.feed(s.streamId());
-    TestChunks.Fragment f = TestChunks.fragments(1, System.currentTimeMillis()).get(0);
-    CountDownLatch gotFrames = new CountDownLatch(1);
-    CompletableFuture<KvsParse> reader = CompletableFuture.supplyAsync(() -> {
-      try {
-        return read("drain", StartSelector.builder().startSelectorType(StartSelectorType.NOW).build(), p -> {
-          if (!p.chunks.isEmpty() && p.chunks.get(0).frames.size() == 2) {
-            gotFrames.countDown();
-          }
-          return false;
-        });
-      } catch (Exception e) {
-        throw new RuntimeException(e);
-      }
-    }, readers);
-    assertTrue(server.feeds.subscribed.tryAcquire(30, TimeUnit.SECONDS));
-    feed.publish(f.start());
-    feed.publish(f.frame(0));
-    feed.publish(f.frame(1));
-    assertTrue(gotFrames.await(30, TimeUnit.SECONDS));
-    server.api.drain();
-    for (int j = 2; j < f.frames().size(); j++) {
-      feed.publish(f.frame(j));
-    }
-    feed.publish(f.end(true));
-    // the response ends (with no idle wait: the default is 30 s) and the fragment in progress is whole
-    KvsParse parsed = reader.get(20, TimeUnit.SECONDS);
-    assertEquals(1, parsed.chunks.size());
-    assertTrue(parsed.chunks.get(0).complete);
-    assertEquals(f.frames().size(), parsed.chunks.get(0).frames.size());
-    assertEquals(f.number().value(), parsed.chunks.get(0).token().orElseThrow());
+    KvsParse next = read("drain", resumeFrom(token), KvsParse.afterChunks(1));
+    assertEquals(1, next.chunks.size());
+    assertEquals(f.get(1).number().value(), next.chunks.get(0).number());
   }
 
   @Test
   void slowReaderIsCutOffAndResumesFromTheStore() throws Exception {
     // A small per-reader queue: a reader that stops reading is cut off long before ingest notices.
     start(PlaybackConfig.DEFAULTS, new LiveFeedConfig(300_000, 200L << 20, 10_000, 2L << 20));
-    StreamInfo s = server.store.addStream("slow", 24);
+    StreamInfo s = server.store.create("slow", 24);
     LiveFeed feed = server.feeds.feed(s.streamId());
     int count = 120; // ~40 MB of frames, more than the socket buffers and the reader's queue hold
     List<TestChunks.Fragment> f = TestChunks.fragments(count, System.currentTimeMillis() - 60_000, 64 * 1024);
@@ -271,7 +246,7 @@ class GetMediaResumeIT {
     assertExactlyOnce(f, kept, numbers);
   }
 
-  void ingest(StreamInfo s, LiveFeed feed, TestChunks.Fragment f) {
+  void ingest(StreamInfo s, LiveFeed feed, TestChunks.Fragment f) throws Exception {
     feed.publish(f.start());
     for (int j = 0; j < f.frames().size(); j++) {
       feed.publish(f.frame(j));

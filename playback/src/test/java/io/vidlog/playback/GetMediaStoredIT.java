@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vidlog.fragmentstore.crypto.StreamingSeal;
 import io.vidlog.fragmentstore.streams.StreamInfo;
+import io.vidlog.playback.testing.Conditions;
 import io.vidlog.playback.testing.KvsParse;
 import io.vidlog.playback.testing.TestChunks;
 import io.vidlog.playback.testing.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Predicate;
@@ -29,8 +33,9 @@ import software.amazon.awssdk.services.kinesisvideomedia.model.StartSelector;
 import software.amazon.awssdk.services.kinesisvideomedia.model.StartSelectorType;
 
 /**
- * GetMedia over stored fragments, read with the AWS SDK v2 client and the KVS parser library
- * (kvs-api.md §2, §8): every frame once, in order, with the right tags, for every selector.
+ * GetMedia over fragments in vidlog's real store (sealed chunks, durable time index), read with the
+ * AWS SDK v2 client and the KVS parser library (kvs-api.md §2, §8): every frame once, in order,
+ * with the right tags, for every selector that starts in the store.
  */
 class GetMediaStoredIT {
   static final long BASE = 1_700_000_000_123L;
@@ -46,9 +51,11 @@ class GetMediaStoredIT {
   static void start() throws Exception {
     server = new TestServer(PlaybackConfig.DEFAULTS, NOW);
     client = server.mediaClient();
-    stream = server.store.addStream("stored", 24);
+    stream = server.store.create("stored", 24);
     fragments = TestChunks.fragments(COUNT, BASE);
-    fragments.forEach(f -> server.store.persist(stream, f));
+    for (TestChunks.Fragment f : fragments) {
+      server.store.persist(stream, f);
+    }
   }
 
   @AfterAll
@@ -70,7 +77,7 @@ class GetMediaStoredIT {
 
   /** Asserts chunk k of {@code parsed} is fragment {@code first + k}, frame for frame and tag for tag. */
   static void assertFragments(KvsParse parsed, int first, int count) {
-    assertTrue(parsed.chunks.size() >= count, "chunks read: " + parsed.chunks.size());
+    assertEquals(count, parsed.chunks.size(), "chunks read");
     for (int k = 0; k < count; k++) {
       TestChunks.Fragment f = fragments.get(first + k);
       KvsParse.Chunk c = parsed.chunks.get(k);
@@ -136,6 +143,26 @@ class GetMediaStoredIT {
   }
 
   @Test
+  void timestampAtAFragmentStartStartsWithThatFragment() throws Exception {
+    TestChunks.Fragment f = fragments.get(3);
+    KvsParse byServer = read(StartSelector.builder().startSelectorType(StartSelectorType.SERVER_TIMESTAMP)
+        .startTimestamp(Instant.ofEpochMilli(f.header().serverTimestampMillis())).build(),
+        KvsParse.afterChunks(COUNT - 3));
+    assertFragments(byServer, 3, COUNT - 3);
+    KvsParse producer = read(StartSelector.builder().startSelectorType(StartSelectorType.PRODUCER_TIMESTAMP)
+        .startTimestamp(Instant.ofEpochMilli(f.header().producerTimestampMillis())).build(),
+        KvsParse.afterChunks(COUNT - 3));
+    assertFragments(producer, 3, COUNT - 3);
+  }
+
+  @Test
+  void timestampBeforeEverythingStoredStartsWithTheEarliest() throws Exception {
+    KvsParse parsed = read(StartSelector.builder().startSelectorType(StartSelectorType.SERVER_TIMESTAMP)
+        .startTimestamp(Instant.ofEpochMilli(BASE - 3_600_000L)).build(), KvsParse.afterChunks(COUNT));
+    assertFragments(parsed, 0, COUNT);
+  }
+
+  @Test
   void missingFieldsAreInvalidArguments() {
     assertThrows(InvalidArgumentException.class, () -> read(StartSelector.builder()
         .startSelectorType(StartSelectorType.FRAGMENT_NUMBER).build(), p -> true));
@@ -165,8 +192,8 @@ class GetMediaStoredIT {
   }
 
   @Test
-  void fourthConcurrentReaderIsRefused() throws Exception {
-    StreamInfo s = server.store.addStream("limited", 24);
+  void fourthConcurrentReaderIsRefusedAndLeavingReadersFreeTheirSlots() throws Exception {
+    StreamInfo s = server.store.create("limited", 24);
     server.store.persist(s, fragments.get(0));
     GetMediaRequest req = GetMediaRequest.builder().streamName("limited")
         .startSelector(StartSelector.builder().startSelectorType(StartSelectorType.EARLIEST).build()).build();
@@ -175,6 +202,7 @@ class GetMediaStoredIT {
       for (int i = 0; i < 3; i++) {
         open.add(client.getMedia(req, ResponseTransformer.toInputStream()));
       }
+      assertEquals(3, server.api.openGetMediaConnections(s.streamId()));
       assertThrows(ConnectionLimitExceededException.class, () -> client.getMedia(req,
           ResponseTransformer.toInputStream()));
     } finally {
@@ -182,34 +210,49 @@ class GetMediaStoredIT {
         in.abort();
       }
     }
-    assertFalse(open.isEmpty());
+    Conditions.await("the aborted readers' slots are free", () -> server.api.openGetMediaConnections(s.streamId()) == 0);
+    try (ResponseInputStream<GetMediaResponse> in = client.getMedia(req, ResponseTransformer.toInputStream())) {
+      KvsParse parsed = KvsParse.read(in, KvsParse.afterChunks(1));
+      in.abort();
+      assertEquals(fragments.get(0).number().value(), parsed.chunks.get(0).number());
+    }
   }
 
   @Test
   void storeFailureMidChunkEndsTheStreamWithAnInStreamError() throws Exception {
-    StreamInfo s = server.store.addStream("failing", 24);
-    for (int i = 0; i < 3; i++) {
-      server.store.persist(s, fragments.get(i));
+    StreamInfo s = server.store.create("failing", 24);
+    // Frames padded to 300 KB: each chunk spans 23 sealed segments of 64 KB, read in ranges of 4,
+    // then 16, then the rest.
+    List<TestChunks.Fragment> big = TestChunks.fragments(3, BASE, 300 * 1024);
+    for (TestChunks.Fragment f : big) {
+      server.store.persist(s, f);
     }
-    long cluster = fragments.get(1).header().clusterOffset();
-    server.store.failReadAfter.put(fragments.get(1).number(), cluster + 100);
+    // Damage segment 21 of fragment 1 (in its third range, read only after the first was sent):
+    // the start of the chunk goes out, then the store reports an integrity failure mid-chunk.
+    Path file = server.store.chunkFile(s, big.get(1).number());
+    byte[] sealed = Files.readAllBytes(file);
+    sealed[StreamingSeal.PREFIX_LENGTH + 21 * (StreamingSeal.SEGMENT_SIZE + StreamingSeal.TAG_BYTES) + 100] ^= 0x01;
+    Files.write(file, sealed);
     KvsParse parsed;
     try (ResponseInputStream<GetMediaResponse> in = client.getMedia(
         GetMediaRequest.builder().streamName("failing")
             .startSelector(StartSelector.builder().startSelectorType(StartSelectorType.EARLIEST).build()).build(),
         ResponseTransformer.toInputStream())) {
       parsed = KvsParse.read(in, p -> false); // until the server ends the response
-    } finally {
-      server.store.failReadAfter.clear();
     }
     assertEquals(3, parsed.chunks.size());
-    assertTrue(parsed.chunks.get(0).complete);
-    assertEquals(fragments.get(1).number().value(), parsed.chunks.get(1).number());
+    KvsParse.Chunk whole = parsed.chunks.get(0);
+    assertTrue(whole.complete);
+    assertEquals(big.get(0).frames().size(), whole.frames.size());
+    for (int j = 0; j < whole.frames.size(); j++) {
+      assertArrayEquals(big.get(0).frames().get(j).data(), whole.frames.get(j), "frame " + j);
+    }
+    assertEquals(big.get(1).number().value(), parsed.chunks.get(1).number());
     assertFalse(parsed.chunks.get(1).complete, "the broken chunk has no closing tags");
     KvsParse.Chunk error = parsed.chunks.get(2);
     assertFalse(error.metadata.isSuccess());
     assertEquals(5000, error.metadata.getErrorId());
-    assertEquals(fragments.get(1).number().value(), error.number());
+    assertEquals(big.get(1).number().value(), error.number());
   }
 
   @Test

@@ -16,7 +16,6 @@ import io.vidlog.fragmentstore.Sealers;
 import io.vidlog.fragmentstore.chunk.SealedFragmentArchive;
 import io.vidlog.fragmentstore.crypto.ObjectSealer;
 import io.vidlog.fragmentstore.streams.RegistryConfig;
-import io.vidlog.ingest.FragmentNumberMinter;
 import io.vidlog.ingest.IngestApi;
 import io.vidlog.ingest.IngestConfig;
 import io.vidlog.kvs.http.ApiModule;
@@ -176,7 +175,7 @@ public final class VidlogServer {
         config.http().publicIngestUrl(), scheme, ports::main, config.http().ingestListener() ? ports::ingest : null)));
     // ingest and playback meet only in the fragment store (DESIGN.md): registry, archive, index, live feeds
     IngestApi ingest = new IngestApi(vertx, registry, fragments.archive(), fragments.index(), fragments.feeds(),
-        FragmentNumberMinter.of(fragments.numbers()), ingestConfig(config));
+        fragments::numbersFor, ingestConfig(config));
     modules.add(ingest);
     PlaybackApi playback = new PlaybackApi(registry, fragments.index(), fragments.archive(), fragments.feeds(),
         playbackConfig(config));

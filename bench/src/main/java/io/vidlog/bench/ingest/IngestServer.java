@@ -14,7 +14,6 @@ import io.vidlog.fragmentstore.crypto.Crypto;
 import io.vidlog.fragmentstore.live.LiveFeedConfig;
 import io.vidlog.fragmentstore.live.MemoryLiveFeeds;
 import io.vidlog.fragmentstore.object.FsObjectStore;
-import io.vidlog.ingest.FragmentNumberMinter;
 import io.vidlog.ingest.IngestApi;
 import io.vidlog.ingest.IngestConfig;
 import io.vidlog.server.tls.TlsSetup;
@@ -72,8 +71,9 @@ final class IngestServer {
     Crypto crypto = await(Crypto.open(vertx, store, dir.resolve("keys")));
     await(crypto.warmUp()); // as the real server does: cold AES-GCM runs at ~0.05 GB/s (dependencies.md)
     SealedFragmentArchive archive = await(SealedFragmentArchive.open(vertx, store, crypto, dir.resolve("spool")));
+    FragmentNumbers numbers = new FragmentNumbers(1); // a fresh data dir: no index floor to raise
     IngestApi api = new IngestApi(vertx, streams, archive, streams, new MemoryLiveFeeds(vertx, LIVE_WINDOW),
-        FragmentNumberMinter.of(new FragmentNumbers(1)), IngestConfig.DEFAULT);
+        stream -> Future.succeededFuture(numbers), IngestConfig.DEFAULT);
     vertx.setPeriodic(1_000, id -> sweep(archive));
     Router router = Router.router(vertx);
     BenchRoutes.mount(router, api);

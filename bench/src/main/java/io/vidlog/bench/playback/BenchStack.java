@@ -23,7 +23,6 @@ import io.vidlog.fragmentstore.streams.ObjectStoreStreamRegistry;
 import io.vidlog.fragmentstore.streams.RegistryConfig;
 import io.vidlog.fragmentstore.streams.StreamInfo;
 import io.vidlog.fragmentstore.streams.StreamRegistry;
-import io.vidlog.ingest.FragmentNumberMinter;
 import io.vidlog.ingest.IngestApi;
 import io.vidlog.ingest.IngestConfig;
 import io.vidlog.playback.PlaybackApi;
@@ -71,8 +70,9 @@ final class BenchStack implements AutoCloseable {
         ObjectStoreStreamRegistry.open(vertx, objects, sealer, RegistryConfig.DEFAULT)));
     feeds = new MemoryLiveFeeds(vertx, LiveFeedConfig.DEFAULT);
     Router router = Router.router(vertx);
+    FragmentNumbers numbers = new FragmentNumbers(0); // a fresh data dir: no index floor to raise
     BenchRoutes.mount(router, new IngestApi(vertx, registry, archive, index, feeds,
-        FragmentNumberMinter.of(new FragmentNumbers(0)), IngestConfig.DEFAULT));
+        stream -> Future.succeededFuture(numbers), IngestConfig.DEFAULT));
     memory = new MemoryArchive(archive);
     BenchRoutes.mount(router, new PlaybackApi(registry, index, memoryChunks ? memory : archive, feeds, playback));
     router.route().failureHandler(ctx -> ctx.response().setStatusCode(500).end(String.valueOf(ctx.failure())));

@@ -28,6 +28,7 @@ public final class StreamingSeal {
   private static final byte[] MAGIC = {'V', 'L', 'C', 'K'};
   private static final int VERSION = 1;
   private static final byte[] INFO = "vidlog chunk v1".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] EPHEMERAL_AAD = "vidlog ephemeral v1".getBytes(StandardCharsets.US_ASCII);
 
   private final byte[] prefix;
   private final byte[] noncePrefix;
@@ -41,6 +42,16 @@ public final class StreamingSeal {
     this.key = key;
     this.aad = aad;
     this.what = what;
+  }
+
+  /**
+   * A seal under a random key that exists only in the returned object: never stored, wrapped or
+   * derived from a stored key. For temporary files that must hold no plaintext and become useless
+   * when the process forgets them (a spooled upload): segments are sealed and opened as in a chunk,
+   * with no prefix on disk. {@code what} names the file in integrity errors.
+   */
+  public static StreamingSeal ephemeral(String what) {
+    return new StreamingSeal(new byte[0], Aead.random(7), Aead.key(Aead.random(Aead.KEY_BYTES)), EPHEMERAL_AAD, what);
   }
 
   static StreamingSeal forWriting(DataKey dk, SealContext ctx) {

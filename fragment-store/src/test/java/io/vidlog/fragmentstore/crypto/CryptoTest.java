@@ -135,6 +135,23 @@ class CryptoTest {
   }
 
   @Test
+  void anEphemeralSealOpensOnlyItsOwnSegmentsInPlace() {
+    StreamingSeal seal = StreamingSeal.ephemeral("spool");
+    byte[] plain = Aead.random(1000);
+    byte[] sealed = new byte[plain.length + 16];
+    seal.seal(3, true, null, plain, 0, plain.length, sealed, 0);
+    byte[] out = new byte[plain.length];
+    seal.open(3, true, null, sealed, 0, sealed.length, out, 0);
+    assertArrayEquals(plain, out);
+    assertEquals(0, seal.prefix().length, "nothing of the key goes to disk");
+    assertThrows(StoreException.class, () -> StreamingSeal.ephemeral("spool").open(3, true, null, sealed, 0,
+        sealed.length, out, 0), "another upload's key");
+    assertThrows(StoreException.class, () -> seal.open(2, true, null, sealed, 0, sealed.length, out, 0), "moved");
+    sealed[10] ^= 1;
+    assertThrows(StoreException.class, () -> seal.open(3, true, null, sealed, 0, sealed.length, out, 0), "altered");
+  }
+
+  @Test
   void streamingSealOpensFromAndIntoHeapAndDirectBuffersAtAnyPosition() {
     Crypto crypto = Crypto.open(vertx, store, Keyring.of(Base64.getEncoder().encodeToString(Aead.random(32)), List.of()));
     ScopeKeys keys = await(crypto.keys("s"));

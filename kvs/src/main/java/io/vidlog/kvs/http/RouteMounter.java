@@ -168,8 +168,11 @@ public final class RouteMounter {
     @Override
     public void handle(RoutingContext ctx) {
       HttpServerRequest req = ctx.request();
-      ctx.addEndHandler(v -> {
-        if (req.isEnded() || (stream && Boolean.TRUE.equals(ctx.get(HANDLER_OWNS_BODY)))) {
+      ctx.addEndHandler(ar -> {
+        // only after a response that was sent: when the connection failed or closed, whoever reads
+        // the body (the body handler) must hear of it, so its handlers stay as they are
+        if (ar.failed() || !ctx.response().ended() || req.isEnded()
+            || (stream && Boolean.TRUE.equals(ctx.get(HANDLER_OWNS_BODY)))) {
           return;
         }
         long[] dropped = {0};

@@ -36,7 +36,7 @@ public interface MkvHandler {
   /** The current Cluster ended (its size was reached, or a level-1 element or EBML header began). */
   default void onClusterEnd() {}
 
-  /** A level-1 Tags element, parsed, with its raw bytes. */
+  /** A Tags element (level 1, or at the top level before an EBML header), parsed, with its raw bytes. */
   default void onTags(List<Tag> tags, ByteBuffer rawElement) {}
 
   /** The Segment ended (known size reached, a new EBML header, or {@code MkvReader.end()}). */

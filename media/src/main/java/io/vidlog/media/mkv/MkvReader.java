@@ -20,7 +20,8 @@ import java.util.Map;
  * their raw bytes; SimpleBlock frames stream through as views of the input and are copied only when
  * split across slices; a BlockGroup's Block is buffered until the group ends (its ReferenceBlock and
  * BlockDuration may follow it). Cues, SeekHead, Void, Chapters, Attachments and unknown elements
- * are skipped unread.
+ * are skipped unread. A Tags element outside any Segment, before an EBML header, is reported as
+ * well (a KVS producer can send pending fragment metadata there when it resumes a session).
  *
  * <p>Every buffer grows as its bytes arrive, never to a size the input merely declares, and is
  * charged to the {@link ByteBudget} given at construction: {@link #bufferedBytes()} is what the
@@ -190,7 +191,9 @@ public final class MkvReader {
     public Action onElementStart(int id, int parentId, long size, long headerOffset, int headerLength, int depth) {
       if (parentId == 0) {
         return switch (id) {
-          case MatroskaIds.EBML -> Action.BUFFER;
+          // Tags belong inside a Segment (RFC 9559 §5.1.8), but a KVS producer resuming a session
+          // can send the next fragment's metadata before its EBML header: reported, not skipped
+          case MatroskaIds.EBML, MatroskaIds.TAGS -> Action.BUFFER;
           case MatroskaIds.SEGMENT -> {
             timecodeScale = SegmentInfo.DEFAULT_TIMECODE_SCALE;
             defaultDurations.clear();

@@ -4,6 +4,7 @@ import io.vidlog.media.ByteBudget;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -24,8 +25,19 @@ public final class Mp4Demux {
   }
 
   public static void file(Path file, Mp4Limits limits, ByteBudget budget, Mp4Handler handler) throws IOException {
+    channel(FileChannel.open(file, StandardOpenOption.READ), limits, budget, handler);
+  }
+
+  /** As {@link #file} for an MP4 read through {@code ch} (closed when done), nothing budgeted. */
+  public static void channel(SeekableByteChannel ch, Mp4Limits limits, Mp4Handler handler) throws IOException {
+    channel(ch, limits, ByteBudget.unlimited(), handler);
+  }
+
+  /** As {@link #file} for an MP4 read through {@code ch} (closed when done). */
+  public static void channel(SeekableByteChannel ch, Mp4Limits limits, ByteBudget budget, Mp4Handler handler)
+      throws IOException {
     boolean fragmented;
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+    try {
       Box moov = Mp4FileDemuxer.readMoov(ch, limits, budget);
       long moovBytes = moov.payload().remaining();
       try {
@@ -37,6 +49,7 @@ public final class Mp4Demux {
         FragmentedMp4Demuxer d = new FragmentedMp4Demuxer(handler, limits, budget);
         try {
           ByteBuffer buf = ByteBuffer.allocate(READ_SIZE);
+          ch.position(0);
           while (ch.read(buf.clear()) >= 0) {
             d.push(buf.flip());
           }
@@ -44,10 +57,14 @@ public final class Mp4Demux {
         } finally {
           d.close();
         }
+        ch.close();
         return;
       }
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
     }
-    try (Mp4FileDemuxer d = Mp4FileDemuxer.open(file, limits, budget)) {
+    try (Mp4FileDemuxer d = Mp4FileDemuxer.open(ch, limits, budget)) {
       handler.onTracks(d.tracks());
       for (Mp4Sample s = d.next(); s != null; s = d.next()) {
         handler.onSample(s);

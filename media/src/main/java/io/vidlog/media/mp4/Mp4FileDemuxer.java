@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -19,21 +20,21 @@ import java.util.List;
  * {@link Mp4Limits#maxHeaderBoxBytes()}), flattens each track's sample table, then returns the
  * samples in decode order interleaved across tracks by decode time ({@link #next()}), each read
  * with a positional read into a fresh buffer of its (bounded) size. Never holds the media on the
- * heap. What it does hold is charged to a {@link ByteBudget}: the moov while it is parsed, the
+ * heap. It reads any {@link SeekableByteChannel} (a file, or a view that decrypts one). What it does hold is charged to a {@link ByteBudget}: the moov while it is parsed, the
  * sample tables until {@link #close()}, and each sample until the next call. Every size is checked
  * against the file's real size before anything is read. A fragmented file (moov with mvex) is
  * refused: stream it through {@link FragmentedMp4Demuxer}, or use {@link Mp4Demux#file} which
  * picks. Blocking I/O: call it from a worker thread, never an event loop.
  */
 public final class Mp4FileDemuxer implements Closeable {
-  private final FileChannel channel;
+  private final SeekableByteChannel channel;
   private final List<Mp4Track> tracks;
   private final List<SampleTable> tables;
   private final int[] cursor;
   private final ByteBudget budget;
   private long sampleCharge;
 
-  private Mp4FileDemuxer(FileChannel channel, List<Mp4Track> tracks, List<SampleTable> tables,
+  private Mp4FileDemuxer(SeekableByteChannel channel, List<Mp4Track> tracks, List<SampleTable> tables,
       ByteBudget budget) {
     this.channel = channel;
     this.tracks = tracks;
@@ -49,7 +50,16 @@ public final class Mp4FileDemuxer implements Closeable {
 
   /** Opens and indexes {@code file}, charging what it holds to {@code budget}; the caller closes the demuxer. */
   public static Mp4FileDemuxer open(Path file, Mp4Limits limits, ByteBudget budget) throws IOException {
-    FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+    return open(FileChannel.open(file, StandardOpenOption.READ), limits, budget);
+  }
+
+  /** Indexes the MP4 in {@code ch}, which the demuxer now owns (its close closes it, as does a failure here). */
+  public static Mp4FileDemuxer open(SeekableByteChannel ch, Mp4Limits limits) throws IOException {
+    return open(ch, limits, ByteBudget.unlimited());
+  }
+
+  /** As {@link #open(SeekableByteChannel, Mp4Limits)}, charging what it holds to {@code budget}. */
+  public static Mp4FileDemuxer open(SeekableByteChannel ch, Mp4Limits limits, ByteBudget budget) throws IOException {
     List<SampleTable> tables = new ArrayList<>();
     try {
       Box moov = readMoov(ch, limits, budget);
@@ -86,7 +96,7 @@ public final class Mp4FileDemuxer implements Closeable {
    * Finds the top-level moov by walking box headers, and reads it; its bytes are reserved in
    * {@code budget} (the caller releases the payload's capacity).
    */
-  static Box readMoov(FileChannel ch, Mp4Limits limits, ByteBudget budget) throws IOException {
+  static Box readMoov(SeekableByteChannel ch, Mp4Limits limits, ByteBudget budget) throws IOException {
     long size = ch.size();
     long pos = 0;
     ByteBuffer h = ByteBuffer.allocate(16);
@@ -134,10 +144,10 @@ public final class Mp4FileDemuxer implements Closeable {
     throw MP4.malformed(size, "no moov box in the file");
   }
 
-  private static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+  private static void readFully(SeekableByteChannel ch, ByteBuffer b, long pos) throws IOException {
+    ch.position(pos + b.position());
     while (b.hasRemaining()) {
-      int n = ch.read(b, pos + b.position());
-      if (n < 0) {
+      if (ch.read(b) < 0) {
         break;
       }
     }

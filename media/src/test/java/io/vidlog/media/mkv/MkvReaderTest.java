@@ -244,6 +244,16 @@ class MkvReaderTest {
   }
 
   @Test
+  void tagsBeforeTheEbmlHeaderAreReportedAtEverySplit() {
+    byte[] in = concat(concat(W.tags(SimpleTag.of("camera", "front")), W.ebmlHeader(), W.segmentStartUnknownSize()),
+        W.clusterStart(0, -1), W.simpleBlock(1, 0, MkvWriter.FLAG_KEY, new byte[] {7}));
+    String dump = Feeds.whole(in, MkvLimits.DEFAULT);
+    assertTrue(dump.startsWith("tags raw="), dump);
+    assertTrue(dump.contains("camera"), dump);
+    Feeds.assertAllSplits(in, MkvLimits.DEFAULT, dump);
+  }
+
+  @Test
   void directBuffersReadLikeHeapBuffers() {
     for (byte[] in : List.of(TestStreams.kvsProducer(), TestStreams.knownSizesAndFeatures())) {
       DumpHandler h = new DumpHandler();

@@ -20,8 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /getMediaForFragmentList} (kvs-api.md §3.2): the listed fragments as GetMedia chunks,
- * in the order requested, with the timestamp tags in both documented spellings. A fragment that does
+ * {@code POST /getMediaForFragmentList} (kvs-api.md §3.2): the listed fragments as chunks shaped
+ * like GetMedia's, in the order requested, with the timestamp tags in both documented spellings and
+ * without GetMedia's post-cluster MILLIS_BEHIND_NOW and CONTINUATION_TOKEN (docs/wire-protocol.md
+ * §3.2 documents them for GetMedia only). A fragment that does
  * not exist (never did, or expired) becomes an error chunk carrying both the documented
  * {@code AWS_KINESISVIDEO_EXCEPTION_*} tags and GetMedia's ERROR_ID/ERROR_CODE, and the response
  * goes on with the next fragment rather than failing as a whole.
@@ -108,7 +110,7 @@ public final class FragmentListHandler implements Handler<RoutingContext> {
           return;
         }
         transfer = open.result();
-        transfer.writeTo(out, true).onComplete(done -> {
+        transfer.writeTo(out, StoredChunkStreamer.Framing.FRAGMENT_LIST).onComplete(done -> {
           transfer = null;
           if (finished) {
             return;

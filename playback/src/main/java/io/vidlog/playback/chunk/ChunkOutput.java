@@ -4,8 +4,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
-import io.vidlog.fragmentstore.chunk.ChunkMkv;
-import io.vidlog.kvs.StreamError;
 
 /**
  * The streaming MKV response of GetMedia and GetMediaForFragmentList: HTTP 200, chunked, sent once
@@ -14,7 +12,7 @@ import io.vidlog.kvs.StreamError;
  * {@link #drainHandler} (the Vert.x {@code Pipe} protocol) so nothing larger than the socket's
  * write queue is held per reader.
  */
-public final class ChunkOutput {
+public final class ChunkOutput implements ChunkSink {
   /**
    * The response Content-Type. The service's literal value is unverified (kvs-api.md §2); the SDK
    * treats it as an opaque header, and {@code video/webm} is what browsers and ffprobe recognise
@@ -46,6 +44,7 @@ public final class ChunkOutput {
     return started;
   }
 
+  @Override
   public boolean ended() {
     return ended || response.closed();
   }
@@ -54,6 +53,7 @@ public final class ChunkOutput {
     return bytes;
   }
 
+  @Override
   public void write(Buffer data) {
     if (ended()) {
       return;
@@ -63,15 +63,17 @@ public final class ChunkOutput {
     response.write(data);
   }
 
+  @Override
   public boolean writeQueueFull() {
     return !ended() && response.writeQueueFull();
   }
 
+  @Override
   public void drainHandler(Handler<Void> handler) {
     response.drainHandler(handler);
   }
 
-  /** Ends the response cleanly. */
+  @Override
   public void end() {
     if (!ended()) {
       start();
@@ -79,11 +81,5 @@ public final class ChunkOutput {
       response.end();
     }
     ended = true;
-  }
-
-  /** Writes an error chunk for fragment {@code number} and ends the response. */
-  public void endWithError(String number, StreamError error, String message, boolean archived) {
-    write(ChunkMkv.errorChunk(number, error.id(), error.code(), message, archived));
-    end();
   }
 }

@@ -56,7 +56,7 @@ public final class GetMediaHandler implements Handler<RoutingContext> {
    */
   public void drain() {
     for (GetMediaSession s : sessions) {
-      s.context().runOnContext(v -> s.expire());
+      s.scheduler().runLater(s::endAfterChunk);
     }
   }
 
@@ -93,13 +93,14 @@ public final class GetMediaHandler implements Handler<RoutingContext> {
         sessions.remove(self[0]);
       }
     };
-    GetMediaSession session = new GetMediaSession(ctx.vertx().getOrCreateContext(), stream, index, stored,
-        feeds.feed(stream.streamId()), out, clock, release);
+    GetMediaSession session = new GetMediaSession(SessionScheduler.on(ctx.vertx().getOrCreateContext()), stream,
+        index, stored, feeds.feed(stream.streamId()), out, clock, config.maxSessionLength().toMillis(),
+        config.liveIdleEnd().toMillis(), release);
     self[0] = session;
     sessions.add(session);
-    ctx.response().closeHandler(v -> session.closed());
+    ctx.response().closeHandler(v -> session.readerGone());
     out.start();
-    session.start(start, config.maxSessionLength().toMillis(), config.liveIdleEnd().toMillis());
+    session.start(start);
   }
 
   private record Accepted(GetMediaRequest request, StreamInfo stream) {}

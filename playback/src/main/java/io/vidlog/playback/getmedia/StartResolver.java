@@ -21,7 +21,7 @@ final class StartResolver {
   Future<StartPoint> resolve(StreamInfo stream, StartSelector selector) {
     return switch (selector.type()) {
       case NOW -> Future.succeededFuture(new StartPoint.Now());
-      case EARLIEST -> Future.succeededFuture(new StartPoint.After(stream.persists() ? null : BEFORE_ALL));
+      case EARLIEST -> Future.succeededFuture(new StartPoint.After(BEFORE_ALL));
       // Both resume strictly after the named fragment; a continuation token is the number of the
       // last fragment the reader received completely.
       case FRAGMENT_NUMBER, CONTINUATION_TOKEN -> Future.succeededFuture(new StartPoint.After(

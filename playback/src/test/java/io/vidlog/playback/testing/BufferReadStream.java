@@ -1,13 +1,17 @@
 package io.vidlog.playback.testing;
 
-import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
+import java.util.concurrent.Executor;
 
-/** A ReadStream over a buffer in fixed slices, honouring pause/resume/fetch; starts paused like the archive's. */
+/**
+ * A ReadStream over a buffer in fixed slices, honouring pause/resume/fetch; starts paused like the
+ * archive's. Slices are emitted on later turns of {@code later} (an event loop), never inside the
+ * call that asked for them.
+ */
 public final class BufferReadStream implements ReadStream<Buffer> {
-  private final Context context;
+  private final Executor later;
   private final Buffer data;
   private final int slice;
   private int position;
@@ -20,8 +24,8 @@ public final class BufferReadStream implements ReadStream<Buffer> {
   private final long failAfter;
   private Handler<Throwable> exceptionHandler;
 
-  public BufferReadStream(Context context, Buffer data, int slice, long failAfter) {
-    this.context = context;
+  public BufferReadStream(Executor later, Buffer data, int slice, long failAfter) {
+    this.later = later;
     this.data = data;
     this.slice = slice;
     this.failAfter = failAfter;
@@ -66,7 +70,7 @@ public final class BufferReadStream implements ReadStream<Buffer> {
   private void schedule() {
     if (!scheduled && !ended) {
       scheduled = true;
-      context.runOnContext(v -> pump());
+      later.execute(this::pump);
     }
   }
 

@@ -14,6 +14,7 @@ import com.amazonaws.kinesisvideo.parser.utilities.FragmentMetadataVisitor;
 import com.amazonaws.kinesisvideo.parser.utilities.FrameVisitor;
 import com.amazonaws.kinesisvideo.parser.utilities.MkvTag;
 import com.amazonaws.kinesisvideo.parser.utilities.MkvTrackMetadata;
+import io.vidlog.kvs.KvsTag;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -36,6 +37,8 @@ public final class KvsParse {
     public final List<byte[]> frames = new ArrayList<>();
     public final List<Boolean> keyFrames = new ArrayList<>();
     public final Map<String, String> userTags = new LinkedHashMap<>();
+    /** Every {@code AWS_KINESISVIDEO_*} SimpleTag of the chunk as sent, before and after its Cluster. */
+    public final Map<String, String> kvsTags = new LinkedHashMap<>();
     public String codecId;
     /** True once the chunk's closing Tags (continuation token) were read. */
     public boolean complete;
@@ -91,6 +94,7 @@ public final class KvsParse {
               Chunk c = new Chunk(m);
               if (pending != null) {
                 c.userTags.putAll(pending.userTags);
+                c.kvsTags.putAll(pending.kvsTags);
               }
               result.pendingTags = null;
               result.chunks.add(c);
@@ -110,8 +114,17 @@ public final class KvsParse {
         }
       }
 
+      private String tagName;
+
       @Override
-      public void visit(MkvDataElement e) {}
+      public void visit(MkvDataElement e) {
+        if (MkvTypeInfos.TAGNAME.equals(e.getElementMetaData().getTypeInfo())) {
+          tagName = (String) e.getValueCopy().getVal();
+        } else if (MkvTypeInfos.TAGSTRING.equals(e.getElementMetaData().getTypeInfo()) && tagName != null
+            && tagName.startsWith(KvsTag.RESERVED_PREFIX) && result.current() != null) {
+          result.current().kvsTags.put(tagName, (String) e.getValueCopy().getVal());
+        }
+      }
     };
     CompositeMkvElementVisitor all = new CompositeMkvElementVisitor(metadata, tracker, frames);
     StreamingMkvReader reader = StreamingMkvReader.createDefault(new InputStreamParserByteSource(in));

@@ -7,14 +7,15 @@ import io.vidlog.fragmentstore.live.LiveFeed;
 import io.vidlog.fragmentstore.live.LiveFeeds;
 import io.vidlog.fragmentstore.live.LiveSubscription;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Wraps real live feeds so a test can wait for a reader to subscribe (no sleeps). */
 public final class LatchingFeeds implements LiveFeeds {
   private final LiveFeeds delegate;
   /** One permit per subscribe call. */
   public final Semaphore subscribed = new Semaphore(0);
-  /** Runs inside each subscribe call, right after the real subscribe (to stage races deterministically). */
-  public volatile Runnable onSubscribe;
+  /** Runs once, inside the next subscribe call, right after the real subscribe (to stage races deterministically). */
+  public final AtomicReference<Runnable> onNextSubscribe = new AtomicReference<>();
 
   public LatchingFeeds(LiveFeeds delegate) {
     this.delegate = delegate;
@@ -47,7 +48,7 @@ public final class LatchingFeeds implements LiveFeeds {
       @Override
       public LiveSubscription subscribe(FragmentNumber from, Handler<LiveEvent> events, Handler<CutOff> cutOff) {
         LiveSubscription s = feed.subscribe(from, events, cutOff);
-        Runnable hook = onSubscribe;
+        Runnable hook = onNextSubscribe.getAndSet(null);
         if (hook != null) {
           hook.run();
         }

@@ -3,6 +3,7 @@ package io.vidlog.playback.testing;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vidlog.fragmentstore.FragmentNumber;
 import io.vidlog.fragmentstore.chunk.FragmentArchive;
 import io.vidlog.fragmentstore.chunk.SealedFragmentArchive;
 import io.vidlog.fragmentstore.crypto.Crypto;
@@ -32,11 +33,13 @@ public final class RealStore implements AutoCloseable {
   public final SealedFragmentArchive archive;
   public final ObjectStoreTimeIndex index;
   public final ObjectStoreStreamRegistry registry;
+  private final Path objectsDir;
 
   public RealStore(Vertx vertx, Path dir) throws Exception {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
-    this.objects = new FsObjectStore(vertx, dir.resolve("objects"));
+    this.objectsDir = dir.resolve("objects");
+    this.objects = new FsObjectStore(vertx, objectsDir);
     Crypto crypto = await(() -> Crypto.open(vertx, objects, dir.resolve("keys")));
     this.archive = await(() -> SealedFragmentArchive.open(vertx, objects, crypto, dir.resolve("spool")));
     this.index = new ObjectStoreTimeIndex(objects, await(() -> crypto.keys(SealContext.SYSTEM)), archive,
@@ -63,12 +66,28 @@ public final class RealStore implements AutoCloseable {
         retentionHours, null)));
   }
 
+  /** Stores the chunk durably and indexes it, as ingest does before it acks PERSISTED. */
   public void persist(StreamInfo s, TestChunks.Fragment f) throws Exception {
+    storeChunk(s, f);
+    await(() -> indexLater(s, f));
+  }
+
+  /** Stores the chunk only: the index does not list it until {@link #indexLater}. */
+  public void storeChunk(StreamInfo s, TestChunks.Fragment f) throws Exception {
     await(() -> {
       FragmentArchive.ChunkWriter w = archive.begin(s, f.number());
-      return w.write(f.mkv()).compose(v -> w.commit(f.header()))
-          .compose(v -> index.append(s, FragmentRecords.fromHeader(f.header())));
+      return w.write(f.mkv()).compose(v -> w.commit(f.header()));
     });
+  }
+
+  /** Appends the fragment's index record; callable on any event loop (it does not block). */
+  public Future<Void> indexLater(StreamInfo s, TestChunks.Fragment f) {
+    return index.append(s, FragmentRecords.fromHeader(f.header()));
+  }
+
+  /** The file that holds a sealed chunk, to damage it behind the store's back. */
+  public Path chunkFile(StreamInfo s, FragmentNumber n) {
+    return objectsDir.resolve(SealedFragmentArchive.objectKey(s, n));
   }
 
   @Override

@@ -62,14 +62,18 @@ public final class TestChunks {
 
   /** As {@link #fragment(int, long)}, each frame padded with {@code padding} zero bytes (bulk tests). */
   public static Fragment fragment(int i, long baseMillis, int padding) {
+    long producerMillis = (long) i * TestMedia.get().gop(i).size() * FRAME_MILLIS;
+    return fragment(i, baseMillis + producerMillis, producerMillis, padding);
+  }
+
+  /** Fragment {@code i} with the given server and producer timestamps (the cluster timecode is the producer one). */
+  public static Fragment fragment(int i, long serverMillis, long producerMillis, int padding) {
     TestMedia media = TestMedia.get();
     List<TestMedia.Frame> gop = media.gop(i);
     if (padding > 0) {
       gop = gop.stream().map(f -> new TestMedia.Frame(java.util.Arrays.copyOf(f.data(), f.data().length + padding),
           f.keyFrame())).toList();
     }
-    long producerMillis = (long) i * gop.size() * FRAME_MILLIS;
-    long serverMillis = baseMillis + producerMillis;
     FragmentNumber number = number(1000 + i);
 
     Buffer head = Buffer.buffer();

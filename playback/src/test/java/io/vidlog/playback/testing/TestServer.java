@@ -7,9 +7,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vidlog.kvs.KvsException;
 import io.vidlog.kvs.Principal;
-import io.vidlog.fragmentstore.chunk.FragmentArchive;
-import io.vidlog.fragmentstore.index.TimeIndex;
-import io.vidlog.fragmentstore.streams.StreamRegistry;
 import io.vidlog.fragmentstore.live.LiveFeedConfig;
 import io.vidlog.fragmentstore.live.MemoryLiveFeeds;
 import io.vidlog.fragmentstore.testing.TestFailures;
@@ -17,8 +14,12 @@ import io.vidlog.kvs.http.TestRoutes;
 import io.vidlog.playback.PlaybackApi;
 import io.vidlog.playback.PlaybackConfig;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
+import java.util.stream.Stream;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -27,15 +28,17 @@ import software.amazon.awssdk.services.kinesisvideoarchivedmedia.KinesisVideoArc
 import software.amazon.awssdk.services.kinesisvideomedia.KinesisVideoMediaClient;
 
 /**
- * A plain-HTTP loopback server with the playback routes on fakes, a minimal failure handler shaped
- * like the server's (x-amzn-ErrorType + {"__type","Message"}), and AWS SDK v2 clients pointed at it.
+ * A plain-HTTP loopback server with the playback routes over vidlog's real store ({@link RealStore}
+ * in a temp dir) and real in-memory live feeds, a minimal failure handler shaped like the server's
+ * (x-amzn-ErrorType + {"__type","Message"}), and AWS SDK v2 clients pointed at it.
  */
 public final class TestServer implements AutoCloseable {
   public final Vertx vertx;
-  public final FakeStore store;
+  public final RealStore store;
   public final MemoryLiveFeeds memoryFeeds;
   public final LatchingFeeds feeds;
   public final PlaybackApi api;
+  private final Path dir;
   private final HttpServer server;
   public final int port;
   /** When set, requests carry a principal that allows what this predicate allows (action, stream). */
@@ -47,22 +50,14 @@ public final class TestServer implements AutoCloseable {
 
   /** {@code fixedClockMillis} < 0: the real clock for MILLIS_BEHIND_NOW. */
   public TestServer(PlaybackConfig config, long fixedClockMillis, LiveFeedConfig live) throws Exception {
-    this(Vertx.vertx(), null, config, fixedClockMillis, live);
-  }
-
-  /** Over a real store (null: the in-memory fake), on {@code vertx}. */
-  public TestServer(Vertx vertx, RealStore real, PlaybackConfig config, long fixedClockMillis, LiveFeedConfig live)
-      throws Exception {
-    this.vertx = vertx;
-    store = real == null ? new FakeStore(vertx) : null;
+    vertx = Vertx.vertx();
+    dir = Files.createTempDirectory("vidlog-playback-it");
+    store = new RealStore(vertx, dir);
     memoryFeeds = new MemoryLiveFeeds(vertx, live);
     feeds = new LatchingFeeds(memoryFeeds);
-    StreamRegistry registry = real == null ? store : real.registry;
-    TimeIndex index = real == null ? store : real.index;
-    FragmentArchive archive = real == null ? store : real.archive;
     api = fixedClockMillis < 0
-        ? new PlaybackApi(registry, index, archive, feeds, config)
-        : new PlaybackApi(registry, index, archive, feeds, config, () -> fixedClockMillis);
+        ? new PlaybackApi(store.registry, store.index, store.archive, feeds, config)
+        : new PlaybackApi(store.registry, store.index, store.archive, feeds, config, () -> fixedClockMillis);
     Router router = Router.router(vertx);
     TestRoutes.mount(router, api, new Principal() {
       @Override
@@ -108,6 +103,10 @@ public final class TestServer implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    store.close();
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
   }
 }

@@ -2,7 +2,6 @@ package io.vidlog.ingest;
 
 import io.vertx.core.buffer.Buffer;
 import io.vidlog.fragmentstore.FragmentNumber;
-import io.vidlog.fragmentstore.FragmentRecord;
 import io.vidlog.fragmentstore.chunk.ChunkHeader;
 import io.vidlog.fragmentstore.chunk.ChunkMkv;
 import io.vidlog.media.mkv.TrackEntry;
@@ -13,9 +12,10 @@ import java.util.TreeMap;
 
 /**
  * One fragment (one Cluster) being received on a PutMedia connection: what the fragment rules check
- * and what its {@link ChunkHeader} will say. Mutated only by the connection's event loop.
+ * and what its {@link ChunkHeader} will say (its index record is
+ * {@code FragmentRecords.fromHeader} of that header). Mutated only by the connection's event loop.
  */
-final class Fragment {
+final class OpenFragment {
   final StreamHeader header;
   final long clusterTimecode;
   final long serverTimestampMillis;
@@ -42,7 +42,7 @@ final class Fragment {
     long maxNs = Long.MIN_VALUE;
   }
 
-  Fragment(StreamHeader header, long clusterTimecode, long serverTimestampMillis, long producerTimestampMillis,
+  OpenFragment(StreamHeader header, long clusterTimecode, long serverTimestampMillis, long producerTimestampMillis,
       List<ChunkHeader.Metadata> preTags) {
     this.header = header;
     this.clusterTimecode = clusterTimecode;
@@ -95,16 +95,5 @@ final class Fragment {
     }
     return new ChunkHeader(number, serverTimestampMillis, producerTimestampMillis, durationMillis(), clusterTimecode,
         List.copyOf(summary), List.copyOf(metadata()), prefix.length(), mkvLength);
-  }
-
-  FragmentRecord record(ChunkHeader h) {
-    int mask = 0;
-    for (int track : tracks.keySet()) {
-      if (track >= 1 && track <= 32) {
-        mask |= 1 << (track - 1);
-      }
-    }
-    return new FragmentRecord(number, serverTimestampMillis, producerTimestampMillis, h.durationMillis(),
-        h.mkvLength(), mask, !h.metadata().isEmpty());
   }
 }
