@@ -6,10 +6,10 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * A small-heap ingest server process for {@link BufferBudgetIT}: the default {@link IngestConfig}
- * over the fs object store in {@code args[0]}, the streams {@code budget}, {@code budget-0} to
- * {@code budget-15} and {@code budget-check}, and a second HTTP port that answers with
- * {@link IngestApi#bufferedBytes()}. Writes "ingestPort statsPort" to {@code <dir>/port} and runs
- * until killed.
+ * over the fs object store in {@code args[0]}, the streams {@code budget-0} to {@code budget-15}
+ * and {@code budget-check}, and a second HTTP port that answers with
+ * {@link IngestApi#bufferedBytes()} and the server-wide budget ("used limit"). Writes
+ * "ingestPort statsPort" to {@code <dir>/port} and runs until killed.
  */
 public final class BufferBudgetServerMain {
   static final int STREAMS = 16;
@@ -19,7 +19,6 @@ public final class BufferBudgetServerMain {
   public static void main(String[] args) throws Exception {
     Path data = Path.of(args[0]);
     IngestServer server = new IngestServer(IngestConfig.DEFAULT, data);
-    server.streams.add("budget", 24);
     server.streams.add("budget-check", 24);
     for (int i = 0; i < STREAMS; i++) {
       server.streams.add("budget-" + i, 24);
