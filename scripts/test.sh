@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Runs every vidlog test on a fresh machine: installs the programs the interop tests drive
-# (ffmpeg/ffprobe, mkvtoolnix, chromium, node for s3rver) when they are missing, then `mvn verify`.
-# A missing tool is installed here, never skipped in a test.
+# (ffmpeg/ffprobe, mkvtoolnix, node and npm, and s3rver from npm) when they are missing, then
+# `mvn verify`. A missing tool is installed here, never skipped in a test, and no test installs one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+S3RVER_VERSION=3.7.1
 need=()
 command -v ffmpeg  >/dev/null 2>&1 || need+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
 command -v mkvinfo >/dev/null 2>&1 || need+=(mkvtoolnix)
-command -v node    >/dev/null 2>&1 || need+=(nodejs npm)
+command -v node    >/dev/null 2>&1 || need+=(nodejs)
+command -v npm     >/dev/null 2>&1 || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -17,4 +19,12 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-mvn -B -ntp verify "$@"
+# s3rver, the second S3 server the object-store contract suite runs against (S3rverInteropIT)
+S3RVER_DIR="$PWD/.tools/s3rver"
+if ! grep -qs "\"version\": \"$S3RVER_VERSION\"" "$S3RVER_DIR/node_modules/s3rver/package.json"; then
+  echo "installing: s3rver@$S3RVER_VERSION (npm)"
+  mkdir -p "$S3RVER_DIR"
+  npm install --no-audit --no-fund --loglevel=error --prefix "$S3RVER_DIR" "s3rver@$S3RVER_VERSION" >/dev/null
+fi
+
+mvn -B -ntp verify -Dvidlog.s3rver="$S3RVER_DIR" "$@"

@@ -9,14 +9,17 @@ import java.util.function.BooleanSupplier;
 /**
  * A push-driven parser of a PutMedia body (MKV, or MP4 upload) that reports to a
  * {@link MkvHandler} on the connection's context. {@code feed} consumes the whole buffer (keeping
- * partial elements itself) and throws {@link io.vidlog.media.mkv.MkvException} on bad input.
+ * partial elements itself) and throws {@link io.vidlog.media.MediaFormatException} on bad input,
+ * or an {@link AckException} when the input needs more buffer than its budget allows
+ * ({@link IngestBuffers}).
  */
 interface BodyParser {
   void feed(ByteBuffer bytes);
 
   /**
    * The body ended; the future completes (on the connection's context) when every event was
-   * delivered, and fails with an MkvException when the body ended inside an element.
+   * delivered, and fails with a MediaFormatException when the body ended inside an element (or
+   * an AckException for a budget overdraft).
    */
   Future<Void> end();
 
@@ -28,7 +31,11 @@ interface BodyParser {
   /** The connection caught up: a parser that held events back may deliver them now. */
   default void resume() {}
 
-  /** The connection is over: release files and threads. */
+  /**
+   * The connection is over, or was taken over: release files, threads and every buffer now, and
+   * return the connection's budget in full (a stalled connection must not keep its memory until
+   * its socket closes). Safe to call more than once and at any time, before or after {@link #end()}.
+   */
   default void close() {}
 
   /**

@@ -1,15 +1,20 @@
 package io.vidlog.ingest;
 
+import static io.vidlog.media.MediaFormatException.Format.EBML;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
-import io.vidlog.media.mkv.MkvException;
+import io.vidlog.media.ByteBudget;
+import io.vidlog.media.MediaFormatException;
 import io.vidlog.media.mkv.MkvReader;
 import java.nio.ByteBuffer;
 
 /**
  * The body parsers of PutMedia: MKV through the media module's reader; MP4 through its demuxers,
  * fragmented MP4 as it arrives and progressive MP4 spooled to a temporary file ({@link Mp4Upload}).
+ * Each connection's parser charges its buffers to a budget of its own, a child of the server-wide
+ * one in {@link IngestBuffers}, and returns it when closed.
  */
 final class BodyParsers {
   private static final byte[] EBML_MAGIC = {0x1A, 0x45, (byte) 0xDF, (byte) 0xA3};
@@ -18,9 +23,10 @@ final class BodyParsers {
 
   private BodyParsers() {}
 
-  static BodyParser.Factory mkv(IngestConfig config) {
+  static BodyParser.Factory mkv(IngestConfig config, IngestBuffers buffers) {
     return (handler, context, onProgress, stalled) -> {
-      MkvReader reader = new MkvReader(handler, config.mkvLimits());
+      ByteBudget budget = buffers.connection();
+      MkvReader reader = new MkvReader(handler, config.mkvLimits(), budget);
       return new BodyParser() {
         private long seen;
         private boolean ebml = true;
@@ -35,24 +41,37 @@ final class BodyParsers {
             ebml &= bytes.get(i) == EBML_MAGIC[(int) seen];
             tags &= bytes.get(i) == TAGS_ID[(int) seen];
             if (!ebml && !tags) {
-              throw new MkvException(MkvException.Kind.MALFORMED, seen, "body does not start with an EBML header");
+              throw EBML.malformed(seen, "body does not start with an EBML header");
             }
           }
-          reader.feed(bytes);
+          try {
+            reader.feed(bytes);
+          } catch (MediaFormatException e) {
+            throw buffers.refusal(e);
+          }
         }
 
         @Override
         public Future<Void> end() {
-          reader.end();
+          try {
+            reader.end();
+          } catch (MediaFormatException e) {
+            throw buffers.refusal(e);
+          }
           return Future.succeededFuture();
+        }
+
+        @Override
+        public void close() {
+          reader.close();
         }
       };
     };
   }
 
-  static BodyParser.Factory mp4(Vertx vertx, IngestConfig config) {
+  static BodyParser.Factory mp4(Vertx vertx, IngestConfig config, IngestBuffers buffers) {
     WorkerExecutor workers = vertx.createSharedWorkerExecutor("vidlog-ingest-mp4", 4);
-    return (handler, context, onProgress, stalled) -> new Mp4Upload(config, handler,
-        () -> new Mp4Spool(vertx, workers, config, handler, context, onProgress, stalled));
+    return (handler, context, onProgress, stalled) -> new Mp4Upload(config, handler, buffers,
+        budget -> new Mp4Spool(vertx, workers, config, handler, context, onProgress, stalled, budget));
   }
 }

@@ -38,6 +38,7 @@ public final class IngestApi implements ApiModule {
   private final IngestConfig config;
   private final BodyParser.Factory mkvParser;
   private final BodyParser.Factory mp4Parser;
+  private final IngestBuffers buffers;
   private final ActiveConnections active = new ActiveConnections();
   private final CallRate calls;
   private final LongSupplier nanoClock;
@@ -46,15 +47,21 @@ public final class IngestApi implements ApiModule {
   /** {@code numbers}: the server passes fragment-store's {@code FragmentStore::numbersFor}. */
   public IngestApi(Vertx vertx, StreamRegistry streams, FragmentArchive archive, TimeIndex index, LiveFeeds liveFeeds,
       FragmentNumberSource numbers, IngestConfig config) {
-    this(vertx, streams, archive, index, liveFeeds, numbers, config, BodyParsers.mkv(config), BodyParsers.mp4(vertx, config),
-        System::nanoTime);
+    this(vertx, streams, archive, index, liveFeeds, numbers, config, new IngestBuffers(config.buffers()));
+  }
+
+  private IngestApi(Vertx vertx, StreamRegistry streams, FragmentArchive archive, TimeIndex index,
+      LiveFeeds liveFeeds, FragmentNumberSource numbers, IngestConfig config, IngestBuffers buffers) {
+    this(vertx, streams, archive, index, liveFeeds, numbers, config, buffers, BodyParsers.mkv(config, buffers),
+        BodyParsers.mp4(vertx, config, buffers), System::nanoTime);
   }
 
   /** {@code nanoClock} times the call rate, the takeover rule and the idle timer ({@code System::nanoTime} outside tests). */
   IngestApi(Vertx vertx, StreamRegistry streams, FragmentArchive archive, TimeIndex index, LiveFeeds liveFeeds,
-      FragmentNumberSource numbers, IngestConfig config, BodyParser.Factory mkvParser,
+      FragmentNumberSource numbers, IngestConfig config, IngestBuffers buffers, BodyParser.Factory mkvParser,
       BodyParser.Factory mp4Parser, LongSupplier nanoClock) {
     this.vertx = vertx;
+    this.buffers = buffers;
     this.streams = streams;
     this.archive = archive;
     this.index = index;
@@ -84,6 +91,15 @@ public final class IngestApi implements ApiModule {
   /** Number of streams with a PutMedia connection open in this process. */
   public int activeConnections() {
     return active.size();
+  }
+
+  /**
+   * Bytes that the body parsers of all connections hold in buffers now (the server-wide budget's
+   * use, {@link IngestConfig.Buffers}): a few KB per ordinary producer, more while large frames or
+   * header elements arrive split across reads.
+   */
+  public long bufferedBytes() {
+    return buffers.used();
   }
 
   /** Fragments of a stream whose commit (store, then index) is still in flight in this process. */

@@ -40,12 +40,13 @@ import java.time.Duration;
  *     its reconnect is admitted at once or at its next retry. Keep it below {@code idleTimeout}
  * @param maxPutMediaCallsPerSecond PutMedia calls per stream and second before
  *     ClientLimitExceeded (KVS: 5, kvs-api.md §6)
+ * @param buffers how many bytes body parsers may hold in buffers, per connection and in all
  */
 public record IngestConfig(long maxFragmentBytes, Duration maxFragmentDuration, Duration maxConnectionDuration,
     int maxTracks, int maxMetadataItems, int maxMetadataNameBytes, int maxMetadataValueBytes,
     boolean requireEveryTrack, Duration idleAckPeriod, Duration idleTimeout, int chunkWriteBytes,
     int maxPendingCommits, Duration mp4TargetFragment, MkvLimits mkvLimits, long maxMp4SpoolBytes,
-    Path mp4SpoolDir, Duration takeoverSilence, int maxPutMediaCallsPerSecond) {
+    Path mp4SpoolDir, Duration takeoverSilence, int maxPutMediaCallsPerSecond, Buffers buffers) {
 
   /** Default {@link #maxMp4SpoolBytes}: 4 GiB. */
   public static final long DEFAULT_MAX_MP4_SPOOL_BYTES = 4L << 30;
@@ -53,12 +54,56 @@ public record IngestConfig(long maxFragmentBytes, Duration maxFragmentDuration, 
   public static final IngestConfig DEFAULT = new IngestConfig(50L * 1024 * 1024, Duration.ofSeconds(10),
       Duration.ofMinutes(45), 3, 10, 128, 256, true, Duration.ofSeconds(3), Duration.ofSeconds(30),
       64 * 1024, 4, Duration.ofSeconds(2), MkvLimits.DEFAULT, DEFAULT_MAX_MP4_SPOOL_BYTES, null,
-      Duration.ofSeconds(5), 5);
+      Duration.ofSeconds(5), 5, Buffers.defaults());
+
+  /**
+   * Bytes that body parsers hold in buffers: what arrived of an element they must see whole (an
+   * MKV header element, a BlockGroup Block, a frame split across reads, an MP4 moov or moof, a
+   * split sample) and the tables parsed from it. Frame bytes otherwise stream through as views of
+   * the reads they came in, so a connection normally holds a few KB. Every buffer grows as its
+   * bytes arrive and is charged here first; a connection whose next buffer does not fit gets an
+   * ERROR ack ({@link io.vidlog.kvs.AckError#CONNECTION_BUFFER_LIMIT_REACHED} or
+   * {@link io.vidlog.kvs.AckError#SERVER_BUFFER_LIMIT_REACHED}) and ends.
+   *
+   * @param perConnection most one connection holds
+   * @param serverWide most all connections of this server hold together
+   */
+  public record Buffers(long perConnection, long serverWide) {
+    /**
+     * Default {@link #perConnection}: 64 MiB. A valid MKV body holds at most one frame being
+     * assembled or one BlockGroup Block (the 50 MiB frame limit) plus a header element (4 MiB) and a
+     * few small kept buffers; a fragmented MP4 at most a moov or moof (32 MiB) and its sample list
+     * (about 6 MB at 100 000 samples); a progressive one its sample tables (25 bytes a sample: about
+     * 2 M samples, 18 h of 30 fps video) while its moov is parsed. So the default refuses nothing
+     * the other limits accept.
+     */
+    public static final long DEFAULT_PER_CONNECTION = 64L << 20;
+
+    public Buffers {
+      if (perConnection <= 0 || serverWide <= 0) {
+        throw new IllegalArgumentException("buffer budgets must be positive, got perConnection " + perConnection
+            + ", serverWide " + serverWide);
+      }
+    }
+
+    /**
+     * {@link #DEFAULT_PER_CONNECTION} per connection and a quarter of the JVM's maximum heap for the
+     * whole server: the rest of the heap is for frames on their way to the store and to live
+     * readers. On a 512 MB heap two connections can hold a 50 MiB frame at once; ordinary
+     * producers hold kilobytes.
+     */
+    public static Buffers defaults() {
+      return new Buffers(DEFAULT_PER_CONNECTION, Runtime.getRuntime().maxMemory() / 4);
+    }
+  }
 
   public IngestConfig {
     if (maxFragmentBytes <= 0 || maxTracks <= 0 || maxMetadataItems < 0 || chunkWriteBytes <= 0
         || maxPendingCommits <= 0) {
       throw new IllegalArgumentException("ingest limits must be positive");
+    }
+    if (buffers == null) {
+      throw new IllegalArgumentException("buffers must be given (IngestConfig.Buffers.defaults())");
     }
     if (maxMp4SpoolBytes <= 0) {
       throw new IllegalArgumentException("maxMp4SpoolBytes must be positive, got " + maxMp4SpoolBytes);
@@ -81,21 +126,21 @@ public record IngestConfig(long maxFragmentBytes, Duration maxFragmentDuration, 
     return new IngestConfig(maxFragmentBytes, maxFragmentDuration, maxConnectionDuration, maxTracks,
         maxMetadataItems, maxMetadataNameBytes, maxMetadataValueBytes, requireEveryTrack, ackPeriod, timeout,
         chunkWriteBytes, maxPendingCommits, mp4TargetFragment, mkvLimits, maxMp4SpoolBytes, mp4SpoolDir,
-        takeoverSilence, maxPutMediaCallsPerSecond);
+        takeoverSilence, maxPutMediaCallsPerSecond, buffers);
   }
 
   public IngestConfig withMaxConnectionDuration(Duration d) {
     return new IngestConfig(maxFragmentBytes, maxFragmentDuration, d, maxTracks, maxMetadataItems,
         maxMetadataNameBytes, maxMetadataValueBytes, requireEveryTrack, idleAckPeriod, idleTimeout,
         chunkWriteBytes, maxPendingCommits, mp4TargetFragment, mkvLimits, maxMp4SpoolBytes, mp4SpoolDir,
-        takeoverSilence, maxPutMediaCallsPerSecond);
+        takeoverSilence, maxPutMediaCallsPerSecond, buffers);
   }
 
   public IngestConfig withMaxFragmentBytes(long bytes) {
     return new IngestConfig(bytes, maxFragmentDuration, maxConnectionDuration, maxTracks, maxMetadataItems,
         maxMetadataNameBytes, maxMetadataValueBytes, requireEveryTrack, idleAckPeriod, idleTimeout,
         chunkWriteBytes, maxPendingCommits, mp4TargetFragment, mkvLimits, maxMp4SpoolBytes, mp4SpoolDir,
-        takeoverSilence, maxPutMediaCallsPerSecond);
+        takeoverSilence, maxPutMediaCallsPerSecond, buffers);
   }
 
   /** The same config with MP4 uploads cut near {@code target}. */
@@ -103,7 +148,7 @@ public record IngestConfig(long maxFragmentBytes, Duration maxFragmentDuration, 
     return new IngestConfig(maxFragmentBytes, maxFragmentDuration, maxConnectionDuration, maxTracks,
         maxMetadataItems, maxMetadataNameBytes, maxMetadataValueBytes, requireEveryTrack, idleAckPeriod, idleTimeout,
         chunkWriteBytes, maxPendingCommits, target, mkvLimits, maxMp4SpoolBytes, mp4SpoolDir,
-        takeoverSilence, maxPutMediaCallsPerSecond);
+        takeoverSilence, maxPutMediaCallsPerSecond, buffers);
   }
 
   /** The same config with progressive MP4 uploads spooled to {@code dir} (null: the JVM's temp dir), at most {@code maxBytes}. */
@@ -111,7 +156,7 @@ public record IngestConfig(long maxFragmentBytes, Duration maxFragmentDuration, 
     return new IngestConfig(maxFragmentBytes, maxFragmentDuration, maxConnectionDuration, maxTracks,
         maxMetadataItems, maxMetadataNameBytes, maxMetadataValueBytes, requireEveryTrack, idleAckPeriod, idleTimeout,
         chunkWriteBytes, maxPendingCommits, mp4TargetFragment, mkvLimits, maxBytes, dir,
-        takeoverSilence, maxPutMediaCallsPerSecond);
+        takeoverSilence, maxPutMediaCallsPerSecond, buffers);
   }
 
   /** The same config with {@code silence} as the takeover threshold and {@code callsPerSecond} PutMedia calls per stream. */
@@ -119,7 +164,7 @@ public record IngestConfig(long maxFragmentBytes, Duration maxFragmentDuration, 
     return new IngestConfig(maxFragmentBytes, maxFragmentDuration, maxConnectionDuration, maxTracks,
         maxMetadataItems, maxMetadataNameBytes, maxMetadataValueBytes, requireEveryTrack, idleAckPeriod, idleTimeout,
         chunkWriteBytes, maxPendingCommits, mp4TargetFragment, mkvLimits, maxMp4SpoolBytes, mp4SpoolDir, silence,
-        callsPerSecond);
+        callsPerSecond, buffers);
   }
 
   /** The same config with the request paused once {@code commits} fragments wait for their durable commit. */
@@ -127,6 +172,14 @@ public record IngestConfig(long maxFragmentBytes, Duration maxFragmentDuration, 
     return new IngestConfig(maxFragmentBytes, maxFragmentDuration, maxConnectionDuration, maxTracks,
         maxMetadataItems, maxMetadataNameBytes, maxMetadataValueBytes, requireEveryTrack, idleAckPeriod, idleTimeout,
         chunkWriteBytes, commits, mp4TargetFragment, mkvLimits, maxMp4SpoolBytes, mp4SpoolDir, takeoverSilence,
-        maxPutMediaCallsPerSecond);
+        maxPutMediaCallsPerSecond, buffers);
+  }
+
+  /** The same config with other buffer budgets. */
+  public IngestConfig withBuffers(Buffers b) {
+    return new IngestConfig(maxFragmentBytes, maxFragmentDuration, maxConnectionDuration, maxTracks,
+        maxMetadataItems, maxMetadataNameBytes, maxMetadataValueBytes, requireEveryTrack, idleAckPeriod, idleTimeout,
+        chunkWriteBytes, maxPendingCommits, mp4TargetFragment, mkvLimits, maxMp4SpoolBytes, mp4SpoolDir,
+        takeoverSilence, maxPutMediaCallsPerSecond, b);
   }
 }

@@ -10,13 +10,13 @@ import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.FileSystem;
 import io.vertx.core.file.OpenOptions;
 import io.vidlog.kvs.AckError;
+import io.vidlog.media.ByteBudget;
 import io.vidlog.media.mkv.EbmlHeaderInfo;
 import io.vidlog.media.mkv.MkvFrame;
 import io.vidlog.media.mkv.MkvHandler;
 import io.vidlog.media.mkv.SegmentInfo;
 import io.vidlog.media.mkv.TrackEntry;
 import io.vidlog.media.mp4.Mp4Demux;
-import io.vidlog.media.mp4.Mp4Exception;
 import io.vidlog.media.mp4.Mp4Limits;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -55,6 +55,7 @@ final class Mp4Spool implements BodyParser {
   private final Context context;
   private final Runnable onProgress;
   private final BooleanSupplier stalled;
+  private final ByteBudget budget;
   private final SealedSpool sealed = new SealedSpool("MP4 upload spool");
   /** Sealed segments ready before the file is open. */
   private final ArrayDeque<Buffer> early = new ArrayDeque<>();
@@ -84,8 +85,9 @@ final class Mp4Spool implements BodyParser {
   }
 
   Mp4Spool(Vertx vertx, WorkerExecutor workers, IngestConfig config, MkvHandler handler, Context context,
-      Runnable onProgress, BooleanSupplier stalled) {
+      Runnable onProgress, BooleanSupplier stalled, ByteBudget budget) {
     this.vertx = vertx;
+    this.budget = budget;
     this.workers = workers;
     this.config = config;
     this.handler = handler;
@@ -187,10 +189,8 @@ final class Mp4Spool implements BodyParser {
       if (closed) {
         throw new CancellationException("connection closed");
       }
-      Mp4Demux.channel(sealed.reader(spool), Mp4Limits.defaults(), new Mp4ToMkv(new Forwarder(),
+      Mp4Demux.channel(sealed.reader(spool), Mp4Limits.defaults(), budget, new Mp4ToMkv(new Forwarder(),
           config.mp4TargetFragment().toNanos(), config.maxFragmentDuration().toNanos()));
-    } catch (Mp4Exception e) {
-      failure = Mp4ToMkv.invalid(e);
     } catch (IOException | RuntimeException | Error e) {
       failure = e; // an Error too: the connection must end, never hang
     } finally {

@@ -1,9 +1,9 @@
 package io.vidlog.ingest;
 
 import io.vertx.core.Future;
+import io.vidlog.media.ByteBudget;
 import io.vidlog.media.mkv.MkvHandler;
 import io.vidlog.media.mp4.FragmentedMp4Demuxer;
-import io.vidlog.media.mp4.Mp4Exception;
 import io.vidlog.media.mp4.Mp4Limits;
 import java.nio.ByteBuffer;
 
@@ -19,27 +19,25 @@ import java.nio.ByteBuffer;
 final class Mp4Stream implements BodyParser {
   private final FragmentedMp4Demuxer demuxer;
 
-  Mp4Stream(MkvHandler handler, IngestConfig config) {
+  /** {@code budget}: charged for the demuxer's buffers, returned at {@link #close()}. */
+  Mp4Stream(MkvHandler handler, IngestConfig config, ByteBudget budget) {
     this.demuxer = new FragmentedMp4Demuxer(new Mp4ToMkv(handler, config.mp4TargetFragment().toNanos(),
-        config.maxFragmentDuration().toNanos()), Mp4Limits.defaults());
+        config.maxFragmentDuration().toNanos()), Mp4Limits.defaults(), budget);
   }
 
   @Override
   public void feed(ByteBuffer bytes) {
-    try {
-      demuxer.push(bytes);
-    } catch (Mp4Exception e) {
-      throw Mp4ToMkv.invalid(e);
-    }
+    demuxer.push(bytes);
   }
 
   @Override
   public Future<Void> end() {
-    try {
-      demuxer.end();
-    } catch (Mp4Exception e) {
-      throw Mp4ToMkv.invalid(e);
-    }
+    demuxer.end();
     return Future.succeededFuture();
+  }
+
+  @Override
+  public void close() {
+    demuxer.close();
   }
 }

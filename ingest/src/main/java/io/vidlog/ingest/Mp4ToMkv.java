@@ -1,13 +1,13 @@
 package io.vidlog.ingest;
 
+import static io.vidlog.media.MediaFormatException.Format.MP4;
+
 import io.vidlog.media.mkv.EbmlHeaderInfo;
-import io.vidlog.media.mkv.MkvException;
 import io.vidlog.media.mkv.MkvFrame;
 import io.vidlog.media.mkv.MkvHandler;
 import io.vidlog.media.mkv.MkvWriter;
 import io.vidlog.media.mkv.SegmentInfo;
 import io.vidlog.media.mkv.TrackEntry;
-import io.vidlog.media.mp4.Mp4Exception;
 import io.vidlog.media.mp4.Mp4Handler;
 import io.vidlog.media.mp4.Mp4Sample;
 import io.vidlog.media.mp4.Mp4Track;
@@ -88,7 +88,7 @@ final class Mp4ToMkv implements Mp4Handler {
     }
     long relative = Math.floorDiv(ns, SCALE_NS) - clusterTimecodeMs;
     if (relative < Short.MIN_VALUE || relative > Short.MAX_VALUE) {
-      throw new MkvException(MkvException.Kind.UNSUPPORTED, s.offset(), "sample of track " + s.trackId()
+      throw MP4.unsupported(s.offset(), "sample of track " + s.trackId()
           + " is " + relative + " ms from its fragment start, beyond a block's 16-bit timecode");
     }
     long blockNs = (clusterTimecodeMs + relative) * SCALE_NS;
@@ -103,17 +103,6 @@ final class Mp4ToMkv implements Mp4Handler {
       clusterOpen = false;
     }
     out.onSegmentEnd();
-  }
-
-  /** An MP4 the demuxer refused, as the MKV failure PutMedia answers with 4006 (same kind, same offset). */
-  static MkvException invalid(Mp4Exception e) {
-    String message = e.getMessage();
-    String suffix = " at offset " + e.offset();
-    if (message.endsWith(suffix)) {
-      message = message.substring(0, message.length() - suffix.length()); // MkvException appends it again
-    }
-    return new MkvException(e.kind() == Mp4Exception.Kind.MALFORMED ? MkvException.Kind.MALFORMED
-        : MkvException.Kind.UNSUPPORTED, e.offset(), "MP4: " + message);
   }
 
   private static long toNs(long ticks, long timescale) {

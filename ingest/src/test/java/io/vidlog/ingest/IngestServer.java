@@ -64,8 +64,9 @@ final class IngestServer implements AutoCloseable {
       numbers.floor(stream.streamId(), latest == null ? null : latest.number());
       return numbers;
     });
-    api = new IngestApi(vertx, stores.registry, stores.archive, stores.index, feeds, minter, config,
-        BodyParsers.mkv(config), BodyParsers.mp4(vertx, config), nanoClock);
+    IngestBuffers buffers = new IngestBuffers(config.buffers());
+    api = new IngestApi(vertx, stores.registry, stores.archive, stores.index, feeds, minter, config, buffers,
+        BodyParsers.mkv(config, buffers), BodyParsers.mp4(vertx, config, buffers), nanoClock);
     Router router = Router.router(vertx);
     TestRoutes.mount(router, api);
     router.route().failureHandler(TestFailures::handle);

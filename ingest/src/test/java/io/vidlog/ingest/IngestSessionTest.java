@@ -129,7 +129,7 @@ class IngestSessionTest {
   private IngestSession start(IngestConfig config, int retentionHours) throws Exception {
     stream = stores.createStream("s", retentionHours);
     FragmentSequencer sequencer = new FragmentSequencer(stores.index, new FragmentNumbers(1));
-    BodyParser.Factory mkv = tracked(BodyParsers.mkv(config));
+    BodyParser.Factory mkv = tracked(BodyParsers.mkv(config, new IngestBuffers(config.buffers())));
     IngestSession.Deps deps = new IngestSession.Deps(vertx, config, archive, feeds.feed(stream.streamId()), sequencer,
         mkv, mkv, clock::get, () -> 1_700_000_000_000L);
     PutMediaHeaders headers = new PutMediaHeaders(StreamRef.byName("s"), TimecodeType.RELATIVE, 1_700_000_000_000L,

@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
-import io.vidlog.media.mkv.MkvException;
+import io.vidlog.media.ByteBudget;
+import io.vidlog.media.MediaFormatException;
 import io.vidlog.media.mkv.MkvFrame;
 import io.vidlog.media.mkv.MkvHandler;
 import io.vidlog.media.mkv.TrackEntry;
@@ -20,7 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,7 +92,7 @@ class Mp4UploadTest {
     }
   }
 
-  private static final Supplier<BodyParser> NO_SPOOL = () -> {
+  private static final Function<ByteBudget, BodyParser> NO_SPOOL = budget -> {
     throw new AssertionError("a fragmented MP4 must not be spooled");
   };
 
@@ -102,9 +103,14 @@ class Mp4UploadTest {
     return e.list;
   }
 
-  private static List<String> upload(byte[] file, int[] cuts, Supplier<BodyParser> spool) {
+  private static IngestBuffers buffers() {
+    return new IngestBuffers(IngestConfig.DEFAULT.buffers());
+  }
+
+  private static List<String> upload(byte[] file, int[] cuts, Function<ByteBudget, BodyParser> spool) {
     Events e = new Events();
-    Mp4Upload u = new Mp4Upload(IngestConfig.DEFAULT, e, spool);
+    IngestBuffers buffers = buffers();
+    Mp4Upload u = new Mp4Upload(IngestConfig.DEFAULT, e, buffers, spool);
     int off = 0;
     for (int cut : cuts) {
       u.feed(ByteBuffer.wrap(file, off, cut - off));
@@ -112,6 +118,8 @@ class Mp4UploadTest {
     }
     u.feed(ByteBuffer.wrap(file, off, file.length - off));
     assertTrue(u.end().succeeded());
+    u.close();
+    assertEquals(0, buffers.used(), "the upload's buffers went back");
     return e.list;
   }
 
@@ -146,7 +154,7 @@ class Mp4UploadTest {
     byte[] file = Uploads.resource("fmp4-h264-aac.mp4");
     int held = lastIndexOf(file, "mfra") - 4 - 1; // all but the last byte of the last mdat, and the mfra
     Events e = new Events();
-    Mp4Upload u = new Mp4Upload(IngestConfig.DEFAULT, e, NO_SPOOL);
+    Mp4Upload u = new Mp4Upload(IngestConfig.DEFAULT, e, buffers(), NO_SPOOL);
     u.feed(ByteBuffer.wrap(file, 0, held));
     // the first fragment is complete and the next one open (cut at the key frame 2 s in)
     List<String> want = reference("fmp4-h264-aac.mp4");
@@ -166,7 +174,7 @@ class Mp4UploadTest {
     for (int split : new int[] {1, 7, 100, 4096, file.length}) {
       FakeSpool spool = new FakeSpool();
       int[] made = {0};
-      List<String> events = upload(file, every(split, file.length), () -> {
+      List<String> events = upload(file, every(split, file.length), budget -> {
         made[0]++;
         return spool;
       });
@@ -188,7 +196,7 @@ class Mp4UploadTest {
     System.arraycopy(frag, ftyp, file, ftyp + freeSize, frag.length - ftyp);
     FakeSpool spool = new FakeSpool();
     Events e = new Events();
-    Mp4Upload u = new Mp4Upload(IngestConfig.DEFAULT, e, () -> spool);
+    Mp4Upload u = new Mp4Upload(IngestConfig.DEFAULT, e, buffers(), budget -> spool);
     for (int off = 0; off < file.length; off += 64 * 1024) {
       u.feed(ByteBuffer.wrap(file, off, Math.min(64 * 1024, file.length - off)));
       if (off + 64 * 1024 > Mp4Upload.MAX_HEAD_BYTES) {
@@ -201,19 +209,21 @@ class Mp4UploadTest {
 
   @Test
   void garbageIsRefusedAtItsFirstBytes() {
-    Mp4Upload u = new Mp4Upload(IngestConfig.DEFAULT, new Events(), NO_SPOOL);
-    MkvException e = assertThrows(MkvException.class,
+    Mp4Upload u = new Mp4Upload(IngestConfig.DEFAULT, new Events(), buffers(), NO_SPOOL);
+    MediaFormatException e = assertThrows(MediaFormatException.class,
         () -> u.feed(ByteBuffer.wrap("GET / HTTP/1.1\r\n".getBytes())));
-    assertEquals(MkvException.Kind.MALFORMED, e.kind());
+    assertEquals(MediaFormatException.Kind.MALFORMED, e.kind());
   }
 
   @Test
   void aBodyEndingBeforeTheMoovIsMalformed() {
     byte[] file = Uploads.resource("fmp4-h264-aac.mp4");
-    Mp4Upload u = new Mp4Upload(IngestConfig.DEFAULT, new Events(), NO_SPOOL);
+    Mp4Upload u = new Mp4Upload(IngestConfig.DEFAULT, new Events(), buffers(), NO_SPOOL);
     u.feed(ByteBuffer.wrap(file, 0, 100));
-    MkvException e = assertThrows(MkvException.class, u::end);
-    assertEquals(MkvException.Kind.MALFORMED, e.kind());
+    MediaFormatException e = assertThrows(MediaFormatException.class, u::end);
+    assertEquals(MediaFormatException.Format.MP4, e.format());
+    assertEquals(MediaFormatException.Kind.MALFORMED, e.kind());
+    assertEquals(100, e.offset());
   }
 
   @Test
@@ -223,9 +233,10 @@ class Mp4UploadTest {
     int lastMoof = lastIndexOf(file, "moof") - 4;
     ByteBuffer.wrap(file).putInt(lastMoof, 3); // the moof at 2 s: a box smaller than its own header
     Events e = new Events();
-    Mp4Upload u = new Mp4Upload(IngestConfig.DEFAULT, e, NO_SPOOL);
-    MkvException x = assertThrows(MkvException.class, () -> u.feed(ByteBuffer.wrap(file)));
-    assertEquals(MkvException.Kind.MALFORMED, x.kind());
+    Mp4Upload u = new Mp4Upload(IngestConfig.DEFAULT, e, buffers(), NO_SPOOL);
+    MediaFormatException x = assertThrows(MediaFormatException.class, () -> u.feed(ByteBuffer.wrap(file)));
+    assertEquals(MediaFormatException.Format.MP4, x.format());
+    assertEquals(MediaFormatException.Kind.MALFORMED, x.kind());
     assertEquals(lastMoof, x.offset(), x::getMessage);
     // every frame before 2 s was delivered; the fragment they make is still open (it closes at the
     // key frame at 2 s, in the corrupt fragment)

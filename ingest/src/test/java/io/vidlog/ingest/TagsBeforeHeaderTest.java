@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.vertx.core.Vertx;
 import io.vidlog.fragmentstore.chunk.ChunkHeader;
 import io.vidlog.kvs.StreamRef;
-import io.vidlog.media.mkv.MkvException;
+import io.vidlog.media.MediaFormatException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -40,8 +40,7 @@ class TagsBeforeHeaderTest {
     FragmentAssemblerTest.Recorder rec = new FragmentAssemblerTest.Recorder();
     FragmentAssembler assembler = new FragmentAssembler(IngestConfig.DEFAULT,
         new PutMediaHeaders(StreamRef.byName("s"), TimecodeType.RELATIVE, 0, true), () -> 1L, rec);
-    BodyParser parser = BodyParsers.mkv(IngestConfig.DEFAULT).create(assembler, vertx.getOrCreateContext(), () -> { },
-        () -> false);
+    BodyParser parser = mkvParser().create(assembler, vertx.getOrCreateContext(), () -> { }, () -> false);
     for (int off = 0; off < body.length; off += split) {
       parser.feed(ByteBuffer.wrap(body, off, Math.min(split, body.length - off)));
     }
@@ -73,10 +72,16 @@ class TagsBeforeHeaderTest {
     FragmentAssemblerTest.Recorder rec = new FragmentAssemblerTest.Recorder();
     FragmentAssembler assembler = new FragmentAssembler(IngestConfig.DEFAULT,
         new PutMediaHeaders(StreamRef.byName("s"), TimecodeType.RELATIVE, 0, true), () -> 1L, rec);
-    BodyParser parser = BodyParsers.mkv(IngestConfig.DEFAULT).create(assembler, vertx.getOrCreateContext(), () -> { },
-        () -> false);
+    BodyParser parser = mkvParser().create(assembler, vertx.getOrCreateContext(), () -> { }, () -> false);
     // the Tags ID's first two bytes, then not the rest of it
-    MkvException e = assertThrows(MkvException.class, () -> parser.feed(ByteBuffer.wrap(new byte[] {0x12, 0x54, 0x00})));
+    MediaFormatException e = assertThrows(MediaFormatException.class,
+        () -> parser.feed(ByteBuffer.wrap(new byte[] {0x12, 0x54, 0x00})));
+    assertEquals(MediaFormatException.Format.EBML, e.format());
+    assertEquals(MediaFormatException.Kind.MALFORMED, e.kind());
     assertEquals(2, e.offset());
+  }
+
+  private static BodyParser.Factory mkvParser() {
+    return BodyParsers.mkv(IngestConfig.DEFAULT, new IngestBuffers(IngestConfig.DEFAULT.buffers()));
   }
 }

@@ -14,6 +14,15 @@ public enum AckError {
   MAX_FRAGMENT_SIZE_REACHED(4001, "MAX_FRAGMENT_SIZE_REACHED"),
   /** vidlog: a progressive MP4 upload over the spool limit (ingest's MP4 spool limit); the connection ends. */
   MAX_UPLOAD_SIZE_REACHED(4001, "MAX_UPLOAD_SIZE_REACHED"),
+  /**
+   * vidlog: the body asked this connection to buffer more than its share (ingest's per-connection
+   * buffer budget): a BlockGroup Block, a frame split across reads or a
+   * header element larger than the connection may hold. 4001 because it is the documented id for
+   * "this piece of the stream is too large to take", and the producer's remedy is the same as for a
+   * fragment over 50 MB: send smaller frames. With the default share only a body that breaks the
+   * frame and header limits can reach it.
+   */
+  CONNECTION_BUFFER_LIMIT_REACHED(4001, "CONNECTION_BUFFER_LIMIT_REACHED"),
   MAX_FRAGMENT_DURATION_REACHED(4002, "MAX_FRAGMENT_DURATION_REACHED"),
   MAX_CONNECTION_DURATION_REACHED(4003, "MAX_CONNECTION_DURATION_REACHED"),
   FRAGMENT_TIMECODE_LESSER_THAN_PREVIOUS(4004, "FRAGMENT_TIMECODE_LESSER_THAN_PREVIOUS"),
@@ -25,6 +34,14 @@ public enum AckError {
   FRAGMENT_TRACK_MISSING(4011, "FRAGMENT_TRACK_MISSING"),
   MAX_TRACKS_EXCEEDED(4012, "MAX_TRACKS_EXCEEDED"),
   INTERNAL_ERROR(5000, "INTERNAL_ERROR"),
+  /**
+   * vidlog: the bytes all connections of this server hold in parser buffers reached ingest's
+   * server-wide buffer budget, so this connection's next buffer was refused. The data is
+   * valid and the cause is the server's load, not the producer: 5000 is the documented id for a
+   * failure on the server's side, after which a producer retries on a new connection (4xxx ids say
+   * the stream itself must change).
+   */
+  SERVER_BUFFER_LIMIT_REACHED(5000, "SERVER_BUFFER_LIMIT_REACHED"),
   ARCHIVAL_ERROR(5001, "ARCHIVAL_ERROR");
 
   private final int id;

@@ -185,7 +185,7 @@ public final class VidlogServer {
         new HttpMetrics(metrics, RouteTable.paths(modules))::start);
     Router router = RouteTable.createRouter(vertx, new SigV4Authenticator(keys, new SigV4Verifier(), clock), global,
         new RouteTable.Limits(limits.maxJsonBody(), limits.maxHeaders(), limits.requestTimeout().toMillis(),
-            limits.headerTimeout().toMillis()), modules);
+            limits.bodyTimeout().toMillis()), modules);
     // one guard for both listeners: the connection caps count every connection of the server
     ConnectionGuard guard = new ConnectionGuard(vertx, limits.maxConnections(), limits.maxConnectionsPerIp(),
         limits.headerTimeout().toMillis());

@@ -20,8 +20,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The contract suite once more against s3rver 3.7.1 (npm), a second S3 server nobody here wrote.
- * s3rver is installed with npm into {@code target/s3rver} when missing; when node or npm is
- * missing, or the install fails, the suite fails (interop tests never skip).
+ * s3rver is installed by {@code scripts/test.sh} (npm, into {@code .tools/s3rver} at the repository
+ * root) before any test runs, and found through the {@code vidlog.s3rver} system property or that
+ * default place; a test never installs anything. When node or s3rver is missing, the suite fails
+ * (interop tests never skip).
  *
  * <p>One divergence from S3 is pinned down here instead of inherited: s3rver lists keys in its
  * directory-walk order, so {@code p/a/x} comes before {@code p/a-b} although {@code '-' < '/'}.
@@ -38,12 +40,15 @@ class S3rverInteropIT extends ObjectStoreContract {
 
   @BeforeAll
   static void startS3rver() throws Exception {
-    Path install = Path.of("target", "s3rver").toAbsolutePath();
+    String configured = System.getProperty("vidlog.s3rver");
+    Path install = configured != null ? Path.of(configured)
+        : Path.of("").toAbsolutePath().getParent().resolve(".tools").resolve("s3rver");
     Path script = install.resolve("node_modules/s3rver/bin/s3rver.js");
     Path pkg = install.resolve("node_modules/s3rver/package.json");
     if (!Files.exists(script) || !Files.readString(pkg).contains("\"version\": \"" + VERSION + "\"")) {
-      Files.createDirectories(install);
-      run(install, List.of("npm", "install", "--no-audit", "--no-fund", "--prefix", install.toString(), "s3rver@" + VERSION));
+      throw new IllegalStateException("s3rver " + VERSION + " is not installed at " + install
+          + ": run the tests with scripts/test.sh, which installs it (npm install --prefix " + install + " s3rver@"
+          + VERSION + ")");
     }
     directory = Files.createTempDirectory("s3rver");
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -57,13 +62,6 @@ class S3rverInteropIT extends ObjectStoreContract {
     awaitListening();
   }
 
-  private static void run(Path dir, List<String> command) throws Exception {
-    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-      throw new IllegalStateException(String.join(" ", command) + " failed:\n" + out);
-    }
-  }
 
   /** Waits until s3rver accepts connections (it prints nothing with --silent); fails if it exits. */
   private static void awaitListening() throws Exception {

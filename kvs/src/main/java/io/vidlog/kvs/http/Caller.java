@@ -43,7 +43,17 @@ public final class Caller {
     ctx.put(KEY_ID, principal.id());
   }
 
-  /** Who signed the request (authenticated, whether or not then allowed), for the access log; null if nobody. */
+  /**
+   * For authenticators: the access key a request claims to be signed with, noted before it is
+   * verified, so that the access log names who tried even when the signature is refused.
+   */
+  public static void noteKeyId(RoutingContext ctx, String keyId) {
+    // the claim is client text: only something shaped like a key id goes into a log line
+    ctx.put(KEY_ID, keyId != null && keyId.length() <= 128 && keyId.chars().allMatch(Character::isLetterOrDigit)
+        && keyId.chars().allMatch(c -> c < 128) ? keyId : "?");
+  }
+
+  /** The key the request was signed with (or claimed to be, if refused), for the access log; null if none. */
   public static String keyIdOf(RoutingContext ctx) {
     return ctx.get(KEY_ID);
   }

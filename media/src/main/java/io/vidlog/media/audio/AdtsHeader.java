@@ -1,6 +1,7 @@
 package io.vidlog.media.audio;
 
-import io.vidlog.media.nal.CodecException;
+import static io.vidlog.media.MediaFormatException.Format.AAC;
+
 import java.nio.ByteBuffer;
 
 /**
@@ -41,7 +42,7 @@ public record AdtsHeader(boolean mpeg2, boolean protectionAbsent, int audioObjec
   /** Parses the header at {@code b.position()} (not moved); needs 7 bytes. */
   public static AdtsHeader parse(ByteBuffer b) {
     if (b.remaining() < MIN_LENGTH) {
-      throw CodecException.malformed(0, "ADTS header needs 7 bytes, " + b.remaining() + " left");
+      throw AAC.malformed(0, "ADTS header needs 7 bytes, " + b.remaining() + " left");
     }
     int p = b.position();
     long h = 0;
@@ -49,18 +50,18 @@ public record AdtsHeader(boolean mpeg2, boolean protectionAbsent, int audioObjec
       h = (h << 8) | (b.get(p + i) & 0xFF);
     }
     if ((h >>> 44) != 0xFFF) {
-      throw CodecException.malformed(0, String.format("ADTS syncword 0x%03x", h >>> 44));
+      throw AAC.malformed(0, String.format("ADTS syncword 0x%03x", h >>> 44));
     }
     int layer = (int) (h >>> 41 & 3);
     if (layer != 0) {
-      throw CodecException.malformed(1, "ADTS layer " + layer);
+      throw AAC.malformed(1, "ADTS layer " + layer);
     }
     boolean mpeg2 = (h >>> 43 & 1) != 0;
     boolean protectionAbsent = (h >>> 40 & 1) != 0;
     int aot = (int) (h >>> 38 & 3) + 1;
     int sfi = (int) (h >>> 34 & 0xF);
     if (SampleRates.rate(sfi) < 0) {
-      throw CodecException.malformed(2, "ADTS sampling_frequency_index " + sfi);
+      throw AAC.malformed(2, "ADTS sampling_frequency_index " + sfi);
     }
     int channels = (int) (h >>> 30 & 7);
     int frameLength = (int) (h >>> 13 & 0x1FFF);
@@ -68,7 +69,7 @@ public record AdtsHeader(boolean mpeg2, boolean protectionAbsent, int audioObjec
     int blocks = (int) (h & 3) + 1;
     int headerLength = protectionAbsent ? 7 : 9;
     if (frameLength < headerLength) {
-      throw CodecException.malformed(3, "ADTS aac_frame_length " + frameLength
+      throw AAC.malformed(3, "ADTS aac_frame_length " + frameLength
           + " shorter than its header");
     }
     return new AdtsHeader(mpeg2, protectionAbsent, aot, sfi, channels, frameLength, fullness,

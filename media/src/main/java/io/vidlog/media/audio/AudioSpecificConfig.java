@@ -1,8 +1,10 @@
 package io.vidlog.media.audio;
 
+import static io.vidlog.media.MediaFormatException.Format.AAC;
+
+import io.vidlog.media.MediaFormatException.Format;
 import io.vidlog.media.nal.BitReader;
 import io.vidlog.media.nal.BitWriter;
-import io.vidlog.media.nal.CodecException;
 import io.vidlog.media.nal.CodecStrings;
 
 /**
@@ -76,7 +78,7 @@ public record AudioSpecificConfig(int audioObjectType, int sampleRate, int chann
       w.bits(channelConfig, 4);
     }
     if (!isGeneralAudio(audioObjectType)) {
-      throw CodecException.unsupported(0, "writing audioObjectType " + audioObjectType);
+      throw AAC.unsupported(0, "writing audioObjectType " + audioObjectType);
     }
     // GASpecificConfig: frameLengthFlag, dependsOnCoreCoder 0, extensionFlag 0
     w.bit(frameLength960).bits(0, 2);
@@ -110,9 +112,9 @@ public record AudioSpecificConfig(int audioObjectType, int sampleRate, int chann
   /** Parses a config; errors carry the byte offset of the offending field. */
   public static AudioSpecificConfig parse(byte[] b) {
     if (b.length < 2) {
-      throw CodecException.malformed(0, "AudioSpecificConfig of " + b.length + " bytes");
+      throw AAC.malformed(0, "AudioSpecificConfig of " + b.length + " bytes");
     }
-    BitReader r = new BitReader(b);
+    BitReader r = new BitReader(Format.AAC, b);
     int aot = readAot(r);
     int rate = readRate(r);
     int channels = r.readInt(4);
@@ -186,13 +188,13 @@ public record AudioSpecificConfig(int audioObjectType, int sampleRate, int chann
     if (index == SampleRates.EXPLICIT) {
       int rate = r.readInt(24);
       if (rate == 0) {
-        throw CodecException.malformed(at, "explicit sampling frequency 0");
+        throw AAC.malformed(at, "explicit sampling frequency 0");
       }
       return rate;
     }
     int rate = SampleRates.rate(index);
     if (rate < 0) {
-      throw CodecException.malformed(at, "reserved samplingFrequencyIndex " + index);
+      throw AAC.malformed(at, "reserved samplingFrequencyIndex " + index);
     }
     return rate;
   }

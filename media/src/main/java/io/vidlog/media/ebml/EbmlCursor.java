@@ -1,11 +1,14 @@
 package io.vidlog.media.ebml;
 
+import static io.vidlog.media.MediaFormatException.Format.EBML;
+
+import io.vidlog.media.MediaFormatException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
  * A cursor over one buffered element's bytes (Media3's {@code ParsableByteArray} style): reads ids,
- * sizes and typed values (RFC 8794 §7) and throws {@link EbmlException} with the absolute offset
+ * sizes and typed values (RFC 8794 §7) and throws an EBML {@link MediaFormatException} with the absolute offset
  * instead of reading past the end or wrapping.
  */
 public final class EbmlCursor {
@@ -29,7 +32,7 @@ public final class EbmlCursor {
 
   public void position(int p) {
     if (p < buf.position() || p > buf.limit()) {
-      throw EbmlException.malformed(baseOffset + p, "position beyond the element");
+      throw EBML.malformed(baseOffset + p, "position beyond the element");
     }
     pos = p;
   }
@@ -49,7 +52,7 @@ public final class EbmlCursor {
 
   private void need(int n, String what) {
     if (n > buf.limit() - pos) {
-      throw EbmlException.malformed(offset(), what + " needs " + n + " bytes but only " + (buf.limit() - pos)
+      throw EBML.malformed(offset(), what + " needs " + n + " bytes but only " + (buf.limit() - pos)
           + " remain in the element");
     }
   }
@@ -59,11 +62,11 @@ public final class EbmlCursor {
     need(1, "element id");
     int first = buf.get(pos) & 0xFF;
     if (first == 0) {
-      throw EbmlException.malformed(offset(), "element id starts with 0x00");
+      throw EBML.malformed(offset(), "element id starts with 0x00");
     }
     int len = Integer.numberOfLeadingZeros(first) - 23;
     if (len > 4) {
-      throw EbmlException.malformed(offset(), "element id of " + len + " bytes exceeds EBMLMaxIDLength 4");
+      throw EBML.malformed(offset(), "element id of " + len + " bytes exceeds EBMLMaxIDLength 4");
     }
     need(len, "element id");
     int v = 0;
@@ -79,7 +82,7 @@ public final class EbmlCursor {
     need(1, "element size");
     int first = buf.get(pos) & 0xFF;
     if (first == 0) {
-      throw EbmlException.malformed(offset(), "element size starts with 0x00 (longer than 8 bytes)");
+      throw EBML.malformed(offset(), "element size starts with 0x00 (longer than 8 bytes)");
     }
     int len = Integer.numberOfLeadingZeros(first) - 23;
     need(len, "element size");
@@ -94,7 +97,7 @@ public final class EbmlCursor {
   /** An unsigned integer of {@code len} (0–8) bytes; values above Long.MAX_VALUE are refused. */
   public long readUnsigned(int len, String name) {
     if (len > 8) {
-      throw EbmlException.malformed(offset(), name + " is an unsigned integer of " + len + " bytes (max 8)");
+      throw EBML.malformed(offset(), name + " is an unsigned integer of " + len + " bytes (max 8)");
     }
     need(len, name);
     long start = offset();
@@ -104,7 +107,7 @@ public final class EbmlCursor {
     }
     pos += len;
     if (v < 0) {
-      throw EbmlException.unsupported(start, name + " " + Long.toUnsignedString(v) + " exceeds 2^63-1");
+      throw EBML.unsupported(start, name + " " + Long.toUnsignedString(v) + " exceeds 2^63-1");
     }
     return v;
   }
@@ -114,7 +117,7 @@ public final class EbmlCursor {
     long start = offset();
     long v = readUnsigned(len, name);
     if (v > Integer.MAX_VALUE) {
-      throw EbmlException.unsupported(start, name + " " + v + " exceeds 2^31-1");
+      throw EBML.unsupported(start, name + " " + v + " exceeds 2^31-1");
     }
     return (int) v;
   }
@@ -122,7 +125,7 @@ public final class EbmlCursor {
   /** Raw 8 bytes (or fewer) as a long, for UIDs where the full unsigned range is legal. */
   public long readBits(int len, String name) {
     if (len > 8) {
-      throw EbmlException.malformed(offset(), name + " of " + len + " bytes (max 8)");
+      throw EBML.malformed(offset(), name + " of " + len + " bytes (max 8)");
     }
     need(len, name);
     long v = 0;
@@ -141,7 +144,7 @@ public final class EbmlCursor {
       case 0 -> v = 0;
       case 4 -> v = Float.intBitsToFloat(buf.getInt(pos));
       case 8 -> v = Double.longBitsToDouble(buf.getLong(pos));
-      default -> throw EbmlException.malformed(offset(), name + " is a float of " + len + " bytes (0, 4 or 8)");
+      default -> throw EBML.malformed(offset(), name + " is a float of " + len + " bytes (0, 4 or 8)");
     }
     pos += len;
     return v;

@@ -1,5 +1,10 @@
 package io.vidlog.media.ebml;
 
+import static io.vidlog.media.MediaFormatException.Format.EBML;
+
+import io.vidlog.media.ByteBudget;
+import io.vidlog.media.GrowingBuffer;
+import io.vidlog.media.MediaFormatException;
 import java.nio.ByteBuffer;
 
 /**
@@ -10,8 +15,11 @@ import java.nio.ByteBuffer;
  *
  * <p>Unknown-size masters (RFC 8794 §6.2) are closed when an element of the same or a higher level
  * starts, when a new EBML header starts, when an enclosing known-size master ends, or at
- * {@link #end()}. Every size is checked against {@link EbmlLimits} before allocation. After any
- * failure, including one thrown by the processor, the reader refuses further input.
+ * {@link #end()}. Every size is checked against {@link EbmlLimits} before allocation, and a
+ * {@link EbmlProcessor.Action#BUFFER} element split across slices is collected in a
+ * {@link GrowingBuffer} that grows as its bytes arrive (charged to a {@link ByteBudget}): a size
+ * alone never allocates. After any failure, including one thrown by the processor, the reader
+ * refuses further input and has released its buffer; {@link #close()} releases it at any time.
  *
  * <p>Not thread-safe; one reader per input stream.
  */
@@ -46,14 +54,26 @@ public final class EbmlReader {
   private long elementSize;
   private long remaining;
 
+  /** First allocation for an element split across slices (less for a smaller element); it doubles from there. */
+  private static final int FIRST_BUFFER = 4 * 1024;
+  /** Kept between elements so that small split elements do not allocate each time. */
+  private static final int KEEP_BUFFER = 64 * 1024;
+
   // BUFFER across slices.
-  private byte[] scratch;
-  private int scratchLength;
+  private final GrowingBuffer scratch;
 
   private Throwable failure;
+  /** Set by {@link #close()}, possibly from inside a processor callback: report nothing more. */
+  private boolean closed;
 
   public EbmlReader(EbmlProcessor processor, EbmlSchema schema, EbmlLimits limits) {
+    this(processor, schema, limits, ByteBudget.unlimited());
+  }
+
+  /** {@code budget}: charged for the buffer of elements split across slices. */
+  public EbmlReader(EbmlProcessor processor, EbmlSchema schema, EbmlLimits limits, ByteBudget budget) {
     this.processor = processor;
+    this.scratch = new GrowingBuffer(budget, EBML, FIRST_BUFFER, KEEP_BUFFER);
     this.schema = schema;
     this.limits = limits;
     int n = limits.maxDepth() + 1;
@@ -73,6 +93,25 @@ public final class EbmlReader {
     return depth;
   }
 
+  /** Bytes the reader holds in its buffer now (charged to its budget). */
+  public long bufferedBytes() {
+    return scratch.held();
+  }
+
+  /**
+   * Releases the buffer at once and refuses further input; the processor hears nothing more, also
+   * when it calls this from one of its callbacks (the slice being fed is dropped). Safe to call at
+   * any time, more than once.
+   */
+  public void close() {
+    closed = true;
+    scratch.release();
+    if (failure == null) {
+      failure = new IllegalStateException("close() was called");
+    }
+    state = State.FAILED;
+  }
+
   /** Whether the reader sits between elements (no header or data partially read). */
   public boolean atElementBoundary() {
     return state == State.ID && headerLength == 0;
@@ -82,7 +121,7 @@ public final class EbmlReader {
    * Consumes all remaining bytes of {@code in} (its position ends at its limit). Views handed to
    * the processor share {@code in}'s content.
    *
-   * @throws EbmlException for malformed or unsupported input
+   * @throws MediaFormatException (format EBML) for malformed or unsupported input
    * @throws IllegalStateException if the reader failed earlier
    */
   public void feed(ByteBuffer in) {
@@ -91,7 +130,7 @@ public final class EbmlReader {
       headerStartInSlice = -1; // the header began in an earlier slice
     }
     try {
-      while (in.hasRemaining()) {
+      while (in.hasRemaining() && !closed) {
         switch (state) {
           case ID -> readIdByte(in);
           case SIZE -> readSizeByte(in);
@@ -110,7 +149,7 @@ public final class EbmlReader {
   /**
    * End of input: closes the open unknown-size masters (innermost first).
    *
-   * @throws EbmlException MALFORMED if the input stops inside an element header, inside a
+   * @throws MediaFormatException MALFORMED if the input stops inside an element header, inside a
    *     known-size element's data, or inside a known-size master
    */
   public void end() {
@@ -119,12 +158,12 @@ public final class EbmlReader {
       if (state != State.ID || headerLength != 0) {
         String where = state == State.ID || state == State.SIZE ? "header" : "data";
         long missing = state == State.ID || state == State.SIZE ? -1 : remaining;
-        throw EbmlException.malformed(headerOffset, "input ends inside the " + where + " of element "
+        throw EBML.malformed(headerOffset, "input ends inside the " + where + " of element "
             + hex(state == State.ID ? 0 : elementId) + (missing >= 0 ? " (" + missing + " bytes missing)" : ""));
       }
       for (int i = depth - 1; i >= 0; i--) {
         if (openEnds[i] >= 0) {
-          throw EbmlException.malformed(consumed, "input ends inside element " + hex(openIds[i])
+          throw EBML.malformed(consumed, "input ends inside element " + hex(openIds[i])
               + " which declares " + (openEnds[i] - consumed) + " more bytes");
         }
       }
@@ -133,6 +172,7 @@ public final class EbmlReader {
       }
       state = State.FAILED; // nothing may follow the end
       failure = new IllegalStateException("end() was called");
+      scratch.release();
     } catch (RuntimeException | Error e) {
       fail(e);
       throw e;
@@ -150,6 +190,7 @@ public final class EbmlReader {
       failure = e;
     }
     state = State.FAILED;
+    scratch.release(); // unusable from now on: its buffer goes back at once
   }
 
   // --- element header -------------------------------------------------------------------------
@@ -164,11 +205,11 @@ public final class EbmlReader {
     header[headerLength++] = (byte) b;
     if (headerLength == 1) {
       if (b == 0) {
-        throw EbmlException.malformed(headerOffset, "element id starts with 0x00 (id longer than 8 bytes)");
+        throw EBML.malformed(headerOffset, "element id starts with 0x00 (id longer than 8 bytes)");
       }
       vintLength = Integer.numberOfLeadingZeros(b) - 23;
       if (vintLength > 4) {
-        throw EbmlException.malformed(headerOffset, "element id of " + vintLength
+        throw EBML.malformed(headerOffset, "element id of " + vintLength
             + " bytes (first byte 0x" + Integer.toHexString(b) + ") exceeds EBMLMaxIDLength 4");
       }
       vintValue = b;
@@ -179,7 +220,7 @@ public final class EbmlReader {
       elementId = (int) vintValue;
       // RFC 8794 §5: an id whose data bits are all ones is reserved.
       if (isAllOnesId(vintValue, vintLength)) {
-        throw EbmlException.malformed(headerOffset, "reserved element id " + hex(elementId));
+        throw EBML.malformed(headerOffset, "reserved element id " + hex(elementId));
       }
       closeUnknownSizedBefore(elementId);
       state = State.SIZE;
@@ -199,7 +240,7 @@ public final class EbmlReader {
     int sizeRead = headerLength - idLength;
     if (sizeRead == 1) {
       if (b == 0) {
-        throw EbmlException.malformed(headerOffset + idLength,
+        throw EBML.malformed(headerOffset + idLength,
             "element size starts with 0x00 (size longer than 8 bytes) for element " + hex(elementId));
       }
       vintLength = Integer.numberOfLeadingZeros(b) - 23;
@@ -222,12 +263,12 @@ public final class EbmlReader {
     boolean parentSkipped = parentIndex >= 0 && openSkipped[parentIndex];
     long bound = nearestKnownEnd();
     if (size >= 0 && bound >= 0 && dataStart + size > bound) {
-      throw EbmlException.malformed(headerOffset, "element " + hex(id) + " of " + size
+      throw EBML.malformed(headerOffset, "element " + hex(id) + " of " + size
           + " bytes overruns its parent, which ends at offset " + bound);
     }
     if (size < 0 && !schema.isMaster(id)) {
       // RFC 8794 §6.2: only master elements may have an unknown size.
-      throw EbmlException.malformed(headerOffset, "unknown size on element " + hex(id)
+      throw EBML.malformed(headerOffset, "unknown size on element " + hex(id)
           + ", which is not a known master element");
     }
     EbmlProcessor.Action action;
@@ -236,11 +277,14 @@ public final class EbmlReader {
     } else {
       action = processor.onElementStart(id, parentIndex >= 0 ? openIds[parentIndex] : 0, size, headerOffset,
           headerLength, depth);
+      if (closed) {
+        return;
+      }
     }
     if (size < 0 && action != EbmlProcessor.Action.MASTER) {
       if (action != EbmlProcessor.Action.SKIP) {
         // RFC 9559 allows unknown sizes on Segment and Cluster only; a buffered element needs its size.
-        throw EbmlException.malformed(headerOffset, "unknown size on element " + hex(id) + ", which must have a size");
+        throw EBML.malformed(headerOffset, "unknown size on element " + hex(id) + ", which must have a size");
       }
       // An unknown-size master we do not want: walk its children without reporting them.
       push(id, -1, true);
@@ -286,7 +330,7 @@ public final class EbmlReader {
 
   private void push(int id, long end, boolean skipped) {
     if (depth >= limits.maxDepth()) {
-      throw EbmlException.unsupported(headerOffset, "master element " + hex(id) + " nested at depth " + (depth + 1)
+      throw EBML.unsupported(headerOffset, "master element " + hex(id) + " nested at depth " + (depth + 1)
           + " exceeds the limit " + limits.maxDepth());
     }
     openIds[depth] = id;
@@ -302,7 +346,7 @@ public final class EbmlReader {
 
   private void pop(long endOffset) {
     depth--;
-    if (!openSkipped[depth]) {
+    if (!openSkipped[depth] && !closed) {
       processor.onElementEnd(openIds[depth], endOffset);
     }
   }
@@ -359,7 +403,7 @@ public final class EbmlReader {
 
   private void startBuffer(ByteBuffer in, int id, long size) {
     if (size > limits.maxBufferedSize()) {
-      throw EbmlException.unsupported(headerOffset, "element " + hex(id) + " of " + size
+      throw EBML.unsupported(headerOffset, "element " + hex(id) + " of " + size
           + " bytes exceeds the buffered-element limit " + limits.maxBufferedSize());
     }
     int n = (int) size;
@@ -374,12 +418,8 @@ public final class EbmlReader {
       closeFinished();
       return;
     }
-    int total = hl + n;
-    if (scratch == null || scratch.length < total) {
-      scratch = new byte[Math.max(total, 256)];
-    }
-    System.arraycopy(header, 0, scratch, 0, hl);
-    scratchLength = hl;
+    scratch.start(hl + n, headerOffset, "element " + hex(id));
+    scratch.append(header, 0, hl);
     remaining = n;
     if (n == 0) {
       finishBuffer();
@@ -389,9 +429,7 @@ public final class EbmlReader {
   }
 
   private void bufferData(ByteBuffer in) {
-    int n = (int) Math.min(remaining, in.remaining());
-    in.get(scratch, scratchLength, n);
-    scratchLength += n;
+    int n = scratch.append(in);
     consumed += n;
     remaining -= n;
     if (remaining == 0) {
@@ -402,12 +440,10 @@ public final class EbmlReader {
   private void finishBuffer() {
     int hl = headerLength;
     int id = elementId;
-    ByteBuffer element = ByteBuffer.wrap(scratch, 0, scratchLength);
+    ByteBuffer element = scratch.contents();
     endHeader();
     processor.onData(id, element, hl);
-    if (scratch.length > 64 * 1024) {
-      scratch = null; // keep per-reader memory flat after a large element
-    }
+    scratch.finish(); // keeps per-reader memory flat after a large element
     closeFinished();
   }
 
@@ -419,7 +455,7 @@ public final class EbmlReader {
     consumed += n;
     remaining -= n;
     processor.onPayload(elementId, chunk);
-    if (remaining == 0) {
+    if (remaining == 0 && !closed) {
       processor.onElementEnd(elementId, consumed);
       state = State.ID;
       closeFinished();

@@ -1,12 +1,17 @@
 package io.vidlog.media.mkv;
 
+import static io.vidlog.media.MediaFormatException.Format.MKV;
+
+import io.vidlog.media.ByteBudget;
+import io.vidlog.media.GrowingBuffer;
 import java.nio.ByteBuffer;
 
 /**
  * Push-driven parser of one SimpleBlock or Block body (RFC 9559 §10.1–§10.3): track number vint,
  * signed 16-bit relative timecode, flags, optional lacing header (Xiph, EBML or fixed-size,
  * RFC 9559 §10.4), then the frames. Frames that arrive whole in one chunk are handed out as views;
- * a frame split across chunks is assembled once into a buffer bounded by {@code maxFrameSize}.
+ * a frame split across chunks is assembled once, in a {@link GrowingBuffer} that grows as its
+ * bytes arrive (bounded by {@code maxFrameSize}, charged to the reader's {@link ByteBudget}).
  */
 final class BlockParser {
   /** Receives each frame; {@code payload} is valid during the call only. */
@@ -14,14 +19,16 @@ final class BlockParser {
     void frame(int track, int relativeTimecode, int flags, int laceIndex, ByteBuffer payload);
   }
 
-  private enum State { TRACK, TIMECODE, FLAGS, LACE_COUNT, LACE_XIPH, LACE_EBML, FRAMES, DONE }
+  private enum State { TRACK, TIMECODE, FLAGS, LACE_COUNT, LACE_XIPH, LACE_EBML, FRAMES, DONE, CLOSED }
 
   private static final int LACING_NONE = 0;
   private static final int LACING_XIPH = 1;
   private static final int LACING_FIXED = 2;
   private static final int LACING_EBML = 3;
-  /** A reusable assembly buffer is kept up to this size; larger frames get a buffer of their own. */
-  private static final int KEEP_ASSEMBLY = 1 << 20;
+  /** First allocation for a split frame: a claimed size alone never takes more. */
+  private static final int FIRST_ASSEMBLY = 4 * 1024;
+  /** The assembly array kept between frames; larger ones go back to the budget after their frame. */
+  private static final int KEEP_ASSEMBLY = 64 * 1024;
 
   private final int maxFrameSize;
   private final FrameSink sink;
@@ -49,12 +56,24 @@ final class BlockParser {
   private int frameIndex;
   private long frameLeft;
   private boolean assembling;
-  private byte[] assembly;
-  private int assembled;
+  private final GrowingBuffer assembly;
 
-  BlockParser(int maxFrameSize, FrameSink sink) {
+  BlockParser(int maxFrameSize, ByteBudget budget, FrameSink sink) {
     this.maxFrameSize = maxFrameSize;
     this.sink = sink;
+    this.assembly = new GrowingBuffer(budget, MKV, FIRST_ASSEMBLY, KEEP_ASSEMBLY);
+  }
+
+  /** Bytes held for frame assembly. */
+  long bufferedBytes() {
+    return assembly.held();
+  }
+
+  /** Drops a frame being assembled, returns its buffer to the budget and reports no more frames. */
+  void release() {
+    assembling = false;
+    assembly.release();
+    state = State.CLOSED;
   }
 
   /** A new block body of {@code size} bytes starting at absolute offset {@code dataOffset}. */
@@ -66,11 +85,10 @@ final class BlockParser {
     this.vintRead = 0;
     this.timecodeBytes = 0;
     this.assembling = false;
-    this.assembled = 0;
   }
 
   void feed(ByteBuffer chunk) {
-    while (chunk.hasRemaining()) {
+    while (chunk.hasRemaining() && state != State.CLOSED) {
       if (state == State.FRAMES) {
         frameBytes(chunk);
       } else if (state == State.DONE) {
@@ -86,22 +104,19 @@ final class BlockParser {
   /** The block's data ended; it must have held a complete header and all its frames. */
   void end() {
     emitEmpty();
-    if (state != State.DONE) {
-      throw new MkvException(MkvException.Kind.MALFORMED, dataOffset + pos,
+    if (state != State.DONE && state != State.CLOSED) {
+      throw MKV.malformed(dataOffset + pos,
           "block of " + size + " bytes ends inside its " + (state == State.FRAMES ? "frames" : "header"));
     }
   }
 
-  private MkvException malformed(long at, String message) {
-    return new MkvException(MkvException.Kind.MALFORMED, at, message);
-  }
 
   private void headerByte(int b) {
     switch (state) {
       case TRACK -> {
         if (vintByte(b, "track number")) {
           if (vintValue > Integer.MAX_VALUE || vintValue == 0) {
-            throw new MkvException(MkvException.Kind.UNSUPPORTED, vintStart, "block track number " + vintValue);
+            throw MKV.unsupported(vintStart, "block track number " + vintValue);
           }
           track = (int) vintValue;
           state = State.TIMECODE;
@@ -132,7 +147,7 @@ final class BlockParser {
         if (lacing == LACING_FIXED) {
           long rest = size - pos;
           if (rest % laceCount != 0) {
-            throw malformed(dataOffset + pos - 1, "fixed-size lacing of " + laceCount + " frames over " + rest
+            throw MKV.malformed(dataOffset + pos - 1, "fixed-size lacing of " + laceCount + " frames over " + rest
                 + " bytes (not a multiple)");
           }
           for (int i = 0; i < laceCount; i++) {
@@ -151,7 +166,7 @@ final class BlockParser {
         // RFC 9559 §10.4.2: each size is a run of 255s ended by a byte < 255.
         xiphSum += b;
         if (xiphSum > size - pos) {
-          throw malformed(dataOffset + pos - 1, "Xiph lace size " + xiphSum + " exceeds the " + (size - pos)
+          throw MKV.malformed(dataOffset + pos - 1, "Xiph lace size " + xiphSum + " exceeds the " + (size - pos)
               + " bytes left in the block");
         }
         if (b != 255) {
@@ -173,7 +188,7 @@ final class BlockParser {
             v = laceSizes[laceIndex - 1] + (vintValue - bias);
           }
           if (v < 0 || v > size) {
-            throw malformed(vintStart, "EBML lace size " + v + " of frame " + laceIndex + " outside 0.." + size);
+            throw MKV.malformed(vintStart, "EBML lace size " + v + " of frame " + laceIndex + " outside 0.." + size);
           }
           laceSizes[laceIndex++] = v;
           if (laceIndex == laceCount - 1) {
@@ -190,7 +205,7 @@ final class BlockParser {
     if (vintRead == 0) {
       vintStart = dataOffset + pos - 1;
       if (b == 0) {
-        throw malformed(vintStart, what + " vint starts with 0x00");
+        throw MKV.malformed(vintStart, what + " vint starts with 0x00");
       }
       vintLength = Integer.numberOfLeadingZeros(b) - 23;
       vintValue = b & (0xFF >>> vintLength);
@@ -212,7 +227,7 @@ final class BlockParser {
       sum += laceSizes[i];
     }
     if (sum > rest) {
-      throw malformed(dataOffset + pos, "lacing header declares " + sum + " bytes for " + (laceCount - 1)
+      throw MKV.malformed(dataOffset + pos, "lacing header declares " + sum + " bytes for " + (laceCount - 1)
           + " frames but only " + rest + " remain in the block");
     }
     laceSizes[laceCount - 1] = rest - sum;
@@ -222,7 +237,7 @@ final class BlockParser {
   private void startFrames() {
     for (int i = 0; i < laceCount; i++) {
       if (laceSizes[i] > maxFrameSize) {
-        throw new MkvException(MkvException.Kind.UNSUPPORTED, dataOffset + pos, "frame of " + laceSizes[i]
+        throw MKV.unsupported(dataOffset + pos, "frame of " + laceSizes[i]
             + " bytes (track " + track + ") exceeds maxFrameSize " + maxFrameSize);
       }
     }
@@ -246,23 +261,18 @@ final class BlockParser {
     }
     if (!assembling) {
       assembling = true;
-      assembled = 0;
-      if (assembly == null || assembly.length < frameLeft) {
-        assembly = new byte[(int) frameLeft];
-      }
+      assembly.start((int) frameLeft, dataOffset + pos, "frame " + frameIndex + " of track " + track);
     }
-    int n = (int) Math.min(rem, frameLeft);
-    chunk.get(assembly, assembled, n);
-    assembled += n;
+    int n = assembly.append(chunk);
     pos += n;
     frameLeft -= n;
     if (frameLeft == 0) {
       assembling = false;
-      ByteBuffer whole = ByteBuffer.wrap(assembly, 0, assembled);
-      if (assembly.length > KEEP_ASSEMBLY) {
-        assembly = null;
+      try {
+        emit(assembly.contents());
+      } finally {
+        assembly.finish();
       }
-      emit(whole);
     }
   }
 

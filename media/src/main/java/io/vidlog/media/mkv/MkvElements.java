@@ -1,7 +1,9 @@
 package io.vidlog.media.mkv;
 
+import static io.vidlog.media.MediaFormatException.Format.EBML;
+import static io.vidlog.media.MediaFormatException.Format.MKV;
+
 import io.vidlog.media.ebml.EbmlCursor;
-import io.vidlog.media.ebml.EbmlException;
 import io.vidlog.media.ebml.EbmlReader;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -25,11 +27,11 @@ final class MkvElements {
       int id = c.readId();
       long size = c.readSize();
       if (size < 0) {
-        throw EbmlException.malformed(headerOffset, "unknown size on element " + EbmlReader.hex(id)
+        throw EBML.malformed(headerOffset, "unknown size on element " + EbmlReader.hex(id)
             + " inside a buffered element");
       }
       if (size > end - c.position()) {
-        throw EbmlException.malformed(headerOffset, "element " + EbmlReader.hex(id) + " of " + size
+        throw EBML.malformed(headerOffset, "element " + EbmlReader.hex(id) + " of " + size
             + " bytes overruns its parent, which ends at offset " + (c.offset() + end - c.position()));
       }
       int dataStart = c.position();
@@ -74,24 +76,24 @@ final class MkvElements {
       }
     });
     if (docType[0] == null) {
-      throw EbmlException.malformed(offset, "EBML header without DocType");
+      throw EBML.malformed(offset, "EBML header without DocType");
     }
     if (!docType[0].equals("matroska") && !docType[0].equals("webm")) {
-      throw EbmlException.unsupported(offset, "DocType \"" + docType[0] + "\" (expected matroska or webm)");
+      throw MKV.unsupported(offset, "DocType \"" + docType[0] + "\" (expected matroska or webm)");
     }
     // RFC 8794 §11.2.3: a reader must support EBMLReadVersion; only version 1 exists.
     if (readVersion[0] != 1) {
-      throw EbmlException.unsupported(valueOffsets[0], "EBMLReadVersion " + readVersion[0] + " (only 1 exists)");
+      throw EBML.unsupported(valueOffsets[0], "EBMLReadVersion " + readVersion[0] + " (only 1 exists)");
     }
     // RFC 9559 §4: Matroska versions 1 to 4 are readable by a version-4 reader.
     if (v[1] > 4) {
-      throw EbmlException.unsupported(valueOffsets[1], "DocTypeReadVersion " + v[1] + " (at most 4 supported)");
+      throw MKV.unsupported(valueOffsets[1], "DocTypeReadVersion " + v[1] + " (at most 4 supported)");
     }
     if (v[2] > 4) {
-      throw EbmlException.unsupported(valueOffsets[2], "EBMLMaxIDLength " + v[2] + " (Matroska uses at most 4)");
+      throw MKV.unsupported(valueOffsets[2], "EBMLMaxIDLength " + v[2] + " (Matroska uses at most 4)");
     }
     if (v[3] > 8) {
-      throw EbmlException.unsupported(valueOffsets[3], "EBMLMaxSizeLength " + v[3] + " (at most 8 supported)");
+      throw EBML.unsupported(valueOffsets[3], "EBMLMaxSizeLength " + v[3] + " (at most 8 supported)");
     }
     return new EbmlHeaderInfo(docType[0], v[0], v[1], v[2], v[3]);
   }
@@ -107,7 +109,7 @@ final class MkvElements {
         case MatroskaIds.TIMECODE_SCALE -> {
           scale[0] = c.readUnsigned(size, "TimecodeScale");
           if (scale[0] == 0) {
-            throw EbmlException.malformed(at, "TimecodeScale 0");
+            throw MKV.malformed(at, "TimecodeScale 0");
           }
         }
         case MatroskaIds.DURATION -> duration[0] = c.readFloat(size, "Duration");
@@ -127,7 +129,7 @@ final class MkvElements {
     children(c, element.limit(), (id, start, size, at) -> {
       if (id == MatroskaIds.TRACK_ENTRY) {
         if (out.size() >= limits.maxTracks()) {
-          throw EbmlException.unsupported(at, "more than " + limits.maxTracks() + " TrackEntries");
+          throw MKV.unsupported(at, "more than " + limits.maxTracks() + " TrackEntries");
         }
         out.add(trackEntry(c, start + size, at));
       }
@@ -174,7 +176,7 @@ final class MkvElements {
       }
     });
     if (i[0] == 0) {
-      throw EbmlException.malformed(entryOffset, "TrackEntry without TrackNumber (or TrackNumber 0)");
+      throw MKV.malformed(entryOffset, "TrackEntry without TrackNumber (or TrackNumber 0)");
     }
     return new TrackEntry(i[0], l[0], i[1], s[0], s[1], priv[0], l[1], i[2], i[3], freq[0], i[4], i[5]);
   }
@@ -210,7 +212,7 @@ final class MkvElements {
   /** SimpleTags nest (RFC 9559 §5.1.8.1.2.1); recursion is bounded by {@link MkvLimits#maxDepth()}. */
   private static SimpleTag simpleTag(EbmlCursor c, int end, int depth, MkvLimits limits, long offset) {
     if (depth > limits.maxDepth()) {
-      throw EbmlException.unsupported(offset, "SimpleTag nested at depth " + depth + " exceeds the limit "
+      throw MKV.unsupported(offset, "SimpleTag nested at depth " + depth + " exceeds the limit "
           + limits.maxDepth());
     }
     String[] s = new String[2];
@@ -226,7 +228,7 @@ final class MkvElements {
       }
     });
     if (s[0] == null) {
-      throw EbmlException.malformed(offset, "SimpleTag without TagName");
+      throw MKV.malformed(offset, "SimpleTag without TagName");
     }
     return new SimpleTag(s[0], s[1], bin[0], List.copyOf(nested));
   }

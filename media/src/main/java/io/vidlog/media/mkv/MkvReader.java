@@ -1,6 +1,10 @@
 package io.vidlog.media.mkv;
 
-import io.vidlog.media.ebml.EbmlException;
+import static io.vidlog.media.MediaFormatException.Format.MKV;
+
+import io.vidlog.media.ByteBudget;
+import io.vidlog.media.GrowingBuffer;
+import io.vidlog.media.MediaFormatException;
 import io.vidlog.media.ebml.EbmlLimits;
 import io.vidlog.media.ebml.EbmlProcessor;
 import io.vidlog.media.ebml.EbmlReader;
@@ -19,11 +23,22 @@ import java.util.Map;
  * are skipped unread. A Tags element outside any Segment, before an EBML header, is reported as
  * well (a KVS producer can send pending fragment metadata there when it resumes a session).
  *
- * <p>Failures are {@link MkvException}s (MALFORMED or UNSUPPORTED, with the offset). After any
- * failure, including an exception thrown by the handler, the reader refuses further input.
- * Not thread-safe.
+ * <p>Every buffer grows as its bytes arrive, never to a size the input merely declares, and is
+ * charged to the {@link ByteBudget} given at construction: {@link #bufferedBytes()} is what the
+ * reader holds, and a buffer that would overdraw the budget fails with an
+ * {@link MediaFormatException.Kind#OVER_BUDGET} error. A failure or {@link #close()} releases every
+ * buffer at once.
+ *
+ * <p>Failures are {@link MediaFormatException}s: format EBML for framing, MKV for Matroska meaning,
+ * with the kind and the offset. After any failure, including an exception thrown by the handler,
+ * the reader refuses further input. Not thread-safe.
  */
 public final class MkvReader {
+  /** A BlockGroup's Block: the first allocation (it doubles as bytes arrive). */
+  private static final int FIRST_BLOCK = 4 * 1024;
+  /** The Block array kept between groups. */
+  private static final int KEEP_BLOCK = 64 * 1024;
+
   private final MkvHandler handler;
   private final MkvLimits limits;
   private final EbmlReader ebml;
@@ -46,18 +61,25 @@ public final class MkvReader {
   // BlockGroup state
   private boolean inGroup;
   private long groupOffset;
-  private byte[] groupBlock;
-  private int groupBlockLength;
+  private boolean groupHasBlock;
+  private final GrowingBuffer groupBlock;
   private long groupBlockDataOffset;
   private boolean groupHasReference;
   private long groupDuration;
 
+  /** A reader for trusted input (stored chunks, files we wrote): its buffers are not budgeted. */
   public MkvReader(MkvHandler handler, MkvLimits limits) {
+    this(handler, limits, ByteBudget.unlimited());
+  }
+
+  /** A reader whose buffers are charged to {@code budget}. */
+  public MkvReader(MkvHandler handler, MkvLimits limits, ByteBudget budget) {
     this.handler = handler;
     this.limits = limits;
     this.ebml = new EbmlReader(processor, MatroskaSchema.INSTANCE,
-        new EbmlLimits(limits.maxHeaderElementSize(), limits.maxDepth()));
-    this.blocks = new BlockParser(limits.maxFrameSize(), this::onBlockFrame);
+        new EbmlLimits(limits.maxHeaderElementSize(), limits.maxDepth()), budget);
+    this.blocks = new BlockParser(limits.maxFrameSize(), budget, this::onBlockFrame);
+    this.groupBlock = new GrowingBuffer(budget, MKV, FIRST_BLOCK, KEEP_BLOCK);
   }
 
   public MkvReader(MkvHandler handler) {
@@ -68,14 +90,15 @@ public final class MkvReader {
    * Reads all remaining bytes of {@code in} without changing its position. Views handed to the
    * handler share {@code in}'s content and are valid during the callback only.
    *
-   * @throws MkvException for malformed or unsupported input
+   * @throws MediaFormatException for malformed or unsupported input (EBML framing or MKV meaning)
    * @throws IllegalStateException if the reader failed earlier or {@link #end()} was called
    */
   public void feed(ByteBuffer in) {
     try {
       ebml.feed(in.duplicate());
-    } catch (EbmlException e) {
-      throw convert(e);
+    } catch (RuntimeException | Error e) {
+      close(); // the reader is unusable: its buffers go back now, not when it is collected
+      throw e;
     }
   }
 
@@ -87,14 +110,29 @@ public final class MkvReader {
   /**
    * End of input: closes open unknown-size Clusters and Segments (reporting their ends).
    *
-   * @throws MkvException MALFORMED when the input stops inside an element of known size or a frame
+   * @throws MediaFormatException MALFORMED when the input stops inside an element of known size or a frame
    */
   public void end() {
     try {
       ebml.end();
-    } catch (EbmlException e) {
-      throw convert(e);
+    } finally {
+      close();
     }
+  }
+
+  /** Bytes the reader holds in buffers now (all charged to its budget). */
+  public long bufferedBytes() {
+    return ebml.bufferedBytes() + groupBlock.held() + blocks.bufferedBytes();
+  }
+
+  /**
+   * Releases every buffer at once and refuses further input (the handler hears nothing more). Safe
+   * at any time and more than once; {@link #end()} and a failure do it too.
+   */
+  public void close() {
+    ebml.close();
+    groupBlock.release();
+    blocks.release();
   }
 
   /** Bytes read so far (the absolute offset of the next byte). */
@@ -119,16 +157,6 @@ public final class MkvReader {
     return ebml.atElementBoundary();
   }
 
-  private static MkvException convert(EbmlException e) {
-    MkvException m = new MkvException(e.kind() == EbmlException.Kind.MALFORMED ? MkvException.Kind.MALFORMED
-        : MkvException.Kind.UNSUPPORTED, e.offset(), e.detail());
-    m.initCause(e);
-    return m;
-  }
-
-  private static MkvException malformed(long offset, String message) {
-    return new MkvException(MkvException.Kind.MALFORMED, offset, message);
-  }
 
   private void onBlockFrame(int track, int relativeTimecode, int flags, int laceIndex, ByteBuffer payload) {
     long base;
@@ -142,7 +170,7 @@ public final class MkvReader {
         }
       }
     } catch (ArithmeticException e) {
-      throw new MkvException(MkvException.Kind.UNSUPPORTED, blockOffset, "timecode overflows 64-bit nanoseconds: "
+      throw MKV.unsupported(blockOffset, "timecode overflows 64-bit nanoseconds: "
           + "cluster " + clusterTimecode + " + block " + relativeTimecode + " ticks × TimecodeScale " + timecodeScale);
     }
     MkvFrame frame;
@@ -193,7 +221,7 @@ public final class MkvReader {
           switch (id) {
             case MatroskaIds.TIMECODE -> {
               if (size > 8) {
-                throw malformed(headerOffset, "Cluster Timecode of " + size + " bytes (max 8)");
+                throw MKV.malformed(headerOffset, "Cluster Timecode of " + size + " bytes (max 8)");
               }
               return Action.BUFFER;
             }
@@ -208,7 +236,7 @@ public final class MkvReader {
               requireTimecode(headerOffset, "BlockGroup");
               groupOffset = headerOffset;
               inGroup = true;
-              groupBlock = null;
+              groupHasBlock = false;
               groupHasReference = false;
               groupDuration = -1;
               return Action.MASTER;
@@ -221,21 +249,22 @@ public final class MkvReader {
         case MatroskaIds.BLOCK_GROUP -> {
           switch (id) {
             case MatroskaIds.BLOCK -> {
-              if (groupBlock != null) {
-                throw malformed(headerOffset, "BlockGroup with more than one Block");
+              if (groupHasBlock) {
+                throw MKV.malformed(headerOffset, "BlockGroup with more than one Block");
               }
               if (size > limits.maxFrameSize()) {
-                throw new MkvException(MkvException.Kind.UNSUPPORTED, headerOffset, "Block of " + size
+                throw MKV.unsupported(headerOffset, "Block of " + size
                     + " bytes exceeds maxFrameSize " + limits.maxFrameSize());
               }
-              groupBlock = new byte[(int) size];
-              groupBlockLength = 0;
+              // the size is a claim: the buffer grows as the Block's bytes arrive
+              groupHasBlock = true;
+              groupBlock.start((int) size, headerOffset, "Block");
               groupBlockDataOffset = headerOffset + headerLength;
               return Action.STREAM;
             }
             case MatroskaIds.BLOCK_DURATION, MatroskaIds.REFERENCE_BLOCK -> {
               if (size > 8) {
-                throw malformed(headerOffset, EbmlReader.hex(id) + " of " + size + " bytes (max 8)");
+                throw MKV.malformed(headerOffset, EbmlReader.hex(id) + " of " + size + " bytes (max 8)");
               }
               return Action.BUFFER;
             }
@@ -252,7 +281,7 @@ public final class MkvReader {
 
     private void requireTimecode(long offset, String what) {
       if (!clusterTimecodeSeen) {
-        throw malformed(offset, what + " before the Cluster Timecode (Cluster at offset " + clusterOffset + ")");
+        throw MKV.malformed(offset, what + " before the Cluster Timecode (Cluster at offset " + clusterOffset + ")");
       }
     }
 
@@ -280,7 +309,7 @@ public final class MkvReader {
         case MatroskaIds.TAGS -> handler.onTags(MkvElements.tags(element, headerLength, offset, limits), element);
         case MatroskaIds.TIMECODE -> {
           if (clusterTimecodeSeen) {
-            throw malformed(offset, "second Timecode in the Cluster at offset " + clusterOffset);
+            throw MKV.malformed(offset, "second Timecode in the Cluster at offset " + clusterOffset);
           }
           clusterTimecode = uint(element, headerLength, offset, "Cluster Timecode");
           clusterTimecodeSeen = true;
@@ -299,7 +328,7 @@ public final class MkvReader {
         v = (v << 8) | (element.get(i) & 0xFF);
       }
       if (v < 0) {
-        throw new MkvException(MkvException.Kind.UNSUPPORTED, offset, name + " " + Long.toUnsignedString(v)
+        throw MKV.unsupported(offset, name + " " + Long.toUnsignedString(v)
             + " exceeds 2^63-1");
       }
       return v;
@@ -310,9 +339,7 @@ public final class MkvReader {
       if (id == MatroskaIds.SIMPLE_BLOCK) {
         blocks.feed(chunk);
       } else {
-        int n = chunk.remaining();
-        chunk.get(groupBlock, groupBlockLength, n);
-        groupBlockLength += n;
+        groupBlock.append(chunk);
       }
     }
 
@@ -322,19 +349,20 @@ public final class MkvReader {
       switch (id) {
         case MatroskaIds.SIMPLE_BLOCK -> blocks.end();
         case MatroskaIds.BLOCK_GROUP -> {
-          if (groupBlock == null) {
-            throw malformed(endOffset, "BlockGroup without a Block");
+          if (!groupHasBlock) {
+            throw MKV.malformed(endOffset, "BlockGroup without a Block");
           }
           blockOffset = groupOffset;
-          blocks.start(groupBlockDataOffset, groupBlock.length);
-          blocks.feed(ByteBuffer.wrap(groupBlock));
+          blocks.start(groupBlockDataOffset, groupBlock.length());
+          blocks.feed(groupBlock.contents());
           blocks.end();
-          groupBlock = null;
+          groupBlock.finish();
+          groupHasBlock = false;
           inGroup = false;
         }
         case MatroskaIds.CLUSTER -> {
           if (!clusterTimecodeSeen) {
-            throw malformed(clusterOffset, "Cluster without a Timecode");
+            throw MKV.malformed(clusterOffset, "Cluster without a Timecode");
           }
           clusterTimecodeSeen = false;
           handler.onClusterEnd();

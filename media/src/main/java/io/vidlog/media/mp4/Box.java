@@ -1,5 +1,7 @@
 package io.vidlog.media.mp4;
 
+import static io.vidlog.media.MediaFormatException.Format.MP4;
+
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,19 +58,19 @@ record Box(String type, ByteBuffer payload, long offset, int headerSize) {
     int pos = buf.position() + skip;
     int end = buf.limit();
     if (pos > end) {
-      throw Mp4Exception.malformed(base, "box payload shorter than its fixed fields (" + skip + ")");
+      throw MP4.malformed(base, "box payload shorter than its fixed fields (" + skip + ")");
     }
     while (pos < end) {
       long at = base + pos - buf.position();
       if (end - pos < 8) {
-        throw Mp4Exception.malformed(at, (end - pos) + " stray bytes where a box header was expected");
+        throw MP4.malformed(at, (end - pos) + " stray bytes where a box header was expected");
       }
       long size = buf.getInt(pos) & 0xFFFFFFFFL;
       String type = fourcc(buf.getInt(pos + 4));
       int header = 8;
       if (size == 1) {
         if (end - pos < 16) {
-          throw Mp4Exception.malformed(at, "truncated largesize of '" + type + "'");
+          throw MP4.malformed(at, "truncated largesize of '" + type + "'");
         }
         size = buf.getLong(pos + 8);
         header = 16;
@@ -76,7 +78,7 @@ record Box(String type, ByteBuffer payload, long offset, int headerSize) {
         size = end - pos; // extends to the end of its container (§4.2)
       }
       if (size < header || size > end - pos) {
-        throw Mp4Exception.malformed(at, "box '" + type + "' size " + size + " does not fit in the "
+        throw MP4.malformed(at, "box '" + type + "' size " + size + " does not fit in the "
             + (end - pos) + " bytes left in its container");
       }
       out.add(new Box(type, buf.slice(pos + header, (int) size - header), at, header));
@@ -116,7 +118,7 @@ record Box(String type, ByteBuffer payload, long offset, int headerSize) {
 
     private void need(int n) {
       if (remaining() < n) {
-        throw Mp4Exception.malformed(offset(), "box truncated: need " + n + " bytes, "
+        throw MP4.malformed(offset(), "box truncated: need " + n + " bytes, "
             + remaining() + " left");
       }
     }
@@ -152,7 +154,7 @@ record Box(String type, ByteBuffer payload, long offset, int headerSize) {
       long v = b.getLong(pos);
       pos += 8;
       if (v < 0) {
-        throw Mp4Exception.unsupported(offset() - 8, "64-bit value " + Long.toUnsignedString(v));
+        throw MP4.unsupported(offset() - 8, "64-bit value " + Long.toUnsignedString(v));
       }
       return v;
     }
@@ -182,10 +184,10 @@ record Box(String type, ByteBuffer payload, long offset, int headerSize) {
       long at = offset();
       long n = u32();
       if (n > limit) {
-        throw Mp4Exception.unsupported(at, what + " count " + n + " over the limit " + limit);
+        throw MP4.unsupported(at, what + " count " + n + " over the limit " + limit);
       }
       if (n * entryBytes > remaining()) {
-        throw Mp4Exception.malformed(at, what + " count " + n + " needs " + n * entryBytes
+        throw MP4.malformed(at, what + " count " + n + " needs " + n * entryBytes
             + " bytes, " + remaining() + " left");
       }
       return (int) n;

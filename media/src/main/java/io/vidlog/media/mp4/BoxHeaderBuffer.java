@@ -1,5 +1,8 @@
 package io.vidlog.media.mp4;
 
+import static io.vidlog.media.MediaFormatException.Format.MP4;
+
+import io.vidlog.media.MediaFormatException;
 import java.nio.ByteBuffer;
 
 /**
@@ -35,7 +38,7 @@ final class BoxHeaderBuffer {
    * over for the next one), or null when {@code in} ran out first.
    *
    * @param offset input offset of {@code in}'s position when called
-   * @throws Mp4Exception UNSUPPORTED for a largesize beyond 2^63 - 1, MALFORMED for a size smaller
+   * @throws MediaFormatException UNSUPPORTED for a largesize beyond 2^63 - 1, MALFORMED for a size smaller
    *     than the header
    */
   Header take(ByteBuffer in, long offset) {
@@ -58,11 +61,11 @@ final class BoxHeaderBuffer {
     if (size == 1) {
       size = h.getLong(8);
       if (size < 0) {
-        throw Mp4Exception.unsupported(start, "box '" + Box.fourcc(type) + "' size " + Long.toUnsignedString(size));
+        throw MP4.unsupported(start, "box '" + Box.fourcc(type) + "' size " + Long.toUnsignedString(size));
       }
     }
     if (size != 0 && size < length) {
-      throw Mp4Exception.malformed(start, "box '" + Box.fourcc(type) + "' size " + size + " smaller than its header");
+      throw MP4.malformed(start, "box '" + Box.fourcc(type) + "' size " + size + " smaller than its header");
     }
     return new Header(start, type, size, length);
   }

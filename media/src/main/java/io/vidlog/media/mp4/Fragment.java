@@ -1,5 +1,7 @@
 package io.vidlog.media.mp4;
 
+import static io.vidlog.media.MediaFormatException.Format.MP4;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -47,7 +49,7 @@ final class Fragment {
       }
       Box tfhd = traf.child("tfhd");
       if (tfhd == null) {
-        throw Mp4Exception.malformed(traf.offset(), "traf without tfhd");
+        throw MP4.malformed(traf.offset(), "traf without tfhd");
       }
       Box.Cursor h = tfhd.cursor();
       int flags = (int) (h.u32() & 0xFFFFFF);
@@ -55,7 +57,7 @@ final class Fragment {
       Movie.Trex trex = movie.trex().get(trackId);
       boolean skipped = movie.otherTracks().contains(trackId);
       if ((movie.track(trackId) == null && !skipped) || trex == null) {
-        throw Mp4Exception.malformed(tfhd.offset(), "traf for track " + trackId
+        throw MP4.malformed(tfhd.offset(), "traf for track " + trackId
             + " that moov/mvex does not declare");
       }
       long base = (flags & TFHD_BASE_DATA_OFFSET) != 0 ? h.u64()
@@ -88,11 +90,11 @@ final class Fragment {
         long dataOffset = (rf & TRUN_DATA_OFFSET) != 0 ? r.s32() : Long.MIN_VALUE;
         long firstFlags = (rf & TRUN_FIRST_FLAGS) != 0 ? r.u32() : -1;
         if (count + out.size() > limits.maxSamplesPerFragment()) {
-          throw Mp4Exception.unsupported(countAt, "fragment with more than "
+          throw MP4.unsupported(countAt, "fragment with more than "
               + limits.maxSamplesPerFragment() + " samples");
         }
         if (count * entryBytes > r.remaining()) {
-          throw Mp4Exception.malformed(countAt, "trun sample_count " + count + " needs "
+          throw MP4.malformed(countAt, "trun sample_count " + count + " needs "
               + count * entryBytes + " bytes, " + r.remaining() + " left");
         }
         if (dataOffset != Long.MIN_VALUE) {
@@ -105,11 +107,11 @@ final class Fragment {
               : i == 0 && firstFlags >= 0 ? firstFlags : defFlags;
           int cto = (rf & TRUN_CTO) != 0 ? r.s32() : 0;
           if (size > limits.maxSampleBytes()) {
-            throw Mp4Exception.unsupported(trun.offset(), "sample of " + size
+            throw MP4.unsupported(trun.offset(), "sample of " + size
                 + " bytes over the limit " + limits.maxSampleBytes());
           }
           if (dataPos < 0) {
-            throw Mp4Exception.malformed(trun.offset(), "sample data offset " + dataPos);
+            throw MP4.malformed(trun.offset(), "sample data offset " + dataPos);
           }
           if (!skipped) { // other tracks' runs still move the data position
             out.add(new Pending(trackId, dataPos, (int) size, dts, cto,
@@ -132,7 +134,7 @@ final class Fragment {
     for (int i = 1; i < sorted.size(); i++) {
       Pending a = sorted.get(i - 1);
       if (a.offset() + a.size() > sorted.get(i).offset()) {
-        throw Mp4Exception.malformed(boxOffset, "samples overlap at offset " + sorted.get(i).offset());
+        throw MP4.malformed(boxOffset, "samples overlap at offset " + sorted.get(i).offset());
       }
     }
   }

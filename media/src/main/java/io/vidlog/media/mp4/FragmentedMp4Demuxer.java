@@ -1,5 +1,9 @@
 package io.vidlog.media.mp4;
 
+import static io.vidlog.media.MediaFormatException.Format.MP4;
+
+import io.vidlog.media.ByteBudget;
+import io.vidlog.media.GrowingBuffer;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
@@ -12,6 +16,9 @@ import java.util.Map;
  * {@link Mp4Limits#maxHeaderBoxBytes()}), skips other boxes without buffering, and streams each
  * mdat: a sample wholly inside a slice is handed out as a view of it, a sample split across slices
  * is assembled into one array of its (bounded) size. Memory stays flat whatever the mdat size.
+ * Both buffers grow as their bytes arrive, never to a size merely declared, and are charged to a
+ * {@link ByteBudget} (an overdraft is an OVER_BUDGET error); a failure or {@link #close()} releases
+ * them at once.
  *
  * <p>Sample data must lie in the mdat that follows its moof, the CMAF layout; data elsewhere (an
  * mdat before its moof, a moof whose data is in a later mdat) is refused as UNSUPPORTED. A moov
@@ -21,9 +28,17 @@ import java.util.Map;
 public final class FragmentedMp4Demuxer {
   private enum State { HEADER, BUFFER, SKIP, MDAT, FAILED }
 
+  /** Kept between boxes and between split samples. */
+  private static final int KEEP_BUFFER = 64 * 1024;
+  /**
+   * Heap cost charged per sample waiting for its mdat (the record and its list slot): a trun of a
+   * few bytes may declare up to {@link Mp4Limits#maxSamplesPerFragment()} samples.
+   */
+  static final int PENDING_BYTES = 56;
+
   private final Mp4Handler handler;
   private final Mp4Limits limits;
-  private final int initialBuffer;
+
   private final Map<Integer, Long> nextDecodeTime = new HashMap<>();
   private State state = State.HEADER;
   private long position;
@@ -32,35 +47,79 @@ public final class FragmentedMp4Demuxer {
   private String boxType;
   private int boxHeaderSize;
   private long boxEnd; // Long.MAX_VALUE for an mdat that runs to the end of the input
-  private byte[] body;
-  private int bodyFill;
-  private int bodyLength;
+  private final GrowingBuffer body;
   private Movie movie;
+  private final ByteBudget budget;
   private List<Fragment.Pending> pending = List.of();
+  private long pendingCharge;
   private int next;
   /** A moof arrived since the last mdat: an mdat needs one before it (CMAF order). */
   private boolean moofSinceMdat;
-  private byte[] assembly;
-  private int assemblyFill;
+  private final GrowingBuffer assembly;
+  private boolean assembling;
+  /** Set by {@link #close()}, possibly from inside a handler callback: report nothing more. */
+  private boolean closed;
 
+  /** A demuxer for trusted input: its buffers are not budgeted. */
   public FragmentedMp4Demuxer(Mp4Handler handler, Mp4Limits limits) {
-    this(handler, limits, 64 * 1024);
+    this(handler, limits, ByteBudget.unlimited());
+  }
+
+  /** A demuxer whose buffers are charged to {@code budget}. */
+  public FragmentedMp4Demuxer(Mp4Handler handler, Mp4Limits limits, ByteBudget budget) {
+    this(handler, limits, budget, 4 * 1024);
   }
 
   /** {@code initialBuffer}: first allocation for a buffered box or a split sample (tests use tiny ones). */
-  FragmentedMp4Demuxer(Mp4Handler handler, Mp4Limits limits, int initialBuffer) {
+  FragmentedMp4Demuxer(Mp4Handler handler, Mp4Limits limits, ByteBudget budget, int initialBuffer) {
     this.handler = handler;
     this.limits = limits;
-    this.initialBuffer = initialBuffer;
+    this.budget = budget;
+    this.body = new GrowingBuffer(budget, MP4, initialBuffer, KEEP_BUFFER);
+    this.assembly = new GrowingBuffer(budget, MP4, initialBuffer, KEEP_BUFFER);
   }
 
-  /** Consumes all of {@code slice}; on error the demuxer is failed and refuses further input. */
+  /** Bytes held in buffers now (all charged to the budget). */
+  public long bufferedBytes() {
+    return body.held() + assembly.held() + pendingCharge;
+  }
+
+  /**
+   * Releases every buffer at once and refuses further input; the handler hears nothing more, also
+   * when it calls this from one of its callbacks (the slice being pushed is dropped). Safe at any
+   * time, more than once.
+   */
+  public void close() {
+    closed = true;
+    state = State.FAILED;
+    body.release();
+    assembly.release();
+    assembling = false;
+    setPending(List.of());
+  }
+
+  /** The samples to cut from the next mdat, charged to the budget as long as they are held. */
+  private void setPending(List<Fragment.Pending> samples) {
+    budget.release(pendingCharge);
+    pendingCharge = 0;
+    pending = List.of();
+    next = 0;
+    long cost = (long) samples.size() * PENDING_BYTES;
+    budget.reserve(cost, MP4, boxStart, "the list of " + samples.size() + " samples of a fragment");
+    pendingCharge = cost;
+    pending = samples;
+  }
+
+  /**
+   * Consumes all of {@code slice}; on error the demuxer is failed, has released its buffers and
+   * refuses further input.
+   */
   public void push(ByteBuffer slice) {
-    if (state == State.FAILED) {
-      throw Mp4Exception.malformed(position, "demuxer already failed");
+    if (state == State.FAILED || closed) {
+      throw MP4.malformed(position, "demuxer already failed or closed");
     }
     try {
-      while (slice.hasRemaining()) {
+      while (slice.hasRemaining() && !closed) {
         switch (state) {
           case HEADER -> readHeader(slice);
           case BUFFER -> readBody(slice);
@@ -69,26 +128,26 @@ public final class FragmentedMp4Demuxer {
           default -> throw new IllegalStateException(state.name());
         }
       }
-    } catch (RuntimeException e) {
-      state = State.FAILED;
+    } catch (RuntimeException | Error e) {
+      close();
       throw e;
     }
   }
 
   /** Ends the input: fails with MALFORMED when it stopped inside a box or before a moof's data. */
   public void end() {
-    boolean openMdat = state == State.MDAT && boxEnd == Long.MAX_VALUE && next == pending.size();
-    if (state == State.FAILED || (state != State.HEADER && !openMdat) || headers.partial()) {
-      state = State.FAILED;
-      throw Mp4Exception.malformed(position, "input ends inside box '" + boxType + "'");
+    State at = state;
+    boolean samplesMissing = next < pending.size();
+    close(); // nothing may follow the end: the buffers go back now
+    boolean openMdat = at == State.MDAT && boxEnd == Long.MAX_VALUE && !samplesMissing;
+    if (at == State.FAILED || (at != State.HEADER && !openMdat) || headers.partial()) {
+      throw MP4.malformed(position, "input ends inside box '" + boxType + "'");
     }
-    if (next < pending.size()) {
-      state = State.FAILED;
-      throw Mp4Exception.malformed(position, "input ends before the data of moof samples");
+    if (samplesMissing) {
+      throw MP4.malformed(position, "input ends before the data of moof samples");
     }
     if (movie == null) {
-      state = State.FAILED;
-      throw Mp4Exception.malformed(position, "input ends without moov");
+      throw MP4.malformed(position, "input ends without moov");
     }
     handler.onEnd();
   }
@@ -106,7 +165,7 @@ public final class FragmentedMp4Demuxer {
     long size = h.size();
     if (size == 0) {
       if (!boxType.equals("mdat")) {
-        throw Mp4Exception.unsupported(boxStart, "box '" + boxType + "' of size 0 (to end of input)");
+        throw MP4.unsupported(boxStart, "box '" + boxType + "' of size 0 (to end of input)");
       }
       boxEnd = Long.MAX_VALUE;
     } else {
@@ -120,13 +179,11 @@ public final class FragmentedMp4Demuxer {
       case "ftyp", "styp", "moov", "moof" -> {
         long payload = size - boxHeaderSize;
         if (payload > limits.maxHeaderBoxBytes()) {
-          throw Mp4Exception.unsupported(boxStart, "'" + boxType + "' of " + size
+          throw MP4.unsupported(boxStart, "'" + boxType + "' of " + size
               + " bytes over the limit " + limits.maxHeaderBoxBytes());
         }
         // grown as bytes arrive: a size claim alone never takes the whole limit
-        bodyLength = (int) payload;
-        body = new byte[Math.min(bodyLength, initialBuffer)];
-        bodyFill = 0;
+        body.start((int) payload, boxStart, "'" + boxType + "'");
         state = State.BUFFER;
         if (payload == 0) {
           finishBody();
@@ -138,52 +195,50 @@ public final class FragmentedMp4Demuxer {
   }
 
   private void readBody(ByteBuffer in) {
-    if (bodyFill == body.length) {
-      body = java.util.Arrays.copyOf(body, (int) Math.min(bodyLength, 2L * body.length));
-    }
-    int n = Math.min(body.length - bodyFill, in.remaining());
-    in.get(body, bodyFill, n);
-    bodyFill += n;
-    position += n;
-    if (bodyFill == bodyLength) {
+    position += body.append(in);
+    if (body.complete()) {
       finishBody();
     }
   }
 
   private void finishBody() {
-    Box box = new Box(boxType, ByteBuffer.wrap(body), boxStart, boxHeaderSize);
-    body = null;
+    try {
+      parseBody(new Box(boxType, body.contents().slice(), boxStart, boxHeaderSize));
+    } finally {
+      body.finish(); // what was parsed out of it is copied: nothing keeps a view of the array
+    }
+  }
+
+  private void parseBody(Box box) {
     state = State.HEADER;
     switch (boxType) {
       case "moov" -> {
         if (movie != null) {
-          throw Mp4Exception.unsupported(boxStart, "second moov");
+          throw MP4.unsupported(boxStart, "second moov");
         }
         Movie m = Movie.parse(box);
         if (!m.fragmented()) {
-          throw Mp4Exception.unsupported(boxStart, "moov without mvex: a progressive MP4 cannot "
+          throw MP4.unsupported(boxStart, "moov without mvex: a progressive MP4 cannot "
               + "be streamed; spool it and use Mp4FileDemuxer");
         }
-        movie = m;
+        movie = m.withoutSampleTables(); // they are views of the moov buffer, which is reused
         handler.onTracks(m.tracks());
-        if (m.hasSampleTableEntries()) {
+        if (!closed && m.hasSampleTableEntries()) {
           // Fragmented without empty_moov (ffmpeg's plain frag_keyframe): the moov describes the
           // first fragment itself, and its data is in the mdat that follows.
-          pending = samplesInMoov(m);
-          next = 0;
+          setPending(samplesInMoov(m));
           moofSinceMdat = true;
         }
       }
       case "moof" -> {
         if (movie == null) {
-          throw Mp4Exception.unsupported(boxStart, "moof before moov");
+          throw MP4.unsupported(boxStart, "moof before moov");
         }
         if (next < pending.size()) {
-          throw Mp4Exception.unsupported(boxStart, "moof whose predecessor's samples were not in "
+          throw MP4.unsupported(boxStart, "moof whose predecessor's samples were not in "
               + "the mdat that followed it");
         }
-        pending = Fragment.parse(box, movie, nextDecodeTime, limits);
-        next = 0;
+        setPending(Fragment.parse(box, movie, nextDecodeTime, limits));
         moofSinceMdat = true;
       }
       default -> { } // ftyp, styp: nothing vidlog needs
@@ -193,16 +248,20 @@ public final class FragmentedMp4Demuxer {
   private List<Fragment.Pending> samplesInMoov(Movie m) {
     List<Fragment.Pending> out = new java.util.ArrayList<>();
     for (Mp4Track t : m.tracks()) {
-      SampleTable s = SampleTable.build(m.sampleTables().get(t.trackId()), limits);
-      if (out.size() + s.count > limits.maxSamplesPerFragment()) {
-        throw Mp4Exception.unsupported(boxStart, "moov lists more than "
-            + limits.maxSamplesPerFragment() + " samples");
+      SampleTable s = SampleTable.build(m.sampleTables().get(t.trackId()), limits, budget);
+      try {
+        if (out.size() + s.count > limits.maxSamplesPerFragment()) {
+          throw MP4.unsupported(boxStart, "moov lists more than "
+              + limits.maxSamplesPerFragment() + " samples");
+        }
+        for (int i = 0; i < s.count; i++) {
+          out.add(new Fragment.Pending(t.trackId(), s.offsets[i], s.sizes[i], s.decodeTimes[i],
+              s.compositionOffsets[i], s.isSync(i)));
+        }
+        nextDecodeTime.put(t.trackId(), s.endTime);
+      } finally {
+        s.release();
       }
-      for (int i = 0; i < s.count; i++) {
-        out.add(new Fragment.Pending(t.trackId(), s.offsets[i], s.sizes[i], s.decodeTimes[i],
-            s.compositionOffsets[i], s.isSync(i)));
-      }
-      nextDecodeTime.put(t.trackId(), s.endTime);
     }
     out.sort(java.util.Comparator.comparingLong(Fragment.Pending::offset));
     Fragment.checkNoOverlap(out, boxStart);
@@ -211,17 +270,17 @@ public final class FragmentedMp4Demuxer {
 
   private void startMdat() {
     if (movie == null) {
-      throw Mp4Exception.unsupported(boxStart, "mdat before moov");
+      throw MP4.unsupported(boxStart, "mdat before moov");
     }
     long payloadStart = boxStart + boxHeaderSize;
     if (!moofSinceMdat && boxEnd != payloadStart) {
-      throw Mp4Exception.unsupported(boxStart, "mdat before its moof (vidlog takes moof then mdat)");
+      throw MP4.unsupported(boxStart, "mdat before its moof (vidlog takes moof then mdat)");
     }
     moofSinceMdat = false;
     for (int i = next; i < pending.size(); i++) {
       Fragment.Pending p = pending.get(i);
       if (p.offset() < payloadStart || p.offset() + p.size() > boxEnd) {
-        throw Mp4Exception.unsupported(p.offset(), "sample of track " + p.trackId()
+        throw MP4.unsupported(p.offset(), "sample of track " + p.trackId()
             + " lies outside the mdat at " + boxStart + " that follows its moof");
       }
     }
@@ -236,25 +295,23 @@ public final class FragmentedMp4Demuxer {
     Fragment.Pending p = pending.get(next);
     if (position < p.offset()) {
       advance(in, (int) Math.min(in.remaining(), p.offset() - position));
-    } else if (assembly == null && in.remaining() >= p.size()) {
+    } else if (!assembling && in.remaining() >= p.size()) {
       ByteBuffer view = in.slice(in.position(), p.size()).asReadOnlyBuffer();
       advance(in, p.size());
       emit(p, view);
     } else {
-      if (assembly == null) {
-        assembly = new byte[Math.min(p.size(), initialBuffer)]; // grown as bytes arrive
-        assemblyFill = 0;
-      } else if (assemblyFill == assembly.length) {
-        assembly = java.util.Arrays.copyOf(assembly, (int) Math.min(p.size(), 2L * assembly.length));
+      if (!assembling) {
+        assembling = true;
+        assembly.start(p.size(), p.offset(), "sample of track " + p.trackId()); // grown as bytes arrive
       }
-      int n = Math.min(assembly.length - assemblyFill, in.remaining());
-      in.get(assembly, assemblyFill, n);
-      assemblyFill += n;
-      position += n;
-      if (assemblyFill == p.size()) {
-        ByteBuffer whole = ByteBuffer.wrap(assembly).asReadOnlyBuffer();
-        assembly = null;
-        emit(p, whole);
+      position += assembly.append(in);
+      if (assembly.complete()) {
+        assembling = false;
+        try {
+          emit(p, assembly.contents().asReadOnlyBuffer());
+        } finally {
+          assembly.finish();
+        }
       }
     }
     if (position == boxEnd) {

@@ -1,5 +1,7 @@
 package io.vidlog.media.mp4;
 
+import static io.vidlog.media.MediaFormatException.Format.MP4;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,6 +19,11 @@ record Movie(List<Mp4Track> tracks, Map<Integer, Box> sampleTables, Map<Integer,
 
   /** TrackExtendsBox defaults (§8.8.3). */
   record Trex(long duration, long size, long flags) {}
+
+  /** The same movie without its sample tables, so that it keeps no view of the moov's bytes. */
+  Movie withoutSampleTables() {
+    return new Movie(tracks, Map.of(), trex, otherTracks, fragmented);
+  }
 
   static Movie parse(Box moov) {
     List<Mp4Track> tracks = new ArrayList<>();
@@ -43,11 +50,11 @@ record Movie(List<Mp4Track> tracks, Map<Integer, Box> sampleTables, Map<Integer,
       tracks.add(new Mp4Track(trackId, e.kind(), d.codecId(), e.codecPrivate(), d.codecString(),
           d.width(), d.height(), d.sampleRate(), d.channels(), timescale, edit));
       if (tables.put(trackId, stbl) != null) {
-        throw Mp4Exception.malformed(trak.offset(), "duplicate track_ID " + trackId);
+        throw MP4.malformed(trak.offset(), "duplicate track_ID " + trackId);
       }
     }
     if (tracks.isEmpty()) {
-      throw Mp4Exception.unsupported(moov.offset(), "moov without a video or audio track");
+      throw MP4.unsupported(moov.offset(), "moov without a video or audio track");
     }
     Map<Integer, Trex> trex = new HashMap<>();
     Box mvex = moov.child("mvex");
@@ -97,7 +104,7 @@ record Movie(List<Mp4Track> tracks, Map<Integer, Box> sampleTables, Map<Integer,
   private static Box require(Box parent, String... path) {
     Box b = parent.path(path);
     if (b == null) {
-      throw Mp4Exception.malformed(parent.offset(), "'" + parent.type() + "' without '"
+      throw MP4.malformed(parent.offset(), "'" + parent.type() + "' without '"
           + String.join("/", path) + "'");
     }
     return b;
@@ -110,7 +117,7 @@ record Movie(List<Mp4Track> tracks, Map<Integer, Box> sampleTables, Map<Integer,
     c.skip(version == 1 ? 16 : 8); // creation_time, modification_time
     long id = c.u32();
     if (id == 0 || id > Integer.MAX_VALUE) {
-      throw Mp4Exception.malformed(tkhd.offset(), "track_ID " + id);
+      throw MP4.malformed(tkhd.offset(), "track_ID " + id);
     }
     return (int) id;
   }
@@ -122,7 +129,7 @@ record Movie(List<Mp4Track> tracks, Map<Integer, Box> sampleTables, Map<Integer,
     c.skip(version == 1 ? 16 : 8);
     long ts = c.u32();
     if (ts == 0) {
-      throw Mp4Exception.malformed(mdhd.offset(), "mdhd timescale 0");
+      throw MP4.malformed(mdhd.offset(), "mdhd timescale 0");
     }
     return ts;
   }

@@ -1,5 +1,8 @@
 package io.vidlog.media.mp4;
 
+import static io.vidlog.media.MediaFormatException.Format.MP4;
+
+import io.vidlog.media.MediaFormatException;
 import java.nio.ByteBuffer;
 
 /**
@@ -33,7 +36,7 @@ public final class Mp4LayoutProbe {
 
   /**
    * Looks at {@code slice} (its position is left unchanged) and returns the layout once known; after
-   * that it returns the same answer without reading. Throws a MALFORMED {@link Mp4Exception} for
+   * that it returns the same answer without reading. Throws a MALFORMED {@link MediaFormatException} for
    * a box header that cannot be valid (size smaller than its header, a moov child that overruns the
    * moov, a top-level type that is not four printable characters, a first box that no MP4 starts
    * with).
@@ -75,7 +78,7 @@ public final class Mp4LayoutProbe {
     for (int shift = 24; shift >= 0; shift -= 8) {
       int c = (typeCode >>> shift) & 0xFF;
       if (c < 0x20 || c > 0x7E) {
-        throw Mp4Exception.malformed(start, "top-level box type 0x" + Integer.toHexString(typeCode)
+        throw MP4.malformed(start, "top-level box type 0x" + Integer.toHexString(typeCode)
             + " is not four printable characters: not an MP4 box");
       }
     }
@@ -83,7 +86,7 @@ public final class Mp4LayoutProbe {
       // ISO/IEC 14496-12 §4.3: ftyp comes first, before any significant variable-size box; older
       // QuickTime files open with moov, mdat, wide, free or skip, CMAF segments with styp. Anything else is not an MP4, and
       // is refused here rather than spooled to its end.
-      throw Mp4Exception.malformed(0, "an MP4 starts with one of " + FIRST_BOXES + ", not '" + type + "'");
+      throw MP4.malformed(0, "an MP4 starts with one of " + FIRST_BOXES + ", not '" + type + "'");
     }
     if (size == 0 || type.equals("mdat")) {
       layout = Layout.PROGRESSIVE; // media before the moov, or a box that runs to the end
@@ -104,7 +107,7 @@ public final class Mp4LayoutProbe {
 
   private void moovChild(String type, long start, long size) {
     if (size == 0 || start + size > moovEnd) {
-      throw Mp4Exception.malformed(start, "box '" + type + "' of size " + size + " overruns its moov, which ends at "
+      throw MP4.malformed(start, "box '" + type + "' of size " + size + " overruns its moov, which ends at "
           + moovEnd);
     }
     if (type.equals("mvex")) {

@@ -1,12 +1,13 @@
 package io.vidlog.media.mp4;
 
+import static io.vidlog.media.MediaFormatException.Format.MP4;
+
+import io.vidlog.media.MediaFormatException;
+import io.vidlog.media.MediaFormatException.Format;
 import io.vidlog.media.nal.CodecDescription;
-import io.vidlog.media.nal.CodecException;
 import io.vidlog.media.nal.CodecPrivate;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.util.List;
 import org.mp4parser.AbstractBoxParser;
@@ -40,7 +41,7 @@ final class SampleEntries {
   static Entry read(io.vidlog.media.mp4.Box stsd) {
     List<io.vidlog.media.mp4.Box> entries = stsd.children(8); // version/flags, entry_count
     if (entries.isEmpty()) {
-      throw Mp4Exception.malformed(stsd.offset(), "stsd without sample entry");
+      throw MP4.malformed(stsd.offset(), "stsd without sample entry");
     }
     io.vidlog.media.mp4.Box e = entries.get(0);
     String type = e.type();
@@ -62,18 +63,14 @@ final class SampleEntries {
           CodecDescription d = CodecPrivate.describe(CodecPrivate.AAC, asc);
           return new Entry(Mp4Track.Kind.AUDIO, d, asc);
         }
-        default -> throw Mp4Exception.unsupported(e.offset(), "sample entry '" + type
+        default -> throw MP4.unsupported(e.offset(), "sample entry '" + type
             + "' (vidlog takes avc1/avc3, hvc1/hev1 and mp4a)");
       }
-    } catch (CodecException ce) {
-      throw new Mp4Exception(ce.kind() == CodecException.Kind.MALFORMED ? Mp4Exception.Kind.MALFORMED
-          : Mp4Exception.Kind.UNSUPPORTED, e.offset(), "sample entry '" + type + "': "
-          + ce.getMessage(), ce);
-    } catch (Mp4Exception me) {
-      throw me;
+    } catch (MediaFormatException me) {
+      throw me; // the codec's own format, kind and offset within its configuration record
     } catch (RuntimeException re) { // mp4parser's getters parse lazily and may fail late
-      throw new Mp4Exception(Mp4Exception.Kind.MALFORMED, e.offset(), "sample entry '" + type
-          + "' unreadable: " + re, re);
+      throw new MediaFormatException(Format.MP4, MediaFormatException.Kind.MALFORMED, e.offset(),
+          "sample entry '" + type + "' unreadable: " + re, re);
     }
   }
 
@@ -85,11 +82,13 @@ final class SampleEntries {
       whole.putLong(whole.capacity());
     }
     whole.put(e.payload().duplicate()).flip();
-    try (ReadableByteChannel ch = Channels.newChannel(new ByteArrayInputStream(whole.array()))) {
-      return new ExplicitParser().parseBox(ch, "stsd");
+    try (EntryChannel ch = new EntryChannel(whole)) {
+      return new ExplicitParser(ch, e.offset()).parseBox(ch, "stsd");
+    } catch (MediaFormatException me) {
+      throw me;
     } catch (IOException | RuntimeException | AssertionError ex) {
       // mp4parser checks some fields with Java assert (AssertionError when -ea is on)
-      throw new Mp4Exception(Mp4Exception.Kind.MALFORMED, e.offset(),
+      throw new MediaFormatException(Format.MP4, MediaFormatException.Kind.MALFORMED, e.offset(),
           "sample entry '" + e.type() + "' unreadable: " + ex, ex);
     }
   }
@@ -122,7 +121,7 @@ final class SampleEntries {
         return out;
       }
     }
-    throw Mp4Exception.malformed(e.offset(), "sample entry '" + e.type() + "' without '" + type + "'");
+    throw MP4.malformed(e.offset(), "sample entry '" + e.type() + "' without '" + type + "'");
   }
 
   /**
@@ -132,7 +131,7 @@ final class SampleEntries {
   static byte[] esdsDecoderSpecificInfo(byte[] esds, long offset) {
     ByteBuffer b = ByteBuffer.wrap(esds);
     if (b.remaining() < 4) {
-      throw Mp4Exception.malformed(offset, "esds truncated");
+      throw MP4.malformed(offset, "esds truncated");
     }
     b.position(4); // version, flags
     ByteBuffer es = descriptor(b, 3, offset);
@@ -150,7 +149,7 @@ final class SampleEntries {
     ByteBuffer dcd = descriptor(es, 4, offset);
     int objectType = u8(dcd, offset);
     if (objectType != 0x40 && objectType != 0x66 && objectType != 0x67 && objectType != 0x68) {
-      throw Mp4Exception.unsupported(offset, String.format("esds objectTypeIndication 0x%02x (not AAC)", objectType));
+      throw MP4.unsupported(offset, String.format("esds objectTypeIndication 0x%02x (not AAC)", objectType));
     }
     skip(dcd, 12, offset); // streamType…avgBitrate
     ByteBuffer dsi = descriptor(dcd, 5, offset);
@@ -172,7 +171,7 @@ final class SampleEntries {
         }
       }
       if (size > b.remaining()) {
-        throw Mp4Exception.malformed(offset, "esds descriptor " + t + " size " + size + " > "
+        throw MP4.malformed(offset, "esds descriptor " + t + " size " + size + " > "
             + b.remaining() + " left");
       }
       ByteBuffer body = b.slice(b.position(), size);
@@ -181,32 +180,111 @@ final class SampleEntries {
         return body;
       }
     }
-    throw Mp4Exception.malformed(offset, "esds without descriptor tag " + tag);
+    throw MP4.malformed(offset, "esds without descriptor tag " + tag);
   }
 
   private static int u8(ByteBuffer b, long offset) {
     if (!b.hasRemaining()) {
-      throw Mp4Exception.malformed(offset, "esds truncated");
+      throw MP4.malformed(offset, "esds truncated");
     }
     return b.get() & 0xFF;
   }
 
   private static void skip(ByteBuffer b, int n, long offset) {
     if (b.remaining() < n) {
-      throw Mp4Exception.malformed(offset, "esds truncated");
+      throw MP4.malformed(offset, "esds truncated");
     }
     b.position(b.position() + n);
   }
 
-  /** Creates the few box classes needed with {@code new}: no properties file, no reflection. */
+  /**
+   * Creates the few box classes needed with {@code new}: no properties file, no reflection. A
+   * sample entry is one only directly under {@code stsd}, so mp4parser never recurses into entries
+   * nested in entries; and no box may declare more bytes than are left, because mp4parser allocates
+   * a box's declared size before it reads it.
+   */
   private static final class ExplicitParser extends AbstractBoxParser {
+    private final EntryChannel in;
+    private final long baseOffset;
+
+    /** {@code baseOffset}: input offset of the channel's first byte. */
+    ExplicitParser(EntryChannel in, long baseOffset) {
+      this.in = in;
+      this.baseOffset = baseOffset;
+    }
+
+    @Override
+    public ParsableBox parseBox(ReadableByteChannel ch, String parentType) throws IOException {
+      long declared = in.peekBoxSize();
+      if (declared > in.remaining()) {
+        throw MP4.malformed(baseOffset + in.position(), "box of " + declared + " bytes in a '" + parentType
+            + "' of a sample entry overruns the " + in.remaining() + " bytes left");
+      }
+      return super.parseBox(ch, parentType);
+    }
+
     @Override
     public ParsableBox createBox(String type, byte[] userType, String parentType) {
+      if (!"stsd".equals(parentType)) {
+        return new UnknownBox(type);
+      }
       return switch (type) {
         case "avc1", "avc3", "hvc1", "hev1" -> new VisualSampleEntry(type);
         case "mp4a" -> new AudioSampleEntry(type);
         default -> new UnknownBox(type);
       };
+    }
+  }
+
+  /** The bytes of one sample entry as the channel mp4parser reads, with a look at the next box header. */
+  private static final class EntryChannel implements ReadableByteChannel {
+    private final ByteBuffer bytes;
+    private boolean open = true;
+
+    EntryChannel(ByteBuffer bytes) {
+      this.bytes = bytes.duplicate();
+    }
+
+    int position() {
+      return bytes.position();
+    }
+
+    int remaining() {
+      return bytes.remaining();
+    }
+
+    /** The size the next box header declares (largesize resolved, 0 meaning "the rest"), or 0 if no header is left. */
+    long peekBoxSize() {
+      int p = bytes.position();
+      if (bytes.remaining() < 8) {
+        return 0; // mp4parser reports the short read itself
+      }
+      long size = bytes.getInt(p) & 0xFFFFFFFFL;
+      if (size == 1) {
+        return bytes.remaining() < 16 ? 0 : bytes.getLong(p + 8) < 0 ? Long.MAX_VALUE : bytes.getLong(p + 8);
+      }
+      return size;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) {
+      if (!bytes.hasRemaining()) {
+        return -1;
+      }
+      int n = Math.min(dst.remaining(), bytes.remaining());
+      dst.put(bytes.slice(bytes.position(), n));
+      bytes.position(bytes.position() + n);
+      return n;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return open;
+    }
+
+    @Override
+    public void close() {
+      open = false;
     }
   }
 }

@@ -1,5 +1,8 @@
 package io.vidlog.media.mp4;
 
+import static io.vidlog.media.MediaFormatException.Format.MP4;
+
+import io.vidlog.media.ByteBudget;
 import java.util.BitSet;
 
 /**
@@ -7,9 +10,15 @@ import java.util.BitSet;
  * sizes from {@code stsz}, file offsets from {@code stsc} + {@code stco}/{@code co64}, decode times
  * from {@code stts}, composition offsets from {@code ctts}, key frames from {@code stss} (all
  * samples are sync samples without it). Every count is checked against the box size and
- * {@link Mp4Limits#maxSamplesPerTrack()} before a table is allocated.
+ * {@link Mp4Limits#maxSamplesPerTrack()}, and the tables' bytes are reserved in a
+ * {@link ByteBudget}, before a table is allocated: a uniform {@code stsz} of a few bytes can declare
+ * a million samples, and the tables cost {@value #BYTES_PER_SAMPLE} bytes each. {@link #release()}
+ * returns them.
  */
 final class SampleTable {
+  /** offsets (8), sizes (4), decode times (8), composition offsets (4) and a sync bit, rounded up. */
+  static final int BYTES_PER_SAMPLE = 25;
+
   final int count;
   final long[] offsets;
   final int[] sizes;
@@ -18,9 +27,11 @@ final class SampleTable {
   /** Decode time just after the last sample (the sum of all stts deltas used). */
   final long endTime;
   private final BitSet sync;
+  private final ByteBudget budget;
 
   private SampleTable(int count, long[] offsets, int[] sizes, long[] decodeTimes, int[] cto,
-      long endTime, BitSet sync) {
+      long endTime, BitSet sync, ByteBudget budget) {
+    this.budget = budget;
     this.endTime = endTime;
     this.count = count;
     this.offsets = offsets;
@@ -34,15 +45,37 @@ final class SampleTable {
     return sync == null || sync.get(i);
   }
 
-  static SampleTable build(Box stbl, Mp4Limits limits) {
-    int[] sizes = sizes(stbl, limits);
+  /** Returns the tables' bytes to the budget they were reserved in; the table is not used after. */
+  void release() {
+    budget.release((long) count * BYTES_PER_SAMPLE);
+  }
+
+  static SampleTable build(Box stbl, Mp4Limits limits, ByteBudget budget) {
+    Box stsz = stbl.child("stsz");
+    if (stsz == null) {
+      throw MP4.unsupported(stbl.offset(), "stbl without stsz (stz2 is not supported)");
+    }
+    Box.Cursor c = fullBox(stsz);
+    long uniform = c.u32();
+    long at = c.offset();
+    int n = c.count(uniform == 0 ? 4 : 0, limits.maxSamplesPerTrack(), "stsz sample");
+    budget.reserve((long) n * BYTES_PER_SAMPLE, MP4, at, "sample tables of " + n + " samples");
+    try {
+      return build(stbl, limits, budget, sizes(c, uniform, at, n, limits));
+    } catch (RuntimeException | Error e) {
+      budget.release((long) n * BYTES_PER_SAMPLE);
+      throw e;
+    }
+  }
+
+  private static SampleTable build(Box stbl, Mp4Limits limits, ByteBudget budget, int[] sizes) {
     int n = sizes.length;
     long[] offsets = offsets(stbl, sizes, limits);
     long[] dts = new long[n];
     long end = 0;
     Box stts = stbl.child("stts");
     if (stts == null && n > 0) {
-      throw Mp4Exception.malformed(stbl.offset(), "stbl without stts");
+      throw MP4.malformed(stbl.offset(), "stbl without stts");
     }
     if (stts != null) {
       Box.Cursor c = fullBox(stts);
@@ -91,7 +124,7 @@ final class SampleTable {
         }
       }
     }
-    return new SampleTable(n, offsets, sizes, dts, cto, end, sync);
+    return new SampleTable(n, offsets, sizes, dts, cto, end, sync, budget);
   }
 
   private static Box.Cursor fullBox(Box b) {
@@ -100,20 +133,12 @@ final class SampleTable {
     return c;
   }
 
-  private static int[] sizes(Box stbl, Mp4Limits limits) {
-    Box stsz = stbl.child("stsz");
-    if (stsz == null) {
-      throw Mp4Exception.unsupported(stbl.offset(), "stbl without stsz (stz2 is not supported)");
-    }
-    Box.Cursor c = fullBox(stsz);
-    long uniform = c.u32();
-    long at = c.offset();
-    int n = c.count(uniform == 0 ? 4 : 0, limits.maxSamplesPerTrack(), "stsz sample");
+  private static int[] sizes(Box.Cursor c, long uniform, long at, int n, Mp4Limits limits) {
     int[] sizes = new int[n];
     for (int i = 0; i < n; i++) {
       long s = uniform != 0 ? uniform : c.u32();
       if (s > limits.maxSampleBytes()) {
-        throw Mp4Exception.unsupported(at, "sample " + (i + 1) + " of " + s
+        throw MP4.unsupported(at, "sample " + (i + 1) + " of " + s
             + " bytes over the limit " + limits.maxSampleBytes());
       }
       sizes[i] = (int) s;
@@ -131,7 +156,7 @@ final class SampleTable {
       return offsets;
     }
     if ((stco == null && co64 == null) || stsc == null) {
-      throw Mp4Exception.malformed(stbl.offset(), "stbl without stco/co64 or stsc");
+      throw MP4.malformed(stbl.offset(), "stbl without stco/co64 or stsc");
     }
     boolean wide = stco == null;
     Box.Cursor chunks = fullBox(wide ? co64 : stco);
@@ -145,7 +170,7 @@ final class SampleTable {
       perChunk[e] = c.u32();
       c.skip(4); // sample_description_index
       if (first[e] < 1 || (e > 0 && first[e] <= first[e - 1])) {
-        throw Mp4Exception.malformed(stsc.offset(), "stsc first_chunk " + first[e] + " out of order");
+        throw MP4.malformed(stsc.offset(), "stsc first_chunk " + first[e] + " out of order");
       }
     }
     int sample = 0;
@@ -156,7 +181,7 @@ final class SampleTable {
         e++;
       }
       if (entries == 0 || first[e] > chunk) {
-        throw Mp4Exception.malformed(stsc.offset(), "no stsc entry for chunk " + chunk);
+        throw MP4.malformed(stsc.offset(), "no stsc entry for chunk " + chunk);
       }
       for (long k = 0; k < perChunk[e] && sample < n; k++) {
         offsets[sample] = pos;
@@ -164,7 +189,7 @@ final class SampleTable {
       }
     }
     if (sample < n) {
-      throw Mp4Exception.malformed(stsc.offset(), "chunks hold " + sample + " of " + n + " samples");
+      throw MP4.malformed(stsc.offset(), "chunks hold " + sample + " of " + n + " samples");
     }
     return offsets;
   }

@@ -1,5 +1,7 @@
 package io.vidlog.media.nal;
 
+import static io.vidlog.media.MediaFormatException.Format.NAL;
+
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
@@ -62,7 +64,7 @@ public final class AnnexBToAvcc {
         size += 4;
       } else {
         if (nalStart < 0) {
-          throw CodecException.malformed(inputOffset, "Annex-B data before the first start code");
+          throw NAL.malformed(inputOffset, "Annex-B data before the first start code");
         }
         ensure(pendingZeros + 1);
         for (; pendingZeros > 0; pendingZeros--) {
@@ -83,7 +85,7 @@ public final class AnnexBToAvcc {
     if (size == 0) {
       long at = inputOffset;
       reset();
-      throw CodecException.malformed(at, "Annex-B frame without any NAL unit");
+      throw NAL.malformed(at, "Annex-B frame without any NAL unit");
     }
     ByteBuffer frame = ByteBuffer.wrap(Arrays.copyOf(out, size));
     reset();
@@ -117,7 +119,7 @@ public final class AnnexBToAvcc {
   private void ensure(long extra) {
     long needed = size + extra;
     if (needed > maxFrameBytes) {
-      throw CodecException.unsupported(inputOffset,
+      throw NAL.unsupported(inputOffset,
           "AVCC frame of more than " + maxFrameBytes + " bytes");
     }
     if (needed > out.length) {

@@ -1,5 +1,9 @@
 package io.vidlog.media.nal;
 
+import static io.vidlog.media.MediaFormatException.Format.H264;
+
+import io.vidlog.media.MediaFormatException;
+import io.vidlog.media.MediaFormatException.Format;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +30,7 @@ public record AvcConfig(int profileIdc, int profileCompatibility, int levelIdc, 
   /** Builds a record with 4-byte lengths from SPS and PPS NAL units; the first SPS sets the header. */
   public static AvcConfig of(List<byte[]> sps, List<byte[]> pps) {
     if (sps.isEmpty() || pps.isEmpty()) {
-      throw CodecException.malformed(0, "AVC configuration needs at least one SPS and one PPS");
+      throw H264.malformed(0, "AVC configuration needs at least one SPS and one PPS");
     }
     H264Sps s = H264Sps.parse(sps.get(0));
     boolean ext = hasExtension(s.profileIdc());
@@ -57,7 +61,7 @@ public record AvcConfig(int profileIdc, int profileCompatibility, int levelIdc, 
   /** The first SPS, parsed. */
   public H264Sps parsedSps() {
     if (sps.isEmpty()) {
-      throw CodecException.malformed(5, "AVC configuration without SPS");
+      throw H264.malformed(5, "AVC configuration without SPS");
     }
     return H264Sps.parse(sps.get(0));
   }
@@ -79,7 +83,7 @@ public record AvcConfig(int profileIdc, int profileCompatibility, int levelIdc, 
     out.write(levelIdc);
     out.write(0xFC | (lengthSize - 1));
     if (sps.size() > 31 || pps.size() > 255 || spsExt.size() > 255) {
-      throw CodecException.unsupported(5, "too many parameter sets: " + sps.size() + " SPS, "
+      throw H264.unsupported(5, "too many parameter sets: " + sps.size() + " SPS, "
           + pps.size() + " PPS");
     }
     out.write(0xE0 | sps.size());
@@ -99,7 +103,7 @@ public record AvcConfig(int profileIdc, int profileCompatibility, int levelIdc, 
   private static void writeNals(ByteArrayOutputStream out, List<byte[]> nals) {
     for (byte[] n : nals) {
       if (n.length > 0xFFFF) {
-        throw CodecException.unsupported(0, "parameter set of " + n.length + " bytes");
+        throw H264.unsupported(0, "parameter set of " + n.length + " bytes");
       }
       out.write(n.length >> 8);
       out.write(n.length);
@@ -109,17 +113,17 @@ public record AvcConfig(int profileIdc, int profileCompatibility, int levelIdc, 
 
   /** Parses a record; offsets in errors are within {@code b}. */
   public static AvcConfig parse(byte[] b) {
-    ByteCursor c = new ByteCursor(b, "AVCDecoderConfigurationRecord");
+    ByteCursor c = new ByteCursor(Format.H264, b, "AVCDecoderConfigurationRecord");
     int version = c.u8();
     if (version != 1) {
-      throw CodecException.malformed(0, "AVC configurationVersion " + version);
+      throw H264.malformed(0, "AVC configurationVersion " + version);
     }
     int profile = c.u8();
     int compat = c.u8();
     int level = c.u8();
     int lengthSize = (c.u8() & 3) + 1;
     if (lengthSize == 3) {
-      throw CodecException.malformed(4, "lengthSizeMinusOne 2");
+      throw H264.malformed(4, "lengthSizeMinusOne 2");
     }
     List<byte[]> sps = c.nals(c.u8() & 0x1F);
     List<byte[]> pps = c.nals(c.u8());
@@ -135,7 +139,7 @@ public record AvcConfig(int profileIdc, int profileCompatibility, int levelIdc, 
         depthLuma = (c.u8() & 7) + 8;
         depthChroma = (c.u8() & 7) + 8;
         ext = c.nals(c.u8());
-      } catch (CodecException e) {
+      } catch (MediaFormatException e) {
         chroma = -1;
         depthLuma = 8;
         depthChroma = 8;

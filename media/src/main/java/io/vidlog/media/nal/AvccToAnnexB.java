@@ -1,5 +1,7 @@
 package io.vidlog.media.nal;
 
+import static io.vidlog.media.MediaFormatException.Format.NAL;
+
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
@@ -35,11 +37,11 @@ public final class AvccToAnnexB {
         offset++;
         if (++lengthBytesRead == lengthSize) {
           if (length > maxNalBytes) {
-            throw CodecException.unsupported(offset - lengthSize,
+            throw NAL.unsupported(offset - lengthSize,
                 "NAL unit length " + length + " over the limit " + maxNalBytes);
           }
           if (length == 0) {
-            throw CodecException.malformed(offset - lengthSize, "NAL unit length 0");
+            throw NAL.malformed(offset - lengthSize, "NAL unit length 0");
           }
           remaining = length;
           lengthBytesRead = 0;
@@ -66,7 +68,7 @@ public final class AvccToAnnexB {
     length = 0;
     offset = 0;
     if (partial) {
-      throw CodecException.malformed(at, "AVCC frame ends inside a NAL unit");
+      throw NAL.malformed(at, "AVCC frame ends inside a NAL unit");
     }
   }
 }

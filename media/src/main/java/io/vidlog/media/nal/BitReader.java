@@ -1,25 +1,32 @@
 package io.vidlog.media.nal;
 
+import io.vidlog.media.MediaFormatException;
+import io.vidlog.media.MediaFormatException.Format;
+
 /**
  * MSB-first bit cursor over a byte range, with the Exp-Golomb codes of ITU-T H.264 §9.1 / H.265
- * §9.2. Reading past the end throws {@link CodecException} (MALFORMED) naming the byte offset,
+ * §9.2. Reading past the end throws a MALFORMED {@link MediaFormatException} of the format being
+ * read, naming the byte offset,
  * never wraps or returns garbage. It reads raw bits: run parameter sets through
  * {@link Rbsp#unescape} first so emulation-prevention bytes are not taken for syntax.
  */
 public final class BitReader {
+  private final Format format;
   private final byte[] data;
   private final int start;
   private final int end;
   private long bitPos;
 
-  public BitReader(byte[] data) {
-    this(data, 0, data.length);
+  /** {@code format}: whose syntax is read, named by the errors. */
+  public BitReader(Format format, byte[] data) {
+    this(format, data, 0, data.length);
   }
 
-  public BitReader(byte[] data, int offset, int length) {
+  public BitReader(Format format, byte[] data, int offset, int length) {
     if (offset < 0 || length < 0 || offset + length > data.length) {
       throw new IndexOutOfBoundsException("range " + offset + "+" + length + " of " + data.length);
     }
+    this.format = format;
     this.data = data;
     this.start = offset;
     this.end = offset + length;
@@ -80,12 +87,12 @@ public final class BitReader {
     int zeros = 0;
     while (!readBit()) {
       if (++zeros > 31) {
-        throw CodecException.malformed(at, "Exp-Golomb code with more than 31 leading zero bits");
+        throw format.malformed(at, "Exp-Golomb code with more than 31 leading zero bits");
       }
     }
     long v = (1L << zeros) - 1 + readBits(zeros);
     if (v > Integer.MAX_VALUE - 1) {
-      throw CodecException.malformed(at, "Exp-Golomb value " + v + " out of range");
+      throw format.malformed(at, "Exp-Golomb value " + v + " out of range");
     }
     return (int) v;
   }
@@ -98,7 +105,7 @@ public final class BitReader {
 
   private void need(long n) {
     if (n > bitsLeft()) {
-      throw CodecException.malformed(bytePosition(),
+      throw format.malformed(bytePosition(),
           "need " + n + " bits but only " + bitsLeft() + " remain");
     }
   }

@@ -1,15 +1,18 @@
 package io.vidlog.media.nal;
 
+import io.vidlog.media.MediaFormatException.Format;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Bounds-checked big-endian reader over a small record; overruns are MALFORMED with the offset. */
 final class ByteCursor {
+  private final Format format;
   private final byte[] b;
   private final String what;
   private int pos;
 
-  ByteCursor(byte[] b, String what) {
+  ByteCursor(Format format, byte[] b, String what) {
+    this.format = format;
     this.b = b;
     this.what = what;
   }
@@ -24,7 +27,7 @@ final class ByteCursor {
 
   private void need(int n) {
     if (b.length - pos < n) {
-      throw CodecException.malformed(pos, what + " truncated: need " + n + " bytes, "
+      throw format.malformed(pos, what + " truncated: need " + n + " bytes, "
           + (b.length - pos) + " left");
     }
   }
@@ -64,7 +67,7 @@ final class ByteCursor {
       int at = pos;
       int len = u16();
       if (len == 0) {
-        throw CodecException.malformed(at, what + ": empty parameter set");
+        throw format.malformed(at, what + ": empty parameter set");
       }
       out.add(bytes(len));
     }

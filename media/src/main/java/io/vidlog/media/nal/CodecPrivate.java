@@ -1,5 +1,9 @@
 package io.vidlog.media.nal;
 
+import static io.vidlog.media.MediaFormatException.Format.MKV;
+
+import io.vidlog.media.MediaFormatException;
+import io.vidlog.media.MediaFormatException.Format;
 import io.vidlog.media.audio.AudioSpecificConfig;
 import java.util.Locale;
 
@@ -8,7 +12,8 @@ import java.util.Locale;
  * Matroska codec specs) into a {@link CodecDescription}. KVS documents misspell the IDs
  * ({@code V_MPEG/ISO/AVC}, {@code V_MPEG/ISO/HEVC}, kvs-api.md §3), so both spellings are accepted
  * and the Matroska-correct one is reported. Missing or unparsable private data fails with a
- * {@link CodecException}: MALFORMED for bad bytes, UNSUPPORTED for other codecs.
+ * {@link MediaFormatException} of the codec's format (MALFORMED for bad bytes); another CodecID
+ * is UNSUPPORTED (format MKV: the id is Matroska's).
  */
 public final class CodecPrivate {
   public static final String AVC = "V_MPEG4/ISO/AVC";
@@ -30,14 +35,22 @@ public final class CodecPrivate {
     };
   }
 
-  /** Describes the track, or throws {@link CodecException}. */
+  private static Format format(String canonicalId) {
+    return switch (canonicalId) {
+      case AVC -> Format.H264;
+      case HEVC -> Format.H265;
+      default -> Format.AAC;
+    };
+  }
+
+  /** Describes the track, or throws {@link MediaFormatException}. */
   public static CodecDescription describe(String codecId, byte[] codecPrivate) {
     String id = canonicalCodecId(codecId);
     if (id == null) {
-      throw CodecException.unsupported(0, "CodecID " + codecId);
+      throw MKV.unsupported(MediaFormatException.UNKNOWN_OFFSET, "CodecID " + codecId);
     }
     if (codecPrivate == null || codecPrivate.length == 0) {
-      throw CodecException.malformed(0, "missing CodecPrivate for " + codecId);
+      throw format(id).malformed(0, "missing CodecPrivate for " + codecId);
     }
     switch (id) {
       case AVC -> {

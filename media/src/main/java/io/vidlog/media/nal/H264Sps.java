@@ -1,5 +1,9 @@
 package io.vidlog.media.nal;
 
+import static io.vidlog.media.MediaFormatException.Format.H264;
+
+import io.vidlog.media.MediaFormatException.Format;
+
 /**
  * The fields of an H.264 sequence parameter set (ITU-T H.264 §7.3.2.1.1) that a container needs:
  * profile, constraint flags, level, chroma format, bit depths, the displayed size after frame
@@ -29,19 +33,19 @@ public record H264Sps(int profileIdc, int constraintFlags, int levelIdc, int sps
   /** Parses an SPS NAL unit, header byte included, emulation-prevention bytes still in. */
   public static H264Sps parse(byte[] nal) {
     if (nal.length < 4) {
-      throw CodecException.malformed(0, "H.264 SPS of " + nal.length + " bytes");
+      throw H264.malformed(0, "H.264 SPS of " + nal.length + " bytes");
     }
     int type = nal[0] & 0x1F;
     if (type != NalUnits.H264_SPS) {
-      throw CodecException.malformed(0, "NAL unit type " + type + " is not an SPS (7)");
+      throw H264.malformed(0, "NAL unit type " + type + " is not an SPS (7)");
     }
-    BitReader r = new BitReader(Rbsp.unescape(nal, 1, nal.length - 1));
+    BitReader r = new BitReader(Format.H264, Rbsp.unescape(nal, 1, nal.length - 1));
     int profile = r.readInt(8);
     int constraints = r.readInt(8);
     int level = r.readInt(8);
     int spsId = r.readUe();
     if (spsId > 31) {
-      throw CodecException.malformed(r.bytePosition(), "seq_parameter_set_id " + spsId);
+      throw H264.malformed(r.bytePosition(), "seq_parameter_set_id " + spsId);
     }
     int chroma = 1;
     boolean separateColourPlane = false;
@@ -50,7 +54,7 @@ public record H264Sps(int profileIdc, int constraintFlags, int levelIdc, int sps
     if (hasChromaInfo(profile)) {
       chroma = r.readUe();
       if (chroma > 3) {
-        throw CodecException.malformed(r.bytePosition(), "chroma_format_idc " + chroma);
+        throw H264.malformed(r.bytePosition(), "chroma_format_idc " + chroma);
       }
       if (chroma == 3) {
         separateColourPlane = r.readBit();
@@ -58,7 +62,7 @@ public record H264Sps(int profileIdc, int constraintFlags, int levelIdc, int sps
       depthLuma = 8 + r.readUe();
       depthChroma = 8 + r.readUe();
       if (depthLuma > 14 || depthChroma > 14) {
-        throw CodecException.malformed(r.bytePosition(),
+        throw H264.malformed(r.bytePosition(),
             "bit depth " + depthLuma + "/" + depthChroma);
       }
       r.skipBits(1); // qpprime_y_zero_transform_bypass_flag
@@ -81,13 +85,13 @@ public record H264Sps(int profileIdc, int constraintFlags, int levelIdc, int sps
       r.readSe();
       int cycle = r.readUe();
       if (cycle > 255) {
-        throw CodecException.malformed(r.bytePosition(), "num_ref_frames_in_pic_order_cnt_cycle " + cycle);
+        throw H264.malformed(r.bytePosition(), "num_ref_frames_in_pic_order_cnt_cycle " + cycle);
       }
       for (int i = 0; i < cycle; i++) {
         r.readSe();
       }
     } else if (pocType != 2) {
-      throw CodecException.malformed(r.bytePosition(), "pic_order_cnt_type " + pocType);
+      throw H264.malformed(r.bytePosition(), "pic_order_cnt_type " + pocType);
     }
     r.readUe(); // max_num_ref_frames
     r.skipBits(1); // gaps_in_frame_num_value_allowed_flag
@@ -112,7 +116,7 @@ public record H264Sps(int profileIdc, int constraintFlags, int levelIdc, int sps
       height -= cropY * (top + bottom);
     }
     if (width <= 0 || height <= 0 || width > 65535 || height > 65535) {
-      throw CodecException.malformed(r.bytePosition(), "picture size " + width + "x" + height);
+      throw H264.malformed(r.bytePosition(), "picture size " + width + "x" + height);
     }
     long num = 0;
     long den = 0;
@@ -133,7 +137,7 @@ public record H264Sps(int profileIdc, int constraintFlags, int levelIdc, int sps
       if (next != 0) {
         int delta = r.readSe();
         if (delta < -128 || delta > 127) {
-          throw CodecException.malformed(r.bytePosition(), "delta_scale " + delta);
+          throw H264.malformed(r.bytePosition(), "delta_scale " + delta);
         }
         next = (last + delta + 256) % 256;
       }

@@ -1,5 +1,8 @@
 package io.vidlog.media.nal;
 
+import static io.vidlog.media.MediaFormatException.Format.H265;
+
+import io.vidlog.media.MediaFormatException.Format;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +33,7 @@ public record HevcConfig(HevcProfile profile, int minSpatialSegmentation, int pa
   /** Builds a record with 4-byte lengths; the first SPS sets the header fields. */
   public static HevcConfig of(List<byte[]> vps, List<byte[]> sps, List<byte[]> pps) {
     if (vps.isEmpty() || sps.isEmpty() || pps.isEmpty()) {
-      throw CodecException.malformed(0, "HEVC configuration needs a VPS, an SPS and a PPS");
+      throw H265.malformed(0, "HEVC configuration needs a VPS, an SPS and a PPS");
     }
     H265Sps s = H265Sps.parse(sps.get(0));
     List<NalArray> arrays = List.of(new NalArray(true, NalUnits.H265_VPS, vps),
@@ -74,7 +77,7 @@ public record HevcConfig(HevcProfile profile, int minSpatialSegmentation, int pa
   public H265Sps parsedSps() {
     List<byte[]> sps = nals(NalUnits.H265_SPS);
     if (sps.isEmpty()) {
-      throw CodecException.malformed(22, "HEVC configuration without SPS");
+      throw H265.malformed(22, "HEVC configuration without SPS");
     }
     return H265Sps.parse(sps.get(0));
   }
@@ -97,7 +100,7 @@ public record HevcConfig(HevcProfile profile, int minSpatialSegmentation, int pa
     w.bits(constantFrameRate, 2).bits(numTemporalLayers, 3).bit(temporalIdNested)
         .bits(lengthSize - 1, 2);
     if (arrays.size() > 255) {
-      throw CodecException.unsupported(22, arrays.size() + " NAL arrays");
+      throw H265.unsupported(22, arrays.size() + " NAL arrays");
     }
     w.bits(arrays.size(), 8);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -108,7 +111,7 @@ public record HevcConfig(HevcProfile profile, int minSpatialSegmentation, int pa
       out.write(a.nals().size());
       for (byte[] n : a.nals()) {
         if (n.length > 0xFFFF) {
-          throw CodecException.unsupported(0, "parameter set of " + n.length + " bytes");
+          throw H265.unsupported(0, "parameter set of " + n.length + " bytes");
         }
         out.write(n.length >> 8);
         out.write(n.length);
@@ -121,13 +124,13 @@ public record HevcConfig(HevcProfile profile, int minSpatialSegmentation, int pa
   /** Parses a record; offsets in errors are within {@code b}. */
   public static HevcConfig parse(byte[] b) {
     if (b.length < 23) {
-      throw CodecException.malformed(b.length, "HEVCDecoderConfigurationRecord of " + b.length
+      throw H265.malformed(b.length, "HEVCDecoderConfigurationRecord of " + b.length
           + " bytes (minimum 23)");
     }
     if (b[0] != 1) {
-      throw CodecException.malformed(0, "HEVC configurationVersion " + (b[0] & 0xFF));
+      throw H265.malformed(0, "HEVC configurationVersion " + (b[0] & 0xFF));
     }
-    BitReader r = new BitReader(b, 1, 21);
+    BitReader r = new BitReader(Format.H265, b, 1, 21);
     HevcProfile profile = HevcProfile.read(r);
     r.skipBits(4);
     int minSeg = r.readInt(12);
@@ -145,9 +148,9 @@ public record HevcConfig(HevcProfile profile, int minSpatialSegmentation, int pa
     boolean nested = r.readBit();
     int lengthSize = r.readInt(2) + 1;
     if (lengthSize == 3) {
-      throw CodecException.malformed(21, "lengthSizeMinusOne 2");
+      throw H265.malformed(21, "lengthSizeMinusOne 2");
     }
-    ByteCursor c = new ByteCursor(b, "HEVCDecoderConfigurationRecord");
+    ByteCursor c = new ByteCursor(Format.H265, b, "HEVCDecoderConfigurationRecord");
     c.bytes(22);
     int count = c.u8();
     List<NalArray> arrays = new ArrayList<>();

@@ -1,5 +1,7 @@
 package io.vidlog.media.nal;
 
+import static io.vidlog.media.MediaFormatException.Format.NAL;
+
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +27,7 @@ public final class NalUnits {
 
   static void checkLengthSize(int lengthSize) {
     if (lengthSize != 1 && lengthSize != 2 && lengthSize != 4) {
-      throw CodecException.unsupported(0, "NAL length size " + lengthSize + " (want 1, 2 or 4)");
+      throw NAL.unsupported(0, "NAL length size " + lengthSize + " (want 1, 2 or 4)");
     }
   }
 
@@ -40,14 +42,14 @@ public final class NalUnits {
     int end = frame.limit();
     while (pos < end) {
       if (end - pos < lengthSize) {
-        throw CodecException.malformed(pos - frame.position(), "truncated NAL length field");
+        throw NAL.malformed(pos - frame.position(), "truncated NAL length field");
       }
       long len = 0;
       for (int i = 0; i < lengthSize; i++) {
         len = (len << 8) | (frame.get(pos + i) & 0xFF);
       }
       if (len > end - pos - lengthSize) {
-        throw CodecException.malformed(pos - frame.position(),
+        throw NAL.malformed(pos - frame.position(),
             "NAL length " + len + " runs past the frame end (" + (end - pos - lengthSize) + " left)");
       }
       nals.add(frame.slice(pos + lengthSize, (int) len));

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vidlog.media.MediaFormatException;
 import io.vidlog.media.nal.CodecDescription;
-import io.vidlog.media.nal.CodecException;
 import io.vidlog.media.nal.CodecPrivate;
 import io.vidlog.media.nal.Fixtures;
 import java.nio.ByteBuffer;
@@ -99,7 +99,7 @@ class AudioSpecificConfigTest {
     assertEquals(42, u.audioObjectType());
     assertEquals(48000, u.sampleRate());
     assertEquals(2, u.channels());
-    assertThrows(CodecException.class, u::toBytes);
+    assertThrows(MediaFormatException.class, u::toBytes);
     assertEquals(8000, SampleRates.rate(11));
     assertEquals(-1, SampleRates.rate(13));
     assertEquals(3, SampleRates.index(48000));
@@ -108,16 +108,18 @@ class AudioSpecificConfigTest {
 
   @Test
   void malformedConfigsAndHeaders() {
-    assertEquals(CodecException.Kind.MALFORMED,
-        assertThrows(CodecException.class, () -> AudioSpecificConfig.parse(new byte[] {0x12})).kind());
-    CodecException reserved = assertThrows(CodecException.class,
+    assertEquals(MediaFormatException.Kind.MALFORMED,
+        assertThrows(MediaFormatException.class, () -> AudioSpecificConfig.parse(new byte[] {0x12})).kind());
+    MediaFormatException reserved = assertThrows(MediaFormatException.class,
         () -> AudioSpecificConfig.parse(new byte[] {0x16, (byte) 0x90})); // index 13
+    assertEquals(MediaFormatException.Format.AAC, reserved.format());
     assertEquals(0, reserved.offset());
-    assertThrows(CodecException.class, () -> AudioSpecificConfig.parse(new byte[] {0x17, (byte) 0x80, 0}));
+    assertThrows(MediaFormatException.class, () -> AudioSpecificConfig.parse(new byte[] {0x17, (byte) 0x80, 0}));
     assertFalse(AdtsHeader.looksLikeAdts(ByteBuffer.wrap(new byte[] {0x12, 0x10})));
-    assertThrows(CodecException.class, () -> AdtsHeader.parse(ByteBuffer.wrap(new byte[] {-1, -15, 0x50})));
-    CodecException shortFrame = assertThrows(CodecException.class,
+    assertThrows(MediaFormatException.class, () -> AdtsHeader.parse(ByteBuffer.wrap(new byte[] {-1, -15, 0x50})));
+    MediaFormatException shortFrame = assertThrows(MediaFormatException.class,
         () -> AdtsHeader.parse(ByteBuffer.wrap(new byte[] {-1, -15, 0x50, (byte) 0x80, 0, 0x1f, -4})));
-    assertEquals(CodecException.Kind.MALFORMED, shortFrame.kind());
+    assertEquals(MediaFormatException.Kind.MALFORMED, shortFrame.kind());
+    assertEquals(MediaFormatException.Format.AAC, shortFrame.format());
   }
 }

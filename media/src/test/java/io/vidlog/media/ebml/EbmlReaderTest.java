@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vidlog.media.MediaFormatException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -155,8 +156,10 @@ class EbmlReaderTest {
   void bufferedElementsAreBoundedBeforeAllocation() {
     Recorder r = new Recorder();
     EbmlReader reader = new EbmlReader(r, SCHEMA, new EbmlLimits(64, 8));
-    EbmlException e = assertThrows(EbmlException.class, () -> reader.feed(ByteBuffer.wrap(hex("81 C1"))));
-    assertEquals(EbmlException.Kind.UNSUPPORTED, e.kind());
+    MediaFormatException e = assertThrows(MediaFormatException.class,
+        () -> reader.feed(ByteBuffer.wrap(hex("81 C1"))));
+    assertEquals(MediaFormatException.Format.EBML, e.format());
+    assertEquals(MediaFormatException.Kind.UNSUPPORTED, e.kind());
     assertEquals(0, e.offset());
     assertTrue(e.getMessage().contains("element 0x81 of 65 bytes exceeds the buffered-element limit 64"));
   }
@@ -164,8 +167,10 @@ class EbmlReaderTest {
   @Test
   void unknownSizeOnALeafIsMalformed() {
     EbmlReader reader = new EbmlReader(new Recorder(), SCHEMA, new EbmlLimits(64, 8));
-    EbmlException e = assertThrows(EbmlException.class, () -> reader.feed(ByteBuffer.wrap(hex("A0 FF 81 FF"))));
-    assertEquals(EbmlException.Kind.MALFORMED, e.kind());
+    MediaFormatException e = assertThrows(MediaFormatException.class,
+        () -> reader.feed(ByteBuffer.wrap(hex("A0 FF 81 FF"))));
+    assertEquals(MediaFormatException.Format.EBML, e.format());
+    assertEquals(MediaFormatException.Kind.MALFORMED, e.kind());
     assertEquals(2, e.offset());
   }
 
@@ -173,8 +178,8 @@ class EbmlReaderTest {
   void endInsideAKnownSizeMasterIsMalformed() {
     EbmlReader reader = new EbmlReader(new Recorder(), SCHEMA, new EbmlLimits(64, 8));
     reader.feed(ByteBuffer.wrap(hex("A0 85 81 81 01")));
-    EbmlException e = assertThrows(EbmlException.class, reader::end);
-    assertEquals(EbmlException.Kind.MALFORMED, e.kind());
+    MediaFormatException e = assertThrows(MediaFormatException.class, reader::end);
+    assertEquals(MediaFormatException.Kind.MALFORMED, e.kind());
     assertTrue(e.getMessage().contains("input ends inside element 0xA0 which declares 2 more bytes"), e.getMessage());
   }
 

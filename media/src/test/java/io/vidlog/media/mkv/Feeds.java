@@ -3,6 +3,7 @@ package io.vidlog.media.mkv;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.vidlog.media.MediaFormatException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,7 @@ final class Feeds {
       assertEquals(input.length, r.bytesConsumed());
       r.end();
       return h.dump();
-    } catch (MkvException e) {
+    } catch (MediaFormatException e) {
       return h.dump() + "error " + e.kind() + " @" + e.offset() + ": " + e.getMessage() + "\n";
     }
   }
@@ -53,7 +54,7 @@ final class Feeds {
       r.feed(ByteBuffer.wrap(input));
       r.end();
       return h.dump();
-    } catch (MkvException e) {
+    } catch (MediaFormatException e) {
       return h.dump() + "error " + e.kind() + " @" + e.offset() + ": " + e.getMessage() + "\n";
     }
   }

@@ -1,10 +1,17 @@
 package io.vidlog.media.mkv;
 
+import static io.vidlog.media.MediaFormatException.Format.EBML;
+import static io.vidlog.media.MediaFormatException.Format.MKV;
+import static io.vidlog.media.MediaFormatException.Kind.MALFORMED;
+import static io.vidlog.media.MediaFormatException.Kind.UNSUPPORTED;
 import static io.vidlog.media.ebml.EbmlWriter.concat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.vidlog.media.MediaFormatException;
+import io.vidlog.media.MediaFormatException.Format;
+import io.vidlog.media.MediaFormatException.Kind;
 import io.vidlog.media.ebml.EbmlWriter;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -27,14 +34,15 @@ class MkvMalformedTest {
   }
 
   /** Asserts the error whole-buffer, then that every split of the matrix gives the same outcome. */
-  private static void expect(byte[] input, MkvLimits limits, MkvException.Kind kind, long offset, String part) {
+  private static void expect(byte[] input, MkvLimits limits, Format format, Kind kind, long offset, String part) {
     DumpHandler h = new DumpHandler();
     MkvReader r = new MkvReader(h, limits);
     try {
       r.feed(ByteBuffer.wrap(input));
       r.end();
       fail("no error; events:\n" + h.dump());
-    } catch (MkvException e) {
+    } catch (MediaFormatException e) {
+      assertEquals(format, e.format(), e.getMessage());
       assertEquals(kind, e.kind(), e.getMessage());
       assertEquals(offset, e.offset(), e.getMessage());
       assertTrue(e.getMessage().contains(part), "message \"" + e.getMessage() + "\" lacks \"" + part + "\"");
@@ -42,61 +50,58 @@ class MkvMalformedTest {
     Feeds.assertAllSplits(input, limits, Feeds.whole(input, limits));
   }
 
-  private static void expect(byte[] input, MkvException.Kind kind, long offset, String part) {
-    expect(input, MkvLimits.DEFAULT, kind, offset, part);
+  private static void expect(byte[] input, Format format, Kind kind, long offset, String part) {
+    expect(input, MkvLimits.DEFAULT, format, kind, offset, part);
   }
-
-  private static final MkvException.Kind MALFORMED = MkvException.Kind.MALFORMED;
-  private static final MkvException.Kind UNSUPPORTED = MkvException.Kind.UNSUPPORTED;
 
   @Test
   void zeroFirstIdByte() {
-    expect(concat(HEAD, hex("00 81 00")), MALFORMED, HEAD.length, "element id starts with 0x00");
+    expect(concat(HEAD, hex("00 81 00")), EBML, MALFORMED, HEAD.length, "element id starts with 0x00");
   }
 
   @Test
   void zeroFirstSizeByte() {
-    expect(concat(HEAD, hex("EC 00 00 00")), MALFORMED, HEAD.length + 1, "element size starts with 0x00");
+    expect(concat(HEAD, hex("EC 00 00 00")), EBML, MALFORMED, HEAD.length + 1, "element size starts with 0x00");
   }
 
   @Test
   void idLongerThanFourBytes() {
-    expect(concat(HEAD, hex("08 01 02 03 04 81 00")), MALFORMED, HEAD.length, "element id of 5 bytes");
+    expect(concat(HEAD, hex("08 01 02 03 04 81 00")), EBML, MALFORMED, HEAD.length, "element id of 5 bytes");
   }
 
   @Test
   void reservedAllOnesId() {
-    expect(concat(HEAD, hex("FF 80")), MALFORMED, HEAD.length, "reserved element id 0xFF");
+    expect(concat(HEAD, hex("FF 80")), EBML, MALFORMED, HEAD.length, "reserved element id 0xFF");
   }
 
   @Test
   void unknownSizeLeaf() {
     byte[] in = concat(HEAD, hex("1F43B675 FF"), hex("E7 FF 00"));
-    expect(in, MALFORMED, HEAD.length + 5, "unknown size on element 0xE7");
+    expect(in, EBML, MALFORMED, HEAD.length + 5, "unknown size on element 0xE7");
   }
 
   @Test
   void unknownSizeTags() {
-    expect(concat(HEAD, hex("1254C367 FF 7373 80")), MALFORMED, HEAD.length, "unknown size on element 0x1254C367");
+    expect(concat(HEAD, hex("1254C367 FF 7373 80")), EBML, MALFORMED, HEAD.length, "unknown size on element 0x1254C367");
   }
 
   @Test
   void segmentDeclaringTwoToTheFiftySixBytesEndsTruncated() {
     byte[] in = concat(W.ebmlHeader(), hex("18538067 01FFFFFFFFFFFFFE"), W.info(TestStreams.kvsInfo()));
-    expect(in, MALFORMED, in.length, "input ends inside element 0x18538067 which declares "
+    expect(in, EBML, MALFORMED, in.length, "input ends inside element 0x18538067 which declares "
         + ((1L << 56) - 2 - W.info(TestStreams.kvsInfo()).length) + " more bytes");
   }
 
   @Test
   void simpleBlockDeclaringTwoToTheFiftySixBytesIsRefusedBeforeAllocation() {
     byte[] in = concat(IN_CLUSTER, hex("A3 01FFFFFFFFFFFFFE 81 0000 80"), new byte[100]);
-    expect(in, UNSUPPORTED, IN_CLUSTER.length + 9 + 4, "frame of " + ((1L << 56) - 2 - 4)
+    expect(in, MKV, UNSUPPORTED, IN_CLUSTER.length + 9 + 4, "frame of " + ((1L << 56) - 2 - 4)
         + " bytes (track 1) exceeds maxFrameSize");
   }
 
   @Test
   void tagsDeclaringTwoToTheFiftySixBytesIsRefusedBeforeAllocation() {
-    expect(concat(HEAD, hex("1254C367 01FFFFFFFFFFFFFE 7373 80")), UNSUPPORTED, HEAD.length,
+    expect(concat(HEAD, hex("1254C367 01FFFFFFFFFFFFFE 7373 80")), EBML, UNSUPPORTED, HEAD.length,
         "element 0x1254C367 of 72057594037927934 bytes exceeds the buffered-element limit");
   }
 
@@ -104,7 +109,7 @@ class MkvMalformedTest {
   void childOverrunningItsParent() {
     byte[] in = concat(HEAD, E.header(MatroskaIds.CLUSTER, 12), E.uint(MatroskaIds.TIMECODE, 0),
         hex("A3 E4 81 0000 80"), new byte[20]);
-    expect(in, MALFORMED, HEAD.length + 5 + 3, "element 0xA3 of 100 bytes overruns its parent");
+    expect(in, EBML, MALFORMED, HEAD.length + 5 + 3, "element 0xA3 of 100 bytes overruns its parent");
   }
 
   @Test
@@ -114,14 +119,14 @@ class MkvMalformedTest {
       deep[2 * i] = (byte) 0xE0; // Video: a master whose unknown size can only be walked
       deep[2 * i + 1] = (byte) 0xFF;
     }
-    expect(concat(HEAD, deep), UNSUPPORTED, HEAD.length + 15 * 2, "nested at depth 17 exceeds the limit 16");
+    expect(concat(HEAD, deep), EBML, UNSUPPORTED, HEAD.length + 15 * 2, "nested at depth 17 exceeds the limit 16");
   }
 
   @Test
   void blockGroupDeeperThanASmallLimit() {
     MkvLimits limits = new MkvLimits(1 << 20, 1 << 20, 2, 16);
     byte[] in = concat(IN_CLUSTER, W.blockGroup(1, 0, new byte[3], -1, null));
-    expect(in, limits, UNSUPPORTED, IN_CLUSTER.length, "nested at depth 3 exceeds the limit 2");
+    expect(in, limits, EBML, UNSUPPORTED, IN_CLUSTER.length, "nested at depth 3 exceeds the limit 2");
   }
 
   @Test
@@ -131,7 +136,8 @@ class MkvMalformedTest {
       t = new SimpleTag("level" + i, null, null, List.of(t));
     }
     byte[] in = concat(HEAD, W.tags(List.of(new Tag(0, List.of(t)))));
-    MkvException e = errorOf(in, MkvLimits.DEFAULT);
+    MediaFormatException e = errorOf(in, MkvLimits.DEFAULT);
+    assertEquals(MKV, e.format());
     assertEquals(UNSUPPORTED, e.kind());
     assertTrue(e.getMessage().contains("SimpleTag nested at depth 17 exceeds the limit 16"), e.getMessage());
     Feeds.assertAllSplits(in, MkvLimits.DEFAULT, Feeds.whole(in, MkvLimits.DEFAULT));
@@ -142,71 +148,72 @@ class MkvMalformedTest {
     byte[] in = concat(HEAD, W.clusterStart(1L << 62, -1));
     int blockAt = in.length;
     in = concat(in, W.simpleBlock(1, 0, MkvWriter.FLAG_KEY, new byte[4]));
-    expect(in, UNSUPPORTED, blockAt, "timecode overflows 64-bit nanoseconds: cluster 4611686018427387904");
+    expect(in, MKV, UNSUPPORTED, blockAt, "timecode overflows 64-bit nanoseconds: cluster 4611686018427387904");
   }
 
   @Test
   void clusterTimecodeBeyondSignedLong() {
     byte[] in = concat(HEAD, hex("1F43B675 FF"), hex("E7 88 FFFFFFFFFFFFFFFF"));
-    expect(in, UNSUPPORTED, HEAD.length + 5, "Cluster Timecode 18446744073709551615 exceeds 2^63-1");
+    expect(in, MKV, UNSUPPORTED, HEAD.length + 5, "Cluster Timecode 18446744073709551615 exceeds 2^63-1");
   }
 
   @Test
   void xiphLacingDeclaringMoreThanTheBlockHolds() {
     // track 1, timecode 0, key + Xiph lacing, 2 frames, first declared as 32 bytes, 10 bytes follow
     byte[] in = concat(IN_CLUSTER, hex("A3 90 81 0000 82 01 20"), new byte[10]);
-    expect(in, MALFORMED, IN_CLUSTER.length + 7, "Xiph lace size 32 exceeds the 10 bytes left in the block");
+    expect(in, MKV, MALFORMED, IN_CLUSTER.length + 7, "Xiph lace size 32 exceeds the 10 bytes left in the block");
   }
 
   @Test
   void xiphLacingSumExceedingTheBlock() {
     // 3 frames declared as 6 + 6 bytes, only 10 follow the lacing header
     byte[] in = concat(IN_CLUSTER, hex("A3 91 81 0000 82 02 06 06"), new byte[10]);
-    expect(in, MALFORMED, IN_CLUSTER.length + 9, "lacing header declares 12 bytes for 2 frames but only 10 remain");
+    expect(in, MKV, MALFORMED, IN_CLUSTER.length + 9, "lacing header declares 12 bytes for 2 frames but only 10 remain");
   }
 
   @Test
   void ebmlLacingWithANegativeSize() {
     // 3 frames: first 5 bytes, second 5 + (0 - 63) = -58
     byte[] in = concat(IN_CLUSTER, hex("A3 90 81 0000 86 02 85 80"), new byte[8]);
-    expect(in, MALFORMED, IN_CLUSTER.length + 8, "EBML lace size -58 of frame 1 outside");
+    expect(in, MKV, MALFORMED, IN_CLUSTER.length + 8, "EBML lace size -58 of frame 1 outside");
   }
 
   @Test
   void fixedLacingNotAMultiple() {
     byte[] in = concat(IN_CLUSTER, hex("A3 8F 81 0000 84 02"), new byte[10]);
-    expect(in, MALFORMED, IN_CLUSTER.length + 2 + 4, "fixed-size lacing of 3 frames over 10 bytes");
+    expect(in, MKV, MALFORMED, IN_CLUSTER.length + 2 + 4, "fixed-size lacing of 3 frames over 10 bytes");
   }
 
   @Test
   void frameBeyondMaxFrameSize() {
     MkvLimits limits = new MkvLimits(1000, 1 << 20, 16, 16);
     byte[] in = concat(IN_CLUSTER, W.simpleBlock(1, 0, MkvWriter.FLAG_KEY, new byte[2000]));
-    expect(in, limits, UNSUPPORTED, IN_CLUSTER.length + 3 + 4, "frame of 2000 bytes (track 1) exceeds maxFrameSize 1000");
+    expect(in, limits, MKV, UNSUPPORTED, IN_CLUSTER.length + 3 + 4,
+        "frame of 2000 bytes (track 1) exceeds maxFrameSize 1000");
   }
 
   @Test
   void blockGroupBlockBeyondMaxFrameSize() {
     MkvLimits limits = new MkvLimits(1000, 1 << 20, 16, 16);
     byte[] in = concat(IN_CLUSTER, W.blockGroup(1, 0, new byte[2000], -1, null));
-    expect(in, limits, UNSUPPORTED, IN_CLUSTER.length + 3, "Block of 2004 bytes exceeds maxFrameSize 1000");
+    expect(in, limits, MKV, UNSUPPORTED, IN_CLUSTER.length + 3, "Block of 2004 bytes exceeds maxFrameSize 1000");
   }
 
   @Test
   void frameBeforeTheClusterTimecode() {
     byte[] in = concat(HEAD, hex("1F43B675 FF"), W.simpleBlock(1, 0, 0, new byte[3]));
-    expect(in, MALFORMED, HEAD.length + 5, "SimpleBlock before the Cluster Timecode");
+    expect(in, MKV, MALFORMED, HEAD.length + 5, "SimpleBlock before the Cluster Timecode");
   }
 
   @Test
   void clusterWithoutTimecode() {
     byte[] in = concat(HEAD, E.master(MatroskaIds.CLUSTER, E.binary(MatroskaIds.VOID, new byte[3])));
-    expect(in, MALFORMED, HEAD.length, "Cluster without a Timecode");
+    expect(in, MKV, MALFORMED, HEAD.length, "Cluster without a Timecode");
   }
 
   @Test
   void blockEndingInsideItsHeader() {
-    expect(concat(IN_CLUSTER, hex("A3 82 81 00")), MALFORMED, IN_CLUSTER.length + 4,
+    expect(concat(IN_CLUSTER, hex("A3 82 81 00")), MKV, MALFORMED, IN_CLUSTER.length + 4,
         "block of 2 bytes ends inside its header");
   }
 
@@ -214,24 +221,25 @@ class MkvMalformedTest {
   void inputEndingMidFrame() {
     byte[] block = W.simpleBlock(1, 0, MkvWriter.FLAG_KEY, new byte[50]);
     byte[] in = concat(IN_CLUSTER, java.util.Arrays.copyOf(block, block.length - 3));
-    expect(in, MALFORMED, IN_CLUSTER.length, "input ends inside the data of element 0xA3 (3 bytes missing)");
+    expect(in, EBML, MALFORMED, IN_CLUSTER.length, "input ends inside the data of element 0xA3 (3 bytes missing)");
   }
 
   @Test
   void docTypeNotMatroska() {
-    expect(W.ebmlHeader(new EbmlHeaderInfo("mp4", 1, 1, 4, 8)), UNSUPPORTED, 0, "DocType \"mp4\"");
+    expect(W.ebmlHeader(new EbmlHeaderInfo("mp4", 1, 1, 4, 8)), MKV, UNSUPPORTED, 0, "DocType \"mp4\"");
   }
 
   @Test
   void docTypeReadVersionBeyondFour() {
     byte[] header = W.ebmlHeader(new EbmlHeaderInfo("matroska", 5, 5, 4, 8));
     // the DocTypeReadVersion element is the last child: id (2 bytes), size, value
-    expect(header, UNSUPPORTED, header.length - 4, "DocTypeReadVersion 5 (at most 4 supported)");
+    expect(header, MKV, UNSUPPORTED, header.length - 4, "DocTypeReadVersion 5 (at most 4 supported)");
   }
 
   @Test
   void maxIdLengthBeyondFour() {
-    MkvException e = errorOf(W.ebmlHeader(new EbmlHeaderInfo("matroska", 4, 2, 5, 8)), MkvLimits.DEFAULT);
+    MediaFormatException e = errorOf(W.ebmlHeader(new EbmlHeaderInfo("matroska", 4, 2, 5, 8)), MkvLimits.DEFAULT);
+    assertEquals(MKV, e.format());
     assertEquals(UNSUPPORTED, e.kind());
     assertTrue(e.getMessage().contains("EBMLMaxIDLength 5"), e.getMessage());
   }
@@ -241,7 +249,8 @@ class MkvMalformedTest {
     MkvLimits limits = new MkvLimits(1 << 20, 1 << 20, 16, 2);
     byte[] in = concat(HEAD, W.tracks(List.of(TestStreams.VIDEO, TestStreams.AUDIO,
         new TrackEntry(3, 3, 17, "S_TEXT/UTF8", null, null, 0, 0, 0, Double.NaN, 0, 0))));
-    MkvException e = errorOf(in, limits);
+    MediaFormatException e = errorOf(in, limits);
+    assertEquals(MKV, e.format());
     assertEquals(UNSUPPORTED, e.kind());
     assertTrue(e.getMessage().contains("more than 2 TrackEntries"), e.getMessage());
   }
@@ -249,15 +258,15 @@ class MkvMalformedTest {
   @Test
   void secondTimecodeInACluster() {
     byte[] in = concat(IN_CLUSTER, E.uint(MatroskaIds.TIMECODE, 5));
-    expect(in, MALFORMED, IN_CLUSTER.length, "second Timecode in the Cluster");
+    expect(in, MKV, MALFORMED, IN_CLUSTER.length, "second Timecode in the Cluster");
   }
 
-  private static MkvException errorOf(byte[] in, MkvLimits limits) {
+  private static MediaFormatException errorOf(byte[] in, MkvLimits limits) {
     MkvReader r = new MkvReader(new MkvHandler() {}, limits);
     try {
       r.feed(ByteBuffer.wrap(in));
       r.end();
-    } catch (MkvException e) {
+    } catch (MediaFormatException e) {
       return e;
     }
     throw new AssertionError("no error");
@@ -294,7 +303,7 @@ class MkvMalformedTest {
         if (n > 0 && n != W.ebmlHeader(new EbmlHeaderInfo("matroska", 4, 2, 4, 8)).length) {
           fail("prefix of " + n + " bytes read without error");
         }
-      } catch (MkvException e) {
+      } catch (MediaFormatException e) {
         assertEquals(MALFORMED, e.kind(), "prefix " + n + ": " + e.getMessage());
         assertTrue(e.offset() <= n, "prefix " + n + ": offset " + e.offset());
       }
@@ -318,7 +327,7 @@ class MkvMalformedTest {
         r.end();
         clean++;
         assertEquals(all.subList(0, c.times.size()), c.times, "prefix " + n);
-      } catch (MkvException e) {
+      } catch (MediaFormatException e) {
         assertEquals(MALFORMED, e.kind(), "prefix " + n + ": " + e.getMessage());
         assertTrue(e.offset() <= n, "prefix " + n + ": offset " + e.offset());
       }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vidlog.media.MediaFormatException;
 import io.vidlog.media.ebml.EbmlWriter;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -134,7 +135,7 @@ class MkvReaderTest {
   @Test
   void aMalformedInputLeavesTheReaderUnusable() {
     MkvReader r = new MkvReader(new MkvHandler() {}, MkvLimits.DEFAULT);
-    assertThrows(MkvException.class, () -> r.feed(ByteBuffer.wrap(new byte[] {0})));
+    assertThrows(MediaFormatException.class, () -> r.feed(ByteBuffer.wrap(new byte[] {0})));
     assertThrows(IllegalStateException.class, () -> r.feed(ByteBuffer.wrap(W.ebmlHeader())));
   }
 

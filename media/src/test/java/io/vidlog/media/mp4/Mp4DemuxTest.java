@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vidlog.media.ByteBudget;
+import io.vidlog.media.MediaFormatException;
 import io.vidlog.media.nal.Fixtures;
 import io.vidlog.media.nal.NalUnits;
 import java.io.IOException;
@@ -62,7 +64,8 @@ class Mp4DemuxTest {
 
   static Collector pushInSlices(byte[] file, int[] cuts, int initialBuffer) {
     Collector c = new Collector();
-    FragmentedMp4Demuxer d = new FragmentedMp4Demuxer(c, Mp4Limits.defaults(), initialBuffer);
+    FragmentedMp4Demuxer d = new FragmentedMp4Demuxer(c, Mp4Limits.defaults(), ByteBudget.unlimited(),
+        initialBuffer);
     int from = 0;
     for (int cut : cuts) {
       d.push(ByteBuffer.wrap(file, from, cut - from).slice());
@@ -202,8 +205,10 @@ class Mp4DemuxTest {
     Collector c = new Collector();
     Mp4Demux.file(path, Mp4Limits.defaults(), c);
     assertMatchesProbe("frag", file, c);
-    Mp4Exception e = assertThrows(Mp4Exception.class, () -> Mp4FileDemuxer.open(path, Mp4Limits.defaults()));
-    assertEquals(Mp4Exception.Kind.UNSUPPORTED, e.kind());
+    MediaFormatException e = assertThrows(MediaFormatException.class,
+        () -> Mp4FileDemuxer.open(path, Mp4Limits.defaults()));
+    assertEquals(MediaFormatException.Format.MP4, e.format());
+    assertEquals(MediaFormatException.Kind.UNSUPPORTED, e.kind());
   }
 
   static void assertDecodeOrderAcrossTracks(Collector c) {

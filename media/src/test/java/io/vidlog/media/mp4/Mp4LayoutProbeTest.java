@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vidlog.media.MediaFormatException;
 import io.vidlog.media.mp4.Mp4LayoutProbe.Layout;
 import io.vidlog.media.nal.Fixtures;
 import java.nio.ByteBuffer;
@@ -126,19 +127,22 @@ class Mp4LayoutProbeTest {
 
   @Test
   void impossibleHeadersAreMalformed() {
-    Mp4Exception tooSmall = assertThrows(Mp4Exception.class, () -> new Mp4LayoutProbe().push(box("ftyp", 7)));
-    assertEquals(Mp4Exception.Kind.MALFORMED, tooSmall.kind());
-    Mp4Exception garbage = assertThrows(Mp4Exception.class,
+    MediaFormatException tooSmall = assertThrows(MediaFormatException.class,
+        () -> new Mp4LayoutProbe().push(box("ftyp", 7)));
+    assertEquals(MediaFormatException.Format.MP4, tooSmall.format());
+    assertEquals(MediaFormatException.Kind.MALFORMED, tooSmall.kind());
+    MediaFormatException garbage = assertThrows(MediaFormatException.class,
         () -> new Mp4LayoutProbe().push(ByteBuffer.wrap(new byte[] {0, 0, 0, 16, 1, 2, 3, 4})));
-    assertEquals(Mp4Exception.Kind.MALFORMED, garbage.kind());
+    assertEquals(MediaFormatException.Kind.MALFORMED, garbage.kind());
     assertEquals(0, garbage.offset());
     ByteBuffer overrun = ByteBuffer.allocate(16).put(box("moov", 16)).position(8).put(box("trak", 9)).flip();
-    Mp4Exception child = assertThrows(Mp4Exception.class, () -> new Mp4LayoutProbe().push(overrun));
+    MediaFormatException child = assertThrows(MediaFormatException.class,
+        () -> new Mp4LayoutProbe().push(overrun));
     assertEquals(8, child.offset());
-    Mp4Exception http = assertThrows(Mp4Exception.class,
+    MediaFormatException http = assertThrows(MediaFormatException.class,
         () -> new Mp4LayoutProbe().push(ByteBuffer.wrap("GET / HTTP/1.1\r\n".getBytes())));
-    assertEquals(Mp4Exception.Kind.MALFORMED, http.kind());
-    assertThrows(Mp4Exception.class, () -> new Mp4LayoutProbe().push(box("moof", 8)), "no MP4 starts with moof");
+    assertEquals(MediaFormatException.Kind.MALFORMED, http.kind());
+    assertThrows(MediaFormatException.class, () -> new Mp4LayoutProbe().push(box("moof", 8)), "no MP4 starts with moof");
   }
 
   /** An 8-byte box header. */

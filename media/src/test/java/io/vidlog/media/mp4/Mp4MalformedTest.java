@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vidlog.media.MediaFormatException;
 import io.vidlog.media.nal.Fixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -53,12 +54,14 @@ class Mp4MalformedTest {
     throw new IllegalArgumentException(fourcc);
   }
 
-  static Mp4Exception pushFails(byte[] file, Mp4Limits limits) {
-    return assertThrows(Mp4Exception.class, () -> {
+  static MediaFormatException pushFails(byte[] file, Mp4Limits limits) {
+    MediaFormatException e = assertThrows(MediaFormatException.class, () -> {
       FragmentedMp4Demuxer d = new FragmentedMp4Demuxer(new Mp4DemuxTest.Collector(), limits);
       d.push(ByteBuffer.wrap(file));
       d.end();
     });
+    assertEquals(MediaFormatException.Format.MP4, e.format(), e.getMessage());
+    return e;
   }
 
   @Test
@@ -74,8 +77,8 @@ class Mp4MalformedTest {
         d.end();
         clean++; // cut exactly between fragments: a shorter, valid stream
         assertEquals(whole.subList(0, c.samples.size()), Mp4DemuxTest.summary(c));
-      } catch (Mp4Exception e) {
-        assertEquals(Mp4Exception.Kind.MALFORMED, e.kind(), "length " + len);
+      } catch (MediaFormatException e) {
+        assertEquals(MediaFormatException.Kind.MALFORMED, e.kind(), "length " + len);
       }
     }
     // a cut is clean right after moov and after each mdat (before the next moof or the mfra)
@@ -89,31 +92,31 @@ class Mp4MalformedTest {
     Top moov = first(file, "moov");
     byte[] huge = file.clone();
     ByteBuffer.wrap(huge).putInt(moov.offset(), 0xFFFFFFF0);
-    Mp4Exception e = pushFails(huge, Mp4Limits.defaults());
-    assertEquals(Mp4Exception.Kind.UNSUPPORTED, e.kind());
+    MediaFormatException e = pushFails(huge, Mp4Limits.defaults());
+    assertEquals(MediaFormatException.Kind.UNSUPPORTED, e.kind());
     assertEquals(moov.offset(), e.offset());
 
     byte[] large = file.clone(); // largesize marker with a 2^62 size
     byte[] withLarge = splice(large, moov.offset(), 8, ByteBuffer.allocate(16).putInt(1)
         .put("moov".getBytes()).putLong(1L << 62).array());
-    assertEquals(Mp4Exception.Kind.UNSUPPORTED, pushFails(withLarge, Mp4Limits.defaults()).kind());
+    assertEquals(MediaFormatException.Kind.UNSUPPORTED, pushFails(withLarge, Mp4Limits.defaults()).kind());
 
     byte[] shortBox = file.clone(); // moov claims 4 bytes: less than its own header
     ByteBuffer.wrap(shortBox).putInt(moov.offset(), 4);
-    assertEquals(Mp4Exception.Kind.MALFORMED, pushFails(shortBox, Mp4Limits.defaults()).kind());
+    assertEquals(MediaFormatException.Kind.MALFORMED, pushFails(shortBox, Mp4Limits.defaults()).kind());
 
     byte[] child = file.clone(); // a trak inside moov claiming more than moov holds
     int trak = find(child, "trak", moov.offset()) - 4;
     ByteBuffer.wrap(child).putInt(trak, 0x7FFFFFF0);
-    Mp4Exception ce = pushFails(child, Mp4Limits.defaults());
-    assertEquals(Mp4Exception.Kind.MALFORMED, ce.kind());
+    MediaFormatException ce = pushFails(child, Mp4Limits.defaults());
+    assertEquals(MediaFormatException.Kind.MALFORMED, ce.kind());
     assertEquals(trak, ce.offset());
 
     byte[] count = file.clone(); // trun sample_count 2^31-1
     int trun = find(count, "trun", first(file, "moof").offset());
     ByteBuffer.wrap(count).putInt(trun + 8, Integer.MAX_VALUE);
-    assertEquals(Mp4Exception.Kind.UNSUPPORTED, pushFails(count, Mp4Limits.defaults()).kind());
-    assertEquals(Mp4Exception.Kind.MALFORMED,
+    assertEquals(MediaFormatException.Kind.UNSUPPORTED, pushFails(count, Mp4Limits.defaults()).kind());
+    assertEquals(MediaFormatException.Kind.MALFORMED,
         pushFails(count, new Mp4Limits(1 << 16, 1 << 16, 1, Integer.MAX_VALUE)).kind());
   }
 
@@ -132,12 +135,12 @@ class Mp4MalformedTest {
         out.write(file, moof.offset(), moof.size());
       }
     }
-    Mp4Exception e = pushFails(out.toByteArray(), Mp4Limits.defaults());
-    assertEquals(Mp4Exception.Kind.UNSUPPORTED, e.kind());
+    MediaFormatException e = pushFails(out.toByteArray(), Mp4Limits.defaults());
+    assertEquals(MediaFormatException.Kind.UNSUPPORTED, e.kind());
     assertTrue(e.getMessage().contains("mdat"), e.getMessage());
 
     byte[] progressive = Fixtures.resource("/mp4/faststart.mp4");
-    assertEquals(Mp4Exception.Kind.UNSUPPORTED, pushFails(progressive, Mp4Limits.defaults()).kind());
+    assertEquals(MediaFormatException.Kind.UNSUPPORTED, pushFails(progressive, Mp4Limits.defaults()).kind());
   }
 
   @Test
@@ -146,27 +149,29 @@ class Mp4MalformedTest {
     byte[] stsz = file.clone();
     int at = find(stsz, "stsz", 0);
     ByteBuffer.wrap(stsz).putInt(at + 12, Integer.MAX_VALUE); // sample_count
-    assertEquals(Mp4Exception.Kind.UNSUPPORTED, openFails(stsz, Mp4Limits.defaults()).kind());
-    assertEquals(Mp4Exception.Kind.MALFORMED,
+    assertEquals(MediaFormatException.Kind.UNSUPPORTED, openFails(stsz, Mp4Limits.defaults()).kind());
+    assertEquals(MediaFormatException.Kind.MALFORMED,
         openFails(stsz, new Mp4Limits(1 << 20, 1 << 20, Integer.MAX_VALUE, 10)).kind());
 
     byte[] stco = file.clone();
     int co = find(stco, "stco", 0);
     ByteBuffer.wrap(stco).putInt(co + 12, 0x7FFFFF00); // first chunk far past the end
-    assertEquals(Mp4Exception.Kind.MALFORMED, openFails(stco, Mp4Limits.defaults()).kind());
+    assertEquals(MediaFormatException.Kind.MALFORMED, openFails(stco, Mp4Limits.defaults()).kind());
 
     byte[] cut = Arrays.copyOf(file, file.length - 100); // mdat shorter than its header says
-    assertEquals(Mp4Exception.Kind.MALFORMED, openFails(cut, Mp4Limits.defaults()).kind());
+    assertEquals(MediaFormatException.Kind.MALFORMED, openFails(cut, Mp4Limits.defaults()).kind());
     byte[] moovEnd = Fixtures.resource("/mp4/progressive-moov-end.mp4");
-    assertEquals(Mp4Exception.Kind.MALFORMED,
+    assertEquals(MediaFormatException.Kind.MALFORMED,
         openFails(Arrays.copyOf(moovEnd, moovEnd.length - 1), Mp4Limits.defaults()).kind());
-    assertEquals(Mp4Exception.Kind.UNSUPPORTED,
+    assertEquals(MediaFormatException.Kind.UNSUPPORTED,
         openFails(moovEnd, new Mp4Limits(64, 1 << 20, 1 << 20, 10)).kind());
   }
 
-  private Mp4Exception openFails(byte[] file, Mp4Limits limits) throws IOException {
+  private MediaFormatException openFails(byte[] file, Mp4Limits limits) throws IOException {
     Path p = Files.write(dir.resolve("in.mp4"), file);
-    return assertThrows(Mp4Exception.class, () -> Mp4FileDemuxer.open(p, limits).close());
+    MediaFormatException e = assertThrows(MediaFormatException.class, () -> Mp4FileDemuxer.open(p, limits).close());
+    assertEquals(MediaFormatException.Format.MP4, e.format(), e.getMessage());
+    return e;
   }
 
   @Test
@@ -191,7 +196,7 @@ class Mp4MalformedTest {
             Path p = Files.write(dir.resolve("fuzz.mp4"), bad);
             Mp4Demux.file(p, SMALL, new Mp4DemuxTest.Collector());
           }
-        } catch (Mp4Exception expected) {
+        } catch (MediaFormatException expected) {
           assertTrue(expected.offset() >= 0, expected.getMessage());
         }
       }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vidlog.media.MediaFormatException;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -121,29 +122,31 @@ class AnnexBConversionTest {
   @Test
   void malformedInputsAreTyped() {
     AnnexBToAvcc c = new AnnexBToAvcc(1 << 20);
-    CodecException e = assertThrows(CodecException.class,
+    MediaFormatException e = assertThrows(MediaFormatException.class,
         () -> c.push(ByteBuffer.wrap(new byte[] {0, 0, 5, 0, 0, 1, 0x65})));
-    assertEquals(CodecException.Kind.MALFORMED, e.kind());
+    assertEquals(MediaFormatException.Format.NAL, e.format());
+    assertEquals(MediaFormatException.Kind.MALFORMED, e.kind());
     assertEquals(2, e.offset());
     c.reset();
     c.push(ByteBuffer.wrap(new byte[] {0, 0, 0, 0}));
-    assertEquals(CodecException.Kind.MALFORMED, assertThrows(CodecException.class, c::finish).kind());
+    assertEquals(MediaFormatException.Kind.MALFORMED, assertThrows(MediaFormatException.class, c::finish).kind());
 
     AnnexBToAvcc small = new AnnexBToAvcc(10);
-    CodecException big = assertThrows(CodecException.class, () -> small.push(ByteBuffer.wrap(annexB())));
-    assertEquals(CodecException.Kind.UNSUPPORTED, big.kind());
+    MediaFormatException big = assertThrows(MediaFormatException.class,
+        () -> small.push(ByteBuffer.wrap(annexB())));
+    assertEquals(MediaFormatException.Kind.UNSUPPORTED, big.kind());
 
     byte[] lying = {0, 0, 0, 9, 0x65, 1, 2};
-    CodecException trunc = assertThrows(CodecException.class,
+    MediaFormatException trunc = assertThrows(MediaFormatException.class,
         () -> NalUnits.splitAvcc(ByteBuffer.wrap(lying), 4));
     assertEquals(0, trunc.offset());
     AvccToAnnexB a = new AvccToAnnexB(4, 8, b -> { });
-    assertEquals(CodecException.Kind.UNSUPPORTED,
-        assertThrows(CodecException.class, () -> a.push(ByteBuffer.wrap(lying))).kind());
+    assertEquals(MediaFormatException.Kind.UNSUPPORTED,
+        assertThrows(MediaFormatException.class, () -> a.push(ByteBuffer.wrap(lying))).kind());
     AvccToAnnexB p = new AvccToAnnexB(4, 100, b -> { });
     p.push(ByteBuffer.wrap(lying));
-    assertEquals(CodecException.Kind.MALFORMED, assertThrows(CodecException.class, p::finish).kind());
-    assertThrows(CodecException.class, () -> new AvccToAnnexB(3, 100, b -> { }));
+    assertEquals(MediaFormatException.Kind.MALFORMED, assertThrows(MediaFormatException.class, p::finish).kind());
+    assertThrows(MediaFormatException.class, () -> new AvccToAnnexB(3, 100, b -> { }));
   }
 
   static byte[] array(ByteBuffer b) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.vidlog.media.MediaFormatException;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -73,19 +74,26 @@ class H264SpsTest {
     byte[] sps = richSps();
     for (int len = 0; len < 40; len++) {
       byte[] cut = Arrays.copyOf(sps, len);
-      CodecException e = assertThrows(CodecException.class, () -> H264Sps.parse(cut), "length " + len);
-      assertEquals(CodecException.Kind.MALFORMED, e.kind());
+      MediaFormatException e = assertThrows(MediaFormatException.class, () -> H264Sps.parse(cut),
+          "length " + len);
+      assertEquals(MediaFormatException.Kind.MALFORMED, e.kind());
+      assertEquals(MediaFormatException.Format.H264, e.format());
     }
-    assertThrows(CodecException.class, () -> H264Sps.parse(new byte[] {0x68, 0x42, 0, 0x1e, 0}));
+    assertThrows(MediaFormatException.class, () -> H264Sps.parse(new byte[] {0x68, 0x42, 0, 0x1e, 0}));
     // 40 leading zero bits: an Exp-Golomb code that cannot fit
     byte[] huge = {0x67, 66, 0, 30, 0, 0, 0, 0, 0, 1};
-    assertThrows(CodecException.class, () -> H264Sps.parse(huge));
-    assertEquals(CodecException.Kind.MALFORMED,
-        assertThrows(CodecException.class, () -> AvcConfig.parse(new byte[] {1, 0x64, 0, 0x1f, -1, -31, 0, 30})).kind());
-    assertEquals(CodecException.Kind.UNSUPPORTED,
-        assertThrows(CodecException.class, () -> CodecPrivate.describe("V_VP9", new byte[1])).kind());
-    assertEquals(CodecException.Kind.MALFORMED,
-        assertThrows(CodecException.class, () -> CodecPrivate.describe("V_MPEG/ISO/AVC", null)).kind());
+    assertThrows(MediaFormatException.class, () -> H264Sps.parse(huge));
+    assertEquals(MediaFormatException.Kind.MALFORMED,
+        assertThrows(MediaFormatException.class, () -> AvcConfig.parse(new byte[] {1, 0x64, 0, 0x1f, -1, -31, 0, 30})).kind());
+    MediaFormatException vp9 = assertThrows(MediaFormatException.class,
+        () -> CodecPrivate.describe("V_VP9", new byte[1]));
+    assertEquals(MediaFormatException.Kind.UNSUPPORTED, vp9.kind());
+    assertEquals(MediaFormatException.Format.MKV, vp9.format());
+    assertEquals("MKV: CodecID V_VP9", vp9.getMessage());
+    MediaFormatException missing = assertThrows(MediaFormatException.class,
+        () -> CodecPrivate.describe("V_MPEG/ISO/AVC", null));
+    assertEquals(MediaFormatException.Kind.MALFORMED, missing.kind());
+    assertEquals(MediaFormatException.Format.H264, missing.format());
   }
 
   @Test
@@ -109,7 +117,7 @@ class H264SpsTest {
     for (int v : values) {
       w.ue(v).se(-v / 2).se(v / 2);
     }
-    BitReader r = new BitReader(w.toByteArray());
+    BitReader r = new BitReader(MediaFormatException.Format.H264, w.toByteArray());
     for (int v : values) {
       assertEquals(v, r.readUe());
       assertEquals(-v / 2, r.readSe());

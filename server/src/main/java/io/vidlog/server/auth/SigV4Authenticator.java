@@ -8,6 +8,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vidlog.kvs.KvsException;
 import io.vidlog.kvs.Principal;
 import io.vidlog.kvs.http.ApiRoute;
+import io.vidlog.kvs.http.Caller;
 import io.vidlog.kvs.http.RouteMounter;
 import io.vidlog.kvs.sigv4.PayloadHashes;
 import io.vidlog.kvs.sigv4.QueryString;
@@ -55,6 +56,7 @@ public final class SigV4Authenticator implements RouteMounter.Authenticator {
     List<String> payloadHashes;
     try {
       auth = SigV4Parser.parse(view, QueryString.parse(req.query()));
+      Caller.noteKeyId(ctx, auth.accessKeyId());
       verifier.checkScopeAndTime(auth, clock.instant());
       SignedHeaders.requireCovered(view, auth);
       payloadHashes = PayloadHashes.candidates(view.header("x-amz-content-sha256"),

@@ -33,6 +33,7 @@ public enum ConfigKey {
   MAX_INITIAL_LINE("max-initial-line", "8KB", "Longest request line"),
   IDLE_TIMEOUT("idle-timeout", "60s", "Close a connection that sends and receives nothing this long"),
   HEADER_TIMEOUT("header-timeout", "10s", "Close a connection whose request headers take longer than this"),
+  BODY_TIMEOUT("body-timeout", "10s", "Time limit for a JSON request body to arrive (408 and the connection closed after)"),
   REQUEST_TIMEOUT("request-timeout", "30s", "Time limit of a JSON API request (not streaming routes)"),
   MAX_CONNECTIONS("max-connections", "4096", "Concurrent connections allowed in all (every listener)"),
   MAX_CONNECTIONS_PER_IP("max-connections-per-ip", "256",

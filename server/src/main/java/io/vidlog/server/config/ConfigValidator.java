@@ -63,7 +63,8 @@ final class ConfigValidator {
   private LimitsConfig limits() {
     return new LimitsConfig(size(ConfigKey.MAX_JSON_BODY, 1, 64L << 20), (int) size(ConfigKey.MAX_HEADER_SIZE, 1024, 1 << 20),
         intIn(ConfigKey.MAX_HEADERS, 8, 1000), (int) size(ConfigKey.MAX_INITIAL_LINE, 256, 1 << 20),
-        duration(ConfigKey.IDLE_TIMEOUT), duration(ConfigKey.HEADER_TIMEOUT), duration(ConfigKey.REQUEST_TIMEOUT),
+        duration(ConfigKey.IDLE_TIMEOUT), duration(ConfigKey.HEADER_TIMEOUT), duration(ConfigKey.BODY_TIMEOUT),
+        duration(ConfigKey.REQUEST_TIMEOUT),
         intIn(ConfigKey.MAX_CONNECTIONS, 1, 10_000_000), intIn(ConfigKey.MAX_CONNECTIONS_PER_IP, 1, 1_000_000),
         duration(ConfigKey.SHUTDOWN_TIMEOUT), size(ConfigKey.MAX_MP4_UPLOAD, 1L << 20, 1L << 40));
   }

@@ -75,8 +75,8 @@ public record ServerConfig(Path dataDir, HttpConfig http, TlsConfig tls, StoreCo
     }
   }
 
-  /** Protection against oversized, slow or too many requests (issue 4 §5). */
+  /** Protection against oversized, slow or too many requests and connections. */
   public record LimitsConfig(long maxJsonBody, int maxHeaderSize, int maxHeaders, int maxInitialLine,
-      Duration idleTimeout, Duration headerTimeout, Duration requestTimeout, int maxConnections, int maxConnectionsPerIp,
-      Duration shutdownTimeout, long maxMp4Upload) {}
+      Duration idleTimeout, Duration headerTimeout, Duration bodyTimeout, Duration requestTimeout, int maxConnections,
+      int maxConnectionsPerIp, Duration shutdownTimeout, long maxMp4Upload) {}
 }
