@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vidlog.fragmentstore.live.LiveEvent;
 import io.vidlog.fragmentstore.live.LiveFeed;
-import io.vidlog.fragmentstore.live.LiveFeedConfig;
 import io.vidlog.fragmentstore.streams.StreamInfo;
 import io.vidlog.playback.testing.KvsParse;
 import io.vidlog.playback.testing.TestChunks;

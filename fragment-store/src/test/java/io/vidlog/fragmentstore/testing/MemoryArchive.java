@@ -12,7 +12,6 @@ import io.vidlog.fragmentstore.chunk.ChunkHeaderCodec;
 import io.vidlog.fragmentstore.chunk.FragmentArchive;
 import io.vidlog.fragmentstore.chunk.SealedFragmentArchive;
 import io.vidlog.fragmentstore.object.MemoryObjectStore;
-import io.vidlog.fragmentstore.object.ObjectInfo;
 import io.vidlog.fragmentstore.object.ObjectStore;
 import io.vidlog.fragmentstore.object.StoreException;
 import io.vidlog.fragmentstore.streams.StreamInfo;
@@ -163,27 +162,12 @@ public class MemoryArchive implements FragmentArchive {
 
   @Override
   public Future<List<FragmentNumber>> list(StreamInfo stream, FragmentNumber after, int max) {
-    String prefix = prefix(stream);
-    return store.list(prefix, after == null ? null : prefix + after.value(), max).map(infos -> {
-      List<FragmentNumber> out = new ArrayList<>();
-      for (ObjectInfo i : infos) {
-        String name = i.key().substring(prefix.length());
-        if (FragmentNumber.isValid(name)) {
-          out.add(new FragmentNumber(name));
-        }
-      }
-      return out;
-    });
+    return SealedFragmentArchive.list(store, stream, after, max);
   }
 
   @Override
   public Future<Void> delete(StreamInfo stream, FragmentNumber number) {
     return store.delete(SealedFragmentArchive.objectKey(stream, number));
-  }
-
-  private static String prefix(StreamInfo stream) {
-    String key = SealedFragmentArchive.objectKey(stream, FragmentNumber.parse("1"));
-    return key.substring(0, key.lastIndexOf('/') + 1);
   }
 
   private static Stored decode(Buffer object) {

@@ -2,10 +2,7 @@ package io.vidlog.playback.testing;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
-import io.vidlog.kvs.KvsException;
 import io.vidlog.kvs.Principal;
 import io.vidlog.fragmentstore.live.LiveFeedConfig;
 import io.vidlog.fragmentstore.live.MemoryLiveFeeds;
