@@ -45,8 +45,12 @@ class LauncherIT {
 
   private Child launch(Path dataDir, boolean expectCredentials) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "io.vidlog.server.Main", "--data-dir", dataDir.toString(), "--port", "0", "--bind", "127.0.0.1")
+    return launch(List.of(java, "-cp", System.getProperty("java.class.path"), "io.vidlog.server.Main",
+        "--data-dir", dataDir.toString(), "--port", "0", "--bind", "127.0.0.1"), expectCredentials);
+  }
+
+  private Child launch(List<String> command, boolean expectCredentials) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(command)
         .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("server-stderr.log").toFile()));
     Process p = pb.start();
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -67,6 +71,29 @@ class LauncherIT {
     }
     assertNotNull(url, "no URL printed: " + lines);
     return new Child(p, lines, url);
+  }
+
+  /**
+   * The jar as shipped ({@code mvn package} ran before the ITs), configured from a YAML file: what
+   * an operator runs. The test classpath cannot show a dependency the shaded jar lacks.
+   */
+  @Test
+  void thePackagedJarStartsFromAConfigFile() throws Exception {
+    Path jar = Path.of("target", "vidlog-server.jar").toAbsolutePath();
+    assertTrue(Files.isRegularFile(jar), "package the server before its ITs: " + jar);
+    Path config = dir.resolve("vidlog.yaml");
+    Files.writeString(config, "data-dir: " + dir.resolve("from-yaml") + "\nport: 0\nbind: 127.0.0.1\n"
+        + "max-connections: 64\n");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Child child = launch(List.of(java, "-jar", jar.toString(), "--config", config.toString()), true);
+    try {
+      HttpResponse<String> health = new SignedHttp(child.url()).unsigned("GET", "/health", null, Map.of());
+      assertEquals(200, health.statusCode(), health.body());
+      assertTrue(Files.isRegularFile(dir.resolve("from-yaml").resolve(AdminCredentials.FILE)),
+          "the data dir came from the YAML file");
+    } finally {
+      assertEquals(0, terminate(child.process()), "exit code after SIGTERM");
+    }
   }
 
   private static int terminate(Process p) throws Exception {

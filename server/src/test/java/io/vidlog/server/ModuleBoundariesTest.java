@@ -33,7 +33,8 @@ class ModuleBoundariesTest {
   void mediaIsALeafLibrary() {
     noClasses().that().resideInAPackage("io.vidlog.media..")
         .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.minio..", "io.vidlog.fragmentstore..",
-            "io.vidlog.ingest..", "io.vidlog.playback..", "io.vidlog.server..", "io.vidlog.producer..")
+            "io.vidlog.ingest..", "io.vidlog.playback..", "io.vidlog.server..", "io.vidlog.producer..",
+            "io.vidlog.kvs..")
         .check(CLASSES);
   }
 
