@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
 /**
- * The request headers of PutMedia (kvs-api.md §1.1), validated before the 200 is sent.
+ * The request headers of PutMedia (docs/wire-protocol.md §1.1), validated before the 200 is sent.
  *
  * <p>vidlog is lenient where producers disagree: a missing timecode type means RELATIVE (ffmpeg and
  * other plain HTTP producers send none), and a missing producer start timestamp means the moment the
@@ -75,7 +75,7 @@ public record PutMediaHeaders(StreamRef stream, TimecodeType timecodeType, long 
   static final long MAX_PRODUCER_MILLIS = Long.MAX_VALUE / 1_000_000L;
 
   /**
-   * The fragment's producer timestamp in ms (kvs-api.md §1.2); -1 when it is negative or beyond
+   * The fragment's producer timestamp in ms (docs/wire-protocol.md §1.2); -1 when it is negative or beyond
    * {@link #MAX_PRODUCER_MILLIS} (the caller answers 4007).
    */
   public long producerTimestampMillis(long clusterTimecode, long timecodeScaleNs) {

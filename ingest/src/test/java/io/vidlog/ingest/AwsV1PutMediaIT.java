@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /**
  * AWS's own PutMedia client (AWS SDK for Java v1, {@code AmazonKinesisVideoPutMediaClient}) uploads
  * an MKV file to vidlog with an endpoint override and receives every PERSISTED ack through its own
- * ack handler (kvs-api.md §1.1 "What AWS's own Java PutMedia client sends").
+ * ack handler (docs/wire-protocol.md §1.1 "What AWS's own Java PutMedia client sends").
  */
 class AwsV1PutMediaIT {
   private IngestServer server;

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each PutMedia fragment rule broken on purpose gets its ErrorId (kvs-api.md §1.3, §1.4), the bad
+ * Each PutMedia fragment rule broken on purpose gets its ErrorId (docs/wire-protocol.md §1.3, §1.4), the bad
  * fragment is not stored and the ones before it are; hostile clients leave the server healthy.
  */
 class BadInputIT {

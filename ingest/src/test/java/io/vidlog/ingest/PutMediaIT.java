@@ -18,7 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** POST /putMedia end to end over a real socket with a plain HTTP client (kvs-api.md §1). */
+/** POST /putMedia end to end over a real socket with a plain HTTP client (docs/wire-protocol.md §1). */
 class PutMediaIT {
   private IngestServer server;
   @org.junit.jupiter.api.io.TempDir

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * One producer per stream, over real sockets (README "One producer per stream", kvs-api.md §1.4 and
+ * One producer per stream, over real sockets (README "One producer per stream", docs/wire-protocol.md §1.4 and
  * §6): of two producers on one stream one keeps streaming and the other is refused with
  * ConnectionLimitExceeded, however often it retries (no ping-pong); calls over the per-stream rate
  * get ClientLimitExceeded; a producer whose old connection went silent takes over, and the old

@@ -38,7 +38,7 @@ import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.ListFragm
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.TimestampRange;
 
 /**
- * ListFragments and GetMediaForFragmentList through the AWS SDK v2 client (kvs-api.md §3.1, §3.2),
+ * ListFragments and GetMediaForFragmentList through the AWS SDK v2 client (docs/wire-protocol.md §3.1, §3.2),
  * over vidlog's real store: the durable time index pages and selects, the sealed chunks are read back.
  */
 class ArchivedMediaIT {

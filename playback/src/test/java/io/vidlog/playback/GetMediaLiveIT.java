@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.kinesisvideomedia.model.StartSelector;
 import software.amazon.awssdk.services.kinesisvideomedia.model.StartSelectorType;
 
 /**
- * GetMedia's live path (DESIGN.md §Live path, kvs-api.md §2) against the real in-memory live feeds
+ * GetMedia's live path (docs/architecture.md §Live path, docs/wire-protocol.md §2) against the real in-memory live feeds
  * and vidlog's real store: frames of an open fragment, hand-over from the store without gap or
  * duplicate, NOW and timestamps past the store, aborted fragments, retention 0. Readers are the AWS
  * SDK v2 client and the KVS parser library.

@@ -33,7 +33,7 @@ import software.amazon.awssdk.services.kinesisvideomedia.model.StartSelector;
 import software.amazon.awssdk.services.kinesisvideomedia.model.StartSelectorType;
 
 /**
- * Ending and resuming with continuation tokens (kvs-api.md §2), over vidlog's real store: readers
+ * Ending and resuming with continuation tokens (docs/wire-protocol.md §2), over vidlog's real store: readers
  * killed at random points, sessions ended by their maximum length, by idleness or by a drain, and
  * slow readers cut off by the live feed all end cleanly and resume from their last token, seeing
  * every frame exactly once across sessions. A consumer keeps the frames of a chunk

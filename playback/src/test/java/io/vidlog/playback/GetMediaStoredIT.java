@@ -34,7 +34,7 @@ import software.amazon.awssdk.services.kinesisvideomedia.model.StartSelectorType
 
 /**
  * GetMedia over fragments in vidlog's real store (sealed chunks, durable time index), read with the
- * AWS SDK v2 client and the KVS parser library (kvs-api.md §2, §8): every frame once, in order,
+ * AWS SDK v2 client and the KVS parser library (docs/wire-protocol.md §2, §8): every frame once, in order,
  * with the right tags, for every selector that starts in the store.
  */
 class GetMediaStoredIT {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The one contract every {@link ObjectStore} backend passes (DESIGN.md §Storage). Subclasses
+ * The one contract every {@link ObjectStore} backend passes (docs/architecture.md §Storage, "Object store"). Subclasses
  * provide a fresh, empty store per test.
  */
 public abstract class ObjectStoreContract {

@@ -118,7 +118,7 @@ class MediaAuthIT {
     }
   }
 
-  // kvs-api.md §1.3 / §2: the media APIs' only refusal type is NotAuthorizedException (401)
+  // docs/wire-protocol.md §1.3 / §2: the media APIs' only refusal type is NotAuthorizedException (401)
   @Test
   void putMediaToAnotherStreamIsRefused() throws Exception {
     MediaClients.Upload u = upload("other");

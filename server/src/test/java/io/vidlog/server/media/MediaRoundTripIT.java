@@ -167,7 +167,7 @@ class MediaRoundTripIT {
 
   @Test
   void getMediaFromAFragmentNumberStartsWithTheChunkAfterIt() throws Exception {
-    // kvs-api.md §2: with FRAGMENT_NUMBER, streaming starts with the chunk *after* AfterFragmentNumber
+    // docs/wire-protocol.md §2: with FRAGMENT_NUMBER, streaming starts with the chunk *after* AfterFragmentNumber
     for (int after = 0; after < 2; after++) {
       String number = persisted.get(after).getFragmentNumber();
       KvsStream rest = getMedia(StartSelector.builder().startSelectorType(StartSelectorType.FRAGMENT_NUMBER)
