@@ -19,6 +19,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The fragmenting state machine of PutMedia, driven by {@link MkvHandler} events (docs/wire-protocol.md §1.1,
@@ -30,6 +32,8 @@ import java.util.function.LongSupplier;
  * connection-level failures go to {@link FragmentListener#failed}.
  */
 final class FragmentAssembler implements MkvHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FragmentAssembler.class);
 
   private enum State { NO_HEADER, HEADER, READY, OPEN, CLOSING, REJECTED, FAILED }
 
@@ -208,6 +212,14 @@ final class FragmentAssembler implements MkvHandler {
     } else if (state == State.REJECTED) {
       if (endOfFragment) {
         state = header == null ? State.HEADER : State.READY;
+      }
+    } else if (endOfFragment) {
+      // No fragment of this connection is open, so the fragment this Tags element ends (and its
+      // metadata describes) was cut on an earlier connection: a KVS producer resuming a session
+      // resends it ahead of its first Cluster. Its items are not the next fragment's metadata.
+      if (!items.isEmpty()) {
+        LOG.debug("PutMedia {}: dropped {} metadata items of a fragment ended before this connection",
+            request.stream(), items.size());
       }
     } else {
       pendingPreTags.addAll(items);

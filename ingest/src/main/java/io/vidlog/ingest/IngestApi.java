@@ -27,6 +27,8 @@ import java.util.function.LongSupplier;
  * failure handler; everything after the 200 is an ERROR ack.
  */
 public final class IngestApi implements ApiModule {
+  /** How long a busy-stream or call-rate refusal waits before it is answered (see {@link #refuseLater}). */
+  static final java.time.Duration RETRY_REFUSAL_DELAY = java.time.Duration.ofSeconds(1);
   public static final String PATH = "/putMedia";
 
   private final Vertx vertx;
@@ -133,7 +135,7 @@ public final class IngestApi implements ApiModule {
 
   private void start(RoutingContext ctx, Context context, StreamInfo stream, PutMediaHeaders headers) {
     if (!calls.tryCall(stream.streamId())) {
-      refuse(ctx, KvsError.CLIENT_LIMIT_EXCEEDED.exception("More than " + config.maxPutMediaCallsPerSecond()
+      refuseLater(ctx, KvsError.CLIENT_LIMIT_EXCEEDED.exception("More than " + config.maxPutMediaCallsPerSecond()
           + " PutMedia calls per second on stream " + stream.streamName()));
       return;
     }
@@ -162,7 +164,7 @@ public final class IngestApi implements ApiModule {
         sequencer, mkvParser, mp4Parser, nanoClock, System::currentTimeMillis);
     IngestSession session = new IngestSession(deps, context, new HttpExchange(vertx, ctx.request()), stream, headers);
     if (!active.claim(session, config.takeoverSilence().toNanos())) {
-      refuse(ctx, KvsError.CONNECTION_LIMIT_EXCEEDED.exception("Stream " + stream.streamName()
+      refuseLater(ctx, KvsError.CONNECTION_LIMIT_EXCEEDED.exception("Stream " + stream.streamName()
           + " already has an active PutMedia connection"));
       return;
     }
@@ -174,6 +176,18 @@ public final class IngestApi implements ApiModule {
    * already be sending is read and dropped for a moment before the connection closes, so the error
    * reaches the client instead of a TCP reset.
    */
+  /**
+   * A refusal a producer will simply retry (the stream is busy, or it calls too often): answered
+   * after {@link #RETRY_REFUSAL_DELAY}, the request paused meanwhile. AWS's C producer SDK retries a
+   * refused PutMedia at once, whatever the error (its back-off is spent on cached control-plane
+   * steps), and was seen making about 27 calls a second, each pushing megabytes of buffered video;
+   * the delay holds such a producer to about one call a second without costing the server more
+   * than a paused connection.
+   */
+  private void refuseLater(RoutingContext ctx, Throwable error) {
+    vertx.setTimer(RETRY_REFUSAL_DELAY.toMillis(), t -> refuse(ctx, error));
+  }
+
   private void refuse(RoutingContext ctx, Throwable error) {
     HttpExchange.discardThenClose(vertx, ctx.request());
     ctx.fail(error);

@@ -156,6 +156,36 @@ class FragmentAssemblerTest {
     assertEquals(List.of(new ChunkHeader.Metadata("next", "y")), rec.completed.get(1).preTags);
   }
 
+  /**
+   * A KVS producer resuming a session (AWS's C producer SDK after a refused connection) resends the
+   * end of a fragment it had cut on an earlier connection: a Tags element with that fragment's
+   * metadata and END_OF_FRAGMENT, before its first Cluster. Those items are not the next fragment's:
+   * kept as its pre-cluster metadata they made 18 items, over the limit of 10, and the same
+   * fragment was refused (4009) and resent for ever.
+   */
+  @Test
+  void anEndOfFragmentTagBeforeTheFirstClusterEndsAFragmentOfAnEarlierConnection() {
+    FragmentAssembler a = started(IngestConfig.DEFAULT, VIDEO);
+    String[] previous = new String[20];
+    String[] own = new String[18];
+    for (int i = 0; i < 9; i++) {
+      previous[2 * i] = "m" + i;
+      previous[2 * i + 1] = "previous";
+      own[2 * i] = "m" + i;
+      own[2 * i + 1] = "own";
+    }
+    previous[18] = KvsTag.END_OF_FRAGMENT;
+    previous[19] = "";
+    a.onTags(tags(previous), RAW);
+    a.onTags(tags(own), RAW);
+    a.onClusterStart(0, -1);
+    a.onFrame(frame(1, 0, 0, 3));
+    a.finish();
+    assertEquals(List.of("open 1 tc=0", "done 1"), rec.events.stream().filter(e -> !e.startsWith("frame")).toList());
+    assertEquals(9, rec.completed.get(0).metadata().size());
+    assertTrue(rec.completed.get(0).metadata().stream().allMatch(m -> m.value().equals("own")));
+  }
+
   @Test
   void newEbmlHeaderCompletesTheOpenFragmentAndStartsANewStream() {
     FragmentAssembler a = started(IngestConfig.DEFAULT, VIDEO);

@@ -3,6 +3,7 @@ package io.vidlog.ingest;
 import static io.vidlog.fragmentstore.testing.Conditions.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
 import io.vidlog.fragmentstore.live.LiveEvent;
@@ -76,7 +77,10 @@ class TakeoverIT {
         // a second producer tries once a second: within the call rate, and the first producer's
         // last byte is a second old, so it is active
         advance(Duration.ofSeconds(1));
+        long asked = System.nanoTime();
         second.add(tryToStream("shared", 100_000L + i * 1000L));
+        // a producer that retries a refusal at once (AWS's C SDK does) waits for each answer
+        assertTrue(System.nanoTime() - asked >= IngestApi.RETRY_REFUSAL_DELAY.toNanos(), "answered before the delay");
       }
       first.finish();
       acks.addAll(first.rest());
