@@ -2,7 +2,7 @@ package io.vidlog.fragmentstore;
 
 /**
  * A KVS fragment number: a decimal string of 1–128 digits that increases strictly per stream in
- * ingest order (kvs-api.md §1.2). vidlog mints fixed-width numbers so that their decimal strings
+ * ingest order (docs/wire-protocol.md §1.2). vidlog mints fixed-width numbers so that their decimal strings
  * sort in the same order as their values, which makes object keys list in fragment order; numbers
  * received from clients may have any width and are compared numerically.
  */

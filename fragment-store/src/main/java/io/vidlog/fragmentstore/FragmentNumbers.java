@@ -4,7 +4,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Mints the fragment numbers of this node (kvs-api.md §1.2: decimal, strictly increasing per
+ * Mints the fragment numbers of this node (docs/wire-protocol.md §1.2: decimal, strictly increasing per
  * stream in ingest order, never reused). A minted number is 22 fixed-width digits:
  * {@code <13-digit server epoch millis><3-digit node id><6-digit sequence>}, so its decimal string
  * sorts like its value and object keys list in fragment order; the node id lets several nodes mint

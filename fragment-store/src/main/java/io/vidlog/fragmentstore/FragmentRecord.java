@@ -1,7 +1,7 @@
 package io.vidlog.fragmentstore;
 
 /**
- * What the time index keeps per persisted fragment and ListFragments returns (kvs-api.md §3.1).
+ * What the time index keeps per persisted fragment and ListFragments returns (docs/wire-protocol.md §3.1).
  *
  * @param sizeBytes the fragment's size as ListFragments reports it (media and metadata, plaintext MKV)
  * @param trackMask bit {@code n-1} set for each track number n (1..32) that has frames in the fragment

@@ -1,17 +1,17 @@
 package io.vidlog.fragmentstore;
 
-import static io.vidlog.fragmentstore.streams.Await.await;
+import static io.vidlog.fragmentstore.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
-import io.vidlog.fragmentstore.index.HeaderOnlyArchive;
+import io.vidlog.fragmentstore.testing.MemoryArchive;
 import io.vidlog.fragmentstore.live.LiveFeed;
 import io.vidlog.fragmentstore.object.MemoryObjectStore;
 import io.vidlog.fragmentstore.streams.StreamInfo;
 import io.vidlog.kvs.StreamRef;
 import io.vidlog.fragmentstore.streams.StreamRegistry.CreateStreamRequest;
-import io.vidlog.fragmentstore.streams.TestSealer;
+import io.vidlog.fragmentstore.testing.TestSealer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -28,7 +28,7 @@ class FragmentStoreTest {
   }
 
   private FragmentStore open() {
-    return await(FragmentStore.open(vertx, store, Sealers.of(sealer), new HeaderOnlyArchive(store),
+    return await(FragmentStore.open(vertx, store, Sealers.of(sealer), new MemoryArchive(store),
         FragmentStoreConfig.DEFAULT));
   }
 
@@ -50,13 +50,13 @@ class FragmentStoreTest {
 
   @Test
   void oneSystemSealerWiringWorksToo() {
-    FragmentStore fs = await(FragmentStore.open(vertx, store, sealer, new HeaderOnlyArchive(store),
+    FragmentStore fs = await(FragmentStore.open(vertx, store, sealer, new MemoryArchive(store),
         FragmentStoreConfig.DEFAULT));
     StreamInfo s = await(fs.registry().create(new CreateStreamRequest("cam", null, null, null, 1, null)));
     FragmentNumber n = await(fs.numbersFor(s)).next(s.streamId());
     await(fs.index().append(s, new FragmentRecord(n, 1, 1, 1, 1, 1, false)));
     await(fs.shutdown());
-    FragmentStore again = await(FragmentStore.open(vertx, store, sealer, new HeaderOnlyArchive(store),
+    FragmentStore again = await(FragmentStore.open(vertx, store, sealer, new MemoryArchive(store),
         FragmentStoreConfig.DEFAULT));
     assertEquals(n, await(again.index().latest(s)).number(), "read back from the segment flushed at shutdown");
     again.close();

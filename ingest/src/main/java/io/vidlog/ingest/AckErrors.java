@@ -7,7 +7,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place where a failure while reading a PutMedia body becomes the ErrorId of its ERROR ack
- * (kvs-api.md §1.3): a parser's own refusal ({@link AckException}, a buffer budget overdraft among
+ * (docs/wire-protocol.md §1.3): a parser's own refusal ({@link AckException}, a buffer budget overdraft among
  * them) keeps its id, media that cannot be parsed is 4006 INVALID_MKV_DATA, and anything else (a vidlog bug, a spool file that cannot be
  * written or no longer authenticates) is 5000 INTERNAL_ERROR, logged with its stack.
  */

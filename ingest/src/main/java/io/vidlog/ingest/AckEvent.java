@@ -4,7 +4,7 @@ import io.vidlog.fragmentstore.FragmentNumber;
 import io.vidlog.kvs.AckError;
 
 /**
- * One PutMedia acknowledgement, rendered as the flat JSON line KVS sends (kvs-api.md §1.3):
+ * One PutMedia acknowledgement, rendered as the flat JSON line KVS sends (docs/wire-protocol.md §1.3):
  * {@code {"EventType":"PERSISTED","FragmentTimecode":0,"FragmentNumber":"1"}}, ERROR adding
  * {@code "ErrorId"} and {@code "ErrorCode"}. {@code fragmentTimecode} echoes the Cluster Timecode as
  * sent; it and {@code number} are null when unknown (IDLE, or an error before any fragment).

@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ack half of a PutMedia exchange (kvs-api.md §1.3). BUFFERING, RECEIVED and IDLE go out at
+ * The ack half of a PutMedia exchange (docs/wire-protocol.md §1.3). BUFFERING, RECEIVED and IDLE go out at
  * once. A fragment's PERSISTED (or 5001 ARCHIVAL_ERROR) waits for its durable commit, in fragment
  * order, and every ERROR waits behind the final acks of the fragments received before it: the KVS
  * producer SDK rolls its buffer back on an error ack, so an error that overtook the PERSISTED ack of

@@ -4,7 +4,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The PutMedia connection that owns each stream in this process, and the takeover rule (KVS allows
- * one connection per stream, kvs-api.md §1.4 and §6). A newcomer is admitted when the stream has
+ * one connection per stream, docs/wire-protocol.md §1.4 and §6). A newcomer is admitted when the stream has
  * no owner, or when the owner's producer is no longer active: it stopped reading input (its body
  * ended, it failed, it is draining its last acks) or it has been silent for
  * {@link IngestConfig#takeoverSilence()} (the reconnect case: the producer's old connection died

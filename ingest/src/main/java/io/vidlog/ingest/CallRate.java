@@ -4,7 +4,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * KVS's PutMedia call rate per stream (kvs-api.md §6: 5 calls per second per stream, a hard
+ * KVS's PutMedia call rate per stream (docs/wire-protocol.md §6: 5 calls per second per stream, a hard
  * limit; over it, ClientLimitExceededException): a token bucket per stream holding at most one
  * second of calls and refilled continuously, so a burst of that many calls passes and a client
  * that retries at once is refused until the bucket refills. Refused calls take no token.

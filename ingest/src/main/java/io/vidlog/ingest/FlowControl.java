@@ -3,7 +3,7 @@ package io.vidlog.ingest;
 import java.util.function.LongSupplier;
 
 /**
- * Back-pressure of one PutMedia connection (STYLE.md, Vert.x {@code PipeImpl}): the request is
+ * Back-pressure of one PutMedia connection (docs/architecture.md §Code style, Vert.x {@code PipeImpl}): the request is
  * paused while the store is behind, the body parser cannot take more, or the client does not read
  * its acks, and resumed when all three caught up, so memory per connection stays bounded whatever
  * the fragment size.

@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * The fragmenting state machine of PutMedia, driven by {@link MkvHandler} events (kvs-api.md §1.1,
+ * The fragmenting state machine of PutMedia, driven by {@link MkvHandler} events (docs/wire-protocol.md §1.1,
  * §1.4, §5): each Cluster is one fragment; {@code AWS_KINESISVIDEO_END_OF_FRAGMENT} closes the open
  * fragment early; a new EBML header starts a new MKV stream. Producer Tags sent while no fragment is
  * open, before an EBML header too, belong to the next fragment (pre-cluster); Tags sent after a Cluster started belong to it
@@ -187,7 +187,7 @@ final class FragmentAssembler implements MkvHandler {
       for (SimpleTag st : tag.simpleTags()) {
         String name = st.name() == null ? "" : st.name();
         if (name.startsWith(KvsTag.RESERVED_PREFIX)) {
-          // Reserved KVS control tags are acted on, never stored as user metadata (kvs-api.md §1.1).
+          // Reserved KVS control tags are acted on, never stored as user metadata (docs/wire-protocol.md §1.1).
           endOfFragment |= name.equals(KvsTag.END_OF_FRAGMENT);
           continue;
         }

@@ -5,7 +5,7 @@ import io.vidlog.media.mkv.MkvFrame;
 
 /**
  * What the {@link FragmentAssembler} tells the connection: the fragment life cycle after the
- * fragment rules (kvs-api.md §1.4) have been applied. Every call is on the connection's thread.
+ * fragment rules (docs/wire-protocol.md §1.4) have been applied. Every call is on the connection's thread.
  */
 interface FragmentListener {
 

@@ -15,7 +15,7 @@ import io.vidlog.media.mkv.MkvFrame;
 import java.nio.ByteBuffer;
 
 /**
- * Where the fragments of one PutMedia connection go (DESIGN.md §Storage, "Live path"): each gets its
+ * Where the fragments of one PutMedia connection go (docs/architecture.md §Storage and §Live path): each gets its
  * number and index slot from the stream's {@link FragmentSequencer} when its first byte arrives, its
  * chunk is streamed into the {@link FragmentArchive} through a {@link ChunkStream} (none when the
  * stream keeps nothing, retention 0), and every frame is published to the stream's
@@ -69,7 +69,7 @@ final class FragmentSink {
   /**
    * The fragment is complete and valid: ends it live and commits its chunk. Returns what completes
    * when it is durable and indexed (PERSISTED may be acked), or null when the stream keeps no
-   * fragments (retention 0: live only, no PERSISTED, kvs-api.md §1.3).
+   * fragments (retention 0: live only, no PERSISTED, docs/wire-protocol.md §1.3).
    */
   Future<Void> complete(OpenFragment f) {
     Buffer trailer = ChunkMkv.producerTags(f.postTags);

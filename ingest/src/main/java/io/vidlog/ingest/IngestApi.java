@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * The ingest surface: {@code POST /putMedia} (kvs-api.md §1), MKV or MP4 bodies, with the KVS ack
+ * The ingest surface: {@code POST /putMedia} (docs/wire-protocol.md §1), MKV or MP4 bodies, with the KVS ack
  * stream. Built with plain {@code new} by the server, which mounts its route declaration behind
  * authentication. Errors found before the 200 (bad headers, denied, unknown stream)
  * fail the routing context with a {@link io.vidlog.kvs.KvsException} for the server's

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Limits and defaults of {@code /putMedia} (DESIGN.md §Limits, kvs-api.md §1.4 and §6). Defaults
+ * Limits and defaults of {@code /putMedia} (docs/architecture.md §Limits, docs/wire-protocol.md §1.4 and §6). Defaults
  * follow KVS; the server builds one from its config file.
  *
  * @param maxFragmentBytes 4001 above this many bytes of stored MKV per fragment (KVS: 50 MB)
@@ -39,7 +39,7 @@ import java.time.Duration;
  *     old connection (curl's low-speed limit of 30 s, connection staleness, a network error), so
  *     its reconnect is admitted at once or at its next retry. Keep it below {@code idleTimeout}
  * @param maxPutMediaCallsPerSecond PutMedia calls per stream and second before
- *     ClientLimitExceeded (KVS: 5, kvs-api.md §6)
+ *     ClientLimitExceeded (KVS: 5, docs/wire-protocol.md §6)
  * @param buffers how many bytes body parsers may hold in buffers, per connection and in all
  */
 public record IngestConfig(long maxFragmentBytes, Duration maxFragmentDuration, Duration maxConnectionDuration,

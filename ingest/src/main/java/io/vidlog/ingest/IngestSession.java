@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One PutMedia connection (kvs-api.md §1) as an explicit state machine ({@link Phase}). It reads the
+ * One PutMedia connection (docs/wire-protocol.md §1) as an explicit state machine ({@link Phase}). It reads the
  * request body into the body parser, whose events the {@link FragmentAssembler} turns into
  * fragments, and hands each concern to a collaborator: where fragments go ({@link FragmentSink}),
  * the ack stream and its order ({@link AckStream}), which ErrorId a failure gets

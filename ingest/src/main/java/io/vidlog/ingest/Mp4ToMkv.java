@@ -22,7 +22,7 @@ import java.util.Map;
  * same self-contained chunks with the same acks): an EBML header, Info with a 1 ms TimecodeScale,
  * Tracks in Matroska terms (H.264, H.265 and AAC, codec private data as sent), then Clusters cut at
  * the first video key frame at or after the target duration and never longer than the maximum
- * fragment duration (kvs-api.md §1.4). Block timestamps are presentation times (RFC 9559 §11.1)
+ * fragment duration (docs/wire-protocol.md §1.4). Block timestamps are presentation times (RFC 9559 §11.1)
  * less the edit list's media time.
  */
 final class Mp4ToMkv implements Mp4Handler {

@@ -36,7 +36,7 @@ final class OpenFragment {
   private long maxEndNs = Long.MIN_VALUE;
   private final Map<Integer, TrackStats> tracks = new TreeMap<>();
 
-  /** Per-track frame count and timestamp range (4004 is checked per track, DESIGN.md). */
+  /** Per-track frame count and timestamp range (4004 is checked per track, docs/wire-protocol.md §1.4). */
   static final class TrackStats {
     int frames;
     long maxNs = Long.MIN_VALUE;

@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
 /**
- * The two halves of one PutMedia HTTP exchange as a session uses them (kvs-api.md §1.1, §1.3): the
+ * The two halves of one PutMedia HTTP exchange as a session uses them (docs/wire-protocol.md §1.1, §1.3): the
  * request body, read as a stream and paused for back-pressure, and the chunked response that
  * carries the ack lines. {@link HttpExchange} adapts Vert.x; unit tests drive a session through a
  * fake. Every method is called, and every handler runs, on the connection's context.

@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
 /**
- * The request headers of PutMedia (kvs-api.md §1.1), validated before the 200 is sent.
+ * The request headers of PutMedia (docs/wire-protocol.md §1.1), validated before the 200 is sent.
  *
  * <p>vidlog is lenient where producers disagree: a missing timecode type means RELATIVE (ffmpeg and
  * other plain HTTP producers send none), and a missing producer start timestamp means the moment the
@@ -89,7 +89,7 @@ public record PutMediaHeaders(StreamRef stream, TimecodeType timecodeType, long 
   }
 
   /**
-   * The fragment's producer timestamp in ms (kvs-api.md §1.2) from a cluster's Timecode and the
+   * The fragment's producer timestamp in ms (docs/wire-protocol.md §1.2) from a cluster's Timecode and the
    * TimecodeScale (both unsigned, as the MKV reader reads them); -1 when it is negative or beyond
    * {@link #MAX_PRODUCER_MILLIS}, or when the cluster's time does not fit in 64-bit nanoseconds (the
    * caller answers 4007).

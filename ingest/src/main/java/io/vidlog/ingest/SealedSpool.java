@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The encryption of one spooled upload (DESIGN.md §Storage: no plaintext media at rest). The
+ * The encryption of one spooled upload (docs/architecture.md §Storage, "Envelope encryption": no plaintext media at rest). The
  * plaintext is cut into {@link StreamingSeal#SEGMENT_SIZE} segments, each sealed with AES-256-GCM
  * under the segment's index (and a last-segment flag) in its nonce, so segments cannot be altered,
  * moved or cut off unnoticed; segment {@code i} lies at {@code i × (SEGMENT_SIZE + 16)} in the

@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * The head of one MKV stream on a PutMedia connection: the EBML header (re-encoded), and Info and
  * Tracks exactly as the producer sent them, so codec private data and unknown children survive into
- * every chunk (each chunk is self-contained, DESIGN.md §Storage).
+ * every chunk (each chunk is self-contained, docs/architecture.md §Storage, "Sealed chunks").
  */
 record StreamHeader(Buffer ebmlHeader, Buffer info, Buffer tracks, List<TrackEntry> trackEntries,
     long timecodeScaleNs) {

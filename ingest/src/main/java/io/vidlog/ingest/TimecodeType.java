@@ -1,7 +1,7 @@
 package io.vidlog.ingest;
 
 /**
- * {@code x-amzn-fragment-timecode-type} (kvs-api.md §1.1, §1.2): ABSOLUTE cluster timecodes are the
+ * {@code x-amzn-fragment-timecode-type} (docs/wire-protocol.md §1.1, §1.2): ABSOLUTE cluster timecodes are the
  * producer timestamps themselves; RELATIVE ones are offsets from {@code x-amzn-producer-start-timestamp}.
  */
 public enum TimecodeType { ABSOLUTE, RELATIVE }

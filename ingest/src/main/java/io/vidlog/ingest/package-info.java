@@ -1,5 +1,5 @@
 /**
- * vidlog ingest: {@code POST /putMedia} (kvs-api.md §1), built by the server with
+ * vidlog ingest: {@code POST /putMedia} (docs/wire-protocol.md §1), built by the server with
  * {@link io.vidlog.ingest.IngestApi} and mounted on its router.
  *
  * <p>Flow per connection ({@code IngestSession}, a state machine NEW → STREAMING → (ENDING →)
@@ -16,7 +16,7 @@
  * the client's ack reading is behind; {@code AckErrors} is the one mapping from a failure to its
  * ErrorId.
  *
- * <p>One producer per stream ({@code ActiveConnections}; KVS: one connection per stream, kvs-api.md
+ * <p>One producer per stream ({@code ActiveConnections}; KVS: one connection per stream, docs/wire-protocol.md
  * §1.4 and §6, whose docs disagree on which connection wins). A new PutMedia call for a stream is
  * <ol>
  *   <li>refused with {@code ClientLimitExceededException} (400) when it is over the stream's call
@@ -48,7 +48,7 @@
  *
  * <p>Choices where KVS is silent or vidlog differs (documented for operators and clients):
  * <ul>
- *   <li>4004 is checked per track (DESIGN.md "deliberately kinder than KVS").</li>
+ *   <li>4004 is checked per track (docs/wire-protocol.md §1.4 and §9).</li>
  *   <li>Tags sent while no fragment is open belong to the next fragment (pre-cluster); tags sent
  *       after a Cluster started belong to it (post-cluster), in arrival order; a fragment is complete
  *       when the next Cluster, EBML header, end-of-fragment tag or the end of the body arrives.

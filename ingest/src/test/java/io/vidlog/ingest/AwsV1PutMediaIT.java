@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /**
  * AWS's own PutMedia client (AWS SDK for Java v1, {@code AmazonKinesisVideoPutMediaClient}) uploads
  * an MKV file to vidlog with an endpoint override and receives every PERSISTED ack through its own
- * ack handler (kvs-api.md §1.1 "What AWS's own Java PutMedia client sends").
+ * ack handler (docs/wire-protocol.md §1.1 "What AWS's own Java PutMedia client sends").
  */
 class AwsV1PutMediaIT {
   private IngestServer server;
@@ -84,8 +84,8 @@ class AwsV1PutMediaIT {
     assertEquals(List.of(128L, 1024L, 1792L, 2828L), persisted.stream().map(AckEvent::getFragmentTimecode).toList());
     assertNull(acks.stream().filter(a -> a.getErrorId() != null).findFirst().orElse(null));
     assertEquals(persisted.stream().map(AckEvent::getFragmentNumber).toList(),
-        server.index.of(stream).stream().map(r -> r.number().value()).toList());
+        server.stores.records(stream).stream().map(r -> r.number().value()).toList());
     // the client sends ISO-8601 start timestamps: RELATIVE = start + cluster timecode
-    assertEquals(1_700_000_000_128L, server.index.of(stream).get(0).producerTimestampMillis());
+    assertEquals(1_700_000_000_128L, server.stores.records(stream).get(0).producerTimestampMillis());
   }
 }

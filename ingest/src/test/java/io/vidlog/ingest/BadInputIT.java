@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
 import io.vidlog.fragmentstore.streams.StreamInfo;
+import io.vidlog.fragmentstore.testing.Conditions;
 import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each PutMedia fragment rule broken on purpose gets its ErrorId (kvs-api.md §1.3, §1.4), the bad
+ * Each PutMedia fragment rule broken on purpose gets its ErrorId (docs/wire-protocol.md §1.3, §1.4), the bad
  * fragment is not stored and the ones before it are; hostile clients leave the server healthy.
  */
 class BadInputIT {
@@ -41,18 +42,18 @@ class BadInputIT {
   }
 
   /** Uploads, expects {@code ids} as the ERROR acks and {@code persisted} fragments stored and indexed. */
-  private Uploads.Result expect(String stream, byte[] body, List<Integer> ids, int persisted) {
+  private Uploads.Result expect(String stream, byte[] body, List<Integer> ids, int persisted) throws Exception {
     StreamInfo info = server.streams.add(stream, 24);
     Uploads.Result r = Uploads.upload(server.uri(), stream, body);
     assertEquals(200, r.status());
     assertEquals(ids, errorIds(r), () -> r.acks().toString());
     assertEquals(persisted, r.ofType("PERSISTED").size(), () -> r.acks().toString());
-    assertEquals(persisted, server.archive.chunksOf(info).size());
-    assertEquals(persisted, server.index.of(info).size());
+    assertEquals(persisted, server.stored(info).size());
+    assertEquals(persisted, server.stores.records(info).size());
     return r;
   }
 
-  private void assertHealthy() {
+  private void assertHealthy() throws Exception {
     String name = "healthy-" + System.nanoTime();
     server.streams.add(name, 24);
     Uploads.Result r = Uploads.upload(server.uri(), name, Uploads.resource("ffmpeg-live-av.mkv"));
@@ -114,7 +115,7 @@ class BadInputIT {
         "x-amzn-fragment-timecode-type", "RELATIVE", "x-amzn-producer-start-timestamp", "9223372036.000"),
         () -> new ByteArrayInputStream(mkv));
     assertEquals(List.of(4007), errorIds(r));
-    assertEquals(1, server.index.of(info).size());
+    assertEquals(1, server.stores.records(info).size());
   }
 
   @Test
@@ -165,7 +166,7 @@ class BadInputIT {
   @Test
   void storageFailure5001() throws Exception {
     server(IngestConfig.DEFAULT);
-    server.archive.failCommits = true;
+    server.archive().failCommits(true);
     Uploads.Result r = expect("nostore", new TestMkv().header(1).fragment(0, 1, 2, 10).fragment(1000, 1, 2, 10).bytes(),
         List.of(5001, 5001), 0);
     assertEquals(2, r.ofType("RECEIVED").size());
@@ -210,7 +211,7 @@ class BadInputIT {
       List<JsonObject> acks = p.rest();
       assertEquals(4, acks.stream().filter(a -> "PERSISTED".equals(a.getString("EventType"))).count());
     }
-    assertEquals(4, server.index.of(info).size());
+    assertEquals(4, server.stores.records(info).size());
   }
 
   @Test
@@ -233,7 +234,7 @@ class BadInputIT {
         // the server may close a client that never reads: that is fine
       }
     });
-    assertTrue(server.index.await(info, 20).size() >= 20);
+    server.stores.awaitRecords(info, 20);
     assertHealthy();
     deaf.close();
     sender.handle((v, e) -> null).get();
@@ -242,9 +243,9 @@ class BadInputIT {
     // connection has ended and no commit is in flight before comparing
     Conditions.await("the connection ended and its commits completed", () -> server.api.activeConnections() == 0
         && server.api.pendingFragments(info.streamId()) == 0);
-    List<String> indexed = server.index.of(info).stream().map(r -> r.number().value()).toList();
+    List<String> indexed = server.stores.records(info).stream().map(r -> r.number().value()).toList();
     assertEquals(indexed.stream().sorted().toList(), indexed);
-    assertEquals(indexed.size(), server.archive.chunksOf(info).size());
+    assertEquals(indexed.size(), server.stored(info).size());
   }
 
   @Test
@@ -254,7 +255,7 @@ class BadInputIT {
     byte[] mkv = Uploads.resource("ffmpeg-live-av.mkv");
     assertEquals(4, Uploads.upload(server.uri(), "replay", mkv).ofType("PERSISTED").size());
     assertEquals(4, Uploads.upload(server.uri(), "replay", mkv).ofType("PERSISTED").size());
-    assertEquals(8, server.index.of(info).size());
+    assertEquals(8, server.stores.records(info).size());
   }
 
   @Test
@@ -272,6 +273,6 @@ class BadInputIT {
       assertNull(acks.stream().filter(a -> "IDLE".equals(a.getString("EventType"))).findFirst().get()
           .getString("FragmentNumber"));
     }
-    assertEquals(1, server.index.of(info).size());
+    assertEquals(1, server.stores.records(info).size());
   }
 }

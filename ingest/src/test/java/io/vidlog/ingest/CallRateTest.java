@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** The per-stream PutMedia call rate (kvs-api.md §6: 5 per second per stream) on a clock moved by hand. */
+/** The per-stream PutMedia call rate (docs/wire-protocol.md §6: 5 per second per stream) on a clock moved by hand. */
 class CallRateTest {
   private final AtomicLong clock = new AtomicLong(7_000_000_000L);
   private final CallRate rate = new CallRate(5, clock::get);

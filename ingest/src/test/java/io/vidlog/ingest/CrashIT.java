@@ -1,20 +1,18 @@
 package io.vidlog.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vidlog.fragmentstore.FragmentNumber;
 import io.vidlog.fragmentstore.FragmentRecord;
-import io.vidlog.fragmentstore.index.IndexConfig;
-import io.vidlog.fragmentstore.index.ObjectStoreTimeIndex;
 import io.vidlog.fragmentstore.chunk.FragmentArchive;
-import io.vidlog.fragmentstore.chunk.SealedFragmentArchive;
-import io.vidlog.fragmentstore.crypto.Crypto;
-import io.vidlog.fragmentstore.object.FsObjectStore;
 import io.vidlog.fragmentstore.streams.StreamInfo;
-import io.vidlog.fragmentstore.streams.StreamStatus;
+import io.vidlog.fragmentstore.testing.Conditions;
+import io.vidlog.fragmentstore.testing.TestStores;
+import io.vidlog.kvs.StreamRef;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrashIT {
   static final String STREAM = "crash";
-  static final String STREAM_ID = "crash-stream-1";
 
   @TempDir
   Path data;
@@ -42,12 +39,11 @@ class CrashIT {
         CrashServerMain.class.getName(), data.toString());
     pb.redirectErrorStream(true).redirectOutput(data.resolve("server.log").toFile());
     Process p = pb.start();
-    Path port = data.resolve("port");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!Files.exists(port)) {
-      assertTrue(p.isAlive() && System.nanoTime() < deadline, "server did not start");
-      Thread.sleep(50); // waiting for another process to write a file: no latch can span processes
-    }
+    // another process's file: no latch can span processes
+    Conditions.await("the server process wrote its port", () -> {
+      assertTrue(p.isAlive(), "the server process died; see server.log");
+      return Files.exists(data.resolve("port"));
+    });
     return p;
   }
 
@@ -77,11 +73,7 @@ class CrashIT {
       }
       producer.send(new TestMkv().cluster(timecode).block(1, 0, true, new byte[5000]).bytes());
       // the open fragment's chunk is being spooled when the process dies
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (spoolFiles() == 0) {
-        assertTrue(System.nanoTime() < deadline, "the open fragment's chunk is spooled");
-        Thread.sleep(20); // another process's file: no latch can span processes
-      }
+      Conditions.await("the open fragment's chunk is spooled", () -> spoolFiles() > 0);
       server.destroyForcibly(); // SIGKILL on Linux
       assertTrue(server.waitFor(30, TimeUnit.SECONDS));
       try {
@@ -100,22 +92,19 @@ class CrashIT {
 
     // "restart": open the same data dir as a new process would
     Vertx vertx = Vertx.vertx();
-    try (FsObjectStore store = new FsObjectStore(vertx, data.resolve("objects"))) {
-      Crypto crypto = IngestServer.await(Crypto.open(vertx, store, data.resolve("keys")));
-      SealedFragmentArchive archive = IngestServer.await(SealedFragmentArchive.open(vertx, store, crypto,
-          data.resolve("spool")));
-      StreamInfo stream = new StreamInfo(STREAM, "arn", STREAM_ID, StreamStatus.ACTIVE, null, null, null, 24, "1", 0,
-          Map.of());
-      List<String> stored = IngestServer.await(archive.list(stream, null, 10_000)).stream()
+    try (TestStores restarted = TestStores.onDisk(vertx, data)) {
+      StreamInfo stream = restarted.await(() -> restarted.registry.describe(StreamRef.byName(STREAM)));
+      List<String> stored = restarted.await(() -> restarted.archive.list(stream, null, 10_000)).stream()
           .map(FragmentNumber::value).toList();
       assertTrue(stored.containsAll(persisted), "persisted " + persisted + " stored " + stored);
-      ObjectStoreTimeIndex index = new ObjectStoreTimeIndex(store, scope -> crypto.keys(scope).map(k -> k), archive,
-          IndexConfig.DEFAULT);
       for (String n : persisted) {
-        FragmentArchive.ChunkReader reader = IngestServer.await(archive.open(stream, new FragmentNumber(n)));
+        FragmentNumber number = new FragmentNumber(n);
+        FragmentArchive.ChunkReader reader = restarted.await(() -> restarted.archive.open(stream, number));
         assertEquals(50, reader.header().tracks().stream().mapToInt(t -> t.frameCount()).sum());
-        FragmentRecord record = IngestServer.await(index.get(stream, new FragmentNumber(n)));
-        assertTrue(record != null && record.number().value().equals(n), "indexed after restart: " + n);
+        // the index is rebuilt from the store alone: its segments and the chunks after them
+        FragmentRecord record = restarted.await(() -> restarted.index.get(stream, number));
+        assertNotNull(record, "indexed after restart: " + n);
+        assertEquals(number, record.number());
       }
       assertEquals(0, spoolFiles(), "the reopened archive removed the killed process's spool files");
     } finally {
@@ -123,13 +112,15 @@ class CrashIT {
     }
   }
 
-  private long spoolFiles() throws java.io.IOException {
+  private long spoolFiles() {
     Path dir = data.resolve("spool");
     if (!Files.isDirectory(dir)) {
       return 0;
     }
     try (var spool = Files.list(dir)) {
       return spool.filter(f -> f.toString().endsWith(".spool")).count();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 }

@@ -20,7 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The fragmenting state machine driven by MkvHandler events, without HTTP (kvs-api.md §1.4, §5). */
+/** The fragmenting state machine driven by MkvHandler events, without HTTP (docs/wire-protocol.md §1.4, §5). */
 class FragmentAssemblerTest {
   private static final TrackEntry VIDEO = new TrackEntry(1, 11, 1, "V_MPEG4/ISO/AVC", "v", new byte[] {1}, 0,
       320, 240, Double.NaN, 0, 0);

@@ -3,80 +3,69 @@ package io.vidlog.ingest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vidlog.fragmentstore.FragmentNumber;
-import io.vidlog.kvs.KvsException;
-import java.net.URI;
-import java.util.concurrent.TimeUnit;
-import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.streams.ReadStream;
 import io.vidlog.fragmentstore.FragmentNumbers;
-import io.vidlog.fragmentstore.chunk.FragmentArchive;
-import io.vidlog.fragmentstore.chunk.SealedFragmentArchive;
-import io.vidlog.fragmentstore.crypto.Crypto;
-import io.vidlog.fragmentstore.index.IndexConfig;
-import io.vidlog.fragmentstore.index.ObjectStoreTimeIndex;
-import io.vidlog.fragmentstore.index.TimeIndex;
-import io.vidlog.fragmentstore.object.FsObjectStore;
+import io.vidlog.fragmentstore.live.LiveFeedConfig;
+import io.vidlog.fragmentstore.live.MemoryLiveFeeds;
 import io.vidlog.fragmentstore.streams.StreamInfo;
+import io.vidlog.fragmentstore.testing.MemoryArchive;
+import io.vidlog.fragmentstore.testing.RecordingFeeds;
 import io.vidlog.fragmentstore.testing.TestFailures;
+import io.vidlog.fragmentstore.testing.TestStores;
 import io.vidlog.kvs.http.TestRoutes;
+import java.net.URI;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * A Vert.x HTTP server on an ephemeral loopback port with a Router, the IngestApi and a minimal
- * failure handler standing in for the server's (KvsException to status + AWS error body).
+ * A Vert.x HTTP server on an ephemeral loopback port with a Router, the IngestApi over the real
+ * registry and time index ({@link TestStores}) and real live feeds that record what is published,
+ * and the module tests' failure handler standing in for the server's.
  */
 final class IngestServer implements AutoCloseable {
   final Vertx vertx = Vertx.vertx();
-  final FixedStreams streams = new FixedStreams();
-  final MemoryArchive archive = new MemoryArchive(vertx);
-  /** The real sealed archive over the durable fs object store, when the server was made with a data dir. */
-  final SealedFragmentArchive sealed;
-  private final FsObjectStore fsStore;
-  final MemoryIndex index = new MemoryIndex();
-  final RecordingFeeds feeds = new RecordingFeeds();
+  /** Registry, index and archive: in memory, or the durable stores under a data dir. */
+  final TestStores stores;
+  final Streams streams = new Streams();
+  final RecordingFeeds feeds = new RecordingFeeds(new MemoryLiveFeeds(vertx, LiveFeedConfig.DEFAULT));
   final IngestApi api;
   private final HttpServer server;
 
+  /** The streams of this server, in the real registry. */
+  final class Streams {
+    StreamInfo add(String name, int retentionHours) throws Exception {
+      return stores.createStream(name, retentionHours);
+    }
+
+    /** DeleteStream: ingest hears of it as the server's would. */
+    void remove(String name) throws Exception {
+      stores.deleteStream(name);
+    }
+  }
+
+  /** In memory: the MemoryArchive ({@link #archive()}), whose commits a test can hold or fail. */
   IngestServer(IngestConfig config) throws Exception {
     this(config, null);
   }
 
-  /** With {@code dataDir}: chunks go through the real SealedFragmentArchive into an FsObjectStore there. */
+  /** With {@code dataDir}: the product's stores there (fs objects, keyring, sealed chunks), see {@link TestStores#onDisk}. */
   IngestServer(IngestConfig config, Path dataDir) throws Exception {
-    this(config, dataDir, false);
-  }
-
-  /** {@code durableIndex}: the real ObjectStoreTimeIndex in the data dir instead of {@link #index}. */
-  IngestServer(IngestConfig config, Path dataDir, boolean durableIndex) throws Exception {
-    this(config, dataDir, durableIndex, System::nanoTime);
+    this(config, dataDir, System::nanoTime);
   }
 
   /** {@code nanoClock} times the call rate, the takeover rule and the idle timer (a test moves it by hand). */
-  IngestServer(IngestConfig config, Path dataDir, boolean durableIndex, LongSupplier nanoClock) throws Exception {
+  IngestServer(IngestConfig config, Path dataDir, LongSupplier nanoClock) throws Exception {
+    stores = dataDir == null ? TestStores.inMemory(vertx) : TestStores.onDisk(vertx, dataDir);
+    // as the server's (FragmentStore.numbersFor): numbers above the stream's indexed ones
     FragmentNumbers numbers = new FragmentNumbers(1);
-    FragmentNumberSource minter = stream -> Future.succeededFuture(numbers);
-    TimeIndex timeIndex = index;
-    if (dataDir != null) {
-      fsStore = new FsObjectStore(vertx, dataDir.resolve("objects"));
-      Crypto crypto = await(Crypto.open(vertx, fsStore, dataDir.resolve("keys")));
-      sealed = await(SealedFragmentArchive.open(vertx, fsStore, crypto, dataDir.resolve("spool")));
-      if (durableIndex) {
-        timeIndex = new ObjectStoreTimeIndex(fsStore, scope -> crypto.keys(scope).map(k -> k), sealed,
-            IndexConfig.DEFAULT);
-      }
-    } else {
-      fsStore = null;
-      sealed = null;
-    }
+    FragmentNumberSource minter = stream -> stores.index.latest(stream).map(latest -> {
+      numbers.floor(stream.streamId(), latest == null ? null : latest.number());
+      return numbers;
+    });
     IngestBuffers buffers = new IngestBuffers(config.buffers());
-    api = new IngestApi(vertx, streams, sealed != null ? sealed : archive, timeIndex, feeds, minter, config, buffers,
+    api = new IngestApi(vertx, stores.registry, stores.archive, stores.index, feeds, minter, config, buffers,
         BodyParsers.mkv(config, buffers), BodyParsers.mp4(vertx, config, buffers), nanoClock);
     Router router = Router.router(vertx);
     TestRoutes.mount(router, api);
@@ -84,22 +73,14 @@ final class IngestServer implements AutoCloseable {
     server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
   }
 
+  /** The in-memory archive (a server made without a data dir). */
+  MemoryArchive archive() {
+    return stores.memoryArchive();
+  }
+
   /** The stored chunks of a stream in fragment order, read back (and decrypted) from the archive in use. */
   List<MemoryArchive.Stored> stored(StreamInfo stream) throws Exception {
-    if (sealed == null) {
-      return archive.chunksOf(stream);
-    }
-    List<MemoryArchive.Stored> out = new ArrayList<>();
-    for (FragmentNumber n : await(sealed.list(stream, null, 10_000))) {
-      FragmentArchive.ChunkReader reader = await(sealed.open(stream, n));
-      Promise<Buffer> all = Promise.promise();
-      Buffer bytes = Buffer.buffer();
-      ReadStream<Buffer> mkv = reader.mkv();
-      mkv.handler(bytes::appendBuffer).exceptionHandler(all::tryFail).endHandler(v -> all.tryComplete(bytes));
-      mkv.resume();
-      out.add(new MemoryArchive.Stored(reader.header(), await(all.future())));
-    }
-    return out;
+    return stores.chunks(stream);
   }
 
   URI uri() {
@@ -116,9 +97,7 @@ final class IngestServer implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    if (fsStore != null) {
-      fsStore.close();
-    }
+    stores.close();
     await(vertx.close());
   }
 }

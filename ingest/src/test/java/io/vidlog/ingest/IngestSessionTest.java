@@ -13,7 +13,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vidlog.fragmentstore.FragmentNumbers;
 import io.vidlog.fragmentstore.live.LiveEvent;
+import io.vidlog.fragmentstore.live.LiveFeedConfig;
+import io.vidlog.fragmentstore.live.MemoryLiveFeeds;
 import io.vidlog.fragmentstore.streams.StreamInfo;
+import io.vidlog.fragmentstore.testing.MemoryArchive;
+import io.vidlog.fragmentstore.testing.RecordingFeeds;
+import io.vidlog.fragmentstore.testing.TestStores;
 import io.vidlog.kvs.StreamRef;
 import io.vidlog.ingest.IngestSession.Phase;
 import java.nio.ByteBuffer;
@@ -45,17 +50,21 @@ class IngestSessionTest {
   private final Vertx vertx = Vertx.vertx();
   private final Context context = vertx.getOrCreateContext();
   private final AtomicLong clock = new AtomicLong(1_000_000_000L);
-  private final MemoryArchive archive = new MemoryArchive(vertx);
-  private final MemoryIndex index = new MemoryIndex();
-  private final RecordingFeeds feeds = new RecordingFeeds();
+  private final TestStores stores;
+  private final MemoryArchive archive;
+  private final RecordingFeeds feeds = new RecordingFeeds(new MemoryLiveFeeds(vertx, LiveFeedConfig.DEFAULT));
   private final FakeExchange exchange = new FakeExchange();
-  private final FixedStreams streams = new FixedStreams();
   private final List<String> parser = new ArrayList<>();
   /** When set, the body parser's end waits for it (as a spooled MP4 upload's demux does). */
   private Promise<Void> heldEnd;
   private int finished;
   private StreamInfo stream;
   private IngestSession session;
+
+  IngestSessionTest() throws Exception {
+    stores = TestStores.inMemory(vertx);
+    archive = stores.memoryArchive();
+  }
 
   @AfterEach
   void close() throws Exception {
@@ -118,8 +127,8 @@ class IngestSessionTest {
   }
 
   private IngestSession start(IngestConfig config, int retentionHours) throws Exception {
-    stream = streams.add("s", retentionHours);
-    FragmentSequencer sequencer = new FragmentSequencer(index, new FragmentNumbers(1));
+    stream = stores.createStream("s", retentionHours);
+    FragmentSequencer sequencer = new FragmentSequencer(stores.index, new FragmentNumbers(1));
     BodyParser.Factory mkv = tracked(BodyParsers.mkv(config, new IngestBuffers(config.buffers())));
     IngestSession.Deps deps = new IngestSession.Deps(vertx, config, archive, feeds.feed(stream.streamId()), sequencer,
         mkv, mkv, clock::get, () -> 1_700_000_000_000L);
@@ -246,7 +255,7 @@ class IngestSessionTest {
     assertEquals(Phase.DRAINING, phase());
     assertEquals(List.of("closed in DRAINING"), parser, "a superseded session releases its parser at once");
     assertEquals(List.of("BUFFERING", "RECEIVED", "BUFFERING"), acks());
-    assertTrue(feeds.of(stream.streamId()).events().stream().anyMatch(e -> e instanceof LiveEvent.FragmentAborted));
+    assertTrue(feeds.published(stream.streamId()).stream().anyMatch(e -> e instanceof LiveEvent.FragmentAborted));
 
     archive.releaseCommits();
     await("finished", () -> session.phase() == Phase.FINISHED);
@@ -322,7 +331,7 @@ class IngestSessionTest {
     run(exchange::goAway);
     assertEquals(Phase.DRAINING, phase());
     assertEquals(List.of("closed in DRAINING"), parser);
-    assertEquals(1, archive.aborted.get(), "the cut fragment's chunk is aborted");
+    assertEquals(1, archive.aborted(), "the cut fragment's chunk is aborted");
     archive.releaseCommits();
     await("finished", () -> session.phase() == Phase.FINISHED);
     assertEquals(List.of("BUFFERING", "RECEIVED", "BUFFERING"), acks(), "nothing is written to a gone client");

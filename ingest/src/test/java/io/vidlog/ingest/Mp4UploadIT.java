@@ -3,13 +3,14 @@ package io.vidlog.ingest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static io.vidlog.ingest.Conditions.await;
+import static io.vidlog.fragmentstore.testing.Conditions.await;
 
 import io.vidlog.fragmentstore.FragmentRecord;
 import io.vertx.core.json.JsonObject;
 import io.vidlog.fragmentstore.chunk.ChunkHeader;
 import io.vidlog.fragmentstore.live.LiveEvent;
 import io.vidlog.fragmentstore.streams.StreamInfo;
+import io.vidlog.fragmentstore.testing.MemoryArchive;
 import io.vidlog.media.mp4.Mp4Demux;
 import io.vidlog.media.mp4.Mp4Handler;
 import io.vidlog.media.mp4.Mp4Limits;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -161,7 +163,7 @@ class Mp4UploadIT {
       assertTrue(h.durationMillis() <= 10_000);
     }
     assertStoredFramesAreTheSamples(stream, mp4, tracks);
-    List<FragmentRecord> index = server.index.of(stream);
+    List<FragmentRecord> index = server.stores.records(stream);
     assertEquals(numbers, index.stream().map(x -> x.number().value()).toList());
     // a progressive upload's temporary file is deleted before its last ack; a fragmented one never had one
     assertEquals(0, spooled());
@@ -174,7 +176,7 @@ class Mp4UploadIT {
     // everything but the last byte of the last mdat (and the mfra after it): the first fragment
     // (cut at the key frame 2 s in) is complete, the second one is open
     int held = Mp4UploadTest.lastIndexOf(mp4, "mfra") - 4 - 1;
-    RecordingFeeds.Recorded live = server.feeds.of(stream.streamId());
+    Supplier<List<LiveEvent>> live = () -> server.feeds.published(stream.streamId());
     try (RawPutMedia p = RawPutMedia.open(server.port(), "live-fmp4")) {
       for (int off = 0; off < held; off += 500) {
         p.send(mp4, off, Math.min(500, held - off)); // in pieces, no Content-Type: found by its ftyp
@@ -191,12 +193,12 @@ class Mp4UploadIT {
       assertEquals(List.of(), errorIds(early));
       // the first fragment's frames reached the live feed, and so do the open fragment's frames
       // before it closes (its last sample is held back)
-      List<LiveEvent> events = live.events();
+      List<LiveEvent> events = live.get();
       assertTrue(events.stream().anyMatch(e -> e instanceof LiveEvent.FragmentEnd end
           && end.number().value().equals(first)));
-      await("a frame of the open fragment is live", () -> live.events().stream().anyMatch(e ->
+      await("a frame of the open fragment is live", () -> live.get().stream().anyMatch(e ->
           e instanceof LiveEvent.Frame f && !f.number().value().equals(first)));
-      assertEquals(1, live.events().stream().filter(e -> e instanceof LiveEvent.FragmentEnd).count());
+      assertEquals(1, live.get().stream().filter(e -> e instanceof LiveEvent.FragmentEnd).count());
       assertEquals(0, spooled(), "a fragmented MP4 is never spooled");
 
       p.send(mp4, held, mp4.length - held);
@@ -208,7 +210,7 @@ class Mp4UploadIT {
       assertEquals(2, ofType(all, "PERSISTED").size(), all::toString);
     }
     List<Uploads.Frame> stored = assertStoredFramesAreTheSamples(stream, mp4, 2);
-    long liveFrames = live.events().stream().filter(e -> e instanceof LiveEvent.Frame).count();
+    long liveFrames = live.get().stream().filter(e -> e instanceof LiveEvent.Frame).count();
     assertEquals(stored.size(), liveFrames, "every stored frame was published live");
   }
 
@@ -228,7 +230,7 @@ class Mp4UploadIT {
     assertEquals(buffering.get(1).getString("FragmentNumber"), error.getString("FragmentNumber"),
         "the fragment cut short is the one refused");
     assertEquals(1, r.ofType("PERSISTED").size(), r.acks()::toString);
-    assertEquals(1, server.index.of(stream).size());
+    assertEquals(1, server.stores.records(stream).size());
     // the stored fragment is the first fragment of the whole file, frame for frame
     StreamInfo whole = server.streams.add("whole-fmp4", 24);
     Uploads.Result all = Uploads.upload(server.uri(), Map.of("x-amzn-stream-name", "whole-fmp4"),
@@ -258,7 +260,7 @@ class Mp4UploadIT {
         r.ofType("ERROR").get(0).getString("FragmentNumber"));
     assertEquals(1, r.ofType("PERSISTED").size(), r.acks()::toString);
     assertEquals(1, server.stored(stream).size());
-    assertEquals(1, server.index.of(stream).size());
+    assertEquals(1, server.stores.records(stream).size());
   }
 
   @Test
@@ -368,7 +370,7 @@ class Mp4UploadIT {
     assertEquals("INTERNAL_ERROR", ofType(acks, "ERROR").get(0).getString("ErrorCode"));
     assertTrue(ofType(acks, "BUFFERING").isEmpty(), acks::toString);
     assertTrue(server.stored(stream).isEmpty());
-    assertTrue(server.index.of(stream).isEmpty());
+    assertTrue(server.stores.records(stream).isEmpty());
     await("the spool file is deleted", () -> spooled() == 0);
   }
 

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What must hold for any PutMedia request headers (kvs-api.md §1.1): {@link PutMediaHeaders#parse}
+ * What must hold for any PutMedia request headers (docs/wire-protocol.md §1.1): {@link PutMediaHeaders#parse}
  * throws nothing but InvalidArgumentException, with a short message whatever the client sent; it
  * is deterministic; an accepted request names exactly one stream whose name follows the model's
  * rules (an ARN renders back to the header it came from); an accepted start timestamp lies in

@@ -11,7 +11,7 @@ import io.vidlog.kvs.KvsError;
 import io.vidlog.kvs.KvsException;
 import org.junit.jupiter.api.Test;
 
-/** PutMedia request headers (kvs-api.md §1.1) and the ack line format (§1.3). */
+/** PutMedia request headers (docs/wire-protocol.md §1.1) and the ack line format (§1.3). */
 class PutMediaHeadersTest {
 
   private static MultiMap headers(String... kv) {

@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vidlog.fragmentstore.FragmentRecord;
 import io.vidlog.fragmentstore.live.LiveEvent;
 import io.vidlog.fragmentstore.streams.StreamInfo;
+import io.vidlog.fragmentstore.testing.MemoryArchive;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** POST /putMedia end to end over a real socket with a plain HTTP client (kvs-api.md §1). */
+/** POST /putMedia end to end over a real socket with a plain HTTP client (docs/wire-protocol.md §1). */
 class PutMediaIT {
   private IngestServer server;
   @org.junit.jupiter.api.io.TempDir
@@ -90,7 +91,7 @@ class PutMediaIT {
     assertEquals(List.of(128L, 1024L, 1792L, 2828L),
         r.ofType("BUFFERING").stream().map(a -> a.getLong("FragmentTimecode")).toList());
     assertStoredFramesEqualUploaded(stream, mkv, 4);
-    List<FragmentRecord> index = server.index.of(stream);
+    List<FragmentRecord> index = server.stores.records(stream);
     assertEquals(numbers, index.stream().map(f -> f.number().value()).toList());
     // RELATIVE: producer start 1700000000.000 + cluster timecode
     assertEquals(1_700_000_000_128L, index.get(0).producerTimestampMillis());
@@ -122,7 +123,7 @@ class PutMediaIT {
     StreamInfo stream = server.streams.add("live", 24);
     byte[] mkv = Uploads.resource("ffmpeg-live-av.mkv");
     assertAckOrder(Uploads.upload(server.uri(), "live", mkv), true);
-    List<LiveEvent> events = server.feeds.of(stream.streamId()).events();
+    List<LiveEvent> events = server.feeds.published(stream.streamId());
     List<Buffer> rebuilt = new ArrayList<>();
     Buffer current = null;
     int headerLength = -1;
@@ -183,8 +184,8 @@ class PutMediaIT {
     assertEquals(4, assertAckOrder(r, false).size());
     assertEquals(4, r.ofType("RECEIVED").size());
     assertTrue(server.stored(stream).isEmpty());
-    assertTrue(server.index.of(stream).isEmpty());
-    long frames = server.feeds.of(stream.streamId()).events().stream().filter(e -> e instanceof LiveEvent.Frame).count();
+    assertTrue(server.stores.records(stream).isEmpty());
+    long frames = server.feeds.published(stream.streamId()).stream().filter(e -> e instanceof LiveEvent.Frame).count();
     assertEquals(Uploads.frames(mkv).size(), frames);
   }
 
@@ -201,12 +202,12 @@ class PutMediaIT {
   }
 
   @Test
-  void streamByArn() {
+  void streamByArn() throws Exception {
     StreamInfo stream = server.streams.add("byarn", 24);
     byte[] mkv = Uploads.resource("ffmpeg-live-av.mkv");
     Uploads.Result r = Uploads.upload(server.uri(), Map.of("x-amzn-stream-arn", stream.streamArn(),
         "x-amzn-fragment-timecode-type", "ABSOLUTE"), () -> new ByteArrayInputStream(mkv));
     assertEquals(4, assertAckOrder(r, true).size());
-    assertEquals(128L, server.index.of(stream).get(0).producerTimestampMillis());
+    assertEquals(128L, server.stores.records(stream).get(0).producerTimestampMillis());
   }
 }

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code x-amzn-producer-start-timestamp} (kvs-api.md §1.1) is accepted from 1970 to 2262 in both
+ * {@code x-amzn-producer-start-timestamp} (docs/wire-protocol.md §1.1) is accepted from 1970 to 2262 in both
  * forms, and one instant reads the same whichever form it is written in. Found by
  * {@link PutMediaHeadersFuzzTest} ({@code finding-start-after-2262}).
  */

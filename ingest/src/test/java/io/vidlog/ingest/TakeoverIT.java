@@ -1,6 +1,6 @@
 package io.vidlog.ingest;
 
-import static io.vidlog.ingest.Conditions.await;
+import static io.vidlog.fragmentstore.testing.Conditions.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
@@ -15,12 +15,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * One producer per stream, over real sockets (README "One producer per stream", kvs-api.md §1.4 and
+ * One producer per stream, over real sockets (README "One producer per stream", docs/wire-protocol.md §1.4 and
  * §6): of two producers on one stream one keeps streaming and the other is refused with
  * ConnectionLimitExceeded, however often it retries (no ping-pong); calls over the per-stream rate
  * get ClientLimitExceeded; a producer whose old connection went silent takes over, and the old
@@ -35,7 +36,7 @@ class TakeoverIT {
 
   @BeforeEach
   void start() throws Exception {
-    server = new IngestServer(IngestConfig.DEFAULT.withConnectionRules(SILENCE, 5), null, false, clock::get);
+    server = new IngestServer(IngestConfig.DEFAULT.withConnectionRules(SILENCE, 5), null, clock::get);
   }
 
   @AfterEach
@@ -83,7 +84,7 @@ class TakeoverIT {
     assertEquals(Collections.nCopies(6, "ConnectionLimitExceededException"), second);
     assertEquals(List.of(), ofType(acks, "ERROR"), acks::toString);
     assertEquals(6, ofType(acks, "PERSISTED").size(), acks::toString);
-    assertEquals(6, server.index.of(info).size());
+    assertEquals(6, server.stores.records(info).size());
   }
 
   @Test
@@ -116,14 +117,14 @@ class TakeoverIT {
   @Test
   void aProducerReconnectingAfterItsConnectionWentSilentTakesOver() throws Exception {
     StreamInfo info = server.streams.add("reconnect", 24);
-    RecordingFeeds.Recorded live = server.feeds.of(info.streamId());
+    Supplier<List<LiveEvent>> live = () -> server.feeds.published(info.streamId());
     List<JsonObject> old = new ArrayList<>();
     try (RawPutMedia dead = RawPutMedia.open(server.port(), "reconnect")) {
       dead.send(new TestMkv().header(1).fragment(0, 1, 5, 100).endOfFragment().bytes());
       assertNotNull(dead.until("PERSISTED", old), old::toString);
       // the second fragment is received but not yet durable when the connection falls silent in
       // the middle of the third
-      server.archive.holdCommits();
+      server.archive().holdCommits();
       dead.send(new TestMkv().fragment(1000, 1, 5, 100).endOfFragment().cluster(2000)
           .block(1, 0, true, new byte[100]).bytes());
       JsonObject received = dead.until("RECEIVED", old);
@@ -138,9 +139,9 @@ class TakeoverIT {
         fresh.send(new TestMkv().header(1).fragment(3000, 1, 5, 100).endOfFragment().bytes());
         assertEquals(200, fresh.status());
         // the silent connection drops its cut fragment; its ERROR waits behind the second's PERSISTED
-        await("the cut fragment is dropped", () -> live.events().stream().anyMatch(e ->
+        await("the cut fragment is dropped", () -> live.get().stream().anyMatch(e ->
             e instanceof LiveEvent.FragmentAborted a && a.number().value().equals(open.getString("FragmentNumber"))));
-        server.archive.releaseCommits();
+        server.archive().releaseCommits();
         List<JsonObject> rest = dead.rest();
         old.addAll(rest);
         List<JsonObject> after = rest.stream().filter(a -> !"IDLE".equals(a.getString("EventType"))).toList();
@@ -159,8 +160,8 @@ class TakeoverIT {
         assertEquals(List.of(), ofType(fromFresh, "ERROR"), fromFresh::toString);
       }
     }
-    assertEquals(List.of(0L, 1000L, 3000L), server.archive.chunksOf(info).stream()
+    assertEquals(List.of(0L, 1000L, 3000L), server.stored(info).stream()
         .map(c -> c.header().clusterTimecode()).toList());
-    assertEquals(3, server.index.of(info).size());
+    assertEquals(3, server.stores.records(info).size());
   }
 }

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Builds small MKV inputs in the layout the KVS producer PIC writes (kvs-api.md §1.1): EBML header,
+ * Builds small MKV inputs in the layout the KVS producer PIC writes (docs/wire-protocol.md §1.1): EBML header,
  * unknown-size Segment, Info, Tracks, then unknown-size Clusters of SimpleBlocks with Tags between
  * them. Used to break each fragment rule on purpose.
  */

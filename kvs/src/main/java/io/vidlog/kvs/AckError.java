@@ -1,7 +1,7 @@
 package io.vidlog.kvs;
 
 /**
- * PutMedia ERROR ack ids and codes (kvs-api.md §1.3). Names come from the AWS SDK v1
+ * PutMedia ERROR ack ids and codes (docs/wire-protocol.md §1.3). Names come from the AWS SDK v1
  * {@code AckErrorCode} enum; 4009–4012 have no public name, so vidlog sends descriptive ones
  * (clients key on {@code ErrorId}; the PIC maps ids, the v1 SDK keeps unknown codes raw).
  */
@@ -9,7 +9,7 @@ public enum AckError {
   STREAM_READ_ERROR(4000, "STREAM_READ_ERROR"),
   /** vidlog: a newer PutMedia connection for the same stream took over this one. */
   CONNECTION_SUPERSEDED(4000, "CONNECTION_SUPERSEDED"),
-  /** vidlog: no data for the idle limit (kvs-api.md §1.3: IDLE for 30 s, then the server closes). */
+  /** vidlog: no data for the idle limit (docs/wire-protocol.md §1.3: IDLE for 30 s, then the server closes). */
   IDLE_TIMEOUT(4000, "IDLE_TIMEOUT"),
   MAX_FRAGMENT_SIZE_REACHED(4001, "MAX_FRAGMENT_SIZE_REACHED"),
   /** vidlog: a progressive MP4 upload over the spool limit (ingest's MP4 spool limit); the connection ends. */

@@ -1,6 +1,6 @@
 package io.vidlog.kvs;
 
-/** The AWS error types KVS clients know, with the HTTP status each one travels with (kvs-api.md §0). */
+/** The AWS error types KVS clients know, with the HTTP status each one travels with (docs/wire-protocol.md §0). */
 public enum KvsError {
   CLIENT_LIMIT_EXCEEDED("ClientLimitExceededException", 400),
   CONNECTION_LIMIT_EXCEEDED("ConnectionLimitExceededException", 400),

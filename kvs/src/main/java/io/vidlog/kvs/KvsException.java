@@ -1,7 +1,7 @@
 package io.vidlog.kvs;
 
 /**
- * A failure that a KVS client must see as a typed AWS error (kvs-api.md §0): the server's one
+ * A failure that a KVS client must see as a typed AWS error (docs/wire-protocol.md §0): the server's one
  * failure handler turns it into {@code x-amzn-ErrorType}, the status code and a
  * {@code {"__type","Message"}} body. Every module throws or fails Futures with this type when the
  * cause is the caller's (bad argument, unknown stream, version conflict, denied) or a known

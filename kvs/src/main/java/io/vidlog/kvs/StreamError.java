@@ -2,7 +2,7 @@ package io.vidlog.kvs;
 
 /**
  * The in-stream error ids GetMedia reports in {@code AWS_KINESISVIDEO_ERROR_ID} once bytes have been
- * sent (kvs-api.md §2, "Errors inside the stream"), with the code text sent beside them.
+ * sent (docs/wire-protocol.md §2, "Errors inside the stream"), with the code text sent beside them.
  */
 public enum StreamError {
   /** The service could not keep writing the stream. */

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
- * The KVS media read APIs (kvs-api.md §2, §3.1, §3.2): {@code POST /getMedia},
+ * The KVS media read APIs (docs/wire-protocol.md §2, §3.1, §3.2): {@code POST /getMedia},
  * {@code /listFragments} and {@code /getMediaForFragmentList}, as route declarations. Built with plain
  * {@code new} by the server, whose route table reads each small JSON body, authenticates the caller
  * and checks the declared action before a handler runs, and renders

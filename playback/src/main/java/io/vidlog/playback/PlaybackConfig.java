@@ -3,7 +3,7 @@ package io.vidlog.playback;
 import java.time.Duration;
 
 /**
- * Playback limits (kvs-api.md §2 and §6; defaults follow KVS).
+ * Playback limits (docs/wire-protocol.md §2 and §6; defaults follow KVS).
  *
  * @param getMediaConnectionsPerStream concurrent GetMedia responses per stream; more are refused
  *     with ConnectionLimitExceededException
@@ -13,7 +13,7 @@ import java.time.Duration;
  *     sessions after about 45 minutes)
  * @param liveIdleEnd how long a GetMedia reader at the live edge may wait with no fragment in
  *     progress before the response ends cleanly (it resumes with its last continuation token); KVS
- *     readers likewise stop when no data arrives (kvs-api.md §2). Keep it below the listener's idle
+ *     readers likewise stop when no data arrives (docs/wire-protocol.md §2). Keep it below the listener's idle
  *     timeout, which would otherwise cut the response off mid-stream.
  */
 public record PlaybackConfig(int getMediaConnectionsPerStream, int fragmentListConnectionsPerStream,

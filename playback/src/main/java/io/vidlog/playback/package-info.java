@@ -1,5 +1,5 @@
 /**
- * vidlog playback: the KVS media read APIs (kvs-api.md §2, §3.1, §3.2) behind {@link
+ * vidlog playback: the KVS media read APIs (docs/wire-protocol.md §2, §3.1, §3.2) behind {@link
  * io.vidlog.playback.PlaybackApi}.
  *
  * <ul>

@@ -38,7 +38,7 @@ import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.ListFragm
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.TimestampRange;
 
 /**
- * ListFragments and GetMediaForFragmentList through the AWS SDK v2 client (kvs-api.md §3.1, §3.2),
+ * ListFragments and GetMediaForFragmentList through the AWS SDK v2 client (docs/wire-protocol.md §3.1, §3.2),
  * over vidlog's real store: the durable time index pages and selects, the sealed chunks are read back.
  */
 class ArchivedMediaIT {
@@ -55,10 +55,10 @@ class ArchivedMediaIT {
   static void start() throws Exception {
     server = new TestServer(PlaybackConfig.DEFAULTS, NOW);
     client = server.archivedClient();
-    stream = server.store.create("archived", 24);
+    stream = server.store.createStream("archived", 24);
     fragments = TestChunks.fragments(COUNT, BASE);
     for (TestChunks.Fragment f : fragments) {
-      server.store.persist(stream, f);
+      server.store.persist(stream, f.header(), f.mkv());
     }
   }
 
@@ -150,12 +150,12 @@ class ArchivedMediaIT {
   void producerTimestampRangePagesOverTimestampsThatGoBack() throws Exception {
     // A producer that restarted its clock: fragments 5..9 carry producer timestamps that interleave
     // with those of 0..4 (each 500 ms long), while server timestamps and numbers keep increasing.
-    StreamInfo s = server.store.create("restarted", 24);
+    StreamInfo s = server.store.createStream("restarted", 24);
     List<String> inRange = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       long producer = i < 5 ? i * 500L : (i - 5) * 500L + 250;
       TestChunks.Fragment f = TestChunks.fragment(i, BASE + i * 500L, producer, 0);
-      server.store.persist(s, f);
+      server.store.persist(s, f.header(), f.mkv());
       if (producer >= 250 && producer <= 2250) {
         inRange.add(f.number().value());
       }
@@ -277,8 +277,9 @@ class ArchivedMediaIT {
 
   @Test
   void retentionZeroStreamHasNoArchive() throws Exception {
-    StreamInfo zero = server.store.create("zero-archive", 0);
-    server.store.persist(zero, fragments.get(0)); // never read: retention 0 keeps nothing in the store
+    StreamInfo zero = server.store.createStream("zero-archive", 0);
+    // never read: retention 0 keeps nothing in the store
+    server.store.persist(zero, fragments.get(0).header(), fragments.get(0).mkv());
     assertTrue(client.listFragments(ListFragmentsRequest.builder().streamName("zero-archive").build())
         .fragments().isEmpty());
     KvsParse parsed;

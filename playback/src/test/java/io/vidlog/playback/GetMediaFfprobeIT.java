@@ -38,11 +38,11 @@ class GetMediaFfprobeIT {
   static void start() throws Exception {
     server = new TestServer(PlaybackConfig.DEFAULTS, -1);
     client = server.mediaClient();
-    StreamInfo s = server.store.create("probe", 24);
+    StreamInfo s = server.store.createStream("probe", 24);
     // One more than the tests save: a saved response is cut at the next chunk's EBML header.
     fragments = TestChunks.fragments(9, System.currentTimeMillis() - 60_000);
     for (TestChunks.Fragment f : fragments) {
-      server.store.persist(s, f);
+      server.store.persist(s, f.header(), f.mkv());
     }
   }
 

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vidlog.fragmentstore.live.LiveEvent;
 import io.vidlog.fragmentstore.live.LiveFeed;
-import io.vidlog.fragmentstore.live.LiveFeedConfig;
 import io.vidlog.fragmentstore.streams.StreamInfo;
 import io.vidlog.playback.testing.KvsParse;
 import io.vidlog.playback.testing.TestChunks;
@@ -31,7 +30,7 @@ import software.amazon.awssdk.services.kinesisvideomedia.model.StartSelector;
 import software.amazon.awssdk.services.kinesisvideomedia.model.StartSelectorType;
 
 /**
- * GetMedia's live path (DESIGN.md §Live path, kvs-api.md §2) against the real in-memory live feeds
+ * GetMedia's live path (docs/architecture.md §Live path, docs/wire-protocol.md §2) against the real in-memory live feeds
  * and vidlog's real store: frames of an open fragment, hand-over from the store without gap or
  * duplicate, NOW and timestamps past the store, aborted fragments, retention 0. Readers are the AWS
  * SDK v2 client and the KVS parser library.
@@ -96,7 +95,7 @@ class GetMediaLiveIT {
 
   @Test
   void nowReaderReceivesFramesOfAFragmentThatIsStillOpen() throws Exception {
-    StreamInfo s = server.store.create("now", 24);
+    StreamInfo s = server.store.createStream("now", 24);
     LiveFeed feed = server.feeds.feed(s.streamId());
     List<TestChunks.Fragment> f = TestChunks.fragments(2, System.currentTimeMillis());
     // A fragment already open when the reader arrives is skipped: NOW starts at the next one.
@@ -122,7 +121,7 @@ class GetMediaLiveIT {
 
   @Test
   void storeToLiveHandOverHasNoGapAndNoDuplicate() throws Exception {
-    StreamInfo s = server.store.create("handover", 24);
+    StreamInfo s = server.store.createStream("handover", 24);
     List<TestChunks.Fragment> f = TestChunks.fragments(8, System.currentTimeMillis() - 10_000);
     for (int i = 0; i < 4; i++) {
       ingest(s, f.get(i));
@@ -142,19 +141,19 @@ class GetMediaLiveIT {
 
   @Test
   void fragmentIndexedWhileSubscribingIsFoundByTheRecheck() throws Exception {
-    StreamInfo s = server.store.create("recheck", 24);
+    StreamInfo s = server.store.createStream("recheck", 24);
     List<TestChunks.Fragment> f = TestChunks.fragments(7, System.currentTimeMillis() - 10_000);
     for (int i = 0; i < 4; i++) {
-      server.store.persist(s, f.get(i));
+      server.store.persist(s, f.get(i).header(), f.get(i).mkv());
     }
     // 4 and 5 were ingested where this live feed never saw them (another node, or before a restart):
     // their chunks are stored, and the index lists them only from the moment the reader, having
     // found nothing after 3, subscribes at the live edge. Only asking the index again finds them.
-    server.store.storeChunk(s, f.get(4));
-    server.store.storeChunk(s, f.get(5));
+    server.store.storeChunk(s, f.get(4).header(), f.get(4).mkv());
+    server.store.storeChunk(s, f.get(5).header(), f.get(5).mkv());
     server.feeds.onNextSubscribe.set(() -> {
-      server.store.indexLater(s, f.get(4));
-      server.store.indexLater(s, f.get(5));
+      server.store.indexLater(s, f.get(4).header());
+      server.store.indexLater(s, f.get(5).header());
     });
     CompletableFuture<KvsParse> reader = read("recheck", selector(StartSelectorType.EARLIEST),
         KvsParse.afterChunks(7));
@@ -174,7 +173,7 @@ class GetMediaLiveIT {
    */
   void assertStartsWithTheNextFragment(String name, Function<List<TestChunks.Fragment>, StartSelector> selector)
       throws Exception {
-    StreamInfo s = server.store.create(name, 24);
+    StreamInfo s = server.store.createStream(name, 24);
     List<TestChunks.Fragment> f = TestChunks.fragments(4, System.currentTimeMillis() - 10_000);
     for (int i = 0; i < 3; i++) {
       ingest(s, f.get(i));
@@ -204,7 +203,7 @@ class GetMediaLiveIT {
 
   @Test
   void abortedFragmentIsClosedCleanlyAndTheNextFollows() throws Exception {
-    StreamInfo s = server.store.create("aborted", 24);
+    StreamInfo s = server.store.createStream("aborted", 24);
     LiveFeed feed = server.feeds.feed(s.streamId());
     List<TestChunks.Fragment> f = TestChunks.fragments(2, System.currentTimeMillis());
     CompletableFuture<KvsParse> reader = read("aborted", selector(StartSelectorType.NOW), KvsParse.afterChunks(2));
@@ -224,14 +223,14 @@ class GetMediaLiveIT {
 
   @Test
   void retentionZeroStreamIsServedFromTheLiveWindow() throws Exception {
-    StreamInfo s = server.store.create("zero", 0);
+    StreamInfo s = server.store.createStream("zero", 0);
     List<TestChunks.Fragment> f = TestChunks.fragments(4, System.currentTimeMillis());
     for (int i = 0; i < 3; i++) {
-      server.feeds.publishAll(s.streamId(), f.get(i), false);
+      f.get(i).publishTo(server.feeds.feed(s.streamId()), false);
     }
     CompletableFuture<KvsParse> reader = read("zero", selector(StartSelectorType.EARLIEST), KvsParse.afterChunks(4));
     awaitSubscribed();
-    server.feeds.publishAll(s.streamId(), f.get(3), false);
+    f.get(3).publishTo(server.feeds.feed(s.streamId()), false);
     KvsParse parsed = reader.get(30, TimeUnit.SECONDS);
     for (int i = 0; i < 4; i++) {
       assertWhole(f.get(i), parsed.chunks.get(i));
@@ -240,10 +239,10 @@ class GetMediaLiveIT {
 
   @Test
   void retentionZeroTimestampStartsWithTheFragmentThatContainsIt() throws Exception {
-    StreamInfo s = server.store.create("zero-ts", 0);
+    StreamInfo s = server.store.createStream("zero-ts", 0);
     List<TestChunks.Fragment> f = TestChunks.fragments(4, System.currentTimeMillis());
     for (int i = 0; i < 3; i++) {
-      server.feeds.publishAll(s.streamId(), f.get(i), false);
+      f.get(i).publishTo(server.feeds.feed(s.streamId()), false);
     }
     // a timestamp inside fragment 1 (after its start, before fragment 2 starts)
     long inside = f.get(1).header().serverTimestampMillis() + f.get(1).header().durationMillis() / 2;
@@ -251,7 +250,7 @@ class GetMediaLiveIT {
         .startTimestamp(java.time.Instant.ofEpochMilli(inside)).build();
     CompletableFuture<KvsParse> reader = read("zero-ts", at, KvsParse.afterChunks(3));
     awaitSubscribed();
-    server.feeds.publishAll(s.streamId(), f.get(3), false);
+    f.get(3).publishTo(server.feeds.feed(s.streamId()), false);
     KvsParse parsed = reader.get(30, TimeUnit.SECONDS);
     for (int i = 0; i < 3; i++) {
       assertWhole(f.get(i + 1), parsed.chunks.get(i));
@@ -265,7 +264,7 @@ class GetMediaLiveIT {
     for (int j = 0; j < f.frames().size(); j++) {
       feed.publish(f.frame(j));
     }
-    server.store.persist(s, f);
+    server.store.persist(s, f.header(), f.mkv());
     feed.publish(f.end(true));
   }
 }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vidlog.fragmentstore.live.LiveFeed;
 import io.vidlog.fragmentstore.live.LiveFeedConfig;
 import io.vidlog.fragmentstore.streams.StreamInfo;
-import io.vidlog.playback.testing.Conditions;
+import io.vidlog.fragmentstore.testing.Conditions;
 import io.vidlog.playback.testing.KvsParse;
 import io.vidlog.playback.testing.TestChunks;
 import io.vidlog.playback.testing.TestServer;
@@ -33,7 +33,7 @@ import software.amazon.awssdk.services.kinesisvideomedia.model.StartSelector;
 import software.amazon.awssdk.services.kinesisvideomedia.model.StartSelectorType;
 
 /**
- * Ending and resuming with continuation tokens (kvs-api.md §2), over vidlog's real store: readers
+ * Ending and resuming with continuation tokens (docs/wire-protocol.md §2), over vidlog's real store: readers
  * killed at random points, sessions ended by their maximum length, by idleness or by a drain, and
  * slow readers cut off by the live feed all end cleanly and resume from their last token, seeing
  * every frame exactly once across sessions. A consumer keeps the frames of a chunk
@@ -97,10 +97,10 @@ class GetMediaResumeIT {
   @Test
   void readerKilledAtRandomPointsSeesEveryFrameOnceAcrossSessions() throws Exception {
     start(PlaybackConfig.DEFAULTS, LiveFeedConfig.DEFAULT);
-    StreamInfo s = server.store.create("killed", 24);
+    StreamInfo s = server.store.createStream("killed", 24);
     List<TestChunks.Fragment> f = TestChunks.fragments(24, System.currentTimeMillis() - 60_000);
     for (TestChunks.Fragment x : f) {
-      server.store.persist(s, x);
+      server.store.persist(s, x.header(), x.mkv());
     }
     Random random = new Random(20261122L);
     List<byte[]> kept = new ArrayList<>();
@@ -139,7 +139,7 @@ class GetMediaResumeIT {
     // Nothing else can end this response: the idle end is far away and nothing is published.
     start(PlaybackConfig.DEFAULTS.withMaxSessionLength(Duration.ofMillis(200)).withLiveIdleEnd(Duration.ofHours(1)),
         LiveFeedConfig.DEFAULT);
-    StreamInfo s = server.store.create("session", 24);
+    StreamInfo s = server.store.createStream("session", 24);
     KvsParse parsed = readToTheEnd("session", StartSelector.builder().startSelectorType(StartSelectorType.NOW)
         .build(), p -> { }).get(30, TimeUnit.SECONDS);
     assertEquals(0, parsed.chunks.size());
@@ -149,9 +149,9 @@ class GetMediaResumeIT {
   @Test
   void idleLiveReaderEndsCleanlyWithItsToken() throws Exception {
     start(PlaybackConfig.DEFAULTS.withLiveIdleEnd(Duration.ofMillis(300)), LiveFeedConfig.DEFAULT);
-    StreamInfo s = server.store.create("idle", 24);
+    StreamInfo s = server.store.createStream("idle", 24);
     TestChunks.Fragment f = TestChunks.fragments(1, System.currentTimeMillis()).get(0);
-    server.store.persist(s, f);
+    server.store.persist(s, f.header(), f.mkv());
     // The idle end counts only at the live edge, which this reader reaches after the stored fragment.
     KvsParse parsed = readToTheEnd("idle", resumeFrom(null), p -> { }).get(30, TimeUnit.SECONDS);
     assertEquals(1, parsed.chunks.size());
@@ -166,7 +166,7 @@ class GetMediaResumeIT {
   @Test
   void drainEndsLiveReadersAfterTheFragmentInProgressAndTheyResume() throws Exception {
     start(PlaybackConfig.DEFAULTS, LiveFeedConfig.DEFAULT);
-    StreamInfo s = server.store.create("drain", 24);
+    StreamInfo s = server.store.createStream("drain", 24);
     LiveFeed feed = server.feeds.feed(s.streamId());
     List<TestChunks.Fragment> f = TestChunks.fragments(2, System.currentTimeMillis());
     CountDownLatch gotFrames = new CountDownLatch(1);
@@ -185,7 +185,7 @@ class GetMediaResumeIT {
     for (int j = 2; j < f.get(0).frames().size(); j++) {
       feed.publish(f.get(0).frame(j));
     }
-    server.store.persist(s, f.get(0));
+    server.store.persist(s, f.get(0).header(), f.get(0).mkv());
     feed.publish(f.get(0).end(true));
     // the response ends (with no idle wait: the default is 30 s) and the fragment in progress is whole
     KvsParse parsed = reader.get(20, TimeUnit.SECONDS);
@@ -195,7 +195,7 @@ class GetMediaResumeIT {
     String token = parsed.chunks.get(0).token().orElseThrow();
     assertEquals(f.get(0).number().value(), token);
 
-    server.store.persist(s, f.get(1));
+    server.store.persist(s, f.get(1).header(), f.get(1).mkv());
     KvsParse next = read("drain", resumeFrom(token), KvsParse.afterChunks(1));
     assertEquals(1, next.chunks.size());
     assertEquals(f.get(1).number().value(), next.chunks.get(0).number());
@@ -205,7 +205,7 @@ class GetMediaResumeIT {
   void slowReaderIsCutOffAndResumesFromTheStore() throws Exception {
     // A small per-reader queue: a reader that stops reading is cut off long before ingest notices.
     start(PlaybackConfig.DEFAULTS, new LiveFeedConfig(300_000, 200L << 20, 10_000, 2L << 20));
-    StreamInfo s = server.store.create("slow", 24);
+    StreamInfo s = server.store.createStream("slow", 24);
     LiveFeed feed = server.feeds.feed(s.streamId());
     int count = 120; // ~40 MB of frames, more than the socket buffers and the reader's queue hold
     List<TestChunks.Fragment> f = TestChunks.fragments(count, System.currentTimeMillis() - 60_000, 64 * 1024);
@@ -251,7 +251,7 @@ class GetMediaResumeIT {
     for (int j = 0; j < f.frames().size(); j++) {
       feed.publish(f.frame(j));
     }
-    server.store.persist(s, f);
+    server.store.persist(s, f.header(), f.mkv());
     feed.publish(f.end(true));
   }
 }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vidlog.fragmentstore.crypto.StreamingSeal;
 import io.vidlog.fragmentstore.streams.StreamInfo;
-import io.vidlog.playback.testing.Conditions;
+import io.vidlog.fragmentstore.testing.Conditions;
 import io.vidlog.playback.testing.KvsParse;
 import io.vidlog.playback.testing.TestChunks;
 import io.vidlog.playback.testing.TestServer;
@@ -34,7 +34,7 @@ import software.amazon.awssdk.services.kinesisvideomedia.model.StartSelectorType
 
 /**
  * GetMedia over fragments in vidlog's real store (sealed chunks, durable time index), read with the
- * AWS SDK v2 client and the KVS parser library (kvs-api.md §2, §8): every frame once, in order,
+ * AWS SDK v2 client and the KVS parser library (docs/wire-protocol.md §2, §8): every frame once, in order,
  * with the right tags, for every selector that starts in the store.
  */
 class GetMediaStoredIT {
@@ -51,10 +51,10 @@ class GetMediaStoredIT {
   static void start() throws Exception {
     server = new TestServer(PlaybackConfig.DEFAULTS, NOW);
     client = server.mediaClient();
-    stream = server.store.create("stored", 24);
+    stream = server.store.createStream("stored", 24);
     fragments = TestChunks.fragments(COUNT, BASE);
     for (TestChunks.Fragment f : fragments) {
-      server.store.persist(stream, f);
+      server.store.persist(stream, f.header(), f.mkv());
     }
   }
 
@@ -193,8 +193,8 @@ class GetMediaStoredIT {
 
   @Test
   void fourthConcurrentReaderIsRefusedAndLeavingReadersFreeTheirSlots() throws Exception {
-    StreamInfo s = server.store.create("limited", 24);
-    server.store.persist(s, fragments.get(0));
+    StreamInfo s = server.store.createStream("limited", 24);
+    server.store.persist(s, fragments.get(0).header(), fragments.get(0).mkv());
     GetMediaRequest req = GetMediaRequest.builder().streamName("limited")
         .startSelector(StartSelector.builder().startSelectorType(StartSelectorType.EARLIEST).build()).build();
     List<ResponseInputStream<GetMediaResponse>> open = new java.util.ArrayList<>();
@@ -220,12 +220,12 @@ class GetMediaStoredIT {
 
   @Test
   void storeFailureMidChunkEndsTheStreamWithAnInStreamError() throws Exception {
-    StreamInfo s = server.store.create("failing", 24);
+    StreamInfo s = server.store.createStream("failing", 24);
     // Frames padded to 300 KB: each chunk spans 23 sealed segments of 64 KB, read in ranges of 4,
     // then 16, then the rest.
     List<TestChunks.Fragment> big = TestChunks.fragments(3, BASE, 300 * 1024);
     for (TestChunks.Fragment f : big) {
-      server.store.persist(s, f);
+      server.store.persist(s, f.header(), f.mkv());
     }
     // Damage segment 21 of fragment 1 (in its third range, read only after the first was sent):
     // the start of the chunk goes out, then the store reports an integrity failure mid-chunk.

@@ -173,7 +173,7 @@ public final class VidlogServer {
         config.security().metricsPublic()));
     modules.add(new ControlPlaneApi(registry, new DataEndpoint(config.http().publicUrl(),
         config.http().publicIngestUrl(), scheme, ports::main, config.http().ingestListener() ? ports::ingest : null)));
-    // ingest and playback meet only in the fragment store (DESIGN.md): registry, archive, index, live feeds
+    // ingest and playback meet only in the fragment store (docs/architecture.md §Modules and data flow): registry, archive, index, live feeds
     IngestApi ingest = new IngestApi(vertx, registry, fragments.archive(), fragments.index(), fragments.feeds(),
         fragments::numbersFor, ingestConfig(config));
     modules.add(ingest);

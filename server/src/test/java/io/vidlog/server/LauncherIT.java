@@ -3,10 +3,10 @@ package io.vidlog.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
+import io.vidlog.fragmentstore.testing.Conditions;
 import io.vidlog.server.keys.AdminCredentials;
 import io.vidlog.server.support.SignedHttp;
 import io.vidlog.server.support.TestServers;
@@ -45,8 +45,12 @@ class LauncherIT {
 
   private Child launch(Path dataDir, boolean expectCredentials) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "io.vidlog.server.Main", "--data-dir", dataDir.toString(), "--port", "0", "--bind", "127.0.0.1")
+    return launch(List.of(java, "-cp", System.getProperty("java.class.path"), "io.vidlog.server.Main",
+        "--data-dir", dataDir.toString(), "--port", "0", "--bind", "127.0.0.1"), expectCredentials);
+  }
+
+  private Child launch(List<String> command, boolean expectCredentials) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(command)
         .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("server-stderr.log").toFile()));
     Process p = pb.start();
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -67,6 +71,29 @@ class LauncherIT {
     }
     assertNotNull(url, "no URL printed: " + lines);
     return new Child(p, lines, url);
+  }
+
+  /**
+   * The jar as shipped ({@code mvn package} ran before the ITs), configured from a YAML file: what
+   * an operator runs. The test classpath cannot show a dependency the shaded jar lacks.
+   */
+  @Test
+  void thePackagedJarStartsFromAConfigFile() throws Exception {
+    Path jar = Path.of("target", "vidlog-server.jar").toAbsolutePath();
+    assertTrue(Files.isRegularFile(jar), "package the server before its ITs: " + jar);
+    Path config = dir.resolve("vidlog.yaml");
+    Files.writeString(config, "data-dir: " + dir.resolve("from-yaml") + "\nport: 0\nbind: 127.0.0.1\n"
+        + "max-connections: 64\n");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Child child = launch(List.of(java, "-jar", jar.toString(), "--config", config.toString()), true);
+    try {
+      HttpResponse<String> health = new SignedHttp(child.url()).unsigned("GET", "/health", null, Map.of());
+      assertEquals(200, health.statusCode(), health.body());
+      assertTrue(Files.isRegularFile(dir.resolve("from-yaml").resolve(AdminCredentials.FILE)),
+          "the data dir came from the YAML file");
+    } finally {
+      assertEquals(0, terminate(child.process()), "exit code after SIGTERM");
+    }
   }
 
   private static int terminate(Process p) throws Exception {
@@ -134,20 +161,16 @@ class LauncherIT {
     try (KinesisVideoClient kvs = TestServers.client(url, id, secret)) {
       // the running server reads the key the CLI wrote to the shared store; it rereads its key set at
       // most once a second, so a key made a moment ago may be unknown for that long
-      RuntimeException last = null;
-      for (int i = 0; i < 100; i++) {
+      Conditions.await("the running server knows the key the CLI created", () -> {
         try {
           kvs.describeStream(r -> r.streamName("launcher-1"));
           throw new AssertionError("a key for door-* described launcher-1");
         } catch (AccessDeniedException denied) {
-          last = null;
-          break;
+          return true; // known, and refused by its policy
         } catch (software.amazon.awssdk.services.kinesisvideo.model.NotAuthorizedException notYetKnown) {
-          last = notYetKnown;
-          Thread.sleep(100);
+          return false;
         }
-      }
-      assertNull(last, "the key the CLI created was never recognised: " + last);
+      });
     }
     StringWriter listed = new StringWriter();
     assertEquals(0, Main.run(new String[] {"keys", "list", "--data-dir", data.toString()}, Map.of(),

@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.State;
 /**
  * ListFragments-style time-range queries that return 1,000 entries from an index of 1,000,000
  * fragments of one stream, by server and by producer timestamp, through the {@link TimeIndex} API.
- * Target (issue 3): p99 at most 5 ms. Run:
+ * Target: p99 at most 5 ms. Run:
  * {@code java -jar bench/target/benchmarks.jar IndexQueryBenchmark -f 1 -wi 3 -i 5}
  */
 @State(Scope.Benchmark)

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Rebuild of a 1,000,000-fragment index on a node with an empty memory, from the durable fs object
  * store alone: 999 sealed index segments plus a tail of 1,000 sealed chunks whose headers are read
- * (as after a crash before the last segment was written). Target (issue 3): at most 15 s.
+ * (as after a crash before the last segment was written). Target: at most 15 s.
  * Run: {@code java -Xmx2g -cp bench/target/benchmarks.jar io.vidlog.bench.index.IndexRebuildMain [dataDir]}
  */
 public final class IndexRebuildMain {

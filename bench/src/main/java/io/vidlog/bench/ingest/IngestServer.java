@@ -69,7 +69,7 @@ final class IngestServer {
   private void listen(Path dir, int port) throws Exception {
     FsObjectStore store = new FsObjectStore(vertx, dir.resolve("objects"));
     Crypto crypto = await(Crypto.open(vertx, store, dir.resolve("keys")));
-    await(crypto.warmUp()); // as the real server does: cold AES-GCM runs at ~0.05 GB/s (dependencies.md)
+    await(crypto.warmUp()); // as the real server does: cold AES-GCM runs at ~0.05 GB/s (docs/dependencies.md §Pitfalls, "AES-GCM")
     SealedFragmentArchive archive = await(SealedFragmentArchive.open(vertx, store, crypto, dir.resolve("spool")));
     FragmentNumbers numbers = new FragmentNumbers(1); // a fresh data dir: no index floor to raise
     IngestApi api = new IngestApi(vertx, streams, archive, streams, new MemoryLiveFeeds(vertx, LIVE_WINDOW),

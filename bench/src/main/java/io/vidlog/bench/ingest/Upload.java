@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * One producer's PutMedia connection in the load generator: a chunked POST opened on its own
  * event-loop context (every write and every ack of the upload runs there), and the ack stream parsed
- * line by line (kvs-api.md §1.3). The latency of a fragment runs from the moment its last byte was
+ * line by line (docs/wire-protocol.md §1.3). The latency of a fragment runs from the moment its last byte was
  * handed to the connection ({@link #lastByteWritten}) to its PERSISTED ack.
  */
 final class Upload {

@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * MKV read throughput (issue 2 item 7): a synthetic 1080p H.264-like stream of about 4 Mbit/s
+ * MKV read throughput (target: at least 1 GB/s on one core): a synthetic 1080p H.264-like stream of about 4 Mbit/s
  * (25 fps, 2 s GOP: key frames about 100 KB, others about 18 KB, random payload bytes) written by
  * {@link MkvWriter} in the KVS producer layout (unknown-size Segment and Clusters, one Cluster per
  * GOP, metadata Tags between clusters, 8-byte sizes), read by {@link MkvReader} from 64 KB slices

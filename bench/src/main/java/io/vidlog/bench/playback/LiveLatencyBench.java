@@ -36,7 +36,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Live frame latency (DESIGN.md §Live path): one producer streams MKV through {@code /putMedia} at
+ * Live frame latency (docs/architecture.md §Live path): one producer streams MKV through {@code /putMedia} at
  * 30 frames/s (16 KB frames, a new fragment every second) over TLS on loopback, while
  * {@link #readers} GetMedia NOW readers over TLS parse their responses with vidlog's MkvReader. For
  * each frame a reader receives, latency = receive time − the moment the producer handed the frame's

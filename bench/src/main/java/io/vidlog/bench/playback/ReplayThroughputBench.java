@@ -38,7 +38,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * (response bytes / op time).
  *
  * <p>Run: {@code java -jar bench/target/benchmarks.jar ReplayThroughputBench -f 1 -wi 8 -i 8 -p chunks=sealed}
- * (issue 6 holds the sealed figure at or above 300 MB/s). The JIT is still compiling the HTTP, EBML
+ * (the target for the sealed figure is at least 300 MB/s). The JIT is still compiling the HTTP, EBML
  * and GCM paths during the first 10-20 s, so figures keep rising well past 8 warm-up iterations on a
  * busy two-core machine: compare variants only within one session, alternating them, with the load
  * average beside each median.

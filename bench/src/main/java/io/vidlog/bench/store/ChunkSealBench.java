@@ -100,7 +100,7 @@ public class ChunkSealBench {
   }
 
   /**
-   * The baseline fed as dependencies.md recommends for the JDK's GCM intrinsic: one AES-256-GCM
+   * The baseline fed as docs/dependencies.md §Pitfalls, "AES-GCM" recommends for the JDK's GCM intrinsic: one AES-256-GCM
    * message of 2 MB each way, passed in 64 KiB {@code update} slices, then {@code doFinal}.
    */
   @Benchmark
@@ -157,7 +157,7 @@ public class ChunkSealBench {
   /**
    * The baseline: one JDK AES-256-GCM encryption and one decryption of the same 2 MB, one call each.
    * On JDK 17 this stays on the slow (non-intrinsic) path in a JMH fork: 2 MB calls are too few for
-   * C2 to compile the GCM intrinsic callers with the large-input branch (dependencies.md pitfall),
+   * C2 to compile the GCM intrinsic callers with the large-input branch (docs/dependencies.md §Pitfalls, "AES-GCM"),
    * which is why vidlog feeds the cipher fixed 64 KiB segments.
    */
   @Benchmark

@@ -4,7 +4,7 @@ import io.vidlog.fragmentstore.FragmentNumber;
 import java.util.List;
 
 /**
- * The KVS metadata kept in a chunk next to its MKV bytes (DESIGN.md §Storage): enough to rebuild the
+ * The KVS metadata kept in a chunk next to its MKV bytes (docs/architecture.md §Storage, "Sealed chunks"): enough to rebuild the
  * time index from chunks alone and to write GetMedia's AWS tags.
  *
  * @param clusterTimecode the Cluster Timecode as the producer sent it (echoed in acks)

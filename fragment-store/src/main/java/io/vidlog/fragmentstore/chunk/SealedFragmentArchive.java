@@ -77,6 +77,15 @@ public final class SealedFragmentArchive implements FragmentArchive {
 
   @Override
   public Future<List<FragmentNumber>> list(StreamInfo stream, FragmentNumber after, int max) {
+    return list(store, stream, after, max);
+  }
+
+  /**
+   * The fragment numbers of the chunk objects of a stream in {@code store}, ascending, after
+   * {@code after} (null: from the first); also for test archives that keep chunks at these keys.
+   */
+  public static Future<List<FragmentNumber>> list(ObjectStore store, StreamInfo stream, FragmentNumber after,
+      int max) {
     String prefix = ChunkLayout.prefix(stream.streamId());
     return store.list(prefix, after == null ? null : prefix + after.value(), max).map(infos -> {
       List<FragmentNumber> out = new ArrayList<>(infos.size());

@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Envelope encryption for the store (DESIGN.md §Storage): the {@link Keyring} of master keys and
+ * Envelope encryption for the store (docs/architecture.md §Storage, "Envelope encryption"): the {@link Keyring} of master keys and
  * the per-scope data keys they wrap. Data keys live in the object store, wrapped, under
  * {@code streams/<scope>/keys/<keyId>} ({@code system/keys/<keyId>} for the {@code system} scope),
  * and are cached unwrapped in memory once loaded.
@@ -150,7 +150,7 @@ public final class Crypto {
   }
 
   /**
-   * Runs AES-GCM on a worker until the JIT has compiled the JDK's intrinsics (see dependencies.md:
+   * Runs AES-GCM on a worker until the JIT has compiled the JDK's intrinsics (see docs/dependencies.md §Pitfalls, "AES-GCM":
    * GCM runs at ~0.05 GB/s until then). Small calls first reach the compile thresholds quickly, then
    * segment-sized calls settle the compiled code on the size the chunk path uses.
    */

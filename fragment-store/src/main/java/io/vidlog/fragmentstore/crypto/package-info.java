@@ -1,5 +1,5 @@
 /**
- * Envelope encryption of everything vidlog stores (DESIGN.md §Storage).
+ * Envelope encryption of everything vidlog stores (docs/architecture.md §Storage, "Envelope encryption").
  *
  * <p>A master key (key-encryption key, {@link io.vidlog.fragmentstore.crypto.Keyring}) wraps
  * per-scope data keys (scope = a stream's creation id, or {@code system}), which are stored

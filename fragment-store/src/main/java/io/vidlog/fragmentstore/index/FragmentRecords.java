@@ -18,7 +18,7 @@ public final class FragmentRecords {
         mask |= 1 << (t.trackNumber() - 1);
       }
     }
-    // FragmentSizeInBytes counts media and metadata (kvs-api.md §3.1): the chunk's whole plaintext MKV.
+    // FragmentSizeInBytes counts media and metadata (docs/wire-protocol.md §3.1): the chunk's whole plaintext MKV.
     return new FragmentRecord(h.number(), h.serverTimestampMillis(), h.producerTimestampMillis(), h.durationMillis(),
         h.mkvLength(), mask, !h.metadata().isEmpty());
   }

@@ -7,7 +7,7 @@ import java.util.Base64;
 
 /**
  * A ListFragments NextToken: the last fragment a page returned, by (timestamp, number) in the
- * query's order, as standard base64 ({@code [a-zA-Z0-9+/]+={0,2}}, kvs-api.md §3.1). A position by
+ * query's order, as standard base64 ({@code [a-zA-Z0-9+/]+={0,2}}, docs/wire-protocol.md §3.1). A position by
  * key, not by offset, so appends and retention between pages neither repeat nor skip fragments.
  */
 public record PageToken(TimestampKind kind, long timestamp, int hi, long lo) {

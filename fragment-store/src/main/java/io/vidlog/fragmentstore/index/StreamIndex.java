@@ -65,8 +65,10 @@ public final class StreamIndex {
   public enum Appended { APPENDED, DUPLICATE }
 
   /**
-   * Appends a fragment; its number must be greater than the last one's. Appending the last record
-   * again is a no-op ({@link Appended#DUPLICATE}), so a rebuild racing an ingest append is harmless.
+   * Appends a fragment; its number must be greater than the last one's. Appending a record the
+   * index already holds, the last or an older one, is a no-op ({@link Appended#DUPLICATE}), so a
+   * rebuild racing ingest's appends is harmless: ingest commits several chunks at once and appends
+   * their records in order afterwards, and a rebuild meanwhile reads every committed chunk.
    */
   public synchronized Appended append(FragmentRecord r) {
     NumberKey k = NumberKey.of(r.number());
@@ -76,7 +78,7 @@ public final class StreamIndex {
     }
     if (size > 0) {
       int c = NumberKey.compare(k.hi(), k.lo(), numHi[size - 1], numLo[size - 1]);
-      if (c == 0 && record(size - 1).equals(r)) {
+      if (c == 0 ? record(size - 1).equals(r) : c < 0 && r.equals(get(r.number()))) {
         return Appended.DUPLICATE;
       }
       if (c <= 0) {

@@ -7,7 +7,7 @@ import io.vidlog.fragmentstore.streams.StreamInfo;
 import java.util.List;
 
 /**
- * Per-stream index of persisted fragments (DESIGN.md §Storage, "Time index"): lookups by fragment
+ * Per-stream index of persisted fragments (docs/architecture.md §Storage, "Time index"): lookups by fragment
  * number, server timestamp and producer timestamp in logarithmic time. Producer timestamps need not
  * be monotonic. Durable in the object store; a node with an empty disk rebuilds it from there.
  */

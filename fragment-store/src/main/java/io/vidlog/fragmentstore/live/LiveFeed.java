@@ -4,7 +4,7 @@ import io.vertx.core.Handler;
 import io.vidlog.fragmentstore.FragmentNumber;
 
 /**
- * One stream's live feed (DESIGN.md §Live path): ingest publishes each fragment's start, each frame
+ * One stream's live feed (docs/architecture.md §Live path): ingest publishes each fragment's start, each frame
  * the moment it is parsed, and the fragment's end; playback subscribes from "now" or from a fragment
  * still held in memory. The feed keeps a bounded window of recent fragments (default 5 minutes or
  * 200 MB, as KVS keeps for retention 0); the window shrinks below that when the windows of all

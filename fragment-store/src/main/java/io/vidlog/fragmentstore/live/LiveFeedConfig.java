@@ -2,7 +2,7 @@ package io.vidlog.fragmentstore.live;
 
 /**
  * Bounds of the live path. The window (per stream) follows what KVS keeps for retention-0 streams
- * (kvs-api.md §2 "Zero retention": at most 5 minutes or 200 MB); the per-subscriber bounds say how
+ * (docs/wire-protocol.md §2 "Zero retention": at most 5 minutes or 200 MB); the per-subscriber bounds say how
  * far a reader may fall behind the publisher before it is cut off as a SLOW_CONSUMER.
  *
  * <p>KVS bounds each stream on its own; a self-hosted server has one heap for all of them (50 cameras

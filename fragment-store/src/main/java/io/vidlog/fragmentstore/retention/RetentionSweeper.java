@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Enforces each stream's DataRetentionInHours against server timestamps (kvs-api.md §4: decreasing
+ * Enforces each stream's DataRetentionInHours against server timestamps (docs/wire-protocol.md §4: decreasing
  * retention applies the new period to existing data). On a periodic Vert.x timer it asks the index
  * to expire every fragment that started before {@code now - retention} (the index makes that
  * durable first), then deletes those chunks, and any older chunk a previous sweep failed to delete.

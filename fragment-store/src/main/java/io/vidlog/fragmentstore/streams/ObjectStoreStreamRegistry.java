@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * thread; the in-memory state changes only after the record is durable.
  *
  * <p>Deleting writes the record back with a {@code deleted} flag first (the stream is unreachable
- * from that moment, kvs-api.md §4 "DeleteStream makes the data inaccessible immediately"), tells
+ * from that moment, docs/wire-protocol.md §4 "DeleteStream makes the data inaccessible immediately"), tells
  * the {@link #onDeleted} listeners, then frees {@code streams/<streamId>/} in the background and
  * finally the record itself; a restart resumes unfinished frees. A re-created stream gets a new
  * streamId, so it never sees its predecessor's objects.

@@ -4,7 +4,7 @@ import java.util.regex.Pattern;
 
 /**
  * How the registry names things it mints: the region and account that appear in stream ARNs
- * ({@code arn:aws:kinesisvideo:<region>:<account>:stream/<name>/<creationMillis>}, kvs-api.md §0)
+ * ({@code arn:aws:kinesisvideo:<region>:<account>:stream/<name>/<creationMillis>}, docs/wire-protocol.md §0)
  * and the KmsKeyId reported when CreateStream names none.
  */
 public record RegistryConfig(String region, String accountId, String defaultKmsKeyId) {

@@ -3,7 +3,7 @@ package io.vidlog.fragmentstore.streams;
 import java.util.Map;
 
 /**
- * One stream as the control plane describes it (kvs-api.md §4 {@code StreamInfo}), plus
+ * One stream as the control plane describes it (docs/wire-protocol.md §4 {@code StreamInfo}), plus
  * {@code streamId}: the creation id that prefixes every object of this incarnation of the stream,
  * so a deleted and re-created stream never sees old data. {@code tags} is an unmodifiable map.
  */

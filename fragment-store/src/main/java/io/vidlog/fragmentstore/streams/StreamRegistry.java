@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The streams of this deployment with KVS control-plane semantics (kvs-api.md §4): persisted in the
+ * The streams of this deployment with KVS control-plane semantics (docs/wire-protocol.md §4): persisted in the
  * object store (sealed), cached in memory. Requests arrive validated against the KVS model's member
  * rules; refusals because of what the registry holds are {@link io.vidlog.fragmentstore.Rejected}
  * (not found, already exists, version mismatch, too many tags, retention out of range, bad token),

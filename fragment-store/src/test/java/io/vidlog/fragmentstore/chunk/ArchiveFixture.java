@@ -1,6 +1,6 @@
 package io.vidlog.fragmentstore.chunk;
 
-import static io.vidlog.fragmentstore.object.Await.await;
+import static io.vidlog.fragmentstore.testing.Await.await;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;

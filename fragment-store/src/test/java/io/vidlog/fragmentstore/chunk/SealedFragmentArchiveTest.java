@@ -1,6 +1,6 @@
 package io.vidlog.fragmentstore.chunk;
 
-import static io.vidlog.fragmentstore.object.Await.await;
+import static io.vidlog.fragmentstore.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,7 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
-import io.vidlog.fragmentstore.FragmentNumber;
 import io.vidlog.fragmentstore.crypto.StreamingSeal;
 import io.vidlog.fragmentstore.object.StoreException;
 import io.vidlog.fragmentstore.streams.StreamInfo;

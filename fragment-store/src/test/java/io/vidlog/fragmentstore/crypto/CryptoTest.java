@@ -1,6 +1,6 @@
 package io.vidlog.fragmentstore.crypto;
 
-import static io.vidlog.fragmentstore.object.Await.await;
+import static io.vidlog.fragmentstore.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

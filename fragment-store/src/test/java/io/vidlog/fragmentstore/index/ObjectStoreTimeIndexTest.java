@@ -1,17 +1,16 @@
 package io.vidlog.fragmentstore.index;
 
-import static io.vidlog.fragmentstore.streams.Await.await;
-import static io.vidlog.fragmentstore.streams.Await.failure;
-import static io.vidlog.fragmentstore.streams.Await.rejection;
+import static io.vidlog.fragmentstore.testing.Await.await;
+import static io.vidlog.fragmentstore.testing.Await.failure;
+import static io.vidlog.fragmentstore.testing.Await.rejection;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.buffer.Buffer;
-import io.vidlog.fragmentstore.FragmentNumber;
 import io.vidlog.fragmentstore.FragmentRecord;
 import io.vidlog.fragmentstore.Rejected;
 import io.vidlog.fragmentstore.chunk.ChunkHeader;
@@ -21,7 +20,8 @@ import io.vidlog.fragmentstore.object.ObjectInfo;
 import io.vidlog.fragmentstore.object.StoreException;
 import io.vidlog.fragmentstore.streams.StreamInfo;
 import io.vidlog.fragmentstore.streams.StreamStatus;
-import io.vidlog.fragmentstore.streams.TestSealer;
+import io.vidlog.fragmentstore.testing.MemoryArchive;
+import io.vidlog.fragmentstore.testing.TestSealer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +38,7 @@ class ObjectStoreTimeIndexTest {
 
   /** A fresh node: nothing in memory, same object store. */
   private ObjectStoreTimeIndex node() {
-    return new ObjectStoreTimeIndex(store, sealer, new HeaderOnlyArchive(store), config);
+    return new ObjectStoreTimeIndex(store, sealer, new MemoryArchive(store), config);
   }
 
   /** Headers with non-monotonic, duplicated producer timestamps and metadata on some. */
@@ -60,7 +60,7 @@ class ObjectStoreTimeIndexTest {
   }
 
   /** Ingest's part: the chunk is durable, then its record is appended. */
-  private void ingest(ObjectStoreTimeIndex ix, HeaderOnlyArchive archive, List<ChunkHeader> hs) {
+  private void ingest(ObjectStoreTimeIndex ix, MemoryArchive archive, List<ChunkHeader> hs) {
     for (ChunkHeader h : hs) {
       await(archive.put(STREAM, h));
       await(ix.append(STREAM, FragmentRecords.fromHeader(h)));
@@ -74,7 +74,7 @@ class ObjectStoreTimeIndexTest {
   @Test
   void anEmptyNodeRebuildsTheIndexFromSegmentsAndChunkHeadersExactly() {
     ObjectStoreTimeIndex first = node();
-    HeaderOnlyArchive archive = new HeaderOnlyArchive(store);
+    MemoryArchive archive = new MemoryArchive(store);
     List<ChunkHeader> hs = headers(2_600, 11);
     ingest(first, archive, hs);
 
@@ -85,7 +85,7 @@ class ObjectStoreTimeIndexTest {
         ObjectStoreTimeIndex.segmentPrefix(STREAM.streamId()) + hs.get(1_000).number() + "-" + hs.get(1_999).number()),
         segments);
 
-    HeaderOnlyArchive freshArchive = new HeaderOnlyArchive(store);
+    MemoryArchive freshArchive = new MemoryArchive(store);
     ObjectStoreTimeIndex rebuilt = new ObjectStoreTimeIndex(store, sealer, freshArchive, config);
     assertEquals(all(first), all(rebuilt));
     assertEquals(await(first.index(STREAM)).recordsByProducerTime(), await(rebuilt.index(STREAM)).recordsByProducerTime());
@@ -100,9 +100,35 @@ class ObjectStoreTimeIndexTest {
     assertEquals(2_601, all(rebuilt).size());
   }
 
+  /**
+   * Ingest commits several chunks at once and appends their records in number order: an index
+   * loaded meanwhile has read every committed chunk, so the appends that follow are of records it
+   * already holds, the latest or older ones. Each is harmless, and the next new one is appended.
+   */
+  @Test
+  void appendsOfFragmentsTheLoadAlreadyReadFromChunksAreHarmless() {
+    MemoryArchive archive = new MemoryArchive(store);
+    List<ChunkHeader> hs = headers(4, 21);
+    for (ChunkHeader h : hs.subList(0, 3)) {
+      await(archive.put(STREAM, h)); // three commits complete before the first append
+    }
+    ObjectStoreTimeIndex ix = node();
+    for (ChunkHeader h : hs.subList(0, 3)) {
+      await(ix.append(STREAM, FragmentRecords.fromHeader(h)));
+    }
+    await(archive.put(STREAM, hs.get(3)));
+    await(ix.append(STREAM, FragmentRecords.fromHeader(hs.get(3))));
+    assertEquals(hs.stream().map(FragmentRecords::fromHeader).toList(), all(ix));
+    // an older number with other contents is still refused: the index never rewrites its past
+    ChunkHeader h0 = hs.get(0);
+    FragmentRecord other = new FragmentRecord(h0.number(), h0.serverTimestampMillis() + 1,
+        h0.producerTimestampMillis(), h0.durationMillis(), 1, 1, false);
+    assertInstanceOf(IllegalArgumentException.class, failure(ix.append(STREAM, other)));
+  }
+
   @Test
   void segmentsAreSealedAndATamperedSegmentFailsTheLoad() {
-    ingest(node(), new HeaderOnlyArchive(store), headers(1_000, 3));
+    ingest(node(), new MemoryArchive(store), headers(1_000, 3));
     ObjectInfo seg = await(store.list(ObjectStoreTimeIndex.segmentPrefix(STREAM.streamId()), null, 10)).get(0);
     byte[] bytes = await(store.get(seg.key())).getBytes();
     assertFalse(new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).contains("VLIX"), "sealed");
@@ -116,7 +142,7 @@ class ObjectStoreTimeIndexTest {
   @Test
   void expiryIsDurableAndNeverResurrectsFragments() {
     ObjectStoreTimeIndex ix = node();
-    HeaderOnlyArchive archive = new HeaderOnlyArchive(store);
+    MemoryArchive archive = new MemoryArchive(store);
     List<ChunkHeader> hs = headers(2_500, 5);
     ingest(ix, archive, hs);
     long cutoff = hs.get(1_500).serverTimestampMillis(); // segment 1 wholly, segment 2 half expired
@@ -126,7 +152,7 @@ class ObjectStoreTimeIndexTest {
     List<String> segments = await(store.list(ObjectStoreTimeIndex.segmentPrefix(STREAM.streamId()), null, 100))
         .stream().map(ObjectInfo::key).toList();
     assertEquals(1, segments.size(), "the wholly expired segment is deleted: " + segments);
-    assertEquals(hs.get(1_500), toHeaderNumber(await(ix.earliest(STREAM)), hs.get(1_500)));
+    assertEquals(hs.get(1_500).number(), await(ix.earliest(STREAM)).number());
 
     // Chunks are not deleted yet (the sweeper does that next): a rebuild must still not bring them back.
     ObjectStoreTimeIndex rebuilt = node();
@@ -137,16 +163,12 @@ class ObjectStoreTimeIndexTest {
     assertNull(await(node().earliest(STREAM)));
   }
 
-  private static ChunkHeader toHeaderNumber(FragmentRecord r, ChunkHeader h) {
-    return r.number().equals(h.number()) ? h : null;
-  }
-
   @Test
   void flushAllWritesThePartialTail() {
     ObjectStoreTimeIndex ix = node();
-    ingest(ix, new HeaderOnlyArchive(store), headers(1_234, 8));
+    ingest(ix, new MemoryArchive(store), headers(1_234, 8));
     await(ix.flushAll());
-    HeaderOnlyArchive fresh = new HeaderOnlyArchive(store);
+    MemoryArchive fresh = new MemoryArchive(store);
     ObjectStoreTimeIndex rebuilt = new ObjectStoreTimeIndex(store, sealer, fresh, config);
     assertEquals(all(ix), all(rebuilt));
     assertEquals(0, fresh.headerReads());
@@ -155,16 +177,18 @@ class ObjectStoreTimeIndexTest {
   @Test
   void foreignTokensAreRejectedAndBadRangesAreProgrammingErrors() {
     ObjectStoreTimeIndex ix = node();
-    ingest(ix, new HeaderOnlyArchive(store), headers(10, 1));
+    ingest(ix, new MemoryArchive(store), headers(10, 1));
     assertThrows(IllegalArgumentException.class, () -> ix.range(STREAM, TimestampKind.SERVER, 0, 1, 0, null));
     assertThrows(IllegalArgumentException.class, () -> ix.range(STREAM, TimestampKind.SERVER, 2, 1, 10, null));
     assertEquals(Rejected.Reason.BAD_TOKEN, rejection(ix.range(STREAM, TimestampKind.SERVER, 0, 1, 10, "!!")));
     String producerToken = await(ix.range(STREAM, TimestampKind.PRODUCER, Long.MIN_VALUE, Long.MAX_VALUE, 3, null))
         .nextToken();
-    assertTrue(producerToken != null);
+    assertNotNull(producerToken);
     assertEquals(Rejected.Reason.BAD_TOKEN,
         rejection(ix.range(STREAM, TimestampKind.SERVER, Long.MIN_VALUE, Long.MAX_VALUE, 3, producerToken)));
-    FragmentNumber n = await(ix.latest(STREAM)).number();
-    assertEquals(n, await(ix.locate(STREAM, TimestampKind.SERVER, Long.MAX_VALUE - 10_000)) == null ? n : null);
+    // locate: the fragment that contains the time, none after the last one
+    FragmentRecord latest = await(ix.latest(STREAM));
+    assertEquals(latest, await(ix.locate(STREAM, TimestampKind.SERVER, latest.serverTimestampMillis())));
+    assertNull(await(ix.locate(STREAM, TimestampKind.SERVER, Long.MAX_VALUE - 10_000)));
   }
 }

@@ -1,7 +1,7 @@
 package io.vidlog.fragmentstore.object;
 
-import static io.vidlog.fragmentstore.object.Await.await;
-import static io.vidlog.fragmentstore.object.Await.failure;
+import static io.vidlog.fragmentstore.testing.Await.await;
+import static io.vidlog.fragmentstore.testing.Await.storeFailure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -49,9 +49,9 @@ class FsObjectStoreTest extends ObjectStoreContract {
   @Test
   void aKeyCannotBeBothAnObjectAndAPrefix() {
     await(store.put("k/a", bytes("x")));
-    assertEquals(StoreException.Kind.CONFLICT, failure(store.put("k/a/b", bytes("y"))).kind());
+    assertEquals(StoreException.Kind.CONFLICT, storeFailure(store.put("k/a/b", bytes("y"))).kind());
     await(store.put("k/b/c", bytes("y")));
-    assertEquals(StoreException.Kind.CONFLICT, failure(store.put("k/b", bytes("z"))).kind());
+    assertEquals(StoreException.Kind.CONFLICT, storeFailure(store.put("k/b", bytes("z"))).kind());
     assertEquals("x", await(store.get("k/a")).toString());
   }
 
@@ -82,13 +82,13 @@ class FsObjectStoreTest extends ObjectStoreContract {
       assertEquals(1000, await(readRangeOnContext("p/big", 10, 1000, java.nio.ByteBuffer::remaining)));
       assertEquals(big.length, await(readRangeOnContext("p/big", 0, big.length, java.nio.ByteBuffer::remaining)),
           "a range over the pooled size gets a buffer of its own");
-      failure(readRangeOnContext("p/big", 0, 10, bb -> {
+      storeFailure(readRangeOnContext("p/big", 0, 10, bb -> {
         throw new StoreException(StoreException.Kind.INTEGRITY, "no");
       }));
       assertThrows(IllegalStateException.class, () -> await(readRangeOnContext("p/big", 0, 10, bb -> {
         throw new IllegalStateException("reader bug");
       })));
-      assertEquals(StoreException.Kind.NOT_FOUND, failure(readRangeOnContext("p/none", 0, 10, bb -> 0)).kind());
+      assertEquals(StoreException.Kind.NOT_FOUND, storeFailure(readRangeOnContext("p/none", 0, 10, bb -> 0)).kind());
     }
     assertEquals(0, fs.readBuffersInUse());
   }

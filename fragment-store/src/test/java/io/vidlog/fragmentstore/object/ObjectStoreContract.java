@@ -1,7 +1,7 @@
 package io.vidlog.fragmentstore.object;
 
-import static io.vidlog.fragmentstore.object.Await.await;
-import static io.vidlog.fragmentstore.object.Await.failure;
+import static io.vidlog.fragmentstore.testing.Await.await;
+import static io.vidlog.fragmentstore.testing.Await.storeFailure;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The one contract every {@link ObjectStore} backend passes (DESIGN.md §Storage). Subclasses
+ * The one contract every {@link ObjectStore} backend passes (docs/architecture.md §Storage, "Object store"). Subclasses
  * provide a fresh, empty store per test.
  */
 public abstract class ObjectStoreContract {
@@ -119,28 +119,28 @@ public abstract class ObjectStoreContract {
       assertArrayEquals(slice(data, from, (int) Math.min(r[1], data.length - from)), got, r[0] + "+" + r[1]);
       assertFalse(onEventLoop[0], "the reader runs on a worker");
     }
-    assertEquals(StoreException.Kind.NOT_FOUND, failure(readRangeOnContext("t/missing", 0, 10, bb -> 1)).kind());
+    assertEquals(StoreException.Kind.NOT_FOUND, storeFailure(readRangeOnContext("t/missing", 0, 10, bb -> 1)).kind());
     StoreException thrown = new StoreException(StoreException.Kind.INTEGRITY, "reader says no");
-    assertEquals(thrown, failure(readRangeOnContext("t/read", 0, 10, bb -> {
+    assertEquals(thrown, storeFailure(readRangeOnContext("t/read", 0, 10, bb -> {
       throw thrown;
     })), "what the reader throws fails the future as it is");
   }
 
   @Test
   void missingKeysAreNotFound() {
-    assertEquals(StoreException.Kind.NOT_FOUND, failure(store.get("t/missing")).kind());
-    assertEquals(StoreException.Kind.NOT_FOUND, failure(store.getRange("t/missing", 0, 10)).kind());
-    assertEquals(StoreException.Kind.NOT_FOUND, failure(store.stat("t/missing")).kind());
+    assertEquals(StoreException.Kind.NOT_FOUND, storeFailure(store.get("t/missing")).kind());
+    assertEquals(StoreException.Kind.NOT_FOUND, storeFailure(store.getRange("t/missing", 0, 10)).kind());
+    assertEquals(StoreException.Kind.NOT_FOUND, storeFailure(store.stat("t/missing")).kind());
     await(store.put("t/present/x", bytes("x")));
-    assertEquals(StoreException.Kind.NOT_FOUND, failure(store.get("t/present")).kind());
-    assertEquals(StoreException.Kind.NOT_FOUND, failure(store.stat("t/present")).kind());
+    assertEquals(StoreException.Kind.NOT_FOUND, storeFailure(store.get("t/present")).kind());
+    assertEquals(StoreException.Kind.NOT_FOUND, storeFailure(store.stat("t/present")).kind());
   }
 
   @Test
   void deleteRemovesAndDeletingAbsentSucceeds() {
     await(store.put("t/del", bytes("x")));
     await(store.delete("t/del"));
-    assertEquals(StoreException.Kind.NOT_FOUND, failure(store.get("t/del")).kind());
+    assertEquals(StoreException.Kind.NOT_FOUND, storeFailure(store.get("t/del")).kind());
     await(store.delete("t/del"));
     await(store.delete("t/never/was"));
     assertTrue(await(store.list("t/", null, 10)).isEmpty());
@@ -236,8 +236,8 @@ public abstract class ObjectStoreContract {
   void invalidKeysAreRejected() {
     for (String k : List.of("", "/abs", "a//b", "a/", "../x", "a/../b", "a/./b", "a/.hidden", "sp ace", "back\\slash",
         "caf\u00e9")) {
-      assertEquals(StoreException.Kind.INVALID, failure(store.put(k, bytes("x"))).kind(), k);
-      assertEquals(StoreException.Kind.INVALID, failure(store.get(k)).kind(), k);
+      assertEquals(StoreException.Kind.INVALID, storeFailure(store.put(k, bytes("x"))).kind(), k);
+      assertEquals(StoreException.Kind.INVALID, storeFailure(store.get(k)).kind(), k);
     }
   }
 

@@ -1,10 +1,11 @@
 package io.vidlog.fragmentstore.object;
 
-import static io.vidlog.fragmentstore.object.Await.await;
-import static io.vidlog.fragmentstore.object.Await.failure;
+import static io.vidlog.fragmentstore.testing.Await.await;
+import static io.vidlog.fragmentstore.testing.Await.storeFailure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.Vertx;
+import io.vidlog.fragmentstore.testing.Conditions;
 import java.net.URI;
 import java.util.UUID;
 import org.gaul.s3proxy.S3Proxy;
@@ -32,10 +33,8 @@ class S3ObjectStoreIT extends ObjectStoreContract {
         .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, KEY, SECRET)
         .build();
     proxy.start();
-    for (int i = 0; i < 200 && !"STARTED".equals(proxy.getState()); i++) {
-      Thread.onSpinWait();
-      Thread.sleep(10); // S3Proxy offers no start latch; this waits for Jetty's state, not for time
-    }
+    // S3Proxy offers no start latch: wait for Jetty's state
+    Conditions.await("S3Proxy has started", () -> "STARTED".equals(proxy.getState()));
     endpoint = "http://127.0.0.1:" + proxy.getPort();
   }
 
@@ -88,19 +87,19 @@ class S3ObjectStoreIT extends ObjectStoreContract {
 
   @Test
   void wrongSecretIsDenied() {
-    StoreException e = failure(ObjectStores.s3(vertx, S3Config.of(endpoint, "us-east-1", "denied", KEY, "wrong-secret")));
+    StoreException e = storeFailure(ObjectStores.s3(vertx, S3Config.of(endpoint, "us-east-1", "denied", KEY, "wrong-secret")));
     assertEquals(StoreException.Kind.DENIED, e.kind(), e.getMessage());
   }
 
   @Test
   void invalidBucketNameIsInvalid() {
-    StoreException e = failure(ObjectStores.s3(vertx, S3Config.of(endpoint, "us-east-1", "x", KEY, SECRET)));
+    StoreException e = storeFailure(ObjectStores.s3(vertx, S3Config.of(endpoint, "us-east-1", "x", KEY, SECRET)));
     assertEquals(StoreException.Kind.INVALID, e.kind(), e.getMessage());
   }
 
   @Test
   void unreachableServerIsUnavailable() {
-    StoreException e = failure(ObjectStores.s3(vertx, S3Config.of("http://127.0.0.1:1", "us-east-1", "unreachable", KEY, SECRET)));
+    StoreException e = storeFailure(ObjectStores.s3(vertx, S3Config.of("http://127.0.0.1:1", "us-east-1", "unreachable", KEY, SECRET)));
     assertEquals(StoreException.Kind.UNAVAILABLE, e.kind(), e.getMessage());
   }
 }

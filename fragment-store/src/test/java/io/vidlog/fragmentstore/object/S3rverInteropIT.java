@@ -1,6 +1,6 @@
 package io.vidlog.fragmentstore.object;
 
-import static io.vidlog.fragmentstore.object.Await.await;
+import static io.vidlog.fragmentstore.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.Vertx;

@@ -1,6 +1,6 @@
 package io.vidlog.fragmentstore.retention;
 
-import static io.vidlog.fragmentstore.streams.Await.await;
+import static io.vidlog.fragmentstore.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -9,13 +9,13 @@ import io.vertx.core.Vertx;
 import io.vidlog.fragmentstore.FragmentNumber;
 import io.vidlog.fragmentstore.chunk.ChunkHeader;
 import io.vidlog.fragmentstore.index.FragmentRecords;
-import io.vidlog.fragmentstore.index.HeaderOnlyArchive;
+import io.vidlog.fragmentstore.testing.MemoryArchive;
 import io.vidlog.fragmentstore.index.IndexConfig;
 import io.vidlog.fragmentstore.index.ObjectStoreTimeIndex;
 import io.vidlog.fragmentstore.object.MemoryObjectStore;
 import io.vidlog.fragmentstore.streams.StreamInfo;
 import io.vidlog.fragmentstore.streams.StreamStatus;
-import io.vidlog.fragmentstore.streams.TestSealer;
+import io.vidlog.fragmentstore.testing.TestSealer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +32,8 @@ class RetentionSweeperTest {
   private final MemoryObjectStore store = new MemoryObjectStore();
   private final TestSealer sealer = new TestSealer();
   private final AtomicInteger failDeletes = new AtomicInteger();
-  private final HeaderOnlyArchive chunks = new HeaderOnlyArchive(store);
-  private final HeaderOnlyArchive archive = new HeaderOnlyArchive(store) {
+  private final MemoryArchive chunks = new MemoryArchive(store);
+  private final MemoryArchive archive = new MemoryArchive(store) {
     @Override
     public Future<Void> delete(StreamInfo stream, FragmentNumber number) {
       if (failDeletes.getAndDecrement() > 0) {
@@ -122,7 +122,7 @@ class RetentionSweeperTest {
     await(sweeper.sweepOnce());
     assertEquals(60, storedChunks(s).size());
     // A restarted node does not resurrect them either.
-    ObjectStoreTimeIndex fresh = new ObjectStoreTimeIndex(store, sealer, new HeaderOnlyArchive(store), IndexConfig.DEFAULT);
+    ObjectStoreTimeIndex fresh = new ObjectStoreTimeIndex(store, sealer, new MemoryArchive(store), IndexConfig.DEFAULT);
     assertEquals(60, await(fresh.index(s)).size());
   }
 }

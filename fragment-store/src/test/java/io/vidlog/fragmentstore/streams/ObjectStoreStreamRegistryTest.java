@@ -1,8 +1,8 @@
 package io.vidlog.fragmentstore.streams;
 
 import io.vidlog.kvs.StreamRef;
-import static io.vidlog.fragmentstore.streams.Await.await;
-import static io.vidlog.fragmentstore.streams.Await.rejection;
+import static io.vidlog.fragmentstore.testing.Await.await;
+import static io.vidlog.fragmentstore.testing.Await.rejection;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,6 +17,7 @@ import io.vidlog.fragmentstore.Rejected.Reason;
 import io.vidlog.fragmentstore.object.MemoryObjectStore;
 import io.vidlog.fragmentstore.object.ObjectInfo;
 import io.vidlog.fragmentstore.streams.StreamRegistry.CreateStreamRequest;
+import io.vidlog.fragmentstore.testing.TestSealer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;

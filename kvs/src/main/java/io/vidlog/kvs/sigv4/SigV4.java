@@ -17,7 +17,7 @@ public final class SigV4 {
   public static final String TERMINATOR = "aws4_request";
   public static final String SERVICE = "kinesisvideo";
   public static final String UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
-  /** What AWS's Java v1 PutMedia client signs while sending a raw MKV body (kvs-api.md §1.1). */
+  /** What AWS's Java v1 PutMedia client signs while sending a raw MKV body (docs/wire-protocol.md §1.1). */
   public static final String STREAMING_PAYLOAD = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD";
   public static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
   private static final HexFormat HEX = HexFormat.of();

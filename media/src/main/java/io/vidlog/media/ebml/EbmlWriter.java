@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Small functions from values to EBML bytes (RFC 8794; Media3's {@code EbmlUtils} style). Each
  * returns the whole element (id, size, data). {@link #MINIMAL} writes the shortest sizes;
- * {@link #FIXED_8} writes every size on 8 bytes, as the KVS producer libraries do (kvs-api.md §1.1).
+ * {@link #FIXED_8} writes every size on 8 bytes, as the KVS producer libraries do (docs/wire-protocol.md §1.1).
  */
 public final class EbmlWriter {
   /** Shortest size encodings. */

@@ -11,7 +11,7 @@ import java.util.List;
  * header so that the caller can stream the content after it (payload bytes are never copied).
  *
  * <p>{@link #MINIMAL} writes shortest sizes; {@link #KVS} writes 8-byte sizes everywhere, like the
- * KVS producer libraries (kvs-api.md §1.1). Either way the GetMedia chunk layout of kvs-api.md §2 is
+ * KVS producer libraries (docs/wire-protocol.md §1.1). Either way the GetMedia chunk layout of docs/wire-protocol.md §2 is
  * EBML header, {@link #segmentStartUnknownSize()}, {@link #info}, {@link #tracks}, {@link #tags},
  * {@link #clusterStart} with size -1, {@link #simpleBlockHeader} + payload…, {@link #tags}.
  */
@@ -64,7 +64,7 @@ public final class MkvWriter {
         e.uint(MatroskaIds.DOC_TYPE_READ_VERSION, h.docTypeReadVersion()));
   }
 
-  /** Segment header of unknown size: {@code 18 53 80 67 01 FF FF FF FF FF FF FF} (kvs-api.md §2). */
+  /** Segment header of unknown size: {@code 18 53 80 67 01 FF FF FF FF FF FF FF} (docs/wire-protocol.md §2). */
   public byte[] segmentStartUnknownSize() {
     return e.header(MatroskaIds.SEGMENT, -1);
   }
@@ -273,7 +273,7 @@ public final class MkvWriter {
     return e.master(MatroskaIds.TAGS, c);
   }
 
-  /** One Tags element holding one Tag with name/value SimpleTags (KVS fragment metadata, kvs-api.md §5). */
+  /** One Tags element holding one Tag with name/value SimpleTags (KVS fragment metadata, docs/wire-protocol.md §5). */
   public byte[] tags(SimpleTag... simpleTags) {
     return tags(List.of(new Tag(0, List.of(simpleTags))));
   }

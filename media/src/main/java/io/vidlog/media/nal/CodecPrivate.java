@@ -10,7 +10,7 @@ import java.util.Locale;
 /**
  * Reads a Matroska CodecID + CodecPrivate pair (RFC 9559 §5.1.4.1.21-22; codec mappings in the
  * Matroska codec specs) into a {@link CodecDescription}. KVS documents misspell the IDs
- * ({@code V_MPEG/ISO/AVC}, {@code V_MPEG/ISO/HEVC}, kvs-api.md §3), so both spellings are accepted
+ * ({@code V_MPEG/ISO/AVC}, {@code V_MPEG/ISO/HEVC}, docs/wire-protocol.md §3), so both spellings are accepted
  * and the Matroska-correct one is reported. Missing or unparsable private data fails with a
  * {@link MediaFormatException} of the codec's format (MALFORMED for bad bytes); another CodecID
  * is UNSUPPORTED (format MKV: the id is Matroska's).

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * The perturbation matrix of STYLE.md "Tests" (Netty/Media3 style): the same input fed whole, one
+ * The perturbation matrix of docs/architecture.md §Testing (Netty/Media3 style): the same input fed whole, one
  * byte at a time, at every chunk size, split in two at every offset, and at seeded random splits.
  * Every way must give the same dump (or the same typed error).
  */

@@ -34,7 +34,7 @@ final class TestStreams {
   }
 
   /**
-   * What a KVS producer sends on one PutMedia connection (kvs-api.md §1.1): 8-byte sizes,
+   * What a KVS producer sends on one PutMedia connection (docs/wire-protocol.md §1.1): 8-byte sizes,
    * unknown-size Segment and Clusters with 8-byte Timecodes, metadata Tags between clusters.
    */
   static byte[] kvsProducer() {
@@ -57,7 +57,7 @@ final class TestStreams {
     return out.toByteArray();
   }
 
-  /** Two GetMedia chunks back to back, in the layout of kvs-api.md §2 and ChunkHeader. */
+  /** Two GetMedia chunks back to back, in the layout of docs/wire-protocol.md §2 and ChunkHeader. */
   static byte[] getMediaChunks() {
     MkvWriter w = MkvWriter.KVS;
     Random rnd = new Random(43);

@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /getMediaForFragmentList} (kvs-api.md §3.2): the listed fragments as chunks shaped
+ * {@code POST /getMediaForFragmentList} (docs/wire-protocol.md §3.2): the listed fragments as chunks shaped
  * like GetMedia's, in the order requested, with the timestamp tags in both documented spellings and
  * without GetMedia's post-cluster MILLIS_BEHIND_NOW and CONTINUATION_TOKEN (docs/wire-protocol.md
  * §3.2 documents them for GetMedia only). A fragment that does

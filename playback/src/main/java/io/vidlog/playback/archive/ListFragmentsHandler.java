@@ -14,7 +14,7 @@ import java.math.BigDecimal;
 import java.util.List;
 
 /**
- * {@code POST /listFragments} (kvs-api.md §3.1): fragments whose start timestamp lies in the range,
+ * {@code POST /listFragments} (docs/wire-protocol.md §3.1): fragments whose start timestamp lies in the range,
  * a page at a time, from the time index. Timestamps are rest-json epoch seconds with millisecond
  * fractions. A retention-0 stream stores nothing, so its list is empty.
  */

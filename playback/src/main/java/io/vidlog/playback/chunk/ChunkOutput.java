@@ -7,14 +7,14 @@ import io.vertx.core.http.HttpServerResponse;
 
 /**
  * The streaming MKV response of GetMedia and GetMediaForFragmentList: HTTP 200, chunked, sent once
- * the request is known to be good. After that, failures are reported in the stream (kvs-api.md §2
+ * the request is known to be good. After that, failures are reported in the stream (docs/wire-protocol.md §2
  * "Errors inside the stream") and never as a JSON body. Writers honour {@link #writeQueueFull()} and
  * {@link #drainHandler} (the Vert.x {@code Pipe} protocol) so nothing larger than the socket's
  * write queue is held per reader.
  */
 public final class ChunkOutput implements ChunkSink {
   /**
-   * The response Content-Type. The service's literal value is unverified (kvs-api.md §2); the SDK
+   * The response Content-Type. The service's literal value is unverified (docs/wire-protocol.md §2); the SDK
    * treats it as an opaque header, and {@code video/webm} is what browsers and ffprobe recognise
    * for a Matroska stream.
    */

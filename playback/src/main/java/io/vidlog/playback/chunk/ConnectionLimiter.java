@@ -4,7 +4,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Counts open streaming connections per stream (kvs-api.md §2 "Limits": 3 concurrent GetMedia
+ * Counts open streaming connections per stream (docs/wire-protocol.md §2 "Limits": 3 concurrent GetMedia
  * connections per stream; §3.2: 5 for GetMediaForFragmentList). Shared by every event loop.
  */
 public final class ConnectionLimiter {

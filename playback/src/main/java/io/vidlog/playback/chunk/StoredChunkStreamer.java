@@ -14,7 +14,7 @@ import java.util.function.LongSupplier;
 
 /**
  * Writes one stored fragment as a chunk of a GetMedia or GetMediaForFragmentList response
- * (kvs-api.md §2, §3.2): the stored MKV bytes up to {@link ChunkHeader#clusterOffset()}, the
+ * (docs/wire-protocol.md §2, §3.2): the stored MKV bytes up to {@link ChunkHeader#clusterOffset()}, the
  * pre-cluster AWS Tags, the rest of the stored bytes and, for GetMedia, the post-cluster AWS Tags.
  * The stored bytes are piped from the archive's decrypting stream with back-pressure, so a reader
  * never holds more than the socket's write queue of a fragment.

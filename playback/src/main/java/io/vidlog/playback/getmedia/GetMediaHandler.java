@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * {@code POST /getMedia} (kvs-api.md §2): validates the request, authorises it, finds the stream,
+ * {@code POST /getMedia} (docs/wire-protocol.md §2): validates the request, authorises it, finds the stream,
  * takes a connection slot and resolves the start selector — any failure so far is a typed error
  * through {@code ctx.fail} — then sends the headers and hands the response to a {@link GetMediaSession}.
  */

@@ -7,7 +7,7 @@ import io.vidlog.fragmentstore.index.TimeIndex.TimestampKind;
 import io.vidlog.fragmentstore.streams.StreamInfo;
 import io.vidlog.playback.request.StartSelector;
 
-/** Turns a StartSelector into a {@link StartPoint} (kvs-api.md §2, StartSelectorType semantics). */
+/** Turns a StartSelector into a {@link StartPoint} (docs/wire-protocol.md §2, StartSelectorType semantics). */
 final class StartResolver {
   /** Below every fragment number: "subscribe from the start of the live window". */
   static final FragmentNumber BEFORE_ALL = new FragmentNumber("0");

@@ -12,7 +12,7 @@ import io.vidlog.fragmentstore.index.FragmentRecords;
 import io.vidlog.fragmentstore.index.TimeIndex;
 import io.vidlog.fragmentstore.object.StoreException;
 import io.vidlog.fragmentstore.streams.StreamInfo;
-import io.vidlog.playback.testing.BufferReadStream;
+import io.vidlog.fragmentstore.testing.BufferReadStream;
 import io.vidlog.playback.testing.TestChunks;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Validation of the playback request bodies (kvs-api.md §2, §3.1, §3.2): bad input is InvalidArgumentException. */
+/** Validation of the playback request bodies (docs/wire-protocol.md §2, §3.1, §3.2): bad input is InvalidArgumentException. */
 class RequestParsingTest {
 
   static JsonObject getMedia(String selector) {

@@ -25,7 +25,7 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * Reads a GetMedia / GetMediaForFragmentList body with the KVS parser library (kvs-api.md §8) the
+ * Reads a GetMedia / GetMediaForFragmentList body with the KVS parser library (docs/wire-protocol.md §8) the
  * way a KVS consumer does: {@code StreamingMkvReader} + {@code FragmentMetadataVisitor} +
  * {@code FrameVisitor}, and records what it saw per chunk.
  */

@@ -5,6 +5,7 @@ import io.vidlog.fragmentstore.FragmentNumber;
 import io.vidlog.fragmentstore.chunk.ChunkHeader;
 import io.vidlog.fragmentstore.chunk.ChunkMkv;
 import io.vidlog.fragmentstore.live.LiveEvent;
+import io.vidlog.fragmentstore.live.LiveFeed;
 import io.vidlog.media.mkv.MkvWriter;
 import io.vidlog.media.mkv.SegmentInfo;
 import io.vidlog.media.mkv.SimpleTag;
@@ -43,6 +44,15 @@ public final class TestChunks {
 
     public LiveEvent.FragmentEnd end(boolean persisted) {
       return new LiveEvent.FragmentEnd(header.number(), header, mkvTrailer, persisted);
+    }
+
+    /** Publishes the whole fragment to {@code feed}, as ingest would. */
+    public void publishTo(LiveFeed feed, boolean persisted) {
+      feed.publish(start());
+      for (int j = 0; j < frames.size(); j++) {
+        feed.publish(frame(j));
+      }
+      feed.publish(end(persisted));
     }
   }
 

@@ -2,14 +2,13 @@ package io.vidlog.playback.testing;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
-import io.vidlog.kvs.KvsException;
 import io.vidlog.kvs.Principal;
 import io.vidlog.fragmentstore.live.LiveFeedConfig;
 import io.vidlog.fragmentstore.live.MemoryLiveFeeds;
+import io.vidlog.fragmentstore.testing.RecordingFeeds;
 import io.vidlog.fragmentstore.testing.TestFailures;
+import io.vidlog.fragmentstore.testing.TestStores;
 import io.vidlog.kvs.http.TestRoutes;
 import io.vidlog.playback.PlaybackApi;
 import io.vidlog.playback.PlaybackConfig;
@@ -28,15 +27,15 @@ import software.amazon.awssdk.services.kinesisvideoarchivedmedia.KinesisVideoArc
 import software.amazon.awssdk.services.kinesisvideomedia.KinesisVideoMediaClient;
 
 /**
- * A plain-HTTP loopback server with the playback routes over vidlog's real store ({@link RealStore}
- * in a temp dir) and real in-memory live feeds, a minimal failure handler shaped like the server's
+ * A plain-HTTP loopback server with the playback routes over vidlog's real stores
+ * ({@link TestStores#onDisk} in a temp dir: fs objects, sealed chunks, the real index and registry)
+ * and real in-memory live feeds that a test can watch ({@link RecordingFeeds}), a minimal failure handler shaped like the server's
  * (x-amzn-ErrorType + {"__type","Message"}), and AWS SDK v2 clients pointed at it.
  */
 public final class TestServer implements AutoCloseable {
   public final Vertx vertx;
-  public final RealStore store;
-  public final MemoryLiveFeeds memoryFeeds;
-  public final LatchingFeeds feeds;
+  public final TestStores store;
+  public final RecordingFeeds feeds;
   public final PlaybackApi api;
   private final Path dir;
   private final HttpServer server;
@@ -52,9 +51,8 @@ public final class TestServer implements AutoCloseable {
   public TestServer(PlaybackConfig config, long fixedClockMillis, LiveFeedConfig live) throws Exception {
     vertx = Vertx.vertx();
     dir = Files.createTempDirectory("vidlog-playback-it");
-    store = new RealStore(vertx, dir);
-    memoryFeeds = new MemoryLiveFeeds(vertx, live);
-    feeds = new LatchingFeeds(memoryFeeds);
+    store = TestStores.onDisk(vertx, dir);
+    feeds = new RecordingFeeds(new MemoryLiveFeeds(vertx, live));
     api = fixedClockMillis < 0
         ? new PlaybackApi(store.registry, store.index, store.archive, feeds, config)
         : new PlaybackApi(store.registry, store.index, store.archive, feeds, config, () -> fixedClockMillis);

@@ -6,7 +6,7 @@ import java.net.URI;
 import java.util.function.IntSupplier;
 
 /**
- * The base URL GetDataEndpoint returns (kvs-api.md §0: clients append {@code /putMedia},
+ * The base URL GetDataEndpoint returns (docs/wire-protocol.md §0: clients append {@code /putMedia},
  * {@code /getMedia} …), per API as KVS answers it.
  *
  * <ul>

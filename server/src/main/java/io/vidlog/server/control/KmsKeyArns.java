@@ -2,7 +2,7 @@ package io.vidlog.server.control;
 
 /**
  * The {@code KmsKeyId} DescribeStream and ListStreams report, as KVS reports it: an ARN.
- * CreateStream accepts a key id, an alias ({@code alias/…}), a key ARN or an alias ARN (kvs-api.md
+ * CreateStream accepts a key id, an alias ({@code alias/…}), a key ARN or an alias ARN (docs/wire-protocol.md
  * §4) and the registry keeps what was given; this makes an ARN of it in the stream's own partition,
  * region and account. KVS answers the default key, which CreateStream callers leave out, as the
  * alias ARN {@code arn:aws:kms:<region>:<account>:alias/aws/kinesisvideo} (seen in real

@@ -4,7 +4,7 @@ import io.vertx.core.json.JsonObject;
 import io.vidlog.fragmentstore.streams.StreamInfo;
 import java.math.BigDecimal;
 
-/** {@code StreamInfo} as KVS's JSON (kvs-api.md §4), CreationTime in epoch seconds with milliseconds. */
+/** {@code StreamInfo} as KVS's JSON (docs/wire-protocol.md §4), CreationTime in epoch seconds with milliseconds. */
 final class StreamJson {
   private StreamJson() {}
 
@@ -22,7 +22,7 @@ final class StreamJson {
     return o;
   }
 
-  /** rest-json timestamps are epoch seconds as a JSON number; fractional seconds allowed (kvs-api.md §0). */
+  /** rest-json timestamps are epoch seconds as a JSON number; fractional seconds allowed (docs/wire-protocol.md §0). */
   static BigDecimal epochSeconds(long millis) {
     return BigDecimal.valueOf(millis, 3);
   }

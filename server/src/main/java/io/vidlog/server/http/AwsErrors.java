@@ -3,7 +3,7 @@ package io.vidlog.server.http;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 
-/** Writes an AWS rest-json error (kvs-api.md §0): status, {@code x-amzn-ErrorType} and {@code {"__type","Message"}}. */
+/** Writes an AWS rest-json error (docs/wire-protocol.md §0): status, {@code x-amzn-ErrorType} and {@code {"__type","Message"}}. */
 public final class AwsErrors {
   public static final String ERROR_TYPE = "x-amzn-ErrorType";
 

@@ -5,7 +5,7 @@ import io.vidlog.kvs.KvsError;
 
 /**
  * The answer to every request no route claims: KVS operations vidlog does not implement (image
- * generation, notification, edge, storage configuration, signaling channels, WebRTC …; kvs-api.md §4)
+ * generation, notification, edge, storage configuration, signaling channels, WebRTC …; docs/wire-protocol.md §4)
  * and any other path. Always an AWS-style 400, never a 404 page or a 500.
  */
 public final class UnknownOperations {

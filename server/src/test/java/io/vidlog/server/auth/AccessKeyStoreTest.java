@@ -12,7 +12,7 @@ import io.vertx.core.json.JsonObject;
 import io.vidlog.fragmentstore.crypto.SealContext;
 import io.vidlog.fragmentstore.object.MemoryObjectStore;
 import io.vidlog.server.support.LogCapture;
-import io.vidlog.server.support.TestSealer;
+import io.vidlog.fragmentstore.testing.TestSealer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;

@@ -307,6 +307,6 @@ class AuthIT {
     HttpResponse<String> m = http.send(asAdmin, null);
     assertEquals(200, m.statusCode());
     assertTrue(m.body().contains("vidlog_http_requests_seconds_count{api=\"/describeStream\""), m.body());
-    assertTrue(m.body().contains("vidlog_store_up{backend=\"memory\"}"), m.body());
+    assertTrue(m.body().contains("vidlog_store_up{backend=\"fs\"}"), m.body());
   }
 }

@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.kinesisvideo.model.UpdateDataRetentionOpe
 import software.amazon.awssdk.services.kinesisvideo.model.VersionMismatchException;
 
 /**
- * Every control-plane call (kvs-api.md §4) through the real AWS SDK for Java v2 KinesisVideoClient,
+ * Every control-plane call (docs/wire-protocol.md §4) through the real AWS SDK for Java v2 KinesisVideoClient,
  * signed with the admin key. Subclasses start the server over a given store backend.
  */
 abstract class ControlPlaneSuite {

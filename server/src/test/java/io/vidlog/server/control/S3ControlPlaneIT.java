@@ -2,7 +2,7 @@ package io.vidlog.server.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.vidlog.server.Stores;
+import io.vidlog.fragmentstore.testing.Conditions;
 import io.vidlog.server.VidlogServer;
 import io.vidlog.server.support.TestServers;
 import java.net.URI;
@@ -39,13 +39,12 @@ class S3ControlPlaneIT extends ControlPlaneSuite {
         .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, KEY, SECRET)
         .build();
     proxy.start();
-    for (int i = 0; i < 500 && !"STARTED".equals(proxy.getState()); i++) {
-      Thread.sleep(10); // S3Proxy offers no start latch: this polls Jetty's state
-    }
+    // S3Proxy offers no start latch: wait for Jetty's state
+    Conditions.await("S3Proxy has started", () -> "STARTED".equals(proxy.getState()));
     dataDir = dir;
     flags = Map.of("s3-endpoint", "http://127.0.0.1:" + proxy.getPort(), "s3-bucket", "vidlog-it",
         "s3-access-key", KEY, "s3-secret-key", SECRET);
-    server = TestServers.start(dir, flags, Stores::open);
+    server = TestServers.start(dir, flags);
     client = TestServers.adminClient(server);
   }
 
@@ -78,7 +77,7 @@ class S3ControlPlaneIT extends ControlPlaneSuite {
     String arn = client.createStream(r -> r.streamName(name)).streamARN();
     client.close();
     server.stop();
-    server = TestServers.start(dataDir, flags, Stores::open);
+    server = TestServers.start(dataDir, flags);
     client = TestServers.adminClient(server);
     assertEquals(arn, client.describeStream(r -> r.streamName(name)).streamInfo().streamARN());
     assertEquals("s3", server.config().store().backend());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vidlog.fragmentstore.testing.Conditions;
 import io.vidlog.server.VidlogServer;
 import io.vidlog.server.keys.AdminCredentials;
 import io.vidlog.server.support.LogCapture;
@@ -54,15 +55,12 @@ class AccessLogIT {
   /** The access lines logged for the request with this id. */
   private static List<String> linesOf(LogCapture log, String rid) throws InterruptedException {
     // the line is written when the response ends, which the client may see a moment earlier
-    for (int i = 0; i < 200; i++) {
-      List<String> lines = log.lines().stream().filter(l -> l.contains("vidlog.access") && l.endsWith("rid=" + rid))
-          .toList();
-      if (!lines.isEmpty()) {
-        return lines;
-      }
-      Thread.sleep(25);
-    }
-    return List.of();
+    Conditions.await("the access line of request " + rid, () -> !logged(log, rid).isEmpty());
+    return logged(log, rid);
+  }
+
+  private static List<String> logged(LogCapture log, String rid) {
+    return log.lines().stream().filter(l -> l.contains("vidlog.access") && l.endsWith("rid=" + rid)).toList();
   }
 
   @Test

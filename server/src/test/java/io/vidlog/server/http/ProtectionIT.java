@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
+import io.vidlog.fragmentstore.testing.Conditions;
 import io.vidlog.server.VidlogServer;
 import io.vidlog.server.support.LogCapture;
 import io.vidlog.server.support.SignedHttp;
@@ -47,11 +48,14 @@ class ProtectionIT {
     server.stop();
   }
 
-  private static void assertAwsError(HttpResponse<String> r, int status) {
+  /** An AWS-style error: the status, the type in the header and the body, and the message a client shows. */
+  private static void assertAwsError(HttpResponse<String> r, int status, String type, String message) {
     assertEquals(status, r.statusCode(), r.body());
-    assertTrue(r.headers().firstValue("x-amzn-ErrorType").isPresent(), r.headers().toString());
+    assertEquals(type, r.headers().firstValue("x-amzn-ErrorType").orElse(null), r.headers().toString());
     assertTrue(r.headers().firstValue("x-amzn-RequestId").isPresent(), r.headers().toString());
-    new JsonObject(r.body()).getString("Message");
+    JsonObject body = new JsonObject(r.body());
+    assertEquals(type, body.getString("__type"), r.body());
+    assertEquals(message, body.getString("Message"), r.body());
   }
 
   @Test
@@ -76,7 +80,8 @@ class ProtectionIT {
     for (int i = 0; i < 30; i++) {
       many.put("x-extra-" + i, List.of("v"));
     }
-    assertAwsError(http.unsigned("POST", "/describeStream", "{}", many), 400);
+    assertAwsError(http.unsigned("POST", "/describeStream", "{}", many), 400, "InvalidArgumentException",
+        "The request has more than 20 headers");
   }
 
   private SSLSocket connect() throws IOException {
@@ -210,22 +215,23 @@ class ProtectionIT {
         out.flush();
       }
       // the failure handler's verdict on that request, whichever it is
-      List<String> verdict = List.of();
-      for (int i = 0; i < 600 && verdict.isEmpty(); i++) {
-        verdict = log.lines().stream().filter(l -> l.contains("FailureHandler") && l.contains("/createStream")).toList();
-        if (verdict.isEmpty()) {
-          Thread.sleep(50);
-        }
-      }
+      Conditions.await("the failure handler logged its verdict on the request", () -> !verdict(log).isEmpty());
+      List<String> verdict = verdict(log);
       assertEquals(1, verdict.size(), verdict::toString);
       assertTrue(verdict.get(0).startsWith("DEBUG ") && verdict.get(0).contains("client went away"), verdict::toString);
       assertTrue(log.lines().stream().noneMatch(l -> l.startsWith("ERROR ")), log.lines()::toString);
     }
   }
 
+  private static List<String> verdict(LogCapture log) {
+    return log.lines().stream().filter(l -> l.contains("FailureHandler") && l.contains("/createStream")).toList();
+  }
+
   @Test
   void unknownPathsAreAwsErrorsNot404Pages() throws Exception {
-    assertAwsError(http.unsigned("GET", "/nope", null, Map.of()), 400);
-    assertAwsError(http.unsigned("POST", "/describeEdgeConfiguration", "{}", Map.of()), 400);
+    assertAwsError(http.unsigned("GET", "/nope", null, Map.of()), 400, "UnsupportedOperationException",
+        "vidlog does not implement GET /nope");
+    assertAwsError(http.unsigned("POST", "/describeEdgeConfiguration", "{}", Map.of()), 400,
+        "UnsupportedOperationException", "vidlog does not implement POST /describeEdgeConfiguration");
   }
 }

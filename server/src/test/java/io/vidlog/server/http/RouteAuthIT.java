@@ -2,7 +2,7 @@ package io.vidlog.server.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.http.HttpMethod;
@@ -91,8 +91,6 @@ class RouteAuthIT {
     server.declaredRoutes().forEach(r -> declared.add(r.method() + " " + r.path()));
     assertEquals(declared, new TreeSet<>(mounted.keySet()));
     assertTrue(mounted.size() >= 19, "the KVS APIs, ops and ingest are all there: " + mounted.keySet());
-    Set<ApiRoute.Access> publicOnes = new HashSet<>();
-    mounted.values().stream().filter(r -> r.access() == ApiRoute.Access.PUBLIC).forEach(r -> publicOnes.add(r.access()));
     assertEquals(List.of("/health"), mounted.values().stream().filter(r -> r.access() == ApiRoute.Access.PUBLIC)
         .map(ApiRoute::path).toList(), "only /health is open by default");
   }
@@ -127,9 +125,16 @@ class RouteAuthIT {
       assertTrue(new JsonObject(refused.body()).getString("Message").contains("kinesisvideo:" + r.action().actionName()),
           refused.body());
 
+      // through the route table to the handler: a success or the handler's own answer (the stream
+      // does not exist, the body is not what the API wants), never an authorization refusal or a 5xx
       HttpResponse<String> allowed = send(r, only.get(r.action()));
-      assertNotEquals(401, allowed.statusCode(), r + " with only " + r.action() + ": " + allowed.body());
-      assertNotEquals(403, allowed.statusCode(), r + ": " + allowed.body());
+      String what = r + " with only " + r.action() + ": " + allowed.statusCode() + " " + allowed.body();
+      assertTrue(allowed.statusCode() < 500, what);
+      if (allowed.statusCode() >= 400) {
+        String answered = allowed.headers().firstValue("x-amzn-ErrorType").orElse(null);
+        assertNotNull(answered, what);
+        assertFalse(Set.of("NotAuthorizedException", "AccessDeniedException").contains(answered), what);
+      }
     }
     assertEquals(KvsAction.values().length - 4, checked,
         "every KVS action has a route but HLS/DASH session URLs, clips and images, which are not built yet");

@@ -24,7 +24,7 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * What the KVS parser library (kvs-api.md §8: {@code StreamingMkvReader} + {@code FragmentMetadataVisitor}
+ * What the KVS parser library (docs/wire-protocol.md §8: {@code StreamingMkvReader} + {@code FragmentMetadataVisitor}
  * + {@code FrameVisitor}) reads from a GetMedia / GetMediaForFragmentList body or a plain MKV file,
  * the way a KVS consumer reads it: frames grouped by the fragment (chunk) whose tags announced them.
  */

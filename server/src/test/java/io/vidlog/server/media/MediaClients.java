@@ -35,7 +35,7 @@ import software.amazon.awssdk.services.kinesisvideomedia.KinesisVideoMediaClient
 final class MediaClients {
   private MediaClients() {}
 
-  /** The endpoint GetDataEndpoint returns for {@code api} on {@code stream} (kvs-api.md §0). */
+  /** The endpoint GetDataEndpoint returns for {@code api} on {@code stream} (docs/wire-protocol.md §0). */
   static URI dataEndpoint(KinesisVideoClient kvs, String stream, APIName api) {
     return URI.create(kvs.getDataEndpoint(r -> r.streamName(stream).apiName(api)).dataEndpoint());
   }
@@ -85,7 +85,7 @@ final class MediaClients {
   }
 
   /**
-   * Uploads {@code mkv} with AWS's own v1 {@code AmazonKinesisVideoPutMediaClient} (kvs-api.md §1.1)
+   * Uploads {@code mkv} with AWS's own v1 {@code AmazonKinesisVideoPutMediaClient} (docs/wire-protocol.md §1.1)
    * and collects every ack through its {@code PutMediaAckResponseHandler}.
    */
   static Upload putMedia(URI endpoint, String key, String secret, String stream, byte[] mkv, Date producerStart)

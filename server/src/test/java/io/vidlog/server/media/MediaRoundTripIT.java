@@ -12,6 +12,8 @@ import io.vidlog.server.media.KvsStream.MediaFrame;
 import io.vidlog.server.support.TestServers;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Comparator;
@@ -57,9 +59,11 @@ class MediaRoundTripIT {
   Date producerStart;
   Instant before;
   Instant after;
+  Path dataDir;
 
   @BeforeAll
   void uploadOnce(@TempDir Path dataDir, @TempDir Path work) throws Exception {
+    this.dataDir = dataDir;
     server = TestServers.start(dataDir, Map.of());
     admin = server.admin().credentials();
     MediaClients.trustServerCertificate(dataDir, work);
@@ -163,7 +167,7 @@ class MediaRoundTripIT {
 
   @Test
   void getMediaFromAFragmentNumberStartsWithTheChunkAfterIt() throws Exception {
-    // kvs-api.md §2: with FRAGMENT_NUMBER, streaming starts with the chunk *after* AfterFragmentNumber
+    // docs/wire-protocol.md §2: with FRAGMENT_NUMBER, streaming starts with the chunk *after* AfterFragmentNumber
     for (int after = 0; after < 2; after++) {
       String number = persisted.get(after).getFragmentNumber();
       KvsStream rest = getMedia(StartSelector.builder().startSelectorType(StartSelectorType.FRAGMENT_NUMBER)
@@ -184,6 +188,30 @@ class MediaRoundTripIT {
     List<MediaFrame> joined = new java.util.ArrayList<>(head.completeFrames());
     joined.addAll(tail.completeFrames());
     assertEquals(uploadedFrames, joined, "every frame exactly once across the two sessions");
+  }
+
+  /**
+   * The server ran on the product's store: one chunk file per persisted fragment under the data
+   * dir, sealed (no uploaded frame's bytes in any of them).
+   */
+  @Test
+  void eachFragmentIsOneSealedChunkFileUnderTheDataDir() throws Exception {
+    List<Path> chunks;
+    try (var files = Files.walk(dataDir.resolve("objects"))) {
+      chunks = files.filter(f -> Files.isRegularFile(f) && f.getParent().getFileName().toString().equals("chunks"))
+          .toList();
+    }
+    assertEquals(persisted.size(), chunks.size(), chunks::toString);
+    // 32 bytes from the middle of each frame long enough that they cannot occur in ciphertext by chance
+    List<String> samples = uploadedFrames.stream().filter(f -> f.data().length >= 64)
+        .map(f -> new String(f.data(), f.data().length / 2 - 16, 32, StandardCharsets.ISO_8859_1)).toList();
+    assertFalse(samples.isEmpty());
+    for (Path chunk : chunks) {
+      String stored = new String(Files.readAllBytes(chunk), StandardCharsets.ISO_8859_1);
+      for (String sample : samples) {
+        assertFalse(stored.contains(sample), "plaintext frame bytes in " + chunk);
+      }
+    }
   }
 
   @Test

@@ -78,7 +78,7 @@ public final class SignedHttp {
 
   /**
    * A PutMedia-style request: the signer announces {@code STREAMING-AWS4-HMAC-SHA256-PAYLOAD} as
-   * AWS's Java PutMedia client does (kvs-api.md §1.1); the caller sends a raw body anyway.
+   * AWS's Java PutMedia client does (docs/wire-protocol.md §1.1); the caller sends a raw body anyway.
    */
   public SdkHttpRequest signStreaming(String accessKey, String secret) {
     SdkHttpFullRequest req = SdkHttpFullRequest.builder().method(SdkHttpMethod.POST).uri(base)

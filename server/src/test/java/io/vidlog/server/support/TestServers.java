@@ -1,8 +1,5 @@
 package io.vidlog.server.support;
 
-import io.vidlog.fragmentstore.object.MemoryObjectStore;
-import io.vidlog.fragmentstore.object.ObjectStore;
-import io.vidlog.server.StoreStack;
 import io.vidlog.server.Stores;
 import io.vidlog.server.VidlogServer;
 import io.vidlog.server.config.ConfigLoader;
@@ -25,24 +22,20 @@ import software.amazon.awssdk.services.kinesisvideo.KinesisVideoClient;
 public final class TestServers {
   private TestServers() {}
 
-  /** A store opener over one shared in-memory store (so several server starts see the same keys). */
-  public static StoreStack.Opener memory(ObjectStore store) {
-    return (vertx, config) -> Stores.withCrypto(vertx, store, config);
-  }
-
+  /**
+   * The product as shipped ({@code java -jar} with these flags): the durable fs object store under
+   * {@code dataDir}, sealed chunks, the real index and the keyring made on first start there. Every
+   * server IT runs on it; none needs an in-memory store (a restart on the same data dir sees what
+   * the first run stored, as an operator's restart does).
+   */
   public static VidlogServer start(Path dataDir, Map<String, String> extraFlags) throws Exception {
-    return start(dataDir, extraFlags, memory(new MemoryObjectStore()));
-  }
-
-  public static VidlogServer start(Path dataDir, Map<String, String> extraFlags, StoreStack.Opener opener)
-      throws Exception {
     Map<String, String> flags = new HashMap<>();
     flags.put("data-dir", dataDir.toString());
     flags.put("port", "0");
     flags.put("bind", "127.0.0.1");
     flags.putAll(extraFlags);
     ServerConfig config = ConfigLoader.load(flags, Map.of());
-    return VidlogServer.start(config, opener);
+    return VidlogServer.start(config, Stores::open);
   }
 
   public static final TrustManager[] TRUST_ALL = {new X509TrustManager() {

@@ -1,4 +1,4 @@
-package io.vidlog.playback.testing;
+package io.vidlog.fragmentstore.testing;
 
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;

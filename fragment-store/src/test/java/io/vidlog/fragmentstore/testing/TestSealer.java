@@ -1,4 +1,4 @@
-package io.vidlog.fragmentstore.streams;
+package io.vidlog.fragmentstore.testing;
 
 import io.vidlog.fragmentstore.crypto.ObjectSealer;
 import io.vidlog.fragmentstore.crypto.SealContext;
@@ -11,9 +11,9 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * A test double of the ObjectSealer: AES-256-GCM under one fixed key, random 12-byte IV in front,
- * the SealContext as AAD. Enough to prove that records are sealed and bound to their context; the
- * real sealer (per-object HKDF keys) lives in the crypto package.
+ * The test double of the ObjectSealer for every module's tests: AES-256-GCM under one fixed key,
+ * random 12-byte IV in front, the SealContext as AAD. Enough to prove that records are sealed and
+ * bound to their context; the real sealer (per-object HKDF keys) lives in the crypto package.
  */
 public final class TestSealer implements ObjectSealer {
   private final SecretKeySpec key;
@@ -57,7 +57,8 @@ public final class TestSealer implements ObjectSealer {
       c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, sealed, 0, 12));
       c.updateAAD(context.aad());
       return c.doFinal(sealed, 12, sealed.length - 12);
-    } catch (GeneralSecurityException | IllegalArgumentException e) {
+    } catch (GeneralSecurityException | IllegalArgumentException | java.security.ProviderException e) {
+      // (the JDK's GCM throws ProviderException for input shorter than its tag)
       throw new StoreException(StoreException.Kind.INTEGRITY, "object does not authenticate: " + context);
     }
   }
