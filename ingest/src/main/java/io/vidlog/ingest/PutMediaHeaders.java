@@ -17,7 +17,8 @@ import java.time.format.DateTimeParseException;
  * ({@code 2026-11-22T00:31:38.033Z}, the AWS SDK v1 Java client).
  *
  * @param stream the stream by name or ARN (exactly one)
- * @param producerStartMillis the producer start timestamp in epoch milliseconds
+ * @param producerStartMillis the producer start timestamp in epoch milliseconds, 0 (1970) to
+ *     {@link #MAX_PRODUCER_MILLIS} (2262)
  * @param ackRequired {@code x-amzn-fragment-acknowledgment-required}; vidlog acks either way
  */
 public record PutMediaHeaders(StreamRef stream, TimecodeType timecodeType, long producerStartMillis,
@@ -51,32 +52,47 @@ public record PutMediaHeaders(StreamRef stream, TimecodeType timecodeType, long 
     return new PutMediaHeaders(ref, timecodeType, startMillis, ackRequired);
   }
 
-  /** Epoch seconds with an optional fraction, or an ISO-8601 instant, to epoch milliseconds. */
+  /** Largest producer timestamp accepted: its frames must still fit in 64-bit nanoseconds (year 2262). */
+  static final long MAX_PRODUCER_MILLIS = Long.MAX_VALUE / 1_000_000L;
+  private static final BigDecimal MAX_PRODUCER_SECONDS = BigDecimal.valueOf(MAX_PRODUCER_MILLIS / 1000 + 1);
+
+  /**
+   * Epoch seconds with an optional fraction, or an ISO-8601 instant, to epoch milliseconds (truncated)
+   * in {@code [0, MAX_PRODUCER_MILLIS]}: both forms are read as one exact number of seconds, so an
+   * instant reads the same whichever way it is written, and a start before 1970 or after 2262 is
+   * refused here rather than failing every fragment with 4007.
+   */
   static long parseTimestamp(String s) {
     if (s.length() > 64) {
       throw KvsError.INVALID_ARGUMENT.exception(PRODUCER_START + " is too long");
     }
+    BigDecimal seconds;
     try {
       if (s.indexOf('T') > 0) {
-        return Instant.parse(s).toEpochMilli();
+        Instant i = Instant.parse(s);
+        seconds = BigDecimal.valueOf(i.getEpochSecond()).add(BigDecimal.valueOf(i.getNano(), 9));
+      } else {
+        seconds = new BigDecimal(s);
       }
-      BigDecimal seconds = new BigDecimal(s);
-      if (seconds.signum() < 0 || seconds.compareTo(BigDecimal.valueOf(Long.MAX_VALUE / 1000)) > 0) {
-        throw KvsError.INVALID_ARGUMENT.exception(PRODUCER_START + " out of range: '" + s + "'");
-      }
-      return seconds.movePointRight(3).longValue();
-    } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
+    } catch (NumberFormatException | DateTimeParseException e) {
       throw KvsError.INVALID_ARGUMENT.exception(PRODUCER_START + " must be epoch seconds or ISO-8601, not '"
           + abbreviate(s) + "'");
     }
+    // checked before any conversion: "1e999999999" must not be scaled
+    long millis = seconds.signum() < 0 || seconds.compareTo(MAX_PRODUCER_SECONDS) > 0 ? -1
+        : seconds.movePointRight(3).longValue();
+    if (millis < 0 || millis > MAX_PRODUCER_MILLIS) {
+      throw KvsError.INVALID_ARGUMENT.exception(PRODUCER_START + " must lie between 1970 and 2262 (epoch seconds 0 to "
+          + BigDecimal.valueOf(MAX_PRODUCER_MILLIS, 3) + "), not '" + abbreviate(s) + "'");
+    }
+    return millis;
   }
 
-  /** Largest producer timestamp accepted: its frames must still fit in 64-bit nanoseconds (year 2262). */
-  static final long MAX_PRODUCER_MILLIS = Long.MAX_VALUE / 1_000_000L;
-
   /**
-   * The fragment's producer timestamp in ms (docs/wire-protocol.md §1.2); -1 when it is negative or beyond
-   * {@link #MAX_PRODUCER_MILLIS} (the caller answers 4007).
+   * The fragment's producer timestamp in ms (docs/wire-protocol.md §1.2) from a cluster's Timecode and the
+   * TimecodeScale (both unsigned, as the MKV reader reads them); -1 when it is negative or beyond
+   * {@link #MAX_PRODUCER_MILLIS}, or when the cluster's time does not fit in 64-bit nanoseconds (the
+   * caller answers 4007).
    */
   public long producerTimestampMillis(long clusterTimecode, long timecodeScaleNs) {
     try {

@@ -225,7 +225,11 @@ public final class Fields {
     return StreamRef.of(name, arn);
   }
 
-  /** A map of tags (CreateStream, TagStream): 1–50 entries, key 1–128, value 0–256, no {@code aws:} keys. */
+  /**
+   * A map of tags (CreateStream, TagStream): 1–50 entries, key 1–128, value 0–256, no {@code aws:} keys.
+   * A refusal names the map's {@code key} or {@code value} member (the model's map members), never the
+   * key the client sent: that is client text of any length.
+   */
   public Map<String, String> tagMap(String field, boolean required) {
     Fields o = object(field, required);
     if (o == null) {
@@ -237,10 +241,10 @@ public final class Fields {
     Map<String, String> out = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : o.json) {
       if (!(e.getValue() instanceof String v)) {
-        throw invalid(field + "." + e.getKey(), "must be a string");
+        throw invalid(field + ".value", "must be a string");
       }
-      out.put(tagKey(field + "." + e.getKey(), e.getKey()),
-          check(field + "." + e.getKey(), v, 0, StreamRules.TAG_VALUE_MAX, StreamRules.TAG_TEXT));
+      out.put(tagKey(field + ".key", e.getKey()), check(field + ".value", v, 0, StreamRules.TAG_VALUE_MAX,
+          StreamRules.TAG_TEXT));
     }
     return out;
   }

@@ -38,26 +38,25 @@ public final class CanonicalRequest {
     return SigV4.uriEncode(removeDotSegments(rawPath), true);
   }
 
-  /** RFC 3986 §5.2.4 dot-segment removal, as the SDK signers apply to non-S3 paths. */
+  /**
+   * The path as AWS's signers normalise it for every service but S3: dot segments removed (RFC 3986
+   * §5.2.4), empty segments dropped ({@code //example//} is {@code /example/}, AWS's SigV4 test suite,
+   * normalize-path/get-slashes), and a trailing slash only where the path sent ends with one
+   * ({@code /a/b/.} is {@code /a/b}). The AWS SDK for Java v2 (java.net.URI.normalize, then its
+   * trailing-slash rule) and botocore agree on all of this; they differ only on a {@code ..} that climbs
+   * above the root, which this drops, as RFC 3986 and botocore do.
+   */
   static String removeDotSegments(String path) {
-    String[] segments = path.split("/", -1);
     Deque<String> out = new ArrayDeque<>();
-    for (int i = 1; i < segments.length; i++) {
-      String s = segments[i];
-      if (s.equals(".")) {
-        if (i == segments.length - 1) {
-          out.addLast("");
-        }
-      } else if (s.equals("..")) {
+    for (String s : path.split("/")) {
+      if (s.equals("..")) {
         out.pollLast();
-        if (i == segments.length - 1) {
-          out.addLast("");
-        }
-      } else {
+      } else if (!s.isEmpty() && !s.equals(".")) {
         out.addLast(s);
       }
     }
-    return "/" + String.join("/", out);
+    String normalised = "/" + String.join("/", out);
+    return !out.isEmpty() && path.endsWith("/") ? normalised + "/" : normalised;
   }
 
   static String canonicalQuery(QueryString q, String excludeParam) {
@@ -79,15 +78,41 @@ public final class CanonicalRequest {
     return b.toString();
   }
 
-  /** Values trimmed, inner runs of spaces collapsed, repeated headers joined with commas. */
+  /**
+   * Values trimmed and every inner run of white space made one space ("Trimall"), repeated headers joined
+   * with commas. White space is what AWS's signers take it to be: space, tab, LF, VT, FF and CR (the AWS
+   * SDK for Java v2's {@code V4CanonicalRequest}); a tab inside a value must become a space, and a
+   * character that is white space only to Java ({@code \u001c}, say) must stay.
+   */
   static String canonicalHeaderValue(List<String> values) {
     if (values == null) {
       return "";
     }
-    List<String> cleaned = new ArrayList<>(values.size());
-    for (String v : values) {
-      cleaned.add(v.strip().replaceAll(" +", " "));
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < values.size(); i++) {
+      if (i > 0) {
+        b.append(',');
+      }
+      trimAll(values.get(i), b);
     }
-    return String.join(",", cleaned);
+    return b.toString();
+  }
+
+  private static void trimAll(String v, StringBuilder out) {
+    boolean pendingSpace = false;
+    boolean any = false;
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\u000b' || c == '\f' || c == '\r') {
+        pendingSpace = any;
+      } else {
+        if (pendingSpace) {
+          out.append(' ');
+          pendingSpace = false;
+        }
+        out.append(c);
+        any = true;
+      }
+    }
   }
 }

@@ -7,8 +7,10 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Reads {@link SigV4Auth} from a request: the header form
@@ -19,8 +21,25 @@ import java.util.List;
  * never echoes the signature.
  */
 public final class SigV4Parser {
-  static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
+  /**
+   * {@code x-amz-date}, read strictly: a lenient read takes 20260230 for 20260228 and T240000 for the next
+   * day's T000000, a time the client did not sign (its string to sign carries the date as sent).
+   */
+  static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'")
+      .withResolverStyle(ResolverStyle.STRICT);
   private static final long MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
+  /**
+   * An access key id as IAM issues them (and vidlog's, AKIA + 16): letters and digits, at most 128.
+   * The claimed id reaches the server's log before it is verified, so nothing else is taken for one.
+   */
+  private static final Pattern ACCESS_KEY_ID = Pattern.compile("[A-Za-z0-9]{1,128}");
+  /**
+   * A signed header: a field name (RFC 9110 §5.1, a token) in lower case. Anything else can name no
+   * header of a request, and a ':' or line break in it would blur the canonical request's lines.
+   */
+  private static final Pattern HEADER_NAME = Pattern.compile("[a-z0-9!#$%&'*+.^_`|~-]+");
+  /** A region or service name in the credential scope. */
+  private static final Pattern SCOPE_NAME = Pattern.compile("[a-z0-9-]{1,64}");
 
   private SigV4Parser() {}
 
@@ -95,16 +114,17 @@ public final class SigV4Parser {
   private static SigV4Auth build(String credential, String signedHeaders, String signature, String amzDate,
       boolean presigned, long expires) {
     String[] scope = credential.split("/", -1);
-    if (scope.length != 5 || scope[0].isEmpty() || !scope[1].matches("\\d{8}") || !scope[2].matches("[a-z0-9-]{1,64}")
-        || scope[3].isEmpty() || !SigV4.TERMINATOR.equals(scope[4])) {
+    if (scope.length != 5 || !ACCESS_KEY_ID.matcher(scope[0]).matches() || !scope[1].matches("\\d{8}")
+        || !SCOPE_NAME.matcher(scope[2]).matches() || !SCOPE_NAME.matcher(scope[3]).matches()
+        || !SigV4.TERMINATOR.equals(scope[4])) {
       throw denied("Credential must be <access-key-id>/<yyyyMMdd>/<region>/<service>/aws4_request");
     }
     if (!signature.matches("[0-9a-f]{64}")) {
       throw denied("Signature must be 64 lower-case hex digits");
     }
-    List<String> headers = Arrays.asList(signedHeaders.split(";"));
+    List<String> headers = Arrays.asList(signedHeaders.split(";", -1));
     for (String h : headers) {
-      if (h.isEmpty() || !h.equals(h.toLowerCase(java.util.Locale.ROOT))) {
+      if (!HEADER_NAME.matcher(h).matches()) {
         throw denied("SignedHeaders must be lower-case header names separated by ';'");
       }
     }

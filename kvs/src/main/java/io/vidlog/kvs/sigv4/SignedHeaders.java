@@ -14,6 +14,7 @@ import java.util.Set;
  */
 public final class SignedHeaders {
   private static final Set<String> EXEMPT = Set.of("authorization", "x-amzn-trace-id");
+  private static final int MAX_QUOTED = 64;
 
   private SignedHeaders() {}
 
@@ -30,9 +31,19 @@ public final class SignedHeaders {
   public static void requireCovered(RequestView request, SigV4Auth auth) {
     for (String name : request.headerNames().get()) {
       if (mustBeSigned(name) && !auth.signedHeaders().contains(name.toLowerCase(Locale.ROOT))) {
-        throw SigV4Parser.denied("The header " + name.toLowerCase(Locale.ROOT)
+        throw SigV4Parser.denied("The header " + printable(name.toLowerCase(Locale.ROOT))
             + " must be signed (SignedHeaders must include every x-amz-*, x-amzn-* and content-type header sent)");
       }
     }
+  }
+
+  /** A header name for a message: client text, so at most 64 characters, each a token character or '?'. */
+  private static String printable(String name) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < Math.min(name.length(), MAX_QUOTED); i++) {
+      char c = name.charAt(i);
+      b.append(c < 128 && (Character.isLetterOrDigit(c) || "!#$%&'*+.^_`|~-".indexOf(c) >= 0) ? c : '?');
+    }
+    return name.length() > MAX_QUOTED ? b.append('…').toString() : b.toString();
   }
 }
