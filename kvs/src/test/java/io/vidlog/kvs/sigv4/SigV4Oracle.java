@@ -35,7 +35,7 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  * lower-case header names including {@code host}, a 64-digit hex signature, an expiry only for
  * presigned URLs), its {@code toString()} is its id and scope and never its signature; the clock
  * check passes only within the documented window; the coverage check passes only when every
- * {@code x-amz-*}, {@code x-amzn-*} and {@code content-type} header present is signed; building the
+ * {@code x-amz-*} and {@code x-amzn-*} header present (but the exempt ones) is signed; building the
  * canonical request and matching a secret never throw.
  *
  * <p>The same request signed by AWS's own signer ({@code AwsV4HttpSigner}, AWS SDK for Java v2),

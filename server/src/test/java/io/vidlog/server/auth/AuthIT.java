@@ -196,8 +196,24 @@ class AuthIT {
   }
 
   /**
-   * A signature must cover the x-amz-* / x-amzn-* headers and content-type sent: a PutMedia header
-   * signature over host and x-amz-date only, replayed with a stream-name header, is refused.
+   * What AWS's C producer SDK sends: content-type and x-amz-security-token present but unsigned (its
+   * signer leaves them out on purpose). Every call of the stock SDK was refused while content-type
+   * had to be signed.
+   */
+  @Test
+  void theCProducerSdksUnsignedContentTypeAndTokenAreAccepted() throws Exception {
+    SdkHttpRequest signed = http.signLikeTheCProducerSdk("/describeStream", DESCRIBE, admin.accessKeyId(),
+        admin.secretAccessKey());
+    remember(signed);
+    assertFalse(signed.firstMatchingHeader("Authorization").orElseThrow().contains("content-type"));
+    HttpResponse<String> r = http.send(signed, "POST", "/describeStream", null, DESCRIBE,
+        Map.of("content-type", "application/json", "x-amz-security-token", "unused-session-token"));
+    assertEquals(200, r.statusCode(), r.body());
+  }
+
+  /**
+   * A signature must cover the x-amz-* / x-amzn-* headers sent: a PutMedia header signature over host
+   * and x-amz-date only, replayed with a stream-name header, is refused.
    */
   @Test
   void headersThatCarryMeaningMustBeSigned() throws Exception {

@@ -125,6 +125,20 @@ public final class SignedHttp {
         .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)).request();
   }
 
+  /**
+   * A POST signed as AWS's C producer SDK signs (its AwsV4Signer): the body's hash and every header
+   * but {@code content-type}, {@code content-length} and {@code x-amz-security-token}, which it sends
+   * unsigned; add those with {@link #send(SdkHttpRequest, String, String, String, String, Map)}.
+   */
+  public SdkHttpRequest signLikeTheCProducerSdk(String path, String body, String accessKey, String secret) {
+    SdkHttpFullRequest req = SdkHttpFullRequest.builder().method(SdkHttpMethod.POST).uri(base).encodedPath(path)
+        .build();
+    return AwsV4HttpSigner.create().sign(r -> r.identity(AwsCredentialsIdentity.create(accessKey, secret))
+        .request(req).payload(ContentStreamProvider.fromUtf8String(body))
+        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "kinesisvideo")
+        .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")).request();
+  }
+
   /** Sends {@code signed} with {@code path}, {@code rawQuery} and {@code body} possibly replaced. */
   public HttpResponse<String> send(SdkHttpRequest signed, String method, String path, String rawQuery, String body)
       throws Exception {
