@@ -201,10 +201,14 @@ public final class VidlogServer {
     // meanwhile (the URL is announced only when both are done)
     String adminEndpoint = config.http().endpoint(config.http().port());
     CompletableFuture<AdminBootstrap.Result> adminReady = config.http().port() == 0 ? null
-        : CompletableFuture.supplyAsync(() -> AdminBootstrap.ensure(keys, config.dataDir(), config.http().region(),
-            adminEndpoint));
+        : CompletableFuture.supplyAsync(() -> {
+          AdminBootstrap.Result r = AdminBootstrap.ensure(keys, config.dataDir(), config.http().region(), adminEndpoint);
+          phase("admin key checked", t0);
+          return r;
+        });
     // on failure the caller closes Vert.x, and with it a listener that did start
     Listener listener = listening.await();
+    phase("main listener", t0);
     Listener ingestListener = ingestListening.await();
     ports.main = listener.port();
     ports.ingest = ingestListener == null ? -1 : ingestListener.port();
@@ -227,6 +231,7 @@ public final class VidlogServer {
         : URI.create(scheme + "://" + config.http().localHost() + ":" + ingestListener.port());
     AdminBootstrap.Result admin = adminReady != null ? join(adminReady)
         : AdminBootstrap.ensure(keys, config.dataDir(), config.http().region(), config.http().endpoint(listener.port()));
+    phase("admin key", t0);
     LOG.info("vidlog {} listening on {}{} (store {}, started in {} ms, {} ms after the JVM)", VERSION, url,
         ingestUrl == null ? "" : ", PutMedia over HTTP/1.1 on " + ingestUrl, stores.store().backend(),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), sinceJvmStart());
