@@ -43,7 +43,10 @@ final class SampleTimes {
     this.negativeOffsets = negative;
   }
 
-  /** Nanoseconds to ticks of {@code timescale}, rounded to nearest; no overflow for any long. */
+  /**
+   * Nanoseconds to ticks of {@code timescale}, rounded to nearest, without the overflow of
+   * {@code ns * timescale} (an epoch time in ns times 90,000 would not fit a long).
+   */
   static long ticks(long ns, long timescale) {
     long seconds = Math.floorDiv(ns, NANOS);
     long rem = Math.floorMod(ns, NANOS);
