@@ -229,7 +229,7 @@ class Fmp4RoundTripTest {
         case 1 -> new int[] {1};
         default -> new int[] {2, 1};
       };
-      MkvFragmentRepackager r = TestFragments.read(mkv, 1 + rnd.nextInt(5000), chosen);
+      MkvFragmentRepackager r = TestFragments.read(mkv, 64 + rnd.nextInt(5000), chosen);
       long end = rnd.nextBoolean() ? MediaSegmentBuilder.NO_END : (cluster + n * step + rnd.nextInt(200)) * 1_000_000L;
       MediaSegment seg = r.segment(seed, 0, end);
       Collector c = demux(concat(r.initSegment(), List.of(seg)));
