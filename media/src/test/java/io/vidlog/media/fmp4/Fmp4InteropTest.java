@@ -73,6 +73,9 @@ class Fmp4InteropTest {
     assertEquals("aac", a.get("codec_name"));
     assertEquals("48000", a.get("sample_rate"));
     assertEquals(String.valueOf(audioFrames), a.get("nb_read_frames"), "decoded audio frames");
+    // lip sync: video starts as far after the audio as it does in the source (ffmpeg delays video
+    // by any negative composition offsets, which is why there are none)
+    assertEquals(startGap(mkvFile()), startGap(muxed), 0.001, "video start minus audio start");
     // the clock runs on epoch time: the span is the duration minus the start
     assertEquals(span(mkvFile()), span(muxed) - EPOCH_OFFSET_NS / 1e9, 0.05, "duration");
 
@@ -186,6 +189,15 @@ class Fmp4InteropTest {
   private static double span(Path file) throws Exception {
     return Double.parseDouble(run(List.of("ffprobe", "-v", "error", "-show_entries", "format=duration",
         "-of", "default=nk=1:nw=1", file.toString())).trim());
+  }
+
+  /** First video presentation time minus first audio presentation time, in seconds, per ffprobe. */
+  private static double startGap(Path file) throws Exception {
+    String[] v = run(List.of("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+        "stream=start_time", "-of", "default=nk=1:nw=1", file.toString())).trim().split("\\s+");
+    String[] a = run(List.of("ffprobe", "-v", "error", "-select_streams", "a:0", "-show_entries",
+        "stream=start_time", "-of", "default=nk=1:nw=1", file.toString())).trim().split("\\s+");
+    return new java.math.BigDecimal(v[0]).subtract(new java.math.BigDecimal(a[0])).doubleValue();
   }
 
   private static long start(List<Frame> frames) {
