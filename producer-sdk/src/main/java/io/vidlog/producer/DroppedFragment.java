@@ -17,6 +17,12 @@ public record DroppedFragment(Instant timestamp, int frames, long bytes, Reason 
     /** The service refused the fragment with an ERROR ack that retrying cannot fix (4xxx). */
     REFUSED,
     /** The producer was closed, or failed, before the fragment was acknowledged. */
-    CLOSED
+    CLOSED,
+    /**
+     * The frame came before any fragment could start: before the first key frame of the track that
+     * fragments are cut on (the first video track), or before every video track's parameter sets
+     * (SPS/PPS) were known.
+     */
+    BEFORE_FIRST_KEY_FRAME
   }
 }

@@ -3,9 +3,11 @@ package io.vidlog.producer;
 import java.time.Duration;
 
 /**
- * Callbacks of a {@link StreamProducer}. They run on the producer's own threads: return quickly and
- * never call {@code putFrame} from them (in {@link BufferMode#OFFLINE} that could wait for an ack the
- * callback is holding up). All methods do nothing by default.
+ * Callbacks of a {@link StreamProducer}. They run on the thread that caused them (the producer's ack
+ * and sender threads, or the caller of {@code putFrame} for drops and buffer pressure), never while
+ * the producer holds a lock: return quickly, and never call {@code putFrame} from them (in
+ * {@link BufferMode#OFFLINE} that could wait for an ack the callback is holding up). All methods do
+ * nothing by default.
  */
 public interface ProducerListener {
 
