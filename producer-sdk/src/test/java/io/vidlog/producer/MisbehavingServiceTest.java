@@ -183,6 +183,85 @@ class MisbehavingServiceTest {
     }
   }
 
+  @Test
+  void errorAcksEndTheConnectionOrDropTheFragmentAsTheirIdSays() throws Exception {
+    try (FakeKvs kvs = new FakeKvs(FakeKvs.PutMedia.SCRIPTED_ACKS); VidlogClient client = client(kvs)) {
+      // fragment 1: 5000, the connection ends and the fragment goes again; fragment 3 (the 4th completed): refused
+      kvs.script = n -> n == 1 ? FakeKvs.Answer.END_CONNECTION : n == 3 ? FakeKvs.Answer.REFUSE : FakeKvs.Answer.PERSISTED;
+      List<Long> latencies = new CopyOnWriteArrayList<>();
+      StreamProducer p = client.producer(config("acks").listener(new ProducerListener() {
+        @Override
+        public void onError(ProducerError error) {
+          errors.add(error);
+        }
+
+        @Override
+        public void onDrop(DroppedFragment dropped) {
+          drops.add(dropped);
+        }
+
+        @Override
+        public void onLatency(String fragmentNumber, Duration ackLatency) {
+          latencies.add(ackLatency.toNanos());
+        }
+      }).build());
+      Instant t0 = Instant.ofEpochMilli(1_800_000_000_000L);
+      for (int i = 0; i < 6 * GOP; i++) {
+        Instant pts = t0.plusMillis(40L * i);
+        p.putFrame(1, pts, pts, i % GOP == 0, SyntheticH264.frame(i % GOP == 0, "e" + i, 500));
+      }
+      assertTrue(p.flush(Duration.ofSeconds(30)), p.stats()::toString);
+      long fragment = 40L * GOP;
+      long start = t0.toEpochMilli();
+      assertEquals(List.of(start, start + fragment, start + 3 * fragment, start + 4 * fragment, start + 5 * fragment),
+          kvs.stored.stream().sorted().toList(), "the fragment ended by 5000 stored after all, the refused one not");
+      assertTrue(errors.stream().anyMatch(e -> e.retriable() && e.message().contains("5000")), errors::toString);
+      assertTrue(errors.stream().anyMatch(e -> !e.retriable() && e.message().contains("4002")), errors::toString);
+      assertEquals(List.of(new DroppedFragment(Instant.ofEpochMilli(start + 2 * fragment), GOP,
+          drops.isEmpty() ? 0 : drops.get(0).bytes(), DroppedFragment.Reason.REFUSED)), drops);
+      assertEquals(2, kvs.putMediaCalls.get());
+      assertEquals(5, latencies.size(), "a latency for each acknowledged fragment");
+      ProducerStats stats = p.stats();
+      assertEquals(5, stats.fragmentsPersisted());
+      assertTrue(stats.fragmentsResent() >= 1, stats::toString);
+      p.close();
+      assertNothingLeftBehind("acks", kvs);
+    }
+  }
+
+  @Test
+  void bufferDurationBoundsTheBufferAndPressureIsReported() throws Exception {
+    List<BufferState> pressure = new CopyOnWriteArrayList<>();
+    try (FakeKvs kvs = new FakeKvs(FakeKvs.PutMedia.STALL_AFTER_200); VidlogClient client = client(kvs)) {
+      StreamProducer p = client.producer(config("duration").bufferBytes(64L << 20).bufferDuration(Duration.ofSeconds(3))
+          .listener(new ProducerListener() {
+            @Override
+            public void onBufferPressure(BufferState state) {
+              pressure.add(state);
+            }
+
+            @Override
+            public void onDrop(DroppedFragment dropped) {
+              drops.add(dropped);
+            }
+          }).build());
+      Instant t0 = Instant.ofEpochMilli(System.currentTimeMillis());
+      long maxMillis = 0;
+      for (int i = 0; i < 10 * GOP; i++) {
+        Instant pts = t0.plusMillis(40L * i);
+        p.putFrame(1, pts, pts, i % GOP == 0, SyntheticH264.frame(i % GOP == 0, "d" + i, 200));
+        maxMillis = Math.max(maxMillis, p.stats().buffer().duration().toMillis());
+      }
+      assertTrue(maxMillis <= 3000 + 2 * 40L * GOP, "buffer spanned " + maxMillis + " ms");
+      assertTrue(drops.stream().allMatch(d -> d.reason() == DroppedFragment.Reason.BUFFER_FULL) && drops.size() >= 5,
+          drops::toString);
+      assertEquals(List.of(0.5, 0.8, 1.0), pressure.stream().map(s -> s.fill() >= 1 ? 1.0 : s.fill() >= 0.8 ? 0.8 : 0.5)
+          .distinct().toList(), pressure::toString);
+      p.abort();
+      assertNothingLeftBehind("duration", kvs);
+    }
+  }
+
   /** The buffer's limit, plus at most the fragment being filled and the one half written (docs of dropWhileOverLimits). */
   static void assertBounded(long max) {
     long fragment = (long) GOP * (FRAME + 64);
