@@ -114,6 +114,10 @@ class ProducerRoundTripIT {
     }
   }
 
+  /**
+   * Every fragment was acknowledged PERSISTED while the one PutMedia connection was still open (flush
+   * returned before close): the acks arrived while the upload went on.
+   */
   @Test
   void everyFragmentIsPersistedOnOneConnectionWithoutErrors() {
     assertEquals(List.of(), errors);
@@ -169,6 +173,26 @@ class ProducerRoundTripIT {
     assertFramesAreWhatWasSent(frames);
     ReadFrame last = frames.get(frames.size() - 1);
     assertEquals(last.checkpoint(), reader.checkpoint().orElseThrow());
+  }
+
+  @Test
+  void aRangeReaderThatFailsResumesAfterItsLastCheckpoint() throws Exception {
+    CheckpointStore checkpoints = CheckpointStore.memory();
+    StreamReader reader = client.reader(ReaderConfig.of(STREAM).withCheckpoints(checkpoints));
+    List<ReadFrame> processed = new ArrayList<>();
+    IllegalStateException crash = new IllegalStateException("the application failed");
+    Exception thrown = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+        () -> reader.readRange(TimestampType.PRODUCER_TIMESTAMP, base, base.plusSeconds(60), f -> {
+          if (processed.size() == 37) {
+            throw crash;
+          }
+          processed.add(f);
+        }));
+    assertEquals(crash, thrown);
+    assertEquals(processed.get(36).checkpoint(), checkpoints.load().orElseThrow());
+    client.reader(ReaderConfig.of(STREAM).withCheckpoints(checkpoints))
+        .readRange(TimestampType.PRODUCER_TIMESTAMP, base, base.plusSeconds(60), processed::add);
+    assertFramesAreWhatWasSent(processed);
   }
 
   void assertFramesAreWhatWasSent(List<ReadFrame> frames) {
