@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vidlog.fragmentstore.testing.Conditions;
 import io.vidlog.producer.testing.FakeKvs;
+import io.vidlog.producer.testing.Recorder;
 import io.vidlog.producer.testing.SyntheticH264;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,24 +27,14 @@ class MisbehavingServiceTest {
   static final int GOP = 25;
   static final long BUFFER = 1024 * 1024;
 
-  final List<ProducerError> errors = new CopyOnWriteArrayList<>();
-  final List<DroppedFragment> drops = new CopyOnWriteArrayList<>();
+  final Recorder recorder = new Recorder();
+  final List<ProducerError> errors = recorder.errors;
+  final List<DroppedFragment> drops = recorder.drops;
 
   ProducerConfig.Builder config(String stream) {
     return ProducerConfig.builder(stream).track(TrackConfig.h264(1))
         .staleTimeout(Duration.ofSeconds(1)).backoff(Duration.ofMillis(50), Duration.ofMillis(200))
-        .bufferBytes(BUFFER).closeTimeout(Duration.ofSeconds(1))
-        .listener(new ProducerListener() {
-          @Override
-          public void onError(ProducerError error) {
-            errors.add(error);
-          }
-
-          @Override
-          public void onDrop(DroppedFragment dropped) {
-            drops.add(dropped);
-          }
-        });
+        .bufferBytes(BUFFER).closeTimeout(Duration.ofSeconds(1)).listener(recorder);
   }
 
   static VidlogClient client(FakeKvs kvs) {
@@ -188,23 +178,7 @@ class MisbehavingServiceTest {
     try (FakeKvs kvs = new FakeKvs(FakeKvs.PutMedia.SCRIPTED_ACKS); VidlogClient client = client(kvs)) {
       // fragment 1: 5000, the connection ends and the fragment goes again; fragment 3 (the 4th completed): refused
       kvs.script = n -> n == 1 ? FakeKvs.Answer.END_CONNECTION : n == 3 ? FakeKvs.Answer.REFUSE : FakeKvs.Answer.PERSISTED;
-      List<Long> latencies = new CopyOnWriteArrayList<>();
-      StreamProducer p = client.producer(config("acks").listener(new ProducerListener() {
-        @Override
-        public void onError(ProducerError error) {
-          errors.add(error);
-        }
-
-        @Override
-        public void onDrop(DroppedFragment dropped) {
-          drops.add(dropped);
-        }
-
-        @Override
-        public void onLatency(String fragmentNumber, Duration ackLatency) {
-          latencies.add(ackLatency.toNanos());
-        }
-      }).build());
+      StreamProducer p = client.producer(config("acks").build());
       Instant t0 = Instant.ofEpochMilli(1_800_000_000_000L);
       for (int i = 0; i < 6 * GOP; i++) {
         Instant pts = t0.plusMillis(40L * i);
@@ -220,7 +194,7 @@ class MisbehavingServiceTest {
       assertEquals(List.of(new DroppedFragment(Instant.ofEpochMilli(start + 2 * fragment), GOP,
           drops.isEmpty() ? 0 : drops.get(0).bytes(), DroppedFragment.Reason.REFUSED)), drops);
       assertEquals(2, kvs.putMediaCalls.get());
-      assertEquals(5, latencies.size(), "a latency for each acknowledged fragment");
+      assertEquals(5, recorder.latencies.size(), "a latency for each acknowledged fragment");
       ProducerStats stats = p.stats();
       assertEquals(5, stats.fragmentsPersisted());
       assertTrue(stats.fragmentsResent() >= 1, stats::toString);
@@ -231,20 +205,10 @@ class MisbehavingServiceTest {
 
   @Test
   void bufferDurationBoundsTheBufferAndPressureIsReported() throws Exception {
-    List<BufferState> pressure = new CopyOnWriteArrayList<>();
+    List<BufferState> pressure = recorder.pressure;
     try (FakeKvs kvs = new FakeKvs(FakeKvs.PutMedia.STALL_AFTER_200); VidlogClient client = client(kvs)) {
       StreamProducer p = client.producer(config("duration").bufferBytes(64L << 20).bufferDuration(Duration.ofSeconds(3))
-          .listener(new ProducerListener() {
-            @Override
-            public void onBufferPressure(BufferState state) {
-              pressure.add(state);
-            }
-
-            @Override
-            public void onDrop(DroppedFragment dropped) {
-              drops.add(dropped);
-            }
-          }).build());
+          .build());
       Instant t0 = Instant.ofEpochMilli(System.currentTimeMillis());
       long maxMillis = 0;
       for (int i = 0; i < 10 * GOP; i++) {
