@@ -28,6 +28,8 @@ public final class SegmentCache {
   private static final class Entry {
     final NumberKey after;
     final Future<StreamIndex> value;
+    /** Set once the segment is decoded (a load in flight holds nothing yet and is never evicted). */
+    boolean loaded;
     long bytes;
 
     Entry(NumberKey after, Future<StreamIndex> value) {
@@ -93,6 +95,7 @@ public final class SegmentCache {
           loadNanos.add(nanos);
           if (map.get(key) == mine) {
             mine.bytes = cost(key, ar.result());
+            mine.loaded = true;
             bytes += mine.bytes;
             evict();
           }
@@ -120,6 +123,7 @@ public final class SegmentCache {
       }
       Entry e = new Entry(after, Future.succeededFuture(segment));
       e.bytes = cost(key, segment);
+      e.loaded = true;
       map.put(key, e);
       bytes += e.bytes;
       evict();
@@ -151,7 +155,7 @@ public final class SegmentCache {
     Iterator<Entry> it = map.values().iterator();
     while (bytes > capacity && it.hasNext()) {
       Entry e = it.next();
-      if (e.value.isComplete()) {
+      if (e.loaded) {
         it.remove();
         bytes -= e.bytes;
         evictions.increment();

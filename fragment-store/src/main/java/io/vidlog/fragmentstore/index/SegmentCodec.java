@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 /**
  * The body of an index segment object (before sealing). Version 2, written now, stores each entry
  * as differences from the entry before it in variable-length integers, about 11 bytes per fragment
- * instead of version 1's fixed 41, so a store retaining a billion fragments keeps its index in
+ * instead of version 1's fixed 42, so a store retaining a billion fragments keeps its index in
  * about 11 GB:
  * <pre>
  * magic "VLIX", version 2, count (varint), then per entry:
