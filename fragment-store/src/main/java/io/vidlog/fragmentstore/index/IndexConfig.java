@@ -4,7 +4,8 @@ package io.vidlog.fragmentstore.index;
  * Tuning of the durable time index.
  *
  * @param segmentSize fragments per immutable index-segment object
- * @param maxConcurrentLoads streams whose index may be loading at the same time
+ * @param maxConcurrentLoads streams whose resident summary may be loading at the same time (a load
+ *     holds one stream's summary and tail, and reads what it lists with readParallelism)
  * @param readParallelism object reads in flight while one stream's index loads
  * @param cacheBytes memory for sealed segments loaded on demand, shared by every stream of the
  *     server ({@link SegmentCache}); 0 keeps none beyond the query that loaded it
@@ -19,7 +20,7 @@ public record IndexConfig(int segmentSize, int maxConcurrentLoads, int readParal
   public static final String CACHE_BYTES_PROPERTY = "vidlog.index.cacheBytes";
 
   public static final IndexConfig DEFAULT = new IndexConfig(
-      (int) property(SEGMENT_SIZE_PROPERTY, 1_000, 1, 1_000_000), 4, 16, defaultCacheBytes());
+      (int) property(SEGMENT_SIZE_PROPERTY, 1_000, 1, 1_000_000), 16, 16, defaultCacheBytes());
 
   public IndexConfig {
     if (segmentSize < 1 || maxConcurrentLoads < 1 || readParallelism < 1 || cacheBytes < 0) {

@@ -215,6 +215,16 @@ public final class ObjectStoreTimeIndex implements TimeIndex {
   }
 
   /**
+   * Writes a stream's whole segments now, with {@code partial} also the rest of its tail, and its
+   * summary when due ({@code partial}: when changed); completes when they are durable, after any
+   * write already under way (bulk loads, tests).
+   */
+  public Future<Void> flush(StreamInfo stream, boolean partial) {
+    return CallerContext.deliver(state(stream).compose(st -> st.writes.run(() ->
+        writeSegments(st, partial).compose(v -> writeSummary(st, partial)))));
+  }
+
+  /**
    * Loads a stream's resident part (its summary and tail) if it is not in memory yet: what the
    * first query of a stream does before it answers (bench, warm-up).
    */
@@ -338,12 +348,13 @@ public final class ObjectStoreTimeIndex implements TimeIndex {
     long t0 = System.nanoTime();
     st.tail.beginBulk();
     int[] listed = new int[1];
-    return readFloor(st)
-        .compose(floor -> {
+    Future<FragmentNumber> floorRead = readFloor(st);
+    Future<SegmentList> summaryRead = readSummary(st);
+    return Future.all(floorRead, summaryRead)
+        .compose(both -> {
+          FragmentNumber floor = floorRead.result();
+          SegmentList summary = summaryRead.result();
           st.floor = floor == null ? null : NumberKey.of(floor);
-          return readSummary(st);
-        })
-        .compose(summary -> {
           SegmentList kept = summary.dropFirst(summary.countEndingAtOrBefore(st.floor));
           st.segments = kept;
           // the first segment's entries at or below the floor are not counted in the summary's count

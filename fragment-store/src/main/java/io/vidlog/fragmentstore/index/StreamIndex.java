@@ -357,14 +357,40 @@ public final class StreamIndex {
         int flags);
   }
 
-  /** A new index holding entries [from, to) of this one, its producer order built (segment, tail copy). */
+  /**
+   * A new index holding entries [from, to) of this one (a segment to write, the tail after it). The
+   * producer order is carried over, not sorted again: dropping positions keeps a sorted run sorted.
+   */
   synchronized StreamIndex copy(int from, int to) {
-    StreamIndex c = new StreamIndex(streamId, to - from);
-    c.beginBulk();
-    for (int p = from; p < to; p++) {
-      c.appendRaw(numHi[p], numLo[p], width[p], server[p], producer[p], duration[p], sizeBytes[p], tracks[p], flags[p]);
+    int n = to - from;
+    StreamIndex c = new StreamIndex(streamId, n);
+    System.arraycopy(numHi, from, c.numHi, 0, n);
+    System.arraycopy(numLo, from, c.numLo, 0, n);
+    System.arraycopy(width, from, c.width, 0, n);
+    System.arraycopy(server, from, c.server, 0, n);
+    System.arraycopy(producer, from, c.producer, 0, n);
+    System.arraycopy(duration, from, c.duration, 0, n);
+    System.arraycopy(sizeBytes, from, c.sizeBytes, 0, n);
+    System.arraycopy(tracks, from, c.tracks, 0, n);
+    System.arraycopy(flags, from, c.flags, 0, n);
+    c.size = n;
+    c.warnedServerOrder = warnedServerOrder;
+    if (bulk) {
+      c.endBulk();
+      return c;
     }
-    c.endBulk();
+    // main and tail runs merged into one sorted run of the copied positions
+    c.main = new int[Math.max(1, n)];
+    int i = 0;
+    int j = 0;
+    int k = 0;
+    while (i < mainCount || j < tailCount) {
+      int p = j >= tailCount || (i < mainCount && order(main[i], tail[j]) <= 0) ? main[i++] : tail[j++];
+      if (p >= from && p < to) {
+        c.main[k++] = p - from;
+      }
+    }
+    c.mainCount = k;
     return c;
   }
 
