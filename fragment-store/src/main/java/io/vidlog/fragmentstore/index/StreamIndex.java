@@ -11,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One stream's index in memory, as columns of primitives appended in fragment-number order (about
- * 46 bytes per fragment, plus growth slack): lookups by number and by server timestamp are binary
+ * Index entries in memory (a stream's tail, or one sealed segment loaded from the store), as columns
+ * of primitives appended in fragment-number order (about 46 bytes per fragment, plus growth slack): lookups by number and by server timestamp are binary
  * searches (server timestamps grow with numbers), lookups by producer timestamp go through a sorted
  * permutation of positions ordered by (producer timestamp, position), because producer timestamps
  * need not be monotonic (offline uploads, clock jumps, replays). The permutation is kept as a big
