@@ -55,6 +55,7 @@ class FsObjectStoreCrashIT {
         }
         FsObjectStore store = new FsObjectStore(vertx, root);
         try {
+          await(store.tempSweep());
           for (Map.Entry<String, Long> e : reported.entrySet()) {
             assertArrayEquals(CrashWriter.content(e.getValue()), await(store.get(e.getKey())).getBytes(),
                 "acknowledged object " + e.getKey() + " after crash " + round);
