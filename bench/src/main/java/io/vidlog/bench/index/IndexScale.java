@@ -247,6 +247,7 @@ public final class IndexScale {
       throws Exception {
     MemoryMXBean mx = ManagementFactory.getMemoryMXBean();
     long baseline = usedAfterGc(mx);
+    long cpu0 = processCpuNanos();
     long t0 = System.nanoTime();
     FsObjectStore store = new FsObjectStore(vertx, dir.resolve("objects")); // its temp-file sweep runs beside
     Crypto crypto = await(Crypto.open(vertx, store, dir.resolve("keys")));
@@ -258,13 +259,15 @@ public final class IndexScale {
     }
     await(Future.all(opened));
     long startupMillis = (System.nanoTime() - t0) / 1_000_000;
+    long startupCpuMillis = (processCpuNanos() - cpu0) / 1_000_000;
     long fragments = (long) streams * perStream;
     long resident = usedAfterGc(mx) - baseline;
     long residentArithmetic = index.residentBytes();
     SegmentCache cache = index.cache();
-    System.err.printf("start-up: %,d streams' summaries in %,d ms; resident %,d bytes (heap after GC, store, keys "
-        + "and index included), %,d by arithmetic (summaries and tails); cache %,d bytes of %,d%n", streams,
-        startupMillis, resident, residentArithmetic, cache.bytes(), cache.capacityBytes());
+    System.err.printf("start-up: %,d streams' summaries in %,d ms (%,d ms of CPU in the process, the store's sweep "
+        + "for temp files included); resident %,d bytes (heap after GC, store, keys and index included), %,d by "
+        + "arithmetic (summaries and tails); cache %,d bytes of %,d%n", streams, startupMillis, startupCpuMillis,
+        resident, residentArithmetic, cache.bytes(), cache.capacityBytes());
 
     Random rnd = new Random(17);
     // JIT warm-up on queries of their own, then the measured ones: cold (not cached), then warm (cached)
@@ -362,6 +365,11 @@ public final class IndexScale {
 
   private static double pct(long[] sorted, double q) {
     return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] / 1e6;
+  }
+
+  private static long processCpuNanos() {
+    return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime() : -1;
   }
 
   private static long gcMillis() {

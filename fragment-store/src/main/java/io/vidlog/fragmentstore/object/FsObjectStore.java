@@ -23,6 +23,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -43,8 +44,8 @@ import org.slf4j.LoggerFactory;
  * renamed over the key's path, then the directory is fsynced (grouped with concurrent puts into the
  * same directory, see {@link GroupSync}). A crash leaves either the whole new object or the old
  * state; the temp files a crash leaves behind are invisible to {@link #list} and removed by a sweep
- * that starts when the store is opened and runs beside it ({@link #tempSweep()}): it walks every
- * file, so it must not hold up start-up, which would then grow with what the store retains. Each
+ * that starts a minute after the store is opened and runs beside it ({@link #tempSweep()}): it walks
+ * every file, so it must not hold up start-up, which would then grow with what the store retains. Each
  * store instance names its temp files with a tag of its own, and the sweep removes only other
  * instances' files, never a write of this one in flight. Blocking work runs on the worker pool
  * {@code vidlog-store-fs}, the sweep on a thread of its own.
@@ -55,6 +56,11 @@ import org.slf4j.LoggerFactory;
 public final class FsObjectStore implements ObjectStore {
   private static final Logger LOG = LoggerFactory.getLogger(FsObjectStore.class);
   static final String TEMP_PREFIX = ".tmp-";
+  /**
+   * How long after opening the temp-file sweep starts: a server's start-up and first requests do not
+   * share the disk and the CPU with a walk of every object (a minute of leftovers is invisible anyway).
+   */
+  static final Duration SWEEP_DELAY = Duration.ofSeconds(60);
   /** Default worker threads: fsync waits on the disk, not the CPU, and concurrent fsyncs share journal commits. */
   public static final int DEFAULT_WORKERS = 16;
   static final int READ_BUFFER_BYTES = (1 << 20) + 4096;
@@ -66,14 +72,16 @@ public final class FsObjectStore implements ObjectStore {
   private final String tempPrefix = TEMP_PREFIX + Long.toHexString(new SecureRandom().nextLong() | 1L << 62) + "-";
   private final CompletableFuture<Integer> swept = new CompletableFuture<>();
   private volatile boolean closed;
+  private final Duration sweepDelay;
+  private final Thread sweeper;
   private final WorkerExecutor workers;
   private final GroupSync dirSync = new GroupSync();
   /** Sized for one replay range of 16 sealed 64 KiB segments (1 MiB + 256 B); larger reads get their own buffer. */
   private final ReadBufferPool readBuffers = new ReadBufferPool(READ_BUFFER_BYTES, READ_BUFFERS_KEPT);
 
   /**
-   * Opens (creating if needed) a store rooted at {@code root} and starts removing the temp files a
-   * crash may have left ({@link #tempSweep()}). Blocks on the file system briefly: call it at
+   * Opens (creating if needed) a store rooted at {@code root}; a minute later it starts removing the
+   * temp files a crash may have left ({@link #tempSweep()}). Blocks on the file system briefly: call it at
    * start-up or through {@link ObjectStores#fs}.
    */
   public FsObjectStore(Vertx vertx, Path root) {
@@ -81,14 +89,20 @@ public final class FsObjectStore implements ObjectStore {
   }
 
   public FsObjectStore(Vertx vertx, Path root, int workerThreads) {
+    this(vertx, root, workerThreads, SWEEP_DELAY);
+  }
+
+  /** With the temp-file sweep starting {@code sweepDelay} after opening (tests: zero). */
+  public FsObjectStore(Vertx vertx, Path root, int workerThreads, Duration sweepDelay) {
     this.root = root.toAbsolutePath().normalize();
+    this.sweepDelay = sweepDelay;
     try {
       Files.createDirectories(this.root);
     } catch (IOException e) {
       throw map(e, "open store at " + this.root);
     }
     this.workers = vertx.createSharedWorkerExecutor("vidlog-store-fs", workerThreads);
-    Thread sweeper = new Thread(this::sweepTempFiles, "vidlog-store-fs-sweep");
+    sweeper = new Thread(this::sweepTempFiles, "vidlog-store-fs-sweep");
     sweeper.setDaemon(true);
     sweeper.start();
   }
@@ -260,6 +274,7 @@ public final class FsObjectStore implements ObjectStore {
   @Override
   public void close() {
     closed = true;
+    sweeper.interrupt();
     workers.close();
   }
 
@@ -396,6 +411,12 @@ public final class FsObjectStore implements ObjectStore {
    */
   private void sweepTempFiles() {
     int[] removed = {0};
+    try {
+      Thread.sleep(sweepDelay.toMillis());
+    } catch (InterruptedException e) {
+      swept.complete(0); // closed before the sweep began
+      return;
+    }
     try {
       Files.walkFileTree(root, new SimpleFileVisitor<>() {
         @Override
