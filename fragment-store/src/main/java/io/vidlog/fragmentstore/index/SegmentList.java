@@ -309,42 +309,54 @@ final class SegmentList {
     return out.toByteArray();
   }
 
+  /** Decodes a summary object's body straight into columns of its size (a stream's first use reads one). */
   static SegmentList decode(byte[] body) {
     ByteBuffer b = ByteBuffer.wrap(body);
     try {
       if (body.length < 6 || b.getInt() != MAGIC || b.get() != VERSION) {
         throw new IllegalArgumentException("not an index summary");
       }
-      long n = SegmentCodec.readVarLong(b);
-      if (n < 0 || n > b.remaining() / 8) {
-        throw new IllegalArgumentException("index summary count " + n + " does not fit its bytes");
+      long count = SegmentCodec.readVarLong(b);
+      if (count < 0 || count > b.remaining() / 8) {
+        throw new IllegalArgumentException("index summary count " + count + " does not fit its bytes");
       }
-      SegmentList list = EMPTY;
+      int n = (int) count;
+      Columns c = new Columns(n);
       long prev = 0;
-      for (long i = 0; i < n; i++) {
+      for (int i = 0; i < n; i++) {
         NumberKey first = number(b);
         NumberKey last = number(b);
-        long count = SegmentCodec.readVarLong(b);
+        long entries = SegmentCodec.readVarLong(b);
         long serverMin = prev + SegmentCodec.unzigzag(SegmentCodec.readVarLong(b));
         long serverMax = serverMin + SegmentCodec.unzigzag(SegmentCodec.readVarLong(b));
         prev = serverMin;
         int k = b.get();
-        if (k < 0 || k > SegmentSketch.MAX_INTERVALS || count < 0 || count > Integer.MAX_VALUE
-            || first.compareTo(last) > 0) {
+        if (k < 0 || k > SegmentSketch.MAX_INTERVALS || entries < 0 || entries > Integer.MAX_VALUE
+            || first.compareTo(last) > 0
+            || (i > 0 && NumberKey.compare(last.hi(), last.lo(), c.lastHi[i - 1], c.lastLo[i - 1]) <= 0)) {
           throw new IllegalArgumentException("index summary entry " + i + " is out of range");
         }
-        long[] producer = new long[2 * k];
+        c.firstHi[i] = first.hi();
+        c.firstLo[i] = first.lo();
+        c.firstW[i] = (byte) first.width();
+        c.lastHi[i] = last.hi();
+        c.lastLo[i] = last.lo();
+        c.lastW[i] = (byte) last.width();
+        c.count[i] = (int) entries;
+        c.serverMin[i] = serverMin;
+        c.serverMax[i] = serverMax;
+        c.intervals[i] = (byte) k;
         long p = serverMin;
         for (int j = 0; j < 2 * k; j++) {
           p += SegmentCodec.unzigzag(SegmentCodec.readVarLong(b));
-          producer[j] = p;
+          c.producer[i * STRIDE + j] = p;
         }
-        list = list.with(first, last, new SegmentSketch((int) count, serverMin, serverMax, producer));
       }
       if (b.hasRemaining()) {
         throw new IllegalArgumentException("index summary has " + b.remaining() + " bytes after its entries");
       }
-      return list;
+      c.written = n;
+      return new SegmentList(c, 0, n);
     } catch (java.nio.BufferUnderflowException e) {
       throw new IllegalArgumentException("index summary is truncated", e);
     }
