@@ -294,11 +294,23 @@ public final class ObjectStoreTimeIndex implements TimeIndex {
     return cache.get(key, after, () -> readSegment(s.state(), key, segs.first(i), segs.last(i), after));
   }
 
+  /**
+   * Reads and decodes a segment. One that is gone because retention removed it after the query
+   * took its snapshot holds nothing for that query, as it would had the query come a moment later.
+   */
   private Future<StreamIndex> readSegment(StreamState st, String key, NumberKey first, NumberKey last,
       NumberKey after) {
     return sealer(st).compose(sealer -> store.get(key).map(b ->
         SegmentCodec.decode(st.stream.streamId(), sealer.open(segmentContext(st.stream, first, last), b.getBytes()),
-            after)));
+            after)))
+        .recover(e -> {
+          NumberKey floor;
+          synchronized (st) {
+            floor = st.floor;
+          }
+          return StoreException.isNotFound(e) && floor != null && floor.compareTo(last) >= 0
+              ? Future.succeededFuture(new StreamIndex(st.stream.streamId())) : Future.failedFuture(e);
+        });
   }
 
   private Future<Void> appendTo(StreamState st, FragmentRecord r) {

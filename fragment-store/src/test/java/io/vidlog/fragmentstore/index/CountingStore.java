@@ -16,6 +16,8 @@ final class CountingStore implements ObjectStore {
   private final ObjectStore store;
   private final ConcurrentHashMap<String, AtomicInteger> gets = new ConcurrentHashMap<>();
   private volatile Predicate<String> failPuts = k -> false;
+  private volatile Predicate<String> holdGets = k -> false;
+  private final List<Runnable> held = new java.util.ArrayList<>();
 
   CountingStore(ObjectStore store) {
     this.store = store;
@@ -47,9 +49,37 @@ final class CountingStore implements ObjectStore {
     return store.putFile(key, file);
   }
 
+  /** Reads of matching keys wait until {@link #releaseGets()}, then read what the store holds then. */
+  void holdGets(Predicate<String> keys) {
+    holdGets = keys;
+  }
+
+  int heldGets() {
+    synchronized (held) {
+      return held.size();
+    }
+  }
+
+  void releaseGets() {
+    holdGets = k -> false;
+    List<Runnable> now;
+    synchronized (held) {
+      now = List.copyOf(held);
+      held.clear();
+    }
+    now.forEach(Runnable::run);
+  }
+
   @Override
   public Future<Buffer> get(String key) {
     gets.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+    if (holdGets.test(key)) {
+      io.vertx.core.Promise<Buffer> later = io.vertx.core.Promise.promise();
+      synchronized (held) {
+        held.add(() -> store.get(key).onComplete(later));
+      }
+      return later.future();
+    }
     return store.get(key);
   }
 

@@ -169,4 +169,34 @@ class ResidentSummaryTest {
     assertEquals(3, segmentKeys().size());
     assertEquals(records(ix), records(node()));
   }
+
+  /**
+   * A query that took its snapshot before retention removed a segment, and reads that segment
+   * after it was deleted, answers without it instead of failing.
+   */
+  @Test
+  void aQueryRacingRetentionDoesNotFailOnADeletedSegment() {
+    ObjectStoreTimeIndex first = node();
+    List<ChunkHeader> hs = ingest(first, 1_000);
+    await(first.flushAll());
+    ObjectStoreTimeIndex ix = new ObjectStoreTimeIndex(store, sealer, new MemoryArchive(store),
+        new IndexConfig(100, 2, 4, 0));
+    await(ix.open(STREAM));
+    String firstSegment = segmentKeys().get(0);
+    store.holdGets(firstSegment::equals);
+    io.vertx.core.Future<Page> racing = ix.range(STREAM, TimestampKind.SERVER, hs.get(0).serverTimestampMillis(),
+        hs.get(999).serverTimestampMillis(), 1_000, null);
+    assertEquals(1, store.heldGets(), "the query waits for the first segment");
+    io.vertx.core.Future<ObjectStoreTimeIndex.Expiry> expiry = ix.expire(STREAM, hs.get(150).serverTimestampMillis());
+    assertEquals(150, await(expiry).fragments()); // read the boundary segment, deleted the first
+    assertTrue(!segmentKeys().contains(firstSegment));
+    store.releaseGets(); // the query reads its first segment now: gone
+    // what the query saw of the deleted segment is nothing; of the rest, its snapshot (so at most a few
+    // just-expired fragments of the segment the cutoff fell in, as if the query had finished first)
+    List<io.vidlog.fragmentstore.FragmentNumber> got = await(racing).records().stream().map(FragmentRecord::number)
+        .toList();
+    int from = hs.size() - got.size();
+    assertEquals(100, from, "the page starts at fragment " + from);
+    assertEquals(hs.subList(from, 1_000).stream().map(ChunkHeader::number).toList(), got);
+  }
 }
