@@ -36,6 +36,7 @@ import io.vidlog.server.http.RouteTable;
 import io.vidlog.server.keys.AdminBootstrap;
 import io.vidlog.server.ops.Health;
 import io.vidlog.server.ops.HttpMetrics;
+import io.vidlog.server.ops.IndexMetrics;
 import io.vidlog.server.ops.MetricsEndpoint;
 import io.vidlog.server.ops.OpsApi;
 import io.vidlog.server.ops.StoreGauges;
@@ -159,6 +160,7 @@ public final class VidlogServer {
 
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     StoreGauges gauges = new StoreGauges(metrics, stores.store());
+    IndexMetrics.bind(metrics, fragments.index());
 
     phase("metrics", t0);
     Clock clock = Clock.systemUTC();
@@ -270,8 +272,8 @@ public final class VidlogServer {
     // per-scope data keys: system for stream records, each stream's creation id for its index objects
     Sealers sealers = scope -> stores.crypto().keys(scope).map(k -> (ObjectSealer) k);
     return FragmentStore.open(vertx, stores.store(), sealers, archive,
-        new FragmentStoreConfig(registryConfig, d.index(), d.live(), d.nodeId(), d.retentionSweepMillis(),
-            d.indexFlushMillis())).await();
+        new FragmentStoreConfig(registryConfig, d.index().withCacheBytes(config.limits().indexCache()), d.live(),
+            d.nodeId(), d.retentionSweepMillis(), d.indexFlushMillis())).await();
   }
 
   /** Loads the TLS engine's native library and the certificate and key (generated on first start). */

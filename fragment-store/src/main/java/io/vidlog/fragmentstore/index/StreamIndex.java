@@ -4,7 +4,6 @@ import io.vidlog.fragmentstore.FragmentNumber;
 import io.vidlog.fragmentstore.FragmentRecord;
 import io.vidlog.fragmentstore.index.TimeIndex.Page;
 import io.vidlog.fragmentstore.index.TimeIndex.TimestampKind;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One stream's index in memory, as columns of primitives appended in fragment-number order (about
- * 46 bytes per fragment, plus growth slack): lookups by number and by server timestamp are binary
+ * Index entries in memory (a stream's tail, or one sealed segment loaded from the store), as columns
+ * of primitives appended in fragment-number order (about 46 bytes per fragment, plus growth slack): lookups by number and by server timestamp are binary
  * searches (server timestamps grow with numbers), lookups by producer timestamp go through a sorted
  * permutation of positions ordered by (producer timestamp, position), because producer timestamps
  * need not be monotonic (offline uploads, clock jumps, replays). The permutation is kept as a big
@@ -25,10 +24,8 @@ import org.slf4j.LoggerFactory;
 public final class StreamIndex {
   private static final Logger LOG = LoggerFactory.getLogger(StreamIndex.class);
   private static final int FLAG_METADATA = 1;
-  /** Bytes per entry in a segment object. */
-  static final int SEGMENT_ENTRY_BYTES = 4 + 8 + 1 + 8 + 8 + 4 + 4 + 4 + 1;
-  private static final int SEGMENT_MAGIC = 0x564C4958; // "VLIX"
-  private static final byte SEGMENT_VERSION = 1;
+  /** Bytes per entry in memory: the columns plus one position in the producer order. */
+  static final int ENTRY_BYTES = 4 + 8 + 1 + 8 + 8 + 4 + 4 + 4 + 1 + 4;
 
   private final String streamId;
   private int size;
@@ -51,6 +48,13 @@ public final class StreamIndex {
 
   public StreamIndex(String streamId) {
     this.streamId = streamId;
+  }
+
+  /** An empty index with room for {@code capacity} entries (a sealed segment, whose size is known). */
+  StreamIndex(String streamId, int capacity) {
+    this.streamId = streamId;
+    grow(Math.max(1, capacity));
+    main = new int[Math.max(1, capacity)];
   }
 
   public String streamId() {
@@ -334,51 +338,143 @@ public final class StreamIndex {
 
   // ------------------------------------------------------------------------------ segments
 
-  /** Encodes entries [from, to) as a segment body (before sealing). */
-  synchronized byte[] encodeSegment(int from, int to) {
-    ByteBuffer b = ByteBuffer.allocate(4 + 1 + 4 + (to - from) * SEGMENT_ENTRY_BYTES);
-    b.putInt(SEGMENT_MAGIC).put(SEGMENT_VERSION).putInt(to - from);
+  /** Appends a decoded segment entry (bulk loads; numbers are checked by the codec). */
+  void appendDecoded(int hi, long lo, int w, long serverTs, long producerTs, int dur, int bytes, int trackMask,
+      int flag) {
+    appendRaw(hi, lo, w, serverTs, producerTs, dur, bytes, trackMask, flag);
+  }
+
+  /** Passes entries [from, to) to {@code sink} in number order (segment encoding). */
+  synchronized void forEach(int from, int to, EntrySink sink) {
     for (int p = from; p < to; p++) {
-      b.putInt(numHi[p]).putLong(numLo[p]).put(width[p]).putLong(server[p]).putLong(producer[p]).putInt(duration[p])
-          .putInt(sizeBytes[p]).putInt(tracks[p]).put(flags[p]);
+      sink.accept(numHi[p], numLo[p], width[p], server[p], producer[p], duration[p], sizeBytes[p], tracks[p], flags[p]);
     }
-    return b.array();
+  }
+
+  /** Receives one entry's columns. */
+  interface EntrySink {
+    void accept(int hi, long lo, int width, long server, long producer, int duration, int sizeBytes, int tracks,
+        int flags);
   }
 
   /**
-   * Appends the entries of a segment body that come after the index's latest number and after
-   * {@code floor} (null: none). Returns how many were appended.
+   * A new index holding entries [from, to) of this one (a segment to write, the tail after it). The
+   * producer order is carried over, not sorted again: dropping positions keeps a sorted run sorted.
    */
-  synchronized int appendSegment(byte[] body, NumberKey floor) {
-    ByteBuffer b = ByteBuffer.wrap(body);
-    if (body.length < 9 || b.getInt() != SEGMENT_MAGIC || b.get() != SEGMENT_VERSION) {
-      throw new IllegalArgumentException("not an index segment");
+  synchronized StreamIndex copy(int from, int to) {
+    int n = to - from;
+    StreamIndex c = new StreamIndex(streamId, n);
+    System.arraycopy(numHi, from, c.numHi, 0, n);
+    System.arraycopy(numLo, from, c.numLo, 0, n);
+    System.arraycopy(width, from, c.width, 0, n);
+    System.arraycopy(server, from, c.server, 0, n);
+    System.arraycopy(producer, from, c.producer, 0, n);
+    System.arraycopy(duration, from, c.duration, 0, n);
+    System.arraycopy(sizeBytes, from, c.sizeBytes, 0, n);
+    System.arraycopy(tracks, from, c.tracks, 0, n);
+    System.arraycopy(flags, from, c.flags, 0, n);
+    c.size = n;
+    c.warnedServerOrder = warnedServerOrder;
+    if (bulk) {
+      c.endBulk();
+      return c;
     }
-    int n = b.getInt();
-    if (n < 0 || (long) n * SEGMENT_ENTRY_BYTES != b.remaining()) {
-      throw new IllegalArgumentException("index segment length does not match its count " + n);
-    }
-    int added = 0;
-    for (int i = 0; i < n; i++) {
-      int hi = b.getInt();
-      long lo = b.getLong();
-      int w = b.get();
-      long s = b.getLong();
-      long pr = b.getLong();
-      int d = b.getInt();
-      int sz = b.getInt();
-      int tr = b.getInt();
-      byte f = b.get();
-      if (floor != null && NumberKey.compare(hi, lo, floor.hi(), floor.lo()) <= 0) {
-        continue;
+    // main and tail runs merged into one sorted run of the copied positions
+    c.main = new int[Math.max(1, n)];
+    int i = 0;
+    int j = 0;
+    int k = 0;
+    while (i < mainCount || j < tailCount) {
+      int p = j >= tailCount || (i < mainCount && order(main[i], tail[j]) <= 0) ? main[i++] : tail[j++];
+      if (p >= from && p < to) {
+        c.main[k++] = p - from;
       }
-      if (size > 0 && NumberKey.compare(hi, lo, numHi[size - 1], numLo[size - 1]) <= 0) {
-        continue;
-      }
-      appendRaw(hi, lo, w, s, pr, d, sz, tr, f);
-      added++;
     }
-    return added;
+    c.mainCount = k;
+    return c;
+  }
+
+  /** A new index holding the entries numbered after {@code k} (null: all). */
+  synchronized StreamIndex copyAfter(NumberKey k) {
+    return copy(k == null ? 0 : firstAfter(k), size);
+  }
+
+  /** The key of entry {@code p}. */
+  synchronized NumberKey keyAt(int p) {
+    return new NumberKey(numHi[p], numLo[p], width[p]);
+  }
+
+  /**
+   * What the resident summary keeps of this index: its count, the range of its server timestamps
+   * and its producer timestamps as at most {@code maxIntervals} intervals that cover them all (the
+   * largest gaps between sorted timestamps are left out, so an offline upload or a replay inside a
+   * segment does not make its interval span everything in between).
+   */
+  synchronized SegmentSketch sketch(int maxIntervals) {
+    if (size == 0) {
+      return SegmentSketch.EMPTY;
+    }
+    long sMin = Long.MAX_VALUE;
+    long sMax = Long.MIN_VALUE;
+    for (int p = 0; p < size; p++) {
+      sMin = Math.min(sMin, server[p]);
+      sMax = Math.max(sMax, server[p]);
+    }
+    long[] sorted = new long[size];
+    int n = 0;
+    int i = 0;
+    int j = 0;
+    while (i < mainCount || j < tailCount) {
+      int p = j >= tailCount || (i < mainCount && order(main[i], tail[j]) <= 0) ? main[i++] : tail[j++];
+      sorted[n++] = producer[p];
+    }
+    return new SegmentSketch(size, sMin, sMax, SegmentSketch.cover(sorted, maxIntervals));
+  }
+
+  /**
+   * The entry with the latest start at or before {@code millis}: by server time the one with the
+   * highest number among equal starts, by producer time the earliest-ingested (what {@link #locate}
+   * looks at first); null when none.
+   */
+  synchronized FragmentRecord latestStartAtOrBefore(TimestampKind kind, long millis) {
+    int p = floorPosition(kind, millis);
+    return p < 0 ? null : record(p);
+  }
+
+  /** The first entry in (timestamp, number) order that starts after {@code millis}; null when none. */
+  synchronized FragmentRecord firstStartAfter(TimestampKind kind, long millis) {
+    if (kind == TimestampKind.SERVER) {
+      int p = upperBound(server, millis);
+      return p < size ? record(p) : null;
+    }
+    int m = upperBoundTs(main, mainCount, millis);
+    int t = upperBoundTs(tail, tailCount, millis);
+    int mi = m < mainCount ? main[m] : -1;
+    int ti = t < tailCount ? tail[t] : -1;
+    int p = mi < 0 ? ti : ti < 0 ? mi : order(mi, ti) <= 0 ? mi : ti;
+    return p < 0 ? null : record(p);
+  }
+
+  private int floorPosition(TimestampKind kind, long millis) {
+    if (size == 0) {
+      return -1;
+    }
+    if (kind == TimestampKind.SERVER) {
+      return upperBound(server, millis) - 1;
+    }
+    int m = upperBoundTs(main, mainCount, millis) - 1;
+    int t = upperBoundTs(tail, tailCount, millis) - 1;
+    if (m < 0 && t < 0) {
+      return -1;
+    }
+    long best = Long.MIN_VALUE;
+    if (m >= 0) {
+      best = producer[main[m]];
+    }
+    if (t >= 0) {
+      best = Math.max(best, producer[tail[t]]);
+    }
+    return firstOfTs(best);
   }
 
   /** How many entries have a number at most {@code k} (null: 0). */
@@ -419,7 +515,7 @@ public final class StreamIndex {
   /** Bytes held by this index's arrays (array headers included), for the memory budget. */
   public synchronized long retainedBytes() {
     long n = numLo.length;
-    long perEntry = 4 + 8 + 1 + 8 + 8 + 4 + 4 + 4 + 1;
+    long perEntry = ENTRY_BYTES - 4;
     return n * perEntry + 4L * main.length + 4L * tail.length + 11 * 16 + 64;
   }
 

@@ -1,7 +1,9 @@
 /**
- * The time index (docs/architecture.md §Storage, "Time index"): {@link io.vidlog.fragmentstore.index.StreamIndex} is one
- * stream's columnar in-memory index; {@link io.vidlog.fragmentstore.index.ObjectStoreTimeIndex}
- * makes it durable as sealed segment objects plus a tail rebuilt from chunk headers, loads it
- * lazily and answers the {@link io.vidlog.fragmentstore.index.TimeIndex} contract.
+ * The time index (docs/architecture.md §Storage, "Time index"): {@link io.vidlog.fragmentstore.index.ObjectStoreTimeIndex}
+ * answers the {@link io.vidlog.fragmentstore.index.TimeIndex} contract from sealed segment objects
+ * in the store, a resident summary per stream ({@code SegmentList}) and its open tail, loading the
+ * segments a query needs through the server-wide {@link io.vidlog.fragmentstore.index.SegmentCache};
+ * {@link io.vidlog.fragmentstore.index.StreamIndex} is the columnar in-memory form of one segment or
+ * tail; {@code IndexQueries} combines them.
  */
 package io.vidlog.fragmentstore.index;

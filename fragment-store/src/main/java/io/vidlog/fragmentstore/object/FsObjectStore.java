@@ -5,9 +5,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileVisitResult;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -19,16 +19,19 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +43,12 @@ import org.slf4j.LoggerFactory;
  * object stores: the bytes go to a {@code .tmp-*} file in the target directory, which is fsynced and
  * renamed over the key's path, then the directory is fsynced (grouped with concurrent puts into the
  * same directory, see {@link GroupSync}). A crash leaves either the whole new object or the old
- * state; the temp files a crash leaves behind are invisible to {@link #list} and removed when the
- * store is opened. Blocking work runs on the worker pool {@code vidlog-store-fs}.
+ * state; the temp files a crash leaves behind are invisible to {@link #list} and removed by a sweep
+ * that starts a minute after the store is opened and runs beside it ({@link #tempSweep()}): it walks
+ * every file, so it must not hold up start-up, which would then grow with what the store retains. Each
+ * store instance names its temp files with a tag of its own, and the sweep removes only other
+ * instances' files, never a write of this one in flight. Blocking work runs on the worker pool
+ * {@code vidlog-store-fs}, the sweep on a thread of its own.
  *
  * <p>Limitation of a file tree: a key cannot be both an object and the directory of other keys
  * ({@code a} and {@code a/b}); such a put fails with CONFLICT. vidlog's key layout never does that.
@@ -49,6 +56,11 @@ import org.slf4j.LoggerFactory;
 public final class FsObjectStore implements ObjectStore {
   private static final Logger LOG = LoggerFactory.getLogger(FsObjectStore.class);
   static final String TEMP_PREFIX = ".tmp-";
+  /**
+   * How long after opening the temp-file sweep starts: a server's start-up and first requests do not
+   * share the disk and the CPU with a walk of every object (a minute of leftovers is invisible anyway).
+   */
+  static final Duration SWEEP_DELAY = Duration.ofSeconds(60);
   /** Default worker threads: fsync waits on the disk, not the CPU, and concurrent fsyncs share journal commits. */
   public static final int DEFAULT_WORKERS = 16;
   static final int READ_BUFFER_BYTES = (1 << 20) + 4096;
@@ -56,31 +68,51 @@ public final class FsObjectStore implements ObjectStore {
   static final int READ_BUFFERS_KEPT = 8;
 
   private final Path root;
+  /** This instance's temp-file prefix: {@code .tmp-<random tag>-}. */
+  private final String tempPrefix = TEMP_PREFIX + Long.toHexString(new SecureRandom().nextLong() | 1L << 62) + "-";
+  private final CompletableFuture<Integer> swept = new CompletableFuture<>();
+  private volatile boolean closed;
+  private final Duration sweepDelay;
+  private final Thread sweeper;
   private final WorkerExecutor workers;
   private final GroupSync dirSync = new GroupSync();
   /** Sized for one replay range of 16 sealed 64 KiB segments (1 MiB + 256 B); larger reads get their own buffer. */
   private final ReadBufferPool readBuffers = new ReadBufferPool(READ_BUFFER_BYTES, READ_BUFFERS_KEPT);
 
   /**
-   * Opens (creating if needed) a store rooted at {@code root} and removes the temp files a crash may
-   * have left. Blocks on the file system: call it at start-up or through {@link ObjectStores#fs}.
+   * Opens (creating if needed) a store rooted at {@code root}; a minute later it starts removing the
+   * temp files a crash may have left ({@link #tempSweep()}). Blocks on the file system briefly: call it at
+   * start-up or through {@link ObjectStores#fs}.
    */
   public FsObjectStore(Vertx vertx, Path root) {
     this(vertx, root, DEFAULT_WORKERS);
   }
 
   public FsObjectStore(Vertx vertx, Path root, int workerThreads) {
+    this(vertx, root, workerThreads, SWEEP_DELAY);
+  }
+
+  /** With the temp-file sweep starting {@code sweepDelay} after opening (tests: zero). */
+  public FsObjectStore(Vertx vertx, Path root, int workerThreads, Duration sweepDelay) {
     this.root = root.toAbsolutePath().normalize();
+    this.sweepDelay = sweepDelay;
     try {
       Files.createDirectories(this.root);
-      int removed = removeTempFiles(this.root);
-      if (removed > 0) {
-        LOG.info("fs object store {}: removed {} temp files left by an interrupted write", this.root, removed);
-      }
     } catch (IOException e) {
       throw map(e, "open store at " + this.root);
     }
     this.workers = vertx.createSharedWorkerExecutor("vidlog-store-fs", workerThreads);
+    sweeper = new Thread(this::sweepTempFiles, "vidlog-store-fs-sweep");
+    sweeper.setDaemon(true);
+    sweeper.start();
+  }
+
+  /**
+   * Completes with the number of leftover temp files removed once the sweep started at opening has
+   * walked the whole store (tests, operators' tools); it fails if the walk failed.
+   */
+  public Future<Integer> tempSweep() {
+    return Future.fromCompletionStage(swept);
   }
 
   public Path root() {
@@ -92,7 +124,7 @@ public final class FsObjectStore implements ObjectStore {
     return blocking("put", key, () -> {
       Path target = pathOf(key);
       Path dir = ensureParent(target);
-      Path temp = dir.resolve(TEMP_PREFIX + UUID.randomUUID());
+      Path temp = dir.resolve(tempPrefix + UUID.randomUUID());
       try {
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
           ByteBuffer bb = ByteBuffer.wrap(data.getBytes());
@@ -123,7 +155,7 @@ public final class FsObjectStore implements ObjectStore {
         // Same file system: the spool file itself becomes the object (rename(2) is atomic).
         Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException crossDevice) {
-        copyIntoPlace(file, dir, target);
+        copyIntoPlace(file, dir, target, tempPrefix);
         Files.deleteIfExists(file);
       }
       dirSync.sync(dir);
@@ -241,6 +273,8 @@ public final class FsObjectStore implements ObjectStore {
 
   @Override
   public void close() {
+    closed = true;
+    sweeper.interrupt();
     workers.close();
   }
 
@@ -295,8 +329,8 @@ public final class FsObjectStore implements ObjectStore {
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
   }
 
-  private static void copyIntoPlace(Path file, Path dir, Path target) throws IOException {
-    Path temp = dir.resolve(TEMP_PREFIX + UUID.randomUUID());
+  private static void copyIntoPlace(Path file, Path dir, Path target, String tempPrefix) throws IOException {
+    Path temp = dir.resolve(tempPrefix + UUID.randomUUID());
     try {
       Files.copy(file, temp);
       try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
@@ -370,21 +404,51 @@ public final class FsObjectStore implements ObjectStore {
     return cache.computeIfAbsent(name, n -> Files.isDirectory(dir.resolve(n), LinkOption.NOFOLLOW_LINKS));
   }
 
-  private static int removeTempFiles(Path root) throws IOException {
+  /**
+   * Removes the temp files of other store instances (a crashed process) under the root; stops when
+   * the store closes. Objects and directories deleted meanwhile (retention, a deleted stream) are
+   * passed over.
+   */
+  private void sweepTempFiles() {
     int[] removed = {0};
-    try (Stream<Path> s = Files.walk(root)) {
-      s.filter(p -> p.getFileName().toString().startsWith(TEMP_PREFIX)).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-          removed[0]++;
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
+    try {
+      Thread.sleep(sweepDelay.toMillis());
+    } catch (InterruptedException e) {
+      swept.complete(0); // closed before the sweep began
+      return;
+    }
+    try {
+      Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+          return closed ? FileVisitResult.TERMINATE : FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          String name = file.getFileName().toString();
+          if (name.startsWith(TEMP_PREFIX) && !name.startsWith(tempPrefix) && Files.deleteIfExists(file)) {
+            removed[0]++;
+          }
+          return closed ? FileVisitResult.TERMINATE : FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+          if (e instanceof NoSuchFileException) {
+            return FileVisitResult.CONTINUE;
+          }
+          throw e;
         }
       });
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
+      if (removed[0] > 0) {
+        LOG.info("fs object store {}: removed {} temp files left by an interrupted write", root, removed[0]);
+      }
+      swept.complete(removed[0]);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("fs object store {}: sweeping temp files left by an interrupted write failed: {}", root, e.toString());
+      swept.completeExceptionally(e);
     }
-    return removed[0];
   }
 
   private <T> Future<T> blocking(String op, String key, Callable<T> work) {

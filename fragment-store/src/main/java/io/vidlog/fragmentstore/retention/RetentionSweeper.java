@@ -3,7 +3,6 @@ package io.vidlog.fragmentstore.retention;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vidlog.fragmentstore.FragmentNumber;
-import io.vidlog.fragmentstore.FragmentRecord;
 import io.vidlog.fragmentstore.chunk.FragmentArchive;
 import io.vidlog.fragmentstore.index.ObjectStoreTimeIndex;
 import io.vidlog.fragmentstore.streams.StreamInfo;
@@ -21,13 +20,15 @@ import org.slf4j.LoggerFactory;
  * Enforces each stream's DataRetentionInHours against server timestamps (docs/wire-protocol.md §4: decreasing
  * retention applies the new period to existing data). On a periodic Vert.x timer it asks the index
  * to expire every fragment that started before {@code now - retention} (the index makes that
- * durable first), then deletes those chunks, and any older chunk a previous sweep failed to delete.
+ * durable first, and drops whole index segments without reading them), then deletes every chunk at
+ * or below the index's floor: those, and any a previous sweep failed to delete.
  * A stream whose retention is 0 keeps nothing in the store: anything left from an earlier, longer
  * retention is expired at once. Sweeps never overlap; streams are swept one after another.
  */
 public final class RetentionSweeper implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RetentionSweeper.class);
   private static final int DELETE_PARALLELISM = 16;
+  private static final int LIST_PAGE = 1_000;
   private static final long HOUR_MILLIS = 3_600_000L;
 
   private final Vertx vertx;
@@ -88,20 +89,14 @@ public final class RetentionSweeper implements AutoCloseable {
   /** Sweeps one stream at {@code now}. */
   public Future<Long> sweep(StreamInfo s, long now) {
     long cutoff = now - s.dataRetentionInHours() * HOUR_MILLIS;
-    return index.expireBefore(s, cutoff).compose(gone -> {
-      List<FragmentNumber> numbers = new ArrayList<>(gone.size());
-      for (FragmentRecord r : gone) {
-        numbers.add(r.number());
+    return index.expire(s, cutoff).compose(expiry -> deleteExpiredChunks(s, expiry.floor()).map(v -> {
+      if (expiry.fragments() > 0) {
+        expired.add(expiry.fragments());
+        LOG.info("retention: expired {} fragments of stream {} (retention {} h)", expiry.fragments(), s.streamId(),
+            s.dataRetentionInHours());
       }
-      return deleteChunks(s, numbers, 0).compose(v -> deleteLeftovers(s)).map(v -> {
-        if (!gone.isEmpty()) {
-          expired.add(gone.size());
-          LOG.info("retention: expired {} fragments of stream {} (retention {} h)", gone.size(), s.streamId(),
-              s.dataRetentionInHours());
-        }
-        return (long) gone.size();
-      });
-    });
+      return expiry.fragments();
+    }));
   }
 
   private Future<Void> deleteChunks(StreamInfo s, List<FragmentNumber> numbers, int from) {
@@ -117,23 +112,23 @@ public final class RetentionSweeper implements AutoCloseable {
   }
 
   /**
-   * Chunks at or below the index's floor that an earlier sweep did not manage to delete. Only
-   * chunks the index has expired qualify: a chunk newer than the floor may be one ingest has just
-   * made durable and not yet indexed.
+   * Deletes the chunks at or below the index's floor, oldest first, a page of the listing at a
+   * time: those just expired and any a previous sweep failed to delete. The index drops whole
+   * segments without reading them, so the listing, not the index, names the chunks. Only chunks
+   * the index has expired qualify: a chunk newer than the floor may be one ingest has just made
+   * durable and not yet indexed.
    */
-  private Future<Void> deleteLeftovers(StreamInfo s) {
-    return index.floor(s).compose(floor -> {
-      if (floor == null) {
+  private Future<Void> deleteExpiredChunks(StreamInfo s, FragmentNumber floor) {
+    if (floor == null) {
+      return Future.succeededFuture();
+    }
+    return archive.list(s, null, LIST_PAGE).compose(listed -> {
+      List<FragmentNumber> stale = listed.stream().filter(n -> n.compareTo(floor) <= 0).toList();
+      if (stale.isEmpty()) {
         return Future.succeededFuture();
       }
-      return archive.list(s, null, 256).compose(listed -> {
-        List<FragmentNumber> stale = listed.stream().filter(n -> n.compareTo(floor) <= 0).toList();
-        if (stale.isEmpty()) {
-          return Future.succeededFuture();
-        }
-        return deleteChunks(s, stale, 0).compose(v -> stale.size() == listed.size() ? deleteLeftovers(s)
-            : Future.succeededFuture());
-      });
+      return deleteChunks(s, stale, 0).compose(v -> stale.size() == listed.size() ? deleteExpiredChunks(s, floor)
+          : Future.succeededFuture());
     });
   }
 

@@ -239,4 +239,21 @@ class StreamIndexTest {
     assertTrue(perFragment <= 100, "bytes per fragment: " + perFragment);
     assertEquals(1_000, ix.range(TimestampKind.PRODUCER, Long.MIN_VALUE, Long.MAX_VALUE, 1_000, null).records().size());
   }
+
+  @ParameterizedTest
+  @CsvSource({"0, 3000", "0, 1", "1234, 3000", "500, 2500", "2999, 3000"})
+  void aCopyOfARangeEqualsAnIndexOfThoseRecords(int from, int to) {
+    List<FragmentRecord> all = scenario(3_000, 12);
+    StreamIndex ix = indexOf(all);
+    StreamIndex copy = ix.copy(from, to);
+    StreamIndex want = indexOf(all.subList(from, to));
+    assertEquals(want.records(), copy.records());
+    assertEquals(want.recordsByProducerTime(), copy.recordsByProducerTime());
+    for (TimestampKind k : TimestampKind.values()) {
+      assertEquals(oracle(all.subList(from, to), k, Long.MIN_VALUE, Long.MAX_VALUE),
+          allPages(copy, k, Long.MIN_VALUE, Long.MAX_VALUE, 333));
+    }
+    copy.append(rec(3_000, T0 + 3_000 * 2_000L, 1, 1)); // the copy goes on as a tail
+    assertEquals(to - from + 1, copy.size());
+  }
 }

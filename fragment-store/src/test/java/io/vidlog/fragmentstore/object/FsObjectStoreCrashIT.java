@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,8 +54,9 @@ class FsObjectStoreCrashIT {
             reported.put(e.getKey(), e.getValue());
           }
         }
-        FsObjectStore store = new FsObjectStore(vertx, root);
+        FsObjectStore store = new FsObjectStore(vertx, root, FsObjectStore.DEFAULT_WORKERS, Duration.ZERO);
         try {
+          await(store.tempSweep());
           for (Map.Entry<String, Long> e : reported.entrySet()) {
             assertArrayEquals(CrashWriter.content(e.getValue()), await(store.get(e.getKey())).getBytes(),
                 "acknowledged object " + e.getKey() + " after crash " + round);

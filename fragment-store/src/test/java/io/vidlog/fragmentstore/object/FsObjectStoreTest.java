@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class FsObjectStoreTest extends ObjectStoreContract {
   @Override
   protected ObjectStore newStore(Vertx vertx) {
     root = temp.resolve("objects");
-    return new FsObjectStore(vertx, root);
+    return new FsObjectStore(vertx, root, FsObjectStore.DEFAULT_WORKERS, Duration.ZERO);
   }
 
   @Test
@@ -35,15 +36,38 @@ class FsObjectStoreTest extends ObjectStoreContract {
   }
 
   @Test
-  void tempFilesFromACrashAreInvisibleAndRemovedOnOpen() throws Exception {
+  void tempFilesFromACrashAreInvisibleAndRemovedOnceOpen() throws Exception {
     await(store.put("c/real", bytes("ok")));
     Path leftover = root.resolve("c/.tmp-crashed");
     Files.writeString(leftover, "half an object");
     assertEquals(List.of("c/real"), keys(await(store.list("c/", null, 10))));
     store.close();
-    store = new FsObjectStore(vertx, root);
+    store = new FsObjectStore(vertx, root, FsObjectStore.DEFAULT_WORKERS, Duration.ZERO);
+    assertEquals("ok", await(store.get("c/real")).toString(), "usable before the sweep is done");
+    assertEquals(1, await(((FsObjectStore) store).tempSweep()));
     assertFalse(Files.exists(leftover));
-    assertEquals("ok", await(store.get("c/real")).toString());
+  }
+
+  /** The sweep runs beside the store: it never removes a temp file of this instance's writes in flight. */
+  @Test
+  void theSweepLeavesThisStoresOwnWritesAlone() throws Exception {
+    for (int i = 0; i < 20; i++) {
+      Files.writeString(root.resolve(".tmp-crashed-" + i), "x");
+    }
+    store.close();
+    store = new FsObjectStore(vertx, root, FsObjectStore.DEFAULT_WORKERS, Duration.ZERO);
+    List<io.vertx.core.Future<Void>> puts = new java.util.ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      puts.add(store.put("w/" + i, bytes("v" + i)));
+    }
+    await(io.vertx.core.Future.all(puts));
+    await(((FsObjectStore) store).tempSweep());
+    for (int i = 0; i < 200; i++) {
+      assertEquals("v" + i, await(store.get("w/" + i)).toString());
+    }
+    try (Stream<Path> s = Files.walk(root)) {
+      assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".tmp-")));
+    }
   }
 
   @Test

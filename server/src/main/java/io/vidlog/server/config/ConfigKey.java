@@ -40,7 +40,9 @@ public enum ConfigKey {
       "Concurrent connections allowed from one client (an IPv4 address or an IPv6 /64)"),
   SHUTDOWN_TIMEOUT("shutdown-timeout", "10s", "How long in-flight requests may run after SIGTERM"),
   MAX_MP4_UPLOAD("max-mp4-upload", "4GB",
-      "Largest progressive MP4 upload (spooled under <data-dir>/spool/uploads until its moov is read)");
+      "Largest progressive MP4 upload (spooled under <data-dir>/spool/uploads until its moov is read)"),
+  INDEX_CACHE("index-cache", null, "Memory for time-index segments read from the store, shared by all streams "
+      + "(default 1/8 of the maximum heap, 8MB-4GB; 0 keeps none beyond the query that read it)");
 
   private final String key;
   private final String defaultValue;

@@ -1,5 +1,6 @@
 package io.vidlog.server.config;
 
+import io.vidlog.fragmentstore.index.IndexConfig;
 import io.vidlog.server.config.ServerConfig.HttpConfig;
 import io.vidlog.server.config.ServerConfig.LimitsConfig;
 import io.vidlog.server.config.ServerConfig.S3Config;
@@ -66,7 +67,13 @@ final class ConfigValidator {
         duration(ConfigKey.IDLE_TIMEOUT), duration(ConfigKey.HEADER_TIMEOUT), duration(ConfigKey.BODY_TIMEOUT),
         duration(ConfigKey.REQUEST_TIMEOUT),
         intIn(ConfigKey.MAX_CONNECTIONS, 1, 10_000_000), intIn(ConfigKey.MAX_CONNECTIONS_PER_IP, 1, 1_000_000),
-        duration(ConfigKey.SHUTDOWN_TIMEOUT), size(ConfigKey.MAX_MP4_UPLOAD, 1L << 20, 1L << 40));
+        duration(ConfigKey.SHUTDOWN_TIMEOUT), size(ConfigKey.MAX_MP4_UPLOAD, 1L << 20, 1L << 40), indexCache());
+  }
+
+  /** The index's segment cache: as given, else its default relative to the heap. */
+  private long indexCache() {
+    return raw(ConfigKey.INDEX_CACHE) == null ? IndexConfig.defaultCacheBytes()
+        : size(ConfigKey.INDEX_CACHE, 0, 1L << 40);
   }
 
   /**

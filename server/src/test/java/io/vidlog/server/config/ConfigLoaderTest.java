@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vidlog.fragmentstore.index.IndexConfig;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +42,7 @@ class ConfigLoaderTest {
     assertNull(c.http().publicIngestUrl());
     assertEquals(Duration.ofSeconds(10), c.limits().shutdownTimeout());
     assertEquals(4L << 30, c.limits().maxMp4Upload());
+    assertEquals(IndexConfig.defaultCacheBytes(), c.limits().indexCache());
   }
 
   @Test
@@ -93,6 +95,8 @@ class ConfigLoaderTest {
       "insecure-http|maybe|'insecure-http': 'maybe'",
       "max-json-body|1TB|'max-json-body': '1TB'",
       "max-mp4-upload|10KB|'max-mp4-upload': '10KB'",
+      "index-cache|lots|'index-cache': 'lots'",
+      "index-cache|-1MB|'index-cache': '-1MB'",
       "idle-timeout|0s|'idle-timeout': '0s'",
       "idle-timeout|soon|'idle-timeout': 'soon'",
       "max-connections-per-ip|0|'max-connections-per-ip': '0'",
@@ -145,5 +149,7 @@ class ConfigLoaderTest {
     assertEquals(Duration.ofMillis(1500), c.limits().requestTimeout());
     assertEquals(Duration.ofMinutes(2), c.limits().idleTimeout());
     assertEquals(8192, c.limits().maxHeaderSize());
+    assertEquals(512L << 20, ConfigLoader.load(Map.of("index-cache", "512MB"), Map.of()).limits().indexCache());
+    assertEquals(0, ConfigLoader.load(Map.of("index-cache", "0"), Map.of()).limits().indexCache());
   }
 }
