@@ -25,7 +25,10 @@ import io.vidlog.server.auth.AccessKeyStore;
 import io.vidlog.kvs.sigv4.SigV4Verifier;
 import io.vidlog.playback.PlaybackConfig;
 import io.vidlog.server.auth.GenerationFloor;
+import io.vidlog.server.auth.RequestAuthenticator;
 import io.vidlog.server.auth.SigV4Authenticator;
+import io.vidlog.server.auth.WebSessionApi;
+import io.vidlog.server.auth.WebSessions;
 import io.vidlog.server.config.ServerConfig;
 import io.vidlog.server.control.ControlPlaneApi;
 import io.vidlog.server.control.DataEndpoint;
@@ -42,6 +45,7 @@ import io.vidlog.server.ops.StoreGauges;
 import io.vidlog.server.tls.PemIdentity;
 import io.vidlog.server.tls.SelfSignedCertificate;
 import io.vidlog.server.tls.TlsSetup;
+import io.vidlog.server.web.WebPlayerApi;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -181,9 +185,18 @@ public final class VidlogServer {
         playbackConfig(config));
     modules.add(playback);
 
+    // the web player: its files, and sign-in with an access key for a session cookie that the route
+    // table's authenticator accepts on the routes the page calls
+    WebSessions webSessions = new WebSessions(keys, stores.store(), stores.systemSealer(),
+        new WebSessions.Lifetimes(config.security().webSessionIdle(), config.security().webSessionMax()), clock::millis);
+    modules.add(new WebSessionApi(webSessions, clock::millis));
+    modules.add(new WebPlayerApi());
+
     var global = new RouteTable.Global(AccessLog::handle,
         new HttpMetrics(metrics, RouteTable.paths(modules))::start);
-    Router router = RouteTable.createRouter(vertx, new SigV4Authenticator(keys, new SigV4Verifier(), clock), global,
+    var authenticator = new RequestAuthenticator(new SigV4Authenticator(keys, new SigV4Verifier(), clock), webSessions,
+        clock::millis);
+    Router router = RouteTable.createRouter(vertx, authenticator, global,
         new RouteTable.Limits(limits.maxJsonBody(), limits.maxHeaders(), limits.requestTimeout().toMillis(),
             limits.bodyTimeout().toMillis()), modules);
     // one guard for both listeners: the connection caps count every connection of the server
