@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every vidlog test on a fresh machine: installs the programs the interop tests drive
-# (ffmpeg/ffprobe, mkvtoolnix, node and npm, and s3rver from npm) when they are missing, then
+# (ffmpeg/ffprobe, mkvtoolnix, node and npm, chromium and chromium-driver, and s3rver from npm) when they are missing, then
 # `mvn verify`. A missing tool is installed here, never skipped in a test, and no test installs one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,9 @@ command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
 command -v mkvinfo >/dev/null 2>&1 || need+=(mkvtoolnix)
 command -v node    >/dev/null 2>&1 || need+=(nodejs)
 command -v npm     >/dev/null 2>&1 || need+=(npm)
+# the web player's browser tests drive Debian's chromium through its chromium-driver
+command -v chromium     >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

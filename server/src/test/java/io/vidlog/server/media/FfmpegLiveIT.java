@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vidlog.server.VidlogServer;
 import io.vidlog.server.keys.AdminCredentials;
 import io.vidlog.server.media.KvsStream.MediaFrame;
+import io.vidlog.server.support.FfmpegPutMedia;
 import io.vidlog.server.support.SignedHttp;
 import io.vidlog.server.support.TestServers;
 import java.io.ByteArrayOutputStream;
@@ -33,11 +34,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
-import software.amazon.awssdk.http.SdkHttpFullRequest;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.services.kinesisvideo.KinesisVideoClient;
 import software.amazon.awssdk.services.kinesisvideo.model.APIName;
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.KinesisVideoArchivedMediaClient;
@@ -173,35 +169,10 @@ class FfmpegLiveIT {
     }
   }
 
-  /**
-   * SigV4 headers for ffmpeg's POST, signed by AWS's own v2 signer over only what ffmpeg sends
-   * unchanged: Host ({@code 127.0.0.1:PORT}, which ffmpeg writes itself), x-amz-date,
-   * x-amz-content-sha256 and the x-amzn-* PutMedia headers. Returned as ffmpeg's {@code -headers}
-   * value ("Name: value\r\n" pairs), without Host.
-   */
+  /** SigV4 headers for ffmpeg's POST of {@link #STREAM} with RELATIVE timecodes. */
   static String signedHeaders(URI endpoint, AdminCredentials admin) {
-    SdkHttpFullRequest req = SdkHttpFullRequest.builder().method(SdkHttpMethod.POST).uri(endpoint)
-        .encodedPath("/putMedia").putHeader("x-amzn-stream-name", STREAM)
-        .putHeader("x-amzn-fragment-timecode-type", "RELATIVE")
-        .putHeader("x-amz-content-sha256", "UNSIGNED-PAYLOAD").build();
-    SdkHttpRequest signed = AwsV4HttpSigner.create().sign(r -> r
-        .identity(AwsCredentialsIdentity.create(admin.accessKeyId(), admin.secretAccessKey())).request(req)
-        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "kinesisvideo")
-        .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
-        .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)).request();
-    String authorization = signed.firstMatchingHeader("Authorization").orElseThrow();
-    assertTrue(authorization.contains(
-        "SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amzn-fragment-timecode-type;x-amzn-stream-name,"),
-        "only headers ffmpeg sends unchanged are signed");
-    assertEquals(endpoint.getHost() + ":" + endpoint.getPort(), signed.firstMatchingHeader("Host")
-        .orElse(endpoint.getHost() + ":" + endpoint.getPort()), "the Host ffmpeg will send");
-    StringBuilder headers = new StringBuilder();
-    signed.forEachHeader((name, values) -> {
-      if (!name.equalsIgnoreCase("Host")) {
-        values.forEach(v -> headers.append(name).append(": ").append(v).append("\r\n"));
-      }
-    });
-    return headers.toString();
+    return FfmpegPutMedia.signedHeaders(endpoint, admin.accessKeyId(), admin.secretAccessKey(),
+        Map.of("x-amzn-stream-name", STREAM, "x-amzn-fragment-timecode-type", "RELATIVE"));
   }
 
   static String describe(KvsStream s) {

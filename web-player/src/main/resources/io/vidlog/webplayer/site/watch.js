@@ -16,6 +16,9 @@ const LIVE_WINDOW_MS = 10_000;
 /** H.265 codec strings (ISO/IEC 14496-15 sample entries hvc1 and hev1). */
 const HEVC = /^(hvc1|hev1)/;
 
+/** Downloads larger than this are streamed to a file the viewer picks (where the browser can), not held in memory. */
+const LARGE_DOWNLOAD = 256 * 1024 * 1024;
+
 const Mode = Object.freeze({NONE: 'none', LIVE: 'live', REPLAY: 'replay'});
 
 export class Watch {
@@ -246,6 +249,8 @@ export class Watch {
       this.fail(mode === Mode.LIVE
         ? 'The stream is idle: nothing has arrived recently. Pick a time on the timeline to watch what was recorded.'
         : 'No video was recorded at ' + localTime(at) + ' or after it.');
+    } else if (e instanceof ApiError && e.type === 'UnsupportedOperationException') {
+      this.fail('This server does not serve HLS video yet; the timeline, fragment details and downloads work.');
     } else if (e instanceof ApiError && e.type === 'SessionEnded') {
       // the sign-in view takes over
     } else {
@@ -289,6 +294,11 @@ export class Watch {
       const at = this.playingTime();
       this.timeline.setPlayhead(at);
       const lat = $('latency');
+      if (at != null) {
+        lat.dataset.playingMs = String(Math.round(at));
+      } else {
+        delete lat.dataset.playingMs;
+      }
       if (at != null && this.mode === Mode.LIVE) {
         const ms = Date.now() - at;
         lat.textContent = 'latency ' + (ms / 1000).toFixed(2) + ' s';
@@ -431,8 +441,10 @@ export class Watch {
     const status = $('download-status');
     const from = this.timeline.from;
     const to = this.timeline.to;
-    const numbers = [...this.fragments.values()].filter(f => f.start >= from && f.start <= to)
-        .sort((a, b) => a.start - b.start).map(f => f.number);
+    const chosen = [...this.fragments.values()].filter(f => f.start >= from && f.start <= to)
+        .sort((a, b) => a.start - b.start);
+    const numbers = chosen.map(f => f.number);
+    const total = chosen.reduce((a, f) => a + (f.size || 0), 0);
     if (!numbers.length) {
       status.textContent = 'No video was recorded in the visible range.';
       return;
@@ -445,8 +457,8 @@ export class Watch {
     status.textContent = 'Preparing ' + numbers.length + ' fragments…';
     try {
       const resp = await call('/getMediaForFragmentList', {StreamName: this.stream, Fragments: numbers}, {raw: true});
-      if (window.showSaveFilePicker) {
-        // streamed to disk, never whole in memory
+      if (window.showSaveFilePicker && total > LARGE_DOWNLOAD) {
+        // a large range is streamed to disk, never whole in memory (the viewer picks the file)
         const handle = await window.showSaveFilePicker({suggestedName: name});
         await resp.body.pipeTo(await handle.createWritable());
       } else {
