@@ -151,8 +151,12 @@ async function loadList() {
   const worker = async () => {
     while (queue.length) {
       const name = queue.shift();
+      const fresh = await liveDot(name);
+      // the rows may have been redrawn meanwhile (a refresh): then this answer has no place
       const dot = rows.querySelector('tr[data-stream="' + CSS.escape(name) + '"] .live-dot');
-      dot.replaceWith(await liveDot(name));
+      if (dot) {
+        dot.replaceWith(fresh);
+      }
     }
   };
   await Promise.all([worker(), worker(), worker(), worker()]);

@@ -11,6 +11,8 @@ const $ = id => document.getElementById(id);
 const SESSION_SECONDS = 3600;
 /** Most ListFragments pages read for one window (1000 fragments each); the rest waits for a zoom. */
 const MAX_PAGES = 20;
+/** Most fragments kept in memory for the timeline. */
+const MAX_KNOWN = 100_000;
 /** A stream is shown as live while its newest fragment is this recent. */
 const LIVE_WINDOW_MS = 10_000;
 /** H.265 codec strings (ISO/IEC 14496-15 sample entries hvc1 and hev1). */
@@ -350,6 +352,10 @@ export class Watch {
         const r = await call('/listFragments', body);
         if (gen !== this.generation) {
           return;
+        }
+        if (this.fragments.size > MAX_KNOWN) {
+          // a long session of zooming and panning: keep memory bounded, the window reloads what it shows
+          this.fragments.clear();
         }
         for (const f of r.Fragments || []) {
           this.fragments.set(f.FragmentNumber, {
