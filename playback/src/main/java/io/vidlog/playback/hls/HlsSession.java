@@ -1,0 +1,45 @@
+package io.vidlog.playback.hls;
+
+import io.vidlog.fragmentstore.FragmentNumber;
+import io.vidlog.fragmentstore.index.TimeIndex.TimestampKind;
+import java.util.Objects;
+
+/**
+ * An HLS streaming session (docs/wire-protocol.md §3.5): everything its URLs serve is decided by
+ * these values, which travel signed in the session token, so any node that holds the keys serves
+ * the session without shared state.
+ *
+ * @param streamId the creation id of the stream: a stream deleted and created again under the same
+ *     name is another stream, and the session does not reach it
+ * @param kind which timestamp orders the fragments, and is written into them and the playlists
+ * @param startMillis first timestamp of the range (LIVE: the start of the oldest fragment its first
+ *     playlist listed, so older fragments are not reachable through the session)
+ * @param endMillis last timestamp of the range, inclusive; null when open (LIVE, LIVE_REPLAY)
+ * @param anchor the first fragment of the session: its codec private data makes the session's
+ *     initialization segments until a fragment changes it
+ */
+public record HlsSession(String streamName, String streamId, PlaybackMode mode, TimestampKind kind,
+    long startMillis, Long endMillis, DiscontinuityMode discontinuity, boolean displayTimestamps, int maxResults,
+    long issuedAtMillis, long expiresAtMillis, FragmentNumber anchor) {
+
+  public HlsSession {
+    Objects.requireNonNull(streamName, "streamName");
+    Objects.requireNonNull(streamId, "streamId");
+    Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(discontinuity, "discontinuity");
+    Objects.requireNonNull(anchor, "anchor");
+    if (maxResults < 1) {
+      throw new IllegalArgumentException("maxResults must be >= 1, got " + maxResults);
+    }
+  }
+
+  public boolean expired(long nowMillis) {
+    return nowMillis >= expiresAtMillis;
+  }
+
+  /** Whether a fragment starting at {@code millis} (by {@link #kind}) is within the session's range. */
+  public boolean inRange(long millis) {
+    return millis >= startMillis && (endMillis == null || millis <= endMillis);
+  }
+}
