@@ -1,0 +1,46 @@
+package io.vidlog.media.fmp4;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Holds copies of one fragment's frame payloads in a few large arrays rather than one array per
+ * frame: the single copy a repackaged fragment needs, since a Matroska reader's payload views last
+ * only for their callback.
+ */
+final class PayloadArena {
+  static final int BLOCK = 256 * 1024;
+
+  private final List<byte[]> blocks = new ArrayList<>();
+  private byte[] current;
+  private int used;
+  private long held;
+
+  /** A read-only view of a copy of {@code src}'s remaining bytes; {@code src} is not moved. */
+  ByteBuffer copy(ByteBuffer src) {
+    int n = src.remaining();
+    if (n > BLOCK / 4) { // a large frame gets an array of its own, so blocks waste little
+      byte[] own = new byte[n];
+      src.get(src.position(), own);
+      blocks.add(own);
+      held += n;
+      return ByteBuffer.wrap(own).asReadOnlyBuffer();
+    }
+    if (current == null || BLOCK - used < n) {
+      current = new byte[BLOCK];
+      blocks.add(current);
+      used = 0;
+      held += BLOCK;
+    }
+    src.get(src.position(), current, used, n);
+    ByteBuffer view = ByteBuffer.wrap(current, used, n).slice().asReadOnlyBuffer();
+    used += n;
+    return view;
+  }
+
+  /** Bytes of the arrays held. */
+  long held() {
+    return held;
+  }
+}

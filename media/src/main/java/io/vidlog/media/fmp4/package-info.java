@@ -1,0 +1,38 @@
+/**
+ * Fragmented MP4 output (ISO/IEC 14496-12 §8.8; RFC 8216 §3.3 for HLS): stored Matroska fragments
+ * repackaged, as they are served, into an init segment and one media segment each.
+ *
+ * <h2>Usage</h2>
+ *
+ * <pre>{@code
+ * // one stored fragment (a self-contained MKV) -> its fMP4 segments, for track 1 only
+ * MkvFragmentRepackager r = new MkvFragmentRepackager(1);   // no argument: every track
+ * MkvReader reader = new MkvReader(r);
+ * for (ByteBuffer slice : decryptedSlices) reader.feed(slice);   // slices may be dropped after
+ * reader.end();
+ *
+ * byte[] init = r.initSegment();                      // ftyp + moov (#EXT-X-MAP), ~1 KB
+ * List<Fmp4Track> tracks = r.tracks();                // codecString(), resolution(), frameRate()
+ * String codecs = Fmp4Track.hlsCodecs(tracks);        // "avc1.64001f,mp4a.40.2"
+ *
+ * MediaSegment seg = r.segment(sequenceNumber,        // mfhd sequence_number (32 bits)
+ *     timeOffsetNs,                                   // added to every MKV timestamp (0: as stored)
+ *     nextFragmentStartNs);                           // end of the last frame, or MediaSegmentBuilder.NO_END
+ * long contentLength = seg.length();                  // exact, before any byte is written
+ * for (ByteBuffer b : seg.buffers()) ...;             // moof+mdat header, then the frames by reference
+ * seg.buffers(rangeStart, rangeLength);               // the same for an HTTP byte range
+ * seg.track(1).baseDecodeTime();                      // tfdt, in the track's timescale
+ * }</pre>
+ *
+ * <p>Without Matroska: {@link io.vidlog.media.fmp4.Fmp4Track#of(io.vidlog.media.mkv.TrackEntry)},
+ * {@link io.vidlog.media.fmp4.InitSegment#write} and a
+ * {@link io.vidlog.media.fmp4.MediaSegmentBuilder} fed frames whose payloads stay valid until
+ * the segment is written.
+ *
+ * <p>Timing: MP4 track_ID = Matroska TrackNumber; timescale 90 kHz for video, the sample rate for
+ * audio; decode times are the MKV timestamps (ns, TimecodeScale applied by the reader) plus the
+ * offset, so a segment's {@code tfdt} follows from its own frames and segments of one stream line
+ * up whichever node renders them. Memory: one fragment's frame payloads, copied once; the output
+ * refers to them.
+ */
+package io.vidlog.media.fmp4;
