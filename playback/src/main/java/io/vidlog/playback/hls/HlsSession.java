@@ -1,6 +1,7 @@
 package io.vidlog.playback.hls;
 
 import io.vidlog.fragmentstore.FragmentNumber;
+import io.vidlog.fragmentstore.FragmentRecord;
 import io.vidlog.fragmentstore.index.TimeIndex.TimestampKind;
 import java.util.Objects;
 
@@ -38,8 +39,28 @@ public record HlsSession(String streamName, String streamId, PlaybackMode mode, 
     return nowMillis >= expiresAtMillis;
   }
 
-  /** Whether a fragment starting at {@code millis} (by {@link #kind}) is within the session's range. */
-  public boolean inRange(long millis) {
+  /**
+   * Which timestamp orders the session's fragments and bounds its range: the selected one, except
+   * LIVE, which lists the most recently ingested fragments (server timestamps) whichever timestamps
+   * it shows (KVS's rule for LIVE with PRODUCER_TIMESTAMP).
+   */
+  public TimestampKind order() {
+    return mode == PlaybackMode.LIVE ? TimestampKind.SERVER : kind;
+  }
+
+  /** The fragment's start by {@link #order()}. */
+  public long orderMillis(FragmentRecord r) {
+    return order() == TimestampKind.PRODUCER ? r.producerTimestampMillis() : r.serverTimestampMillis();
+  }
+
+  /** The fragment's start by {@link #kind()}: what its media and playlist times are. */
+  public long kindMillis(FragmentRecord r) {
+    return kind == TimestampKind.PRODUCER ? r.producerTimestampMillis() : r.serverTimestampMillis();
+  }
+
+  /** Whether a fragment is within the session's range (by {@link #order()}, inclusive). */
+  public boolean inRange(FragmentRecord r) {
+    long millis = orderMillis(r);
     return millis >= startMillis && (endMillis == null || millis <= endMillis);
   }
 }
