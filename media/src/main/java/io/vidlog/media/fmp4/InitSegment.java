@@ -1,6 +1,8 @@
 package io.vidlog.media.fmp4;
 
 import io.vidlog.media.audio.AudioSpecificConfig;
+import io.vidlog.media.nal.CodecDescription;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -105,8 +107,7 @@ public final class InitSegment {
     w.end(mdhd);
     int hdlr = w.startFull("hdlr", 0, 0);
     w.u32(0).fourcc(t.isVideo() ? "vide" : "soun").zeros(12);
-    w.bytes((t.isVideo() ? "VideoHandler\0" : "SoundHandler\0").getBytes(
-        java.nio.charset.StandardCharsets.US_ASCII));
+    w.bytes((t.isVideo() ? "VideoHandler\0" : "SoundHandler\0").getBytes(StandardCharsets.US_ASCII));
     w.end(hdlr);
 
     int minf = w.start("minf");
@@ -156,7 +157,7 @@ public final class InitSegment {
 
   /** VisualSampleEntry (§12.1.3) with its decoder configuration record. */
   private static void visualSampleEntry(BoxWriter w, Fmp4Track t) {
-    boolean avc = t.description().codec() == io.vidlog.media.nal.CodecDescription.Codec.H264;
+    boolean avc = t.description().codec() == CodecDescription.Codec.H264;
     int entry = w.start(avc ? "avc1" : "hvc1");
     w.zeros(6).u16(1); // reserved, data_reference_index
     w.u16(0).u16(0).zeros(12); // pre_defined, reserved, pre_defined

@@ -13,7 +13,17 @@ import java.util.Map;
  * {@code mfhd} with the sequence number, then per track a {@code traf} with {@code tfhd}
  * default-base-is-moof, {@code tfdt} version 1 and one {@code trun} with every sample's size,
  * duration, flags and, where needed, composition offset; ISO/IEC 14496-12 §8.8) and {@code mdat}
- * with each track's samples together, in track order. Timing: see {@link SampleTimes}.
+ * with each track's samples together, in track order.
+ *
+ * <p>Timing, per track, in its timescale: presentation times are the frame timestamps plus the
+ * time offset. Video decode times are the presentation times in increasing order, moved earlier by
+ * the segment's reordering delay (B-frames), so composition offsets are never negative and the
+ * {@code trun} is version 0; {@code tfdt} is the first decode time. The last video frame lasts up to
+ * the end given to {@link #build} unless that is more than two frame intervals away (a gap), else as
+ * long as the frame before it. AAC frames last their nominal 1024 (960) samples while that keeps
+ * them within a millisecond of their timestamps. Keep the timeline absolute (epoch time, as KVS
+ * producers stamp it): a decode time may not go below zero, and a reordering delay cut short at
+ * zero leaves negative offsets (version 1) and a seam between that segment and the next.
  *
  * <p>Payloads are kept by reference, not copied: each must stay unchanged until the segment built
  * from them has been written. A frame from {@code MkvReader} is valid only during its callback, so

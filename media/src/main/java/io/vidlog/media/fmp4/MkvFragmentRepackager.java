@@ -2,6 +2,7 @@ package io.vidlog.media.fmp4;
 
 import static io.vidlog.media.MediaFormatException.Format.MKV;
 
+import io.vidlog.media.ByteBudget;
 import io.vidlog.media.MediaFormatException;
 import io.vidlog.media.mkv.MkvFrame;
 import io.vidlog.media.mkv.MkvHandler;
@@ -21,15 +22,19 @@ import java.util.List;
  * <p>Use: {@code reader = new MkvReader(repackager)}, feed the fragment, {@code reader.end()}, then
  * {@link #initSegment()} and {@link #segment}. Failures while reading (an unsupported codec,
  * missing or unreadable codec private data) are {@link MediaFormatException}s thrown from the
- * reader's feed; {@link #trackEntries()} still tells which tracks the fragment declared. Not
- * thread-safe; one repackager per fragment.
+ * reader's feed; {@link #trackEntries()} still tells which tracks the fragment declared.
+ *
+ * <p>Memory: the copies are charged to a {@link ByteBudget} (an OVER_BUDGET
+ * {@link MediaFormatException} when they do not fit) until {@link #release()}, which the caller
+ * calls once the segment has been written or abandoned. Not thread-safe; one repackager per
+ * fragment.
  */
 public final class MkvFragmentRepackager implements MkvHandler {
   private final int[] chosen;
   private List<TrackEntry> entries;
   private List<Fmp4Track> tracks;
   private MediaSegmentBuilder builder;
-  private final PayloadArena arena = new PayloadArena();
+  private final PayloadArena arena;
   private long firstNs = Long.MAX_VALUE;
   private long lastNs = Long.MIN_VALUE;
 
@@ -38,6 +43,15 @@ public final class MkvFragmentRepackager implements MkvHandler {
    *     are written; none means every track, in Tracks order
    */
   public MkvFragmentRepackager(int... trackNumbers) {
+    this(ByteBudget.unlimited(), trackNumbers);
+  }
+
+  /**
+   * @param budget charged with the copied payloads until {@link #release()}
+   * @param trackNumbers as for {@link #MkvFragmentRepackager(int...)}
+   */
+  public MkvFragmentRepackager(ByteBudget budget, int... trackNumbers) {
+    this.arena = new PayloadArena(budget);
     this.chosen = trackNumbers.clone();
   }
 
@@ -128,9 +142,17 @@ public final class MkvFragmentRepackager implements MkvHandler {
     return lastNs == Long.MIN_VALUE ? MediaSegmentBuilder.NO_END : lastNs;
   }
 
-  /** Bytes held for the copied payloads. */
+  /** Bytes held for the copied payloads (charged to the budget). */
   public long heldBytes() {
     return arena.held();
+  }
+
+  /**
+   * Returns the payload copies' charge to the budget: call it once the segment is written or will
+   * not be. Segments already built stay readable. Safe more than once.
+   */
+  public void release() {
+    arena.release();
   }
 
   /**

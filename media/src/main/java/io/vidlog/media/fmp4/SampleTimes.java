@@ -8,14 +8,19 @@ import java.util.Arrays;
  * carries: a decode time for the first sample, a duration for each sample and a composition offset
  * where presentation and decode times differ.
  *
- * <p>Decode times are the presentation times sorted: the k-th frame in decode order is decoded at
- * the k-th smallest presentation time. So the first decode time is the earliest presentation time
- * and a segment's {@code tfdt} is where its presentation starts, which makes segments cut at key
- * frames meet without gap or overlap; B-frames get negative composition offsets, which is why
- * {@code trun} is then written as version 1 (ISO/IEC 14496-12 §8.8.8; the CMAF layout of ISO/IEC
- * 23000-19 §7.5.17). Durations are the differences of consecutive decode times; the last one
- * comes from the segment end when given (the start of the next fragment), else from the
- * previous difference.
+ * <p>The k-th frame in decode order is decoded at the k-th smallest presentation time, moved
+ * earlier by the segment's reordering delay: the smallest shift that leaves no frame presented
+ * before it is decoded. So composition offsets are never negative and {@code trun} stays at version
+ * 0 (ISO/IEC 14496-12 §8.8.8): with version 1's negative offsets ffmpeg delays the video by their
+ * size, out of sync with the audio. Presentation times are the frames' own timestamps whatever the
+ * shift, and an encoder that keeps its GOP structure gives every segment the same shift, so one
+ * segment's decode times end where the next one's begin. Only where the shift would take a decode
+ * time below zero (a stream whose clock starts at 0) is it cut short, and the offsets it no longer
+ * covers are written negative, in a version 1 {@code trun}.
+ *
+ * <p>Durations are the differences of consecutive decode times; the last video
+ * frame lasts until the segment end when one is given (the start of the next fragment) and it is
+ * not past a gap, else as long as the frame before it.
  *
  * <p>AAC frames all last 1024 (or 960) samples, but millisecond timestamps jitter by up to one
  * millisecond; audio durations are therefore the nominal frame duration as long as that keeps every
@@ -38,7 +43,10 @@ final class SampleTimes {
     this.negativeOffsets = negative;
   }
 
-  /** Nanoseconds to ticks of {@code timescale}, rounded to nearest; no overflow for any long. */
+  /**
+   * Nanoseconds to ticks of {@code timescale}, rounded to nearest, without the overflow of
+   * {@code ns * timescale} (an epoch time in ns times 90,000 would not fit a long).
+   */
   static long ticks(long ns, long timescale) {
     long seconds = Math.floorDiv(ns, NANOS);
     long rem = Math.floorMod(ns, NANOS);
@@ -61,16 +69,25 @@ final class SampleTimes {
             + " ns lies before the timeline origin (tfdt is unsigned)");
       }
     }
-    long[] dts = pts.clone();
-    Arrays.sort(dts);
+    long[] sorted = pts.clone();
+    Arrays.sort(sorted);
     long end = endNs == MediaSegmentBuilder.NO_END ? Long.MIN_VALUE : ticks(endNs, ts);
     long[] durations = track.aacFrameTicks() > 0
-        ? audioDurations(dts, track)
-        : videoDurations(dts, end, track);
-    // what a reader derives: decode time i = base + the durations before it
+        ? audioDurations(sorted, track)
+        : videoDurations(sorted, end, track);
+    if (!track.isVideo()) {
+      // Audio is presented when decoded: its durations already place each frame within a
+      // millisecond of its timestamp.
+      return new SampleTimes(sorted[0], durations, null, false);
+    }
+    long delay = 0;
+    for (int i = 0; i < count; i++) {
+      delay = Math.max(delay, sorted[i] - pts[i]);
+    }
+    long base = sorted[0] - Math.min(delay, sorted[0]);
     int[] offsets = null;
     boolean negative = false;
-    long decode = dts[0];
+    long decode = base; // what a reader derives: the base plus the durations before the sample
     for (int i = 0; i < count; i++) {
       long cto = pts[i] - decode;
       if (cto != 0) {
@@ -86,18 +103,21 @@ final class SampleTimes {
       }
       decode += durations[i];
     }
-    return new SampleTimes(dts[0], durations, offsets, negative);
+    return new SampleTimes(base, durations, offsets, negative);
   }
 
-  private static long[] videoDurations(long[] dts, long end, Fmp4Track track) {
-    int n = dts.length;
+  private static long[] videoDurations(long[] times, long end, Fmp4Track track) {
+    int n = times.length;
     long[] d = new long[n];
     for (int i = 0; i + 1 < n; i++) {
-      d[i] = dts[i + 1] - dts[i];
+      d[i] = times[i + 1] - times[i];
     }
     long last;
-    if (end > dts[n - 1]) {
-      last = end - dts[n - 1];
+    // The end is the next fragment's start: one frame on from the last one when the stream is
+    // continuous. Past two frame intervals there is a gap in the stream (a paused producer), and
+    // stretching the last frame over it would hide the gap from the player: it keeps its interval.
+    if (end > times[n - 1] && (n == 1 || end - times[n - 1] <= 2 * d[n - 2])) {
+      last = end - times[n - 1];
     } else if (n > 1) {
       last = d[n - 2];
     } else if (track.frameRate() > 0) {
@@ -110,14 +130,14 @@ final class SampleTimes {
     return d;
   }
 
-  private static long[] audioDurations(long[] dts, Fmp4Track track) {
-    int n = dts.length;
+  private static long[] audioDurations(long[] times, Fmp4Track track) {
+    int n = times.length;
     long[] d = new long[n];
     long nominal = track.aacFrameTicks();
     long tolerance = track.timescale() / 1000 + 1;
-    long at = dts[0]; // the decode time a reader derives for sample i
+    long at = times[0]; // the decode time a reader derives for sample i
     for (int i = 0; i + 1 < n; i++) {
-      long next = dts[i + 1];
+      long next = times[i + 1];
       d[i] = Math.abs(at + nominal - next) <= tolerance ? nominal : Math.max(0, next - at);
       at += d[i];
     }

@@ -95,9 +95,14 @@ final class TestFragments {
 
   /** {@code count} AAC frames of 1024 samples at 48 kHz, timestamps rounded to ms like any MKV muxer. */
   static List<Frame> audio(int track, int count, long startUs, Random rnd) {
+    return audio(track, count, startUs, 48000, rnd);
+  }
+
+  /** {@code count} AAC frames of 1024 samples at {@code rate} Hz, timestamps rounded to ms. */
+  static List<Frame> audio(int track, int count, long startUs, int rate, Random rnd) {
     List<Frame> out = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      long us = startUs + i * 1024L * 1_000_000L / 48000;
+      long us = startUs + i * 1024L * 1_000_000L / rate;
       out.add(new Frame(track, (int) Math.round(us / 1000.0), true, payload(rnd, 200 + rnd.nextInt(100))));
     }
     return out;
