@@ -1,5 +1,6 @@
 package io.vidlog.playback.hls;
 
+import io.vidlog.media.ByteBudget;
 import io.vidlog.media.fmp4.MediaSegment;
 import io.vidlog.media.fmp4.MediaSegmentBuilder;
 import io.vidlog.media.fmp4.MkvFragmentRepackager;
@@ -16,15 +17,22 @@ import java.util.List;
  * which place the segment on the session's clock. Decode times are the fragment's start
  * (producer or server timestamp, by the session's selector) plus each frame's offset from the
  * Cluster timecode, so segments of consecutive fragments of one producer connection meet exactly
- * with producer timestamps (docs/wire-protocol.md §3.5).
+ * with producer timestamps (docs/wire-protocol.md §3.5). The copies of the frames are charged to a
+ * budget shared by every request until {@link #release()}.
  */
 final class FragmentRepackaging implements MkvHandler {
   private final MkvFragmentRepackager repackager;
   private long scaleNs = SegmentInfo.DEFAULT_TIMECODE_SCALE;
   private long clusterTimecode = Long.MIN_VALUE;
 
-  FragmentRepackaging(int track) {
-    this.repackager = new MkvFragmentRepackager(track);
+  /** @param budget charged with the copies of the track's frames until {@link #release()} */
+  FragmentRepackaging(ByteBudget budget, int track) {
+    this.repackager = new MkvFragmentRepackager(budget, track);
+  }
+
+  /** Returns the frames' charge to the budget, once the segment is written or will not be. */
+  void release() {
+    repackager.release();
   }
 
   @Override

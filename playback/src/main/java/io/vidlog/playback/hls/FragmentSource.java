@@ -14,6 +14,7 @@ import io.vidlog.fragmentstore.live.LiveSubscription;
 import io.vidlog.fragmentstore.object.StoreException;
 import io.vidlog.fragmentstore.streams.StreamInfo;
 import io.vidlog.kvs.KvsError;
+import io.vidlog.media.ByteBudget;
 import io.vidlog.media.mkv.MkvReader;
 import java.math.BigInteger;
 
@@ -31,18 +32,22 @@ final class FragmentSource {
   private final Vertx vertx;
   private final FragmentArchive archive;
   private final LiveFeeds feeds;
+  private final ByteBudget budget;
 
-  FragmentSource(Vertx vertx, FragmentArchive archive, LiveFeeds feeds) {
+  /** @param budget what the frames held for all requests together may take */
+  FragmentSource(Vertx vertx, FragmentArchive archive, LiveFeeds feeds, ByteBudget budget) {
     this.vertx = vertx;
     this.archive = archive;
     this.feeds = feeds;
+    this.budget = budget;
   }
 
   /** The stored fragment; fails with StoreException NOT_FOUND when it is not (or no longer) stored. */
   Future<FragmentRepackaging> stored(StreamInfo stream, FragmentNumber number, int track) {
     return archive.open(stream, number).compose(chunk -> {
       Promise<FragmentRepackaging> done = Promise.promise();
-      FragmentRepackaging out = new FragmentRepackaging(track);
+      FragmentRepackaging out = new FragmentRepackaging(budget, track);
+      done.future().onFailure(e -> out.release());
       MkvReader reader = new MkvReader(out);
       ReadStream<Buffer> mkv = chunk.mkv();
       mkv.exceptionHandler(e -> {
@@ -86,7 +91,8 @@ final class FragmentSource {
       return Future.failedFuture(gone(number));
     }
     Promise<FragmentRepackaging> done = Promise.promise();
-    FragmentRepackaging out = new FragmentRepackaging(track);
+    FragmentRepackaging out = new FragmentRepackaging(budget, track);
+    done.future().onFailure(e -> out.release());
     LiveSubscription[] sub = new LiveSubscription[1];
     long timer = vertx.setTimer(LIVE_READ_MILLIS, id -> done.tryFail(gone(number)));
     sub[0] = feeds.feed(stream.streamId()).subscribe(new FragmentNumber(n.subtract(BigInteger.ONE).toString()), e -> {

@@ -21,7 +21,7 @@ import io.vidlog.kvs.StreamRules;
 import io.vidlog.kvs.http.ApiModule;
 import io.vidlog.kvs.http.ApiRoute;
 import io.vidlog.kvs.http.Fields;
-import io.vidlog.media.fmp4.MediaSegment;
+import io.vidlog.media.ByteBudget;
 import io.vidlog.playback.chunk.StreamLookup;
 import io.vidlog.playback.request.HlsSessionRequest;
 import java.util.ArrayList;
@@ -47,6 +47,11 @@ public final class HlsApi implements ApiModule {
   static final int TAIL_FRAGMENTS = 1_000;
   /** A stream's live tail unsubscribes after this long without an HLS request for the stream. */
   static final long TAIL_IDLE_MILLIS = 120_000;
+  /**
+   * The frames of the fragments being served, all requests together: an eighth of the heap, at least
+   * this (one fragment is at most 50 MB, docs/wire-protocol.md §6); beyond it a request is a 503.
+   */
+  static final long MIN_REPACKAGING_BYTES = 64L << 20;
   /** Playlist entries the live timelines of all sessions keep together. */
   static final long TIMELINE_ENTRIES = 1_000_000;
 
@@ -67,7 +72,10 @@ public final class HlsApi implements ApiModule {
     this.lookup = new StreamLookup(registry);
     FragmentCatalog catalog = new FragmentCatalog(archive, CATALOG_ENTRIES);
     LiveTails tails = new LiveTails(vertx, feeds, catalog, clock, TAIL_IDLE_MILLIS, TAIL_FRAGMENTS);
-    this.service = new HlsService(index, catalog, tails, new FragmentSource(vertx, archive, feeds), TIMELINE_ENTRIES);
+    ByteBudget frames = ByteBudget.of("HLS repackaging", Math.max(MIN_REPACKAGING_BYTES,
+        Runtime.getRuntime().maxMemory() / 8));
+    this.service = new HlsService(index, catalog, tails, new FragmentSource(vertx, archive, feeds, frames),
+        TIMELINE_ENTRIES);
     this.keys = keys;
     this.endpoint = endpoint;
     this.clock = clock;
@@ -158,7 +166,7 @@ public final class HlsApi implements ApiModule {
       int track = trackNumber(ctx.request());
       FragmentNumber from = fragmentNumber(ctx.request(), false);
       return service.init(v.stream(), v.session(), track, from).map(bytes -> {
-        HttpResponses.bytes(ctx.request(), bytes, contentType(v, track), immutable(v.session()),
+        HttpResponses.bytes(ctx.request(), bytes, "video/mp4", immutable(v.session()),
             "\"init-" + (from == null ? v.session().anchor().value() : from.value()) + "-" + track + "\"");
         return bytes;
       });
@@ -170,8 +178,8 @@ public final class HlsApi implements ApiModule {
       int track = trackNumber(ctx.request());
       FragmentNumber number = fragmentNumber(ctx.request(), true);
       return service.fragment(v.stream(), v.session(), number, track).compose(segment -> HttpResponses.segment(
-          ctx.request(), segment.length(), segment::buffers, contentType(v, track), immutable(v.session()),
-          etag(v.session(), number, track)));
+          ctx.request(), segment.media().length(), segment.media()::buffers, "video/mp4", immutable(v.session()),
+          etag(v.session(), number, track)).onComplete(ar -> segment.release()));
     }).onFailure(e -> {
       if (!ctx.response().headWritten()) {
         ctx.fail(e);
@@ -184,10 +192,6 @@ public final class HlsApi implements ApiModule {
   /** A media segment's bytes depend on its fragment, track and the session's timestamps. */
   private static String etag(HlsSession session, FragmentNumber number, int track) {
     return "\"" + number.value() + "-" + track + "-" + session.kind().name().charAt(0) + "\"";
-  }
-
-  private static String contentType(Verified v, int track) {
-    return "video/mp4";
   }
 
   /** Until the session expires: a cache must not answer for it afterwards. */

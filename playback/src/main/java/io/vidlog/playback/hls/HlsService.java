@@ -8,6 +8,7 @@ import io.vidlog.fragmentstore.index.TimeIndex.TimestampKind;
 import io.vidlog.fragmentstore.streams.StreamInfo;
 import io.vidlog.kvs.Invalid;
 import io.vidlog.kvs.KvsError;
+import io.vidlog.media.MediaFormatException;
 import io.vidlog.media.fmp4.Fmp4Track;
 import io.vidlog.media.fmp4.InitSegment;
 import io.vidlog.media.fmp4.MediaSegment;
@@ -212,8 +213,19 @@ public final class HlsService {
     });
   }
 
-  /** The media segment of one track of one fragment of the session. */
-  public Future<MediaSegment> fragment(StreamInfo stream, HlsSession session, FragmentNumber number, int track) {
+  /** A media segment and the frames it refers to, held until {@link #release()}. */
+  public record ServedSegment(MediaSegment media, FragmentRepackaging frames) {
+    /** Returns the frames' memory to the budget: once the response is written, or failed. */
+    public void release() {
+      frames.release();
+    }
+  }
+
+  /**
+   * The media segment of one track of one fragment of the session. Its frames stay held (charged to
+   * the repackaging budget) until the caller releases it.
+   */
+  public Future<ServedSegment> fragment(StreamInfo stream, HlsSession session, FragmentNumber number, int track) {
     return playable(stream, session).compose(p -> {
       if (!p.numbers().contains(track)) {
         return Future.failedFuture(noTrack(track));
@@ -226,15 +238,43 @@ public final class HlsService {
       }
       Future<FragmentRepackaging> read = source.stored(stream, number, track)
           .recover(e -> FragmentSource.notStored(e) ? source.live(stream, number, track) : Future.failedFuture(e));
-      return read.map(f -> {
-        if (!f.hasFrames()) {
-          throw KvsError.RESOURCE_NOT_FOUND.exception("Fragment " + number.value() + " has no frames of track "
-              + track);
+      return read.transform(ar -> {
+        if (ar.failed()) {
+          return Future.failedFuture(asKvs(ar.cause()));
         }
-        // mfhd numbers only need to increase from segment to segment: the start in ms does
-        return f.segment(r.serverTimestampMillis() & 0xFFFFFFFFL, session.kindMillis(r));
+        FragmentRepackaging f = ar.result();
+        try {
+          if (!f.hasFrames()) {
+            throw KvsError.RESOURCE_NOT_FOUND.exception("Fragment " + number.value() + " has no frames of track "
+                + track);
+          }
+          // mfhd numbers only need to increase from segment to segment: the start in ms does
+          return Future.succeededFuture(new ServedSegment(f.segment(r.serverTimestampMillis() & 0xFFFFFFFFL,
+              session.kindMillis(r)), f));
+        } catch (RuntimeException e) {
+          f.release();
+          return Future.failedFuture(asKvs(e));
+        }
       });
     });
+  }
+
+  /**
+   * What a failure to repackage means to a player: a stored fragment that cannot be repackaged is
+   * the KVS error for its media; too many fragments held at once is a 503 to retry.
+   */
+  static Throwable asKvs(Throwable t) {
+    if (!(t instanceof MediaFormatException m)) {
+      return t;
+    }
+    return switch (m.kind()) {
+      case OVER_BUDGET -> KvsError.SERVICE_UNAVAILABLE.exception("Too many fragments are being repackaged;"
+          + " retry shortly");
+      case UNSUPPORTED -> KvsError.UNSUPPORTED_STREAM_MEDIA_TYPE.exception(m.getMessage());
+      case MALFORMED -> m.format() == MediaFormatException.Format.MKV || m.format() == MediaFormatException.Format.EBML
+          ? KvsError.INVALID_MEDIA_FRAME.exception(m.getMessage())
+          : KvsError.INVALID_CODEC_PRIVATE_DATA.exception(m.getMessage());
+    };
   }
 
   /** A fragment of the session: in the index or the live tail, and within the session's range. */

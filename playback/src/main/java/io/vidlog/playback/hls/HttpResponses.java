@@ -169,6 +169,10 @@ final class HttpResponses {
     }
     List<ByteBuf> writes = groups(parts.slice(start, length));
     Promise<Void> done = Promise.promise();
+    // a player that goes away while the connection is full would never drain: the segment's frames
+    // must still be let go
+    response.closeHandler(v -> done.tryFail("the client went away"));
+    response.exceptionHandler(done::tryFail);
     writeFrom(response, writes, 0, done);
     return done.future();
   }

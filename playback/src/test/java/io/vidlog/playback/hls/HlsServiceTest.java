@@ -18,6 +18,7 @@ import io.vidlog.fragmentstore.testing.TestStores;
 import io.vidlog.kvs.KvsError;
 import io.vidlog.kvs.KvsException;
 import io.vidlog.kvs.http.Fields;
+import io.vidlog.media.ByteBudget;
 import io.vidlog.media.fmp4.MediaSegment;
 import io.vidlog.playback.hls.MediaPlaylist.Segment;
 import io.vidlog.playback.request.HlsSessionRequest;
@@ -49,6 +50,7 @@ class HlsServiceTest {
   HlsService service;
   StreamInfo stream;
   final AtomicLong clock = new AtomicLong(BASE);
+  final ByteBudget budget = ByteBudget.of("test", 64L << 20);
 
   @BeforeEach
   void setUp() throws Exception {
@@ -57,7 +59,8 @@ class HlsServiceTest {
     feeds = new MemoryLiveFeeds(vertx, LiveFeedConfig.DEFAULT, clock::get);
     catalog = new FragmentCatalog(stores.archive, 1000);
     LiveTails tails = new LiveTails(vertx, feeds, catalog, clock::get, 60_000, 100);
-    service = new HlsService(stores.index, catalog, tails, new FragmentSource(vertx, stores.archive, feeds), 10_000);
+    service = new HlsService(stores.index, catalog, tails, new FragmentSource(vertx, stores.archive, feeds,
+        budget), 10_000);
     stream = stores.createStream("cam", 24);
   }
 
@@ -233,10 +236,16 @@ class HlsServiceTest {
     TestChunks.Fragment f = fragment(1);
     f.publishTo(feeds.feed(stream.streamId()), true);
     Conditions.await("the live tail has fragment 1", () -> lists(s, now, "1"));
-    MediaSegment live = stores.await(() -> service.fragment(stream, s, f.number(), 1));
+    HlsService.ServedSegment fromWindow = stores.await(() -> service.fragment(stream, s, f.number(), 1));
     persist(f);
-    MediaSegment stored = stores.await(() -> service.fragment(stream, s, f.number(), 1));
+    HlsService.ServedSegment fromStore = stores.await(() -> service.fragment(stream, s, f.number(), 1));
+    MediaSegment live = fromWindow.media();
+    MediaSegment stored = fromStore.media();
     assertArrayEquals(stored.toByteArray(), live.toByteArray());
+    assertTrue(budget.used() > 0, "the frames are held until the segment is released");
+    fromWindow.release();
+    fromStore.release();
+    assertEquals(0, budget.used());
     assertEquals(f.frames().size(), stored.track(1).samples());
     // decode times: the fragment's server start, in the 90 kHz video clock
     assertEquals((BASE + FRAGMENT) * 90, stored.track(1).baseDecodeTime());
