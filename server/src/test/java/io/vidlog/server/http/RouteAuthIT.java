@@ -95,13 +95,16 @@ class RouteAuthIT {
     server.declaredRoutes().forEach(r -> declared.add(r.method() + " " + r.path()));
     assertEquals(declared, new TreeSet<>(mounted.keySet()));
     assertTrue(mounted.size() >= 19, "the KVS APIs, ops and ingest are all there: " + mounted.keySet());
-    Set<String> open = new TreeSet<>(List.of("/health", "/session/login"));
+    Set<String> open = new TreeSet<>(List.of("/health", "/session/login", "/hls/v1/getHLSMasterPlaylist.m3u8",
+        "/hls/v1/getHLSMediaPlaylist.m3u8", "/hls/v1/getMP4InitFragment.mp4", "/hls/v1/getMP4MediaFragment.mp4"));
     WebPlayerAssets.all().forEach(a -> open.add(a.path()));
     assertEquals(open, new TreeSet<>(mounted.values().stream().filter(r -> r.access() == ApiRoute.Access.PUBLIC)
-        .map(ApiRoute::path).toList()), "only /health, the web player's files and its sign-in are open by default");
+        .map(ApiRoute::path).toList()), "only /health, the HLS URL family (which authenticates by session token), "
+        + "the web player's files and its sign-in are open");
     for (ApiRoute r : mounted.values()) {
       if (r.access() == ApiRoute.Access.PUBLIC && !r.path().equals("/session/login")) {
-        assertEquals(HttpMethod.GET, r.method(), r + ": an open route only reads");
+        assertTrue(Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS).contains(r.method()),
+            r + ": an open route only reads");
       }
     }
   }
@@ -111,7 +114,9 @@ class RouteAuthIT {
     for (ApiRoute r : mounted().values()) {
       HttpResponse<String> resp = http.unsigned(r.method().name(), r.path(),
           r.body() == ApiRoute.Body.NONE ? null : BODY, Map.of("x-amzn-stream-name", List.of("cam-1")));
-      if (r.access() == ApiRoute.Access.PUBLIC && r.method() == HttpMethod.GET) {
+      if (r.access() == ApiRoute.Access.PUBLIC && r.path().startsWith("/hls/")) {
+        assertHlsRefusesWithoutAValidToken(r, resp);
+      } else if (r.access() == ApiRoute.Access.PUBLIC && r.method() == HttpMethod.GET) {
         assertEquals(200, resp.statusCode(), r + ": " + resp.body());
       } else if (r.access() == ApiRoute.Access.PUBLIC) {
         // the sign-in checks what it is given itself: this body is no sign-in
@@ -121,6 +126,25 @@ class RouteAuthIT {
         assertEquals(401, resp.statusCode(), r + ": " + resp.body());
         assertEquals("NotAuthorizedException", resp.headers().firstValue("x-amzn-ErrorType").orElse(null), r.toString());
       }
+    }
+  }
+
+  /**
+   * An HLS resource without a session token, or with one that is not a token this server signed, is
+   * refused with 403 NotAuthorizedException; only the CORS preflight (OPTIONS) answers without one,
+   * and it says nothing about any session.
+   */
+  private void assertHlsRefusesWithoutAValidToken(ApiRoute r, HttpResponse<String> missing) throws Exception {
+    if (r.method() == HttpMethod.OPTIONS) {
+      assertEquals(204, missing.statusCode(), r.toString());
+      return;
+    }
+    String forged = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[120]);
+    HttpResponse<String> bad = http.unsigned(r.method().name(), r.path() + "?SessionToken=" + forged
+        + "&TrackNumber=1&FragmentNumber=1", null, Map.of());
+    for (HttpResponse<String> resp : List.of(missing, bad)) {
+      assertEquals(403, resp.statusCode(), r + ": " + resp.body());
+      assertEquals("NotAuthorizedException", resp.headers().firstValue("x-amzn-ErrorType").orElse(null), r.toString());
     }
   }
 
@@ -151,8 +175,8 @@ class RouteAuthIT {
         assertFalse(Set.of("NotAuthorizedException", "AccessDeniedException").contains(answered), what);
       }
     }
-    assertEquals(KvsAction.values().length - 4, checked,
-        "every KVS action has a route but HLS/DASH session URLs, clips and images, which are not built yet");
+    assertEquals(KvsAction.values().length - 3, checked,
+        "every KVS action has a route but DASH session URLs, clips and images, which are not built yet");
   }
 
   @Test

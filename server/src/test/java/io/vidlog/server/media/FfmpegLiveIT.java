@@ -7,7 +7,6 @@ import io.vertx.core.json.JsonObject;
 import io.vidlog.server.VidlogServer;
 import io.vidlog.server.keys.AdminCredentials;
 import io.vidlog.server.media.KvsStream.MediaFrame;
-import io.vidlog.server.support.FfmpegPutMedia;
 import io.vidlog.server.support.SignedHttp;
 import io.vidlog.server.support.TestServers;
 import java.io.ByteArrayOutputStream;
@@ -113,7 +112,7 @@ class FfmpegLiveIT {
             "-t", "6", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-g", "25", "-c:a", "aac",
             "-f", "matroska", "-live", "1", "-cluster_time_limit", "1000",
             "-method", "POST", "-chunked_post", "1", "-tls_verify", "0", "-tcp_nodelay", "1",
-            "-headers", signedHeaders(putEndpoint, admin), putEndpoint.resolve("/putMedia").toString())
+            "-headers", MediaClients.ffmpegPutMediaHeaders(putEndpoint, admin, STREAM), putEndpoint.resolve("/putMedia").toString())
             .redirectErrorStream(true).redirectOutput(log.toFile());
         ffmpeg.set(pb.start());
         assertTrue(ffmpeg.get().waitFor(45, TimeUnit.SECONDS), "ffmpeg finished");
@@ -167,12 +166,6 @@ class FfmpegLiveIT {
         reader.join(TimeUnit.SECONDS.toMillis(30));
       }
     }
-  }
-
-  /** SigV4 headers for ffmpeg's POST of {@link #STREAM} with RELATIVE timecodes. */
-  static String signedHeaders(URI endpoint, AdminCredentials admin) {
-    return FfmpegPutMedia.signedHeaders(endpoint, admin.accessKeyId(), admin.secretAccessKey(),
-        Map.of("x-amzn-stream-name", STREAM, "x-amzn-fragment-timecode-type", "RELATIVE"));
   }
 
   static String describe(KvsStream s) {
