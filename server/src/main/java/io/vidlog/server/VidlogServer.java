@@ -21,11 +21,17 @@ import io.vidlog.ingest.IngestConfig;
 import io.vidlog.kvs.http.ApiModule;
 import io.vidlog.kvs.http.ApiRoute;
 import io.vidlog.playback.PlaybackApi;
+import io.vidlog.playback.hls.HlsApi;
+import io.vidlog.playback.hls.SessionKeys;
+import io.vidlog.fragmentstore.crypto.SealContext;
 import io.vidlog.server.auth.AccessKeyStore;
 import io.vidlog.kvs.sigv4.SigV4Verifier;
 import io.vidlog.playback.PlaybackConfig;
 import io.vidlog.server.auth.GenerationFloor;
+import io.vidlog.server.auth.RequestAuthenticator;
 import io.vidlog.server.auth.SigV4Authenticator;
+import io.vidlog.server.auth.WebSessionApi;
+import io.vidlog.server.auth.WebSessions;
 import io.vidlog.server.config.ServerConfig;
 import io.vidlog.server.control.ControlPlaneApi;
 import io.vidlog.server.control.DataEndpoint;
@@ -43,6 +49,7 @@ import io.vidlog.server.ops.StoreGauges;
 import io.vidlog.server.tls.PemIdentity;
 import io.vidlog.server.tls.SelfSignedCertificate;
 import io.vidlog.server.tls.TlsSetup;
+import io.vidlog.server.web.WebPlayerApi;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +72,8 @@ public final class VidlogServer {
   private static final Logger LOG = LoggerFactory.getLogger(VidlogServer.class);
   public static final String VERSION = "0.1.0-SNAPSHOT";
   private static final long WARM_UP_DELAY_MS = 3_000;
+  /** A session token signed with a data key this node does not know reloads the keys at most this often. */
+  private static final long SESSION_KEY_RELOAD_MS = 10_000;
 
   private final Vertx vertx;
   private final ServerConfig config;
@@ -173,8 +182,9 @@ public final class VidlogServer {
     List<ApiModule> modules = new ArrayList<>();
     modules.add(new OpsApi(new Health(vertx, stores.store(), VERSION), new MetricsEndpoint(metrics),
         config.security().metricsPublic()));
-    modules.add(new ControlPlaneApi(registry, new DataEndpoint(config.http().publicUrl(),
-        config.http().publicIngestUrl(), scheme, ports::main, config.http().ingestListener() ? ports::ingest : null)));
+    DataEndpoint endpoints = new DataEndpoint(config.http().publicUrl(), config.http().publicIngestUrl(), scheme,
+        ports::main, config.http().ingestListener() ? ports::ingest : null);
+    modules.add(new ControlPlaneApi(registry, endpoints));
     // ingest and playback meet only in the fragment store (docs/architecture.md §Modules and data flow): registry, archive, index, live feeds
     IngestApi ingest = new IngestApi(vertx, registry, fragments.archive(), fragments.index(), fragments.feeds(),
         fragments::numbersFor, ingestConfig(config));
@@ -182,10 +192,24 @@ public final class VidlogServer {
     PlaybackApi playback = new PlaybackApi(registry, fragments.index(), fragments.archive(), fragments.feeds(),
         playbackConfig(config));
     modules.add(playback);
+    // session tokens are signed with keys derived from the system data keys, which every node of the store shares
+    SessionKeys sessionKeys = SessionKeys.of(() -> stores.crypto().keys(SealContext.SYSTEM),
+        () -> stores.crypto().forget(SealContext.SYSTEM), System::currentTimeMillis, SESSION_KEY_RELOAD_MS);
+    modules.add(new HlsApi(vertx, registry, fragments.index(), fragments.archive(), fragments.feeds(), sessionKeys,
+        ctx -> endpoints.of(ctx, "GET_HLS_STREAMING_SESSION_URL"), System::currentTimeMillis));
+
+    // the web player: its files, and sign-in with an access key for a session cookie that the route
+    // table's authenticator accepts on the routes the page calls
+    WebSessions webSessions = new WebSessions(keys, stores.store(), stores.systemSealer(),
+        new WebSessions.Lifetimes(config.security().webSessionIdle(), config.security().webSessionMax()), clock::millis);
+    modules.add(new WebSessionApi(webSessions, clock::millis));
+    modules.add(new WebPlayerApi());
 
     var global = new RouteTable.Global(AccessLog::handle,
         new HttpMetrics(metrics, RouteTable.paths(modules))::start);
-    Router router = RouteTable.createRouter(vertx, new SigV4Authenticator(keys, new SigV4Verifier(), clock), global,
+    var authenticator = new RequestAuthenticator(new SigV4Authenticator(keys, new SigV4Verifier(), clock), webSessions,
+        clock::millis);
+    Router router = RouteTable.createRouter(vertx, authenticator, global,
         new RouteTable.Limits(limits.maxJsonBody(), limits.maxHeaders(), limits.requestTimeout().toMillis(),
             limits.bodyTimeout().toMillis()), modules);
     // one guard for both listeners: the connection caps count every connection of the server

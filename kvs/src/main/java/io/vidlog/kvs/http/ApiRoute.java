@@ -25,6 +25,11 @@ public record ApiRoute(HttpMethod method, String path, Access access, KvsAction 
     SIGNED,
     /** SigV4-signed by an admin key (operations endpoints). */
     ADMIN,
+    /**
+     * A signed-in browser's own session (who am I, sign out): authenticated by its session cookie,
+     * and for any method but GET by the session's anti-forgery token; no KVS action is involved.
+     */
+    SESSION,
     /** No signature: the route authenticates the request itself (a session token), or serves nothing secret. */
     PUBLIC
   }
@@ -78,6 +83,21 @@ public record ApiRoute(HttpMethod method, String path, Access access, KvsAction 
   /** {@code GET path} for admin keys only. */
   public static ApiRoute adminGet(String path, Handler<RoutingContext> handler) {
     return new ApiRoute(HttpMethod.GET, path, Access.ADMIN, null, Body.NONE, Response.SHORT, null, handler);
+  }
+
+  /** {@code GET path} of a browser's session (see {@link Access#SESSION}). */
+  public static ApiRoute sessionGet(String path, Handler<RoutingContext> handler) {
+    return new ApiRoute(HttpMethod.GET, path, Access.SESSION, null, Body.NONE, Response.SHORT, null, handler);
+  }
+
+  /** {@code POST path} without a body, of a browser's session (see {@link Access#SESSION}). */
+  public static ApiRoute sessionPost(String path, Handler<RoutingContext> handler) {
+    return new ApiRoute(HttpMethod.POST, path, Access.SESSION, null, Body.NONE, Response.SHORT, null, handler);
+  }
+
+  /** {@code POST path} with a JSON body and without a signature; {@code reason} says how it authenticates instead. */
+  public static ApiRoute publicJson(String path, String reason, Handler<RoutingContext> handler) {
+    return new ApiRoute(HttpMethod.POST, path, Access.PUBLIC, null, Body.JSON, Response.SHORT, reason, handler);
   }
 
   /** {@code GET path} without a signature; {@code reason} says how the route authenticates instead. */

@@ -23,9 +23,10 @@ import java.util.List;
  *   <li>the request timeout (SHORT responses);</li>
  *   <li>body handling: JSON bodies are read whole, bounded by {@link Limits#maxJsonBody} (so a
  *       signature can cover their hash); STREAM bodies are paused and never buffered;</li>
- *   <li>authentication for SIGNED and ADMIN routes ({@link Authenticator}); then the action check:
+ *   <li>authentication for every route but PUBLIC ones ({@link Authenticator}); then the action check:
  *       a SIGNED route's caller must hold its action on some stream, an ADMIN route's caller must be
- *       an administrator; the handler then finds a {@link Caller} in the context;</li>
+ *       an administrator, a SESSION route's caller needs no action; the handler of a SIGNED route
+ *       then finds a {@link Caller} in the context;</li>
  *   <li>the handler.</li>
  * </ol>
  * A request whose response ends before its body was read (and whose body no streaming handler has taken
@@ -34,7 +35,11 @@ import java.util.List;
  */
 public final class RouteMounter {
 
-  /** Establishes who sent a request (the body of a JSON route has been read; a STREAM route's is paused). */
+  /**
+   * Establishes who sent a request (the body of a JSON route has been read; a STREAM route's is
+   * paused). It is called for every SIGNED, ADMIN and SESSION route and decides alone which
+   * credentials each route accepts (a signature, a browser's session cookie).
+   */
   @FunctionalInterface
   public interface Authenticator {
     /** The principal, or a failure (NotAuthorizedException) when the request does not authenticate. */

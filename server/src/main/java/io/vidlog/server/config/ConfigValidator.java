@@ -44,7 +44,17 @@ final class ConfigValidator {
           + (cert == null ? ConfigKey.TLS_KEY : ConfigKey.TLS_CERT).key() + "' is set");
     }
     return new ServerConfig(path(ConfigKey.DATA_DIR), http, new TlsConfig(cert, key), new StoreConfig(s3()),
-        new SecurityConfig(masterKey(), bool(ConfigKey.METRICS_PUBLIC)), limits());
+        security(), limits());
+  }
+
+  private SecurityConfig security() {
+    Duration idle = duration(ConfigKey.WEB_SESSION_IDLE);
+    Duration max = duration(ConfigKey.WEB_SESSION_MAX);
+    if (idle.compareTo(max) > 0) {
+      throw ConfigException.invalid(ConfigKey.WEB_SESSION_IDLE, raw(ConfigKey.WEB_SESSION_IDLE),
+          "must not be longer than '" + ConfigKey.WEB_SESSION_MAX.key() + "' (" + raw(ConfigKey.WEB_SESSION_MAX) + ")");
+    }
+    return new SecurityConfig(masterKey(), bool(ConfigKey.METRICS_PUBLIC), idle, max);
   }
 
   private S3Config s3() {

@@ -66,12 +66,17 @@ public record ServerConfig(Path dataDir, HttpConfig http, TlsConfig tls, StoreCo
     }
   }
 
-  /** Key material and exposure of operational endpoints. {@code masterKey} is null to use the keyring. */
-  public record SecurityConfig(byte[] masterKey, boolean metricsPublic) {
+  /**
+   * Key material, exposure of operational endpoints and the web player's sign-in lifetimes.
+   * {@code masterKey} is null to use the keyring.
+   */
+  public record SecurityConfig(byte[] masterKey, boolean metricsPublic, Duration webSessionIdle,
+      Duration webSessionMax) {
     @Override
     public String toString() {
       return "SecurityConfig[masterKey=" + (masterKey == null ? "keyring" : "<configured>")
-          + ", metricsPublic=" + metricsPublic + "]";
+          + ", metricsPublic=" + metricsPublic + ", webSessionIdle=" + webSessionIdle
+          + ", webSessionMax=" + webSessionMax + "]";
     }
   }
 

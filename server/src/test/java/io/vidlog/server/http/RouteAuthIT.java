@@ -13,7 +13,11 @@ import io.vidlog.kvs.KvsActions;
 import io.vidlog.kvs.http.ApiRoute;
 import io.vidlog.server.VidlogServer;
 import io.vidlog.server.auth.AccessKeyStore;
+import io.vidlog.server.auth.AuthRefusal;
 import io.vidlog.server.auth.Policy;
+import io.vidlog.server.auth.RequestAuthenticator;
+import io.vidlog.server.support.BrowserHttp;
+import io.vidlog.webplayer.WebPlayerAssets;
 import io.vidlog.server.support.SignedHttp;
 import io.vidlog.server.support.SignedHttp.Spec;
 import io.vidlog.server.support.TestServers;
@@ -91,8 +95,18 @@ class RouteAuthIT {
     server.declaredRoutes().forEach(r -> declared.add(r.method() + " " + r.path()));
     assertEquals(declared, new TreeSet<>(mounted.keySet()));
     assertTrue(mounted.size() >= 19, "the KVS APIs, ops and ingest are all there: " + mounted.keySet());
-    assertEquals(List.of("/health"), mounted.values().stream().filter(r -> r.access() == ApiRoute.Access.PUBLIC)
-        .map(ApiRoute::path).toList(), "only /health is open by default");
+    Set<String> open = new TreeSet<>(List.of("/health", "/session/login", "/hls/v1/getHLSMasterPlaylist.m3u8",
+        "/hls/v1/getHLSMediaPlaylist.m3u8", "/hls/v1/getMP4InitFragment.mp4", "/hls/v1/getMP4MediaFragment.mp4"));
+    WebPlayerAssets.all().forEach(a -> open.add(a.path()));
+    assertEquals(open, new TreeSet<>(mounted.values().stream().filter(r -> r.access() == ApiRoute.Access.PUBLIC)
+        .map(ApiRoute::path).toList()), "only /health, the HLS URL family (which authenticates by session token), "
+        + "the web player's files and its sign-in are open");
+    for (ApiRoute r : mounted.values()) {
+      if (r.access() == ApiRoute.Access.PUBLIC && !r.path().equals("/session/login")) {
+        assertTrue(Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS).contains(r.method()),
+            r + ": an open route only reads");
+      }
+    }
   }
 
   @Test
@@ -100,12 +114,37 @@ class RouteAuthIT {
     for (ApiRoute r : mounted().values()) {
       HttpResponse<String> resp = http.unsigned(r.method().name(), r.path(),
           r.body() == ApiRoute.Body.NONE ? null : BODY, Map.of("x-amzn-stream-name", List.of("cam-1")));
-      if (r.access() == ApiRoute.Access.PUBLIC) {
+      if (r.access() == ApiRoute.Access.PUBLIC && r.path().startsWith("/hls/")) {
+        assertHlsRefusesWithoutAValidToken(r, resp);
+      } else if (r.access() == ApiRoute.Access.PUBLIC && r.method() == HttpMethod.GET) {
         assertEquals(200, resp.statusCode(), r + ": " + resp.body());
+      } else if (r.access() == ApiRoute.Access.PUBLIC) {
+        // the sign-in checks what it is given itself: this body is no sign-in
+        assertEquals(400, resp.statusCode(), r + ": " + resp.body());
+        assertTrue(resp.headers().allValues("set-cookie").isEmpty(), r.toString());
       } else {
         assertEquals(401, resp.statusCode(), r + ": " + resp.body());
         assertEquals("NotAuthorizedException", resp.headers().firstValue("x-amzn-ErrorType").orElse(null), r.toString());
       }
+    }
+  }
+
+  /**
+   * An HLS resource without a session token, or with one that is not a token this server signed, is
+   * refused with 403 NotAuthorizedException; only the CORS preflight (OPTIONS) answers without one,
+   * and it says nothing about any session.
+   */
+  private void assertHlsRefusesWithoutAValidToken(ApiRoute r, HttpResponse<String> missing) throws Exception {
+    if (r.method() == HttpMethod.OPTIONS) {
+      assertEquals(204, missing.statusCode(), r.toString());
+      return;
+    }
+    String forged = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[120]);
+    HttpResponse<String> bad = http.unsigned(r.method().name(), r.path() + "?SessionToken=" + forged
+        + "&TrackNumber=1&FragmentNumber=1", null, Map.of());
+    for (HttpResponse<String> resp : List.of(missing, bad)) {
+      assertEquals(403, resp.statusCode(), r + ": " + resp.body());
+      assertEquals("NotAuthorizedException", resp.headers().firstValue("x-amzn-ErrorType").orElse(null), r.toString());
     }
   }
 
@@ -136,8 +175,8 @@ class RouteAuthIT {
         assertFalse(Set.of("NotAuthorizedException", "AccessDeniedException").contains(answered), what);
       }
     }
-    assertEquals(KvsAction.values().length - 4, checked,
-        "every KVS action has a route but HLS/DASH session URLs, clips and images, which are not built yet");
+    assertEquals(KvsAction.values().length - 3, checked,
+        "every KVS action has a route but DASH session URLs, clips and images, which are not built yet");
   }
 
   @Test
@@ -154,6 +193,48 @@ class RouteAuthIT {
           admin.accessKeyId(), admin.secretAccessKey(), java.time.Clock.systemUTC(), null)), null);
       assertEquals(200, ok.statusCode(), r + ": " + ok.body());
     }
+  }
+
+  /**
+   * A browser's session cookie (of a key that may do everything but administer) is accepted only on
+   * the SIGNED routes whose action the web player uses and on the SESSION routes; every other route
+   * refuses it, and a route that accepts it refuses it without the anti-forgery token.
+   */
+  @Test
+  void aSessionCookieIsAcceptedOnlyOnTheRoutesTheWebPlayerCalls() throws Exception {
+    BrowserHttp browser = new BrowserHttp(server.url());
+    BrowserHttp.Login login = browser.login(everythingButAdmin.key().id(), everythingButAdmin.secret());
+    assertEquals(200, login.response().statusCode(), login.response().body());
+    int accepted = 0;
+    for (ApiRoute r : mounted().values()) {
+      if (r.access() == ApiRoute.Access.PUBLIC) {
+        continue;
+      }
+      String body = r.body() == ApiRoute.Body.NONE ? null : BODY;
+      boolean browserRoute = r.access() == ApiRoute.Access.SESSION
+          || (r.access() == ApiRoute.Access.SIGNED && RequestAuthenticator.BROWSER_ACTIONS.contains(r.action()));
+      boolean needsToken = r.method() != HttpMethod.GET;
+      if (r.path().equals("/session/logout")) {
+        continue; // would end the session; WebSessionIT signs out
+      }
+      HttpResponse<String> withToken = browser.send(r.method().name(), r.path(), body, login.cookie(), login.csrf());
+      String what = r + ": " + withToken.statusCode() + " " + withToken.body();
+      if (!browserRoute) {
+        assertEquals(401, withToken.statusCode(), what);
+        assertEquals(AuthRefusal.SESSION_MESSAGE, new JsonObject(withToken.body()).getString("Message"), what);
+        continue;
+      }
+      accepted++;
+      assertTrue(withToken.statusCode() < 500, what);
+      assertFalse(withToken.statusCode() == 401, what);
+      if (needsToken) {
+        HttpResponse<String> without = browser.send(r.method().name(), r.path(), body, login.cookie(), null);
+        assertEquals(401, without.statusCode(), r + " without the token: " + without.body());
+        assertEquals(AuthRefusal.CSRF_MESSAGE, new JsonObject(without.body()).getString("Message"), r.toString());
+      }
+    }
+    assertTrue(accepted >= 5, "ListStreams, DescribeStream, ListFragments, GetMediaForFragmentList, GET /session: "
+        + accepted);
   }
 
   private HttpResponse<String> send(ApiRoute r, AccessKeyStore.Resolved key) throws Exception {
