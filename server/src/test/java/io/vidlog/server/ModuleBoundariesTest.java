@@ -119,12 +119,4 @@ class ModuleBoundariesTest {
         .should().dependOnClassesThat().resideInAPackage("io.minio..")
         .check(CLASSES);
   }
-
-  @Test
-  void producerSdkHasNoVertx() {
-    noClasses().that().resideInAPackage("io.vidlog.producer..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.vidlog.fragmentstore..",
-            "io.vidlog.server..", "io.vidlog.kvs.http..")
-        .check(CLASSES);
-  }
 }
