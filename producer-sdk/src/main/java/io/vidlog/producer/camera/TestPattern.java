@@ -90,6 +90,11 @@ final class TestPattern {
     Glyphs.fill(backgroundV, cw, ch, clockX / 2, clockY / 2, clockWidth / 2, clockHeight / 2, sample(NEUTRAL));
   }
 
+  /** Where the clock box is: {x, y, width, height} in luma pixels. */
+  int[] clockBox() {
+    return new int[] {clockX, clockY, clockWidth, clockHeight};
+  }
+
   /** Draws frame {@code index}, taken at {@code epochNanos}, into {@code p} (YUV 4:2:0 of this size). */
   void paint(Picture p, long index, long epochNanos) {
     byte[] y = p.getPlaneData(0);
