@@ -1,0 +1,18 @@
+package io.vidlog.producer;
+
+/**
+ * The application side of a {@link StreamReader}: frames in stream order, each once. The reader saves
+ * the frame's checkpoint after {@link #onFrame} returns; if it throws, the reader stops without saving
+ * and rethrows, and the frame is delivered again on the next start.
+ */
+@FunctionalInterface
+public interface FrameHandler {
+
+  void onFrame(ReadFrame frame) throws Exception;
+
+  /**
+   * A fragment ended: every frame of it has been handed over (and {@code metadata} now also holds the
+   * items sent after its Cluster started). Its "complete" checkpoint is saved after this returns.
+   */
+  default void onFragmentEnd(String fragmentNumber, java.util.Map<String, String> metadata) throws Exception {}
+}
