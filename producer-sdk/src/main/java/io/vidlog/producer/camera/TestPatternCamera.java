@@ -11,6 +11,7 @@ import io.vidlog.producer.source.MediaSource;
 import io.vidlog.producer.source.SourceFrame;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 import org.jcodec.codecs.h264.H264Encoder;
 import org.jcodec.common.VideoEncoder.EncodedFrame;
@@ -84,13 +85,15 @@ public final class TestPatternCamera implements MediaSource {
     TestPattern pattern = new TestPattern(settings.width(), settings.height());
     Picture picture = Picture.create(settings.width(), settings.height(), ColorSpace.YUV420J);
     ByteBuffer out = ByteBuffer.allocate(encoder().estimateBufferSize(picture));
-    warmUp(pattern, picture, out);
+    AvcConfig config = warmUp(pattern, picture, out);
+    // the sink may take its time over the tracks (a producer creates the stream and connects):
+    // the camera's clock starts after it
+    sink.onTracks(List.of(track(config)));
     H264Encoder encoder = encoder();
 
     long frames = settings.frameCount();
     long start = clock.nanoTime();
     long epoch = clock.epochNanos();
-    boolean tracksSent = false;
     long encoded = 0;
     long keys = 0;
     long dropped = 0;
@@ -107,10 +110,8 @@ public final class TestPatternCamera implements MediaSource {
       ByteBuffer annexB = encodedFrame.getData();
       ByteBuffer avcc = NalUnits.toAvcc(annexB);
       encodeNanos += clock.nanoTime() - t0;
-      if (!tracksSent) {
-        // the first frame is an IDR access unit carrying the SPS and PPS
-        sink.onTracks(List.of(track(AvcConfig.fromNalUnits(NalUnits.splitAvcc(avcc, 4)))));
-        tracksSent = true;
+      if (i == 0 && !Arrays.equals(config.toBytes(), AvcConfig.fromNalUnits(NalUnits.splitAvcc(avcc, 4)).toBytes())) {
+        throw new IllegalStateException("the encoder's parameter sets differ from the warm-up encoder's");
       }
       encoded++;
       keys += encodedFrame.isKeyFrame() ? 1 : 0;
@@ -144,23 +145,31 @@ public final class TestPatternCamera implements MediaSource {
    * C2), so a camera that started at once would drop most frames of its first seconds. The warm-up
    * ends when {@link #WARM_FRAMES} frames in a row took at most half a frame period each, or after
    * {@link #MAX_WARM_UP_NANOS}; the stream starts after it.
+   *
+   * @return the codec configuration from the first frame's parameter sets
    */
-  private void warmUp(TestPattern pattern, Picture picture, ByteBuffer out) throws InterruptedException {
+  private AvcConfig warmUp(TestPattern pattern, Picture picture, ByteBuffer out) throws InterruptedException {
     H264Encoder encoder = encoder();
+    AvcConfig config = null;
     long budget = rate.frameDurationNanos() / 2;
     long start = clock.nanoTime();
     int fast = 0;
-    for (long i = 0; fast < WARM_FRAMES && clock.nanoTime() - start < MAX_WARM_UP_NANOS; i++) {
+    for (long i = 0; config == null || (fast < WARM_FRAMES && clock.nanoTime() - start < MAX_WARM_UP_NANOS); i++) {
       if (Thread.interrupted()) {
         throw new InterruptedException("camera stopped while warming up");
       }
       long t0 = clock.nanoTime();
       pattern.paint(picture, i, 0);
       out.clear();
-      NalUnits.toAvcc(encoder.encodeFrame(picture, out).getData());
+      ByteBuffer avcc = NalUnits.toAvcc(encoder.encodeFrame(picture, out).getData());
+      if (config == null) {
+        // the first frame is an IDR access unit carrying the SPS and PPS, which depend only on the settings
+        config = AvcConfig.fromNalUnits(NalUnits.splitAvcc(avcc, 4));
+      }
       fast = clock.nanoTime() - t0 <= budget ? fast + 1 : 0;
     }
     warmUpNanos = clock.nanoTime() - start;
+    return config;
   }
 
   /** The last frame due at or before {@code elapsed} (≥ 0) nanoseconds from the start. */

@@ -23,6 +23,9 @@ import java.util.Map;
  * fragments at key frames whatever the file's clustering (muxers often start Clusters by size or
  * time, mid-GOP). A frame is a key frame when its block says so; an H.264 or H.265 frame is also
  * one when it holds an IDR/IRAP picture, because some muxers leave the SimpleBlock key flag unset.
+ * H.264/H.265 frames are handed out with 4-byte NAL lengths ({@link NalTrack}). Matroska stores
+ * presentation times only; decode times are derived ({@link DecodeTimes}), so frames leave up to 16
+ * frames of their track after they were read.
  *
  * <p>A file may hold several Segments one after the other (a recording of several PutMedia
  * sessions, or several GetMedia chunks): their frames follow on as long as every Segment declares
@@ -66,6 +69,7 @@ public final class MkvFileSource implements MediaSource {
         position = reader.bytesConsumed();
       }
       reader.end();
+      frames.decodeTimes.end();
     } catch (SinkCalls.Escape e) {
       e.rethrow();
     } finally {
@@ -85,13 +89,15 @@ public final class MkvFileSource implements MediaSource {
   /** Turns reader events into sink calls. */
   private static final class Frames implements MkvHandler {
     private final FrameSink sink;
+    private final DecodeTimes decodeTimes;
     private MkvReader reader;
     private List<TrackEntry> tracks;
-    /** Per declared track number: how to find an IDR/IRAP picture in its frames. */
-    private final Map<Integer, KeyProbe> probes = new HashMap<>();
+    /** Per declared track number: its framing. */
+    private final Map<Integer, NalTrack> nalTracks = new HashMap<>();
 
     Frames(FrameSink sink) {
       this.sink = sink;
+      this.decodeTimes = new DecodeTimes(sink::onFrame);
     }
 
     @Override
@@ -104,25 +110,28 @@ public final class MkvFileSource implements MediaSource {
         return;
       }
       tracks = List.copyOf(found);
+      List<TrackEntry> described = new ArrayList<>();
       for (TrackEntry t : tracks) {
-        probes.put(t.trackNumber(), KeyProbe.of(t));
+        NalTrack n = NalTrack.of(t);
+        nalTracks.put(t.trackNumber(), n);
+        described.add(n.track());
       }
-      SinkCalls.inCallback(() -> sink.onTracks(tracks));
+      SinkCalls.inCallback(() -> sink.onTracks(List.copyOf(described)));
     }
 
     @Override
     public void onFrame(MkvFrame f) {
-      KeyProbe probe = probes.get(f.trackNumber());
-      if (probe == null) {
+      NalTrack nal = nalTracks.get(f.trackNumber());
+      if (nal == null) {
         throw MKV.malformed(reader.eventOffset(), "block of track " + f.trackNumber()
             + (tracks == null ? " before any Tracks element" : ", which Tracks does not declare"));
       }
       byte[] copy = new byte[f.payload().remaining()];
       f.payload().duplicate().get(copy);
-      ByteBuffer data = ByteBuffer.wrap(copy);
-      boolean key = f.keyFrame() || probe.startsPicture(data);
+      ByteBuffer data = nal.frame(ByteBuffer.wrap(copy), reader.eventOffset());
+      boolean key = f.keyFrame() || nal.startsPicture(data);
       SourceFrame frame = new SourceFrame(f.trackNumber(), f.timecodeNs(), f.timecodeNs(), key, data);
-      SinkCalls.inCallback(() -> sink.onFrame(frame));
+      SinkCalls.inCallback(() -> decodeTimes.add(frame));
     }
 
     private static boolean sameTracks(List<TrackEntry> a, List<TrackEntry> b) {

@@ -21,7 +21,8 @@ import java.util.Map;
  * An MP4 file (ISO/IEC 14496-12) as a source, through {@link Mp4Demux}: a fragmented file streams
  * through the push-driven demuxer in 64 KB reads, a progressive one is read sample by sample from
  * its sample tables; neither holds the media in memory. H.264, H.265 and AAC tracks become
- * Matroska tracks numbered 1, 2, … in the file's order (other tracks are skipped by the demuxer).
+ * Matroska tracks numbered 1, 2, … in the file's order (other tracks are skipped by the demuxer),
+ * H.264/H.265 frames with 4-byte NAL lengths ({@link NalTrack}).
  * Timestamps are the track's media times less its edit list's start ({@link Mp4Track#editMediaTime},
  * so the first presented frame is at 0), in nanoseconds; decode times of a file with B-frames may
  * start below 0.
@@ -57,7 +58,7 @@ public final class Mp4FileSource implements MediaSource {
   }
 
   /** One track's numbering and time base. */
-  private record Timeline(int trackNumber, long timescale, long editMediaTime) {
+  private record Timeline(int trackNumber, long timescale, long editMediaTime, NalTrack nal) {
     long nanos(long mediaTime) {
       return Timestamps.toNanos(mediaTime - editMediaTime, timescale);
     }
@@ -77,10 +78,12 @@ public final class Mp4FileSource implements MediaSource {
       for (Mp4Track t : tracks) {
         int number = entries.size() + 1;
         boolean video = t.kind() == Mp4Track.Kind.VIDEO;
-        entries.add(new TrackEntry(number, number, video ? TrackEntry.TYPE_VIDEO : TrackEntry.TYPE_AUDIO,
-            t.codecId(), null, t.codecPrivate(), 0, video ? t.width() : 0, video ? t.height() : 0,
-            video ? Double.NaN : t.sampleRate(), video ? 0 : t.channels(), 0));
-        timelines.put(t.trackId(), new Timeline(number, t.timescale(), t.editMediaTime()));
+        NalTrack nal = NalTrack.of(new TrackEntry(number, number,
+            video ? TrackEntry.TYPE_VIDEO : TrackEntry.TYPE_AUDIO, t.codecId(), null, t.codecPrivate(), 0,
+            video ? t.width() : 0, video ? t.height() : 0, video ? Double.NaN : t.sampleRate(),
+            video ? 0 : t.channels(), 0));
+        entries.add(nal.track());
+        timelines.put(t.trackId(), new Timeline(number, t.timescale(), t.editMediaTime(), nal));
       }
       if (!entries.isEmpty()) {
         SinkCalls.inCallback(() -> sink.onTracks(List.copyOf(entries)));
@@ -101,7 +104,7 @@ public final class Mp4FileSource implements MediaSource {
       byte[] copy = new byte[s.payload().remaining()];
       s.payload().duplicate().get(copy);
       SourceFrame frame = new SourceFrame(t.trackNumber(), t.nanos(s.presentationTime()), t.nanos(s.decodeTime()),
-          s.key(), ByteBuffer.wrap(copy));
+          s.key(), t.nal().frame(ByteBuffer.wrap(copy), s.offset()));
       position = s.offset();
       SinkCalls.inCallback(() -> sink.onFrame(frame));
     }

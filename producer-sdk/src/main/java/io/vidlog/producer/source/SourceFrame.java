@@ -10,8 +10,8 @@ import java.nio.ByteBuffer;
  *
  * @param track the Matroska track number of the track this frame belongs to (1-based)
  * @param ptsNanos presentation timestamp
- * @param dtsNanos decode timestamp; equal to {@code ptsNanos} where the source does not know it
- *     (Matroska stores presentation times only)
+ * @param dtsNanos decode timestamp: per track never decreasing, never after {@code ptsNanos}
+ *     (derived where the container stores presentation times only, as Matroska does)
  * @param keyFrame whether a decoder can start here (an IDR access unit, a sync sample, a Matroska
  *     key block); audio frames are key frames as their container marks them
  * @param data the frame in Matroska form (H.264/H.265: 4-byte length-prefixed NAL units; AAC: a

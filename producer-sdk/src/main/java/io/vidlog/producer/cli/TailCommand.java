@@ -1,0 +1,267 @@
+package io.vidlog.producer.cli;
+
+import io.vidlog.media.mkv.TrackEntry;
+import io.vidlog.producer.CheckpointStore;
+import io.vidlog.producer.FrameHandler;
+import io.vidlog.producer.ReadFrame;
+import io.vidlog.producer.ReaderConfig;
+import io.vidlog.producer.ReaderListener;
+import io.vidlog.producer.StartPosition;
+import io.vidlog.producer.StreamReader;
+import io.vidlog.producer.VidlogClient;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vidlog tail --stream S}: follows a stream with the checkpointing {@link StreamReader}
+ * (GetMedia, resuming after cut connections), printing a line per frame, or writing the frames as
+ * MKV to a file or standard output. With {@code --checkpoint} a restarted tail continues after the
+ * last frame it handled; with {@code --out FILE} as well, the file and the checkpoint are kept
+ * together ({@link TailOutput}), so every frame is in the file exactly once however often the tail
+ * is stopped, killed or cut off.
+ */
+@Command(name = "tail", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Follow a stream until stopped (Ctrl-C): one line per frame on standard output, or the frames as"
+        + " MKV with --out (a file, or - for standard output, e.g. '| ffplay -').",
+        "With --checkpoint FILE a restarted tail continues after the last frame it handled; with --out FILE too,"
+        + " each frame is in the output exactly once across stops, crashes and cut connections."})
+final class TailCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--stream", required = true, paramLabel = "NAME", description = "Stream name.")
+  String stream;
+
+  @Option(names = "--start", paramLabel = "now|earliest|TIME", defaultValue = "now",
+      description = "Where to start without a checkpoint: now (the next fragment), earliest (the oldest stored), or"
+          + " the fragment holding a producer time (ISO-8601, epoch seconds, or -5m, -2h, …). Default: ${DEFAULT-VALUE}.")
+  String start;
+
+  @Option(names = "--checkpoint", paramLabel = "FILE", description = "Keep the reader's position in this file and"
+      + " resume from it.")
+  Path checkpoint;
+
+  @Option(names = "--out", paramLabel = "FILE|-", description = "Write the frames as MKV to this file, or to"
+      + " standard output with -.")
+  String out;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter err = Commands.err(spec);
+    Counts counts = new Counts();
+    AtomicReference<StreamReader> running = new AtomicReference<>();
+    Thread self = Thread.currentThread();
+    // the stop hook waits for this block to end: output flushed and summary printed before the JVM goes
+    try (StopSignal stop = new StopSignal(() -> {
+          StreamReader r = running.get();
+          if (r != null) {
+            r.stop();
+          }
+          self.interrupt();
+        }, 30_000);
+        VidlogClient client = Commands.root(spec).client(); Sink sink = sink(counts)) {
+      ReaderConfig config = ReaderConfig.of(stream).withStart(startPosition()).withCheckpoints(sink.checkpoints())
+          .withListener(new ReaderListener() {
+            @Override
+            public void onConnected(String from) {
+              err.println("tail " + stream + ": reading from " + from);
+              err.flush();
+            }
+
+            @Override
+            public void onDisconnected(Throwable error, long retryInMillis) {
+              if (error != null) {
+                err.println("tail " + stream + ": " + Failures.describe(error) + "; resuming in " + retryInMillis
+                    + " ms");
+                err.flush();
+              }
+            }
+
+            @Override
+            public void onStreamError(String fragmentNumber, int errorId, String errorCode) {
+              err.println("tail " + stream + ": the service reported " + errorCode + " (" + errorId + ") for fragment "
+                  + fragmentNumber + ": frames were lost to this reader");
+              err.flush();
+            }
+          });
+      StreamReader reader = client.reader(config);
+      running.set(reader);
+      try {
+        if (!stop.stopped()) {
+          reader.run(sink);
+        }
+      } catch (InterruptedException e) {
+        // stopped: every frame handled so far is written and checkpointed
+      }
+      err.println("tail " + stream + ": " + counts.frames + " frames of " + counts.fragments + " fragments"
+          + (reader.checkpoint().isPresent() ? "; checkpoint " + reader.checkpoint().get().render() : ""));
+      err.flush();
+      return 0;
+    }
+  }
+
+  private StartPosition startPosition() {
+    return switch (start.toLowerCase(Locale.ROOT)) {
+      case "now" -> StartPosition.now();
+      case "earliest" -> StartPosition.earliest();
+      default -> StartPosition.producerTimestamp(TimeArg.parse(start, Instant.now()));
+    };
+  }
+
+  private Sink sink(Counts counts) throws IOException {
+    if (out == null) {
+      return new Lines(Commands.out(spec), store(), counts);
+    }
+    if (out.equals("-")) {
+      return new Mkv(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), false, store(),
+          counts);
+    }
+    Path file = Path.of(out);
+    if (checkpoint != null) {
+      return new CheckpointedFile(TailOutput.open(checkpoint, file, stream), counts);
+    }
+    return new Mkv(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), true, CheckpointStore.memory(),
+        counts);
+  }
+
+  private CheckpointStore store() {
+    return checkpoint == null ? CheckpointStore.memory() : CheckpointStore.file(checkpoint);
+  }
+
+  /** Frames and fragments handled by this run. */
+  static final class Counts {
+    long frames;
+    long fragments;
+    String lastFragment;
+
+    void count(ReadFrame f) {
+      frames++;
+      if (!f.fragmentNumber().equals(lastFragment)) {
+        fragments++;
+        lastFragment = f.fragmentNumber();
+      }
+    }
+  }
+
+  /** Where frames go, with the checkpoint store that goes with it. */
+  abstract static class Sink implements FrameHandler, AutoCloseable {
+    final Counts counts;
+
+    Sink(Counts counts) {
+      this.counts = counts;
+    }
+
+    abstract CheckpointStore checkpoints();
+
+    @Override
+    public void close() throws IOException {}
+  }
+
+  /** A line per frame: fragment, index, track, producer time, key flag, size. */
+  static final class Lines extends Sink {
+    private final PrintWriter out;
+    private final CheckpointStore store;
+
+    Lines(PrintWriter out, CheckpointStore store, Counts counts) {
+      super(counts);
+      this.out = out;
+      this.store = store;
+    }
+
+    @Override
+    CheckpointStore checkpoints() {
+      return store;
+    }
+
+    @Override
+    public void onFrame(ReadFrame f) {
+      out.println(f.fragmentNumber() + " " + f.frameIndex() + " track " + f.trackNumber() + " " + f.timestamp() + " "
+          + (f.keyFrame() ? "key " : "    ") + f.data().length + " bytes"
+          + (f.frameIndex() == 0 && !f.metadata().isEmpty() ? " " + f.metadata() : ""));
+      out.flush();
+      counts.count(f);
+    }
+  }
+
+  /** MKV to a stream that cannot be cut back (standard output, or a file without a checkpoint). */
+  static final class Mkv extends Sink {
+    private final OutputStream stream;
+    private final MkvOutput mkv;
+    private final CheckpointStore store;
+    private final boolean closeStream;
+    private final Map<Integer, TrackEntry> known = new TreeMap<>();
+
+    Mkv(OutputStream stream, boolean closeStream, CheckpointStore store, Counts counts) {
+      super(counts);
+      this.stream = stream;
+      this.closeStream = closeStream;
+      this.mkv = new MkvOutput(stream, "vidlog tail");
+      this.store = store;
+    }
+
+    @Override
+    CheckpointStore checkpoints() {
+      return store;
+    }
+
+    @Override
+    public void onFrame(ReadFrame f) throws IOException {
+      known.put(f.trackNumber(), f.track());
+      mkv.frame(f, new ArrayList<>(known.values()));
+      stream.flush(); // a live reader downstream (ffplay) sees each frame as it arrives
+      counts.count(f);
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (closeStream) {
+        stream.close();
+      } else {
+        stream.flush(); // standard output stays open for the JVM
+      }
+    }
+  }
+
+  /** MKV into a file kept together with its checkpoint. */
+  static final class CheckpointedFile extends Sink {
+    private final TailOutput output;
+
+    CheckpointedFile(TailOutput output, Counts counts) {
+      super(counts);
+      this.output = output;
+    }
+
+    @Override
+    CheckpointStore checkpoints() {
+      return output;
+    }
+
+    @Override
+    public void onFrame(ReadFrame f) throws IOException {
+      output.frame(f);
+      counts.count(f);
+    }
+
+    @Override
+    public void close() throws IOException {
+      output.close();
+    }
+  }
+}

@@ -1,0 +1,185 @@
+package io.vidlog.producer.cli;
+
+import io.vidlog.media.mkv.MkvHandler;
+import io.vidlog.media.mkv.MkvReader;
+import io.vidlog.media.mkv.TrackEntry;
+import io.vidlog.producer.Checkpoint;
+import io.vidlog.producer.CheckpointStore;
+import io.vidlog.producer.ReadFrame;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * {@code tail --out FILE --checkpoint CP}: an MKV file and the reader's checkpoint kept together, so
+ * that every frame is in the file exactly once across stops, crashes and cut connections (the
+ * {@link CheckpointStore} contract: the application's output and the checkpoint made durable
+ * together). Each checkpoint is saved with the length the file had when its frame was written
+ * (forced to disk first); a restart cuts the file back to that length, dropping any frame written
+ * after the last checkpoint (it is delivered again), and continues the file from there.
+ *
+ * <p>The checkpoint file holds, one per line: a format line, the output file's path, the
+ * checkpoint ({@link Checkpoint#render()}), the output length and where its last Segment starts. It
+ * is replaced atomically (written beside, forced, renamed), as {@link CheckpointStore#file} does.
+ */
+final class TailOutput implements CheckpointStore, AutoCloseable {
+  private static final String FORMAT = "vidlog-tail-output 1";
+
+  private final Path checkpointFile;
+  private final Path output;
+  private final FileChannel channel;
+  private final OutputStream stream;
+  private final MkvOutput mkv;
+  private final Map<Integer, TrackEntry> known = new TreeMap<>();
+  private Checkpoint checkpoint;
+
+  private TailOutput(Path checkpointFile, Path output, FileChannel channel, MkvOutput mkv, Checkpoint checkpoint,
+      List<TrackEntry> tracks, OutputStream stream) {
+    this.checkpointFile = checkpointFile;
+    this.output = output;
+    this.channel = channel;
+    this.mkv = mkv;
+    this.checkpoint = checkpoint;
+    this.stream = stream;
+    tracks.forEach(t -> known.put(t.trackNumber(), t));
+  }
+
+  /**
+   * Opens {@code output} for the checkpoint in {@code checkpointFile}: a new file when there is no
+   * checkpoint yet (an existing non-empty output is refused: it belongs to another checkpoint), else
+   * the output cut back to the checkpoint's length and continued.
+   */
+  static TailOutput open(Path checkpointFile, Path output, String title) throws IOException {
+    Path out = output.toAbsolutePath();
+    Optional<State> state = read(checkpointFile);
+    if (state.isEmpty()) {
+      if (Files.exists(out) && Files.size(out) > 0) {
+        throw new IllegalArgumentException("--out " + output + " exists, but the checkpoint " + checkpointFile
+            + " does not: give the checkpoint that goes with it, or remove the file");
+      }
+      FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING);
+      OutputStream s = Channels.newOutputStream(ch);
+      return new TailOutput(checkpointFile, out, ch, new MkvOutput(s, title), null, List.of(), s);
+    }
+    State st = state.get();
+    if (!st.output().equals(out)) {
+      throw new IllegalArgumentException("the checkpoint " + checkpointFile + " goes with the output " + st.output()
+          + ", not " + out);
+    }
+    long size = Files.exists(out) ? Files.size(out) : -1;
+    if (size < st.length()) {
+      throw new IllegalArgumentException("--out " + output + " has " + Math.max(size, 0) + " bytes, fewer than the "
+          + st.length() + " its checkpoint " + checkpointFile + " recorded: it was changed since; remove both to start"
+          + " over");
+    }
+    FileChannel ch = FileChannel.open(out, StandardOpenOption.WRITE);
+    ch.truncate(st.length()); // frames written after the last checkpoint are delivered again
+    ch.position(st.length());
+    List<TrackEntry> tracks = st.segmentStart() < 0 ? List.of() : tracksAt(out, st.segmentStart());
+    String openFragment = st.checkpoint().fragmentComplete() ? null : st.checkpoint().fragmentNumber();
+    OutputStream s = Channels.newOutputStream(ch);
+    MkvOutput mkv = new MkvOutput(s, title).resume(st.length(), st.segmentStart(), tracks, openFragment);
+    return new TailOutput(checkpointFile, out, ch, mkv, st.checkpoint(), tracks, s);
+  }
+
+  /** Writes a frame (the reader saves its checkpoint after this returns). */
+  void frame(ReadFrame f) throws IOException {
+    known.put(f.trackNumber(), f.track());
+    mkv.frame(f, new ArrayList<>(known.values()));
+  }
+
+  @Override
+  public Optional<Checkpoint> load() {
+    return Optional.ofNullable(checkpoint);
+  }
+
+  @Override
+  public void save(Checkpoint cp) throws IOException {
+    stream.flush();
+    channel.force(false); // the bytes the checkpoint counts are on disk before it is
+    String text = FORMAT + "\n" + output + "\n" + cp.render() + "\n" + mkv.length() + "\n" + mkv.segmentStart() + "\n";
+    Path temp = checkpointFile.toAbsolutePath().resolveSibling(checkpointFile.getFileName() + ".tmp");
+    try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+      ch.force(true);
+    }
+    Files.move(temp, checkpointFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    checkpoint = cp;
+  }
+
+  long length() {
+    return mkv.length();
+  }
+
+  @Override
+  public void close() throws IOException {
+    stream.flush();
+    channel.close();
+  }
+
+  /** What a checkpoint file says. */
+  record State(Path output, Checkpoint checkpoint, long length, long segmentStart) {}
+
+  static Optional<State> read(Path checkpointFile) throws IOException {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(checkpointFile, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+    try {
+      if (lines.size() < 5 || !lines.get(0).equals(FORMAT)) {
+        throw new IllegalArgumentException("not a tail output checkpoint");
+      }
+      return Optional.of(new State(Path.of(lines.get(1)), Checkpoint.parse(lines.get(2)), Long.parseLong(lines.get(3)),
+          Long.parseLong(lines.get(4))));
+    } catch (IllegalArgumentException e) {
+      throw new IOException("checkpoint file " + checkpointFile + " is not one 'vidlog tail --out' wrote: "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** The Tracks of the Segment that starts at {@code offset} in an MKV file this class wrote. */
+  private static List<TrackEntry> tracksAt(Path file, long offset) throws IOException {
+    List<TrackEntry> found = new ArrayList<>();
+    MkvReader reader = new MkvReader(new MkvHandler() {
+      @Override
+      public void onTracks(List<TrackEntry> tracks, ByteBuffer rawElement) {
+        if (found.isEmpty()) {
+          found.addAll(tracks);
+        }
+      }
+    });
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      ch.position(offset);
+      ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+      while (found.isEmpty() && ch.read(buf.clear()) >= 0) {
+        reader.feed(buf.flip());
+      }
+    } finally {
+      reader.close();
+    }
+    if (found.isEmpty()) {
+      throw new IOException(file + " has no Tracks at offset " + offset + ": not the file its checkpoint was saved with");
+    }
+    return found;
+  }
+}
