@@ -95,14 +95,20 @@ final class ClientContext {
    */
   Map<String, String> sign(HttpConnection conn, String method, String path, Map<String, String> extra,
       String payloadHash) {
-    Credentials c = credentials.resolve();
+    return signedHeaders(signer, credentials.resolve(), conn.hostHeader(), method, path, extra, payloadHash,
+        Instant.now());
+  }
+
+  /** The headers a request carries, signed with SigV4 (header form) for {@code signer}'s region and service. */
+  static Map<String, String> signedHeaders(SigV4Signer signer, Credentials c, String hostHeader, String method,
+      String path, Map<String, String> extra, String payloadHash, Instant now) {
     Map<String, String> toSign = new LinkedHashMap<>();
-    toSign.put("host", conn.hostHeader());
+    toSign.put("host", hostHeader);
     toSign.putAll(extra);
     Map<String, String> signed = signer.sign(method, path, null, toSign, payloadHash, c.accessKeyId(),
-        c.secretAccessKey(), c.sessionToken(), Instant.now());
+        c.secretAccessKey(), c.sessionToken(), now);
     Map<String, String> out = new LinkedHashMap<>();
-    out.put("Host", conn.hostHeader());
+    out.put("Host", hostHeader);
     signed.forEach((k, v) -> {
       if (!k.equals("host")) {
         out.put(k, v);

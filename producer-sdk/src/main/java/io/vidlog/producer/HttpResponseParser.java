@@ -40,6 +40,9 @@ final class HttpResponseParser {
   private int headerCount;
   private long remaining;
   private long offset;
+  /** Where the line being read started: line errors name it. */
+  private long lineStart;
+  private boolean inLine;
 
   HttpResponseParser(Listener listener) {
     this(listener, false);
@@ -63,6 +66,9 @@ final class HttpResponseParser {
       while (p < end) {
         switch (state) {
           case STATUS_LINE, HEADER_LINE, CHUNK_SIZE, CHUNK_DATA_END, TRAILER -> {
+            if (line.length() == 0) {
+              lineStart = offset;
+            }
             int nl = indexOf(b, p, end, (byte) '\n');
             int stop = nl < 0 ? end : nl;
             appendLine(b, p, stop);
@@ -126,6 +132,15 @@ final class HttpResponseParser {
 
   private void lineDone(String text) {
     line.setLength(0);
+    inLine = true;
+    try {
+      lineDone0(text);
+    } finally {
+      inLine = false;
+    }
+  }
+
+  private void lineDone0(String text) {
     switch (state) {
       case STATUS_LINE -> statusLine(text);
       case HEADER_LINE -> headerLine(text);
@@ -261,7 +276,7 @@ final class HttpResponseParser {
   }
 
   private ConnectionException error(String what) {
-    return new ConnectionException("malformed HTTP response at byte " + offset + ": " + what);
+    return new ConnectionException("malformed HTTP response at byte " + (inLine ? lineStart : offset) + ": " + what);
   }
 
   static String printable(String s) {

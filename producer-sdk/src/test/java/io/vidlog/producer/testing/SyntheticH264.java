@@ -17,18 +17,27 @@ public final class SyntheticH264 {
       "000000016742c00cd901419f9f0110000003001000000303" + "20f142a480" + "0000000168cb83cb20");
   public static final int WIDTH = 320;
   public static final int HEIGHT = 180;
+  /** The SPS and PPS of a 640×360 Main-profile encode (media's fixture {@code avc-main-640x360.annexb}). */
+  public static final byte[] PARAMETER_SETS_640X360 = HexFormat.of().parseHex(
+      "00000001674d401eeca05017fcb80880000003008000001e078b16cb" + "0000000168ebe3cb20");
 
   private SyntheticH264() {}
 
   /** An access unit labelled {@code label} (printable ASCII), padded with 0x55 to about {@code size} bytes. */
   public static byte[] frame(boolean key, String label, int size) {
+    return frame(key ? PARAMETER_SETS : null, label, size);
+  }
+
+  /** A key frame with these parameter sets (null: a delta frame). */
+  public static byte[] frame(byte[] parameterSets, String label, int size) {
+    boolean key = parameterSets != null;
     byte[] text = ("#@" + label + "@#").getBytes(StandardCharsets.US_ASCII);
-    int slice = Math.max(text.length + 1, size - (key ? PARAMETER_SETS.length + 4 : 4));
-    byte[] out = new byte[(key ? PARAMETER_SETS.length : 0) + 4 + slice];
+    int slice = Math.max(text.length + 1, size - (key ? parameterSets.length + 4 : 4));
+    byte[] out = new byte[(key ? parameterSets.length : 0) + 4 + slice];
     int p = 0;
     if (key) {
-      System.arraycopy(PARAMETER_SETS, 0, out, 0, PARAMETER_SETS.length);
-      p = PARAMETER_SETS.length;
+      System.arraycopy(parameterSets, 0, out, 0, parameterSets.length);
+      p = parameterSets.length;
     }
     out[p + 3] = 1;
     out[p + 4] = (byte) (key ? 0x65 : 0x41); // nal_ref_idc 3, type 5 (IDR) / nal_ref_idc 2, type 1

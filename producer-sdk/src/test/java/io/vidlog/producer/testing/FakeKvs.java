@@ -1,0 +1,185 @@
+package io.vidlog.producer.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A misbehaving KVS endpoint over plain HTTP: the control-plane calls a producer makes are answered
+ * properly (an ACTIVE stream, its data endpoint, no stored fragments), PutMedia as the chosen
+ * {@link PutMedia} behaviour says. Each connection has its own thread; {@link #close()} ends them all.
+ */
+public final class FakeKvs implements AutoCloseable {
+  /** How PutMedia is answered. */
+  public enum PutMedia {
+    /** 200, then lines that are not acks. */
+    GARBAGE_ACKS,
+    /** 500 InternalFailure before the upload. */
+    ERROR_500,
+    /** 404 ResourceNotFoundException: retrying cannot help. */
+    NOT_FOUND,
+    /** No answer at all; the upload is read and dropped. */
+    STALL,
+    /** 200 and then no ack ever; the upload is read and dropped. */
+    STALL_AFTER_200,
+    /** 200, then the upload is not read for 3 s (TCP back-pressure stalls the producer's writes). */
+    STOP_READING
+  }
+
+  private final ServerSocket listener;
+  private final PutMedia behaviour;
+  private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+  public final AtomicInteger putMediaCalls = new AtomicInteger();
+  private final Thread acceptor;
+
+  public FakeKvs(PutMedia behaviour) throws IOException {
+    this.behaviour = behaviour;
+    this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    this.acceptor = new Thread(this::acceptLoop, "fake-kvs-accept");
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
+  public URI url() {
+    return URI.create("http://127.0.0.1:" + listener.getLocalPort());
+  }
+
+  private void acceptLoop() {
+    while (!listener.isClosed()) {
+      try {
+        Socket s = listener.accept();
+        s.setReceiveBufferSize(64 * 1024);
+        sockets.add(s);
+        Thread t = new Thread(() -> serve(s), "fake-kvs-conn");
+        t.setDaemon(true);
+        t.start();
+      } catch (IOException e) {
+        return;
+      }
+    }
+  }
+
+  private void serve(Socket s) {
+    try (s) {
+      InputStream in = s.getInputStream();
+      OutputStream out = s.getOutputStream();
+      String head = readHead(in);
+      String path = head.split(" ")[1];
+      boolean chunked = head.toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked");
+      int length = contentLength(head);
+      switch (path) {
+        case "/describeStream" -> json(out, in, length, "{\"StreamInfo\":{\"StreamName\":\"fake\",\"StreamARN\":"
+            + "\"arn:aws:kinesisvideo:us-east-1:000000000000:stream/fake/1\",\"Status\":\"ACTIVE\","
+            + "\"Version\":\"v1\",\"CreationTime\":1.0,\"DataRetentionInHours\":24}}");
+        case "/getDataEndpoint" -> json(out, in, length, "{\"DataEndpoint\":\"" + url() + "\"}");
+        case "/listFragments" -> json(out, in, length, "{\"Fragments\":[]}");
+        case "/putMedia" -> putMedia(in, out, chunked);
+        default -> json(out, in, length, "{}");
+      }
+    } catch (IOException e) {
+      // the client went away
+    } finally {
+      sockets.remove(s);
+    }
+  }
+
+  private void putMedia(InputStream in, OutputStream out, boolean chunked) throws IOException {
+    putMediaCalls.incrementAndGet();
+    switch (behaviour) {
+      case GARBAGE_ACKS -> {
+        write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+        String junk = "<html><body>502 Bad Gateway</body></html>\n";
+        write(out, Integer.toHexString(junk.length()) + "\r\n" + junk + "\r\n");
+        drain(in);
+      }
+      case ERROR_500 -> {
+        String body = "{\"__type\":\"InternalFailure\",\"Message\":\"boom\"}";
+        write(out, "HTTP/1.1 500 Internal Server Error\r\nx-amzn-ErrorType: InternalFailure\r\n"
+            + "x-amzn-RequestId: fake-1\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body);
+      }
+      case NOT_FOUND -> {
+        String body = "{\"__type\":\"ResourceNotFoundException\",\"Message\":\"The stream fake does not exist\"}";
+        write(out, "HTTP/1.1 404 Not Found\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body);
+      }
+      case STALL -> drain(in);
+      case STALL_AFTER_200 -> {
+        write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+        drain(in);
+      }
+      case STOP_READING -> {
+        write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+        try {
+          Thread.sleep(3000); // longer than the tests' stale timeout: the producer's writes block meanwhile
+        } catch (InterruptedException e) {
+          return;
+        }
+        drain(in); // then notice the producer's close
+      }
+      default -> throw new IllegalStateException(behaviour.toString());
+    }
+  }
+
+  private static void drain(InputStream in) throws IOException {
+    byte[] buf = new byte[16 * 1024];
+    while (in.read(buf) >= 0) {
+      // dropped
+    }
+  }
+
+  private static void json(OutputStream out, InputStream in, int length, String body) throws IOException {
+    in.readNBytes(Math.max(0, length));
+    byte[] b = body.getBytes(StandardCharsets.UTF_8);
+    write(out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + b.length
+        + "\r\nConnection: close\r\n\r\n" + body);
+  }
+
+  private static void write(OutputStream out, String s) throws IOException {
+    out.write(s.getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+
+  private static String readHead(InputStream in) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    int c;
+    while ((c = in.read()) >= 0) {
+      b.write(c);
+      String s = b.toString(StandardCharsets.ISO_8859_1);
+      if (s.endsWith("\r\n\r\n")) {
+        return s;
+      }
+    }
+    throw new IOException("connection closed in the request head");
+  }
+
+  private static int contentLength(String head) {
+    for (String line : head.split("\r\n")) {
+      if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+        return Integer.parseInt(line.substring(15).strip());
+      }
+    }
+    return 0;
+  }
+
+  /** Connections open now. */
+  public int openConnections() {
+    return sockets.size();
+  }
+
+  @Override
+  public void close() throws IOException {
+    listener.close();
+    for (Socket s : sockets) {
+      s.close();
+    }
+  }
+}
