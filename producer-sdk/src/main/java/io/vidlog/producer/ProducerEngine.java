@@ -587,10 +587,22 @@ final class ProducerEngine implements PutMediaConnection.Events {
           lock.unlock();
         }
       } catch (IOException e) {
+        // A service that refuses the upload answers and closes, and the refusal may break our write before
+        // the ack thread has read it: give the ack thread a moment, so the refusal (404, 401, …) is what is
+        // reported and acted on, not the broken pipe it caused.
+        awaitAckThread(c);
         connectionBroken(c, new ConnectionException("PutMedia connection " + c.id + " broke while sending: "
             + HttpConnection.describe(e), e));
         return Outcome.BROKEN;
       }
+    }
+  }
+
+  private static void awaitAckThread(PutMediaConnection c) {
+    try {
+      c.awaitEnd(1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -39,50 +39,66 @@ final class ReaderEngine {
     stopped = false;
     checkpoint = config.checkpoints().load().orElse(null);
     Backoff backoff = new Backoff(config.minBackoff(), config.maxBackoff());
-    while (!stopped) {
+    boolean goOn = true;
+    while (goOn && !stopped) {
       if (Thread.currentThread().isInterrupted()) {
         throw new InterruptedException("reader of " + config.streamName() + " interrupted");
       }
-      Checkpoint from = checkpoint;
-      Map<String, Object> selector = selector(from);
-      Delivery delivery = new Delivery(handler, from);
-      try {
+      Map<String, Object> selector = selector(checkpoint);
+      Delivery delivery = new Delivery(handler, checkpoint);
+      goOn = attempt(backoff, delivery, () -> {
         HttpConnection conn = context.archive().open(config.streamName(), ApiName.GET_MEDIA, "/getMedia",
             Map.of("StreamName", config.streamName(), "StartSelector", selector));
-        current = conn;
-        try (conn) {
-          if (stopped) {
-            return;
-          }
-          conn.readTimeout(java.time.Duration.ZERO); // a live tail can be quiet; the service ends idle responses itself
-          config.listener().onConnected(String.valueOf(selector));
-          Archive.read(conn.body(), new MkvReader(new ChunkParser(delivery, false)), "GetMedia");
-        } finally {
-          current = null;
-        }
-        if (delivery.delivered) {
-          backoff.reset();
-        }
+        conn.readTimeout(java.time.Duration.ZERO); // a live tail can be quiet; the service ends idle responses itself
+        config.listener().onConnected(String.valueOf(selector));
+        read(conn, new ChunkParser(delivery, false), "GetMedia");
         config.listener().onDisconnected(null, 0);
-      } catch (ChunkParser.ListenerException e) {
-        if (e.getCause() instanceof StoppedException) {
-          return;
-        }
-        throw (Exception) e.getCause();
-      } catch (ServiceException e) {
-        if (!e.isRetriable()) {
-          throw e;
-        }
-        pause(backoff, e);
-      } catch (ConnectionException e) {
-        if (stopped) {
-          return;
-        }
-        if (delivery.delivered) {
-          backoff.reset();
-        }
-        pause(backoff, e);
+      });
+    }
+  }
+
+  /** A response read by {@code response}: true to go on (after a pause when it failed), false when stopped. */
+  private boolean attempt(Backoff backoff, Delivery delivery, Response response) throws Exception {
+    try {
+      response.read();
+      if (delivery.delivered) {
+        backoff.reset();
       }
+      return true;
+    } catch (ChunkParser.ListenerException e) {
+      if (e.getCause() instanceof StoppedException) {
+        return false;
+      }
+      throw (Exception) e.getCause();
+    } catch (ServiceException | ConnectionException e) {
+      if (e instanceof ServiceException se && !se.isRetriable()) {
+        throw se;
+      }
+      if (stopped) {
+        return false;
+      }
+      if (delivery.delivered) {
+        backoff.reset();
+      }
+      pause(backoff, e);
+      return true;
+    }
+  }
+
+  private interface Response {
+    void read() throws Exception;
+  }
+
+  /** Reads {@code conn}'s media response to its end through {@code chunks}; {@link #stop()} can close it meanwhile. */
+  private void read(HttpConnection conn, ChunkParser chunks, String what) {
+    current = conn;
+    try (conn) {
+      if (!stopped) {
+        Archive.read(conn.body(), new MkvReader(chunks), what);
+        chunks.endOfResponse();
+      }
+    } finally {
+      current = null;
     }
   }
 
@@ -128,46 +144,25 @@ final class ReaderEngine {
       numbers.add(f.fragmentNumber());
     }
     Backoff backoff = new Backoff(config.minBackoff(), config.maxBackoff());
-    while (!stopped) {
+    boolean goOn = true;
+    while (goOn && !stopped) {
       List<String> left = remaining(numbers, checkpoint);
       if (left.isEmpty()) {
         return;
       }
-      List<String> batch = left.subList(0, Math.min(RANGE_BATCH, left.size()));
+      List<String> batch = List.copyOf(left.subList(0, Math.min(RANGE_BATCH, left.size())));
       Delivery delivery = new Delivery(handler, checkpoint);
-      try {
+      goOn = attempt(backoff, delivery, () -> {
         HttpConnection conn = context.archive().open(config.streamName(), ApiName.GET_MEDIA_FOR_FRAGMENT_LIST,
-            "/getMediaForFragmentList", Map.of("StreamName", config.streamName(), "Fragments", List.copyOf(batch)));
-        current = conn;
-        try (conn) {
-          ChunkParser chunks = new ChunkParser(delivery, true);
-          Archive.read(conn.body(), new MkvReader(chunks), "GetMediaForFragmentList");
-          chunks.endOfResponse();
-        } finally {
-          current = null;
-        }
-        backoff.reset();
+            "/getMediaForFragmentList", Map.of("StreamName", config.streamName(), "Fragments", batch));
+        read(conn, new ChunkParser(delivery, true), "GetMediaForFragmentList");
         // the whole batch was read; when its last fragment was missing (an error chunk) nothing saved its end
         String last = batch.get(batch.size() - 1);
-        if (checkpoint == null || !checkpoint.fragmentNumber().equals(last) || !checkpoint.fragmentComplete()) {
+        if (!stopped && (checkpoint == null || !checkpoint.fragmentNumber().equals(last)
+            || !checkpoint.fragmentComplete())) {
           save(new Checkpoint(last, -1, true));
         }
-      } catch (ChunkParser.ListenerException e) {
-        if (e.getCause() instanceof StoppedException) {
-          return;
-        }
-        throw (Exception) e.getCause();
-      } catch (ServiceException e) {
-        if (!e.isRetriable()) {
-          throw e;
-        }
-        pause(backoff, e);
-      } catch (ConnectionException e) {
-        if (stopped) {
-          return;
-        }
-        pause(backoff, e);
-      }
+      });
     }
   }
 

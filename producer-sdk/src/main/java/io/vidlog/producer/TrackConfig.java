@@ -63,7 +63,7 @@ public record TrackConfig(int trackNumber, Codec codec, byte[] codecPrivate, Nal
     return new TrackConfig(trackNumber, codec, data, nalFormat, name);
   }
 
-  /** This track with frames framed as given. */
+  /** This track with frames framed as given ({@link NalFormat#AVCC} needs the CodecPrivate given first). */
   public TrackConfig withNalFormat(NalFormat format) {
     return new TrackConfig(trackNumber, codec, codecPrivate, format, name);
   }

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vidlog.fragmentstore.testing.Conditions;
 import io.vidlog.producer.testing.FakeKvs;
+import io.vidlog.producer.testing.Recorder;
 import io.vidlog.producer.testing.SyntheticH264;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,24 +27,14 @@ class MisbehavingServiceTest {
   static final int GOP = 25;
   static final long BUFFER = 1024 * 1024;
 
-  final List<ProducerError> errors = new CopyOnWriteArrayList<>();
-  final List<DroppedFragment> drops = new CopyOnWriteArrayList<>();
+  final Recorder recorder = new Recorder();
+  final List<ProducerError> errors = recorder.errors;
+  final List<DroppedFragment> drops = recorder.drops;
 
   ProducerConfig.Builder config(String stream) {
     return ProducerConfig.builder(stream).track(TrackConfig.h264(1))
         .staleTimeout(Duration.ofSeconds(1)).backoff(Duration.ofMillis(50), Duration.ofMillis(200))
-        .bufferBytes(BUFFER).closeTimeout(Duration.ofSeconds(1))
-        .listener(new ProducerListener() {
-          @Override
-          public void onError(ProducerError error) {
-            errors.add(error);
-          }
-
-          @Override
-          public void onDrop(DroppedFragment dropped) {
-            drops.add(dropped);
-          }
-        });
+        .bufferBytes(BUFFER).closeTimeout(Duration.ofSeconds(1)).listener(recorder);
   }
 
   static VidlogClient client(FakeKvs kvs) {
@@ -180,6 +170,59 @@ class MisbehavingServiceTest {
       assertBounded(max.get());
       assertTrue(drops.stream().noneMatch(d -> d.reason() == DroppedFragment.Reason.BUFFER_FULL), drops::toString);
       assertNothingLeftBehind("offline", kvs);
+    }
+  }
+
+  @Test
+  void errorAcksEndTheConnectionOrDropTheFragmentAsTheirIdSays() throws Exception {
+    try (FakeKvs kvs = new FakeKvs(FakeKvs.PutMedia.SCRIPTED_ACKS); VidlogClient client = client(kvs)) {
+      // fragment 1: 5000, the connection ends and the fragment goes again; fragment 3 (the 4th completed): refused
+      kvs.script = n -> n == 1 ? FakeKvs.Answer.END_CONNECTION : n == 3 ? FakeKvs.Answer.REFUSE : FakeKvs.Answer.PERSISTED;
+      StreamProducer p = client.producer(config("acks").build());
+      Instant t0 = Instant.ofEpochMilli(1_800_000_000_000L);
+      for (int i = 0; i < 6 * GOP; i++) {
+        Instant pts = t0.plusMillis(40L * i);
+        p.putFrame(1, pts, pts, i % GOP == 0, SyntheticH264.frame(i % GOP == 0, "e" + i, 500));
+      }
+      assertTrue(p.flush(Duration.ofSeconds(30)), p.stats()::toString);
+      long fragment = 40L * GOP;
+      long start = t0.toEpochMilli();
+      assertEquals(List.of(start, start + fragment, start + 3 * fragment, start + 4 * fragment, start + 5 * fragment),
+          kvs.stored.stream().sorted().toList(), "the fragment ended by 5000 stored after all, the refused one not");
+      assertTrue(errors.stream().anyMatch(e -> e.retriable() && e.message().contains("5000")), errors::toString);
+      assertTrue(errors.stream().anyMatch(e -> !e.retriable() && e.message().contains("4002")), errors::toString);
+      assertEquals(List.of(new DroppedFragment(Instant.ofEpochMilli(start + 2 * fragment), GOP,
+          drops.isEmpty() ? 0 : drops.get(0).bytes(), DroppedFragment.Reason.REFUSED)), drops);
+      assertEquals(2, kvs.putMediaCalls.get());
+      assertEquals(5, recorder.latencies.size(), "a latency for each acknowledged fragment");
+      ProducerStats stats = p.stats();
+      assertEquals(5, stats.fragmentsPersisted());
+      assertTrue(stats.fragmentsResent() >= 1, stats::toString);
+      p.close();
+      assertNothingLeftBehind("acks", kvs);
+    }
+  }
+
+  @Test
+  void bufferDurationBoundsTheBufferAndPressureIsReported() throws Exception {
+    List<BufferState> pressure = recorder.pressure;
+    try (FakeKvs kvs = new FakeKvs(FakeKvs.PutMedia.STALL_AFTER_200); VidlogClient client = client(kvs)) {
+      StreamProducer p = client.producer(config("duration").bufferBytes(64L << 20).bufferDuration(Duration.ofSeconds(3))
+          .build());
+      Instant t0 = Instant.ofEpochMilli(System.currentTimeMillis());
+      long maxMillis = 0;
+      for (int i = 0; i < 10 * GOP; i++) {
+        Instant pts = t0.plusMillis(40L * i);
+        p.putFrame(1, pts, pts, i % GOP == 0, SyntheticH264.frame(i % GOP == 0, "d" + i, 200));
+        maxMillis = Math.max(maxMillis, p.stats().buffer().duration().toMillis());
+      }
+      assertTrue(maxMillis <= 3000 + 2 * 40L * GOP, "buffer spanned " + maxMillis + " ms");
+      assertTrue(drops.stream().allMatch(d -> d.reason() == DroppedFragment.Reason.BUFFER_FULL) && drops.size() >= 5,
+          drops::toString);
+      assertEquals(List.of(0.5, 0.8, 1.0), pressure.stream().map(s -> s.fill() >= 1 ? 1.0 : s.fill() >= 0.8 ? 0.8 : 0.5)
+          .distinct().toList(), pressure::toString);
+      p.abort();
+      assertNothingLeftBehind("duration", kvs);
     }
   }
 

@@ -3,6 +3,7 @@ package io.vidlog.producer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vidlog.producer.testing.Recorder;
 import io.vidlog.producer.testing.SyntheticH264;
 import io.vidlog.producer.testing.TcpProxy;
 import io.vidlog.producer.testing.TestVidlog;
@@ -40,24 +41,13 @@ class ProducerFaultIT {
         TestVidlog vidlog = TestVidlog.start(dataDir, Map.of("public-ingest-url", "https://127.0.0.1:" + proxy.port()));
         VidlogClient client = vidlog.client()) {
       proxy.start("127.0.0.1", vidlog.server.ingestUrl().getPort());
-      List<ProducerError> errors = new CopyOnWriteArrayList<>();
-      List<DroppedFragment> drops = new CopyOnWriteArrayList<>();
+      Recorder recorder = new Recorder();
       ProducerConfig config = ProducerConfig.builder(STREAM)
           .createIfMissing(StreamSpec.named(STREAM))
           .track(TrackConfig.h264(1))
           .staleTimeout(Duration.ofSeconds(5))
           .backoff(Duration.ofMillis(100), Duration.ofSeconds(2))
-          .listener(new ProducerListener() {
-            @Override
-            public void onError(ProducerError error) {
-              errors.add(error);
-            }
-
-            @Override
-            public void onDrop(DroppedFragment dropped) {
-              drops.add(dropped);
-            }
-          }).build();
+          .listener(recorder).build();
       Random random = new Random(20261207);
       AtomicBoolean cutting = new AtomicBoolean(true);
       List<String> cutLog = new CopyOnWriteArrayList<>();
@@ -107,10 +97,10 @@ class ProducerFaultIT {
       }
       System.out.println("fault test: " + seconds + " s, " + proxy.cuts() + " cuts " + cutLog + ", "
           + proxy.accepted() + " connections through the proxy; " + stats);
-      System.out.println("fault test errors: " + errors.stream().map(ProducerError::kind)
+      System.out.println("fault test errors: " + recorder.errors.stream().map(ProducerError::kind)
           .collect(Collectors.groupingBy(k -> k, TreeMap::new, Collectors.counting())));
 
-      assertEquals(List.of(), drops, "nothing dropped");
+      assertEquals(List.of(), recorder.drops, "nothing dropped");
       assertTrue(proxy.cuts() >= seconds / 4, "the proxy cut connections many times: " + cutLog);
 
       List<FragmentInfo> listed = client.listFragments(STREAM, TimestampType.PRODUCER_TIMESTAMP,

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vidlog.media.nal.NalUnits;
+import io.vidlog.producer.testing.Recorder;
 import io.vidlog.producer.testing.SyntheticH264;
 import io.vidlog.producer.testing.TestVidlog;
 import java.nio.ByteBuffer;
@@ -42,9 +43,7 @@ class ProducerRoundTripIT {
   Instant base;
   /** What was put, in order: label → frame. */
   final Map<String, Sent> sent = new LinkedHashMap<>();
-  final List<ProducerError> errors = new CopyOnWriteArrayList<>();
-  final List<DroppedFragment> drops = new CopyOnWriteArrayList<>();
-  final List<Ack> acks = new CopyOnWriteArrayList<>();
+  final Recorder recorder = new Recorder();
   ProducerStats stats;
 
   record Sent(int track, Instant pts, boolean key, byte[] stored) {}
@@ -57,22 +56,7 @@ class ProducerRoundTripIT {
     ProducerConfig config = ProducerConfig.builder(STREAM)
         .createIfMissing(StreamSpec.named(STREAM).withMediaType("video/h264,audio/aac"))
         .track(TrackConfig.h264(1)).track(TrackConfig.aac(2, 48_000, 2))
-        .listener(new ProducerListener() {
-          @Override
-          public void onError(ProducerError error) {
-            errors.add(error);
-          }
-
-          @Override
-          public void onDrop(DroppedFragment dropped) {
-            drops.add(dropped);
-          }
-
-          @Override
-          public void onAck(Ack ack) {
-            acks.add(ack);
-          }
-        }).build();
+        .listener(recorder).build();
     try (StreamProducer producer = client.producer(config)) {
       for (int i = 0; i < FRAMES; i++) {
         if (i == 0) {
@@ -114,15 +98,19 @@ class ProducerRoundTripIT {
     }
   }
 
+  /**
+   * Every fragment was acknowledged PERSISTED while the one PutMedia connection was still open (flush
+   * returned before close): the acks arrived while the upload went on.
+   */
   @Test
   void everyFragmentIsPersistedOnOneConnectionWithoutErrors() {
-    assertEquals(List.of(), errors);
-    assertEquals(List.of(), drops);
+    assertEquals(List.of(), recorder.errors);
+    assertEquals(List.of(), recorder.drops);
     assertEquals(FRAMES / GOP, stats.fragmentsPersisted(), stats::toString);
     assertEquals(1, stats.connections(), stats::toString);
     assertEquals(2 * FRAMES, stats.framesAccepted());
     for (AckType t : List.of(AckType.BUFFERING, AckType.RECEIVED, AckType.PERSISTED)) {
-      assertEquals(FRAMES / GOP, acks.stream().filter(a -> a.type() == t).count(), t + " in " + acks);
+      assertEquals(FRAMES / GOP, recorder.acks.stream().filter(a -> a.type() == t).count(), t + " in " + recorder.acks);
     }
   }
 
@@ -169,6 +157,26 @@ class ProducerRoundTripIT {
     assertFramesAreWhatWasSent(frames);
     ReadFrame last = frames.get(frames.size() - 1);
     assertEquals(last.checkpoint(), reader.checkpoint().orElseThrow());
+  }
+
+  @Test
+  void aRangeReaderThatFailsResumesAfterItsLastCheckpoint() throws Exception {
+    CheckpointStore checkpoints = CheckpointStore.memory();
+    StreamReader reader = client.reader(ReaderConfig.of(STREAM).withCheckpoints(checkpoints));
+    List<ReadFrame> processed = new ArrayList<>();
+    IllegalStateException crash = new IllegalStateException("the application failed");
+    Exception thrown = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+        () -> reader.readRange(TimestampType.PRODUCER_TIMESTAMP, base, base.plusSeconds(60), f -> {
+          if (processed.size() == 37) {
+            throw crash;
+          }
+          processed.add(f);
+        }));
+    assertEquals(crash, thrown);
+    assertEquals(processed.get(36).checkpoint(), checkpoints.load().orElseThrow());
+    client.reader(ReaderConfig.of(STREAM).withCheckpoints(checkpoints))
+        .readRange(TimestampType.PRODUCER_TIMESTAMP, base, base.plusSeconds(60), processed::add);
+    assertFramesAreWhatWasSent(processed);
   }
 
   void assertFramesAreWhatWasSent(List<ReadFrame> frames) {

@@ -43,6 +43,23 @@ final class Splits {
     return out;
   }
 
+  /**
+   * Runs {@code parse} on {@code input} cut every way, asserting that every way gives what the first
+   * (whole) one gave, which it returns.
+   */
+  static <T> T same(byte[] input, java.util.function.Function<int[], T> parse) {
+    T first = null;
+    for (int[] way : of(input.length)) {
+      T got = parse.apply(way);
+      if (first == null) {
+        first = got;
+      } else {
+        org.junit.jupiter.api.Assertions.assertEquals(first, got, "split " + java.util.Arrays.toString(way));
+      }
+    }
+    return first;
+  }
+
   interface Sink {
     void feed(byte[] b, int off, int len);
   }

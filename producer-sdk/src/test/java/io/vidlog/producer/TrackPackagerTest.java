@@ -69,7 +69,7 @@ class TrackPackagerTest {
   @Test
   void avccFramesAreCheckedAndKeptAndAacGetsItsRateAndChannels() {
     byte[] cp = AvcConfig.fromNalUnits(NalUnits.splitAnnexB(ByteBuffer.wrap(SyntheticH264.PARAMETER_SETS))).toBytes();
-    TrackPackager avcc = new TrackPackager(TrackConfig.h264(1).withNalFormat(NalFormat.AVCC).withCodecPrivate(cp));
+    TrackPackager avcc = new TrackPackager(TrackConfig.h264(1).withCodecPrivate(cp).withNalFormat(NalFormat.AVCC));
     assertEquals(320, avcc.entry().pixelWidth());
     byte[] frame = avcc(SyntheticH264.frame(false, "x", 50));
     assertArrayEquals(frame, avcc.package_(0, false, frame));

@@ -192,10 +192,12 @@ public final class VidlogServer {
     int instances = Runtime.getRuntime().availableProcessors();
     io.vertx.core.Future<Listener> listening = Listener.start(vertx, options, config.http().bind(),
         config.http().port(), router::handle, guard, instances);
-    // the same routes and protections, but HTTP/1.1 only: GetDataEndpoint(PUT_MEDIA) points here
+    // the same routes and protections, but HTTP/1.1 only: GetDataEndpoint(PUT_MEDIA) points here. Started
+    // once the main listener is up: started together they contend for the same cores (TLS contexts,
+    // verticle deployment) and /health, the readiness signal, came about 0.2 s later
     io.vertx.core.Future<Listener> ingestListening = config.http().ingestListener()
-        ? Listener.start(vertx, TlsSetup.http11Only(options), config.http().bind(), config.http().ingestPort(),
-            router::handle, guard, instances)
+        ? listening.compose(main -> Listener.start(vertx, TlsSetup.http11Only(options), config.http().bind(),
+            config.http().ingestPort(), router::handle, guard, instances))
         : io.vertx.core.Future.succeededFuture(null);
     // with a fixed port the URL is known before the listener is up: check or create the admin key
     // meanwhile (the URL is announced only when both are done)

@@ -33,8 +33,28 @@ public final class FakeKvs implements AutoCloseable {
     /** 200 and then no ack ever; the upload is read and dropped. */
     STALL_AFTER_200,
     /** 200, then the upload is not read for 3 s (TCP back-pressure stalls the producer's writes). */
-    STOP_READING
+    STOP_READING,
+    /**
+     * Acks as vidlog sends them (BUFFERING at each Cluster, RECEIVED and PERSISTED at each end-of-fragment
+     * tag), except where {@link FakeKvs#script} says otherwise for the n-th fragment completed.
+     */
+    SCRIPTED_ACKS
   }
+
+  /** What SCRIPTED_ACKS answers for a completed fragment. */
+  public enum Answer {
+    PERSISTED,
+    /** ERROR 4002: the fragment is refused, the connection goes on. */
+    REFUSE,
+    /** ERROR 5000: the connection ends (the fragment is not stored). */
+    END_CONNECTION
+  }
+
+  /** SCRIPTED_ACKS: the answer for the n-th fragment completed (0-based, over all connections). */
+  public volatile java.util.function.IntFunction<Answer> script = n -> Answer.PERSISTED;
+  /** SCRIPTED_ACKS: Cluster Timecodes of the fragments acknowledged PERSISTED, in order. */
+  public final List<Long> stored = new CopyOnWriteArrayList<>();
+  private final AtomicInteger completed = new AtomicInteger();
 
   private final ServerSocket listener;
   private final PutMedia behaviour;
@@ -86,7 +106,7 @@ public final class FakeKvs implements AutoCloseable {
         case "/putMedia" -> putMedia(in, out, chunked);
         default -> json(out, in, length, "{}");
       }
-    } catch (IOException e) {
+    } catch (IOException | java.io.UncheckedIOException e) {
       // the client went away
     } finally {
       sockets.remove(s);
@@ -125,8 +145,89 @@ public final class FakeKvs implements AutoCloseable {
         }
         drain(in); // then notice the producer's close
       }
+      case SCRIPTED_ACKS -> scripted(in, out);
       default -> throw new IllegalStateException(behaviour.toString());
     }
+  }
+
+  /** Reads the chunked MKV upload with vidlog's MKV reader and acks it as the script says. */
+  private void scripted(InputStream in, OutputStream out) throws IOException {
+    write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+    long[] cluster = {-1};
+    boolean[] ended = {false};
+    io.vidlog.media.mkv.MkvReader reader = new io.vidlog.media.mkv.MkvReader(new io.vidlog.media.mkv.MkvHandler() {
+      @Override
+      public void onClusterStart(long timecode, long size) {
+        cluster[0] = timecode;
+        ack(out, "{\"EventType\":\"BUFFERING\",\"FragmentTimecode\":" + timecode + ",\"FragmentNumber\":\"" + timecode + "\"}");
+      }
+
+      @Override
+      public void onTags(List<io.vidlog.media.mkv.Tag> tags, java.nio.ByteBuffer raw) {
+        boolean end = tags.stream().flatMap(t -> t.simpleTags().stream())
+            .anyMatch(t -> t.name().equals("AWS_KINESISVIDEO_END_OF_FRAGMENT"));
+        if (!end || cluster[0] < 0) {
+          return;
+        }
+        long tc = cluster[0];
+        String common = "\"FragmentTimecode\":" + tc + ",\"FragmentNumber\":\"" + tc + "\"";
+        switch (script.apply(completed.getAndIncrement())) {
+          case PERSISTED -> {
+            ack(out, "{\"EventType\":\"RECEIVED\"," + common + "}");
+            stored.add(tc);
+            ack(out, "{\"EventType\":\"PERSISTED\"," + common + "}");
+          }
+          case REFUSE -> ack(out, "{\"EventType\":\"ERROR\"," + common
+              + ",\"ErrorId\":4002,\"ErrorCode\":\"MAX_FRAGMENT_DURATION_REACHED\"}");
+          case END_CONNECTION -> {
+            ack(out, "{\"EventType\":\"ERROR\"," + common + ",\"ErrorId\":5000,\"ErrorCode\":\"INTERNAL_ERROR\"}");
+            ended[0] = true;
+          }
+          default -> throw new IllegalStateException();
+        }
+        cluster[0] = -1;
+      }
+    });
+    while (!ended[0]) {
+      String size = line(in);
+      if (size == null) {
+        return;
+      }
+      int n = Integer.parseInt(size.strip(), 16);
+      if (n == 0) {
+        break;
+      }
+      byte[] chunk = in.readNBytes(n);
+      line(in);
+      if (chunk.length < n) {
+        return;
+      }
+      reader.feed(chunk, 0, n);
+    }
+    write(out, "0\r\n\r\n");
+  }
+
+  private static void ack(OutputStream out, String json) {
+    String line = json + "\n";
+    try {
+      write(out, Integer.toHexString(line.length()) + "\r\n" + line + "\r\n");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static String line(InputStream in) throws IOException {
+    StringBuilder b = new StringBuilder();
+    int c;
+    while ((c = in.read()) >= 0) {
+      if (c == '\n') {
+        return b.toString();
+      }
+      if (c != '\r') {
+        b.append((char) c);
+      }
+    }
+    return null;
   }
 
   private static void drain(InputStream in) throws IOException {
