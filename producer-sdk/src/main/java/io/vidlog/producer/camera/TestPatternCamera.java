@@ -48,7 +48,7 @@ public final class TestPatternCamera implements MediaSource {
   /** Frames in a row at half the frame period that end the warm-up. */
   static final int WARM_FRAMES = 10;
   /** The longest warm-up. */
-  static final long MAX_WARM_UP_NANOS = 5_000_000_000L;
+  static final long MAX_WARM_UP_NANOS = 10_000_000_000L;
 
   private final CameraSettings settings;
   private final CameraClock clock;

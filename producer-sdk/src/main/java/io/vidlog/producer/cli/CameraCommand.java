@@ -94,6 +94,11 @@ final class CameraCommand implements Callable<Integer> {
     }
   }
 
+  private static String settings(TestPatternCamera camera) {
+    CameraSettings s = camera.settings();
+    return s.width() + "x" + s.height() + " at " + s.fps() + " fps";
+  }
+
   private static String progress(TestPatternCamera camera, SourcePump pump, AckTally tally) {
     TestPatternCamera.Stats c = camera.stats();
     StreamProducer p = pump.producer();
@@ -121,6 +126,9 @@ final class CameraCommand implements Callable<Integer> {
         + (tally.meanLatencyMillis() >= 0 ? "; persisted after " + tally.meanLatencyMillis() + " ms on average, "
             + tally.maxLatencyMillis() + " ms at most" : ""));
     out.println("  producer timestamps " + pump.timeSpan());
+    if (c.dropped() * 20 > c.frames() + c.dropped()) {
+      out.println("  this machine did not keep up with " + settings(camera) + ": try a smaller --size or --fps");
+    }
     tally.lastErrors().forEach(e -> out.println("  error: " + e));
     tally.dropReasons().forEach(d -> out.println("  dropped: " + d));
     boolean ok = stored == s.fragmentsStarted() && tally.droppedFragments() == 0;
