@@ -101,6 +101,23 @@ class TestPatternCameraTest {
   }
 
   @Test
+  void aSinkThatTakesItsTimeOverTheTracksMakesNoFrameLate() throws Exception {
+    // a producer creates its stream and connects when it gets the tracks: seconds on a slow day
+    ManualClock clock = new ManualClock(EPOCH);
+    Recorder r = new Recorder() {
+      @Override
+      public void onTracks(List<TrackEntry> tracks) {
+        super.onTracks(tracks);
+        clock.advance(5_000_000_000L);
+      }
+    };
+    TestPatternCamera camera = new TestPatternCamera(new CameraSettings(64, 48, 25, 10, Duration.ofSeconds(1)), clock);
+    camera.run(r);
+    assertEquals(25, r.frames.size());
+    assertEquals(0, camera.stats().dropped());
+  }
+
+  @Test
   void lateFramesWithinASecondAreAllSent() throws Exception {
     ManualClock clock = new ManualClock(EPOCH);
     Recorder r = new Recorder() {

@@ -62,6 +62,10 @@ class TailOutputTest {
       o.frame(frames.get(14));
     }
     try (TailOutput o = TailOutput.open(cp, out, "t")) {
+      // stopped again before the next frame arrived: the file holds the checkpointed frames only
+    }
+    assertFileHolds(out, frames.subList(0, 13));
+    try (TailOutput o = TailOutput.open(cp, out, "t")) {
       assertEquals(Optional.of(new Checkpoint("2000", 2, false)), o.load());
       for (int i = 13; i < 20; i++) {
         o.frame(frames.get(i));
@@ -122,12 +126,16 @@ class TailOutputTest {
   }
 
   private static void assertFileHoldsTheFramesOnce(Path out) throws Exception {
+    assertFileHolds(out, frames);
+  }
+
+  private static void assertFileHolds(Path out, List<ReadFrame> expectedFrames) throws Exception {
     Recorder r = new Recorder();
     FileSources.open(out, null).run(r);
     List<String> got = new ArrayList<>();
     r.frames.forEach(f -> got.add(f.ptsNanos() / 1_000_000 + " " + f.keyFrame() + " " + Recorder.crc(f.data())));
     List<String> expected = new ArrayList<>();
-    frames.forEach(f -> expected.add(f.timestamp().toEpochMilli() + " " + f.keyFrame() + " "
+    expectedFrames.forEach(f -> expected.add(f.timestamp().toEpochMilli() + " " + f.keyFrame() + " "
         + Recorder.crc(java.nio.ByteBuffer.wrap(f.data()))));
     assertEquals(expected, got);
   }
