@@ -1,6 +1,5 @@
 package io.vidlog.producer.cli;
 
-import io.vidlog.media.mkv.TrackEntry;
 import io.vidlog.producer.CheckpointStore;
 import io.vidlog.producer.FrameHandler;
 import io.vidlog.producer.ReadFrame;
@@ -18,10 +17,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
@@ -130,14 +128,17 @@ final class TailCommand implements Callable<Integer> {
       return new Lines(Commands.out(spec), store(), counts);
     }
     if (out.equals("-")) {
-      return new Mkv(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), false, store(),
-          counts);
+      // standard output stays open for the JVM; it cannot be cut back, so a crash may repeat a frame
+      OutputStream o = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+      return new Mkv(new MkvTailWriter(new MkvOutput(o, stream), List.of(), null), store(), o, o::flush, counts);
     }
     Path file = Path.of(out);
     if (checkpoint != null) {
-      return new CheckpointedFile(TailOutput.open(checkpoint, file, stream), counts);
+      TailOutput output = TailOutput.open(checkpoint, file, stream);
+      return new Mkv(output.writer(), output, output.stream(), output, counts);
     }
-    return new Mkv(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), true, CheckpointStore.memory(),
+    OutputStream o = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+    return new Mkv(new MkvTailWriter(new MkvOutput(o, stream), List.of(), null), CheckpointStore.memory(), o, o,
         counts);
   }
 
@@ -200,20 +201,22 @@ final class TailCommand implements Callable<Integer> {
     }
   }
 
-  /** MKV to a stream that cannot be cut back (standard output, or a file without a checkpoint). */
+  /**
+   * MKV to a file or standard output through a {@link MkvTailWriter}, whose checkpoints are saved in
+   * {@code store} only once their frames are written.
+   */
   static final class Mkv extends Sink {
-    private final OutputStream stream;
-    private final MkvOutput mkv;
+    private final MkvTailWriter writer;
     private final CheckpointStore store;
-    private final boolean closeStream;
-    private final Map<Integer, TrackEntry> known = new TreeMap<>();
+    private final OutputStream stream;
+    private final AutoCloseable closer;
 
-    Mkv(OutputStream stream, boolean closeStream, CheckpointStore store, Counts counts) {
+    Mkv(MkvTailWriter writer, CheckpointStore store, OutputStream stream, AutoCloseable closer, Counts counts) {
       super(counts);
+      this.writer = writer;
+      this.store = writer.checkpoints(store);
       this.stream = stream;
-      this.closeStream = closeStream;
-      this.mkv = new MkvOutput(stream, "vidlog tail");
-      this.store = store;
+      this.closer = closer;
     }
 
     @Override
@@ -223,45 +226,33 @@ final class TailCommand implements Callable<Integer> {
 
     @Override
     public void onFrame(ReadFrame f) throws IOException {
-      known.put(f.trackNumber(), f.track());
-      mkv.frame(f, new ArrayList<>(known.values()));
+      writer.frame(f);
       stream.flush(); // a live reader downstream (ffplay) sees each frame as it arrives
       counts.count(f);
     }
 
     @Override
+    public void onFragmentEnd(String fragmentNumber, Map<String, String> metadata) throws IOException {
+      writer.fragmentEnd(fragmentNumber);
+      stream.flush();
+    }
+
+    /** Writes what waits for its fragment's end, saves that it is written, and closes the output. */
+    @Override
     public void close() throws IOException {
-      if (closeStream) {
-        stream.close();
-      } else {
-        stream.flush(); // standard output stays open for the JVM
+      try {
+        writer.release();
+        stream.flush();
+        store.save(writer.written());
+      } finally {
+        try {
+          closer.close();
+        } catch (IOException | RuntimeException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new IOException(e);
+        }
       }
-    }
-  }
-
-  /** MKV into a file kept together with its checkpoint. */
-  static final class CheckpointedFile extends Sink {
-    private final TailOutput output;
-
-    CheckpointedFile(TailOutput output, Counts counts) {
-      super(counts);
-      this.output = output;
-    }
-
-    @Override
-    CheckpointStore checkpoints() {
-      return output;
-    }
-
-    @Override
-    public void onFrame(ReadFrame f) throws IOException {
-      output.frame(f);
-      counts.count(f);
-    }
-
-    @Override
-    public void close() throws IOException {
-      output.close();
     }
   }
 }

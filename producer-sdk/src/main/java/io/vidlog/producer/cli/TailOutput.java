@@ -5,7 +5,6 @@ import io.vidlog.media.mkv.MkvReader;
 import io.vidlog.media.mkv.TrackEntry;
 import io.vidlog.producer.Checkpoint;
 import io.vidlog.producer.CheckpointStore;
-import io.vidlog.producer.ReadFrame;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -19,9 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * {@code tail --out FILE --checkpoint CP}: an MKV file and the reader's checkpoint kept together, so
@@ -34,6 +31,8 @@ import java.util.TreeMap;
  * <p>The checkpoint file holds, one per line: a format line, the output file's path, the
  * checkpoint ({@link Checkpoint#render()}), the output length and where its last Segment starts. It
  * is replaced atomically (written beside, forced, renamed), as {@link CheckpointStore#file} does.
+ * The checkpoints given to {@link #save} must be those of frames already written: put
+ * {@link MkvTailWriter#checkpoints} in front of it.
  */
 final class TailOutput implements CheckpointStore, AutoCloseable {
   private static final String FORMAT = "vidlog-tail-output 1";
@@ -43,7 +42,7 @@ final class TailOutput implements CheckpointStore, AutoCloseable {
   private final FileChannel channel;
   private final OutputStream stream;
   private final MkvOutput mkv;
-  private final Map<Integer, TrackEntry> known = new TreeMap<>();
+  private final List<TrackEntry> resumedTracks;
   private Checkpoint checkpoint;
 
   private TailOutput(Path checkpointFile, Path output, FileChannel channel, MkvOutput mkv, Checkpoint checkpoint,
@@ -54,7 +53,7 @@ final class TailOutput implements CheckpointStore, AutoCloseable {
     this.mkv = mkv;
     this.checkpoint = checkpoint;
     this.stream = stream;
-    tracks.forEach(t -> known.put(t.trackNumber(), t));
+    this.resumedTracks = List.copyOf(tracks);
   }
 
   /**
@@ -96,10 +95,9 @@ final class TailOutput implements CheckpointStore, AutoCloseable {
     return new TailOutput(checkpointFile, out, ch, mkv, st.checkpoint(), tracks, s);
   }
 
-  /** Writes a frame (the reader saves its checkpoint after this returns). */
-  void frame(ReadFrame f) throws IOException {
-    known.put(f.trackNumber(), f.track());
-    mkv.frame(f, new ArrayList<>(known.values()));
+  /** A writer that continues this output (after its saved checkpoint, with its tracks). */
+  MkvTailWriter writer() {
+    return new MkvTailWriter(mkv, resumedTracks, checkpoint);
   }
 
   @Override
@@ -125,8 +123,9 @@ final class TailOutput implements CheckpointStore, AutoCloseable {
     checkpoint = cp;
   }
 
-  long length() {
-    return mkv.length();
+  /** The output stream the writer writes to (flushed before each checkpoint). */
+  OutputStream stream() {
+    return stream;
   }
 
   @Override

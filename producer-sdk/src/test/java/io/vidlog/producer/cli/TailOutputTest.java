@@ -1,11 +1,13 @@
 package io.vidlog.producer.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vidlog.media.mkv.TrackEntry;
 import io.vidlog.producer.Checkpoint;
+import io.vidlog.producer.CheckpointStore;
 import io.vidlog.producer.ReadFrame;
 import io.vidlog.producer.source.FileSources;
 import io.vidlog.producer.source.Recorder;
@@ -54,23 +56,18 @@ class TailOutputTest {
     Path out = dir.resolve("out.mkv");
     try (TailOutput o = TailOutput.open(cp, out, "t")) {
       assertEquals(Optional.empty(), o.load());
-      for (int i = 0; i < 13; i++) {
-        o.frame(frames.get(i));
-        save(o, i);
-      }
-      o.frame(frames.get(13)); // written, never checkpointed: the process dies here
-      o.frame(frames.get(14));
+      Tail t = new Tail(o);
+      t.frames(0, 13);
+      t.writer.frame(frames.get(13)); // written, never checkpointed: the process dies here
+      t.writer.frame(frames.get(14));
     }
     try (TailOutput o = TailOutput.open(cp, out, "t")) {
       // stopped again before the next frame arrived: the file holds the checkpointed frames only
+      assertEquals(Optional.of(new Checkpoint("2000", 2, false)), o.load());
     }
     assertFileHolds(out, frames.subList(0, 13));
     try (TailOutput o = TailOutput.open(cp, out, "t")) {
-      assertEquals(Optional.of(new Checkpoint("2000", 2, false)), o.load());
-      for (int i = 13; i < 20; i++) {
-        o.frame(frames.get(i));
-        save(o, i);
-      }
+      new Tail(o).frames(13, 20);
     }
     assertFileHoldsTheFramesOnce(out);
   }
@@ -80,19 +77,57 @@ class TailOutputTest {
     Path cp = dir.resolve("cp");
     Path out = dir.resolve("out.mkv");
     try (TailOutput o = TailOutput.open(cp, out, "t")) {
-      for (int i = 0; i < 10; i++) {
-        o.frame(frames.get(i));
-        save(o, i);
-      }
-      o.save(new Checkpoint("1000", 9, true));
+      new Tail(o).frames(0, 10);
     }
     try (TailOutput o = TailOutput.open(cp, out, "t")) {
-      for (int i = 10; i < 20; i++) {
-        o.frame(frames.get(i));
-        save(o, i);
-      }
+      assertEquals(Optional.of(new Checkpoint("1000", 9, true)), o.load());
+      new Tail(o).frames(10, 20);
     }
     assertFileHoldsTheFramesOnce(out);
+  }
+
+  @Test
+  void aNewFilesFirstFragmentWaitsForItsEndAndNothingUnwrittenIsCheckpointed(@TempDir Path dir) throws Exception {
+    Path cp = dir.resolve("cp");
+    Path out = dir.resolve("out.mkv");
+    try (TailOutput o = TailOutput.open(cp, out, "t")) {
+      Tail t = new Tail(o);
+      for (int i = 0; i < 5; i++) {
+        t.writer.frame(frames.get(i));
+        t.store.save(frames.get(i).checkpoint());
+      }
+      assertEquals(0, Files.size(out), "the first fragment waits for its end");
+      assertFalse(Files.exists(cp), "no checkpoint of a frame not written");
+    }
+    try (TailOutput o = TailOutput.open(cp, out, "t")) {
+      assertEquals(Optional.empty(), o.load(), "a crash while the first fragment waited: it comes again");
+      new Tail(o).frames(0, 20);
+    }
+    assertFileHoldsTheFramesOnce(out);
+  }
+
+  /** What the tail command puts together: the writer of the output, and the store that saves what it wrote. */
+  private static final class Tail {
+    final MkvTailWriter writer;
+    final CheckpointStore store;
+
+    Tail(TailOutput o) {
+      writer = o.writer();
+      store = writer.checkpoints(o);
+    }
+
+    /** Frames {@code from} to {@code to} (exclusive) as the reader hands them over, checkpointed. */
+    void frames(int from, int to) throws IOException {
+      for (int i = from; i < to; i++) {
+        ReadFrame f = frames.get(i);
+        writer.frame(f);
+        store.save(f.checkpoint());
+        if (i == 9 || i == 19) {
+          writer.fragmentEnd(f.fragmentNumber());
+          store.save(new Checkpoint(f.fragmentNumber(), f.frameIndex(), true));
+        }
+      }
+    }
   }
 
   @Test
@@ -105,8 +140,7 @@ class TailOutputTest {
     assertTrue(exists.getMessage().contains("exists, but the checkpoint"), exists.getMessage());
 
     try (TailOutput o = TailOutput.open(cp, out, "t")) {
-      o.frame(frames.get(0));
-      save(o, 0);
+      new Tail(o).frames(0, 10);
     }
     IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
         () -> TailOutput.open(cp, dir.resolve("x.mkv"), "t"));
@@ -119,10 +153,6 @@ class TailOutputTest {
     Files.writeString(cp, "1000 3 partial\n");
     IOException notOurs = assertThrows(IOException.class, () -> TailOutput.open(cp, out, "t"));
     assertTrue(notOurs.getMessage().contains("is not one 'vidlog tail --out' wrote"), notOurs.getMessage());
-  }
-
-  private static void save(TailOutput o, int i) throws IOException {
-    o.save(frames.get(i).checkpoint());
   }
 
   private static void assertFileHoldsTheFramesOnce(Path out) throws Exception {
