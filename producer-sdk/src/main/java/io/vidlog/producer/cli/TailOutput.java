@@ -29,13 +29,17 @@ import java.util.Optional;
  * after the last checkpoint (it is delivered again), and continues the file from there.
  *
  * <p>The checkpoint file holds, one per line: a format line, the output file's path, the
- * checkpoint ({@link Checkpoint#render()}), the output length and where its last Segment starts. It
+ * checkpoint ({@link Checkpoint#render()}, or {@code none} before the first), the output length and
+ * where its last Segment starts. It is written before the output is first opened, so a crash before
+ * the first checkpoint leaves an output the next run recognises as its own and starts over. It
  * is replaced atomically (written beside, forced, renamed), as {@link CheckpointStore#file} does.
  * The checkpoints given to {@link #save} must be those of frames already written: put
  * {@link MkvTailWriter#checkpoints} in front of it.
  */
 final class TailOutput implements CheckpointStore, AutoCloseable {
   private static final String FORMAT = "vidlog-tail-output 1";
+  /** The checkpoint line before the first checkpoint. */
+  private static final String NONE = "none";
 
   private final Path checkpointFile;
   private final Path output;
@@ -69,6 +73,9 @@ final class TailOutput implements CheckpointStore, AutoCloseable {
         throw new IllegalArgumentException("--out " + output + " exists, but the checkpoint " + checkpointFile
             + " does not: give the checkpoint that goes with it, or remove the file");
       }
+      // the output is claimed before anything is written to it: a restart after a crash that came
+      // before the first checkpoint finds it its own, and starts it over
+      writeState(checkpointFile, new State(out, null, 0, -1));
       FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.TRUNCATE_EXISTING);
       OutputStream s = Channels.newOutputStream(ch);
@@ -89,7 +96,8 @@ final class TailOutput implements CheckpointStore, AutoCloseable {
     ch.truncate(st.length()); // frames written after the last checkpoint are delivered again
     ch.position(st.length());
     List<TrackEntry> tracks = st.segmentStart() < 0 ? List.of() : tracksAt(out, st.segmentStart());
-    String openFragment = st.checkpoint().fragmentComplete() ? null : st.checkpoint().fragmentNumber();
+    String openFragment = st.checkpoint() == null || st.checkpoint().fragmentComplete() ? null
+        : st.checkpoint().fragmentNumber();
     OutputStream s = Channels.newOutputStream(ch);
     MkvOutput mkv = new MkvOutput(s, title).resume(st.length(), st.segmentStart(), tracks, openFragment);
     return new TailOutput(checkpointFile, out, ch, mkv, st.checkpoint(), tracks, s);
@@ -109,7 +117,13 @@ final class TailOutput implements CheckpointStore, AutoCloseable {
   public void save(Checkpoint cp) throws IOException {
     stream.flush();
     channel.force(false); // the bytes the checkpoint counts are on disk before it is
-    String text = FORMAT + "\n" + output + "\n" + cp.render() + "\n" + mkv.length() + "\n" + mkv.segmentStart() + "\n";
+    writeState(checkpointFile, new State(output, cp, mkv.length(), mkv.segmentStart()));
+    checkpoint = cp;
+  }
+
+  private static void writeState(Path checkpointFile, State st) throws IOException {
+    String text = FORMAT + "\n" + st.output() + "\n" + (st.checkpoint() == null ? NONE : st.checkpoint().render())
+        + "\n" + st.length() + "\n" + st.segmentStart() + "\n";
     Path temp = checkpointFile.toAbsolutePath().resolveSibling(checkpointFile.getFileName() + ".tmp");
     try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -120,7 +134,6 @@ final class TailOutput implements CheckpointStore, AutoCloseable {
       ch.force(true);
     }
     Files.move(temp, checkpointFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    checkpoint = cp;
   }
 
   /** The output stream the writer writes to (flushed before each checkpoint). */
@@ -134,7 +147,7 @@ final class TailOutput implements CheckpointStore, AutoCloseable {
     channel.close();
   }
 
-  /** What a checkpoint file says. */
+  /** What a checkpoint file says; {@code checkpoint} is null before the first. */
   record State(Path output, Checkpoint checkpoint, long length, long segmentStart) {}
 
   static Optional<State> read(Path checkpointFile) throws IOException {
@@ -148,7 +161,8 @@ final class TailOutput implements CheckpointStore, AutoCloseable {
       if (lines.size() < 5 || !lines.get(0).equals(FORMAT)) {
         throw new IllegalArgumentException("not a tail output checkpoint");
       }
-      return Optional.of(new State(Path.of(lines.get(1)), Checkpoint.parse(lines.get(2)), Long.parseLong(lines.get(3)),
+      Checkpoint cp = lines.get(2).equals(NONE) ? null : Checkpoint.parse(lines.get(2));
+      return Optional.of(new State(Path.of(lines.get(1)), cp, Long.parseLong(lines.get(3)),
           Long.parseLong(lines.get(4))));
     } catch (IllegalArgumentException e) {
       throw new IOException("checkpoint file " + checkpointFile + " is not one 'vidlog tail --out' wrote: "
