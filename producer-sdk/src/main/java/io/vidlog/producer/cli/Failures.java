@@ -26,7 +26,7 @@ final class Failures {
       return "already exists: " + f.getFile();
     }
     if (e instanceof IOException) {
-      return "I/O error: " + e.getMessage();
+      return "I/O error: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
     }
     if (e instanceof InterruptedException) {
       return "interrupted";

@@ -14,7 +14,6 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -137,7 +136,8 @@ final class TailCommand implements Callable<Integer> {
       TailOutput output = TailOutput.open(checkpoint, file, stream);
       return new Mkv(output.writer(), output, output.stream(), output, counts);
     }
-    OutputStream o = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+    // java.io, not a channel: the stop signal interrupts this thread, which would close a channel mid-write
+    OutputStream o = new BufferedOutputStream(new FileOutputStream(file.toFile()), 1 << 16);
     return new Mkv(new MkvTailWriter(new MkvOutput(o, stream), List.of(), null), CheckpointStore.memory(), o, o,
         counts);
   }

@@ -5,10 +5,11 @@ import io.vidlog.media.mkv.MkvReader;
 import io.vidlog.media.mkv.TrackEntry;
 import io.vidlog.producer.Checkpoint;
 import io.vidlog.producer.CheckpointStore;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,17 +44,17 @@ final class TailOutput implements CheckpointStore, AutoCloseable {
 
   private final Path checkpointFile;
   private final Path output;
-  private final FileChannel channel;
+  private final RandomAccessFile file;
   private final OutputStream stream;
   private final MkvOutput mkv;
   private final List<TrackEntry> resumedTracks;
   private Checkpoint checkpoint;
 
-  private TailOutput(Path checkpointFile, Path output, FileChannel channel, MkvOutput mkv, Checkpoint checkpoint,
+  private TailOutput(Path checkpointFile, Path output, RandomAccessFile file, MkvOutput mkv, Checkpoint checkpoint,
       List<TrackEntry> tracks, OutputStream stream) {
     this.checkpointFile = checkpointFile;
     this.output = output;
-    this.channel = channel;
+    this.file = file;
     this.mkv = mkv;
     this.checkpoint = checkpoint;
     this.stream = stream;
@@ -76,10 +77,10 @@ final class TailOutput implements CheckpointStore, AutoCloseable {
       // the output is claimed before anything is written to it: a restart after a crash that came
       // before the first checkpoint finds it its own, and starts it over
       writeState(checkpointFile, new State(out, null, 0, -1));
-      FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING);
-      OutputStream s = Channels.newOutputStream(ch);
-      return new TailOutput(checkpointFile, out, ch, new MkvOutput(s, title), null, List.of(), s);
+      RandomAccessFile f = new RandomAccessFile(out.toFile(), "rw");
+      f.setLength(0);
+      OutputStream s = stream(f);
+      return new TailOutput(checkpointFile, out, f, new MkvOutput(s, title), null, List.of(), s);
     }
     State st = state.get();
     if (!st.output().equals(out)) {
@@ -92,15 +93,15 @@ final class TailOutput implements CheckpointStore, AutoCloseable {
           + st.length() + " its checkpoint " + checkpointFile + " recorded: it was changed since; remove both to start"
           + " over");
     }
-    FileChannel ch = FileChannel.open(out, StandardOpenOption.WRITE);
-    ch.truncate(st.length()); // frames written after the last checkpoint are delivered again
-    ch.position(st.length());
+    RandomAccessFile f = new RandomAccessFile(out.toFile(), "rw");
+    f.setLength(st.length()); // frames written after the last checkpoint are delivered again
+    f.seek(st.length());
     List<TrackEntry> tracks = st.segmentStart() < 0 ? List.of() : tracksAt(out, st.segmentStart());
     String openFragment = st.checkpoint() == null || st.checkpoint().fragmentComplete() ? null
         : st.checkpoint().fragmentNumber();
-    OutputStream s = Channels.newOutputStream(ch);
+    OutputStream s = stream(f);
     MkvOutput mkv = new MkvOutput(s, title).resume(st.length(), st.segmentStart(), tracks, openFragment);
-    return new TailOutput(checkpointFile, out, ch, mkv, st.checkpoint(), tracks, s);
+    return new TailOutput(checkpointFile, out, f, mkv, st.checkpoint(), tracks, s);
   }
 
   /** A writer that continues this output (after its saved checkpoint, with its tracks). */
@@ -116,7 +117,7 @@ final class TailOutput implements CheckpointStore, AutoCloseable {
   @Override
   public void save(Checkpoint cp) throws IOException {
     stream.flush();
-    channel.force(false); // the bytes the checkpoint counts are on disk before it is
+    file.getFD().sync(); // the bytes the checkpoint counts are on disk before it is
     writeState(checkpointFile, new State(output, cp, mkv.length(), mkv.segmentStart()));
     checkpoint = cp;
   }
@@ -125,13 +126,9 @@ final class TailOutput implements CheckpointStore, AutoCloseable {
     String text = FORMAT + "\n" + st.output() + "\n" + (st.checkpoint() == null ? NONE : st.checkpoint().render())
         + "\n" + st.length() + "\n" + st.segmentStart() + "\n";
     Path temp = checkpointFile.toAbsolutePath().resolveSibling(checkpointFile.getFileName() + ".tmp");
-    try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-      while (b.hasRemaining()) {
-        ch.write(b);
-      }
-      ch.force(true);
+    try (FileOutputStream o = new FileOutputStream(temp.toFile())) {
+      o.write(text.getBytes(StandardCharsets.UTF_8));
+      o.getFD().sync();
     }
     Files.move(temp, checkpointFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
@@ -144,7 +141,25 @@ final class TailOutput implements CheckpointStore, AutoCloseable {
   @Override
   public void close() throws IOException {
     stream.flush();
-    channel.close();
+    file.close();
+  }
+
+  /**
+   * Writes through {@code f}. Plain java.io, not a FileChannel: an interrupt (the stop signal
+   * interrupts the command's thread) would close a channel in the middle of a write.
+   */
+  private static OutputStream stream(RandomAccessFile f) {
+    return new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        f.write(b);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        f.write(b, off, len);
+      }
+    };
   }
 
   /** What a checkpoint file says; {@code checkpoint} is null before the first. */

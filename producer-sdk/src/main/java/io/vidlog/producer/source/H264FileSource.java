@@ -10,6 +10,7 @@ import io.vidlog.media.nal.H264Sps;
 import io.vidlog.media.nal.NalUnits;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -76,6 +77,8 @@ public final class H264FileSource implements MediaSource {
       assembler.end();
     } catch (SinkCalls.Escape e) {
       e.rethrow();
+    } catch (ClosedByInterruptException e) {
+      throw new InterruptedException("reading " + file);
     }
     if (units.frames == 0) {
       throw H264.malformed(position, "no IDR access unit with its SPS and PPS in " + file);

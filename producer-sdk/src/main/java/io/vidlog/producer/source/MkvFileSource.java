@@ -9,6 +9,7 @@ import io.vidlog.media.mkv.MkvReader;
 import io.vidlog.media.mkv.TrackEntry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -72,6 +73,8 @@ public final class MkvFileSource implements MediaSource {
       frames.decodeTimes.end();
     } catch (SinkCalls.Escape e) {
       e.rethrow();
+    } catch (ClosedByInterruptException e) {
+      throw new InterruptedException("reading " + file);
     } finally {
       reader.close();
     }

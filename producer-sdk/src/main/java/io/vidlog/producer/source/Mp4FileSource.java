@@ -10,6 +10,7 @@ import io.vidlog.media.mp4.Mp4Sample;
 import io.vidlog.media.mp4.Mp4Track;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,6 +45,8 @@ public final class Mp4FileSource implements MediaSource {
       Mp4Demux.file(file, Mp4Limits.defaults(), samples);
     } catch (SinkCalls.Escape e) {
       e.rethrow();
+    } catch (ClosedByInterruptException e) {
+      throw new InterruptedException("reading " + file);
     }
     if (samples.timelines.isEmpty()) {
       throw MP4.unsupported(0, "no H.264, H.265 or AAC track in " + file);
