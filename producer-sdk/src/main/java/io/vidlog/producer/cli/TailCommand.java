@@ -66,13 +66,7 @@ final class TailCommand implements Callable<Integer> {
     AtomicReference<StreamReader> running = new AtomicReference<>();
     Thread self = Thread.currentThread();
     // the stop hook waits for this block to end: output flushed and summary printed before the JVM goes
-    try (StopSignal stop = new StopSignal(() -> {
-          StreamReader r = running.get();
-          if (r != null) {
-            r.stop();
-          }
-          self.interrupt();
-        }, 30_000);
+    try (StopSignal stop = new StopSignal(() -> stopReading(counts, running.get(), self), 30_000);
         VidlogClient client = Commands.root(spec).client(); Sink sink = sink(counts)) {
       ReaderConfig config = ReaderConfig.of(stream).withStart(startPosition()).withCheckpoints(sink.checkpoints())
           .withListener(new ReaderListener() {
@@ -104,13 +98,48 @@ final class TailCommand implements Callable<Integer> {
         if (!stop.stopped()) {
           reader.run(sink);
         }
-      } catch (InterruptedException e) {
+      } catch (InterruptedException | StopRequested e) {
         // stopped: every frame handled so far is written and checkpointed
+      } finally {
+        counts.done = true;
       }
       err.println("tail " + stream + ": " + counts.frames + " frames of " + counts.fragments + " fragments"
           + (reader.checkpoint().isPresent() ? "; checkpoint " + reader.checkpoint().get().render() : ""));
       err.flush();
       return 0;
+    }
+  }
+
+  /**
+   * The stop signal: the handler refuses the next frame ({@link StopRequested}, so it is not
+   * checkpointed and comes again next time); a reader waiting on a quiet stream is stopped after a
+   * second by closing its connection.
+   */
+  private static void stopReading(Counts counts, StreamReader reader, Thread commandThread) {
+    counts.stopRequested = true;
+    long deadline = System.nanoTime() + 1_000_000_000L;
+    while (!counts.done && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    if (!counts.done) {
+      if (reader != null) {
+        reader.stop();
+      }
+      commandThread.interrupt();
+    }
+  }
+
+  /** Thrown by the frame handler when a stop signal came: the reader stops without checkpointing that frame. */
+  static final class StopRequested extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    StopRequested() {
+      super("stopped", null, false, false);
     }
   }
 
@@ -148,9 +177,17 @@ final class TailCommand implements Callable<Integer> {
 
   /** Frames and fragments handled by this run. */
   static final class Counts {
+    volatile boolean stopRequested;
+    volatile boolean done;
     long frames;
     long fragments;
     String lastFragment;
+
+    void checkStop() throws StopRequested {
+      if (stopRequested) {
+        throw new StopRequested();
+      }
+    }
 
     void count(ReadFrame f) {
       frames++;
@@ -192,7 +229,8 @@ final class TailCommand implements Callable<Integer> {
     }
 
     @Override
-    public void onFrame(ReadFrame f) {
+    public void onFrame(ReadFrame f) throws StopRequested {
+      counts.checkStop();
       out.println(f.fragmentNumber() + " " + f.frameIndex() + " track " + f.trackNumber() + " " + f.timestamp() + " "
           + (f.keyFrame() ? "key " : "    ") + f.data().length + " bytes"
           + (f.frameIndex() == 0 && !f.metadata().isEmpty() ? " " + f.metadata() : ""));
@@ -225,7 +263,8 @@ final class TailCommand implements Callable<Integer> {
     }
 
     @Override
-    public void onFrame(ReadFrame f) throws IOException {
+    public void onFrame(ReadFrame f) throws IOException, StopRequested {
+      counts.checkStop();
       writer.frame(f);
       stream.flush(); // a live reader downstream (ffplay) sees each frame as it arrives
       counts.count(f);

@@ -88,6 +88,15 @@ final class CliProcess {
     }
   }
 
+  /** What the command printed on standard error so far. */
+  String stderrSoFar() {
+    try {
+      return read(stderr);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
   /** The file standard output goes to. */
   Path stdoutFile() {
     return stdout;

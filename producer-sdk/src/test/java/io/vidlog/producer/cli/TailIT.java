@@ -49,7 +49,8 @@ class TailIT {
         CliProcess tail = tail(vidlog, work, stream, checkpoint, out);
         // while the camera streams, a tail always gets new frames; once it has ended, a tail that gets
         // none within 20 s has caught up
-        boolean progressed = within(camera.isAlive() ? 60 : 20, () -> !read(checkpoint).equals(before));
+        boolean progressed = within(camera.isAlive() ? 60 : 20,
+            () -> tail.stderrSoFar().contains("reading from") && !read(checkpoint).equals(before));
         if (!progressed) {
           tail.kill();
           assertTrue(!camera.isAlive(), "a tail made no progress in a minute while the camera streamed");
@@ -59,8 +60,9 @@ class TailIT {
           tail.kill(); // SIGKILL: nothing flushed, no goodbye
           kills++;
         } else {
+          String at = read(checkpoint);
           CliProcess.Result r = tail.stop(); // SIGTERM, as Ctrl-C
-          assertTrue(r.stderr().contains("frames of"), r::toString);
+          assertTrue(r.stderr().contains("frames of"), () -> r + "\ncheckpoint before: " + before + "now: " + at);
           stops++;
         }
       }
