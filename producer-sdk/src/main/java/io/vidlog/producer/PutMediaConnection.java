@@ -72,12 +72,14 @@ final class PutMediaConnection {
     } catch (RuntimeException e) {
       error = e;
     } finally {
-      ended.countDown();
+      // the engine hears of the end before anyone waiting for it wakes up: a sender whose write broke waits
+      // here so that the response's own reason (a 404, say) is the one acted on
       events.onEnd(this, error);
+      ended.countDown();
     }
   }
 
-  /** Waits until the response has ended (the ack thread is done). */
+  /** Waits until the response has ended and the engine has been told (the ack thread is done). */
   boolean awaitEnd(long timeoutMillis) throws InterruptedException {
     return ended.await(timeoutMillis, TimeUnit.MILLISECONDS);
   }

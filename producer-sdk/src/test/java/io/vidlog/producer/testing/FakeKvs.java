@@ -103,7 +103,7 @@ public final class FakeKvs implements AutoCloseable {
             + "\"Version\":\"v1\",\"CreationTime\":1.0,\"DataRetentionInHours\":24}}");
         case "/getDataEndpoint" -> json(out, in, length, "{\"DataEndpoint\":\"" + url() + "\"}");
         case "/listFragments" -> json(out, in, length, "{\"Fragments\":[]}");
-        case "/putMedia" -> putMedia(in, out, chunked);
+        case "/putMedia" -> putMedia(s, in, out, chunked);
         default -> json(out, in, length, "{}");
       }
     } catch (IOException | java.io.UncheckedIOException e) {
@@ -113,7 +113,7 @@ public final class FakeKvs implements AutoCloseable {
     }
   }
 
-  private void putMedia(InputStream in, OutputStream out, boolean chunked) throws IOException {
+  private void putMedia(Socket s, InputStream in, OutputStream out, boolean chunked) throws IOException {
     putMediaCalls.incrementAndGet();
     switch (behaviour) {
       case GARBAGE_ACKS -> {
@@ -126,10 +126,12 @@ public final class FakeKvs implements AutoCloseable {
         String body = "{\"__type\":\"InternalFailure\",\"Message\":\"boom\"}";
         write(out, "HTTP/1.1 500 Internal Server Error\r\nx-amzn-ErrorType: InternalFailure\r\n"
             + "x-amzn-RequestId: fake-1\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body);
+        drainBriefly(s, in);
       }
       case NOT_FOUND -> {
         String body = "{\"__type\":\"ResourceNotFoundException\",\"Message\":\"The stream fake does not exist\"}";
         write(out, "HTTP/1.1 404 Not Found\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body);
+        drainBriefly(s, in);
       }
       case STALL -> drain(in);
       case STALL_AFTER_200 -> {
@@ -228,6 +230,24 @@ public final class FakeKvs implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  /**
+   * After an early error answer, what the upload already sent is read (for at most a second) before the
+   * socket closes, as vidlog does (docs/wire-protocol.md §1.1): closing on unread bytes makes the kernel
+   * reset the connection, and the client may lose the answer.
+   */
+  private static void drainBriefly(Socket s, InputStream in) throws IOException {
+    long until = System.currentTimeMillis() + 1000;
+    s.setSoTimeout(200);
+    byte[] buf = new byte[16 * 1024];
+    try {
+      while (System.currentTimeMillis() < until && in.read(buf) >= 0) {
+        // dropped
+      }
+    } catch (java.net.SocketTimeoutException e) {
+      // enough
+    }
   }
 
   private static void drain(InputStream in) throws IOException {
