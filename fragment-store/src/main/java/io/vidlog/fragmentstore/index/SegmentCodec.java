@@ -107,12 +107,7 @@ final class SegmentCodec {
       if ((changes & 2) != 0) {
         hi = Math.toIntExact(hi + unzigzag(readVarLong(b)));
       }
-      long q = unzigzag(readVarLong(b));
-      long r = readVarLong(b);
-      if (r < 0 || r >= E9) {
-        throw new IllegalArgumentException("index segment entry " + i + ": bad number difference");
-      }
-      lo = lo + q * E9 + r;
+      lo = lo + readNumberDelta(b);
       server += unzigzag(readVarLong(b));
       offset += unzigzag(readVarLong(b));
       duration += unzigzag(readVarLong(b));
@@ -198,9 +193,7 @@ final class SegmentCodec {
       if ((changes & 2) != 0) {
         writeVarLong(zigzag((long) eHi - hi));
       }
-      long d = eLo - lo;
-      writeVarLong(zigzag(Math.floorDiv(d, E9)));
-      writeVarLong(Math.floorMod(d, E9));
+      writeNumberDelta(out, eLo - lo);
       writeVarLong(zigzag(eServer - server));
       long eOffset = eProducer - eServer;
       writeVarLong(zigzag(eOffset - offset));
@@ -229,6 +222,25 @@ final class SegmentCodec {
     byte[] bytes() {
       return out.toByteArray();
     }
+  }
+
+  /**
+   * A difference of the low 18 digits of two fragment numbers as zigzag varint {@code floor(d / 10^9)}
+   * and varint {@code d mod 10^9}: a minted number's low digits are server milliseconds × 10^9 plus
+   * node and sequence, so consecutive numbers differ by a few bytes' worth.
+   */
+  static void writeNumberDelta(ByteArrayOutputStream out, long d) {
+    writeVarLong(out, zigzag(Math.floorDiv(d, E9)));
+    writeVarLong(out, Math.floorMod(d, E9));
+  }
+
+  static long readNumberDelta(ByteBuffer b) {
+    long q = unzigzag(readVarLong(b));
+    long r = readVarLong(b);
+    if (r < 0 || r >= E9 || q > NumberKey.LO_MOD / E9 || q < -NumberKey.LO_MOD / E9) {
+      throw new IllegalArgumentException("bad fragment number difference");
+    }
+    return q * E9 + r;
   }
 
   static long zigzag(long v) {

@@ -9,7 +9,8 @@ import java.util.Arrays;
  * The resident summary of a stream's sealed index segments (docs/architecture.md §Storage, "Time
  * index"): per segment, in number order, its first and last fragment numbers (which name its
  * object), how many entries it holds and a {@link SegmentSketch} of its timestamps, about 110 bytes
- * per segment, so about 0.1 byte per indexed fragment. The entries themselves stay in the store
+ * per segment, so about 0.1 byte per indexed fragment; persisted as the summary object (about 30
+ * bytes per segment, {@link #encode}). The entries themselves stay in the store
  * until a query needs them.
  *
  * <p>An immutable view {@code [start, end)} of append-only columns: appending writes past every
@@ -19,7 +20,7 @@ import java.util.Arrays;
  */
 final class SegmentList {
   private static final int MAGIC = 0x564C4953; // "VLIS"
-  private static final byte VERSION = 1;
+  private static final byte VERSION = 2;
   private static final int STRIDE = 2 * SegmentSketch.MAX_INTERVALS;
   /** Bytes per segment held in memory (the columns below). */
   static final int ENTRY_BYTES = 2 * (4 + 8 + 1) + 4 + 8 + 8 + 1 + 8 * STRIDE;
@@ -277,27 +278,46 @@ final class SegmentList {
   // ------------------------------------------------------------------------------ persisted form
 
   /**
-   * The summary object's body (before sealing): magic "VLIS", version 1, count, then per segment
-   * its first and last numbers (width, hi, lo), count, server range and producer intervals, longs
-   * as zigzag differences from the value before them. It only caches what the segments say: a
-   * lost or unreadable summary is rebuilt from the segments.
+   * The summary object's body (before sealing): magic "VLIS", version 2, count, then per segment:
+   * <pre>
+   *   changes  byte: 1 the first number's width or hi part differ from the previous segment's last
+   *            number's, 2 the last number's from the first's (each then written whole: width, hi, lo)
+   *   first    else as a difference from the previous last number ({@link SegmentCodec#writeNumberDelta})
+   *   last     else as a difference from the first
+   *   count, then the server range and producer intervals as zigzag differences, each from the value before
+   * </pre>
+   * About 30 bytes per segment. It only caches what the segments say: a summary that is lost,
+   * unreadable or of another version is rebuilt from the segments.
    */
   byte[] encode() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(16 + size() * 48);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(16 + size() * 24);
     out.write(ByteBuffer.allocate(5).putInt(MAGIC).put(VERSION).array(), 0, 5);
     SegmentCodec.writeVarLong(out, size());
-    long prev = 0;
+    long prevServer = 0;
+    int prevW = 0;
+    int prevHi = 0;
+    long prevLo = 0;
     for (int i = start; i < end; i++) {
-      out.write(c.firstW[i]);
-      SegmentCodec.writeVarLong(out, c.firstHi[i]);
-      SegmentCodec.writeVarLong(out, c.firstLo[i]);
-      out.write(c.lastW[i]);
-      SegmentCodec.writeVarLong(out, c.lastHi[i]);
-      SegmentCodec.writeVarLong(out, c.lastLo[i]);
+      boolean firstWhole = c.firstW[i] != prevW || c.firstHi[i] != prevHi;
+      boolean lastWhole = c.lastW[i] != c.firstW[i] || c.lastHi[i] != c.firstHi[i];
+      out.write((firstWhole ? 1 : 0) | (lastWhole ? 2 : 0));
+      if (firstWhole) {
+        writeWhole(out, c.firstW[i], c.firstHi[i], c.firstLo[i]);
+      } else {
+        SegmentCodec.writeNumberDelta(out, c.firstLo[i] - prevLo);
+      }
+      if (lastWhole) {
+        writeWhole(out, c.lastW[i], c.lastHi[i], c.lastLo[i]);
+      } else {
+        SegmentCodec.writeNumberDelta(out, c.lastLo[i] - c.firstLo[i]);
+      }
+      prevW = c.lastW[i];
+      prevHi = c.lastHi[i];
+      prevLo = c.lastLo[i];
       SegmentCodec.writeVarLong(out, c.count[i]);
-      SegmentCodec.writeVarLong(out, SegmentCodec.zigzag(c.serverMin[i] - prev));
+      SegmentCodec.writeVarLong(out, SegmentCodec.zigzag(c.serverMin[i] - prevServer));
       SegmentCodec.writeVarLong(out, SegmentCodec.zigzag(c.serverMax[i] - c.serverMin[i]));
-      prev = c.serverMin[i];
+      prevServer = c.serverMin[i];
       out.write(c.intervals[i]);
       long p = c.serverMin[i];
       for (int k = 0; k < 2 * c.intervals[i]; k++) {
@@ -309,6 +329,12 @@ final class SegmentList {
     return out.toByteArray();
   }
 
+  private static void writeWhole(ByteArrayOutputStream out, int w, int hi, long lo) {
+    out.write(w);
+    SegmentCodec.writeVarLong(out, hi);
+    SegmentCodec.writeVarLong(out, lo);
+  }
+
   /** Decodes a summary object's body straight into columns of its size (a stream's first use reads one). */
   static SegmentList decode(byte[] body) {
     ByteBuffer b = ByteBuffer.wrap(body);
@@ -317,15 +343,27 @@ final class SegmentList {
         throw new IllegalArgumentException("not an index summary");
       }
       long count = SegmentCodec.readVarLong(b);
-      if (count < 0 || count > b.remaining() / 8) {
+      if (count < 0 || count > b.remaining() / 6) {
         throw new IllegalArgumentException("index summary count " + count + " does not fit its bytes");
       }
       int n = (int) count;
       Columns c = new Columns(n);
       long prev = 0;
+      NumberKey prevLast = new NumberKey(0, 0, 0);
       for (int i = 0; i < n; i++) {
-        NumberKey first = number(b);
-        NumberKey last = number(b);
+        int changes = b.get();
+        if ((changes & ~3) != 0) {
+          throw new IllegalArgumentException("index summary entry " + i + " has unknown change bits " + changes);
+        }
+        NumberKey first = (changes & 1) != 0 ? number(b)
+            : new NumberKey(prevLast.hi(), prevLast.lo() + SegmentCodec.readNumberDelta(b), prevLast.width());
+        NumberKey last = (changes & 2) != 0 ? number(b)
+            : new NumberKey(first.hi(), first.lo() + SegmentCodec.readNumberDelta(b), first.width());
+        if (first.lo() < 0 || first.lo() >= NumberKey.LO_MOD || last.lo() < 0 || last.lo() >= NumberKey.LO_MOD
+            || first.width() < 1) {
+          throw new IllegalArgumentException("index summary entry " + i + " holds a bad fragment number");
+        }
+        prevLast = last;
         long entries = SegmentCodec.readVarLong(b);
         long serverMin = prev + SegmentCodec.unzigzag(SegmentCodec.readVarLong(b));
         long serverMax = serverMin + SegmentCodec.unzigzag(SegmentCodec.readVarLong(b));

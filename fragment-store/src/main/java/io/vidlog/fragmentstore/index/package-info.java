@@ -4,6 +4,7 @@
  * in the store, a resident summary per stream ({@code SegmentList}) and its open tail, loading the
  * segments a query needs through the server-wide {@link io.vidlog.fragmentstore.index.SegmentCache};
  * {@link io.vidlog.fragmentstore.index.StreamIndex} is the columnar in-memory form of one segment or
- * tail; {@code IndexQueries} combines them.
+ * tail; {@code IndexQueries} combines them; {@code IndexObjects}, {@code StreamLoad},
+ * {@code SegmentWriter} and {@code RetentionPass} read, load, write and expire a stream's index.
  */
 package io.vidlog.fragmentstore.index;
