@@ -157,7 +157,8 @@ export class Watch {
       // latency controller); plain-HLS playlists get theirs in holdBackForPlainHls
       const hls = new window.Hls({
         lowLatencyMode: live,
-        maxLiveSyncPlaybackRate: 1.5,
+        // catch up with the live edge gently: a faster rate empties the short live buffer into stalls
+        maxLiveSyncPlaybackRate: 1.25,
         backBufferLength: 60,
         manifestLoadingMaxRetry: 2,
         levelLoadingMaxRetry: 4,
