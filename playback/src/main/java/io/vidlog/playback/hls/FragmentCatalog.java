@@ -87,7 +87,9 @@ public final class FragmentCatalog {
         try {
           reader.feed(((BufferInternal) buf).getByteBuf().nioBuffer());
         } catch (RuntimeException e) {
+          mkv.pause();
           done.tryFail(e);
+          return;
         }
         if (tracks.tracks != null) {
           // the rest of the chunk is not needed: pausing a chunk stream releases it
