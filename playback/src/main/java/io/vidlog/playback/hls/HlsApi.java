@@ -48,8 +48,9 @@ public final class HlsApi implements ApiModule {
   /** A stream's live tail unsubscribes after this long without an HLS request for the stream. */
   static final long TAIL_IDLE_MILLIS = 120_000;
   /**
-   * The frames of the fragments being served, all requests together: an eighth of the heap, at least
-   * this (one fragment is at most 50 MB, docs/wire-protocol.md §6); beyond it a request is a 503.
+   * The frames of the fragments being served and of recent segments kept for other players, all
+   * requests together: an eighth of the heap, at least this (one fragment is at most 50 MB,
+   * docs/wire-protocol.md §6); beyond it a request is a 503.
    */
   static final long MIN_REPACKAGING_BYTES = 64L << 20;
   /** Playlist entries the live timelines of all sessions keep together. */
@@ -74,8 +75,9 @@ public final class HlsApi implements ApiModule {
     LiveTails tails = new LiveTails(vertx, feeds, catalog, clock, TAIL_IDLE_MILLIS, TAIL_FRAGMENTS);
     ByteBudget frames = ByteBudget.of("HLS repackaging", Math.max(MIN_REPACKAGING_BYTES,
         Runtime.getRuntime().maxMemory() / 8));
+    // half of the budget may stay held by recent segments, the rest is for building
     this.service = new HlsService(index, catalog, tails, new FragmentSource(vertx, archive, feeds, frames),
-        TIMELINE_ENTRIES);
+        TIMELINE_ENTRIES, frames.limit() / 2);
     this.keys = keys;
     this.endpoint = endpoint;
     this.clock = clock;
@@ -178,8 +180,8 @@ public final class HlsApi implements ApiModule {
       int track = trackNumber(ctx.request());
       FragmentNumber number = fragmentNumber(ctx.request(), true);
       return service.fragment(v.stream(), v.session(), number, track).compose(segment -> HttpResponses.segment(
-          ctx.request(), segment.media().length(), segment.media()::buffers, "video/mp4", immutable(v.session()),
-          etag(v.session(), number, track)).onComplete(ar -> segment.release()));
+          ctx.request(), segment.length(), segment::buffers, "video/mp4", immutable(v.session()),
+          etag(v.session(), number, track)));
     }).onFailure(e -> {
       if (!ctx.response().headWritten()) {
         ctx.fail(e);

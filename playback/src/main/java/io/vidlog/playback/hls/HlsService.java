@@ -17,7 +17,10 @@ import io.vidlog.playback.request.HlsSessionRequest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * What the HLS URL family serves, without HTTP (docs/wire-protocol.md §3.5): sessions made from a
@@ -37,14 +40,17 @@ public final class HlsService {
   private final LiveTails tails;
   private final FragmentSource source;
   private final Timelines timelines;
+  private final SegmentCache segments;
+  private final Map<TrackSet, PlayableTracks> checked = Collections.synchronizedMap(new WeakHashMap<>());
 
   public HlsService(TimeIndex index, FragmentCatalog catalog, LiveTails tails, FragmentSource source,
-      long timelineCapacity) {
+      long timelineCapacity, long segmentCacheBytes) {
     this.index = index;
     this.catalog = catalog;
     this.tails = tails;
     this.source = source;
     this.timelines = new Timelines(timelineCapacity);
+    this.segments = new SegmentCache(segmentCacheBytes);
   }
 
   /**
@@ -62,7 +68,7 @@ public final class HlsService {
         ? liveAnchor(stream, req.maxResults(), nowMillis)
         : rangeAnchor(stream, kind, req.startMillis(), req.endMillis());
     return first.compose(anchor -> catalog.get(stream, anchor.number()).map(info -> {
-      PlayableTracks.of(info.tracks());
+      playable(info.tracks());
       long start = req.mode() == PlaybackMode.LIVE ? anchor.serverTimestampMillis() : req.startMillis();
       return new HlsSession(stream.streamName(), stream.streamId(), req.mode(), kind, start, req.endMillis(),
           req.discontinuity(), req.displayTimestamps(), req.maxResults(), nowMillis,
@@ -84,7 +90,7 @@ public final class HlsService {
       }
       long from = newest.serverTimestampMillis() - max * MAX_FRAGMENT_MILLIS;
       List<FragmentRecord> recent = new ArrayList<>();
-      return page(stream, TimestampKind.SERVER, from, Long.MAX_VALUE, null, recent, Integer.MAX_VALUE).map(v -> {
+      return page(stream, from, null, recent).map(v -> {
         for (FragmentInfo f : live) {
           recent.add(f.record());
         }
@@ -114,24 +120,31 @@ public final class HlsService {
     });
   }
 
-  private Future<Void> page(StreamInfo stream, TimestampKind kind, long from, long to, String token,
-      List<FragmentRecord> out, int limit) {
-    return index.range(stream, kind, from, to, PAGE, token).compose(p -> {
+  /** Every fragment from {@code from} (server timestamps) on, into {@code out}. */
+  private Future<Void> page(StreamInfo stream, long from, String token, List<FragmentRecord> out) {
+    return index.range(stream, TimestampKind.SERVER, from, Long.MAX_VALUE, PAGE, token).compose(p -> {
       out.addAll(p.records());
-      return p.nextToken() == null || out.size() >= limit ? Future.succeededFuture()
-          : page(stream, kind, from, to, p.nextToken(), out, limit);
+      return p.nextToken() == null ? Future.succeededFuture() : page(stream, from, p.nextToken(), out);
     });
   }
 
   /** The tracks of the session's first fragment. */
   private Future<PlayableTracks> playable(StreamInfo stream, HlsSession session) {
-    return catalog.get(stream, session.anchor()).map(info -> PlayableTracks.of(info.tracks()));
+    return catalog.get(stream, session.anchor()).map(info -> playable(info.tracks()));
+  }
+
+  /**
+   * {@link PlayableTracks#of}, once per tracks value: every request of a session checks its first
+   * fragment's tracks, which the catalog hands out as the same value.
+   */
+  private PlayableTracks playable(TrackSet tracks) {
+    return checked.computeIfAbsent(tracks, PlayableTracks::of);
   }
 
   /** The master playlist (docs/wire-protocol.md §3.5): one variant, an audio rendition when there is audio. */
   public Future<MasterPlaylist> master(StreamInfo stream, HlsSession session, String token) {
     return catalog.get(stream, session.anchor()).map(info -> {
-      PlayableTracks p = PlayableTracks.of(info.tracks());
+      PlayableTracks p = playable(info.tracks());
       Fmp4Track video = p.video() == 0 ? null : p.track(p.video());
       String frameRate = null;
       if (video != null) {
@@ -153,7 +166,7 @@ public final class HlsService {
   /** The media playlist of a track at {@code nowMillis}. */
   public Future<MediaPlaylist> media(StreamInfo stream, HlsSession session, String token, int track, long nowMillis) {
     return catalog.get(stream, session.anchor()).compose(anchor -> {
-      PlayableTracks p = PlayableTracks.of(anchor.tracks());
+      PlayableTracks p = playable(anchor.tracks());
       if (!p.numbers().contains(track)) {
         return Future.failedFuture(noTrack(track));
       }
@@ -207,25 +220,17 @@ public final class HlsService {
         if (entry == null) {
           throw noTrack(track);
         }
-        return InitSegment.write(List.of(PlayableTracks.of(new TrackSet(info.tracks().timecodeScaleNs(),
-            List.of(entry))).track(track)));
+        try {
+          return InitSegment.write(List.of(Fmp4Track.of(entry)));
+        } catch (MediaFormatException e) {
+          throw (RuntimeException) asKvs(e);
+        }
       });
     });
   }
 
-  /** A media segment and the frames it refers to, held until {@link #release()}. */
-  public record ServedSegment(MediaSegment media, FragmentRepackaging frames) {
-    /** Returns the frames' memory to the budget: once the response is written, or failed. */
-    public void release() {
-      frames.release();
-    }
-  }
-
-  /**
-   * The media segment of one track of one fragment of the session. Its frames stay held (charged to
-   * the repackaging budget) until the caller releases it.
-   */
-  public Future<ServedSegment> fragment(StreamInfo stream, HlsSession session, FragmentNumber number, int track) {
+  /** The media segment of one track of one fragment of the session. */
+  public Future<MediaSegment> fragment(StreamInfo stream, HlsSession session, FragmentNumber number, int track) {
     return playable(stream, session).compose(p -> {
       if (!p.numbers().contains(track)) {
         return Future.failedFuture(noTrack(track));
@@ -236,26 +241,32 @@ public final class HlsService {
         return Future.failedFuture(KvsError.RESOURCE_NOT_FOUND.exception("Fragment " + number.value()
             + " has no frames of track " + track));
       }
-      Future<FragmentRepackaging> read = source.stored(stream, number, track)
-          .recover(e -> FragmentSource.notStored(e) ? source.live(stream, number, track) : Future.failedFuture(e));
-      return read.transform(ar -> {
-        if (ar.failed()) {
-          return Future.failedFuture(asKvs(ar.cause()));
+      return segments.get(new SegmentCache.Key(stream.streamId(), number, track, session.kind()),
+          () -> build(stream, session, r, track));
+    });
+  }
+
+  private Future<SegmentCache.Built> build(StreamInfo stream, HlsSession session, FragmentRecord r, int track) {
+    FragmentNumber number = r.number();
+    Future<FragmentRepackaging> read = source.stored(stream, number, track)
+        .recover(e -> FragmentSource.notStored(e) ? source.live(stream, number, track) : Future.failedFuture(e));
+    return read.transform(ar -> {
+      if (ar.failed()) {
+        return Future.failedFuture(asKvs(ar.cause()));
+      }
+      FragmentRepackaging f = ar.result();
+      try {
+        if (!f.hasFrames()) {
+          throw KvsError.RESOURCE_NOT_FOUND.exception("Fragment " + number.value() + " has no frames of track "
+              + track);
         }
-        FragmentRepackaging f = ar.result();
-        try {
-          if (!f.hasFrames()) {
-            throw KvsError.RESOURCE_NOT_FOUND.exception("Fragment " + number.value() + " has no frames of track "
-                + track);
-          }
-          // mfhd numbers only need to increase from segment to segment: the start in ms does
-          return Future.succeededFuture(new ServedSegment(f.segment(r.serverTimestampMillis() & 0xFFFFFFFFL,
-              session.kindMillis(r)), f));
-        } catch (RuntimeException e) {
-          f.release();
-          return Future.failedFuture(asKvs(e));
-        }
-      });
+        // mfhd numbers only need to increase from segment to segment: the start in ms does
+        return Future.succeededFuture(new SegmentCache.Built(f.segment(r.serverTimestampMillis() & 0xFFFFFFFFL,
+            session.kindMillis(r)), f));
+      } catch (RuntimeException e) {
+        f.release();
+        return Future.failedFuture(asKvs(e));
+      }
     });
   }
 

@@ -60,7 +60,7 @@ class HlsServiceTest {
     catalog = new FragmentCatalog(stores.archive, 1000);
     LiveTails tails = new LiveTails(vertx, feeds, catalog, clock::get, 60_000, 100);
     service = new HlsService(stores.index, catalog, tails, new FragmentSource(vertx, stores.archive, feeds,
-        budget), 10_000);
+        budget), 10_000, 0);
     stream = stores.createStream("cam", 24);
   }
 
@@ -236,16 +236,12 @@ class HlsServiceTest {
     TestChunks.Fragment f = fragment(1);
     f.publishTo(feeds.feed(stream.streamId()), true);
     Conditions.await("the live tail has fragment 1", () -> lists(s, now, "1"));
-    HlsService.ServedSegment fromWindow = stores.await(() -> service.fragment(stream, s, f.number(), 1));
+    // a cache of 0 bytes keeps nothing: the second request repackages the stored fragment
+    MediaSegment live = stores.await(() -> service.fragment(stream, s, f.number(), 1));
     persist(f);
-    HlsService.ServedSegment fromStore = stores.await(() -> service.fragment(stream, s, f.number(), 1));
-    MediaSegment live = fromWindow.media();
-    MediaSegment stored = fromStore.media();
+    MediaSegment stored = stores.await(() -> service.fragment(stream, s, f.number(), 1));
     assertArrayEquals(stored.toByteArray(), live.toByteArray());
-    assertTrue(budget.used() > 0, "the frames are held until the segment is released");
-    fromWindow.release();
-    fromStore.release();
-    assertEquals(0, budget.used());
+    assertEquals(0, budget.used(), "what the cache does not keep returns its frames to the budget");
     assertEquals(f.frames().size(), stored.track(1).samples());
     // decode times: the fragment's server start, in the 90 kHz video clock
     assertEquals((BASE + FRAGMENT) * 90, stored.track(1).baseDecodeTime());
@@ -254,6 +250,25 @@ class HlsServiceTest {
     KvsException outside = assertThrows(KvsException.class, () -> stores.await(() ->
         service.fragment(stream, s, new FragmentNumber("5"), 1)));
     assertEquals(KvsError.RESOURCE_NOT_FOUND, outside.error());
+  }
+
+  @Test
+  void playersAskingForTheSameSegmentGetOneRepackagingHeldUntilItLeavesTheCache() throws Exception {
+    HlsService cached = new HlsService(stores.index, catalog, new LiveTails(vertx, feeds, catalog, clock::get, 60_000,
+        100), new FragmentSource(vertx, stores.archive, feeds, budget), 10_000, 1L << 20);
+    for (int i = 0; i < 3; i++) {
+      persist(fragment(i));
+    }
+    HlsSession s = stores.await(() -> cached.create(stream, HlsSessionRequest.parse(new Fields(new JsonObject(
+        onDemand(BASE, BASE + 3 * FRAGMENT, ""))), BASE + 3_600_000), BASE + 3_600_000));
+    List<MediaSegment> two = stores.await(() -> io.vertx.core.Future.all(cached.fragment(stream, s, fragment(1).number(), 1),
+        cached.fragment(stream, s, fragment(1).number(), 1)).map(cf -> cf.<MediaSegment>list()));
+    assertTrue(two.get(0) == two.get(1), "built once for both");
+    long held = budget.used();
+    assertTrue(held > 0, "the cache holds the frames it keeps");
+    assertTrue(stores.await(() -> cached.fragment(stream, s, fragment(1).number(), 1)) == two.get(0));
+    stores.await(() -> cached.fragment(stream, s, fragment(2).number(), 1));
+    assertTrue(budget.used() > held, "two fragments held");
   }
 
   @Test

@@ -57,21 +57,25 @@ public final class FfmpegPutMedia {
 
   /**
    * Starts ffmpeg streaming a moving H.264 test pattern (testsrc2, 320×240, 25 frames/s, a key frame
-   * every {@code keyFrameInterval} frames, so one fragment per key frame) in real time for
-   * {@code length}, with producer timestamps from the wall clock at its start
-   * (x-amzn-producer-start-timestamp, RELATIVE timecodes). Its log goes to {@code log}.
+   * every {@code keyFrameInterval} frames) in real time for {@code length}, as a camera would: each
+   * frame's timestamp is the wall-clock time it was made (the {@code realtime} filter paces the
+   * pattern, {@code setpts=RTCTIME} stamps it; ABSOLUTE timecodes), so producer timestamps carry no
+   * error from ffmpeg's start-up. Clusters, and so fragments, start at each key frame only: the
+   * time and size limits are set beyond a key-frame interval (in live mode ffmpeg otherwise cuts a
+   * cluster every 32 KB, and a fragment that does not start with a key frame cannot be played on its
+   * own). Its log goes to {@code log}.
    */
   public static Process startTestPattern(URI endpoint, String keyId, String secret, String stream, Duration length,
       int keyFrameInterval, Path log) throws IOException {
-    String start = String.format(java.util.Locale.ROOT, "%.3f", System.currentTimeMillis() / 1000.0);
     String headers = signedHeaders(endpoint, keyId, secret, Map.of("x-amzn-stream-name", stream,
-        "x-amzn-fragment-timecode-type", "RELATIVE", "x-amzn-producer-start-timestamp", start));
-    List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "warning", "-re",
-        "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-t", String.valueOf(length.toSeconds()),
+        "x-amzn-fragment-timecode-type", "ABSOLUTE"));
+    List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "warning",
+        "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25,realtime,setpts=RTCTIME/(1000000*TB)",
+        "-frames:v", String.valueOf(length.toSeconds() * 25), "-copyts", "-fps_mode", "passthrough",
         "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-profile:v", "baseline",
         "-pix_fmt", "yuv420p", "-g", String.valueOf(keyFrameInterval), "-keyint_min", String.valueOf(keyFrameInterval),
-        "-f", "matroska", "-live", "1", "-cluster_time_limit", "100",
-        "-method", "POST", "-chunked_post", "1", "-tls_verify", "0", "-tcp_nodelay", "1",
+        "-f", "matroska", "-live", "1", "-cluster_time_limit", "10000", "-cluster_size_limit", "50000000",
+        "-flush_packets", "1", "-method", "POST", "-chunked_post", "1", "-tls_verify", "0", "-tcp_nodelay", "1",
         "-headers", headers, endpoint.resolve("/putMedia").toString()));
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }

@@ -153,11 +153,12 @@ export class Watch {
     const video = this.video;
     this.recovered = false;
     if (window.Hls && window.Hls.isSupported()) {
+      // no liveSync* here: a user setting would override the LL-HLS playlist's PART-HOLD-BACK (hls.js
+      // latency controller); plain-HLS playlists get theirs in holdBackForPlainHls
       const hls = new window.Hls({
         lowLatencyMode: live,
-        liveSyncDurationCount: 2,
-        liveMaxLatencyDurationCount: 6,
-        maxLiveSyncPlaybackRate: 1.5,
+        // catch up with the live edge gently: a faster rate empties the short live buffer into stalls
+        maxLiveSyncPlaybackRate: 1.25,
         backBufferLength: 60,
         manifestLoadingMaxRetry: 2,
         levelLoadingMaxRetry: 4,
@@ -166,6 +167,7 @@ export class Watch {
       this.hls = hls;
       const E = window.Hls.Events;
       hls.on(E.MANIFEST_LOADED, (ev, data) => this.checkCodecs(data.levels || []));
+      hls.on(E.LEVEL_LOADED, (ev, data) => live && holdBackForPlainHls(hls, data.details));
       hls.on(E.ERROR, (ev, data) => gen === this.generation && this.hlsError(data, gen));
       hls.on(E.FRAG_CHANGED, (ev, data) => gen === this.generation && this.fragmentOnScreen(data.frag));
       hls.loadSource(url);
@@ -481,6 +483,18 @@ export class Watch {
     } catch (e) {
       status.textContent = e.name === 'AbortError' ? '' : explain(e, 'The download');
     }
+  }
+}
+
+/**
+ * A live playlist without LL-HLS parts or a HOLD-BACK (RFC 8216bis §4.4.3.8) would make hls.js stay
+ * three target durations behind its end. vidlog lists a fragment the moment it ends, so the player
+ * can stay one target duration behind (the closest hls.js goes without parts) and still have the
+ * next fragment in time; LL-HLS playlists keep the server's PART-HOLD-BACK.
+ */
+function holdBackForPlainHls(hls, details) {
+  if (details && details.live && !details.partTarget && !details.holdBack) {
+    hls.config.liveSyncDuration = details.targetduration;
   }
 }
 
