@@ -21,6 +21,8 @@ import io.vidlog.ingest.IngestConfig;
 import io.vidlog.kvs.http.ApiModule;
 import io.vidlog.kvs.http.ApiRoute;
 import io.vidlog.playback.PlaybackApi;
+import io.vidlog.playback.clip.ClipApi;
+import io.vidlog.playback.clip.ClipConfig;
 import io.vidlog.server.auth.AccessKeyStore;
 import io.vidlog.kvs.sigv4.SigV4Verifier;
 import io.vidlog.playback.PlaybackConfig;
@@ -180,6 +182,8 @@ public final class VidlogServer {
     PlaybackApi playback = new PlaybackApi(registry, fragments.index(), fragments.archive(), fragments.feeds(),
         playbackConfig(config));
     modules.add(playback);
+    modules.add(new ClipApi(registry, fragments.index(), fragments.archive(), clipConfig(config),
+        System::currentTimeMillis));
 
     var global = new RouteTable.Global(AccessLog::handle,
         new HttpMetrics(metrics, RouteTable.paths(modules))::start);
@@ -259,6 +263,12 @@ public final class VidlogServer {
     var d = PlaybackConfig.DEFAULTS;
     java.time.Duration half = config.limits().idleTimeout().dividedBy(2);
     return half.compareTo(d.liveIdleEnd()) < 0 ? d.withLiveIdleEnd(half) : d;
+  }
+
+  /** GetClip's limits: KVS's by default, the operator's when set (docs/wire-protocol.md §6). */
+  static ClipConfig clipConfig(ServerConfig config) {
+    return ClipConfig.DEFAULTS.withMaxBytes(config.limits().clipMaxBytes())
+        .withMaxFragments(config.limits().clipMaxFragments());
   }
 
   private static FragmentStore openFragmentStore(Vertx vertx, ServerConfig config, StoreStack stores) {

@@ -40,7 +40,9 @@ public enum ConfigKey {
       "Concurrent connections allowed from one client (an IPv4 address or an IPv6 /64)"),
   SHUTDOWN_TIMEOUT("shutdown-timeout", "10s", "How long in-flight requests may run after SIGTERM"),
   MAX_MP4_UPLOAD("max-mp4-upload", "4GB",
-      "Largest progressive MP4 upload (spooled under <data-dir>/spool/uploads until its moov is read)");
+      "Largest progressive MP4 upload (spooled under <data-dir>/spool/uploads until its moov is read)"),
+  CLIP_MAX_BYTES("clip-max-bytes", "100MB", "GetClip: media bytes in one clip (a longer range gives its first part)"),
+  CLIP_MAX_FRAGMENTS("clip-max-fragments", "200", "GetClip: fragments in one clip (a longer range gives its first part)");
 
   private final String key;
   private final String defaultValue;

@@ -78,5 +78,6 @@ public record ServerConfig(Path dataDir, HttpConfig http, TlsConfig tls, StoreCo
   /** Protection against oversized, slow or too many requests and connections. */
   public record LimitsConfig(long maxJsonBody, int maxHeaderSize, int maxHeaders, int maxInitialLine,
       Duration idleTimeout, Duration headerTimeout, Duration bodyTimeout, Duration requestTimeout, int maxConnections,
-      int maxConnectionsPerIp, Duration shutdownTimeout, long maxMp4Upload) {}
+      int maxConnectionsPerIp, Duration shutdownTimeout, long maxMp4Upload, long clipMaxBytes,
+      int clipMaxFragments) {}
 }

@@ -136,8 +136,8 @@ class RouteAuthIT {
         assertFalse(Set.of("NotAuthorizedException", "AccessDeniedException").contains(answered), what);
       }
     }
-    assertEquals(KvsAction.values().length - 4, checked,
-        "every KVS action has a route but HLS/DASH session URLs, clips and images, which are not built yet");
+    assertEquals(KvsAction.values().length - 3, checked,
+        "every KVS action has a route but HLS/DASH session URLs and images, which are not built yet");
   }
 
   @Test

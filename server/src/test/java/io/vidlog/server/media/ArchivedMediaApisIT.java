@@ -1,0 +1,130 @@
+package io.vidlog.server.media;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.kinesisvideo.model.AckEvent;
+import io.vidlog.server.VidlogServer;
+import io.vidlog.server.keys.AdminCredentials;
+import io.vidlog.server.support.TestServers;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.services.kinesisvideo.KinesisVideoClient;
+import software.amazon.awssdk.services.kinesisvideo.model.APIName;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.KinesisVideoArchivedMediaClient;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.ClipFragmentSelectorType;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.GetClipResponse;
+
+/**
+ * The archived-media APIs that repackage media, over HTTPS with SigV4, driven by AWS's clients and
+ * judged by ffmpeg: a moving test pattern with a tone, encoded by ffmpeg (H.264 + AAC, 1 s GOPs),
+ * uploaded with AWS's v1 PutMedia client, then read back as a clip (GetClip, SDK v2 client with
+ * the GET_CLIP endpoint) that ffprobe and ffmpeg read frame for frame.
+ */
+@Tag("interop")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ArchivedMediaApisIT {
+  static final String STREAM = "archived-apis";
+  static final int SECONDS = 4;
+  static final int FPS = 25;
+  VidlogServer server;
+  AdminCredentials admin;
+  Path work;
+  Path source;
+  Date producerStart;
+  Instant before;
+  Instant after;
+  List<AckEvent> persisted;
+  KinesisVideoClient kvs;
+
+  @BeforeAll
+  void uploadOnce(@TempDir Path dataDir, @TempDir Path work) throws Exception {
+    this.work = work;
+    server = TestServers.start(dataDir, Map.of());
+    admin = server.admin().credentials();
+    MediaClients.trustServerCertificate(dataDir, work);
+    kvs = TestServers.adminClient(server);
+    kvs.createStream(r -> r.streamName(STREAM).dataRetentionInHours(24).mediaType("video/h264,audio/aac"));
+    source = work.resolve("source.mkv");
+    Probe.run(List.of("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+        "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=" + FPS, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+        "-t", String.valueOf(SECONDS), "-c:v", "libx264", "-profile:v", "main", "-g", String.valueOf(FPS),
+        "-keyint_min", String.valueOf(FPS), "-sc_threshold", "0", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k",
+        "-f", "matroska", "-live", "1", "-cluster_size_limit", "10000000", "-cluster_time_limit", "5000",
+        source.toString()));
+    producerStart = new Date(System.currentTimeMillis() - 60_000);
+    before = Instant.now().minusSeconds(1);
+    MediaClients.Upload upload = MediaClients.putMedia(MediaClients.dataEndpoint(kvs, STREAM, APIName.PUT_MEDIA),
+        admin.accessKeyId(), admin.secretAccessKey(), STREAM, Files.readAllBytes(source), producerStart);
+    after = Instant.now().plusSeconds(1);
+    assertNull(upload.failure(), () -> "upload failed: " + upload.failure());
+    assertTrue(upload.ofType("ERROR").isEmpty(), upload.acks()::toString);
+    persisted = upload.ofType("PERSISTED");
+    assertEquals(SECONDS, persisted.size(), upload.acks()::toString);
+  }
+
+  @AfterAll
+  void stop() {
+    System.clearProperty("javax.net.ssl.trustStore");
+    System.clearProperty("javax.net.ssl.trustStorePassword");
+    System.clearProperty("javax.net.ssl.trustStoreType");
+    if (kvs != null) {
+      kvs.close();
+    }
+    if (server != null) {
+      server.stop();
+    }
+  }
+
+  KinesisVideoArchivedMediaClient archived(APIName api) {
+    URI endpoint = MediaClients.dataEndpoint(kvs, STREAM, api);
+    return MediaClients.archived(endpoint, admin.accessKeyId(), admin.secretAccessKey());
+  }
+
+  @Test
+  void getClipGivesAnMp4ThatFfprobeAndFfmpegReadFrameForFrame() throws Exception {
+    Map<String, String> srcVideo = Probe.stream(source, "v:0");
+    Map<String, String> srcAudio = Probe.stream(source, "a:0");
+    assertEquals(String.valueOf(SECONDS * FPS), srcVideo.get("nb_read_frames"));
+    for (ClipFragmentSelectorType type : ClipFragmentSelectorType.knownValues()) {
+      Instant from = type == ClipFragmentSelectorType.SERVER_TIMESTAMP ? before : producerStart.toInstant();
+      Instant to = type == ClipFragmentSelectorType.SERVER_TIMESTAMP ? after.isAfter(Instant.now())
+          ? Instant.now() : after : from.plusSeconds(SECONDS);
+      ResponseBytes<GetClipResponse> clip;
+      try (KinesisVideoArchivedMediaClient c = archived(APIName.GET_CLIP)) {
+        clip = c.getClipAsBytes(r -> r.streamName(STREAM).clipFragmentSelector(s -> s.fragmentSelectorType(type)
+            .timestampRange(t -> t.startTimestamp(from).endTimestamp(to))));
+      }
+      assertEquals("video/mp4", clip.response().contentType());
+      Path file = work.resolve("clip-" + type + ".mp4");
+      Files.write(file, clip.asByteArray());
+
+      assertEquals("", Probe.decodeErrors(file.toString()), "ffmpeg decoding the " + type + " clip");
+      Map<String, String> v = Probe.stream(file, "v:0");
+      assertEquals("h264", v.get("codec_name"));
+      assertEquals("Main", v.get("profile"));
+      assertEquals("320", v.get("width"));
+      assertEquals("240", v.get("height"));
+      assertEquals(srcVideo.get("nb_read_frames"), v.get("nb_read_frames"), "video frames of the " + type + " clip");
+      Map<String, String> a = Probe.stream(file, "a:0");
+      assertEquals("aac", a.get("codec_name"));
+      assertEquals(srcAudio.get("nb_read_frames"), a.get("nb_read_frames"), "audio frames of the " + type + " clip");
+      assertEquals(SECONDS, Probe.duration(file), 0.1, "duration of the " + type + " clip");
+      assertFalse(file.toFile().length() == 0);
+    }
+  }
+}
