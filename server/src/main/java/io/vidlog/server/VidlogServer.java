@@ -23,6 +23,8 @@ import io.vidlog.kvs.http.ApiRoute;
 import io.vidlog.playback.PlaybackApi;
 import io.vidlog.playback.clip.ClipApi;
 import io.vidlog.playback.clip.ClipConfig;
+import io.vidlog.playback.images.ImagesApi;
+import io.vidlog.playback.images.ImagesConfig;
 import io.vidlog.server.auth.AccessKeyStore;
 import io.vidlog.kvs.sigv4.SigV4Verifier;
 import io.vidlog.playback.PlaybackConfig;
@@ -184,6 +186,7 @@ public final class VidlogServer {
     modules.add(playback);
     modules.add(new ClipApi(registry, fragments.index(), fragments.archive(), clipConfig(config),
         System::currentTimeMillis));
+    modules.add(new ImagesApi(vertx, registry, fragments.index(), fragments.archive(), ImagesConfig.DEFAULTS));
 
     var global = new RouteTable.Global(AccessLog::handle,
         new HttpMetrics(metrics, RouteTable.paths(modules))::start);

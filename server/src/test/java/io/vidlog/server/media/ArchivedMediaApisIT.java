@@ -6,9 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.kinesisvideo.model.AckEvent;
+import io.vidlog.playback.images.ImagesApi;
 import io.vidlog.server.VidlogServer;
 import io.vidlog.server.keys.AdminCredentials;
+import io.vidlog.server.support.SignedHttp;
 import io.vidlog.server.support.TestServers;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpResponse;
+import java.util.Base64;
+import javax.imageio.ImageIO;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,13 +34,17 @@ import software.amazon.awssdk.services.kinesisvideo.KinesisVideoClient;
 import software.amazon.awssdk.services.kinesisvideo.model.APIName;
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.KinesisVideoArchivedMediaClient;
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.ClipFragmentSelectorType;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.Format;
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.GetClipResponse;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.Image;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.ImageSelectorType;
 
 /**
  * The archived-media APIs that repackage media, over HTTPS with SigV4, driven by AWS's clients and
  * judged by ffmpeg: a moving test pattern with a tone, encoded by ffmpeg (H.264 + AAC, 1 s GOPs),
  * uploaded with AWS's v1 PutMedia client, then read back as a clip (GetClip, SDK v2 client with
- * the GET_CLIP endpoint) that ffprobe and ffmpeg read frame for frame.
+ * the GET_CLIP endpoint) that ffprobe and ffmpeg read frame for frame, and as pictures (GetImages,
+ * and the web player's thumbnail) that ImageIO reads at the requested size.
  */
 @Tag("interop")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -93,6 +104,59 @@ class ArchivedMediaApisIT {
   KinesisVideoArchivedMediaClient archived(APIName api) {
     URI endpoint = MediaClients.dataEndpoint(kvs, STREAM, api);
     return MediaClients.archived(endpoint, admin.accessKeyId(), admin.secretAccessKey());
+  }
+
+  @Test
+  void getImagesGivesEveryTimesPictureAtTheRequestedSizeAndNeighboursDiffer() throws Exception {
+    List<Image> all;
+    try (KinesisVideoArchivedMediaClient c = archived(APIName.GET_IMAGES)) {
+      // 20 times, 200 ms apart, over the four fragments (the first starts 21 ms in, with ffmpeg's
+      // first packet); pages of 8, followed by the paginator
+      all = c.getImagesPaginator(r -> r.streamName(STREAM).imageSelectorType(ImageSelectorType.PRODUCER_TIMESTAMP)
+          .startTimestamp(producerStart.toInstant().plusMillis(100))
+          .endTimestamp(producerStart.toInstant().plusMillis(3900))
+          .samplingInterval(200).format(Format.JPEG).widthPixels(160).maxResults(8L))
+          .stream().flatMap(p -> p.images().stream()).toList();
+    }
+    assertEquals(20, all.size());
+    BufferedImage previous = null;
+    for (int k = 0; k < all.size(); k++) {
+      Image i = all.get(k);
+      assertEquals(producerStart.toInstant().plusMillis(100 + 200L * k), i.timeStamp());
+      assertNull(i.error(), "image " + k);
+      BufferedImage img = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(i.imageContent())));
+      assertEquals(160, img.getWidth(), "image " + k);
+      assertEquals(120, img.getHeight(), "image " + k);
+      if (previous != null) {
+        assertTrue(meanDifference(previous, img) > 1, "images " + (k - 1) + " and " + k + " differ");
+      }
+      previous = img;
+    }
+  }
+
+  static double meanDifference(BufferedImage a, BufferedImage b) {
+    long sum = 0;
+    for (int y = 0; y < a.getHeight(); y++) {
+      for (int x = 0; x < a.getWidth(); x++) {
+        sum += Math.abs((a.getRGB(x, y) >> 8 & 0xFF) - (b.getRGB(x, y) >> 8 & 0xFF));
+      }
+    }
+    return (double) sum / (a.getWidth() * a.getHeight());
+  }
+
+  @Test
+  void theThumbnailIsTheNewestKeyFrameForASignedGet() throws Exception {
+    SignedHttp http = new SignedHttp(server.url());
+    HttpResponse<byte[]> got = http.sendForBytes(http.sign(new SignedHttp.Spec("GET", ImagesApi.THUMBNAIL_PATH,
+        Map.of("StreamName", STREAM, "WidthPixels", "160"), null, admin.accessKeyId(), admin.secretAccessKey(),
+        java.time.Clock.systemUTC(), null)));
+    assertEquals(200, got.statusCode(), () -> new String(got.body()));
+    assertEquals("image/jpeg", got.headers().firstValue("Content-Type").orElse(null));
+    assertEquals(persisted.get(persisted.size() - 1).getFragmentNumber(),
+        got.headers().firstValue("x-vidlog-fragment-number").orElse(null));
+    BufferedImage img = ImageIO.read(new ByteArrayInputStream(got.body()));
+    assertEquals(160, img.getWidth());
+    assertEquals(120, img.getHeight());
   }
 
   @Test
