@@ -22,24 +22,24 @@ import java.util.concurrent.TimeUnit;
  * Media made by ffmpeg for the interop tests, and ffmpeg/ffprobe's verdicts on what vidlog writes.
  * A missing program fails the test (never skips it).
  */
-final class InteropMedia {
+public final class InteropMedia {
   private InteropMedia() {}
 
   /** The Matroska source, read whole: tracks and frames with absolute ms timestamps. */
-  record Source(List<TrackEntry> tracks, List<Frame> frames) {
-    long count(int track) {
+  public record Source(List<TrackEntry> tracks, List<Frame> frames) {
+    public long count(int track) {
       return frames.stream().filter(f -> f.track() == track).count();
     }
   }
 
   /** A fragment cut from a source: its Cluster timecode (ms) and frames relative to it. */
-  record Cut(long clusterMs, List<Frame> frames) {}
+  public record Cut(long clusterMs, List<Frame> frames) {}
 
   /**
    * Encodes {@code seconds} s of a moving test pattern ({@code videoEncoder}'s options, none for
    * audio only) and a 48 kHz tone to {@code mkv} and reads it back.
    */
-  static Source encode(Path mkv, String videoEncoder, boolean audio, int seconds, int fps, String size)
+  public static Source encode(Path mkv, String videoEncoder, boolean audio, int seconds, int fps, String size)
       throws Exception {
     List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-loglevel", "error", "-y"));
     if (videoEncoder != null) {
@@ -83,7 +83,7 @@ final class InteropMedia {
    * Cuts the frames, in stream order, into fragments at each key frame of the first track (as a
    * KVS producer starts a cluster); each Cluster timecode is its earliest frame's time.
    */
-  static List<Cut> cut(Source src) {
+  public static List<Cut> cut(Source src) {
     List<List<Frame>> groups = new ArrayList<>();
     int firstTrack = src.tracks().get(0).trackNumber();
     for (Frame f : src.frames()) {
@@ -102,34 +102,34 @@ final class InteropMedia {
     return out;
   }
 
-  static long start(List<Frame> frames) {
+  public static long start(List<Frame> frames) {
     return frames.stream().mapToLong(Frame::relativeMs).min().orElseThrow();
   }
 
   /** ffprobe's format duration, counted from 0 as ffprobe counts it. */
-  static double span(Path file) throws Exception {
+  public static double span(Path file) throws Exception {
     return Double.parseDouble(run(List.of("ffprobe", "-v", "error", "-show_entries", "format=duration",
         "-of", "default=nk=1:nw=1", file.toString())).trim());
   }
 
   /** First video presentation time minus first audio presentation time, in seconds, per ffprobe. */
-  static double startGap(Path file) throws Exception {
+  public static double startGap(Path file) throws Exception {
     return new java.math.BigDecimal(startTime(file, "v:0")).subtract(new java.math.BigDecimal(startTime(file, "a:0")))
         .doubleValue();
   }
 
-  static String startTime(Path file, String stream) throws Exception {
+  public static String startTime(Path file, String stream) throws Exception {
     return run(List.of("ffprobe", "-v", "error", "-select_streams", stream, "-show_entries",
         "stream=start_time", "-of", "default=nk=1:nw=1", file.toString())).trim().split("\\s+")[0];
   }
 
   /** What {@code ffmpeg -v error -i file -f null -} says: nothing when every frame decodes. */
-  static String decodeErrors(Path file) throws Exception {
+  public static String decodeErrors(Path file) throws Exception {
     return run(List.of("ffmpeg", "-hide_banner", "-v", "error", "-i", file.toString(), "-f", "null", "-"));
   }
 
   /** ffprobe's stream entries after counting frames (nb_read_frames) of {@code stream}. */
-  static Map<String, String> probeStream(Path file, String stream) throws Exception {
+  public static Map<String, String> probeStream(Path file, String stream) throws Exception {
     String out = run(List.of("ffprobe", "-v", "error", "-count_frames", "-select_streams", stream,
         "-show_entries", "stream=codec_name,codec_tag_string,profile,width,height,sample_rate,nb_read_frames,duration",
         "-of", "default=nw=1", file.toString()));
@@ -144,7 +144,7 @@ final class InteropMedia {
   }
 
   /** Runs a command; returns stdout and stderr together, fails on a non-zero exit. */
-  static String run(List<String> cmd) throws Exception {
+  public static String run(List<String> cmd) throws Exception {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out: " + cmd);
