@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Runs every vidlog test on a fresh machine: installs the programs the interop tests drive
-# (ffmpeg/ffprobe, mkvtoolnix, node and npm, and s3rver from npm) when they are missing, then
+# (ffmpeg/ffprobe, mkvtoolnix, chromium, node and npm, and s3rver and hls.js from npm) when they are missing, then
 # `mvn verify`. A missing tool is installed here, never skipped in a test, and no test installs one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 S3RVER_VERSION=3.7.1
+# the hls.js the web player ships; HlsJsIT plays HLS sessions with it in headless Chromium
+HLSJS_VERSION=1.7.4
 need=()
 command -v ffmpeg  >/dev/null 2>&1 || need+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
 command -v mkvinfo >/dev/null 2>&1 || need+=(mkvtoolnix)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v node    >/dev/null 2>&1 || need+=(nodejs)
 command -v npm     >/dev/null 2>&1 || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
@@ -27,4 +30,11 @@ if ! grep -qs "\"version\": \"$S3RVER_VERSION\"" "$S3RVER_DIR/node_modules/s3rve
   npm install --no-audit --no-fund --loglevel=error --prefix "$S3RVER_DIR" "s3rver@$S3RVER_VERSION" >/dev/null
 fi
 
-mvn -B -ntp verify -Dvidlog.s3rver="$S3RVER_DIR" "$@"
+HLSJS_DIR="$PWD/.tools/hlsjs"
+if ! grep -qs "\"version\": \"$HLSJS_VERSION\"" "$HLSJS_DIR/node_modules/hls.js/package.json"; then
+  echo "installing: hls.js@$HLSJS_VERSION (npm)"
+  mkdir -p "$HLSJS_DIR"
+  npm install --no-audit --no-fund --loglevel=error --prefix "$HLSJS_DIR" "hls.js@$HLSJS_VERSION" >/dev/null
+fi
+
+mvn -B -ntp verify -Dvidlog.s3rver="$S3RVER_DIR" -Dvidlog.hlsjs="$HLSJS_DIR" "$@"

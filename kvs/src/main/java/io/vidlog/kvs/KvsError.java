@@ -19,6 +19,12 @@ public enum KvsError {
   UNSUPPORTED_OPERATION("UnsupportedOperationException", 400),
   NOT_AUTHORIZED("NotAuthorizedException", 401),
   ACCESS_DENIED("AccessDeniedException", 401),
+  /**
+   * An HLS (or DASH) session URL whose session token is missing, altered, expired or bound to
+   * another stream: the archived-media documents give NotAuthorized a 403 for these URLs, which a
+   * player shows as "forbidden" rather than asking for credentials (docs/wire-protocol.md §3.5).
+   */
+  SESSION_NOT_AUTHORIZED("NotAuthorizedException", 403),
   RESOURCE_NOT_FOUND("ResourceNotFoundException", 404),
   REQUEST_TOO_LARGE("InvalidArgumentException", 413),
   /** Not a KVS model shape: the request (its body) did not arrive in time. */

@@ -25,6 +25,9 @@ import io.vidlog.playback.clip.ClipApi;
 import io.vidlog.playback.clip.ClipConfig;
 import io.vidlog.playback.images.ImagesApi;
 import io.vidlog.playback.images.ImagesConfig;
+import io.vidlog.playback.hls.HlsApi;
+import io.vidlog.playback.hls.SessionKeys;
+import io.vidlog.fragmentstore.crypto.SealContext;
 import io.vidlog.server.auth.AccessKeyStore;
 import io.vidlog.kvs.sigv4.SigV4Verifier;
 import io.vidlog.playback.PlaybackConfig;
@@ -68,6 +71,8 @@ public final class VidlogServer {
   private static final Logger LOG = LoggerFactory.getLogger(VidlogServer.class);
   public static final String VERSION = "0.1.0-SNAPSHOT";
   private static final long WARM_UP_DELAY_MS = 3_000;
+  /** A session token signed with a data key this node does not know reloads the keys at most this often. */
+  private static final long SESSION_KEY_RELOAD_MS = 10_000;
 
   private final Vertx vertx;
   private final ServerConfig config;
@@ -175,8 +180,9 @@ public final class VidlogServer {
     List<ApiModule> modules = new ArrayList<>();
     modules.add(new OpsApi(new Health(vertx, stores.store(), VERSION), new MetricsEndpoint(metrics),
         config.security().metricsPublic()));
-    modules.add(new ControlPlaneApi(registry, new DataEndpoint(config.http().publicUrl(),
-        config.http().publicIngestUrl(), scheme, ports::main, config.http().ingestListener() ? ports::ingest : null)));
+    DataEndpoint endpoints = new DataEndpoint(config.http().publicUrl(), config.http().publicIngestUrl(), scheme,
+        ports::main, config.http().ingestListener() ? ports::ingest : null);
+    modules.add(new ControlPlaneApi(registry, endpoints));
     // ingest and playback meet only in the fragment store (docs/architecture.md §Modules and data flow): registry, archive, index, live feeds
     IngestApi ingest = new IngestApi(vertx, registry, fragments.archive(), fragments.index(), fragments.feeds(),
         fragments::numbersFor, ingestConfig(config));
@@ -187,6 +193,11 @@ public final class VidlogServer {
     modules.add(new ClipApi(registry, fragments.index(), fragments.archive(), clipConfig(config),
         System::currentTimeMillis));
     modules.add(new ImagesApi(vertx, registry, fragments.index(), fragments.archive(), ImagesConfig.DEFAULTS));
+    // session tokens are signed with keys derived from the system data keys, which every node of the store shares
+    SessionKeys sessionKeys = SessionKeys.of(() -> stores.crypto().keys(SealContext.SYSTEM),
+        () -> stores.crypto().forget(SealContext.SYSTEM), System::currentTimeMillis, SESSION_KEY_RELOAD_MS);
+    modules.add(new HlsApi(vertx, registry, fragments.index(), fragments.archive(), fragments.feeds(), sessionKeys,
+        ctx -> endpoints.of(ctx, "GET_HLS_STREAMING_SESSION_URL"), System::currentTimeMillis));
 
     var global = new RouteTable.Global(AccessLog::handle,
         new HttpMetrics(metrics, RouteTable.paths(modules))::start);

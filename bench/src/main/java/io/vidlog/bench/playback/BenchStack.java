@@ -27,6 +27,8 @@ import io.vidlog.ingest.IngestApi;
 import io.vidlog.ingest.IngestConfig;
 import io.vidlog.playback.PlaybackApi;
 import io.vidlog.playback.PlaybackConfig;
+import io.vidlog.playback.hls.HlsApi;
+import io.vidlog.playback.hls.SessionKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -38,7 +40,7 @@ import java.util.stream.Stream;
 /**
  * A vidlog data plane for benchmarks, wired as the server wires it: fs object store in a temp dir,
  * sealed fragment archive, durable time index, stream registry, in-memory live feeds, and the
- * ingest and playback routes on one HTTP(S) server on a loopback ephemeral port (no auth).
+ * ingest, playback and HLS routes on one HTTP(S) server on a loopback ephemeral port (no auth).
  */
 final class BenchStack implements AutoCloseable {
   final Vertx vertx;
@@ -75,6 +77,11 @@ final class BenchStack implements AutoCloseable {
         stream -> Future.succeededFuture(numbers), IngestConfig.DEFAULT));
     memory = new MemoryArchive(archive);
     BenchRoutes.mount(router, new PlaybackApi(registry, index, memoryChunks ? memory : archive, feeds, playback));
+    // HLS with a fixed session key; session URLs name this server
+    int[] listening = new int[1];
+    BenchRoutes.mount(router, new HlsApi(vertx, registry, index, memoryChunks ? memory : archive, feeds,
+        SessionKeys.fixed("bench", new byte[32]), ctx -> (tls ? "https" : "http") + "://127.0.0.1:" + listening[0],
+        System::currentTimeMillis));
     router.route().failureHandler(ctx -> ctx.response().setStatusCode(500).end(String.valueOf(ctx.failure())));
     HttpServerOptions options = new HttpServerOptions().setHost("127.0.0.1").setPort(0);
     if (tls) {
@@ -84,6 +91,7 @@ final class BenchStack implements AutoCloseable {
     }
     server = await(() -> vertx.createHttpServer(options).requestHandler(router).listen());
     port = server.actualPort();
+    listening[0] = port;
   }
 
   /** Runs {@code call} on an event loop of the stack and waits for it. */

@@ -7,6 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The unwrapped data keys of one scope (a stream's creation id, or {@code system}): the newest
@@ -65,6 +67,21 @@ public final class ScopeKeys implements ObjectSealer {
           what + " is sealed with data key " + id + ", which scope " + scope + " does not have");
     }
     return k;
+  }
+
+  /**
+   * An HMAC-SHA256 key for {@code purpose} (for example signing session tokens), derived with
+   * HKDF-SHA256 from the data key {@code keyId} and the label {@code "vidlog mac v1 " + purpose}
+   * (RFC 5869 §3.2: distinct labels give independent keys, so it reveals nothing about the AES keys
+   * derived from the same data key). Every node holding the scope's data keys derives the same key,
+   * and it is as durable, and as sealed, as the data key: wrapped by the master key in the store.
+   *
+   * @throws StoreException of kind INTEGRITY when the scope has no data key {@code keyId}
+   */
+  public SecretKey macKey(String keyId, String purpose) {
+    DataKey dk = byId(keyId, "MAC key for " + purpose);
+    byte[] info = ("vidlog mac v1 " + purpose).getBytes(StandardCharsets.UTF_8);
+    return new SecretKeySpec(Aead.derive(dk.key(), new byte[0], info).getEncoded(), "HmacSHA256");
   }
 
   /** A segmented sealer for one new chunk (see {@link StreamingSeal}). */

@@ -115,6 +115,29 @@ class CryptoTest {
   }
 
   @Test
+  void macKeysAreTheSameOnEveryNodeOfTheStoreAndSeparatedByPurposeAndDataKey() {
+    String master = Base64.getEncoder().encodeToString(Aead.random(32));
+    Crypto a = Crypto.open(vertx, store, Keyring.of(master, List.of()));
+    ScopeKeys keysA = await(a.keys(SealContext.SYSTEM));
+    String id = keysA.currentKeyId();
+    // a second node on the same store and master key loads the wrapped data key and derives the same key
+    ScopeKeys keysB = await(Crypto.open(vertx, store, Keyring.of(master, List.of())).keys(SealContext.SYSTEM));
+    assertArrayEquals(keysA.macKey(id, "hls-session").getEncoded(), keysB.macKey(id, "hls-session").getEncoded());
+    assertEquals("HmacSHA256", keysA.macKey(id, "hls-session").getAlgorithm());
+    assertEquals(32, keysA.macKey(id, "hls-session").getEncoded().length);
+    assertNotEquals(java.util.HexFormat.of().formatHex(keysA.macKey(id, "hls-session").getEncoded()),
+        java.util.HexFormat.of().formatHex(keysA.macKey(id, "dash-session").getEncoded()));
+    String rotated = await(a.rotateDataKey(SealContext.SYSTEM));
+    ScopeKeys after = await(a.keys(SealContext.SYSTEM));
+    assertNotEquals(java.util.HexFormat.of().formatHex(after.macKey(id, "hls-session").getEncoded()),
+        java.util.HexFormat.of().formatHex(after.macKey(rotated, "hls-session").getEncoded()));
+    assertArrayEquals(keysA.macKey(id, "hls-session").getEncoded(), after.macKey(id, "hls-session").getEncoded(),
+        "an older data key keeps deriving the key it did");
+    assertEquals(StoreException.Kind.INTEGRITY,
+        assertThrows(StoreException.class, () -> keysA.macKey("0000000000000-00000000", "hls-session")).kind());
+  }
+
+  @Test
   void streamingSealDetectsReorderingAndTheLastFlag() {
     Crypto crypto = Crypto.open(vertx, store, Keyring.of(Base64.getEncoder().encodeToString(Aead.random(32)), List.of()));
     ScopeKeys keys = await(crypto.keys("s"));

@@ -28,7 +28,7 @@ public record ListFragmentsRequest(StreamRef stream, TimestampKind kind, long fr
     long to = Long.MAX_VALUE;
     Fields selector = f.object("FragmentSelector", false);
     if (selector != null) {
-      kind = selector.enumOf("FragmentSelectorType", SelectorType.class, true).kind;
+      kind = selector.enumOf("FragmentSelectorType", FragmentSelectorType.class, true).kind();
       Fields range = selector.object("TimestampRange", true);
       from = range.timestampMillis("StartTimestamp", true);
       to = range.timestampMillis("EndTimestamp", true);
@@ -37,16 +37,5 @@ public record ListFragmentsRequest(StreamRef stream, TimestampKind kind, long fr
       }
     }
     return new ListFragmentsRequest(stream, kind, from, to, max, next);
-  }
-
-  /** FragmentSelectorType values. */
-  private enum SelectorType {
-    PRODUCER_TIMESTAMP(TimestampKind.PRODUCER), SERVER_TIMESTAMP(TimestampKind.SERVER);
-
-    final TimestampKind kind;
-
-    SelectorType(TimestampKind kind) {
-      this.kind = kind;
-    }
   }
 }

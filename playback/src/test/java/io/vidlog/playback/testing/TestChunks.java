@@ -81,6 +81,11 @@ public final class TestChunks {
 
   /** Fragment {@code i} with the given server and producer timestamps (the cluster timecode is the producer one). */
   public static Fragment fragment(int i, long serverMillis, long producerMillis, int padding) {
+    return fragment(i, serverMillis, producerMillis, padding, TestMedia.get().codecPrivate);
+  }
+
+  /** As {@link #fragment(int, long, long, int)}, its track declared with {@code codecPrivate}. */
+  public static Fragment fragment(int i, long serverMillis, long producerMillis, int padding, byte[] codecPrivate) {
     TestMedia media = TestMedia.get();
     List<TestMedia.Frame> gop = media.gop(i);
     if (padding > 0) {
@@ -93,7 +98,7 @@ public final class TestChunks {
     head.appendBytes(MKV.segmentStartUnknownSize());
     head.appendBytes(MKV.info(new SegmentInfo(SegmentInfo.DEFAULT_TIMECODE_SCALE, Double.NaN, null, "vidlog-test",
         "vidlog-test", null)));
-    head.appendBuffer(tracks(media));
+    head.appendBuffer(tracks(media, codecPrivate));
     head.appendBuffer(tags("meta-" + i, "value-" + i));
     long clusterOffset = head.length();
 
@@ -136,9 +141,9 @@ public final class TestChunks {
     return list;
   }
 
-  static Buffer tracks(TestMedia media) {
+  static Buffer tracks(TestMedia media, byte[] codecPrivate) {
     return Buffer.buffer(MKV.tracks(List.of(new TrackEntry(1, 1, TrackEntry.TYPE_VIDEO, TestMedia.CODEC_ID, null,
-        media.codecPrivate, 0, media.width, media.height, Double.NaN, 0, 0))));
+        codecPrivate, 0, media.width, media.height, Double.NaN, 0, 0))));
   }
 
   static Buffer tags(String name, String value) {

@@ -91,8 +91,13 @@ class RouteAuthIT {
     server.declaredRoutes().forEach(r -> declared.add(r.method() + " " + r.path()));
     assertEquals(declared, new TreeSet<>(mounted.keySet()));
     assertTrue(mounted.size() >= 19, "the KVS APIs, ops and ingest are all there: " + mounted.keySet());
-    assertEquals(List.of("/health"), mounted.values().stream().filter(r -> r.access() == ApiRoute.Access.PUBLIC)
-        .map(ApiRoute::path).toList(), "only /health is open by default");
+    List<String> open = mounted.values().stream().filter(r -> r.access() == ApiRoute.Access.PUBLIC)
+        .map(ApiRoute::path).distinct().sorted().toList();
+    assertEquals("/health", open.get(0), open.toString());
+    assertTrue(open.subList(1, open.size()).stream().allMatch(p -> p.startsWith("/hls/v1/")),
+        "only /health and the HLS URL family, which authenticates by session token, are open: " + open);
+    assertEquals(List.of("/hls/v1/getHLSMasterPlaylist.m3u8", "/hls/v1/getHLSMediaPlaylist.m3u8",
+        "/hls/v1/getMP4InitFragment.mp4", "/hls/v1/getMP4MediaFragment.mp4"), open.subList(1, open.size()));
   }
 
   @Test
@@ -100,12 +105,33 @@ class RouteAuthIT {
     for (ApiRoute r : mounted().values()) {
       HttpResponse<String> resp = http.unsigned(r.method().name(), r.path(),
           r.body() == ApiRoute.Body.NONE ? null : BODY, Map.of("x-amzn-stream-name", List.of("cam-1")));
-      if (r.access() == ApiRoute.Access.PUBLIC) {
+      if (r.access() == ApiRoute.Access.PUBLIC && r.path().startsWith("/hls/")) {
+        assertHlsRefusesWithoutAValidToken(r, resp);
+      } else if (r.access() == ApiRoute.Access.PUBLIC) {
         assertEquals(200, resp.statusCode(), r + ": " + resp.body());
       } else {
         assertEquals(401, resp.statusCode(), r + ": " + resp.body());
         assertEquals("NotAuthorizedException", resp.headers().firstValue("x-amzn-ErrorType").orElse(null), r.toString());
       }
+    }
+  }
+
+  /**
+   * An HLS resource without a session token, or with one that is not a token this server signed, is
+   * refused with 403 NotAuthorizedException; only the CORS preflight (OPTIONS) answers without one,
+   * and it says nothing about any session.
+   */
+  private void assertHlsRefusesWithoutAValidToken(ApiRoute r, HttpResponse<String> missing) throws Exception {
+    if (r.method() == HttpMethod.OPTIONS) {
+      assertEquals(204, missing.statusCode(), r.toString());
+      return;
+    }
+    String forged = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[120]);
+    HttpResponse<String> bad = http.unsigned(r.method().name(), r.path() + "?SessionToken=" + forged
+        + "&TrackNumber=1&FragmentNumber=1", null, Map.of());
+    for (HttpResponse<String> resp : List.of(missing, bad)) {
+      assertEquals(403, resp.statusCode(), r + ": " + resp.body());
+      assertEquals("NotAuthorizedException", resp.headers().firstValue("x-amzn-ErrorType").orElse(null), r.toString());
     }
   }
 
@@ -136,10 +162,9 @@ class RouteAuthIT {
         assertFalse(Set.of("NotAuthorizedException", "AccessDeniedException").contains(answered), what);
       }
     }
-    Set<KvsAction> unrouted = java.util.EnumSet.of(KvsAction.GET_HLS_STREAMING_SESSION_URL,
-        KvsAction.GET_DASH_STREAMING_SESSION_URL);
+    Set<KvsAction> unrouted = java.util.EnumSet.of(KvsAction.GET_DASH_STREAMING_SESSION_URL);
     assertEquals(java.util.EnumSet.complementOf(java.util.EnumSet.copyOf(unrouted)), checked,
-        "every KVS action has a route but HLS/DASH session URLs, which are not built yet");
+        "every KVS action has a route but the DASH session URL, which is not built yet");
   }
 
   @Test

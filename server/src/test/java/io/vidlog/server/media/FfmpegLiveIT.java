@@ -33,11 +33,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
-import software.amazon.awssdk.http.SdkHttpFullRequest;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.services.kinesisvideo.KinesisVideoClient;
 import software.amazon.awssdk.services.kinesisvideo.model.APIName;
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.KinesisVideoArchivedMediaClient;
@@ -117,7 +112,7 @@ class FfmpegLiveIT {
             "-t", "6", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-g", "25", "-c:a", "aac",
             "-f", "matroska", "-live", "1", "-cluster_time_limit", "1000",
             "-method", "POST", "-chunked_post", "1", "-tls_verify", "0", "-tcp_nodelay", "1",
-            "-headers", signedHeaders(putEndpoint, admin), putEndpoint.resolve("/putMedia").toString())
+            "-headers", MediaClients.ffmpegPutMediaHeaders(putEndpoint, admin, STREAM), putEndpoint.resolve("/putMedia").toString())
             .redirectErrorStream(true).redirectOutput(log.toFile());
         ffmpeg.set(pb.start());
         assertTrue(ffmpeg.get().waitFor(45, TimeUnit.SECONDS), "ffmpeg finished");
@@ -171,37 +166,6 @@ class FfmpegLiveIT {
         reader.join(TimeUnit.SECONDS.toMillis(30));
       }
     }
-  }
-
-  /**
-   * SigV4 headers for ffmpeg's POST, signed by AWS's own v2 signer over only what ffmpeg sends
-   * unchanged: Host ({@code 127.0.0.1:PORT}, which ffmpeg writes itself), x-amz-date,
-   * x-amz-content-sha256 and the x-amzn-* PutMedia headers. Returned as ffmpeg's {@code -headers}
-   * value ("Name: value\r\n" pairs), without Host.
-   */
-  static String signedHeaders(URI endpoint, AdminCredentials admin) {
-    SdkHttpFullRequest req = SdkHttpFullRequest.builder().method(SdkHttpMethod.POST).uri(endpoint)
-        .encodedPath("/putMedia").putHeader("x-amzn-stream-name", STREAM)
-        .putHeader("x-amzn-fragment-timecode-type", "RELATIVE")
-        .putHeader("x-amz-content-sha256", "UNSIGNED-PAYLOAD").build();
-    SdkHttpRequest signed = AwsV4HttpSigner.create().sign(r -> r
-        .identity(AwsCredentialsIdentity.create(admin.accessKeyId(), admin.secretAccessKey())).request(req)
-        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "kinesisvideo")
-        .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
-        .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)).request();
-    String authorization = signed.firstMatchingHeader("Authorization").orElseThrow();
-    assertTrue(authorization.contains(
-        "SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amzn-fragment-timecode-type;x-amzn-stream-name,"),
-        "only headers ffmpeg sends unchanged are signed");
-    assertEquals(endpoint.getHost() + ":" + endpoint.getPort(), signed.firstMatchingHeader("Host")
-        .orElse(endpoint.getHost() + ":" + endpoint.getPort()), "the Host ffmpeg will send");
-    StringBuilder headers = new StringBuilder();
-    signed.forEachHeader((name, values) -> {
-      if (!name.equalsIgnoreCase("Host")) {
-        values.forEach(v -> headers.append(name).append(": ").append(v).append("\r\n"));
-      }
-    });
-    return headers.toString();
   }
 
   static String describe(KvsStream s) {

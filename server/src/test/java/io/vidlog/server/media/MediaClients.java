@@ -1,5 +1,8 @@
 package io.vidlog.server.media;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.amazonaws.auth.AWSStaticCredentialsProvider;
 import com.amazonaws.auth.BasicAWSCredentials;
 import com.amazonaws.services.kinesisvideo.AmazonKinesisVideoPutMedia;
@@ -8,6 +11,7 @@ import com.amazonaws.services.kinesisvideo.PutMediaAckResponseHandler;
 import com.amazonaws.services.kinesisvideo.model.AckEvent;
 import com.amazonaws.services.kinesisvideo.model.FragmentTimecodeType;
 import com.amazonaws.services.kinesisvideo.model.PutMediaRequest;
+import io.vidlog.server.keys.AdminCredentials;
 import io.vidlog.server.support.TestServers;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -23,6 +27,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.http.SdkHttpFullRequest;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -90,6 +99,87 @@ final class MediaClients {
    */
   static Upload putMedia(URI endpoint, String key, String secret, String stream, byte[] mkv, Date producerStart)
       throws Exception {
+    return putMedia(endpoint, key, secret, stream, new ByteArrayInputStream(mkv), producerStart);
+  }
+
+  /**
+   * Uploads an MKV file at a camera's pace: an HTTP/1.1 chunked PutMedia over TLS, signed like
+   * ffmpeg's ({@link #ffmpegPutMediaHeaders}), each Cluster sent when its timecode comes, so
+   * fragments arrive, and get server timestamps, as far apart as the producer timed them (AWS's
+   * PutMedia client signs its body in large chunks and sends a small file at once). Returns the
+   * acknowledgement lines, read until the server ends the response. The MKV must have millisecond
+   * timecodes (ffmpeg's default).
+   */
+  static List<String> putMediaPaced(URI endpoint, AdminCredentials admin, String stream, byte[] mkv) throws Exception {
+    List<long[]> clusters = clusters(mkv);
+    javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+    ssl.init(null, TestServers.TRUST_ALL, new java.security.SecureRandom());
+    try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) ssl.getSocketFactory()
+        .createSocket(endpoint.getHost(), endpoint.getPort())) {
+      socket.setSoTimeout(60_000);
+      OutputStream out = socket.getOutputStream();
+      String head = "POST /putMedia HTTP/1.1\r\nHost: " + endpoint.getHost() + ":" + endpoint.getPort() + "\r\n"
+          + ffmpegPutMediaHeaders(endpoint, admin, stream) + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+      out.write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      chunk(out, mkv, 0, (int) clusters.get(0)[0]); // EBML header, Segment, Info, Tracks
+      // the clock starts once the server has accepted the request (its 200 comes before any ack), so
+      // connection set-up does not delay the first fragment's server timestamp behind the others
+      InputStream in = socket.getInputStream();
+      StringBuilder status = new StringBuilder();
+      for (int c; (c = in.read()) >= 0 && c != '\n'; ) {
+        status.append((char) c);
+      }
+      assertTrue(status.toString().startsWith("HTTP/1.1 200"), status.toString());
+      long start = System.nanoTime();
+      for (int k = 0; k < clusters.size(); k++) {
+        long due = (clusters.get(k)[1] - clusters.get(0)[1]) * 1_000_000L;
+        long wait;
+        while ((wait = due - (System.nanoTime() - start)) > 0) {
+          java.util.concurrent.locks.LockSupport.parkNanos(wait);
+        }
+        int to = k + 1 < clusters.size() ? (int) clusters.get(k + 1)[0] : mkv.length;
+        chunk(out, mkv, (int) clusters.get(k)[0], to);
+      }
+      out.write("0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.flush();
+      String response = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      return response.lines().filter(l -> l.startsWith("{")).toList();
+    }
+  }
+
+  private static void chunk(OutputStream out, byte[] data, int from, int to) throws java.io.IOException {
+    out.write((Integer.toHexString(to - from) + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    out.write(data, from, to - from);
+    out.write("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    out.flush();
+  }
+
+  /** Offset and timecode of each Cluster of an MKV file written by ffmpeg (a CRC-32 element, then the Timecode). */
+  private static List<long[]> clusters(byte[] data) {
+    List<long[]> out = new java.util.ArrayList<>();
+    for (int i = 0; i + 4 < data.length; i++) {
+      if ((data[i] & 0xff) == 0x1F && (data[i + 1] & 0xff) == 0x43 && (data[i + 2] & 0xff) == 0xB6
+          && (data[i + 3] & 0xff) == 0x75) {
+        int p = i + 4 + Integer.numberOfLeadingZeros(data[i + 4] & 0xff) - 23; // past the Cluster's size
+        if ((data[p] & 0xff) == 0xBF) { // CRC-32: id, size 0x84, 4 bytes
+          p += 6;
+        }
+        if ((data[p] & 0xff) == 0xE7) {
+          int n = data[p + 1] & 0x7f;
+          long tc = 0;
+          for (int k = 0; k < n; k++) {
+            tc = tc << 8 | data[p + 2 + k] & 0xff;
+          }
+          out.add(new long[] {i, tc});
+        }
+      }
+    }
+    assertTrue(out.size() > 1, "an MKV of several Clusters with their Timecodes");
+    return out;
+  }
+
+  static Upload putMedia(URI endpoint, String key, String secret, String stream, InputStream payload,
+      Date producerStart) throws Exception {
     AmazonKinesisVideoPutMedia client = AmazonKinesisVideoPutMediaClientBuilder.standard()
         .withRegion("us-east-1").withEndpoint(endpoint)
         .withCredentials(new AWSStaticCredentialsProvider(new BasicAWSCredentials(key, secret))).build();
@@ -98,7 +188,7 @@ final class MediaClients {
     try {
       client.putMedia(new PutMediaRequest().withStreamName(stream)
           .withFragmentTimecodeType(FragmentTimecodeType.RELATIVE).withProducerStartTimestamp(producerStart)
-          .withPayload(new ByteArrayInputStream(mkv)), new PutMediaAckResponseHandler() {
+          .withPayload(payload), new PutMediaAckResponseHandler() {
             @Override
             public void onAckEvent(AckEvent event) {
               acks.add(event);
@@ -128,5 +218,36 @@ final class MediaClients {
       }
       return in.readAllBytes();
     }
+  }
+
+  /**
+   * SigV4 headers for ffmpeg's POST, signed by AWS's own v2 signer over only what ffmpeg sends
+   * unchanged: Host ({@code 127.0.0.1:PORT}, which ffmpeg writes itself), x-amz-date,
+   * x-amz-content-sha256 and the x-amzn-* PutMedia headers. Returned as ffmpeg's {@code -headers}
+   * value ("Name: value\r\n" pairs), without Host.
+   */
+  static String ffmpegPutMediaHeaders(URI endpoint, AdminCredentials admin, String stream) {
+    SdkHttpFullRequest req = SdkHttpFullRequest.builder().method(SdkHttpMethod.POST).uri(endpoint)
+        .encodedPath("/putMedia").putHeader("x-amzn-stream-name", stream)
+        .putHeader("x-amzn-fragment-timecode-type", "RELATIVE")
+        .putHeader("x-amz-content-sha256", "UNSIGNED-PAYLOAD").build();
+    SdkHttpRequest signed = AwsV4HttpSigner.create().sign(r -> r
+        .identity(AwsCredentialsIdentity.create(admin.accessKeyId(), admin.secretAccessKey())).request(req)
+        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "kinesisvideo")
+        .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
+        .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)).request();
+    String authorization = signed.firstMatchingHeader("Authorization").orElseThrow();
+    assertTrue(authorization.contains(
+        "SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amzn-fragment-timecode-type;x-amzn-stream-name,"),
+        "only headers ffmpeg sends unchanged are signed");
+    assertEquals(endpoint.getHost() + ":" + endpoint.getPort(), signed.firstMatchingHeader("Host")
+        .orElse(endpoint.getHost() + ":" + endpoint.getPort()), "the Host ffmpeg will send");
+    StringBuilder headers = new StringBuilder();
+    signed.forEachHeader((name, values) -> {
+      if (!name.equalsIgnoreCase("Host")) {
+        values.forEach(v -> headers.append(name).append(": ").append(v).append("\r\n"));
+      }
+    });
+    return headers.toString();
   }
 }

@@ -1,0 +1,281 @@
+package io.vidlog.bench.playback;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import io.vidlog.media.mkv.MkvWriter;
+import io.vidlog.media.mkv.SimpleTag;
+import io.vidlog.playback.PlaybackConfig;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * LIVE HLS under load (docs/wire-protocol.md §3.5), server and load generator in one JVM on this
+ * machine, over TLS on loopback. One producer streams {@code /putMedia} at 30 frames/s, a fragment
+ * per second, each closed by an end-of-fragment tag right after its last frame (as KVS producers
+ * close fragments). Measured:
+ * <ul>
+ *   <li>appearance: one poller fetches its LIVE media playlist back to back; for each fragment,
+ *       the time from the moment the producer wrote its last frame to the first playlist response
+ *       that lists it (the poll's own round trip included);</li>
+ *   <li>viewers: VIEWERS players, each with its own session, fetch the media playlist once a second
+ *       (as hls.js does for 1 s fragments), gzipped, and every new media segment, as a player does;
+ *       playlist and segment response times.</li>
+ * </ul>
+ * Run: {@code java -Xmx2g -cp bench/target/benchmarks.jar io.vidlog.bench.playback.HlsLiveLoad
+ * [VIEWERS=200] [SECONDS=60] [FRAME_BYTES=4096]}. The first 15 s are warm-up and not counted.
+ */
+public final class HlsLiveLoad {
+  private static final int FPS = 30;
+  private static final int FRAME_MS = 33;
+  private static final long WARM_UP_MS = 15_000;
+
+  private final BenchStack stack;
+  private final Vertx clientVertx;
+  private final HttpClient client;
+  private final int frameBytes;
+  /** Producer timecode of each fragment's last frame → when the producer wrote it. */
+  private final ConcurrentHashMap<Long, Long> lastFrameSent = new ConcurrentHashMap<>();
+  private final Latencies appearance = new Latencies();
+  private final Latencies playlists = new Latencies();
+  private final Latencies segments = new Latencies();
+  private final AtomicLong failures = new AtomicLong();
+  private volatile boolean measuring;
+  private volatile boolean running = true;
+
+  private HlsLiveLoad(int viewers, int frameBytes) throws Exception {
+    this.stack = new BenchStack(true, PlaybackConfig.DEFAULTS);
+    this.frameBytes = frameBytes;
+    this.clientVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    this.client = clientVertx.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true)
+        .setVerifyHost(false).setTcpNoDelay(true).setKeepAlive(true).setDecompressionSupported(true)
+        .setSslHandshakeTimeout(120)
+        .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS).setConnectTimeout(120_000),
+        new PoolOptions().setHttp1MaxSize(2 * viewers + 10));
+  }
+
+  public static void main(String[] args) throws Exception {
+    int viewers = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
+    int frameBytes = args.length > 2 ? Integer.parseInt(args[2]) : 4096;
+    HlsLiveLoad load = new HlsLiveLoad(viewers, frameBytes);
+    try {
+      load.run(viewers, seconds);
+    } finally {
+      load.close();
+    }
+  }
+
+  private void run(int viewers, int seconds) throws Exception {
+    System.out.printf("# HLS LIVE: 1 producer (%d fps, %d B frames, 1 s fragments), %d viewers, %d s measured after"
+        + " %d s warm-up, TLS loopback, %d cores, java %s%n", FPS, frameBytes, viewers, seconds, WARM_UP_MS / 1000,
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+    stack.createStream("live", 24);
+    CompletableFuture<Void> produced = produce(seconds + WARM_UP_MS / 1000 + 20);
+    String pollerSession = session();
+    Thread poller = new Thread(() -> poll(pollerSession), "appearance-poller");
+    poller.start();
+    List<Viewer> all = new ArrayList<>();
+    for (int v = 0; v < viewers; v++) {
+      all.add(new Viewer(session(), v * 1000L / viewers));
+    }
+    all.forEach(Viewer::start);
+    Thread.sleep(WARM_UP_MS);
+    appearance.clear();
+    playlists.clear();
+    segments.clear();
+    failures.set(0);
+    measuring = true;
+    Thread.sleep(seconds * 1000L);
+    measuring = false;
+    running = false;
+    poller.join(10_000);
+    System.out.println("  appearance (last frame written -> listed) " + appearance.summary());
+    System.out.println("  playlist responses (" + viewers + " viewers)  " + playlists.summary());
+    System.out.println("  segment responses                          " + segments.summary());
+    System.out.println("  failed requests                            " + failures.get());
+    produced.cancel(true);
+  }
+
+  /** A LIVE session with producer timestamps shown, so playlists name each fragment's producer start. */
+  private String session() throws Exception {
+    String body = new JsonObject().put("StreamName", "live").put("Expires", 43200)
+        .put("HLSFragmentSelector", new JsonObject().put("FragmentSelectorType", "PRODUCER_TIMESTAMP"))
+        .put("DisplayFragmentTimestamp", "ALWAYS").encode();
+    for (int tries = 0; ; tries++) {
+      int attempt = tries;
+      CompletableFuture<JsonObject> r = new CompletableFuture<>();
+      clientVertx.runOnContext(v -> client.request(options(HttpMethod.POST, "/getHLSStreamingSessionURL"))
+          .compose(req -> req.send(Buffer.buffer(body))).compose(resp -> resp.body().map(b -> {
+            if (resp.statusCode() != 200 && attempt % 50 == 49) {
+              System.err.println("session: " + resp.statusCode() + " " + b);
+            }
+            return resp.statusCode() == 200 ? b.toJsonObject() : null;
+          })).onComplete(ar -> r.complete(ar.succeeded() ? ar.result() : null)));
+      JsonObject json = r.get(60, TimeUnit.SECONDS);
+      if (json != null) {
+        URI url = URI.create(json.getString("HLSStreamingSessionURL"));
+        return url.getRawQuery(); // SessionToken=…
+      }
+      if (tries > 200) {
+        throw new IllegalStateException("no LIVE session: the stream has no fragment");
+      }
+      Thread.sleep(100); // set-up only: the first fragment is still being produced
+    }
+  }
+
+  private RequestOptions options(HttpMethod method, String uri) {
+    return new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(stack.port).setURI(uri);
+  }
+
+  /** GET (the client asks for gzip and decompresses, as browsers do). */
+  private Future<String> get(String uri) {
+    Promise<String> p = Promise.promise();
+    clientVertx.runOnContext(v -> client.request(options(HttpMethod.GET, uri)).compose(HttpClientRequest::send)
+        .compose(resp -> resp.body().map(b -> {
+          if (resp.statusCode() != 200) {
+            throw new IllegalStateException(uri + ": " + resp.statusCode() + " " + b);
+          }
+          return b.toString();
+        })).onComplete(p));
+    return p.future();
+  }
+
+  /** The appearance poller: playlists back to back; each fragment's first listing against its last frame. */
+  private void poll(String token) {
+    Set<Long> seen = new HashSet<>();
+    String uri = "/hls/v1/getHLSMediaPlaylist.m3u8?" + token + "&TrackNumber=1";
+    while (running) {
+      try {
+        String playlist = get(uri).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        long now = System.nanoTime();
+        for (String line : playlist.split("\n")) {
+          if (line.startsWith("#EXT-X-PROGRAM-DATE-TIME:")) {
+            long start = Instant.parse(line.substring("#EXT-X-PROGRAM-DATE-TIME:".length())).toEpochMilli();
+            Long sent = lastFrameSent.get(start + (FPS - 1) * FRAME_MS);
+            if (sent != null && seen.add(start) && measuring) {
+              appearance.add(now - sent);
+            }
+          }
+        }
+      } catch (Exception e) {
+        if (running) {
+          failures.incrementAndGet();
+        }
+      }
+    }
+  }
+
+  /** A player: its media playlist every second, and each segment it has not fetched yet. */
+  private final class Viewer {
+    final String token;
+    final long offsetMs;
+    final Set<String> fetched = new HashSet<>();
+
+    Viewer(String token, long offsetMs) {
+      this.token = token;
+      this.offsetMs = offsetMs;
+    }
+
+    void start() {
+      clientVertx.setTimer(1 + offsetMs, id -> tick());
+    }
+
+    void tick() {
+      if (!running) {
+        return;
+      }
+      long t0 = System.nanoTime();
+      get("/hls/v1/getHLSMediaPlaylist.m3u8?" + token + "&TrackNumber=1").onSuccess(text -> {
+        if (measuring) {
+          playlists.add(System.nanoTime() - t0);
+        }
+        for (String line : text.split("\n")) {
+          if (line.startsWith("getMP4MediaFragment") && fetched.add(line)) {
+            long s0 = System.nanoTime();
+            get("/hls/v1/" + line).onSuccess(b -> {
+              if (measuring) {
+                segments.add(System.nanoTime() - s0);
+              }
+            }).onFailure(e -> failures.incrementAndGet());
+          }
+        }
+      }).onFailure(e -> {
+        if (running) {
+          failures.incrementAndGet();
+        }
+      }).onComplete(x -> clientVertx.setTimer(Math.max(1, 1000 - (System.nanoTime() - t0) / 1_000_000), id -> tick()));
+    }
+  }
+
+  /** Streams 1 s fragments at 30 fps for {@code seconds}; each ends with an end-of-fragment tag after its last frame. */
+  private CompletableFuture<Void> produce(long seconds) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    byte[] payload = new byte[frameBytes];
+    new Random(7).nextBytes(payload);
+    Buffer endOfFragment = Buffer.buffer(MkvWriter.KVS.tags(SimpleTag.of("AWS_KINESISVIDEO_END_OF_FRAGMENT", "")));
+    long total = seconds * FPS;
+    RequestOptions o = options(HttpMethod.POST, "/putMedia")
+        .putHeader("x-amzn-stream-name", "live")
+        .putHeader("x-amzn-fragment-timecode-type", "ABSOLUTE")
+        .putHeader("x-amzn-producer-start-timestamp", "0");
+    clientVertx.runOnContext(v -> client.request(o).onFailure(done::completeExceptionally).onSuccess(req -> {
+      req.setChunked(true);
+      req.response().onSuccess(resp -> resp.handler(b -> {
+        if (b.toString().contains("\"ERROR\"") || resp.statusCode() != 200) {
+          System.err.println("producer: " + resp.statusCode() + " " + b);
+        }
+      }).endHandler(x -> done.complete(null)));
+      req.write(BenchMedia.streamHeader());
+      long start = System.nanoTime();
+      long[] k = {0};
+      clientVertx.setPeriodic(1, id -> {
+        // frames due by the wall clock, so the pace holds whatever the timer's granularity
+        while (k[0] < total && System.nanoTime() - start >= k[0] * FRAME_MS * 1_000_000L) {
+          long i = k[0]++;
+          long tc = i * FRAME_MS;
+          Buffer b = Buffer.buffer(frameBytes + 64);
+          if (i % FPS == 0) {
+            b.appendBytes(MkvWriter.KVS.clusterStart(tc, -1));
+          }
+          int rel = (int) (tc - (i - i % FPS) * FRAME_MS);
+          b.appendBytes(MkvWriter.KVS.simpleBlockHeader(1, rel, i % FPS == 0 ? MkvWriter.FLAG_KEY : 0, frameBytes))
+              .appendBytes(payload);
+          if (i % FPS == FPS - 1) {
+            b.appendBuffer(endOfFragment);
+            lastFrameSent.put(tc, System.nanoTime());
+          }
+          req.write(b);
+        }
+        if (k[0] >= total || !running) {
+          clientVertx.cancelTimer(id);
+          req.end();
+        }
+      });
+    }));
+    return done;
+  }
+
+  private void close() throws Exception {
+    clientVertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    stack.close();
+  }
+}

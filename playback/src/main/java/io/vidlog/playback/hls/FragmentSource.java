@@ -1,0 +1,144 @@
+package io.vidlog.playback.hls;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.streams.ReadStream;
+import io.vidlog.fragmentstore.FragmentNumber;
+import io.vidlog.fragmentstore.chunk.FragmentArchive;
+import io.vidlog.fragmentstore.live.LiveEvent;
+import io.vidlog.fragmentstore.live.LiveFeeds;
+import io.vidlog.fragmentstore.live.LiveSubscription;
+import io.vidlog.fragmentstore.object.StoreException;
+import io.vidlog.fragmentstore.streams.StreamInfo;
+import io.vidlog.kvs.KvsError;
+import io.vidlog.media.ByteBudget;
+import io.vidlog.media.mkv.MkvReader;
+import java.math.BigInteger;
+
+/**
+ * Reads one fragment's frames of one track into a {@link FragmentRepackaging}: from the archive
+ * when the fragment is stored, decrypted as it streams (the repackager keeps one copy of the
+ * track's frames, the chunk's other bytes are dropped as they pass), or, for a fragment that has
+ * ended but is not durable yet, from the stream's live window. Either way one fragment's frames of
+ * one track are held for the request, never more.
+ */
+final class FragmentSource {
+  /** How long a read from the live window may wait for its fragment's events. */
+  static final long LIVE_READ_MILLIS = 10_000;
+
+  private final Vertx vertx;
+  private final FragmentArchive archive;
+  private final LiveFeeds feeds;
+  private final ByteBudget budget;
+
+  /** @param budget what the frames held for all requests together may take */
+  FragmentSource(Vertx vertx, FragmentArchive archive, LiveFeeds feeds, ByteBudget budget) {
+    this.vertx = vertx;
+    this.archive = archive;
+    this.feeds = feeds;
+    this.budget = budget;
+  }
+
+  /** The stored fragment; fails with StoreException NOT_FOUND when it is not (or no longer) stored. */
+  Future<FragmentRepackaging> stored(StreamInfo stream, FragmentNumber number, int track) {
+    return archive.open(stream, number).compose(chunk -> {
+      Promise<FragmentRepackaging> done = Promise.promise();
+      FragmentRepackaging out = new FragmentRepackaging(budget, track);
+      done.future().onFailure(e -> out.release());
+      MkvReader reader = new MkvReader(out);
+      ReadStream<Buffer> mkv = chunk.mkv();
+      mkv.exceptionHandler(e -> {
+        reader.close();
+        done.tryFail(e);
+      });
+      mkv.handler(buf -> {
+        try {
+          reader.feed(((BufferInternal) buf).getByteBuf().nioBuffer());
+        } catch (RuntimeException e) {
+          mkv.pause();
+          reader.close();
+          done.tryFail(e);
+        }
+      });
+      mkv.endHandler(v -> {
+        if (done.future().isComplete()) {
+          return;
+        }
+        try {
+          reader.end();
+          done.complete(out);
+        } catch (RuntimeException e) {
+          done.fail(e);
+        } finally {
+          reader.close();
+        }
+      });
+      mkv.resume();
+      return done.future();
+    });
+  }
+
+  /**
+   * The fragment from the stream's live window (it ended but may not be durable yet); fails with
+   * ResourceNotFoundException when the window no longer holds it.
+   */
+  Future<FragmentRepackaging> live(StreamInfo stream, FragmentNumber number, int track) {
+    BigInteger n = new BigInteger(number.value());
+    if (n.signum() <= 0) {
+      return Future.failedFuture(gone(number));
+    }
+    Promise<FragmentRepackaging> done = Promise.promise();
+    FragmentRepackaging out = new FragmentRepackaging(budget, track);
+    done.future().onFailure(e -> out.release());
+    LiveSubscription[] sub = new LiveSubscription[1];
+    long timer = vertx.setTimer(LIVE_READ_MILLIS, id -> done.tryFail(gone(number)));
+    sub[0] = feeds.feed(stream.streamId()).subscribe(new FragmentNumber(n.subtract(BigInteger.ONE).toString()), e -> {
+      if (done.future().isComplete()) {
+        return;
+      }
+      try {
+        onLive(e, number, out, done);
+      } catch (RuntimeException ex) {
+        done.tryFail(ex);
+      }
+    }, cut -> done.tryFail(gone(number)));
+    done.future().onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (sub[0] != null) {
+        sub[0].cancel();
+      }
+    });
+    return done.future();
+  }
+
+  private static void onLive(LiveEvent e, FragmentNumber number, FragmentRepackaging out,
+      Promise<FragmentRepackaging> done) {
+    if (e.number().compareTo(number) != 0) {
+      done.tryFail(gone(number)); // the window moved past it, or it was refused
+    } else if (e instanceof LiveEvent.FragmentStart s) {
+      TrackSet tracks = TrackSet.read(((BufferInternal) s.mkvHeader()).getByteBuf().nioBuffer());
+      if (tracks == null) {
+        done.tryFail(gone(number));
+      } else {
+        out.start(tracks.timecodeScaleNs(), s.clusterTimecode(), tracks.entries());
+      }
+    } else if (e instanceof LiveEvent.Frame f) {
+      out.frame(f.trackNumber(), f.relativeTimecode(), f.flags(), ((BufferInternal) f.payload()).getByteBuf().nioBuffer());
+    } else if (e instanceof LiveEvent.FragmentEnd) {
+      done.tryComplete(out);
+    } else {
+      done.tryFail(gone(number));
+    }
+  }
+
+  static RuntimeException gone(FragmentNumber number) {
+    return KvsError.RESOURCE_NOT_FOUND.exception("Fragment " + number.value() + " is no longer available");
+  }
+
+  static boolean notStored(Throwable t) {
+    return StoreException.isNotFound(t);
+  }
+}

@@ -1,0 +1,314 @@
+package io.vidlog.playback.hls;
+
+import io.vertx.core.Future;
+import io.vidlog.fragmentstore.FragmentNumber;
+import io.vidlog.fragmentstore.FragmentRecord;
+import io.vidlog.fragmentstore.index.TimeIndex;
+import io.vidlog.fragmentstore.index.TimeIndex.TimestampKind;
+import io.vidlog.fragmentstore.streams.StreamInfo;
+import io.vidlog.kvs.Invalid;
+import io.vidlog.kvs.KvsError;
+import io.vidlog.media.MediaFormatException;
+import io.vidlog.media.fmp4.Fmp4Track;
+import io.vidlog.media.fmp4.InitSegment;
+import io.vidlog.media.fmp4.MediaSegment;
+import io.vidlog.media.mkv.TrackEntry;
+import io.vidlog.playback.request.HlsSessionRequest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * What the HLS URL family serves, without HTTP (docs/wire-protocol.md §3.5): sessions made from a
+ * request, and for a verified session its master and media playlists, init segments and media
+ * segments. Everything a response depends on comes from the session, the index, the live tail and
+ * the fragments themselves, so any node serves any session.
+ */
+public final class HlsService {
+  /** LIVE: ResourceNotFound when no fragment arrived within this long (KVS's rule). */
+  static final long LIVE_QUIET_MILLIS = 30_000;
+  /** KVS fragments last at most 10 s: the newest N fragments lie within N times that of the newest one. */
+  static final long MAX_FRAGMENT_MILLIS = 10_000;
+  private static final int PAGE = 1000;
+
+  private final TimeIndex index;
+  private final FragmentCatalog catalog;
+  private final LiveTails tails;
+  private final FragmentSource source;
+  private final Timelines timelines;
+  private final SegmentCache segments;
+  private final Map<TrackSet, PlayableTracks> checked = Collections.synchronizedMap(new WeakHashMap<>());
+
+  public HlsService(TimeIndex index, FragmentCatalog catalog, LiveTails tails, FragmentSource source,
+      long timelineCapacity, long segmentCacheBytes) {
+    this.index = index;
+    this.catalog = catalog;
+    this.tails = tails;
+    this.source = source;
+    this.timelines = new Timelines(timelineCapacity);
+    this.segments = new SegmentCache(segmentCacheBytes);
+  }
+
+  /**
+   * A session for {@code req} on {@code stream} at {@code nowMillis}: its first fragment found and its
+   * tracks checked (NoDataRetention, ResourceNotFound, UnsupportedStreamMediaType,
+   * MissingCodecPrivateData, InvalidCodecPrivateData as KVS answers them).
+   */
+  public Future<HlsSession> create(StreamInfo stream, HlsSessionRequest req, long nowMillis) {
+    if (!stream.persists()) {
+      return Future.failedFuture(KvsError.NO_DATA_RETENTION.exception("Stream " + stream.streamName()
+          + " keeps no data (DataRetentionInHours is 0); HLS needs retained fragments"));
+    }
+    TimestampKind kind = req.selector().kind();
+    Future<FragmentRecord> first = req.mode() == PlaybackMode.LIVE
+        ? liveAnchor(stream, req.maxResults(), nowMillis)
+        : rangeAnchor(stream, kind, req.startMillis(), req.endMillis());
+    return first.compose(anchor -> catalog.get(stream, anchor.number()).map(info -> {
+      playable(info.tracks());
+      long start = req.mode() == PlaybackMode.LIVE ? anchor.serverTimestampMillis() : req.startMillis();
+      return new HlsSession(stream.streamName(), stream.streamId(), req.mode(), kind, start, req.endMillis(),
+          req.discontinuity(), req.displayTimestamps(), req.maxResults(), nowMillis,
+          nowMillis + req.expiresSeconds() * 1000L, anchor.number());
+    }));
+  }
+
+  /** LIVE: the oldest of the newest {@code max} fragments, index and live tail together. */
+  private Future<FragmentRecord> liveAnchor(StreamInfo stream, int max, long nowMillis) {
+    LiveTails.Tail tail = tails.tail(stream);
+    return index.latest(stream).compose(latest -> {
+      List<FragmentInfo> live = tail.after(latest == null ? null : latest.number());
+      FragmentRecord newest = !live.isEmpty() ? live.get(live.size() - 1).record() : latest;
+      long lastActivity = Math.max(tail.lastStartMillis(),
+          newest == null ? Long.MIN_VALUE : newest.serverTimestampMillis() + newest.durationMillis());
+      if (newest == null || nowMillis - lastActivity > LIVE_QUIET_MILLIS) {
+        return Future.failedFuture(KvsError.RESOURCE_NOT_FOUND.exception("No fragments arrived on stream "
+            + stream.streamName() + " in the last 30 seconds"));
+      }
+      long from = newest.serverTimestampMillis() - max * MAX_FRAGMENT_MILLIS;
+      List<FragmentRecord> recent = new ArrayList<>();
+      return page(stream, TimestampKind.SERVER, from, Long.MAX_VALUE, null, recent, Integer.MAX_VALUE).map(v -> {
+        for (FragmentInfo f : live) {
+          recent.add(f.record());
+        }
+        recent.sort(Comparator.comparingLong(FragmentRecord::serverTimestampMillis)
+            .thenComparing(FragmentRecord::number));
+        return recent.get(Math.max(0, recent.size() - max));
+      });
+    });
+  }
+
+  /** ON_DEMAND, LIVE_REPLAY: the first fragment of the range (with producer timestamps, the newest of equals). */
+  private Future<FragmentRecord> rangeAnchor(StreamInfo stream, TimestampKind kind, long start, Long end) {
+    return index.range(stream, kind, start, end == null ? Long.MAX_VALUE : end, 50, null).compose(page -> {
+      if (page.records().isEmpty()) {
+        return Future.failedFuture(KvsError.RESOURCE_NOT_FOUND.exception("No fragments of stream "
+            + stream.streamName() + " were found in the requested time range"));
+      }
+      FragmentRecord first = page.records().get(0);
+      if (kind == TimestampKind.PRODUCER) {
+        for (FragmentRecord r : page.records()) {
+          if (r.producerTimestampMillis() == first.producerTimestampMillis() && r.number().compareTo(first.number()) > 0) {
+            first = r;
+          }
+        }
+      }
+      return Future.succeededFuture(first);
+    });
+  }
+
+  private Future<Void> page(StreamInfo stream, TimestampKind kind, long from, long to, String token,
+      List<FragmentRecord> out, int limit) {
+    return index.range(stream, kind, from, to, PAGE, token).compose(p -> {
+      out.addAll(p.records());
+      return p.nextToken() == null || out.size() >= limit ? Future.succeededFuture()
+          : page(stream, kind, from, to, p.nextToken(), out, limit);
+    });
+  }
+
+  /** The tracks of the session's first fragment. */
+  private Future<PlayableTracks> playable(StreamInfo stream, HlsSession session) {
+    return catalog.get(stream, session.anchor()).map(info -> playable(info.tracks()));
+  }
+
+  /**
+   * {@link PlayableTracks#of}, once per tracks value: every request of a session checks its first
+   * fragment's tracks, which the catalog hands out as the same value.
+   */
+  private PlayableTracks playable(TrackSet tracks) {
+    return checked.computeIfAbsent(tracks, PlayableTracks::of);
+  }
+
+  /** The master playlist (docs/wire-protocol.md §3.5): one variant, an audio rendition when there is audio. */
+  public Future<MasterPlaylist> master(StreamInfo stream, HlsSession session, String token) {
+    return catalog.get(stream, session.anchor()).map(info -> {
+      PlayableTracks p = playable(info.tracks());
+      Fmp4Track video = p.video() == 0 ? null : p.track(p.video());
+      String frameRate = null;
+      if (video != null) {
+        double fps = video.frameRate();
+        if (!(fps > 0) && info.header().durationMillis() > 0 && info.frames(p.video()) > 1) {
+          // no timing in the SPS: the fragment's frames over its duration
+          fps = (info.frames(p.video()) - 1) * 1000.0 / info.header().durationMillis();
+        }
+        frameRate = Fmp4Track.hlsFrameRate(fps);
+      }
+      FragmentRecord r = info.record();
+      long bandwidth = Math.max(1, r.sizeBytes() * 8 * 1000 / Math.max(1, r.durationMillis()));
+      return new MasterPlaylist(Fmp4Track.hlsCodecs(p.tracks()), video == null ? null : video.resolution(), frameRate,
+          bandwidth, HlsUrls.mediaPlaylist(token, p.main()),
+          p.video() != 0 && p.audio() != 0 ? HlsUrls.mediaPlaylist(token, p.audio()) : null);
+    });
+  }
+
+  /** The media playlist of a track at {@code nowMillis}. */
+  public Future<MediaPlaylist> media(StreamInfo stream, HlsSession session, String token, int track, long nowMillis) {
+    return catalog.get(stream, session.anchor()).compose(anchor -> {
+      PlayableTracks p = playable(anchor.tracks());
+      if (!p.numbers().contains(track)) {
+        return Future.failedFuture(noTrack(track));
+      }
+      Timeline t;
+      if (session.mode() == PlaybackMode.ON_DEMAND) {
+        t = new Timeline(session, stream, index, catalog, null, anchor.tracks(), p.numbers());
+      } else {
+        // asking for the tail also keeps the stream's live subscription while sessions poll
+        LiveTails.Tail tail = tails.tail(stream);
+        t = timelines.get(token, () -> new Timeline(session, stream, index, catalog, tail, anchor.tracks(),
+            p.numbers()));
+      }
+      return t.advance(nowMillis).map(v -> render(session, token, track, t));
+    });
+  }
+
+  private static MediaPlaylist render(HlsSession session, String token, int track, Timeline t) {
+    List<Lane.Entry> window = t.window(track);
+    List<MediaPlaylist.Segment> segments = new ArrayList<>(window.size());
+    FragmentNumber previousInit = null;
+    for (int i = 0; i < window.size(); i++) {
+      Lane.Entry e = window.get(i);
+      boolean newInit = i == 0 || !java.util.Objects.equals(e.init(), previousInit);
+      previousInit = e.init();
+      FragmentRecord r = e.record();
+      segments.add(new MediaPlaylist.Segment(newInit ? HlsUrls.init(token, track, e.init()) : null,
+          i > 0 && e.discontinuity(),
+          session.displayTimestamps() ? Instant.ofEpochMilli(session.kindMillis(r)) : null,
+          e.lengthMillis(), HlsUrls.fragment(token, r.number(), track)));
+    }
+    long sequence = window.isEmpty() ? 0 : window.get(0).mediaSequence();
+    long discontinuity = window.isEmpty() ? 0 : window.get(0).discontinuitySequence();
+    boolean onDemand = session.mode() == PlaybackMode.ON_DEMAND;
+    return new MediaPlaylist(MediaPlaylist.targetDurationFor(segments), sequence, discontinuity, onDemand,
+        !onDemand && t.complete(), segments);
+  }
+
+  /**
+   * The init segment of a track: of the session's first fragment, or of {@code from}, a fragment of
+   * the session where the track's codec private data changed.
+   */
+  public Future<byte[]> init(StreamInfo stream, HlsSession session, int track, FragmentNumber from) {
+    Future<FragmentNumber> which = from == null ? Future.succeededFuture(session.anchor())
+        : record(stream, session, from).map(FragmentRecord::number);
+    return playable(stream, session).compose(p -> {
+      if (!p.numbers().contains(track)) {
+        return Future.failedFuture(noTrack(track));
+      }
+      return which.compose(n -> catalog.get(stream, n)).map(info -> {
+        TrackEntry entry = info.tracks().entry(track);
+        if (entry == null) {
+          throw noTrack(track);
+        }
+        try {
+          return InitSegment.write(List.of(Fmp4Track.of(entry)));
+        } catch (MediaFormatException e) {
+          throw (RuntimeException) asKvs(e);
+        }
+      });
+    });
+  }
+
+  /** The media segment of one track of one fragment of the session. */
+  public Future<MediaSegment> fragment(StreamInfo stream, HlsSession session, FragmentNumber number, int track) {
+    return playable(stream, session).compose(p -> {
+      if (!p.numbers().contains(track)) {
+        return Future.failedFuture(noTrack(track));
+      }
+      return record(stream, session, number);
+    }).compose(r -> {
+      if (track > 32 || (r.trackMask() & (1 << (track - 1))) == 0) {
+        return Future.failedFuture(KvsError.RESOURCE_NOT_FOUND.exception("Fragment " + number.value()
+            + " has no frames of track " + track));
+      }
+      return segments.get(new SegmentCache.Key(stream.streamId(), number, track, session.kind()),
+          () -> build(stream, session, r, track));
+    });
+  }
+
+  private Future<SegmentCache.Built> build(StreamInfo stream, HlsSession session, FragmentRecord r, int track) {
+    FragmentNumber number = r.number();
+    Future<FragmentRepackaging> read = source.stored(stream, number, track)
+        .recover(e -> FragmentSource.notStored(e) ? source.live(stream, number, track) : Future.failedFuture(e));
+    return read.transform(ar -> {
+      if (ar.failed()) {
+        return Future.failedFuture(asKvs(ar.cause()));
+      }
+      FragmentRepackaging f = ar.result();
+      try {
+        if (!f.hasFrames()) {
+          throw KvsError.RESOURCE_NOT_FOUND.exception("Fragment " + number.value() + " has no frames of track "
+              + track);
+        }
+        // mfhd numbers only need to increase from segment to segment: the start in ms does
+        return Future.succeededFuture(new SegmentCache.Built(f.segment(r.serverTimestampMillis() & 0xFFFFFFFFL,
+            session.kindMillis(r)), f));
+      } catch (RuntimeException e) {
+        f.release();
+        return Future.failedFuture(asKvs(e));
+      }
+    });
+  }
+
+  /**
+   * What a failure to repackage means to a player: a stored fragment that cannot be repackaged is
+   * the KVS error for its media; too many fragments held at once is a 503 to retry.
+   */
+  static Throwable asKvs(Throwable t) {
+    if (!(t instanceof MediaFormatException m)) {
+      return t;
+    }
+    return switch (m.kind()) {
+      case OVER_BUDGET -> KvsError.SERVICE_UNAVAILABLE.exception("Too many fragments are being repackaged;"
+          + " retry shortly");
+      case UNSUPPORTED -> KvsError.UNSUPPORTED_STREAM_MEDIA_TYPE.exception(m.getMessage());
+      case MALFORMED -> m.format() == MediaFormatException.Format.MKV || m.format() == MediaFormatException.Format.EBML
+          ? KvsError.INVALID_MEDIA_FRAME.exception(m.getMessage())
+          : KvsError.INVALID_CODEC_PRIVATE_DATA.exception(m.getMessage());
+    };
+  }
+
+  /** A fragment of the session: in the index or the live tail, and within the session's range. */
+  private Future<FragmentRecord> record(StreamInfo stream, HlsSession session, FragmentNumber number) {
+    return index.get(stream, number).map(r -> {
+      if (r == null && session.mode() != PlaybackMode.ON_DEMAND) {
+        FragmentInfo live = tails.tail(stream).get(number);
+        r = live == null ? null : live.record();
+      }
+      if (r == null || !session.inRange(r)) {
+        throw KvsError.RESOURCE_NOT_FOUND.exception("Fragment " + number.value() + " is not part of this session");
+      }
+      return r;
+    });
+  }
+
+  private static RuntimeException noTrack(int track) {
+    return Invalid.field("TrackNumber", "must name a track of the session (" + track + " is not one)");
+  }
+
+  /** How many live timelines this node keeps (for tests and metrics). */
+  public int timelines() {
+    return timelines.size();
+  }
+}

@@ -1,0 +1,45 @@
+package io.vidlog.playback.hls;
+
+import io.vidlog.fragmentstore.FragmentNumber;
+
+/**
+ * The HLS URL family under {@code /hls/v1/} with KVS's resource and query parameter names
+ * (docs/wire-protocol.md §3.5). Playlists refer to each other and to segments by relative URI
+ * (RFC 8216 §4.1, resolved against the playlist's URL, RFC 3986 §5), so they work behind any
+ * host name or proxy prefix that keeps the last path segment's directory.
+ */
+public final class HlsUrls {
+  public static final String PREFIX = "/hls/v1/";
+  public static final String MASTER = "getHLSMasterPlaylist.m3u8";
+  public static final String MEDIA = "getHLSMediaPlaylist.m3u8";
+  public static final String INIT = "getMP4InitFragment.mp4";
+  public static final String FRAGMENT = "getMP4MediaFragment.mp4";
+  public static final String SESSION_TOKEN = "SessionToken";
+  public static final String TRACK_NUMBER = "TrackNumber";
+  public static final String FRAGMENT_NUMBER = "FragmentNumber";
+
+  private HlsUrls() {}
+
+  /** The session URL GetHLSStreamingSessionURL returns, on {@code endpoint} (scheme, host, port; no path). */
+  public static String session(String endpoint, String token) {
+    return endpoint + PREFIX + MASTER + "?" + SESSION_TOKEN + "=" + token;
+  }
+
+  public static String mediaPlaylist(String token, int track) {
+    return MEDIA + "?" + SESSION_TOKEN + "=" + token + "&" + TRACK_NUMBER + "=" + track;
+  }
+
+  /**
+   * The init segment of a track: of the session's first fragment, or, after a change of codec
+   * private data, of the first fragment with the new data ({@code from}, null for the first).
+   */
+  public static String init(String token, int track, FragmentNumber from) {
+    return INIT + "?" + SESSION_TOKEN + "=" + token + "&" + TRACK_NUMBER + "=" + track
+        + (from == null ? "" : "&" + FRAGMENT_NUMBER + "=" + from.value());
+  }
+
+  public static String fragment(String token, FragmentNumber number, int track) {
+    return FRAGMENT + "?" + FRAGMENT_NUMBER + "=" + number.value() + "&" + SESSION_TOKEN + "=" + token + "&"
+        + TRACK_NUMBER + "=" + track;
+  }
+}

@@ -1,0 +1,95 @@
+package io.vidlog.server.support;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * hls.js playing a URL in headless Chromium (Debian's {@code chromium}), the way a web page on another
+ * origin plays a session URL: a page served from a local HTTP server loads hls.js (the version the web
+ * player ships, installed by {@code scripts/test.sh} into {@code .tools/hlsjs}, or where the
+ * {@code vidlog.hlsjs} property says), plays the URL muted and posts what happened back to that server.
+ * Chromium accepts the test server's self-signed certificate. When Chromium or hls.js is missing the
+ * test fails (interop tests never skip).
+ */
+public final class HlsJsPage implements AutoCloseable {
+  public static final String HLSJS_VERSION = "1.7.4";
+  private final HttpServer http;
+  private final byte[] hlsJs;
+  private final byte[] page;
+  private volatile CompletableFuture<JsonObject> report = new CompletableFuture<>();
+
+  public HlsJsPage() throws IOException {
+    String configured = System.getProperty("vidlog.hlsjs");
+    Path install = configured != null ? Path.of(configured)
+        : Path.of("").toAbsolutePath().getParent().resolve(".tools").resolve("hlsjs");
+    Path script = install.resolve("node_modules/hls.js/dist/hls.min.js");
+    Path pkg = install.resolve("node_modules/hls.js/package.json");
+    if (!Files.exists(script) || !Files.readString(pkg).contains("\"version\": \"" + HLSJS_VERSION + "\"")) {
+      throw new IllegalStateException("hls.js " + HLSJS_VERSION + " is not installed at " + install
+          + ": run the tests with scripts/test.sh, which installs it (npm install --prefix " + install + " hls.js@"
+          + HLSJS_VERSION + ")");
+    }
+    hlsJs = Files.readAllBytes(script);
+    try (InputStream in = HlsJsPage.class.getResourceAsStream("/hlsjs/play.html")) {
+      page = in.readAllBytes();
+    }
+    http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+    http.createContext("/play.html", ex -> send(ex, "text/html", page));
+    http.createContext("/hls.js", ex -> send(ex, "text/javascript", hlsJs));
+    http.createContext("/report", ex -> {
+      String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      send(ex, "text/plain", new byte[0]);
+      report.complete(new JsonObject(body));
+    });
+    http.start();
+  }
+
+  private static void send(HttpExchange ex, String type, byte[] body) throws IOException {
+    ex.getResponseHeaders().set("Content-Type", type);
+    ex.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
+    if (body.length > 0) {
+      ex.getResponseBody().write(body);
+    }
+    ex.close();
+  }
+
+  /**
+   * Plays {@code url} until the video has played {@code seconds} past its first frame, or ended, or
+   * hls.js reported a fatal error; returns the page's report.
+   */
+  public JsonObject play(String url, double seconds, Path profile) throws Exception {
+    report = new CompletableFuture<>();
+    String page = "http://127.0.0.1:" + http.getAddress().getPort() + "/play.html?seconds=" + seconds + "&src="
+        + URLEncoder.encode(url, StandardCharsets.UTF_8);
+    Process chromium = new ProcessBuilder(List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu",
+        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--user-data-dir=" + profile, "--ignore-certificate-errors",
+        "--autoplay-policy=no-user-gesture-required", page))
+        .redirectErrorStream(true).redirectOutput(profile.resolveSibling(profile.getFileName() + ".log").toFile())
+        .start();
+    try {
+      return report.get(90, TimeUnit.SECONDS);
+    } finally {
+      chromium.destroy();
+      if (!chromium.waitFor(10, TimeUnit.SECONDS)) {
+        chromium.destroyForcibly();
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    http.stop(0);
+  }
+}
