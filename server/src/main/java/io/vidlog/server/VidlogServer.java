@@ -25,6 +25,7 @@ import io.vidlog.playback.clip.ClipApi;
 import io.vidlog.playback.clip.ClipConfig;
 import io.vidlog.playback.images.ImagesApi;
 import io.vidlog.playback.images.ImagesConfig;
+import io.vidlog.playback.hls.DashApi;
 import io.vidlog.playback.hls.HlsApi;
 import io.vidlog.playback.hls.SessionKeys;
 import io.vidlog.fragmentstore.crypto.SealContext;
@@ -196,8 +197,11 @@ public final class VidlogServer {
     // session tokens are signed with keys derived from the system data keys, which every node of the store shares
     SessionKeys sessionKeys = SessionKeys.of(() -> stores.crypto().keys(SealContext.SYSTEM),
         () -> stores.crypto().forget(SealContext.SYSTEM), System::currentTimeMillis, SESSION_KEY_RELOAD_MS);
-    modules.add(new HlsApi(vertx, registry, fragments.index(), fragments.archive(), fragments.feeds(), sessionKeys,
-        ctx -> endpoints.of(ctx, "GET_HLS_STREAMING_SESSION_URL"), System::currentTimeMillis));
+    HlsApi hls = new HlsApi(vertx, registry, fragments.index(), fragments.archive(), fragments.feeds(), sessionKeys,
+        ctx -> endpoints.of(ctx, "GET_HLS_STREAMING_SESSION_URL"), System::currentTimeMillis);
+    modules.add(hls);
+    // DASH sessions are HLS sessions with a manifest: the same tokens, timelines and segments
+    modules.add(new DashApi(hls));
 
     var global = new RouteTable.Global(AccessLog::handle,
         new HttpMetrics(metrics, RouteTable.paths(modules))::start);

@@ -20,7 +20,7 @@ import java.util.List;
  * with producer timestamps (docs/wire-protocol.md §3.5). The copies of the frames are charged to a
  * budget shared by every request until {@link #release()}.
  */
-final class FragmentRepackaging implements MkvHandler {
+final class FragmentRepackaging implements Repackaging {
   private final MkvFragmentRepackager repackager;
   private long scaleNs = SegmentInfo.DEFAULT_TIMECODE_SCALE;
   private long clusterTimecode = Long.MIN_VALUE;
@@ -31,7 +31,8 @@ final class FragmentRepackaging implements MkvHandler {
   }
 
   /** Returns the frames' charge to the budget, once the segment is written or will not be. */
-  void release() {
+  @Override
+  public void release() {
     repackager.release();
   }
 
@@ -58,14 +59,16 @@ final class FragmentRepackaging implements MkvHandler {
   }
 
   /** For live events: the fragment's TimecodeScale and Cluster timecode, as its MKV would say. */
-  void start(long timecodeScaleNs, long timecode, List<TrackEntry> tracks) {
+  @Override
+  public void start(long timecodeScaleNs, long timecode, List<TrackEntry> tracks) {
     scaleNs = timecodeScaleNs;
     onClusterStart(timecode, -1);
     onTracks(tracks, null);
   }
 
   /** For live events: one frame as a SimpleBlock carries it. */
-  void frame(int track, int relativeTimecode, int flags, ByteBuffer payload) {
+  @Override
+  public void frame(int track, int relativeTimecode, int flags, ByteBuffer payload) {
     onFrame(new MkvFrame(track, clusterTimecode, relativeTimecode, (clusterTimecode + relativeTimecode) * scaleNs,
         (flags & 0x80) != 0, flags, -1, payload));
   }

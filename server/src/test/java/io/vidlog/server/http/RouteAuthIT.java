@@ -93,11 +93,11 @@ class RouteAuthIT {
     assertTrue(mounted.size() >= 19, "the KVS APIs, ops and ingest are all there: " + mounted.keySet());
     List<String> open = mounted.values().stream().filter(r -> r.access() == ApiRoute.Access.PUBLIC)
         .map(ApiRoute::path).distinct().sorted().toList();
-    assertEquals("/health", open.get(0), open.toString());
-    assertTrue(open.subList(1, open.size()).stream().allMatch(p -> p.startsWith("/hls/v1/")),
-        "only /health and the HLS URL family, which authenticates by session token, are open: " + open);
-    assertEquals(List.of("/hls/v1/getHLSMasterPlaylist.m3u8", "/hls/v1/getHLSMediaPlaylist.m3u8",
-        "/hls/v1/getMP4InitFragment.mp4", "/hls/v1/getMP4MediaFragment.mp4"), open.subList(1, open.size()));
+    // only /health and the HLS and DASH URL families, which authenticate by session token, are open
+    assertEquals(List.of("/dash/v1/getDASHManifest.mpd", "/dash/v1/getMP4InitFragment.mp4",
+        "/dash/v1/getMP4MediaFragment.mp4", "/health", "/hls/v1/getHLSMasterPlaylist.m3u8",
+        "/hls/v1/getHLSMediaPlaylist.m3u8", "/hls/v1/getMP4InitFragment.mp4", "/hls/v1/getMP4MediaFragment.mp4",
+        "/hls/v1/getTSFragment.ts"), open);
   }
 
   @Test
@@ -105,7 +105,7 @@ class RouteAuthIT {
     for (ApiRoute r : mounted().values()) {
       HttpResponse<String> resp = http.unsigned(r.method().name(), r.path(),
           r.body() == ApiRoute.Body.NONE ? null : BODY, Map.of("x-amzn-stream-name", List.of("cam-1")));
-      if (r.access() == ApiRoute.Access.PUBLIC && r.path().startsWith("/hls/")) {
+      if (r.access() == ApiRoute.Access.PUBLIC && (r.path().startsWith("/hls/") || r.path().startsWith("/dash/"))) {
         assertHlsRefusesWithoutAValidToken(r, resp);
       } else if (r.access() == ApiRoute.Access.PUBLIC) {
         assertEquals(200, resp.statusCode(), r + ": " + resp.body());
@@ -162,9 +162,7 @@ class RouteAuthIT {
         assertFalse(Set.of("NotAuthorizedException", "AccessDeniedException").contains(answered), what);
       }
     }
-    Set<KvsAction> unrouted = java.util.EnumSet.of(KvsAction.GET_DASH_STREAMING_SESSION_URL);
-    assertEquals(java.util.EnumSet.complementOf(java.util.EnumSet.copyOf(unrouted)), checked,
-        "every KVS action has a route but the DASH session URL, which is not built yet");
+    assertEquals(java.util.EnumSet.allOf(KvsAction.class), checked, "every KVS action has a route");
   }
 
   @Test

@@ -34,7 +34,14 @@ import software.amazon.awssdk.services.kinesisvideo.KinesisVideoClient;
 import software.amazon.awssdk.services.kinesisvideo.model.APIName;
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.KinesisVideoArchivedMediaClient;
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.ClipFragmentSelectorType;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.ContainerFormat;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.DASHDisplayFragmentNumber;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.DASHDisplayFragmentTimestamp;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.DASHFragmentSelectorType;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.DASHPlaybackMode;
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.Format;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSFragmentSelectorType;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSPlaybackMode;
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.GetClipResponse;
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.Image;
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.ImageSelectorType;
@@ -44,7 +51,8 @@ import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.ImageSele
  * judged by ffmpeg: a moving test pattern with a tone, encoded by ffmpeg (H.264 + AAC, 1 s GOPs),
  * uploaded with AWS's v1 PutMedia client, then read back as a clip (GetClip, SDK v2 client with
  * the GET_CLIP endpoint) that ffprobe and ffmpeg read frame for frame, and as pictures (GetImages,
- * and the web player's thumbnail) that ImageIO reads at the requested size.
+ * and the web player's thumbnail) that ImageIO reads at the requested size, and as HLS sessions of
+ * MPEG-TS segments and DASH sessions that ffmpeg plays with every frame.
  */
 @Tag("interop")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -157,6 +165,74 @@ class ArchivedMediaApisIT {
     BufferedImage img = ImageIO.read(new ByteArrayInputStream(got.body()));
     assertEquals(160, img.getWidth());
     assertEquals(120, img.getHeight());
+  }
+
+  /** What ffmpeg makes of a session URL: no error message, and the frames of each stream counted by ffprobe. */
+  void assertPlaysEveryFrame(String url) throws Exception {
+    assertEquals("", Probe.decodeErrors(url, "-tls_verify", "0"), "ffmpeg decoding " + url);
+    Map<String, String> v = Probe.stream(url, "v:0", "-tls_verify", "0");
+    assertEquals("h264", v.get("codec_name"));
+    assertEquals("320", v.get("width"));
+    assertEquals(Probe.stream(source, "v:0").get("nb_read_frames"), v.get("nb_read_frames"), "video frames of " + url);
+    Map<String, String> a = Probe.stream(url, "a:0", "-tls_verify", "0");
+    assertEquals("aac", a.get("codec_name"));
+    assertEquals(Probe.stream(source, "a:0").get("nb_read_frames"), a.get("nb_read_frames"), "audio frames of " + url);
+  }
+
+  String get(String url) throws Exception {
+    HttpResponse<String> r = new SignedHttp(server.url()).unsigned("GET", url.substring(server.url().toString()
+        .length()), null, Map.of());
+    assertEquals(200, r.statusCode(), url + ": " + r.body());
+    return r.body();
+  }
+
+  @Test
+  void anHlsSessionOfTransportStreamSegmentsPlaysEveryFrame() throws Exception {
+    String url;
+    try (KinesisVideoArchivedMediaClient c = archived(APIName.GET_HLS_STREAMING_SESSION_URL)) {
+      url = c.getHLSStreamingSessionURL(r -> r.streamName(STREAM).playbackMode(HLSPlaybackMode.ON_DEMAND)
+          .containerFormat(ContainerFormat.MPEG_TS).hlsFragmentSelector(s -> s
+              .fragmentSelectorType(HLSFragmentSelectorType.PRODUCER_TIMESTAMP).timestampRange(t -> t
+                  .startTimestamp(producerStart.toInstant()).endTimestamp(producerStart.toInstant().plusSeconds(5)))))
+          .hlsStreamingSessionURL();
+    }
+    String master = get(url);
+    assertFalse(master.contains("#EXT-X-MEDIA:TYPE=AUDIO"), "every track in one TS: no audio rendition\n" + master);
+    assertTrue(master.contains("CODECS=\"avc1.4d400d,mp4a.40.2\""), master);
+    String media = get(URI.create(url).resolve(master.lines().filter(l -> l.startsWith("getHLSMediaPlaylist"))
+        .findFirst().orElseThrow()).toString());
+    assertEquals(SECONDS, media.lines().filter(l -> l.startsWith("getTSFragment.ts?FragmentNumber=")).count(), media);
+    assertFalse(media.contains("#EXT-X-MAP"), media);
+    assertPlaysEveryFrame(url);
+  }
+
+  @Test
+  void aDashSessionPlaysEveryFrameAndNamesItsFragments() throws Exception {
+    String url;
+    String replay;
+    try (KinesisVideoArchivedMediaClient c = archived(APIName.GET_DASH_STREAMING_SESSION_URL)) {
+      url = c.getDASHStreamingSessionURL(r -> r.streamName(STREAM).playbackMode(DASHPlaybackMode.ON_DEMAND)
+          .displayFragmentNumber(DASHDisplayFragmentNumber.ALWAYS)
+          .displayFragmentTimestamp(DASHDisplayFragmentTimestamp.ALWAYS)
+          .dashFragmentSelector(s -> s.fragmentSelectorType(DASHFragmentSelectorType.PRODUCER_TIMESTAMP)
+              .timestampRange(t -> t.startTimestamp(producerStart.toInstant())
+                  .endTimestamp(producerStart.toInstant().plusSeconds(5))))).dashStreamingSessionURL();
+      replay = c.getDASHStreamingSessionURL(r -> r.streamName(STREAM).playbackMode(DASHPlaybackMode.LIVE_REPLAY)
+          .dashFragmentSelector(s -> s.fragmentSelectorType(DASHFragmentSelectorType.PRODUCER_TIMESTAMP)
+              .timestampRange(t -> t.startTimestamp(producerStart.toInstant())))).dashStreamingSessionURL();
+    }
+    assertTrue(url.startsWith(server.url() + "/dash/v1/getDASHManifest.mpd?SessionToken="), url);
+    String mpd = get(url);
+    assertTrue(mpd.contains("type=\"static\""), mpd);
+    for (AckEvent a : persisted) {
+      assertTrue(mpd.contains("kvs:fn=\"" + a.getFragmentNumber() + "\""), a.getFragmentNumber() + " in\n" + mpd);
+      assertTrue(mpd.contains("kvs:ts=\"" + (producerStart.getTime() + a.getFragmentTimecode()) + "\""), mpd);
+    }
+    assertPlaysEveryFrame(url);
+    // a replay that goes on into live is a dynamic presentation
+    String live = get(replay);
+    assertTrue(live.contains("type=\"dynamic\"") && live.contains("minimumUpdatePeriod"), live);
+    assertFalse(live.contains("kvs:fn"), "fragment numbers only when asked for:\n" + live);
   }
 
   @Test
