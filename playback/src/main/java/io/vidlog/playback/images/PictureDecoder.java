@@ -19,13 +19,17 @@ import org.jcodec.common.model.Rect;
  * picture becomes an RGB image, cropped as the SPS says, with BT.601 limited-range colour (what
  * decoders assume when the stream does not say).
  *
- * <p>One decoder per thread, reused: jcodec's decoder starts a thread pool of its own for every
- * instance and never stops it, so decoders are made once per worker thread, never per request.
- * A key frame resets the decoder's references, so a decoder can move between streams. Blocking and
- * CPU-bound: call it on a worker thread.
+ * <p>A fresh jcodec decoder per instance (one fragment's pictures): jcodec 0.2.5 keeps reference
+ * state across key frames that can fail a later decode (an index out of bounds in B-frame
+ * prediction when a used decoder starts again at an IDR frame), so no decoder is reused. Its
+ * constructor also starts a thread pool of its own for slice-parallel decoding and never stops it;
+ * {@link #singleThreaded()} stops that pool at once and decodes on the calling thread, so a
+ * request's decoding stays on the one worker thread it was given. Blocking and CPU-bound: call it on
+ * a worker thread.
  */
 final class PictureDecoder {
-  private static final ThreadLocal<H264Decoder> DECODERS = ThreadLocal.withInitial(H264Decoder::new);
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PictureDecoder.class);
+  private static volatile boolean warned;
 
   static {
     // jcodec logs every skipped frame to stdout by default
@@ -34,6 +38,7 @@ final class PictureDecoder {
 
   private final AvcConfig config;
   private final byte[] parameterSets;
+  private final H264Decoder decoder = singleThreaded();
   private byte[][] buffer;
   private int bufferWidth;
   private int bufferHeight;
@@ -78,7 +83,33 @@ final class PictureDecoder {
       withSets.put(parameterSets).put(annexB).flip();
       annexB = withSets;
     }
-    return DECODERS.get().decodeFrame(annexB, buffer);
+    return decoder.decodeFrame(annexB, buffer);
+  }
+
+  /**
+   * A jcodec decoder that decodes on the calling thread: the pool its constructor started is shut
+   * down and its threaded flag cleared (private fields of jcodec 0.2.5, reached by reflection; if
+   * a later jcodec lacks them, the decoder is used as it is and this is logged once).
+   */
+  static H264Decoder singleThreaded() {
+    H264Decoder d = new H264Decoder();
+    try {
+      java.lang.reflect.Field pool = H264Decoder.class.getDeclaredField("tp");
+      java.lang.reflect.Field threaded = H264Decoder.class.getDeclaredField("threaded");
+      pool.setAccessible(true);
+      threaded.setAccessible(true);
+      threaded.setBoolean(d, false);
+      Object tp = pool.get(d);
+      if (tp instanceof java.util.concurrent.ExecutorService executor) {
+        executor.shutdownNow();
+      }
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      if (!warned) {
+        warned = true;
+        LOG.warn("jcodec's H264Decoder no longer has the fields vidlog turns its thread pool off with: {}", e.toString());
+      }
+    }
+    return d;
   }
 
   /**

@@ -128,9 +128,20 @@ class PicturesInteropTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void decodersRunOnTheCallingThreadOnly() throws Exception {
+    org.jcodec.codecs.h264.H264Decoder d = PictureDecoder.singleThreaded();
+    java.lang.reflect.Field threaded = d.getClass().getDeclaredField("threaded");
+    java.lang.reflect.Field pool = d.getClass().getDeclaredField("tp");
+    threaded.setAccessible(true);
+    pool.setAccessible(true);
+    assertFalse(threaded.getBoolean(d), "slice-parallel decoding off");
+    assertTrue(((java.util.concurrent.ExecutorService) pool.get(d)).isShutdown(), "the decoder's own pool stopped");
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {1, 3})
-  void oneDecoderPerThreadMovesBetweenStreams(int rounds) throws Exception {
+  void picturesOfAlternatingStreamsOnOneThread(int rounds) throws Exception {
     Path small = dir.resolve("small.mkv");
     Path large = dir.resolve("large.mkv");
     for (Path p : new Path[] {small, large}) {
