@@ -19,13 +19,12 @@ import org.jcodec.common.model.Rect;
  * picture becomes an RGB image, cropped as the SPS says, with BT.601 limited-range colour (what
  * decoders assume when the stream does not say).
  *
- * <p>A fresh jcodec decoder per instance (one fragment's pictures): jcodec 0.2.5 keeps reference
- * state across key frames that can fail a later decode (an index out of bounds in B-frame
- * prediction when a used decoder starts again at an IDR frame), so no decoder is reused. Its
- * constructor also starts a thread pool of its own for slice-parallel decoding and never stops it;
- * {@link #singleThreaded()} stops that pool at once and decodes on the calling thread, so a
- * request's decoding stays on the one worker thread it was given. Blocking and CPU-bound: call it on
- * a worker thread.
+ * <p>A fresh jcodec decoder per instance (one fragment's pictures), so no decoder state passes
+ * from one request or stream to another. jcodec's constructor starts a thread pool of its own for
+ * slice-parallel decoding and never stops it; {@link #singleThreaded()} stops that pool at once and
+ * decodes on the calling thread, so a request's decoding stays on the one worker thread it was
+ * given. jcodec unescapes NAL units in place: every decode is handed a new Annex-B copy of the frame.
+ * Blocking and CPU-bound: call it on a worker thread.
  */
 final class PictureDecoder {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PictureDecoder.class);
