@@ -103,15 +103,23 @@ public final class HlsLiveLoad {
     playlists.clear();
     segments.clear();
     failures.set(0);
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    long cpu0 = os.getProcessCpuTime();
+    double load0 = os.getSystemLoadAverage();
     measuring = true;
     Thread.sleep(seconds * 1000L);
     measuring = false;
+    long cpu = os.getProcessCpuTime() - cpu0;
     running = false;
     poller.join(10_000);
     System.out.println("  appearance (last frame written -> listed) " + appearance.summary());
     System.out.println("  playlist responses (" + viewers + " viewers)  " + playlists.summary());
     System.out.println("  segment responses                          " + segments.summary());
     System.out.println("  failed requests                            " + failures.get());
+    System.out.printf("  this JVM (server, producer and all clients, TLS both sides): %.1f CPU-s in %d s = %.2f cores;"
+        + " machine load average %.1f -> %.1f%n", cpu / 1e9, seconds, cpu / 1e9 / seconds, load0,
+        os.getSystemLoadAverage());
     produced.cancel(true);
   }
 

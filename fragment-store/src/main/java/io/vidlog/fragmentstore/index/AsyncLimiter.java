@@ -5,16 +5,19 @@ import io.vertx.core.Promise;
 import java.util.ArrayDeque;
 import java.util.function.Supplier;
 
-/** Runs at most {@code permits} asynchronous operations at once; the rest wait in FIFO order (no thread blocks). */
-final class AsyncLimiter {
+/**
+ * Runs at most {@code permits} asynchronous operations at once; the rest wait in FIFO order (no
+ * thread blocks). Used for index loads here and for bulk chunk reads elsewhere.
+ */
+public final class AsyncLimiter {
   private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
   private int available;
 
-  AsyncLimiter(int permits) {
+  public AsyncLimiter(int permits) {
     this.available = permits;
   }
 
-  <T> Future<T> run(Supplier<Future<T>> op) {
+  public <T> Future<T> run(Supplier<Future<T>> op) {
     Promise<T> promise = Promise.promise();
     Runnable start = () -> {
       Future<T> f;

@@ -8,6 +8,7 @@ import io.vertx.core.streams.ReadStream;
 import io.vidlog.fragmentstore.FragmentNumber;
 import io.vidlog.fragmentstore.chunk.ChunkHeader;
 import io.vidlog.fragmentstore.chunk.FragmentArchive;
+import io.vidlog.fragmentstore.index.AsyncLimiter;
 import io.vidlog.fragmentstore.streams.StreamInfo;
 import io.vidlog.media.MediaFormatException;
 import io.vidlog.media.mkv.MkvReader;
@@ -18,12 +19,16 @@ import java.util.Map;
  * The {@link FragmentInfo} of fragments, cached for every session of this node: fragments that end
  * in this node's live feed are entered as they end ({@link #put}); others are read once from the
  * archive, their chunk header and just enough of the MKV to pass the Tracks element (the first
- * sealed segment), so a playlist that lists a fragment again costs nothing. Bounded
- * ({@code capacity} entries, least recently used out); codec private data is tens of bytes, so an
- * entry is small.
+ * sealed segment; {@value #READS} reads at a time), so a playlist that lists a fragment again
+ * costs nothing. Bounded ({@code capacity} entries, least recently used out); codec private data
+ * is tens of bytes, so an entry is small.
  */
 public final class FragmentCatalog {
+  /** Chunk reads in flight at once: an ON_DEMAND playlist may list thousands of fragments not read yet. */
+  static final int READS = 16;
+
   private final FragmentArchive archive;
+  private final AsyncLimiter reads = new AsyncLimiter(READS);
   private final Map<String, Future<FragmentInfo>> cache;
 
   public FragmentCatalog(FragmentArchive archive, int capacity) {
@@ -54,7 +59,7 @@ public final class FragmentCatalog {
     synchronized (cache) {
       f = cache.get(key);
       if (f == null || f.failed()) {
-        f = read(stream, number);
+        f = reads.run(() -> read(stream, number));
         cache.put(key, f);
       }
     }
@@ -87,7 +92,9 @@ public final class FragmentCatalog {
         try {
           reader.feed(((BufferInternal) buf).getByteBuf().nioBuffer());
         } catch (RuntimeException e) {
+          mkv.pause();
           done.tryFail(e);
+          return;
         }
         if (tracks.tracks != null) {
           // the rest of the chunk is not needed: pausing a chunk stream releases it

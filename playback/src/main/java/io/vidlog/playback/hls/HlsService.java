@@ -91,7 +91,7 @@ public final class HlsService {
       }
       long from = newest.serverTimestampMillis() - max * MAX_FRAGMENT_MILLIS;
       List<FragmentRecord> recent = new ArrayList<>();
-      return page(stream, TimestampKind.SERVER, from, Long.MAX_VALUE, null, recent, Integer.MAX_VALUE).map(v -> {
+      return page(stream, from, null, recent).map(v -> {
         for (FragmentInfo f : live) {
           recent.add(f.record());
         }
@@ -121,12 +121,11 @@ public final class HlsService {
     });
   }
 
-  private Future<Void> page(StreamInfo stream, TimestampKind kind, long from, long to, String token,
-      List<FragmentRecord> out, int limit) {
-    return index.range(stream, kind, from, to, PAGE, token).compose(p -> {
+  /** Every fragment from {@code from} (server timestamps) on, into {@code out}. */
+  private Future<Void> page(StreamInfo stream, long from, String token, List<FragmentRecord> out) {
+    return index.range(stream, TimestampKind.SERVER, from, Long.MAX_VALUE, PAGE, token).compose(p -> {
       out.addAll(p.records());
-      return p.nextToken() == null || out.size() >= limit ? Future.succeededFuture()
-          : page(stream, kind, from, to, p.nextToken(), out, limit);
+      return p.nextToken() == null ? Future.succeededFuture() : page(stream, from, p.nextToken(), out);
     });
   }
 

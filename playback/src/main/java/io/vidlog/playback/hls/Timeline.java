@@ -93,7 +93,15 @@ final class Timeline {
       previous = busy;
       busy = done.future();
     }
-    previous.onComplete(v -> step(nowMillis).onComplete(done));
+    previous.onComplete(v -> {
+      Future<Void> step;
+      try {
+        step = step(nowMillis);
+      } catch (RuntimeException e) {
+        step = Future.failedFuture(e); // the next advance must still run
+      }
+      step.onComplete(done);
+    });
     return done.future();
   }
 

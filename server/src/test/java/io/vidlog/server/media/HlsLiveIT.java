@@ -16,7 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.kinesisvideo.KinesisVideoClient;
@@ -29,7 +30,7 @@ import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSPlayba
 
 /**
  * A LIVE HLS session read by ffmpeg while ffmpeg produces the stream (docs/wire-protocol.md §3.5):
- * a live H.264 + AAC PutMedia paced in real time, a LIVE session taken once the first fragment is
+ * a live H.264 + AAC (or H.265 + AAC) PutMedia paced in real time, a LIVE session taken once the first fragment is
  * stored, and a second ffmpeg that plays the session URL over HTTPS for 6 s, decoding every frame
  * (6 s at 25 frames/s) with nothing at level error, and finishing while the producer still streams.
  * Then an ON_DEMAND session of everything decodes exactly the frames that were stored.
@@ -38,8 +39,9 @@ import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSPlayba
 class HlsLiveIT {
   static final String STREAM = "hls-live";
 
-  @Test
-  void ffmpegPlaysALiveSessionWhileTheStreamIsProduced(@TempDir Path dataDir) throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"libx264", "libx265"})
+  void ffmpegPlaysALiveSessionWhileTheStreamIsProduced(String encoder, @TempDir Path dataDir) throws Exception {
     VidlogServer server = TestServers.start(dataDir, Map.of());
     Process producer = null;
     try (KinesisVideoClient kvs = TestServers.adminClient(server)) {
@@ -52,7 +54,8 @@ class HlsLiveIT {
         Instant before = Instant.now().minusSeconds(1);
         producer = new ProcessBuilder("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-re",
             "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25", "-f", "lavfi", "-i", "sine=frequency=440",
-            "-t", "16", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-g", "25", "-c:a", "aac",
+            "-t", "16", "-c:v", encoder, "-preset", "veryfast", "-pix_fmt", "yuv420p", "-g", "25",
+            "-x265-params", "keyint=25:min-keyint=25:log-level=error", "-c:a", "aac",
             // a Cluster (a fragment) at every key frame, as KVS producers cut them: Matroska's muxer
             // starts one at a key frame of a Cluster over 4 KB, and at any frame past the time limit
             "-f", "matroska", "-live", "1", "-cluster_time_limit", "5000", "-method", "POST", "-chunked_post", "1",
