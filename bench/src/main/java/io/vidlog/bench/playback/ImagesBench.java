@@ -18,6 +18,7 @@ import io.vidlog.media.mkv.TrackEntry;
 import io.vidlog.media.nal.AvcConfig;
 import io.vidlog.media.nal.NalUnits;
 import io.vidlog.playback.PlaybackConfig;
+import io.vidlog.playback.images.JcodecDecoders;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -115,7 +116,7 @@ public final class ImagesBench {
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     for (int pass = 0; pass < 8; pass++) {
       // a fresh decoder each pass, its thread pool off, as GetImages uses it (one worker thread)
-      H264Decoder decoder = singleThreaded();
+      H264Decoder decoder = JcodecDecoders.singleThreaded();
       long cpu0 = mx.getCurrentThreadCpuTime();
       long proc0 = os.getProcessCpuTime();
       long wall0 = System.nanoTime();
@@ -139,22 +140,6 @@ public final class ImagesBench {
           + " for thread CPU %.2f s); load average %.2f%n", pass, pass < 3 ? " (warm-up)" : "", src.frames().size() / cpu,
           src.frames().size() / wall, proc, cpu, os.getSystemLoadAverage());
     }
-  }
-
-  /** As GetImages makes its decoders: jcodec's thread pool shut down, decoding on the calling thread. */
-  static H264Decoder singleThreaded() {
-    H264Decoder d = new H264Decoder();
-    try {
-      java.lang.reflect.Field pool = H264Decoder.class.getDeclaredField("tp");
-      java.lang.reflect.Field threaded = H264Decoder.class.getDeclaredField("threaded");
-      pool.setAccessible(true);
-      threaded.setAccessible(true);
-      threaded.setBoolean(d, false);
-      ((java.util.concurrent.ExecutorService) pool.get(d)).shutdownNow();
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException(e);
-    }
-    return d;
   }
 
   /** GetImages over HTTP: the first image of a page at a key frame and at a group's last frame, and a full page. */

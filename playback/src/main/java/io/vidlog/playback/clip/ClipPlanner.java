@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
-import io.vertx.core.internal.buffer.BufferInternal;
 import io.vidlog.fragmentstore.FragmentRecord;
 import io.vidlog.fragmentstore.chunk.FragmentArchive;
 import io.vidlog.fragmentstore.object.StoreException;
@@ -17,6 +16,7 @@ import io.vidlog.media.fmp4.ClipException;
 import io.vidlog.media.fmp4.ClipMovie;
 import io.vidlog.media.mkv.MkvHandler;
 import io.vidlog.media.mkv.MkvReader;
+import io.vidlog.playback.chunk.MkvFeed;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -86,40 +86,16 @@ final class ClipPlanner {
     });
   }
 
-  /**
-   * Feeds a chunk's decrypted stream to {@code reader} as it arrives; malformed Matroska becomes
-   * InvalidMediaFrame. After a failure the stream is paused and whatever else it delivers ignored.
-   */
+  /** Reads a chunk whole into {@code reader}; malformed Matroska becomes InvalidMediaFrame. */
   static Future<Void> readWhole(ReadStream<Buffer> source, MkvReader reader) {
-    Promise<Void> done = Promise.promise();
-    source.exceptionHandler(e -> {
-      reader.close();
-      done.tryFail(e);
+    return MkvFeed.feed(source, reader, () -> false).transform(ar -> {
+      if (ar.succeeded()) {
+        return Future.succeededFuture();
+      }
+      Throwable e = ar.cause();
+      return Future.failedFuture(e instanceof MediaFormatException || e instanceof ClipException
+          ? mediaFailure((RuntimeException) e) : e);
     });
-    source.handler(buf -> {
-      if (done.future().isComplete()) {
-        return;
-      }
-      try {
-        reader.feed(((BufferInternal) buf).getByteBuf().nioBuffer());
-      } catch (MediaFormatException | ClipException e) {
-        source.pause();
-        done.tryFail(mediaFailure(e));
-      }
-    });
-    source.endHandler(v -> {
-      if (done.future().isComplete()) {
-        return;
-      }
-      try {
-        reader.end();
-        done.tryComplete();
-      } catch (MediaFormatException | ClipException e) {
-        done.tryFail(mediaFailure(e));
-      }
-    });
-    source.resume();
-    return done.future();
   }
 
   private static RuntimeException mediaFailure(RuntimeException e) {

@@ -172,15 +172,7 @@ public final class HlsService {
       if (!p.numbers().contains(track) || (session.container() == ContainerFormat.MPEG_TS && track != p.main())) {
         return Future.failedFuture(noTrack(track));
       }
-      Timeline t;
-      if (session.mode() == PlaybackMode.ON_DEMAND) {
-        t = new Timeline(session, stream, index, catalog, null, anchor.tracks(), p.numbers());
-      } else {
-        // asking for the tail also keeps the stream's live subscription while sessions poll
-        LiveTails.Tail tail = tails.tail(stream);
-        t = timelines.get(token, () -> new Timeline(session, stream, index, catalog, tail, anchor.tracks(),
-            p.numbers()));
-      }
+      Timeline t = timeline(stream, session, token, anchor, p);
       return t.advance(nowMillis).map(v -> render(session, token, track, t));
     });
   }
@@ -193,14 +185,7 @@ public final class HlsService {
   public Future<DashManifest> manifest(StreamInfo stream, HlsSession session, String token, long nowMillis) {
     return catalog.get(stream, session.anchor()).compose(anchor -> {
       PlayableTracks p = playable(anchor.tracks());
-      Timeline t;
-      if (session.mode() == PlaybackMode.ON_DEMAND) {
-        t = new Timeline(session, stream, index, catalog, null, anchor.tracks(), p.numbers());
-      } else {
-        LiveTails.Tail tail = tails.tail(stream);
-        t = timelines.get(token, () -> new Timeline(session, stream, index, catalog, tail, anchor.tracks(),
-            p.numbers()));
-      }
+      Timeline t = timeline(stream, session, token, anchor, p);
       FragmentRecord r0 = anchor.record();
       long bandwidth = Math.max(1, r0.sizeBytes() * 8 * 1000 / Math.max(1, r0.durationMillis()));
       return t.advance(nowMillis).map(v -> {
@@ -222,6 +207,18 @@ public final class HlsService {
             Instant.ofEpochMilli(nowMillis), tracks);
       });
     });
+  }
+
+  /** The session's timeline: a new one for ON_DEMAND (its playlists never change), else the node's, by token. */
+  private Timeline timeline(StreamInfo stream, HlsSession session, String token, FragmentInfo anchor,
+      PlayableTracks p) {
+    if (session.mode() == PlaybackMode.ON_DEMAND) {
+      return new Timeline(session, stream, index, catalog, null, anchor.tracks(), p.numbers());
+    }
+    // asking for the tail also keeps the stream's live subscription while sessions poll
+    LiveTails.Tail tail = tails.tail(stream);
+    return timelines.get(token, () -> new Timeline(session, stream, index, catalog, tail, anchor.tracks(),
+        p.numbers()));
   }
 
   private static MediaPlaylist render(HlsSession session, String token, int track, Timeline t) {

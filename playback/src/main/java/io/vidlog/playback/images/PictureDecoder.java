@@ -21,14 +21,12 @@ import org.jcodec.common.model.Rect;
  *
  * <p>A fresh jcodec decoder per instance (one fragment's pictures), so no decoder state passes
  * from one request or stream to another. jcodec's constructor starts a thread pool of its own for
- * slice-parallel decoding and never stops it; {@link #singleThreaded()} stops that pool at once and
+ * slice-parallel decoding and never stops it; {@link JcodecDecoders#singleThreaded()} stops that pool at once and
  * decodes on the calling thread, so a request's decoding stays on the one worker thread it was
- * given. jcodec unescapes NAL units in place: every decode is handed a new Annex-B copy of the frame.
+ * given ({@link JcodecDecoders}). jcodec unescapes NAL units in place: every decode is handed a new Annex-B copy of the frame.
  * Blocking and CPU-bound: call it on a worker thread.
  */
 final class PictureDecoder {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PictureDecoder.class);
-  private static volatile boolean warned;
 
   static {
     // jcodec logs every skipped frame to stdout by default
@@ -37,7 +35,7 @@ final class PictureDecoder {
 
   private final AvcConfig config;
   private final byte[] parameterSets;
-  private final H264Decoder decoder = singleThreaded();
+  private final H264Decoder decoder = JcodecDecoders.singleThreaded();
   private byte[][] buffer;
   private int bufferWidth;
   private int bufferHeight;
@@ -83,32 +81,6 @@ final class PictureDecoder {
       annexB = withSets;
     }
     return decoder.decodeFrame(annexB, buffer);
-  }
-
-  /**
-   * A jcodec decoder that decodes on the calling thread: the pool its constructor started is shut
-   * down and its threaded flag cleared (private fields of jcodec 0.2.5, reached by reflection; if
-   * a later jcodec lacks them, the decoder is used as it is and this is logged once).
-   */
-  static H264Decoder singleThreaded() {
-    H264Decoder d = new H264Decoder();
-    try {
-      java.lang.reflect.Field pool = H264Decoder.class.getDeclaredField("tp");
-      java.lang.reflect.Field threaded = H264Decoder.class.getDeclaredField("threaded");
-      pool.setAccessible(true);
-      threaded.setAccessible(true);
-      threaded.setBoolean(d, false);
-      Object tp = pool.get(d);
-      if (tp instanceof java.util.concurrent.ExecutorService executor) {
-        executor.shutdownNow();
-      }
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      if (!warned) {
-        warned = true;
-        LOG.warn("jcodec's H264Decoder no longer has the fields vidlog turns its thread pool off with: {}", e.toString());
-      }
-    }
-    return d;
   }
 
   /**

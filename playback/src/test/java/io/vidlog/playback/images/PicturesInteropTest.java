@@ -130,7 +130,7 @@ class PicturesInteropTest {
 
   @org.junit.jupiter.api.Test
   void decodersRunOnTheCallingThreadOnly() throws Exception {
-    org.jcodec.codecs.h264.H264Decoder d = PictureDecoder.singleThreaded();
+    org.jcodec.codecs.h264.H264Decoder d = JcodecDecoders.singleThreaded();
     java.lang.reflect.Field threaded = d.getClass().getDeclaredField("threaded");
     java.lang.reflect.Field pool = d.getClass().getDeclaredField("tp");
     threaded.setAccessible(true);
