@@ -1,6 +1,7 @@
 /**
- * vidlog playback: the KVS media read APIs (docs/wire-protocol.md §2, §3.1, §3.2) behind {@link
- * io.vidlog.playback.PlaybackApi}.
+ * vidlog playback: the KVS media read APIs (docs/wire-protocol.md §2, §3): GetMedia, ListFragments
+ * and GetMediaForFragmentList behind {@link io.vidlog.playback.PlaybackApi}; HLS and DASH, GetClip
+ * and GetImages each behind an {@code ApiModule} of its own package.
  *
  * <ul>
  *   <li>{@code request}: request bodies parsed and validated (InvalidArgumentException).</li>
@@ -10,6 +11,11 @@
  *   <li>{@code getmedia}: start-selector resolution and the GetMedia session, a state machine
  *       (store, then live) with its stored reader, live filter, timers and ending.</li>
  *   <li>{@code archive}: ListFragments and GetMediaForFragmentList.</li>
+ *   <li>{@code hls}: HLS sessions (fMP4 or MPEG-TS) and DASH manifests on the same sessions.</li>
+ *   <li>{@code clip}: GetClip, a progressive MP4 planned from a first reading of the fragments and
+ *       streamed from a second ({@code ClipApi}).</li>
+ *   <li>{@code images}: GetImages and stream thumbnails, H.264 decoded with jcodec on a worker pool
+ *       ({@code ImagesApi}).</li>
  * </ul>
  *
  * <p>Choices where KVS is silent or vidlog differs, for readers of GetMedia:

@@ -21,6 +21,11 @@ import io.vidlog.ingest.IngestConfig;
 import io.vidlog.kvs.http.ApiModule;
 import io.vidlog.kvs.http.ApiRoute;
 import io.vidlog.playback.PlaybackApi;
+import io.vidlog.playback.clip.ClipApi;
+import io.vidlog.playback.clip.ClipConfig;
+import io.vidlog.playback.images.ImagesApi;
+import io.vidlog.playback.images.ImagesConfig;
+import io.vidlog.playback.hls.DashApi;
 import io.vidlog.playback.hls.HlsApi;
 import io.vidlog.playback.hls.SessionKeys;
 import io.vidlog.fragmentstore.crypto.SealContext;
@@ -192,11 +197,17 @@ public final class VidlogServer {
     PlaybackApi playback = new PlaybackApi(registry, fragments.index(), fragments.archive(), fragments.feeds(),
         playbackConfig(config));
     modules.add(playback);
+    modules.add(new ClipApi(registry, fragments.index(), fragments.archive(), clipConfig(config),
+        System::currentTimeMillis));
+    modules.add(new ImagesApi(vertx, registry, fragments.index(), fragments.archive(), ImagesConfig.DEFAULTS));
     // session tokens are signed with keys derived from the system data keys, which every node of the store shares
     SessionKeys sessionKeys = SessionKeys.of(() -> stores.crypto().keys(SealContext.SYSTEM),
         () -> stores.crypto().forget(SealContext.SYSTEM), System::currentTimeMillis, SESSION_KEY_RELOAD_MS);
-    modules.add(new HlsApi(vertx, registry, fragments.index(), fragments.archive(), fragments.feeds(), sessionKeys,
-        ctx -> endpoints.of(ctx, "GET_HLS_STREAMING_SESSION_URL"), System::currentTimeMillis));
+    HlsApi hls = new HlsApi(vertx, registry, fragments.index(), fragments.archive(), fragments.feeds(), sessionKeys,
+        ctx -> endpoints.of(ctx, "GET_HLS_STREAMING_SESSION_URL"), System::currentTimeMillis);
+    modules.add(hls);
+    // DASH sessions are HLS sessions with a manifest: the same tokens, timelines and segments
+    modules.add(new DashApi(hls));
 
     // the web player: its files, and sign-in with an access key for a session cookie that the route
     // table's authenticator accepts on the routes the page calls
@@ -285,6 +296,12 @@ public final class VidlogServer {
     var d = PlaybackConfig.DEFAULTS;
     java.time.Duration half = config.limits().idleTimeout().dividedBy(2);
     return half.compareTo(d.liveIdleEnd()) < 0 ? d.withLiveIdleEnd(half) : d;
+  }
+
+  /** GetClip's limits: KVS's by default, the operator's when set (docs/wire-protocol.md §6). */
+  static ClipConfig clipConfig(ServerConfig config) {
+    return ClipConfig.DEFAULTS.withMaxBytes(config.limits().clipMaxBytes())
+        .withMaxFragments(config.limits().clipMaxFragments());
   }
 
   private static FragmentStore openFragmentStore(Vertx vertx, ServerConfig config, StoreStack stores) {

@@ -26,6 +26,10 @@ import io.vidlog.fragmentstore.streams.StreamRegistry;
 import io.vidlog.ingest.IngestApi;
 import io.vidlog.ingest.IngestConfig;
 import io.vidlog.playback.PlaybackApi;
+import io.vidlog.playback.clip.ClipApi;
+import io.vidlog.playback.clip.ClipConfig;
+import io.vidlog.playback.images.ImagesApi;
+import io.vidlog.playback.images.ImagesConfig;
 import io.vidlog.playback.PlaybackConfig;
 import io.vidlog.playback.hls.HlsApi;
 import io.vidlog.playback.hls.SessionKeys;
@@ -40,7 +44,8 @@ import java.util.stream.Stream;
 /**
  * A vidlog data plane for benchmarks, wired as the server wires it: fs object store in a temp dir,
  * sealed fragment archive, durable time index, stream registry, in-memory live feeds, and the
- * ingest, playback and HLS routes on one HTTP(S) server on a loopback ephemeral port (no auth).
+ * ingest, playback, HLS, clip and images routes on one HTTP(S) server on a loopback ephemeral port
+ * (no auth).
  */
 final class BenchStack implements AutoCloseable {
   final Vertx vertx;
@@ -82,6 +87,10 @@ final class BenchStack implements AutoCloseable {
     BenchRoutes.mount(router, new HlsApi(vertx, registry, index, memoryChunks ? memory : archive, feeds,
         SessionKeys.fixed("bench", new byte[32]), ctx -> (tls ? "https" : "http") + "://127.0.0.1:" + listening[0],
         System::currentTimeMillis));
+    BenchRoutes.mount(router, new ClipApi(registry, index, memoryChunks ? memory : archive, ClipConfig.DEFAULTS,
+        System::currentTimeMillis));
+    BenchRoutes.mount(router, new ImagesApi(vertx, registry, index, memoryChunks ? memory : archive,
+        ImagesConfig.DEFAULTS));
     router.route().failureHandler(ctx -> ctx.response().setStatusCode(500).end(String.valueOf(ctx.failure())));
     HttpServerOptions options = new HttpServerOptions().setHost("127.0.0.1").setPort(0);
     if (tls) {

@@ -1,6 +1,7 @@
 /**
- * Fragmented MP4 output (ISO/IEC 14496-12 §8.8; RFC 8216 §3.3 for HLS): stored Matroska fragments
- * repackaged, as they are served, into an init segment and one media segment each.
+ * MP4 output (ISO/IEC 14496-12): stored Matroska fragments repackaged, as they are served, into
+ * fragmented MP4 (§8.8; RFC 8216 §3.3 for HLS), an init segment and one media segment each, and
+ * into progressive MP4 clips.
  *
  * <h2>Usage</h2>
  *
@@ -35,6 +36,26 @@
  * {@link io.vidlog.media.fmp4.InitSegment#write} and a
  * {@link io.vidlog.media.fmp4.MediaSegmentBuilder} fed frames whose payloads stay valid until
  * the segment is written.
+ *
+ * <h2>Progressive clips</h2>
+ *
+ * <p>{@link io.vidlog.media.fmp4.ClipBuilder} plans one progressive MP4 (ftyp, moov with complete
+ * sample tables, mdat) over many stored fragments from a first reading of each, keeping only frame
+ * sizes and times; {@link io.vidlog.media.fmp4.ClipMovie} then has the exact length and the header,
+ * and streams the payloads from a second reading, so a clip is never held in memory:
+ *
+ * <pre>{@code
+ * ClipBuilder b = new ClipBuilder(new ClipBuilder.Limits(100 << 20, 1 << 20));
+ * for (fragment : fragments) {                       // in clip order, until b.full()
+ *   MkvReader r = new MkvReader(b.fragment(clusterAtNs)); feed...; r.end();
+ * }
+ * ClipMovie movie = b.build();                        // ClipException: NO_VIDEO, CODEC_CHANGED, ...
+ * send(movie.header()); contentLength = movie.length();
+ * for (i < movie.fragmentCount()) {
+ *   ClipMovie.Payloads p = movie.payloads(i, buf -> send(copy of buf));
+ *   MkvReader r = new MkvReader(p); feed...; r.end(); p.finish();
+ * }
+ * }</pre>
  *
  * <p>Timing: MP4 track_ID = Matroska TrackNumber; timescale 90 kHz for video, the sample rate for
  * audio; presentation times are the MKV timestamps (ns, TimecodeScale applied by the reader) plus

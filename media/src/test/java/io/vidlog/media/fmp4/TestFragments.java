@@ -19,44 +19,44 @@ import java.util.Random;
  * header, Segment, Info, Tracks, one Cluster), with real parameter sets from the codec fixtures and
  * deterministic payload bytes.
  */
-final class TestFragments {
+public final class TestFragments {
   private TestFragments() {}
 
   /** A frame to write: track, timestamp in ms relative to the cluster, key flag, payload. */
-  record Frame(int track, int relativeMs, boolean key, byte[] payload) {}
+  public record Frame(int track, int relativeMs, boolean key, byte[] payload) {}
 
-  static byte[] avcConfig(String fixture) {
+  public static byte[] avcConfig(String fixture) {
     byte[] annexB = Fixtures.resource("/codec/" + fixture + ".annexb");
     return AvcConfig.fromNalUnits(NalUnits.splitAnnexB(ByteBuffer.wrap(annexB))).toBytes();
   }
 
-  static byte[] hevcConfig(String fixture) {
+  public static byte[] hevcConfig(String fixture) {
     byte[] annexB = Fixtures.resource("/codec/" + fixture + ".annexb");
     return HevcConfig.fromNalUnits(NalUnits.splitAnnexB(ByteBuffer.wrap(annexB))).toBytes();
   }
 
   /** AAC LC 48 kHz stereo, as ffmpeg's encoder writes it (codec-golden.txt). */
-  static final byte[] AAC_48K_STEREO = Fixtures.hex("119056e500");
+  public static final byte[] AAC_48K_STEREO = Fixtures.hex("119056e500");
   /** AAC LC 44.1 kHz stereo. */
-  static final byte[] AAC_44K_STEREO = Fixtures.hex("121056e500");
+  public static final byte[] AAC_44K_STEREO = Fixtures.hex("121056e500");
 
-  static TrackEntry h264(int number, String fixture) {
+  public static TrackEntry h264(int number, String fixture) {
     return new TrackEntry(number, 100 + number, TrackEntry.TYPE_VIDEO, "V_MPEG/ISO/AVC", "kinesis_video",
         avcConfig(fixture), 0, 0, 0, Double.NaN, 0, 0);
   }
 
-  static TrackEntry h265(int number, String fixture) {
+  public static TrackEntry h265(int number, String fixture) {
     return new TrackEntry(number, 100 + number, TrackEntry.TYPE_VIDEO, "V_MPEGH/ISO/HEVC", "kinesis_video",
         hevcConfig(fixture), 0, 0, 0, Double.NaN, 0, 0);
   }
 
-  static TrackEntry aac(int number, byte[] asc) {
+  public static TrackEntry aac(int number, byte[] asc) {
     return new TrackEntry(number, 100 + number, TrackEntry.TYPE_AUDIO, "A_AAC", "kinesis_audio", asc, 0, 0, 0,
         48000, 2, 0);
   }
 
   /** One fragment: header elements, then one Cluster at {@code clusterMs} holding {@code frames}. */
-  static byte[] fragment(List<TrackEntry> tracks, long clusterMs, List<Frame> frames) {
+  public static byte[] fragment(List<TrackEntry> tracks, long clusterMs, List<Frame> frames) {
     MkvWriter w = MkvWriter.KVS;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(w.ebmlHeader());
@@ -75,7 +75,7 @@ final class TestFragments {
    * {@code count} video frames of a 25 fps stream with B-frames, in decode order: presentation
    * order I0 B1 B2 P3 … is stored as I0 P3 B1 B2 P6 B4 B5 …, the last group closed by a P.
    */
-  static List<Frame> videoWithBFrames(int track, int count, Random rnd) {
+  public static List<Frame> videoWithBFrames(int track, int count, Random rnd) {
     List<Frame> out = new ArrayList<>();
     int[] order = new int[count];
     int n = 0;
@@ -94,12 +94,12 @@ final class TestFragments {
   }
 
   /** {@code count} AAC frames of 1024 samples at 48 kHz, timestamps rounded to ms like any MKV muxer. */
-  static List<Frame> audio(int track, int count, long startUs, Random rnd) {
+  public static List<Frame> audio(int track, int count, long startUs, Random rnd) {
     return audio(track, count, startUs, 48000, rnd);
   }
 
   /** {@code count} AAC frames of 1024 samples at {@code rate} Hz, timestamps rounded to ms. */
-  static List<Frame> audio(int track, int count, long startUs, int rate, Random rnd) {
+  public static List<Frame> audio(int track, int count, long startUs, int rate, Random rnd) {
     List<Frame> out = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       long us = startUs + i * 1024L * 1_000_000L / rate;
@@ -109,7 +109,7 @@ final class TestFragments {
   }
 
   /** Interleaves by timestamp, keeping each track's own order (a muxer's output). */
-  static List<Frame> interleave(List<Frame> a, List<Frame> b) {
+  public static List<Frame> interleave(List<Frame> a, List<Frame> b) {
     List<Frame> out = new ArrayList<>();
     int i = 0;
     int j = 0;
@@ -124,7 +124,7 @@ final class TestFragments {
   }
 
   /** A payload of {@code size} bytes shaped like one length-prefixed NAL unit (any codec content). */
-  static byte[] payload(Random rnd, int size) {
+  public static byte[] payload(Random rnd, int size) {
     byte[] b = new byte[size];
     rnd.nextBytes(b);
     ByteBuffer.wrap(b).putInt(size - 4);
@@ -132,7 +132,7 @@ final class TestFragments {
   }
 
   /** Repackages a fragment read in slices of {@code slice} bytes. */
-  static MkvFragmentRepackager read(byte[] mkv, int slice, int... tracks) {
+  public static MkvFragmentRepackager read(byte[] mkv, int slice, int... tracks) {
     MkvFragmentRepackager r = new MkvFragmentRepackager(tracks);
     MkvReader reader = new MkvReader(r);
     for (int off = 0; off < mkv.length; off += slice) {

@@ -17,9 +17,11 @@ import io.vidlog.kvs.KvsError;
 import io.vidlog.media.ByteBudget;
 import io.vidlog.media.mkv.MkvReader;
 import java.math.BigInteger;
+import java.util.function.Supplier;
 
 /**
- * Reads one fragment's frames of one track into a {@link FragmentRepackaging}: from the archive
+ * Reads one fragment's frames of one track into a {@link FragmentRepackaging} (or all its tracks
+ * into a {@link TsRepackaging}): from the archive
  * when the fragment is stored, decrypted as it streams (the repackager keeps one copy of the
  * track's frames, the chunk's other bytes are dropped as they pass), or, for a fragment that has
  * ended but is not durable yet, from the stream's live window. Either way one fragment's frames of
@@ -44,9 +46,23 @@ final class FragmentSource {
 
   /** The stored fragment; fails with StoreException NOT_FOUND when it is not (or no longer) stored. */
   Future<FragmentRepackaging> stored(StreamInfo stream, FragmentNumber number, int track) {
+    return stored(stream, number, () -> new FragmentRepackaging(budget, track));
+  }
+
+  /** The stored fragment, every track, as a transport stream segment's frames (MPEG_TS sessions). */
+  Future<TsRepackaging> storedTs(StreamInfo stream, FragmentNumber number) {
+    return stored(stream, number, () -> new TsRepackaging(budget));
+  }
+
+  /** The fragment from the live window, every track, for a transport stream segment. */
+  Future<TsRepackaging> liveTs(StreamInfo stream, FragmentNumber number) {
+    return live(stream, number, () -> new TsRepackaging(budget));
+  }
+
+  private <T extends Repackaging> Future<T> stored(StreamInfo stream, FragmentNumber number, Supplier<T> make) {
     return archive.open(stream, number).compose(chunk -> {
-      Promise<FragmentRepackaging> done = Promise.promise();
-      FragmentRepackaging out = new FragmentRepackaging(budget, track);
+      Promise<T> done = Promise.promise();
+      T out = make.get();
       done.future().onFailure(e -> out.release());
       MkvReader reader = new MkvReader(out);
       ReadStream<Buffer> mkv = chunk.mkv();
@@ -86,12 +102,16 @@ final class FragmentSource {
    * ResourceNotFoundException when the window no longer holds it.
    */
   Future<FragmentRepackaging> live(StreamInfo stream, FragmentNumber number, int track) {
+    return live(stream, number, () -> new FragmentRepackaging(budget, track));
+  }
+
+  private <T extends Repackaging> Future<T> live(StreamInfo stream, FragmentNumber number, Supplier<T> make) {
     BigInteger n = new BigInteger(number.value());
     if (n.signum() <= 0) {
       return Future.failedFuture(gone(number));
     }
-    Promise<FragmentRepackaging> done = Promise.promise();
-    FragmentRepackaging out = new FragmentRepackaging(budget, track);
+    Promise<T> done = Promise.promise();
+    T out = make.get();
     done.future().onFailure(e -> out.release());
     LiveSubscription[] sub = new LiveSubscription[1];
     long timer = vertx.setTimer(LIVE_READ_MILLIS, id -> done.tryFail(gone(number)));
@@ -114,8 +134,7 @@ final class FragmentSource {
     return done.future();
   }
 
-  private static void onLive(LiveEvent e, FragmentNumber number, FragmentRepackaging out,
-      Promise<FragmentRepackaging> done) {
+  private static <T extends Repackaging> void onLive(LiveEvent e, FragmentNumber number, T out, Promise<T> done) {
     if (e.number().compareTo(number) != 0) {
       done.tryFail(gone(number)); // the window moved past it, or it was refused
     } else if (e instanceof LiveEvent.FragmentStart s) {

@@ -58,10 +58,10 @@ public final class HlsApi implements ApiModule {
 
   private final StreamRegistry registry;
   private final StreamLookup lookup;
-  private final HlsService service;
-  private final SessionKeys keys;
-  private final Function<RoutingContext, String> endpoint;
-  private final LongSupplier clock;
+  final HlsService service;
+  final SessionKeys keys;
+  final Function<RoutingContext, String> endpoint;
+  final LongSupplier clock;
 
   /**
    * @param endpoint this server's base URL for a request (scheme, host, port: what GetDataEndpoint
@@ -93,12 +93,19 @@ public final class HlsApi implements ApiModule {
     resource(routes, HlsUrls.INIT, ApiRoute.Response.SHORT, this::init);
     // a large fragment to a slow player may take longer than a document's request timeout
     resource(routes, HlsUrls.FRAGMENT, ApiRoute.Response.STREAMED, this::fragment);
+    resource(routes, HlsUrls.TS_FRAGMENT, ApiRoute.Response.STREAMED, this::tsFragment);
     return List.copyOf(routes);
   }
 
   private static void resource(List<ApiRoute> routes, String name, ApiRoute.Response response,
       Handler<RoutingContext> handler) {
-    String path = HlsUrls.PREFIX + name;
+    resource(routes, HlsUrls.PREFIX, name, response, handler);
+  }
+
+  /** GET and HEAD of a session resource under {@code prefix}, authenticated by its token, and its CORS preflight. */
+  static void resource(List<ApiRoute> routes, String prefix, String name, ApiRoute.Response response,
+      Handler<RoutingContext> handler) {
+    String path = prefix + name;
     routes.add(ApiRoute.publicGet(path, response, TOKEN_AUTH, handler));
     routes.add(new ApiRoute(HttpMethod.HEAD, path, ApiRoute.Access.PUBLIC, null, ApiRoute.Body.NONE, response,
         TOKEN_AUTH, handler));
@@ -119,13 +126,13 @@ public final class HlsApi implements ApiModule {
   }
 
   /** A verified session and its stream. */
-  private record Verified(String token, HlsSession session, StreamInfo stream) {}
+  record Verified(String token, HlsSession session, StreamInfo stream) {}
 
   /**
    * Verifies the request's session token (403 NotAuthorizedException when missing, altered or
    * expired) and finds its stream, which must still be the one the session was made for.
    */
-  private Future<Verified> verify(RoutingContext ctx) {
+  Future<Verified> verify(RoutingContext ctx) {
     HttpResponses.cors(ctx.response());
     String token = ctx.request().getParam(HlsUrls.SESSION_TOKEN);
     SessionToken.Unverified unverified;
@@ -144,15 +151,23 @@ public final class HlsApi implements ApiModule {
         }));
   }
 
+  /** A playlist or manifest opens only for a session of its protocol (an HLS token does not open a DASH manifest). */
+  static Verified requireProtocol(Verified v, SessionProtocol protocol) {
+    if (v.session().protocol() != protocol) {
+      throw Invalid.field(HlsUrls.SESSION_TOKEN, "must be a token of a " + protocol + " session");
+    }
+    return v;
+  }
+
   private void master(RoutingContext ctx) {
-    verify(ctx).compose(v -> service.master(v.stream(), v.session(), v.token()).map(p -> {
+    verify(ctx).map(v -> requireProtocol(v, SessionProtocol.HLS)).compose(v -> service.master(v.stream(), v.session(), v.token()).map(p -> {
       HttpResponses.playlist(ctx.request(), p.render(), untilExpiry(v.session()));
       return p;
     })).onFailure(ctx::fail);
   }
 
   private void media(RoutingContext ctx) {
-    verify(ctx).compose(v -> {
+    verify(ctx).map(v -> requireProtocol(v, SessionProtocol.HLS)).compose(v -> {
       int track = trackNumber(ctx.request());
       return service.media(v.stream(), v.session(), v.token(), track, clock.getAsLong()).map(p -> {
         // live playlists change with every fragment; a cache may hold one for less than a fragment
@@ -163,7 +178,7 @@ public final class HlsApi implements ApiModule {
     }).onFailure(ctx::fail);
   }
 
-  private void init(RoutingContext ctx) {
+  void init(RoutingContext ctx) {
     verify(ctx).compose(v -> {
       int track = trackNumber(ctx.request());
       FragmentNumber from = fragmentNumber(ctx.request(), false);
@@ -175,7 +190,7 @@ public final class HlsApi implements ApiModule {
     }).onFailure(ctx::fail);
   }
 
-  private void fragment(RoutingContext ctx) {
+  void fragment(RoutingContext ctx) {
     verify(ctx).compose(v -> {
       int track = trackNumber(ctx.request());
       FragmentNumber number = fragmentNumber(ctx.request(), true);
@@ -191,13 +206,24 @@ public final class HlsApi implements ApiModule {
     });
   }
 
+  private void tsFragment(RoutingContext ctx) {
+    verify(ctx).compose(v -> {
+      FragmentNumber number = fragmentNumber(ctx.request(), true);
+      return service.tsFragment(v.stream(), v.session(), number).map(bytes -> {
+        HttpResponses.bytes(ctx.request(), bytes, "video/mp2t", immutable(v.session()),
+            "\"" + number.value() + "-ts-" + v.session().kind().name().charAt(0) + "\"");
+        return bytes;
+      });
+    }).onFailure(ctx::fail);
+  }
+
   /** A media segment's bytes depend on its fragment, track and the session's timestamps. */
   private static String etag(HlsSession session, FragmentNumber number, int track) {
     return "\"" + number.value() + "-" + track + "-" + session.kind().name().charAt(0) + "\"";
   }
 
   /** Until the session expires: a cache must not answer for it afterwards. */
-  private String untilExpiry(HlsSession session) {
+  String untilExpiry(HlsSession session) {
     return "max-age=" + Math.max(0, (session.expiresAtMillis() - clock.getAsLong()) / 1000);
   }
 
@@ -230,6 +256,10 @@ public final class HlsApi implements ApiModule {
           + StreamRules.FRAGMENT_NUMBER.pattern());
     }
     return new FragmentNumber(n);
+  }
+
+  StreamLookup lookup() {
+    return lookup;
   }
 
   /** Open live timelines on this node (tests, metrics). */

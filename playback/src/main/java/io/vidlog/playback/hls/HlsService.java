@@ -72,7 +72,8 @@ public final class HlsService {
       long start = req.mode() == PlaybackMode.LIVE ? anchor.serverTimestampMillis() : req.startMillis();
       return new HlsSession(stream.streamName(), stream.streamId(), req.mode(), kind, start, req.endMillis(),
           req.discontinuity(), req.displayTimestamps(), req.maxResults(), nowMillis,
-          nowMillis + req.expiresSeconds() * 1000L, anchor.number());
+          nowMillis + req.expiresSeconds() * 1000L, anchor.number(), req.protocol(), req.container(),
+          req.displayNumbers());
     }));
   }
 
@@ -157,9 +158,10 @@ public final class HlsService {
       }
       FragmentRecord r = info.record();
       long bandwidth = Math.max(1, r.sizeBytes() * 8 * 1000 / Math.max(1, r.durationMillis()));
+      // MPEG-TS segments mux every track: one media playlist, no separate audio rendition
+      boolean rendition = p.video() != 0 && p.audio() != 0 && session.container() == ContainerFormat.FRAGMENTED_MP4;
       return new MasterPlaylist(Fmp4Track.hlsCodecs(p.tracks()), video == null ? null : video.resolution(), frameRate,
-          bandwidth, HlsUrls.mediaPlaylist(token, p.main()),
-          p.video() != 0 && p.audio() != 0 ? HlsUrls.mediaPlaylist(token, p.audio()) : null);
+          bandwidth, HlsUrls.mediaPlaylist(token, p.main()), rendition ? HlsUrls.mediaPlaylist(token, p.audio()) : null);
     });
   }
 
@@ -167,20 +169,56 @@ public final class HlsService {
   public Future<MediaPlaylist> media(StreamInfo stream, HlsSession session, String token, int track, long nowMillis) {
     return catalog.get(stream, session.anchor()).compose(anchor -> {
       PlayableTracks p = playable(anchor.tracks());
-      if (!p.numbers().contains(track)) {
+      if (!p.numbers().contains(track) || (session.container() == ContainerFormat.MPEG_TS && track != p.main())) {
         return Future.failedFuture(noTrack(track));
       }
-      Timeline t;
-      if (session.mode() == PlaybackMode.ON_DEMAND) {
-        t = new Timeline(session, stream, index, catalog, null, anchor.tracks(), p.numbers());
-      } else {
-        // asking for the tail also keeps the stream's live subscription while sessions poll
-        LiveTails.Tail tail = tails.tail(stream);
-        t = timelines.get(token, () -> new Timeline(session, stream, index, catalog, tail, anchor.tracks(),
-            p.numbers()));
-      }
+      Timeline t = timeline(stream, session, token, anchor, p);
       return t.advance(nowMillis).map(v -> render(session, token, track, t));
     });
+  }
+
+  /**
+   * The DASH manifest of a session at {@code nowMillis} (docs/wire-protocol.md §3.6): the same
+   * fragments, per track, as the HLS media playlists of the session would list, with the fMP4
+   * segments' URLs.
+   */
+  public Future<DashManifest> manifest(StreamInfo stream, HlsSession session, String token, long nowMillis) {
+    return catalog.get(stream, session.anchor()).compose(anchor -> {
+      PlayableTracks p = playable(anchor.tracks());
+      Timeline t = timeline(stream, session, token, anchor, p);
+      FragmentRecord r0 = anchor.record();
+      long bandwidth = Math.max(1, r0.sizeBytes() * 8 * 1000 / Math.max(1, r0.durationMillis()));
+      return t.advance(nowMillis).map(v -> {
+        List<DashManifest.Track> tracks = new ArrayList<>();
+        for (int number : p.numbers()) {
+          Fmp4Track track = p.track(number);
+          List<DashManifest.Segment> segments = new ArrayList<>();
+          for (Lane.Entry e : t.window(number)) {
+            FragmentRecord r = e.record();
+            segments.add(new DashManifest.Segment(session.kindMillis(r), e.lengthMillis(),
+                HlsUrls.fragment(token, r.number(), number), session.displayNumbers() ? r.number().value() : null,
+                session.displayTimestamps() ? session.kindMillis(r) : null));
+          }
+          tracks.add(new DashManifest.Track(number, track.isVideo(), track.codecString(), bandwidth,
+              track.isVideo() ? track.description().width() : 0, track.isVideo() ? track.description().height() : 0,
+              track.isVideo() ? 0 : track.description().sampleRate(), HlsUrls.init(token, number, null), segments));
+        }
+        return new DashManifest(session.mode() != PlaybackMode.ON_DEMAND && !t.complete(),
+            Instant.ofEpochMilli(nowMillis), tracks);
+      });
+    });
+  }
+
+  /** The session's timeline: a new one for ON_DEMAND (its playlists never change), else the node's, by token. */
+  private Timeline timeline(StreamInfo stream, HlsSession session, String token, FragmentInfo anchor,
+      PlayableTracks p) {
+    if (session.mode() == PlaybackMode.ON_DEMAND) {
+      return new Timeline(session, stream, index, catalog, null, anchor.tracks(), p.numbers());
+    }
+    // asking for the tail also keeps the stream's live subscription while sessions poll
+    LiveTails.Tail tail = tails.tail(stream);
+    return timelines.get(token, () -> new Timeline(session, stream, index, catalog, tail, anchor.tracks(),
+        p.numbers()));
   }
 
   private static MediaPlaylist render(HlsSession session, String token, int track, Timeline t) {
@@ -192,10 +230,12 @@ public final class HlsService {
       boolean newInit = i == 0 || !java.util.Objects.equals(e.init(), previousInit);
       previousInit = e.init();
       FragmentRecord r = e.record();
-      segments.add(new MediaPlaylist.Segment(newInit ? HlsUrls.init(token, track, e.init()) : null,
+      boolean ts = session.container() == ContainerFormat.MPEG_TS;
+      // a transport stream segment carries its parameter sets: no initialization section (RFC 8216 §4.3.2.5)
+      segments.add(new MediaPlaylist.Segment(newInit && !ts ? HlsUrls.init(token, track, e.init()) : null,
           i > 0 && e.discontinuity(),
           session.displayTimestamps() ? Instant.ofEpochMilli(session.kindMillis(r)) : null,
-          e.lengthMillis(), HlsUrls.fragment(token, r.number(), track)));
+          e.lengthMillis(), ts ? HlsUrls.tsFragment(token, r.number()) : HlsUrls.fragment(token, r.number(), track)));
     }
     long sequence = window.isEmpty() ? 0 : window.get(0).mediaSequence();
     long discontinuity = window.isEmpty() ? 0 : window.get(0).discontinuitySequence();
@@ -243,6 +283,36 @@ public final class HlsService {
       }
       return segments.get(new SegmentCache.Key(stream.streamId(), number, track, session.kind()),
           () -> build(stream, session, r, track));
+    });
+  }
+
+  /**
+   * The fragment as one MPEG-TS segment, every playable track muxed (ContainerFormat MPEG_TS), on
+   * the session's clock exactly as its fMP4 segments would be.
+   */
+  public Future<byte[]> tsFragment(StreamInfo stream, HlsSession session, FragmentNumber number) {
+    if (session.container() != ContainerFormat.MPEG_TS) {
+      return Future.failedFuture(Invalid.field("SessionToken", "must be a session with ContainerFormat MPEG_TS"));
+    }
+    return playable(stream, session).compose(p -> record(stream, session, number)).compose(r -> {
+      Future<TsRepackaging> read = source.storedTs(stream, number)
+          .recover(e -> FragmentSource.notStored(e) ? source.liveTs(stream, number) : Future.failedFuture(e));
+      return read.transform(ar -> {
+        if (ar.failed()) {
+          return Future.failedFuture(asKvs(ar.cause()));
+        }
+        TsRepackaging f = ar.result();
+        try {
+          if (!f.hasFrames()) {
+            throw KvsError.RESOURCE_NOT_FOUND.exception("Fragment " + number.value() + " has no frames");
+          }
+          return Future.succeededFuture(f.segment(session.kindMillis(r)));
+        } catch (RuntimeException e) {
+          return Future.failedFuture(asKvs(e));
+        } finally {
+          f.release();
+        }
+      });
     });
   }
 

@@ -18,10 +18,23 @@ import java.util.Objects;
  * @param endMillis last timestamp of the range, inclusive; null when open (LIVE, LIVE_REPLAY)
  * @param anchor the first fragment of the session: its codec private data makes the session's
  *     initialization segments until a fragment changes it
+ * @param protocol which resources the session opens: HLS playlists or a DASH manifest
+ * @param container HLS: fMP4 or MPEG-TS segments (DASH sessions are fMP4)
+ * @param displayNumbers DASH DisplayFragmentNumber ALWAYS: each segment of the manifest names its
+ *     fragment number ({@code kvs:fn})
  */
 public record HlsSession(String streamName, String streamId, PlaybackMode mode, TimestampKind kind,
     long startMillis, Long endMillis, DiscontinuityMode discontinuity, boolean displayTimestamps, int maxResults,
-    long issuedAtMillis, long expiresAtMillis, FragmentNumber anchor) {
+    long issuedAtMillis, long expiresAtMillis, FragmentNumber anchor, SessionProtocol protocol,
+    ContainerFormat container, boolean displayNumbers) {
+
+  /** An HLS session of fMP4 segments. */
+  public HlsSession(String streamName, String streamId, PlaybackMode mode, TimestampKind kind, long startMillis,
+      Long endMillis, DiscontinuityMode discontinuity, boolean displayTimestamps, int maxResults, long issuedAtMillis,
+      long expiresAtMillis, FragmentNumber anchor) {
+    this(streamName, streamId, mode, kind, startMillis, endMillis, discontinuity, displayTimestamps, maxResults,
+        issuedAtMillis, expiresAtMillis, anchor, SessionProtocol.HLS, ContainerFormat.FRAGMENTED_MP4, false);
+  }
 
   public HlsSession {
     Objects.requireNonNull(streamName, "streamName");
@@ -30,6 +43,8 @@ public record HlsSession(String streamName, String streamId, PlaybackMode mode, 
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(discontinuity, "discontinuity");
     Objects.requireNonNull(anchor, "anchor");
+    Objects.requireNonNull(protocol, "protocol");
+    Objects.requireNonNull(container, "container");
     if (maxResults < 1) {
       throw new IllegalArgumentException("maxResults must be >= 1, got " + maxResults);
     }

@@ -10,10 +10,14 @@ import io.vidlog.fragmentstore.FragmentNumber;
  */
 public final class HlsUrls {
   public static final String PREFIX = "/hls/v1/";
+  /** The DASH family: the manifest, and the same init and media segment names (docs/wire-protocol.md §3.6). */
+  public static final String DASH_PREFIX = "/dash/v1/";
+  public static final String DASH_MANIFEST = "getDASHManifest.mpd";
   public static final String MASTER = "getHLSMasterPlaylist.m3u8";
   public static final String MEDIA = "getHLSMediaPlaylist.m3u8";
   public static final String INIT = "getMP4InitFragment.mp4";
   public static final String FRAGMENT = "getMP4MediaFragment.mp4";
+  public static final String TS_FRAGMENT = "getTSFragment.ts";
   public static final String SESSION_TOKEN = "SessionToken";
   public static final String TRACK_NUMBER = "TrackNumber";
   public static final String FRAGMENT_NUMBER = "FragmentNumber";
@@ -23,6 +27,11 @@ public final class HlsUrls {
   /** The session URL GetHLSStreamingSessionURL returns, on {@code endpoint} (scheme, host, port; no path). */
   public static String session(String endpoint, String token) {
     return endpoint + PREFIX + MASTER + "?" + SESSION_TOKEN + "=" + token;
+  }
+
+  /** The session URL GetDASHStreamingSessionURL returns: its manifest. */
+  public static String dashSession(String endpoint, String token) {
+    return endpoint + DASH_PREFIX + DASH_MANIFEST + "?" + SESSION_TOKEN + "=" + token;
   }
 
   public static String mediaPlaylist(String token, int track) {
@@ -36,6 +45,11 @@ public final class HlsUrls {
   public static String init(String token, int track, FragmentNumber from) {
     return INIT + "?" + SESSION_TOKEN + "=" + token + "&" + TRACK_NUMBER + "=" + track
         + (from == null ? "" : "&" + FRAGMENT_NUMBER + "=" + from.value());
+  }
+
+  /** A fragment as one MPEG-TS segment, every track muxed (ContainerFormat MPEG_TS): no TrackNumber. */
+  public static String tsFragment(String token, FragmentNumber number) {
+    return TS_FRAGMENT + "?" + FRAGMENT_NUMBER + "=" + number.value() + "&" + SESSION_TOKEN + "=" + token;
   }
 
   public static String fragment(String token, FragmentNumber number, int track) {

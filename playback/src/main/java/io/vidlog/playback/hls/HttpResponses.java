@@ -56,9 +56,14 @@ final class HttpResponses {
 
   /** A playlist: gzip when accepted (and smaller), with its exact length. */
   static void playlist(HttpServerRequest request, String text, String cacheControl) {
+    document(request, text, cacheControl, PLAYLIST_TYPE);
+  }
+
+  /** A text document (a playlist, a DASH manifest) of {@code contentType}, gzipped when the client takes it. */
+  static void document(HttpServerRequest request, String text, String cacheControl, String contentType) {
     byte[] plain = text.getBytes(StandardCharsets.UTF_8);
     HttpServerResponse response = request.response();
-    response.putHeader(HttpHeaders.CONTENT_TYPE, PLAYLIST_TYPE);
+    response.putHeader(HttpHeaders.CONTENT_TYPE, contentType);
     response.putHeader(HttpHeaders.CACHE_CONTROL, cacheControl);
     response.putHeader(HttpHeaders.VARY, "Accept-Encoding");
     byte[] body = plain;

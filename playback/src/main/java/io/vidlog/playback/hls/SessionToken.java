@@ -23,9 +23,9 @@ import javax.crypto.SecretKey;
  * The layout is versioned; the MAC is checked before any field is trusted, in constant time.
  *
  * <pre>
- * version 1 | keyId | streamName | streamId | mode | kind | discontinuity | display
+ * version 2 | keyId | streamName | streamId | mode | kind | discontinuity | display
  *           | startMillis | endMillis (Long.MIN_VALUE: none) | maxResults | issuedAt | expiresAt
- *           | anchor | HMAC-SHA256 (32 bytes)
+ *           | anchor | protocol | container | displayNumbers | HMAC-SHA256 (32 bytes)
  * </pre>
  * Strings are length-prefixed (Java's modified UTF-8); enums are their ordinal.
  */
@@ -34,7 +34,7 @@ public final class SessionToken {
   public static final String PURPOSE = "hls-session";
   /** Longer query values are refused before decoding. */
   public static final int MAX_LENGTH = 2048;
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
   private static final int MAC_BYTES = 32;
   private static final long NO_END = Long.MIN_VALUE;
 
@@ -98,11 +98,14 @@ public final class SessionToken {
       long issued = in.readLong();
       long expires = in.readLong();
       String anchor = in.readUTF();
+      SessionProtocol protocol = of(SessionProtocol.values(), in.readUnsignedByte());
+      ContainerFormat container = of(ContainerFormat.values(), in.readUnsignedByte());
+      boolean numbers = in.readBoolean();
       if (in.available() != 0 || max < 1 || !FragmentNumber.isValid(anchor)) {
         throw invalid();
       }
       return new Unverified(keyId, signed, mac, new HlsSession(name, id, mode, kind, start, end == NO_END ? null : end,
-          discontinuity, display, max, issued, expires, new FragmentNumber(anchor)));
+          discontinuity, display, max, issued, expires, new FragmentNumber(anchor), protocol, container, numbers));
     } catch (IOException | IllegalArgumentException e) {
       throw invalid();
     }
@@ -125,6 +128,9 @@ public final class SessionToken {
       out.writeLong(s.issuedAtMillis());
       out.writeLong(s.expiresAtMillis());
       out.writeUTF(s.anchor().value());
+      out.writeByte(s.protocol().ordinal());
+      out.writeByte(s.container().ordinal());
+      out.writeBoolean(s.displayNumbers());
     } catch (IOException e) {
       throw new IllegalStateException("writing to memory failed", e);
     }

@@ -28,7 +28,12 @@ class SessionTokenTest {
         new HlsSession("a.b_c-d", "x", PlaybackMode.ON_DEMAND, TimestampKind.PRODUCER, -5, 86_400_000L,
             DiscontinuityMode.ON_DISCONTINUITY, true, 5000, ISSUED, ISSUED + 43_200_000L, new FragmentNumber("0")),
         new HlsSession("n".repeat(256), "id", PlaybackMode.LIVE_REPLAY, TimestampKind.SERVER, 0, null,
-            DiscontinuityMode.NEVER, true, 1, 0, Long.MAX_VALUE, new FragmentNumber("9".repeat(128))));
+            DiscontinuityMode.NEVER, true, 1, 0, Long.MAX_VALUE, new FragmentNumber("9".repeat(128))),
+        new HlsSession("ts", "x", PlaybackMode.LIVE, TimestampKind.PRODUCER, 0, null, DiscontinuityMode.NEVER, false, 5,
+            ISSUED, ISSUED + 300_000, new FragmentNumber("1"), SessionProtocol.HLS, ContainerFormat.MPEG_TS, false),
+        new HlsSession("dash", "x", PlaybackMode.ON_DEMAND, TimestampKind.SERVER, 0, 5L, DiscontinuityMode.NEVER, true,
+            5, ISSUED, ISSUED + 300_000, new FragmentNumber("1"), SessionProtocol.DASH, ContainerFormat.FRAGMENTED_MP4,
+            true));
   }
 
   @Test

@@ -10,8 +10,10 @@ import io.vertx.core.json.JsonObject;
 import io.vidlog.kvs.KvsError;
 import io.vidlog.kvs.KvsException;
 import io.vidlog.kvs.http.Fields;
+import io.vidlog.playback.hls.ContainerFormat;
 import io.vidlog.playback.hls.DiscontinuityMode;
 import io.vidlog.playback.hls.PlaybackMode;
+import io.vidlog.playback.hls.SessionProtocol;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -115,9 +117,28 @@ class HlsSessionRequestTest {
   }
 
   @Test
-  void mpegTsIsAValidRequestVidlogRefusesByName() {
-    KvsException e = assertThrows(KvsException.class, () -> parse("{\"StreamName\":\"c\",\"ContainerFormat\":\"MPEG_TS\"}"));
-    assertEquals(KvsError.UNSUPPORTED_OPERATION, e.error());
-    assertTrue(e.getMessage().contains("MPEG_TS"), e.getMessage());
+  void containerFormatIsRead() {
+    assertEquals(ContainerFormat.MPEG_TS, parse("{\"StreamName\":\"c\",\"ContainerFormat\":\"MPEG_TS\"}").container());
+    assertEquals(ContainerFormat.FRAGMENTED_MP4, parse("{\"StreamName\":\"c\"}").container());
+    assertEquals(SessionProtocol.HLS, parse("{\"StreamName\":\"c\"}").protocol());
+    assertThrows(KvsException.class, () -> parse("{\"StreamName\":\"c\",\"ContainerFormat\":\"MPEG_2\"}"));
+  }
+
+  @Test
+  void dashRequestsUseDashsMemberNames() {
+    HlsSessionRequest d = HlsSessionRequest.parseDash(new Fields(new JsonObject("{\"StreamName\":\"c\","
+        + "\"PlaybackMode\":\"ON_DEMAND\",\"DisplayFragmentNumber\":\"ALWAYS\",\"MaxManifestFragmentResults\":7,"
+        + "\"DASHFragmentSelector\":{\"FragmentSelectorType\":\"PRODUCER_TIMESTAMP\",\"TimestampRange\":"
+        + "{\"StartTimestamp\":1,\"EndTimestamp\":2}}}")), NOW);
+    assertEquals(SessionProtocol.DASH, d.protocol());
+    assertTrue(d.displayNumbers());
+    assertEquals(7, d.maxResults());
+    assertEquals(1000L, d.startMillis());
+    assertEquals(DiscontinuityMode.NEVER, d.discontinuity());
+    assertEquals(ContainerFormat.FRAGMENTED_MP4, d.container());
+    // the HLS selector's name means nothing to DASH: ON_DEMAND lacks its selector
+    KvsException e = assertThrows(KvsException.class, () -> HlsSessionRequest.parseDash(new Fields(new JsonObject(
+        "{\"StreamName\":\"c\",\"PlaybackMode\":\"ON_DEMAND\",\"HLSFragmentSelector\":{}}")), NOW));
+    assertTrue(e.getMessage().contains("DASHFragmentSelector"), e.getMessage());
   }
 }

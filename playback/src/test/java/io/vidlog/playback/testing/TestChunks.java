@@ -70,7 +70,10 @@ public final class TestChunks {
     return fragment(i, baseMillis, 0);
   }
 
-  /** As {@link #fragment(int, long)}, each frame padded with {@code padding} zero bytes (bulk tests). */
+  /**
+   * As {@link #fragment(int, long)}, each frame {@code padding} bytes longer (bulk tests): a filler
+   * data NAL unit (H.264 type 12) behind its length field, so the frames stay valid H.264.
+   */
   public static Fragment fragment(int i, long baseMillis, int padding) {
     long producerMillis = (long) i * TestMedia.get().gop(i).size() * FRAME_MILLIS;
     return fragment(i, baseMillis + producerMillis, producerMillis, padding);
@@ -86,8 +89,7 @@ public final class TestChunks {
     TestMedia media = TestMedia.get();
     List<TestMedia.Frame> gop = media.gop(i);
     if (padding > 0) {
-      gop = gop.stream().map(f -> new TestMedia.Frame(java.util.Arrays.copyOf(f.data(), f.data().length + padding),
-          f.keyFrame())).toList();
+      gop = gop.stream().map(f -> new TestMedia.Frame(filler(f.data(), padding), f.keyFrame())).toList();
     }
     FragmentNumber number = number(1000 + i);
 
@@ -113,6 +115,18 @@ public final class TestChunks {
         List.of(new ChunkHeader.Metadata("meta-" + i, "value-" + i), new ChunkHeader.Metadata("after-" + i, "tail-" + i)),
         clusterOffset, mkv.length());
     return new Fragment(header, mkv, head, List.copyOf(gop), trailer);
+  }
+
+  /** {@code data} followed by a filler NAL unit of {@code padding} bytes in all (at least 6). */
+  static byte[] filler(byte[] data, int padding) {
+    if (padding < 6) {
+      throw new IllegalArgumentException("a filler NAL unit takes at least 6 bytes, not " + padding);
+    }
+    byte[] out = java.util.Arrays.copyOf(data, data.length + padding);
+    java.nio.ByteBuffer.wrap(out, data.length, padding).putInt(padding - 4).put((byte) 0x0C);
+    java.util.Arrays.fill(out, data.length + 5, out.length - 1, (byte) 0xFF);
+    out[out.length - 1] = (byte) 0x80; // rbsp_trailing_bits
+    return out;
   }
 
   public static List<Fragment> fragments(int count, long baseMillis) {

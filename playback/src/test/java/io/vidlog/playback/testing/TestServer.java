@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vidlog.kvs.Principal;
+import io.vidlog.kvs.http.ApiModule;
 import io.vidlog.fragmentstore.live.LiveFeedConfig;
 import io.vidlog.fragmentstore.live.MemoryLiveFeeds;
 import io.vidlog.fragmentstore.testing.RecordingFeeds;
@@ -39,6 +40,8 @@ public final class TestServer implements AutoCloseable {
   public final PlaybackApi api;
   private final Path dir;
   private final HttpServer server;
+  private final Router router;
+  private final Principal principal;
   public final int port;
   /** When set, requests carry a principal that allows what this predicate allows (action, stream). */
   public volatile BiPredicate<String, String> policy;
@@ -56,8 +59,8 @@ public final class TestServer implements AutoCloseable {
     api = fixedClockMillis < 0
         ? new PlaybackApi(store.registry, store.index, store.archive, feeds, config)
         : new PlaybackApi(store.registry, store.index, store.archive, feeds, config, () -> fixedClockMillis);
-    Router router = Router.router(vertx);
-    TestRoutes.mount(router, api, new Principal() {
+    router = Router.router(vertx);
+    principal = new Principal() {
       @Override
       public String id() {
         return "test";
@@ -70,11 +73,17 @@ public final class TestServer implements AutoCloseable {
         BiPredicate<String, String> p = policy;
         return p == null || streamName == null || p.test(action, streamName);
       }
-    });
+    };
+    TestRoutes.mount(router, api, principal);
     router.route().failureHandler(TestFailures::handle);
     server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     port = server.actualPort();
+  }
+
+  /** Mounts another module's routes (clips, images) beside the playback routes, with the same caller. */
+  public void mount(ApiModule module) {
+    TestRoutes.mount(router, module, principal);
   }
 
   public URI uri() {

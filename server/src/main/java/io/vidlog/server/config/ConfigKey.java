@@ -45,7 +45,9 @@ public enum ConfigKey {
   MAX_MP4_UPLOAD("max-mp4-upload", "4GB",
       "Largest progressive MP4 upload (spooled under <data-dir>/spool/uploads until its moov is read)"),
   INDEX_CACHE("index-cache", null, "Memory for time-index segments read from the store, shared by all streams "
-      + "(default 1/8 of the maximum heap, 8MB-4GB; 0 keeps none beyond the query that read it)");
+      + "(default 1/8 of the maximum heap, 8MB-4GB; 0 keeps none beyond the query that read it)"),
+  CLIP_MAX_BYTES("clip-max-bytes", "100MB", "GetClip: media bytes in one clip (a longer range gives its first part)"),
+  CLIP_MAX_FRAGMENTS("clip-max-fragments", "200", "GetClip: fragments in one clip (a longer range gives its first part)");
 
   private final String key;
   private final String defaultValue;

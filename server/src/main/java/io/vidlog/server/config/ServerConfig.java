@@ -86,5 +86,6 @@ public record ServerConfig(Path dataDir, HttpConfig http, TlsConfig tls, StoreCo
    */
   public record LimitsConfig(long maxJsonBody, int maxHeaderSize, int maxHeaders, int maxInitialLine,
       Duration idleTimeout, Duration headerTimeout, Duration bodyTimeout, Duration requestTimeout, int maxConnections,
-      int maxConnectionsPerIp, Duration shutdownTimeout, long maxMp4Upload, long indexCache) {}
+      int maxConnectionsPerIp, Duration shutdownTimeout, long maxMp4Upload, long indexCache, long clipMaxBytes,
+      int clipMaxFragments) {}
 }

@@ -28,7 +28,10 @@ class RequestBodiesFuzzTest {
       "\"FragmentSelectorType\":", "\"TimestampRange\":", "\"Fragments\":", "\"FRAGMENT_NUMBER\"",
       "\"SERVER_TIMESTAMP\"", "\"PRODUCER_TIMESTAMP\"", "\"NOW\"", "\"EARLIEST\"", "\"CONTINUATION_TOKEN\"",
       "\"HOT\"", "\"WARM\"", "\"BEGINS_WITH\"", "\"INCREASE_DATA_RETENTION\"", "\"DECREASE_DATA_RETENTION\"",
-      "\"GET_HLS_STREAMING_SESSION_URL\"", "arn:aws:kinesisvideo:us-west-2:123456789012:stream/", "aws:", "denied"})
+      "\"GET_HLS_STREAMING_SESSION_URL\"", "arn:aws:kinesisvideo:us-west-2:123456789012:stream/", "aws:", "denied",
+      "GetClip", "GetImages", "\"ClipFragmentSelector\":", "\"ImageSelectorType\":", "\"SamplingInterval\":",
+      "\"Format\":", "\"FormatConfig\":", "\"JPEGQuality\":", "\"WidthPixels\":", "\"HeightPixels\":", "\"JPEG\"",
+      "\"PNG\""})
   void fuzz(byte[] input) {
     RequestBodiesOracle.check(input);
   }

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vidlog.fragmentstore.index.TimeIndex.TimestampKind;
 import io.vidlog.fragmentstore.streams.StreamRegistry;
 import io.vidlog.fragmentstore.streams.StreamRegistry.CreateStreamRequest;
 import io.vidlog.kvs.KvsAction;
@@ -17,7 +18,9 @@ import io.vidlog.kvs.StreamRules;
 import io.vidlog.kvs.http.Caller;
 import io.vidlog.kvs.http.Fields;
 import io.vidlog.kvs.http.TestCallers;
+import io.vidlog.playback.request.ClipRequest;
 import io.vidlog.playback.request.FragmentListRequest;
+import io.vidlog.playback.request.ImagesRequest;
 import io.vidlog.playback.request.GetMediaRequest;
 import io.vidlog.playback.request.ListFragmentsRequest;
 import io.vidlog.playback.request.StartSelector;
@@ -34,7 +37,7 @@ import java.util.regex.Pattern;
 
 /**
  * What must hold for any JSON request body of the KVS APIs (docs/wire-protocol.md §0, §2–§4), read
- * by {@link Fields} and the request readers: GetMedia, ListFragments and GetMediaForFragmentList in
+ * by {@link Fields} and the request readers: GetMedia, ListFragments, GetMediaForFragmentList, GetClip and GetImages in
  * playback, and the control plane's stream and tag operations.
  *
  * <ul>
@@ -68,7 +71,14 @@ final class RequestBodiesOracle {
       "must have value between -?\\d+ and -?\\d+", "must have between \\d+ and \\d+ entries",
       "must satisfy regular expression pattern: \\S+", "must satisfy enum value set: \\[[A-Z_, ]+\\]",
       "must not start with aws:", "must be a token this service issued",
-      "StartTimestamp must not be after EndTimestamp").stream().map(Pattern::compile).toList();
+      "StartTimestamp must not be after EndTimestamp",
+      // GetClip and GetImages (docs/wire-protocol.md §3.3, §3.4)
+      "EndTimestamp must be later than StartTimestamp", "EndTimestamp must be within 24 hours of StartTimestamp",
+      "EndTimestamp must be in the past with SERVER_TIMESTAMP", "must not be before StartTimestamp",
+      "must be within 300 seconds of StartTimestamp", "must have exactly one key, JPEGQuality",
+      "must be an integer from 1 to 100",
+      "must be a NextToken of this request's stream, selector type, time range and sampling interval")
+      .stream().map(Pattern::compile).toList();
   private static final Set<String> WHOLE_REQUEST = Set.of("StreamName or StreamARN is required",
       "Specify either StreamName or StreamARN, not both",
       "StreamARN is not a Kinesis Video stream ARN (arn:aws:kinesisvideo:<region>:<account>:stream/<name>/<digits>)");
@@ -87,6 +97,9 @@ final class RequestBodiesOracle {
     }
   };
 
+  /** The server's clock while GetClip requests are read (a SERVER_TIMESTAMP range may not end after it). */
+  static final long NOW_MILLIS = 1_765_000_000_000L;
+
   /** One API: its action and how a body is read and handed on. */
   enum Op {
     CREATE_STREAM(KvsAction.CREATE_STREAM), DESCRIBE_STREAM(KvsAction.DESCRIBE_STREAM),
@@ -96,7 +109,8 @@ final class RequestBodiesOracle {
     UNTAG_STREAM(KvsAction.UNTAG_STREAM), LIST_TAGS_FOR_STREAM(KvsAction.LIST_TAGS_FOR_STREAM),
     TAG_RESOURCE(KvsAction.TAG_RESOURCE), UNTAG_RESOURCE(KvsAction.UNTAG_RESOURCE),
     LIST_TAGS_FOR_RESOURCE(KvsAction.LIST_TAGS_FOR_RESOURCE), GET_MEDIA(KvsAction.GET_MEDIA),
-    LIST_FRAGMENTS(KvsAction.LIST_FRAGMENTS), GET_MEDIA_FOR_FRAGMENT_LIST(KvsAction.GET_MEDIA_FOR_FRAGMENT_LIST);
+    LIST_FRAGMENTS(KvsAction.LIST_FRAGMENTS), GET_MEDIA_FOR_FRAGMENT_LIST(KvsAction.GET_MEDIA_FOR_FRAGMENT_LIST),
+    GET_CLIP(KvsAction.GET_CLIP), GET_IMAGES(KvsAction.GET_IMAGES);
 
     final KvsAction action;
 
@@ -172,6 +186,8 @@ final class RequestBodiesOracle {
         case GET_MEDIA -> authorized(c, GetMediaRequest.parse(f), GetMediaRequest::stream);
         case LIST_FRAGMENTS -> authorized(c, ListFragmentsRequest.parse(f), ListFragmentsRequest::stream);
         case GET_MEDIA_FOR_FRAGMENT_LIST -> authorized(c, FragmentListRequest.parse(f), FragmentListRequest::stream);
+        case GET_CLIP -> authorized(c, ClipRequest.parse(f, NOW_MILLIS), ClipRequest::stream);
+        case GET_IMAGES -> authorized(c, ImagesRequest.parse(f), ImagesRequest::stream);
         default -> {
           settled(control(op, registry).apply(f, c));
           yield null;
@@ -402,6 +418,30 @@ final class RequestBodiesOracle {
       same(json.getJsonArray("Fragments").getList(), r.fragments().stream().map(n -> n.value()).toList(),
           "Fragments");
       r.fragments().forEach(n -> length("Fragments.member", n.value(), 1, 128, StreamRules.FRAGMENT_NUMBER));
+    } else if (request instanceof ClipRequest r) {
+      ref(json, r.stream(), authorized);
+      JsonObject sel = json.getJsonObject("ClipFragmentSelector");
+      same(sel.getValue("FragmentSelectorType"), r.kind().name() + "_TIMESTAMP", "FragmentSelectorType");
+      JsonObject range = sel.getJsonObject("TimestampRange");
+      timestamp(range, "StartTimestamp", r.startMillis());
+      timestamp(range, "EndTimestamp", r.endMillis());
+      range("the clip's range", r.endMillis() - r.startMillis(), 1, ClipRequest.MAX_RANGE_MILLIS);
+      if (r.kind() == TimestampKind.SERVER) {
+        range("a SERVER_TIMESTAMP end", r.endMillis(), Long.MIN_VALUE, NOW_MILLIS);
+      }
+    } else if (request instanceof ImagesRequest r) {
+      ref(json, r.stream(), authorized);
+      same(json.getValue("ImageSelectorType"), r.kind().name() + "_TIMESTAMP", "ImageSelectorType");
+      timestamp(json, "StartTimestamp", r.startMillis());
+      timestamp(json, "EndTimestamp", r.endMillis());
+      range("the images' range", r.endMillis() - r.startMillis(), 0, ImagesRequest.MAX_RANGE_MILLIS);
+      range("SamplingInterval", r.intervalMillis(), ImagesRequest.MIN_INTERVAL_MILLIS, Integer.MAX_VALUE);
+      same(json.getValue("Format"), r.format(), "Format");
+      range("JPEGQuality", r.quality(), 1, 100);
+      range("WidthPixels", r.width(), 0, ImagesRequest.MAX_WIDTH);
+      range("HeightPixels", r.height(), 0, ImagesRequest.MAX_HEIGHT);
+      range("the page size", r.pageSize(), 1, ImagesRequest.PAGE_LIMIT);
+      range("the first time of the page", r.first(), 0, r.count() - 1);
     }
   }
 

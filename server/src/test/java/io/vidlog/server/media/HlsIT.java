@@ -37,8 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.kinesisvideo.KinesisVideoClient;
 import software.amazon.awssdk.services.kinesisvideo.model.APIName;
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.KinesisVideoArchivedMediaClient;
-import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.ContainerFormat;
-import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.GetHlsStreamingSessionUrlRequest;
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSDisplayFragmentTimestamp;
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSFragmentSelectorType;
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSPlaybackMode;
@@ -275,10 +273,6 @@ class HlsIT {
         HLSFragmentSelectorType.SERVER_TIMESTAMP, before.minusSeconds(3600), before.minusSeconds(3000)));
     assertThrows(ResourceNotFoundException.class, () -> archived.getHLSStreamingSessionURL(r -> r
         .streamName("no-such-stream")));
-    KinesisVideoArchivedMediaException ts = assertThrows(KinesisVideoArchivedMediaException.class,
-        () -> archived.getHLSStreamingSessionURL(GetHlsStreamingSessionUrlRequest.builder().streamName(AVC)
-            .containerFormat(ContainerFormat.MPEG_TS).build()));
-    assertEquals("UnsupportedOperationException", ts.awsErrorDetails().errorCode());
     KinesisVideoArchivedMediaException expires = assertThrows(KinesisVideoArchivedMediaException.class,
         () -> archived.getHLSStreamingSessionURL(r -> r.streamName(AVC).expires(299)));
     assertEquals("InvalidArgumentException", expires.awsErrorDetails().errorCode());

@@ -161,6 +161,20 @@ public final class SignedHttp {
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** Sends a signed request without a body and reads the response body as bytes (images). */
+  public HttpResponse<byte[]> sendForBytes(SdkHttpRequest signed) throws Exception {
+    String query = signed.encodedQueryParameters().orElse(null);
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + signed.encodedPath()
+        + (query == null ? "" : "?" + query))).timeout(Duration.ofSeconds(20)).method(signed.method().name(),
+        HttpRequest.BodyPublishers.noBody());
+    signed.forEachHeader((name, values) -> {
+      if (!RESTRICTED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+        values.forEach(v -> b.header(name, v));
+      }
+    });
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
   public HttpResponse<String> send(SdkHttpRequest signed, String body) throws Exception {
     return send(signed, signed.method().name(), signed.encodedPath(), signed.encodedQueryParameters().orElse(null), body);
   }
