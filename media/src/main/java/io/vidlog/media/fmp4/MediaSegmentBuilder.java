@@ -53,6 +53,7 @@ public final class MediaSegmentBuilder {
 
   private final Map<Integer, Samples> tracks = new LinkedHashMap<>();
   private long timeOffsetNs;
+  private boolean shiftDecodeTimes = true;
   private boolean built;
 
   /** A builder for a segment of these tracks; frames of other tracks are ignored. */
@@ -71,6 +72,17 @@ public final class MediaSegmentBuilder {
    */
   public MediaSegmentBuilder timeOffsetNs(long offsetNs) {
     this.timeOffsetNs = offsetNs;
+    return this;
+  }
+
+  /**
+   * {@code false}: video decode times are the presentation times in order, with negative composition
+   * offsets for B-frames, instead of being moved earlier by each segment's reordering delay; so
+   * consecutive segments' decode times meet whatever each GOP's reordering (see {@link SampleTimes}).
+   * For segments a player places one after another by their decode times (HLS).
+   */
+  public MediaSegmentBuilder shiftDecodeTimes(boolean shift) {
+    this.shiftDecodeTimes = shift;
     return this;
   }
 
@@ -128,7 +140,7 @@ public final class MediaSegmentBuilder {
     for (Samples s : tracks.values()) {
       if (s.count > 0) {
         present.add(s);
-        times.add(SampleTimes.of(s.shiftedPts(timeOffsetNs), s.count, end, s.track));
+        times.add(SampleTimes.of(s.shiftedPts(timeOffsetNs), s.count, end, s.track, shiftDecodeTimes));
         payloadBytes += s.bytes;
         samples += s.count;
       }

@@ -164,6 +164,16 @@ public final class MkvFragmentRepackager implements MkvHandler {
     return builder.timeOffsetNs(timeOffsetNs).build(sequenceNumber, endNs);
   }
 
+  /**
+   * As {@link #segment(long, long, long)}, with video decode times at the presentation times in
+   * order ({@link MediaSegmentBuilder#shiftDecodeTimes}): consecutive segments of a stream meet
+   * in decode time, as HLS players place them.
+   */
+  public MediaSegment segmentInSequence(long sequenceNumber, long timeOffsetNs, long endNs) {
+    requireTracks();
+    return builder.shiftDecodeTimes(false).timeOffsetNs(timeOffsetNs).build(sequenceNumber, endNs);
+  }
+
   private void requireTracks() {
     if (tracks == null) {
       throw new IllegalStateException("no Tracks read yet");

@@ -18,6 +18,13 @@ import java.util.Arrays;
  * time below zero (a stream whose clock starts at 0) is it cut short, and the offsets it no longer
  * covers are written negative, in a version 1 {@code trun}.
  *
+ * <p>Segments that players append one after another by their decode times (HLS, where hls.js
+ * places each discontinuity's segments by {@code tfdt}) may ask for no shift ({@code shift}
+ * false): decode times are then the sorted presentation times themselves, which meet from one
+ * segment to the next whatever each GOP's reordering, and B-frames get negative offsets in a
+ * version 1 {@code trun}. A per-segment shift differs between a stream's first GOP (or a GOP cut
+ * short) and the others, so consecutive segments' decode times would run into each other.
+ *
  * <p>Durations are the differences of consecutive decode times; the last video
  * frame lasts until the segment end when one is given (the start of the next fragment) and it is
  * not past a gap, else as long as the frame before it.
@@ -53,13 +60,19 @@ final class SampleTimes {
     return Math.addExact(Math.multiplyExact(seconds, timescale), (rem * timescale + NANOS / 2) / NANOS);
   }
 
+  /** As {@link #of(long[], int, long, Fmp4Track, boolean)}, video decode times shifted by the reordering delay. */
+  static SampleTimes of(long[] ptsNs, int count, long endNs, Fmp4Track track) {
+    return of(ptsNs, count, endNs, track, true);
+  }
+
   /**
    * @param ptsNs presentation times in decode order, with any time offset already applied
    * @param count how many of {@code ptsNs} are used
    * @param endNs where the last sample ends (same clock), or {@link MediaSegmentBuilder#NO_END}
    * @param track gives the timescale and, for AAC, the nominal frame duration
+   * @param shift move video decode times earlier by the segment's reordering delay (see the class comment)
    */
-  static SampleTimes of(long[] ptsNs, int count, long endNs, Fmp4Track track) {
+  static SampleTimes of(long[] ptsNs, int count, long endNs, Fmp4Track track, boolean shift) {
     long ts = track.timescale();
     long[] pts = new long[count];
     for (int i = 0; i < count; i++) {
@@ -81,7 +94,7 @@ final class SampleTimes {
       return new SampleTimes(sorted[0], durations, null, false);
     }
     long delay = 0;
-    for (int i = 0; i < count; i++) {
+    for (int i = 0; shift && i < count; i++) {
       delay = Math.max(delay, sorted[i] - pts[i]);
     }
     long base = sorted[0] - Math.min(delay, sorted[0]);

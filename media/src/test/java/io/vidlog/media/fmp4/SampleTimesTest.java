@@ -61,6 +61,24 @@ class SampleTimesTest {
   }
 
   @Test
+  void withoutTheShiftConsecutiveSegmentsMeetWhateverTheirReordering() {
+    // a GOP without reordering, then one with: each segment's own delay differs (0, then 1 frame)
+    long[] first = ms(0, 40, 80, 120);
+    long[] second = ms(160, 280, 200, 240);
+    SampleTimes a = SampleTimes.of(first, 4, (EPOCH_MS + 160) * MS, VIDEO, true);
+    SampleTimes b = SampleTimes.of(second, 4, (EPOCH_MS + 320) * MS, VIDEO, true);
+    assertTrue(b.baseDecodeTime < a.baseDecodeTime + java.util.Arrays.stream(a.durations).sum(),
+        "shifted by each segment's own delay, the second runs back into the first");
+    SampleTimes c = SampleTimes.of(first, 4, (EPOCH_MS + 160) * MS, VIDEO, false);
+    SampleTimes d = SampleTimes.of(second, 4, (EPOCH_MS + 320) * MS, VIDEO, false);
+    assertEquals(EPOCH_MS * 90, c.baseDecodeTime);
+    assertEquals(c.baseDecodeTime + java.util.Arrays.stream(c.durations).sum(), d.baseDecodeTime,
+        "the second segment's decoding starts where the first one's ended, at its first presentation");
+    assertArrayEquals(new int[] {0, 7200, -3600, -3600}, d.compositionOffsets);
+    assertTrue(d.negativeOffsets);
+  }
+
+  @Test
   void aClockStartingAtZeroKeepsDecodeTimesNonNegative() {
     long[] pts = {0, 120 * MS, 40 * MS, 80 * MS};
     SampleTimes t = SampleTimes.of(pts, 4, 160 * MS, VIDEO);

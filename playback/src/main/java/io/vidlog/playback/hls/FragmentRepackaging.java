@@ -12,7 +12,10 @@ import java.util.List;
 /**
  * One fragment's track on its way to an fMP4 media segment: media's {@link MkvFragmentRepackager}
  * fed from a stored chunk's MKV or from live events, placed on the session's clock as
- * {@link Repackaging} says. The copies of the frames are charged to a budget shared by every request
+ * {@link Repackaging} says. Video decode times are the presentation times in order (B-frames get
+ * negative composition offsets): hls.js places the segments of each discontinuity by their decode
+ * times, and a shift by each segment's own reordering delay would move video against audio and make
+ * consecutive segments overlap. The copies of the frames are charged to a budget shared by every request
  * until {@link #release()}.
  */
 final class FragmentRepackaging extends Repackaging {
@@ -47,6 +50,6 @@ final class FragmentRepackaging extends Repackaging {
    * or server start timestamp).
    */
   MediaSegment segment(long sequenceNumber, long startMillis) {
-    return repackager.segment(sequenceNumber, offsetNs(startMillis), MediaSegmentBuilder.NO_END);
+    return repackager.segmentInSequence(sequenceNumber, offsetNs(startMillis), MediaSegmentBuilder.NO_END);
   }
 }

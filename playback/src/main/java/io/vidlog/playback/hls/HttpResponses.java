@@ -2,6 +2,7 @@ package io.vidlog.playback.hls;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -216,7 +217,7 @@ final class HttpResponses {
         return;
       }
       if (i == writes.size() - 1) {
-        response.end(BufferInternal.buffer(writes.get(i))).onComplete(done);
+        response.end(BufferInternal.buffer(writes.get(i))).onComplete(ar -> settle(done, ar));
         return;
       }
       response.write(BufferInternal.buffer(writes.get(i++)));
@@ -226,7 +227,19 @@ final class HttpResponses {
         return;
       }
     }
-    response.end().onComplete(done);
+    response.end().onComplete(ar -> settle(done, ar));
+  }
+
+  /**
+   * Settles {@code done} with the end's outcome unless the close handler settled it first: a player
+   * that closes its connection as soon as the last byte arrived makes both happen, in either order.
+   */
+  private static void settle(Promise<Void> done, AsyncResult<Void> ended) {
+    if (ended.succeeded()) {
+      done.tryComplete();
+    } else {
+      done.tryFail(ended.cause());
+    }
   }
 
   static boolean acceptsGzip(String acceptEncoding) {

@@ -102,7 +102,9 @@ class HlsLiveIT {
         String all = archived.getHLSStreamingSessionURL(r -> r.streamName(STREAM)
             .playbackMode(HLSPlaybackMode.ON_DEMAND).hlsFragmentSelector(s -> s
                 .fragmentSelectorType(HLSFragmentSelectorType.PRODUCER_TIMESTAMP)
-                .timestampRange(t -> t.startTimestamp(before).endTimestamp(after)))).hlsStreamingSessionURL();
+                // producer timestamps run a little ahead of arrival: the range ends well after the last one
+                .timestampRange(t -> t.startTimestamp(before).endTimestamp(after.plusSeconds(10)))))
+            .hlsStreamingSessionURL();
         Programs.Result onDemand = Programs.run(120, "ffmpeg", "-nostdin", "-v", "error", "-progress", "pipe:1",
             "-tls_verify", "0", "-i", all, "-f", "null", "-");
         assertEquals(0, onDemand.exit(), onDemand.toString());

@@ -28,6 +28,7 @@ public final class HlsJsPage implements AutoCloseable {
   private final byte[] hlsJs;
   private final byte[] page;
   private volatile CompletableFuture<JsonObject> report = new CompletableFuture<>();
+  private volatile String progress = "(nothing yet)";
 
   public HlsJsPage() throws IOException {
     String configured = System.getProperty("vidlog.hlsjs");
@@ -52,6 +53,10 @@ public final class HlsJsPage implements AutoCloseable {
       send(ex, "text/plain", new byte[0]);
       report.complete(new JsonObject(body));
     });
+    http.createContext("/progress", ex -> {
+      progress = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      send(ex, "text/plain", new byte[0]);
+    });
     http.start();
   }
 
@@ -70,6 +75,7 @@ public final class HlsJsPage implements AutoCloseable {
    */
   public JsonObject play(String url, double seconds, Path profile) throws Exception {
     report = new CompletableFuture<>();
+    progress = "(nothing yet)";
     String page = "http://127.0.0.1:" + http.getAddress().getPort() + "/play.html?seconds=" + seconds + "&src="
         + URLEncoder.encode(url, StandardCharsets.UTF_8);
     Process chromium = new ProcessBuilder(List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu",
@@ -80,6 +86,8 @@ public final class HlsJsPage implements AutoCloseable {
         .start();
     try {
       return report.get(90, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("the page reported no end of playback within 90 s; last seen: " + progress, e);
     } finally {
       chromium.destroy();
       if (!chromium.waitFor(10, TimeUnit.SECONDS)) {
