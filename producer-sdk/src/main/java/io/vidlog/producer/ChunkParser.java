@@ -204,6 +204,8 @@ final class ChunkParser implements MkvHandler {
   private static void call(Call c) {
     try {
       c.run();
+    } catch (ListenerException e) {
+      throw e; // already says what the listener meant (the reader's stop): wrapping it again would hide that
     } catch (Exception e) {
       throw new ListenerException(e); // the application's (or checkpoint store's) failure, not the stream's
     }

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A misbehaving KVS endpoint over plain HTTP: the control-plane calls a producer makes are answered
  * properly (an ACTIVE stream, its data endpoint, no stored fragments), PutMedia as the chosen
- * {@link PutMedia} behaviour says. Each connection has its own thread; {@link #close()} ends them all.
+ * {@link PutMedia} behaviour says, GetMedia with {@link #getMediaBody}. Each connection has its own thread; {@link #close()} ends them all.
  */
 public final class FakeKvs implements AutoCloseable {
   /** How PutMedia is answered. */
@@ -55,6 +55,8 @@ public final class FakeKvs implements AutoCloseable {
   /** SCRIPTED_ACKS: Cluster Timecodes of the fragments acknowledged PERSISTED, in order. */
   public final List<Long> stored = new CopyOnWriteArrayList<>();
   private final AtomicInteger completed = new AtomicInteger();
+  /** The body of every GetMedia answer (200, Content-Length, then the connection closes); null: {@code {}}. */
+  public volatile byte[] getMediaBody;
 
   private final ServerSocket listener;
   private final PutMedia behaviour;
@@ -104,6 +106,21 @@ public final class FakeKvs implements AutoCloseable {
         case "/getDataEndpoint" -> json(out, in, length, "{\"DataEndpoint\":\"" + url() + "\"}");
         case "/listFragments" -> json(out, in, length, "{\"Fragments\":[]}");
         case "/putMedia" -> putMedia(s, in, out, chunked);
+        case "/getMedia" -> {
+          byte[] media = getMediaBody;
+          if (media == null) {
+            json(out, in, length, "{}");
+          } else {
+            in.readNBytes(Math.max(0, length));
+            // head and body in one write: the reader gets the whole answer in one read
+            byte[] answer = ("HTTP/1.1 200 OK\r\nContent-Type: video/webm\r\nContent-Length: " + media.length
+                + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+            byte[] all = java.util.Arrays.copyOf(answer, answer.length + media.length);
+            System.arraycopy(media, 0, all, answer.length, media.length);
+            out.write(all);
+            out.flush();
+          }
+        }
         default -> json(out, in, length, "{}");
       }
     } catch (IOException | java.io.UncheckedIOException e) {
