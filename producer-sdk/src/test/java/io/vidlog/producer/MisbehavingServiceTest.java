@@ -103,7 +103,9 @@ class MisbehavingServiceTest {
   void aRefusalRetryingCannotFixEndsTheProducer() throws Exception {
     try (FakeKvs kvs = new FakeKvs(FakeKvs.PutMedia.NOT_FOUND); VidlogClient client = client(kvs)) {
       StreamProducer p = client.producer(config("not-found").build());
-      put(p, 30);
+      // one key frame makes the producer connect, and the refusal may end it at once: no further frame is
+      // put before the refusal has been seen (putting more would race with it)
+      put(p, 1);
       awaitError(ProducerError.Kind.SERVICE, "ResourceNotFoundException (HTTP 404): The stream fake does not exist");
       assertTrue(errors.stream().noneMatch(ProducerError::retriable), errors::toString);
       Conditions.await("the producer is closed", () -> !p.isOpen());
