@@ -212,9 +212,17 @@ final class ReaderEngine {
     }
 
     @Override
-    public void onFragmentStart(ChunkParser.FragmentHeader fragment) {
+    public void onFragmentStart(ChunkParser.FragmentHeader fragment) throws Exception {
       lastIndex = -1;
       skipping = resumeFrom != null && resumeFrom.fragmentNumber().equals(fragment.fragmentNumber());
+      if (skipping && resumeFrom.fragmentComplete()) {
+        return;
+      }
+      if (stopped) {
+        throw new ChunkParser.ListenerException(new StoppedException());
+      }
+      handler.onFragmentStart(new FragmentStart(fragment.fragmentNumber(), fragment.producerTimestamp(),
+          fragment.serverTimestamp(), fragment.tracks(), fragment.metadata()));
     }
 
     @Override

@@ -12,21 +12,18 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Writes tailed frames as MKV ({@link MkvOutput}) and knows which checkpoint its output reflects.
+ * Writes tailed frames as MKV ({@link MkvOutput}) as they arrive, and knows which checkpoint its
+ * output reflects.
  *
  * <p>An MKV's Tracks element, with every track, comes before the first Cluster, but a tailed frame
- * names only its own track: the audio track of an audio+video stream is seen at its first frame. So
- * a new file's first fragment is held until it ends (a fragment holds a few seconds), and the
- * header is written with every track its frames used; later frames go out as they arrive. Tracks
- * that appear later still (another producer) start a new Segment in the same file. Because frames
- * may wait, the checkpoint saved is always the one of the last frame actually written
- * ({@link #checkpoints}): a stop or crash while frames wait makes the reader deliver them again.
+ * names only its own track. The reader announces each fragment with all its tracks before its first
+ * frame ({@link #fragmentStart}); frames are written under those, so the header names the audio
+ * track of an audio+video stream before its first audio frame. Tracks that change later (another
+ * producer) start a new Segment in the same file.
  */
 final class MkvTailWriter {
   private final MkvOutput mkv;
-  private final Map<Integer, TrackEntry> known = new TreeMap<>();
-  private final List<ReadFrame> held = new ArrayList<>();
-  private boolean headerWritten;
+  private final Map<Integer, TrackEntry> tracks = new TreeMap<>();
   private Checkpoint written;
 
   /**
@@ -36,36 +33,28 @@ final class MkvTailWriter {
    */
   MkvTailWriter(MkvOutput mkv, List<TrackEntry> resumedTracks, Checkpoint resumed) {
     this.mkv = mkv;
-    resumedTracks.forEach(t -> known.put(t.trackNumber(), t));
-    this.headerWritten = !resumedTracks.isEmpty();
+    resumedTracks.forEach(t -> tracks.put(t.trackNumber(), t));
     this.written = resumed;
   }
 
-  void frame(ReadFrame f) throws IOException {
-    known.put(f.trackNumber(), f.track());
-    if (!headerWritten) {
-      held.add(f);
-      return;
-    }
-    write(f);
+  /** A fragment starts (or resumes): its tracks are those of the frames that follow. */
+  void fragmentStart(List<TrackEntry> fragmentTracks) {
+    tracks.clear();
+    fragmentTracks.forEach(t -> tracks.put(t.trackNumber(), t));
   }
 
-  /** A fragment ended: what was held goes out, and the fragment is complete in the output. */
-  void fragmentEnd(String fragmentNumber) throws IOException {
-    release();
+  void frame(ReadFrame f) throws IOException {
+    // a frame of a track its fragment did not announce (a reader that announces no fragments) still
+    // gets a header that names it
+    tracks.putIfAbsent(f.trackNumber(), f.track());
+    mkv.frame(f, new ArrayList<>(tracks.values()));
+    written = f.checkpoint();
+  }
+
+  /** A fragment ended: it is complete in the output. */
+  void fragmentEnd(String fragmentNumber) {
     if (written != null && written.fragmentNumber().equals(fragmentNumber)) {
       written = new Checkpoint(fragmentNumber, written.frameIndex(), true);
-    }
-  }
-
-  /** Writes what is held (a stop): the caller saves {@link #written()} afterwards. */
-  void release() throws IOException {
-    if (!held.isEmpty()) {
-      headerWritten = true;
-      for (ReadFrame f : held) {
-        write(f);
-      }
-      held.clear();
     }
   }
 
@@ -74,7 +63,10 @@ final class MkvTailWriter {
     return written;
   }
 
-  /** A store that saves {@link #written()} whatever the reader asks to save, on top of {@code inner}. */
+  /**
+   * A store that saves {@link #written()} whatever the reader asks to save, on top of {@code inner}: a
+   * checkpoint saved always names what the output holds, also the last one saved when the tail stops.
+   */
   CheckpointStore checkpoints(CheckpointStore inner) {
     return new CheckpointStore() {
       private Checkpoint saved;
@@ -92,10 +84,5 @@ final class MkvTailWriter {
         }
       }
     };
-  }
-
-  private void write(ReadFrame f) throws IOException {
-    mkv.frame(f, new ArrayList<>(known.values()));
-    written = f.checkpoint();
   }
 }

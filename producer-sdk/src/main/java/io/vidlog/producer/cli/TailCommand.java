@@ -1,6 +1,7 @@
 package io.vidlog.producer.cli;
 
 import io.vidlog.producer.CheckpointStore;
+import io.vidlog.producer.FragmentStart;
 import io.vidlog.producer.FrameHandler;
 import io.vidlog.producer.ReadFrame;
 import io.vidlog.producer.ReaderConfig;
@@ -271,16 +272,20 @@ final class TailCommand implements Callable<Integer> {
     }
 
     @Override
+    public void onFragmentStart(FragmentStart fragment) {
+      writer.fragmentStart(fragment.tracks());
+    }
+
+    @Override
     public void onFragmentEnd(String fragmentNumber, Map<String, String> metadata) throws IOException {
       writer.fragmentEnd(fragmentNumber);
       stream.flush();
     }
 
-    /** Writes what waits for its fragment's end, saves that it is written, and closes the output. */
+    /** Saves the checkpoint of what is written and closes the output. */
     @Override
     public void close() throws IOException {
       try {
-        writer.release();
         stream.flush();
         store.save(writer.written());
       } finally {

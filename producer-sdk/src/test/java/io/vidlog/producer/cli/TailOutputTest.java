@@ -86,23 +86,17 @@ class TailOutputTest {
   }
 
   @Test
-  void aNewFilesFirstFragmentWaitsForItsEndAndNothingUnwrittenIsCheckpointed(@TempDir Path dir) throws Exception {
+  void eachFrameIsWrittenAndCheckpointedAsItArrives(@TempDir Path dir) throws Exception {
     Path cp = dir.resolve("cp");
     Path out = dir.resolve("out.mkv");
     try (TailOutput o = TailOutput.open(cp, out, "t")) {
       Tail t = new Tail(o);
-      for (int i = 0; i < 5; i++) {
-        t.writer.frame(frames.get(i));
-        t.store.save(frames.get(i).checkpoint());
-      }
-      assertEquals(0, Files.size(out), "the first fragment waits for its end");
-      assertTrue(Files.readString(cp).contains("\nnone\n"), "no checkpoint of a frame not written");
-      t.writer.fragmentEnd("1000"); // written; the process dies before the reader saves that checkpoint
-      assertTrue(Files.size(out) > 0);
+      t.frames(0, 5);
+      assertEquals(Optional.of(new Checkpoint("1000", 4, false)), o.load());
     }
+    assertFileHolds(out, frames.subList(0, 5));
     try (TailOutput o = TailOutput.open(cp, out, "t")) {
-      assertEquals(Optional.empty(), o.load(), "a crash while the first fragment waited: it comes again");
-      new Tail(o).frames(0, 20);
+      new Tail(o).frames(5, 20);
     }
     assertFileHoldsTheFramesOnce(out);
   }
@@ -117,10 +111,16 @@ class TailOutputTest {
       store = writer.checkpoints(o);
     }
 
-    /** Frames {@code from} to {@code to} (exclusive) as the reader hands them over, checkpointed. */
+    /**
+     * Frames {@code from} to {@code to} (exclusive) as the reader hands them over, checkpointed; each
+     * fragment announced first, also the one it resumes inside.
+     */
     void frames(int from, int to) throws IOException {
       for (int i = from; i < to; i++) {
         ReadFrame f = frames.get(i);
+        if (i == from || f.frameIndex() == 0) {
+          writer.fragmentStart(List.of(f.track()));
+        }
         writer.frame(f);
         store.save(f.checkpoint());
         if (i == 9 || i == 19) {
