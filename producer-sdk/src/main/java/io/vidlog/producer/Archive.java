@@ -7,6 +7,7 @@ import io.vidlog.media.mkv.TrackEntry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,7 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** ListFragments and GetMediaForFragmentList (docs/wire-protocol.md §3.1, §3.2). */
+/** ListFragments, GetMediaForFragmentList and GetHLSStreamingSessionURL (docs/wire-protocol.md §3.1, §3.2, §3.5). */
 final class Archive {
   /** GetMediaForFragmentList takes at most this many numbers per request. */
   static final int MAX_FRAGMENTS_PER_REQUEST = 1000;
@@ -37,7 +38,7 @@ final class Archive {
       if (token != null) {
         req.put("NextToken", token);
       }
-      Map<String, Object> doc = call(stream, "/listFragments", req);
+      Map<String, Object> doc = call(stream, ApiName.LIST_FRAGMENTS, "/listFragments", req);
       for (Object o : Docs.list(doc, "Fragments")) {
         Map<String, Object> f = Docs.asObject(o, "a Fragments item");
         BigDecimal size = Docs.number(f, "FragmentSizeInBytes");
@@ -90,11 +91,48 @@ final class Archive {
     }
   }
 
-  private Map<String, Object> call(String stream, String path, Map<String, Object> req) {
+  URI hlsStreamingSessionUrl(HlsSessionRequest r) {
+    Map<String, Object> req = new LinkedHashMap<>();
+    req.put("StreamName", r.streamName());
+    req.put("PlaybackMode", r.mode().name());
+    Map<String, Object> selector = new LinkedHashMap<>();
+    if (r.selector() != null) {
+      selector.put("FragmentSelectorType", r.selector().name());
+    }
+    if (r.start() != null) {
+      Map<String, Object> range = new LinkedHashMap<>();
+      range.put("StartTimestamp", Docs.seconds(r.start()));
+      if (r.end() != null) {
+        range.put("EndTimestamp", Docs.seconds(r.end()));
+      }
+      selector.put("TimestampRange", range);
+    }
+    if (!selector.isEmpty()) {
+      req.put("HLSFragmentSelector", selector);
+    }
+    if (r.containerFormat() != null) {
+      req.put("ContainerFormat", r.containerFormat().name());
+    }
+    if (r.expires() != null) {
+      req.put("Expires", r.expires().toSeconds());
+    }
+    Map<String, Object> doc = call(r.streamName(), ApiName.GET_HLS_STREAMING_SESSION_URL,
+        "/getHLSStreamingSessionURL", req);
+    String url = Docs.requiredString(doc, "HLSStreamingSessionURL");
     try {
-      return context.call(context.endpoints().get(stream, ApiName.LIST_FRAGMENTS), path, req);
+      return URI.create(url);
+    } catch (IllegalArgumentException e) {
+      throw new ConnectionException("GetHLSStreamingSessionURL answered a URL that is not one: "
+          + HttpResponseParser.printable(url));
+    }
+  }
+
+  /** A signed call at the stream's endpoint for {@code api}; a connection error makes the next call ask for it again. */
+  private Map<String, Object> call(String stream, ApiName api, String path, Map<String, Object> req) {
+    try {
+      return context.call(context.endpoints().get(stream, api), path, req);
     } catch (ConnectionException e) {
-      context.endpoints().forget(stream, ApiName.LIST_FRAGMENTS);
+      context.endpoints().forget(stream, api);
       throw e;
     }
   }

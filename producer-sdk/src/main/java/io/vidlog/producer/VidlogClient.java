@@ -111,6 +111,18 @@ public final class VidlogClient implements AutoCloseable {
     context.archive().getMediaForFragmentList(streamName, fragmentNumbers, handler);
   }
 
+  /**
+   * GetHLSStreamingSessionURL at the stream's GET_HLS_STREAMING_SESSION_URL endpoint: the URL of the
+   * session's master playlist, which any HLS player (hls.js, Safari, ffmpeg, VLC) opens without
+   * credentials until the session expires.
+   *
+   * @throws ServiceException e.g. ResourceNotFoundException when no fragment is in the range (or, LIVE,
+   *     none in the last 30 s), InvalidArgumentException for a range the service refuses
+   */
+  public URI hlsStreamingSessionUrl(HlsSessionRequest request) {
+    return context.archive().hlsStreamingSessionUrl(request);
+  }
+
   // ---- data plane ----
 
   /**

@@ -14,11 +14,20 @@ import io.vidlog.producer.source.Recorder;
 import io.vidlog.producer.source.SourceFrame;
 import io.vidlog.producer.source.TestMedia;
 import io.vidlog.producer.testing.TestVidlog;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -185,10 +194,53 @@ class CliIT {
   }
 
   @Test
-  void hlsUrlSaysItIsNotAvailableYet() throws Exception {
-    CliProcess.Result r = CliProcess.run(vidlog, work, "hls-url", "--stream", "cli-hls");
-    assertEquals(1, r.exitCode(), r::toString);
-    assertTrue(r.stderr().contains("not available"), r::toString);
+  void hlsUrlPrintsASessionUrlWhoseMasterPlaylistLoadsAndRefusesOptionsThatDoNotFit() throws Exception {
+    Path file = TestMedia.write(work.resolve("hls.mkv"), TestMedia.mkv(camera.tracks(), camera.frames, 10, true));
+    assertEquals(0, CliProcess.run(vidlog, work, "put", file.toString(), "--stream", "cli-hls").exitCode());
+    CliProcess.Result replay = CliProcess.run(vidlog, work, "hls-url", "--stream", "cli-hls", "--mode", "replay",
+        "--from", "-1h", "--timestamp", "server");
+    assertEquals(0, replay.exitCode(), replay::toString);
+    HttpResponse<String> master = HttpClient.newBuilder().sslContext(trustingTheServer()).build().send(
+        HttpRequest.newBuilder(URI.create(replay.stdout().strip())).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, master.statusCode(), master::body);
+    assertTrue(master.body().startsWith("#EXTM3U") && master.body().contains("getHLSMediaPlaylist.m3u8"),
+        master::body);
+
+    CliProcess.Result none = CliProcess.run(vidlog, work, "hls-url", "--stream", "cli-hls", "--mode", "on-demand",
+        "--from", "-3h", "--to", "-2h");
+    assertEquals(1, none.exitCode(), none::toString);
+    assertTrue(none.stderr().contains("ResourceNotFoundException"), none::toString);
+
+    assertUsageError("--mode on-demand needs --to", "hls-url", "--stream", "cli-hls", "--mode", "on-demand",
+        "--from", "-1h");
+    assertUsageError("--mode replay needs --from", "hls-url", "--stream", "cli-hls", "--mode", "replay");
+    assertUsageError("--from and --to go with --mode replay or on-demand", "hls-url", "--stream", "cli-hls",
+        "--from", "-1h");
+    assertUsageError("--to -2h (", "hls-url", "--stream", "cli-hls", "--mode", "on-demand", "--from", "-1h", "--to",
+        "-2h");
+    assertUsageError("--mode rewind: want live, replay or on-demand", "hls-url", "--stream", "cli-hls", "--mode",
+        "rewind");
+    assertUsageError("--expires 60: want 300 to 43200 seconds", "hls-url", "--stream", "cli-hls", "--expires", "60");
+  }
+
+  private void assertUsageError(String message, String... args) throws Exception {
+    CliProcess.Result r = CliProcess.run(vidlog, work, args);
+    assertEquals(2, r.exitCode(), r::toString);
+    assertTrue(r.stderr().contains(message), r::toString);
+  }
+
+  /** TLS that trusts the test server's self-signed certificate, as {@code --ca-cert} does. */
+  private SSLContext trustingTheServer() throws Exception {
+    KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+    ks.load(null, null);
+    try (InputStream in = Files.newInputStream(vidlog.certificate())) {
+      ks.setCertificateEntry("vidlog", CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(ks);
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(null, tmf.getTrustManagers(), null);
+    return ctx;
   }
 
   @Test

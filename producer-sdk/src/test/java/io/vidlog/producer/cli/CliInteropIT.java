@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vidlog.producer.ReadFragment;
 import io.vidlog.producer.ReadFrame;
+import io.vidlog.producer.TimestampType;
 import io.vidlog.producer.VidlogClient;
 import io.vidlog.producer.source.FileSources;
 import io.vidlog.producer.source.Recorder;
@@ -12,6 +13,7 @@ import io.vidlog.producer.testing.TestVidlog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The CLI with media and readers nobody here wrote: ffmpeg makes H.264 (with B-frames) + AAC as MKV,
  * progressive MP4 and fragmented MP4; each is put and read back identical; what {@code fragments get}
  * writes (one file per fragment, and merged) and what {@code tail --out} writes, ffprobe reads with
- * every packet. Fails when ffmpeg or ffprobe is missing ({@code scripts/test.sh} installs them).
+ * every packet; ffprobe opens the URLs {@code hls-url} prints, live and on demand. Fails when ffmpeg or ffprobe is missing ({@code scripts/test.sh} installs them).
  */
 @Tag("interop")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -106,6 +108,39 @@ class CliInteropIT {
         "the tail reached the last fragment");
     tail.stop();
     assertEquals(perTrack(stored.frames), ffprobePackets(tailed));
+  }
+
+  @Test
+  void ffprobeOpensTheHlsUrlOfALiveCameraAndReadsEveryFrameOfAnOnDemandRange() throws Exception {
+    String stream = "interop-hls";
+    CliProcess camera = CliProcess.start(vidlog, work, "camera", "--stream", stream, "--size", "160x120", "--fps",
+        "10", "--gop", "10");
+    try {
+      // the camera creates the stream once its encoder is warm
+      TailIT.await(() -> client.findStream(stream).isPresent() && !client.listFragments(stream,
+          TimestampType.SERVER_TIMESTAMP, Instant.EPOCH, Instant.now().plusSeconds(60)).isEmpty(),
+          "the camera's first fragment is stored");
+      CliProcess.Result live = CliProcess.run(vidlog, work, "hls-url", "--stream", stream);
+      assertEquals(0, live.exitCode(), live::toString);
+      String url = live.stdout().strip();
+      assertTrue(url.startsWith(vidlog.url() + "/hls/v1/getHLSMasterPlaylist.m3u8?SessionToken="), url);
+      assertEquals(List.of("h264,160,120"), streams(run("ffprobe", "-v", "error", "-show_entries",
+          "stream=codec_name,width,height", "-of", "csv=p=0", url)));
+    } finally {
+      camera.stop();
+    }
+    StoredFrames stored = StoredFrames.read(client, stream);
+    CliProcess.Result range = CliProcess.run(vidlog, work, "hls-url", "--stream", stream, "--mode", "on-demand",
+        "--from", "-10m", "--to", "+1m", "--container", "ts", "--expires", "600");
+    assertEquals(0, range.exitCode(), range::toString);
+    assertEquals(List.of(String.valueOf(stored.frames.size())), streams(run("ffprobe", "-v", "error",
+        "-count_packets", "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0", range.stdout().strip())),
+        "every stored frame in the on-demand session's segments");
+  }
+
+  /** ffprobe's stream lines; an HLS input lists its streams once under its program and once on their own. */
+  private static List<String> streams(List<String> lines) {
+    return lines.stream().filter(l -> !l.isBlank()).distinct().toList();
   }
 
   private void assertPutReadsBack(Path file, String stream) throws Exception {
