@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 S3RVER_VERSION=3.7.1
-# the hls.js the web player ships; HlsJsIT plays HLS sessions with it in headless Chromium
+# the newest hls.js (npm; newer than the 1.4.12 webjar the web player ships, which Maven brings): HlsJsIT
+# plays HLS sessions with both in headless Chromium (keep equal to HlsJsPage.NPM_VERSION)
 HLSJS_VERSION=1.7.4
 need=()
 command -v ffmpeg  >/dev/null 2>&1 || need+=(ffmpeg)

@@ -3,6 +3,8 @@ package io.vidlog.server.support;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.vertx.core.json.JsonObject;
+import io.vidlog.webplayer.WebPlayerAssets;
+import io.vidlog.webplayer.WebPlayerAssets.Asset;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -16,38 +18,57 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * hls.js playing a URL in headless Chromium (Debian's {@code chromium}), the way a web page on another
- * origin plays a session URL: a page served from a local HTTP server loads hls.js (the version the web
- * player ships, installed by {@code scripts/test.sh} into {@code .tools/hlsjs}, or where the
- * {@code vidlog.hlsjs} property says), plays the URL muted and posts what happened back to that server.
- * Chromium accepts the test server's self-signed certificate. When Chromium or hls.js is missing the
- * test fails (interop tests never skip).
+ * origin plays a session URL: a page served from a local HTTP server loads a given hls.js build
+ * ({@link HlsJs}: the one the web player ships, or the newest from npm), plays the URL muted and posts
+ * what happened back to that server. Chromium accepts the test server's self-signed certificate. When
+ * Chromium or hls.js is missing the test fails (interop tests never skip).
  */
 public final class HlsJsPage implements AutoCloseable {
-  public static final String HLSJS_VERSION = "1.7.4";
+  /** The hls.js {@code scripts/test.sh} installs from npm (newer than the one Maven Central serves). */
+  public static final String NPM_VERSION = "1.7.4";
+
+  /** An hls.js build: its version (as {@code Hls.version} reports it) and {@code hls.min.js}. */
+  public record HlsJs(String version, byte[] script) {
+    /** What the web player serves at {@link WebPlayerAssets#hlsJsPath()}, checked against its pinned digest. */
+    public static HlsJs shipped() {
+      Asset asset = WebPlayerAssets.all().stream().filter(a -> a.path().equals(WebPlayerAssets.hlsJsPath()))
+          .findFirst().orElseThrow();
+      return new HlsJs(WebPlayerAssets.HLS_JS_VERSION, WebPlayerAssets.load(asset));
+    }
+
+    /**
+     * {@link #NPM_VERSION} as {@code scripts/test.sh} installs it into {@code .tools/hlsjs} (or where
+     * the {@code vidlog.hlsjs} property says).
+     */
+    public static HlsJs npm() throws IOException {
+      String configured = System.getProperty("vidlog.hlsjs");
+      Path install = configured != null ? Path.of(configured)
+          : Path.of("").toAbsolutePath().getParent().resolve(".tools").resolve("hlsjs");
+      Path script = install.resolve("node_modules/hls.js/dist/hls.min.js");
+      Path pkg = install.resolve("node_modules/hls.js/package.json");
+      if (!Files.exists(script) || !Files.readString(pkg).contains("\"version\": \"" + NPM_VERSION + "\"")) {
+        throw new IllegalStateException("hls.js " + NPM_VERSION + " is not installed at " + install
+            + ": run the tests with scripts/test.sh, which installs it (npm install --prefix " + install + " hls.js@"
+            + NPM_VERSION + ")");
+      }
+      return new HlsJs(NPM_VERSION, Files.readAllBytes(script));
+    }
+  }
+
   private final HttpServer http;
-  private final byte[] hlsJs;
+  private final HlsJs hlsJs;
   private final byte[] page;
   private volatile CompletableFuture<JsonObject> report = new CompletableFuture<>();
   private volatile String progress = "(nothing yet)";
 
-  public HlsJsPage() throws IOException {
-    String configured = System.getProperty("vidlog.hlsjs");
-    Path install = configured != null ? Path.of(configured)
-        : Path.of("").toAbsolutePath().getParent().resolve(".tools").resolve("hlsjs");
-    Path script = install.resolve("node_modules/hls.js/dist/hls.min.js");
-    Path pkg = install.resolve("node_modules/hls.js/package.json");
-    if (!Files.exists(script) || !Files.readString(pkg).contains("\"version\": \"" + HLSJS_VERSION + "\"")) {
-      throw new IllegalStateException("hls.js " + HLSJS_VERSION + " is not installed at " + install
-          + ": run the tests with scripts/test.sh, which installs it (npm install --prefix " + install + " hls.js@"
-          + HLSJS_VERSION + ")");
-    }
-    hlsJs = Files.readAllBytes(script);
+  public HlsJsPage(HlsJs hlsJs) throws IOException {
+    this.hlsJs = hlsJs;
     try (InputStream in = HlsJsPage.class.getResourceAsStream("/hlsjs/play.html")) {
       page = in.readAllBytes();
     }
     http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
     http.createContext("/play.html", ex -> send(ex, "text/html", page));
-    http.createContext("/hls.js", ex -> send(ex, "text/javascript", hlsJs));
+    http.createContext("/hls.js", ex -> send(ex, "text/javascript", hlsJs.script()));
     http.createContext("/report", ex -> {
       String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
       send(ex, "text/plain", new byte[0]);
@@ -58,6 +79,11 @@ public final class HlsJsPage implements AutoCloseable {
       send(ex, "text/plain", new byte[0]);
     });
     http.start();
+  }
+
+  /** The version of the hls.js this page plays with. */
+  public String version() {
+    return hlsJs.version();
   }
 
   private static void send(HttpExchange ex, String type, byte[] body) throws IOException {
