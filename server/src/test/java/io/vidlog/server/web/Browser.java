@@ -17,14 +17,19 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * Debian's headless Chromium driven through Debian's chromium-driver (never a downloaded browser
  * or driver: this machine has no internet), with the flags that work here and a fresh profile
- * directory. The server's certificate is self-signed, so certificate errors are ignored.
+ * directory. The server's certificate is self-signed, so certificate errors are ignored. Downloads go
+ * to a given directory without a prompt.
  */
 final class Browser implements AutoCloseable {
   static final String CHROMIUM = "/usr/bin/chromium";
   static final String DRIVER = "/usr/bin/chromedriver";
   private final ChromeDriver driver;
 
-  Browser(Path profile) {
+  /**
+   * @param profile a fresh profile directory
+   * @param downloads where downloads are saved, without asking
+   */
+  Browser(Path profile, Path downloads) {
     if (!Files.isExecutable(Path.of(CHROMIUM)) || !Files.isExecutable(Path.of(DRIVER))) {
       throw new IllegalStateException(CHROMIUM + " and " + DRIVER + " are needed (Debian packages chromium and "
           + "chromium-driver; scripts/test.sh installs them)");
@@ -36,6 +41,8 @@ final class Browser implements AutoCloseable {
         "--user-data-dir=" + profile, "--ignore-certificate-errors", "--window-size=1280,1000",
         "--autoplay-policy=no-user-gesture-required", "--disable-dev-shm-usage");
     options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
+    options.setExperimentalOption("prefs", java.util.Map.of("download.default_directory", downloads.toString(),
+        "download.prompt_for_download", false));
     ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER))
         .usingAnyFreePort().build();
     driver = new ChromeDriver(service, options);

@@ -11,6 +11,7 @@ import io.vidlog.server.auth.AccessKeyStore;
 import io.vidlog.server.auth.Policy;
 import io.vidlog.server.support.BrowserHttp;
 import io.vidlog.server.support.FfmpegPutMedia;
+import io.vidlog.server.support.Programs;
 import io.vidlog.server.support.TestServers;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -38,12 +39,12 @@ import software.amazon.awssdk.services.kinesisvideo.KinesisVideoClient;
 /**
  * The web player in a real browser (Debian's headless Chromium) against a running server fed live
  * H.264 by ffmpeg: signing in (a wrong key is refused with a message), the stream list (only the
- * streams the key may see, the fed one shown live), the watch view's timeline of recorded video and
- * its download, live playback that advances with a latency readout (its distribution printed and
- * saved), the fragment on screen described, and a click on the timeline 30 s back that plays from
- * there. Screenshots are saved under
- * {@code target/web-player/}. Interop: fails (never skips) when chromium, chromium-driver or ffmpeg
- * is missing.
+ * streams the key may see, the fed one shown live with its latest picture, a placeholder for one
+ * without), the watch view's timeline of recorded video and its download as an MP4 that ffprobe
+ * reads, live playback that advances with a latency readout (its distribution printed and saved),
+ * the fragment on screen described, and a click on the timeline 30 s back that plays from there.
+ * Screenshots are saved under {@code target/web-player/}. Interop: fails (never skips) when
+ * chromium, chromium-driver, ffmpeg or ffprobe is missing.
  */
 @Tag("interop")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -52,13 +53,14 @@ class WebPlayerIT {
   static final String STREAM = "cam-front";
   static final String HIDDEN = "door-back";
   static final Set<String> VIEWER = Set.of("ListStreams", "DescribeStream", "ListFragments",
-      "GetHLSStreamingSessionURL", "GetMediaForFragmentList");
+      "GetHLSStreamingSessionURL", "GetMediaForFragmentList", "GetClip", "GetImages");
   static final Duration WAIT = Duration.ofSeconds(60);
   static final Path ARTIFACTS = Path.of("target", "web-player");
   VidlogServer server;
   Process ffmpeg;
   Browser browser;
   Path ffmpegLog;
+  Path downloads;
   AccessKeyStore.Resolved viewer;
   AccessKeyStore.Resolved outsider;
 
@@ -76,7 +78,8 @@ class WebPlayerIT {
     // a key frame every 12 frames (0.48 s): short fragments, so even plain HLS sits close to live
     ffmpeg = FfmpegPutMedia.startTestPattern(server.url(), a.accessKeyId(), a.secretAccessKey(), STREAM,
         Duration.ofMinutes(4), 12, ffmpegLog);
-    browser = new Browser(work.resolve("chromium-profile"));
+    downloads = Files.createDirectories(work.resolve("downloads"));
+    browser = new Browser(work.resolve("chromium-profile"), downloads);
   }
 
   @AfterAll
@@ -147,6 +150,11 @@ class WebPlayerIT {
       return "true".equals(browser.js("const e = document.querySelector('#stream-rows .live-dot'); "
           + "return e && e.dataset.live;"));
     });
+    // the latest picture: a JPEG decoded by the browser (the list is refreshed until one is stored)
+    browser.until("the stream's picture shows", WAIT, d -> {
+      browser.js("document.getElementById('list-refresh').click();");
+      return pictureWidth(STREAM) > 0;
+    });
     browser.screenshot(ARTIFACTS.resolve("stream-list.png"));
     browser.resize(390, 844);
     browser.screenshot(ARTIFACTS.resolve("stream-list-phone.png"));
@@ -155,12 +163,22 @@ class WebPlayerIT {
     browser.resize(1280, 1000);
   }
 
+  /** The natural width of the stream's picture in the list, 0 while it loads, -1 when a placeholder shows. */
+  private long pictureWidth(String stream) {
+    return (Long) browser.js("const r = document.querySelector('#stream-rows tr[data-stream=\"' + arguments[0] + '\"]');"
+        + " if (!r) return 0; if (r.querySelector('.thumb-none')) return -1; const i = r.querySelector('img.thumb');"
+        + " return i && i.complete ? i.naturalWidth : 0;", stream);
+  }
+
   @Test
   @Order(3)
   void aKeyWithoutAccessToTheStreamDoesNotSeeIt() {
     signIn(outsider.key().id(), outsider.secret());
     browser.until("the list shows " + HIDDEN, WAIT, d -> listedStreams().contains(HIDDEN));
     assertEquals(List.of(HIDDEN), listedStreams());
+    // nothing was recorded on it: a placeholder instead of a picture
+    browser.until("the placeholder of " + HIDDEN + " shows", WAIT, d -> pictureWidth(HIDDEN) == -1);
+    assertEquals("No picture yet", browser.js("return document.querySelector('#stream-rows .thumb-none').textContent;"));
     // following a link to it anyway: the timeline says the key may not see its recordings
     browser.open(base() + "/#/streams/" + STREAM);
     browser.until("a refusal is shown", WAIT, d -> byId("timeline").getText().contains("your key may not list"));
@@ -169,7 +187,7 @@ class WebPlayerIT {
 
   @Test
   @Order(4)
-  void theTimelineShowsWhatWasRecordedAndTheVisibleRangeDownloads() throws Exception {
+  void theTimelineShowsWhatWasRecordedAndTheVisibleRangeDownloadsAsAnMp4() throws Exception {
     signIn(viewer.key().id(), viewer.secret());
     browser.until("the list shows " + STREAM, WAIT, d -> listedStreams().contains(STREAM));
     browser.open(base() + "/#/streams/" + STREAM);
@@ -182,8 +200,24 @@ class WebPlayerIT {
     byId("download").click();
     browser.until("the download finished", WAIT, d -> byId("download-status").getText().startsWith("Downloaded")
         || byId("download-status").getText().contains("failed"));
-    assertTrue(byId("download-status").getText().matches("Downloaded \\d+ fragments \\(MKV\\)\\."),
+    assertTrue(byId("download-status").getText().matches("Downloaded \\d+ fragments \\(MP4\\)\\."),
         byId("download-status").getText());
+    // the browser saved the clip; ffprobe reads every packet of it
+    Path[] clip = new Path[1];
+    browser.until("the clip is saved in " + downloads, WAIT, d -> {
+      try (var files = Files.list(downloads)) {
+        clip[0] = files.filter(f -> f.getFileName().toString().matches(STREAM + "_.*\\.mp4")).findFirst().orElse(null);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      return clip[0] != null;
+    });
+    Programs.Result probe = Programs.run(60, "ffprobe", "-v", "error", "-count_packets", "-show_entries",
+        "stream=codec_name,width,height,nb_read_packets", "-of", "csv=p=0", clip[0].toString());
+    assertEquals(0, probe.exit(), probe::toString);
+    String[] video = probe.stdout().strip().split(",");
+    assertEquals(List.of("h264", "320", "240"), List.of(video).subList(0, 3), probe::toString);
+    assertTrue(Integer.parseInt(video[3]) >= 12, "at least a fragment's frames: " + probe);
   }
 
 

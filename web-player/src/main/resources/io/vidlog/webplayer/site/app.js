@@ -9,6 +9,8 @@ const views = ['login-view', 'list-view', 'watch-view'];
 let watch = null;
 let listTimer = null;
 let sessionEndedNotice = '';
+/** CSS width of a stream's picture in the list. */
+const THUMB_WIDTH = 160;
 
 function show(view) {
   $('booting').hidden = true;
@@ -142,7 +144,9 @@ async function loadList() {
     const live = document.createElement('span');
     live.className = 'live-dot';
     live.textContent = '…';
-    tr.append(cell(a, 'Stream'), cell(live, 'Now'), cell(s.Status || '', 'Status'),
+    const picture = cell(thumbnail(s.StreamName), 'Picture');
+    picture.className = 'thumb-cell';
+    tr.append(cell(a, 'Stream'), picture, cell(live, 'Now'), cell(s.Status || '', 'Status'),
         cell(s.MediaType || '—', 'Media type'), cell(retention(s.DataRetentionInHours), 'Retention'));
     return tr;
   }));
@@ -178,6 +182,36 @@ async function liveDot(name) {
     span.textContent = isPolicyRefusal(err) ? 'no access to media' : '?';
     span.title = explain(err, 'Checking for live video');
   }
+  return span;
+}
+
+/**
+ * The stream's latest picture: the first key frame of its newest stored fragment, a JPEG the server
+ * decodes once per fragment and width (docs/wire-protocol.md §3.4 "Thumbnails"). An <img> sends the
+ * session cookie by itself (a GET needs no anti-forgery header). When there is none (nothing stored
+ * yet, retention 0, no H.264, no access) a placeholder takes its place.
+ */
+function thumbnail(name) {
+  const img = document.createElement('img');
+  img.className = 'thumb';
+  img.alt = 'Latest picture of ' + name;
+  img.width = THUMB_WIDTH;
+  img.height = Math.round(THUMB_WIDTH * 9 / 16);
+  img.decoding = 'async';
+  img.loading = 'lazy';
+  img.addEventListener('load', () => { img.dataset.state = 'shown'; });
+  img.addEventListener('error', () => img.replaceWith(noPicture()));
+  // a few widths only (the server caches per width); sharp on high-density screens
+  const width = (window.devicePixelRatio || 1) > 1.5 ? 2 * THUMB_WIDTH : THUMB_WIDTH;
+  img.src = '/thumbnail/v1/getThumbnail.jpg?StreamName=' + encodeURIComponent(name) + '&WidthPixels=' + width;
+  return img;
+}
+
+function noPicture() {
+  const span = document.createElement('span');
+  span.className = 'thumb thumb-none';
+  span.setAttribute('role', 'img');
+  span.textContent = 'No picture yet';
   return span;
 }
 

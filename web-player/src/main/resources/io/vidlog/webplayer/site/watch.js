@@ -2,7 +2,8 @@
 // point in time (a LIVE_REPLAY session: plays from there at real pace, then follows live), the
 // timeline of what was recorded, the fragment on screen with its metadata, and downloads.
 import {call, explain, isPolicyRefusal, ApiError} from './api.js';
-import {bytes, duration, iso, localTime, toLocalInput, fromLocalInput} from './format.js';
+import {downloadRange} from './download.js';
+import {bytes, duration, localTime, toLocalInput, fromLocalInput} from './format.js';
 import {readTags} from './mkvtags.js';
 import {Timeline} from './timeline.js';
 
@@ -17,9 +18,6 @@ const MAX_KNOWN = 100_000;
 const LIVE_WINDOW_MS = 10_000;
 /** H.265 codec strings (ISO/IEC 14496-15 sample entries hvc1 and hev1). */
 const HEVC = /^(hvc1|hev1)/;
-
-/** Downloads larger than this are streamed to a file the viewer picks (where the browser can), not held in memory. */
-const LARGE_DOWNLOAD = 256 * 1024 * 1024;
 
 const Mode = Object.freeze({NONE: 'none', LIVE: 'live', REPLAY: 'replay'});
 
@@ -444,45 +442,10 @@ export class Watch {
     $('frag-size').textContent = bytes(f.size);
   }
 
-  /** Downloads the fragments that start in the visible window as one MKV file (one MKV stream per fragment). */
-  async download() {
-    const status = $('download-status');
-    const from = this.timeline.from;
-    const to = this.timeline.to;
-    const chosen = [...this.fragments.values()].filter(f => f.start >= from && f.start <= to)
-        .sort((a, b) => a.start - b.start);
-    const numbers = chosen.map(f => f.number);
-    const total = chosen.reduce((a, f) => a + (f.size || 0), 0);
-    if (!numbers.length) {
-      status.textContent = 'No video was recorded in the visible range.';
-      return;
-    }
-    if (numbers.length > 1000) {
-      status.textContent = 'The visible range has ' + numbers.length + ' fragments; zoom in to 1000 or fewer.';
-      return;
-    }
-    const name = this.stream + '_' + iso(from).replace(/[:.]/g, '') + '_' + iso(to).replace(/[:.]/g, '') + '.mkv';
-    status.textContent = 'Preparing ' + numbers.length + ' fragments…';
-    try {
-      const resp = await call('/getMediaForFragmentList', {StreamName: this.stream, Fragments: numbers}, {raw: true});
-      if (window.showSaveFilePicker && total > LARGE_DOWNLOAD) {
-        // a large range is streamed to disk, never whole in memory (the viewer picks the file)
-        const handle = await window.showSaveFilePicker({suggestedName: name});
-        await resp.body.pipeTo(await handle.createWritable());
-      } else {
-        const blob = await resp.blob();
-        const a = document.createElement('a');
-        a.href = URL.createObjectURL(blob);
-        a.download = name;
-        document.body.append(a);
-        a.click();
-        a.remove();
-        setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
-      }
-      status.textContent = 'Downloaded ' + numbers.length + ' fragments (MKV).';
-    } catch (e) {
-      status.textContent = e.name === 'AbortError' ? '' : explain(e, 'The download');
-    }
+  /** Downloads the fragments that start in the visible window: an MP4 clip (download.js). */
+  download() {
+    return downloadRange({stream: this.stream, from: this.timeline.from, to: this.timeline.to,
+      fragments: [...this.fragments.values()], status: $('download-status')});
   }
 }
 
