@@ -4,6 +4,7 @@ import static io.vidlog.fragmentstore.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.Vertx;
+import io.vidlog.fragmentstore.testing.NpmTools;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -40,16 +41,7 @@ class S3rverInteropIT extends ObjectStoreContract {
 
   @BeforeAll
   static void startS3rver() throws Exception {
-    String configured = System.getProperty("vidlog.s3rver");
-    Path install = configured != null ? Path.of(configured)
-        : Path.of("").toAbsolutePath().getParent().resolve(".tools").resolve("s3rver");
-    Path script = install.resolve("node_modules/s3rver/bin/s3rver.js");
-    Path pkg = install.resolve("node_modules/s3rver/package.json");
-    if (!Files.exists(script) || !Files.readString(pkg).contains("\"version\": \"" + VERSION + "\"")) {
-      throw new IllegalStateException("s3rver " + VERSION + " is not installed at " + install
-          + ": run the tests with scripts/test.sh, which installs it (npm install --prefix " + install + " s3rver@"
-          + VERSION + ")");
-    }
+    Path script = NpmTools.installed("vidlog.s3rver", "s3rver", "s3rver", VERSION, "bin/s3rver.js");
     directory = Files.createTempDirectory("s3rver");
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();

@@ -3,6 +3,7 @@ package io.vidlog.server.support;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.vertx.core.json.JsonObject;
+import io.vidlog.fragmentstore.testing.NpmTools;
 import io.vidlog.webplayer.WebPlayerAssets;
 import io.vidlog.webplayer.WebPlayerAssets.Asset;
 import java.io.IOException;
@@ -41,17 +42,8 @@ public final class HlsJsPage implements AutoCloseable {
      * the {@code vidlog.hlsjs} property says).
      */
     public static HlsJs npm() throws IOException {
-      String configured = System.getProperty("vidlog.hlsjs");
-      Path install = configured != null ? Path.of(configured)
-          : Path.of("").toAbsolutePath().getParent().resolve(".tools").resolve("hlsjs");
-      Path script = install.resolve("node_modules/hls.js/dist/hls.min.js");
-      Path pkg = install.resolve("node_modules/hls.js/package.json");
-      if (!Files.exists(script) || !Files.readString(pkg).contains("\"version\": \"" + NPM_VERSION + "\"")) {
-        throw new IllegalStateException("hls.js " + NPM_VERSION + " is not installed at " + install
-            + ": run the tests with scripts/test.sh, which installs it (npm install --prefix " + install + " hls.js@"
-            + NPM_VERSION + ")");
-      }
-      return new HlsJs(NPM_VERSION, Files.readAllBytes(script));
+      return new HlsJs(NPM_VERSION, Files.readAllBytes(NpmTools.installed("vidlog.hlsjs", "hlsjs", "hls.js",
+          NPM_VERSION, "dist/hls.min.js")));
     }
   }
 
