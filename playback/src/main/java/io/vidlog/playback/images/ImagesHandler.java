@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vidlog.fragmentstore.FragmentRecord;
 import io.vidlog.fragmentstore.index.TimeIndex;
+import io.vidlog.fragmentstore.index.TimeIndex.TimestampKind;
 import io.vidlog.fragmentstore.object.StoreException;
 import io.vidlog.fragmentstore.streams.StreamInfo;
 import io.vidlog.kvs.KvsError;
@@ -119,11 +120,12 @@ final class ImagesHandler implements Handler<RoutingContext> {
     long lastTime = req.time(page.end - 1);
     return index.locate(stream, req.kind(), firstTime).compose(at -> {
       long from = at == null ? firstTime : Math.min(FragmentReader.start(at, req.kind()), firstTime);
-      return index.range(stream, req.kind(), from, lastTime, 1_000, null);
+      // up to a gap's tolerance past the last time: the fragment after a short gap must be seen
+      return index.range(stream, req.kind(), from, lastTime + MAX_JOIN_GAP_MILLIS, 1_000, null);
     }).map(range -> {
       List<Group> out = new ArrayList<>();
       for (int k = req.first(); k < page.end; k++) {
-        FragmentRecord r = covering(range.records(), req, req.time(k));
+        FragmentRecord r = covering(range.records(), req.kind(), req.time(k));
         Group last = out.isEmpty() ? null : out.get(out.size() - 1);
         if (last != null && last.fragment() == r) {
           out.set(out.size() - 1, new Group(r, last.first(), last.count() + 1));
@@ -135,21 +137,45 @@ final class ImagesHandler implements Handler<RoutingContext> {
     });
   }
 
+  /** The longest gap between two fragments across which the earlier one's last frame stays on screen. */
+  static final long MAX_JOIN_GAP_MILLIS = 1_000;
+
   /**
    * The fragment that covers {@code t}: it starts at or before it and lasts past it (a fragment of
    * one frame covers its start). Of several, the earliest ingested (as GetClip resolves producer
-   * timestamp duplicates).
+   * timestamp duplicates). A time in a short gap before the next fragment belongs to the fragment
+   * before the gap, whose last frame a player keeps showing: a fragment's length ends at its last
+   * frame's start, not its end, and server timestamps are arrival times, so one continuous
+   * recording leaves gaps of a frame or two plus arrival jitter between its fragments (78 ms at
+   * 25 fps from the AWS C producer SDK). A gap is short when it is under a quarter of the earlier
+   * fragment's length and at most {@link #MAX_JOIN_GAP_MILLIS}; a missing fragment or the end of
+   * the stream stays {@code NO_MEDIA} (docs/wire-protocol.md §3.4).
    */
-  static FragmentRecord covering(List<FragmentRecord> records, ImagesRequest req, long t) {
+  static FragmentRecord covering(List<FragmentRecord> records, TimestampKind kind, long t) {
     FragmentRecord best = null;
+    FragmentRecord before = null;
+    long nextStart = Long.MAX_VALUE;
     for (FragmentRecord r : records) {
-      long start = FragmentReader.start(r, req.kind());
-      if (start <= t && (t < start + r.durationMillis() || t == start)
-          && (best == null || r.number().compareTo(best.number()) < 0)) {
-        best = r;
+      long start = FragmentReader.start(r, kind);
+      if (start <= t && (t < end(r, kind) || t == start)) {
+        if (best == null || r.number().compareTo(best.number()) < 0) {
+          best = r;
+        }
+      } else if (start > t) {
+        nextStart = Math.min(nextStart, start);
+      } else if (before == null || end(r, kind) > end(before, kind)) {
+        before = r;
       }
     }
-    return best;
+    if (best != null || before == null || nextStart == Long.MAX_VALUE) {
+      return best;
+    }
+    long gap = nextStart - end(before, kind);
+    return gap < before.durationMillis() / 4 && gap <= MAX_JOIN_GAP_MILLIS ? before : null;
+  }
+
+  private static long end(FragmentRecord r, TimestampKind kind) {
+    return FragmentReader.start(r, kind) + r.durationMillis();
   }
 
   private Future<Void> answer(StreamInfo stream, Page page, List<Group> groups, int i) {
