@@ -144,7 +144,8 @@ final class ImagesHandler implements Handler<RoutingContext> {
    * The fragment that covers {@code t}: it starts at or before it and lasts past it (a fragment of
    * one frame covers its start). Of several, the earliest ingested (as GetClip resolves producer
    * timestamp duplicates). A time in a short gap before the next fragment belongs to the fragment
-   * before the gap, whose last frame a player keeps showing: a fragment's length ends at its last
+   * before the gap, whose last frame a player keeps showing: without frame durations (the AWS C
+   * producer SDK sends none) a fragment's length ends at its last
    * frame's start, not its end, and server timestamps are arrival times, so one continuous
    * recording leaves gaps of a frame or two plus arrival jitter between its fragments (78 ms at
    * 25 fps from the AWS C producer SDK). A gap is short when it is under a quarter of the earlier
