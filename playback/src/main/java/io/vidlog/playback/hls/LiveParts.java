@@ -140,6 +140,13 @@ final class LiveParts {
   private final List<Held> held = new ArrayList<>();
   private long sweeper = -1;
   private FragmentNumber lastEnded;
+  /** Live events taken in (tests wait on it). */
+  private long events;
+  /**
+   * Tracks seen with frames out of presentation order (B-frames): no parts for them on this stream
+   * any more, so their playlists stay plain HLS instead of listing a part now and then.
+   */
+  private final java.util.Set<Integer> reordered = new java.util.HashSet<>();
 
   /** @param targetMillis the part target duration */
   LiveParts(Vertx vertx, LongSupplier clock, long targetMillis) {
@@ -167,6 +174,11 @@ final class LiveParts {
       sweeper = vertx.setPeriodic(SWEEP_MILLIS, id -> sweep());
     }
     return p.future();
+  }
+
+  /** Live events taken in so far (tests). */
+  synchronized long events() {
+    return events;
   }
 
   /** Held playlist requests (tests, metrics). */
@@ -220,6 +232,7 @@ final class LiveParts {
   }
 
   synchronized void start(LiveEvent.FragmentStart s, TrackSet tracks) {
+    events++;
     if (tracks == null) {
       return;
     }
@@ -228,6 +241,9 @@ final class LiveParts {
         s.clusterTimecode());
     long sequence = (s.serverTimestampMillis() & 0xFFFFFFFFL) * 1000; // increases from fragment to fragment
     for (TrackEntry e : tracks.entries()) {
+      if (reordered.contains(e.trackNumber())) {
+        continue;
+      }
       Fmp4Track track;
       try {
         track = Fmp4Track.of(e);
@@ -249,6 +265,7 @@ final class LiveParts {
   }
 
   synchronized void frame(LiveEvent.Frame e) {
+    events++;
     Fragment f = fragments.peekLast();
     if (f == null || !f.open || !f.number.equals(e.number())) {
       return;
@@ -266,6 +283,7 @@ final class LiveParts {
     for (Map.Entry<TimestampKind, LiveChunks> c : t.chunkers.entrySet()) {
       LiveChunks.Chunk chunk = c.getValue().add(timestampNs, key, ((BufferInternal) payload).getByteBuf().nioBuffer());
       if (chunk == LiveChunks.REORDERED) {
+        reordered.add(e.trackNumber());
         stop(t);
         return;
       }
@@ -286,6 +304,7 @@ final class LiveParts {
   }
 
   synchronized void end(FragmentNumber number) {
+    events++;
     Fragment f = fragments.peekLast();
     if (f != null && f.open && f.number.equals(number)) {
       close(f);
@@ -295,6 +314,7 @@ final class LiveParts {
   }
 
   synchronized void abort(FragmentNumber number) {
+    events++;
     Fragment f = fragments.peekLast();
     if (f != null && f.open && f.number.equals(number)) {
       fragments.removeLast();

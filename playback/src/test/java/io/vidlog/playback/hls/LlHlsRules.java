@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * rendered text (not on our own model): PART-HOLD-BACK at least three PART-TARGETs (§4.4.3.8, the
  * recommended least), HOLD-BACK at least three target durations, CAN-SKIP-UNTIL at least six, every
  * part at most PART-TARGET (§4.4.4.9), the parts of a segment adding up to its EXTINF, a preload
- * hint; and a delta update is the full playlist less the skipped segments (§6.2.5.1).
+ * hint after a partial segment; and a delta update is the full playlist less the skipped segments (§6.2.5.1).
  */
 final class LlHlsRules {
   private static final Pattern ATTR = Pattern.compile("([A-Z-]+)=(\"[^\"]*\"|[^,]*)");
@@ -95,7 +95,8 @@ final class LlHlsRules {
         hint = true;
       }
     }
-    assertTrue(hint, "a preload hint for the next part: " + text);
+    // a hint wherever a part is in progress (none between a fragment's end and the next one's start)
+    assertTrue(hint || lastPartSegment <= sequence + segments - 1, "a preload hint for the next part: " + text);
     return new Report(segments, parts, new Edge(sequence + segments - 1, lastPartSegment, lastPartIndex));
   }
 

@@ -280,6 +280,60 @@ class LowLatencyHlsTest {
     assertEquals(0, media(s).lowLatency().skipped(), "without _HLS_skip, the full playlist");
   }
 
+  @Test
+  void aPlayerFollowingTheDirectivesIsAnsweredWithEachNextPartAcrossFragments() throws Exception {
+    HlsSession s = started(3, 5);
+    List<io.vidlog.fragmentstore.live.LiveEvent> events = new ArrayList<>();
+    for (int i = 3; i < 12; i++) {
+      TestChunks.Fragment f = fragment(i);
+      events.add(f.start());
+      for (int j = 0; j < 5; j++) {
+        events.add(f.frame(j));
+      }
+      events.add(f.end(true));
+    }
+    int next = 0;
+    while (next < 4) {
+      publish(events.get(next++));
+    }
+    MediaPlaylist p = awaitPlaylist(s, "part 0 of segment 3", q -> partialParts(q) == 1);
+    for (int step = 0; step < 20; step++) {
+      // as hls.js asks: the next part of the segment in progress, or part 0 of the next segment
+      LlHlsRules.Report r = LlHlsRules.check(p.render());
+      boolean atSegmentEnd = r.edge().lastPartSegment() == r.edge().lastSegment();
+      HlsService.Directives d = atSegmentEnd ? new HlsService.Directives(r.edge().lastSegment() + 1, 0, false)
+          : new HlsService.Directives(r.edge().lastPartSegment(), r.edge().lastPartIndex() + 1, false);
+      Future<MediaPlaylist> answer = vertx.getOrCreateContext().<Future<MediaPlaylist>>executeBlocking(
+          () -> request(s, d)).compose(x -> x);
+      String what = "step " + step + ": " + d + " after " + r.edge();
+      Conditions.await(what + " held", () -> answer.isComplete() || service.parts(stream, s).held() == 1);
+      int published = 0;
+      while (!answer.isComplete()) {
+        assertTrue(published++ < 4, what + ": still held after 4 more events (a fragment start and the three frames that complete its first part)");
+        long taken = service.parts(stream, s).events();
+        publish(events.get(next++));
+        Conditions.await(what + ": the event taken in", () -> service.parts(stream, s).events() > taken);
+        Conditions.await(what, () -> answer.isComplete() || service.parts(stream, s).held() == 1);
+      }
+      assertTrue(answer.succeeded(), what + ": " + answer.cause());
+      p = answer.result();
+      LlHlsRules.Edge e = LlHlsRules.check(p.render()).edge();
+      long msn = d.msn();
+      assertTrue(e.lastPartSegment() > msn || e.lastPartSegment() == msn && e.lastPartIndex() >= d.part(),
+          what + ": the answer lists the part asked for, or a later one: " + e);
+    }
+  }
+
+  void publish(io.vidlog.fragmentstore.live.LiveEvent e) {
+    if (e instanceof io.vidlog.fragmentstore.live.LiveEvent.FragmentStart x) {
+      feed.publish(x);
+    } else if (e instanceof io.vidlog.fragmentstore.live.LiveEvent.Frame x) {
+      feed.publish(x);
+    } else if (e instanceof io.vidlog.fragmentstore.live.LiveEvent.FragmentEnd x) {
+      feed.publish(x);
+    }
+  }
+
   /** A part reader that collects what it is handed. */
   static final class Collected implements LiveParts.PartReader {
     final List<MediaSegment> chunks = new ArrayList<>();
