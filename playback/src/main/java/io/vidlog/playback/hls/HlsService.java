@@ -298,7 +298,9 @@ public final class HlsService {
   private static MediaPlaylist render(HlsSession session, String token, int track, Timeline t, LiveParts parts,
       List<Integer> others) {
     MediaPlaylist plain = render(session, token, track, t);
-    if (plain.ended()) {
+    if (plain.ended() || !parts.cuts(track) || others.stream().anyMatch(o -> !parts.cuts(o))) {
+      // all the session's renditions are LL-HLS or none: a player blocks on each playlist alike, and
+      // one track's plain segments (B-frames) would hold back the other's parts anyway
       return plain;
     }
     MediaPlaylist ll = LowLatencyView.lowLatency(session, token, track, t, parts, t.window(track), plain.segments(),

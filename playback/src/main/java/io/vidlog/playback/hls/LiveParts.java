@@ -400,6 +400,20 @@ final class LiveParts {
     t.early.clear();
   }
 
+  /**
+   * Whether the newest kept fragment that declares {@code track} has parts of it (false when none
+   * declares it, or its frames are out of presentation order).
+   */
+  synchronized boolean cuts(int track) {
+    for (var it = fragments.descendingIterator(); it.hasNext(); ) {
+      Fragment f = it.next();
+      if (f.tracks.entry(track) != null) {
+        return f.track(track) != null;
+      }
+    }
+    return false;
+  }
+
   /** The kept fragment numbered {@code number}, or null. */
   synchronized Fragment fragment(FragmentNumber number) {
     for (Fragment f : fragments) {
