@@ -40,8 +40,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *       (as hls.js does for 1 s fragments), gzipped, and every new media segment, as a player does;
  *       playlist and segment response times.</li>
  * </ul>
+ * With MODE {@code ll} the viewers are LL-HLS players instead (docs/wire-protocol.md §3.5,
+ * "Low-Latency HLS"): each does blocking playlist reloads back to back, asking, as hls.js does, for
+ * the next part ({@code _HLS_msn}/{@code _HLS_part}); measured is the time from the producer writing
+ * the frame that completes the part asked for (the first frame of the next part, or a fragment's last
+ * frame with its end-of-fragment tag) to the held response arriving at the viewer.
  * Run: {@code java -Xmx2g -cp bench/target/benchmarks.jar io.vidlog.bench.playback.HlsLiveLoad
- * [VIEWERS=200] [SECONDS=60] [FRAME_BYTES=4096]}. The first 15 s are warm-up and not counted.
+ * [VIEWERS=200] [SECONDS=60] [FRAME_BYTES=4096] [MODE=poll|ll]}. The first 15 s are warm-up and not counted.
  */
 public final class HlsLiveLoad {
   private static final int FPS = 30;
@@ -57,6 +62,9 @@ public final class HlsLiveLoad {
   private final Latencies appearance = new Latencies();
   private final Latencies playlists = new Latencies();
   private final Latencies segments = new Latencies();
+  private final Latencies released = new Latencies();
+  /** Producer timecode of every frame → when the producer wrote it. */
+  private final ConcurrentHashMap<Long, Long> frameSent = new ConcurrentHashMap<>();
   private final AtomicLong failures = new AtomicLong();
   private volatile boolean measuring;
   private volatile boolean running = true;
@@ -76,32 +84,43 @@ public final class HlsLiveLoad {
     int viewers = args.length > 0 ? Integer.parseInt(args[0]) : 200;
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
     int frameBytes = args.length > 2 ? Integer.parseInt(args[2]) : 4096;
+    boolean ll = args.length > 3 && args[3].equals("ll");
     HlsLiveLoad load = new HlsLiveLoad(viewers, frameBytes);
     try {
-      load.run(viewers, seconds);
+      load.run(viewers, seconds, ll);
     } finally {
       load.close();
     }
   }
 
-  private void run(int viewers, int seconds) throws Exception {
-    System.out.printf("# HLS LIVE: 1 producer (%d fps, %d B frames, 1 s fragments), %d viewers, %d s measured after"
-        + " %d s warm-up, TLS loopback, %d cores, java %s%n", FPS, frameBytes, viewers, seconds, WARM_UP_MS / 1000,
-        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+  private void run(int viewers, int seconds, boolean ll) throws Exception {
+    System.out.printf("# HLS LIVE%s: 1 producer (%d fps, %d B frames, 1 s fragments), %d viewers, %d s measured after"
+        + " %d s warm-up, TLS loopback, %d cores, java %s%n", ll ? " (LL-HLS blocking reloads)" : "", FPS, frameBytes,
+        viewers, seconds, WARM_UP_MS / 1000, Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"));
     stack.createStream("live", 24);
     CompletableFuture<Void> produced = produce(seconds + WARM_UP_MS / 1000 + 20);
     String pollerSession = session();
     Thread poller = new Thread(() -> poll(pollerSession), "appearance-poller");
     poller.start();
-    List<Viewer> all = new ArrayList<>();
-    for (int v = 0; v < viewers; v++) {
-      all.add(new Viewer(session(), v * 1000L / viewers));
+    if (ll) {
+      List<LlViewer> all = new ArrayList<>();
+      for (int v = 0; v < viewers; v++) {
+        all.add(new LlViewer(session()));
+      }
+      all.forEach(LlViewer::start);
+    } else {
+      List<Viewer> all = new ArrayList<>();
+      for (int v = 0; v < viewers; v++) {
+        all.add(new Viewer(session(), v * 1000L / viewers));
+      }
+      all.forEach(Viewer::start);
     }
-    all.forEach(Viewer::start);
     Thread.sleep(WARM_UP_MS);
     appearance.clear();
     playlists.clear();
     segments.clear();
+    released.clear();
     failures.set(0);
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
@@ -116,6 +135,9 @@ public final class HlsLiveLoad {
     System.out.println("  appearance (last frame written -> listed) " + appearance.summary());
     System.out.println("  playlist responses (" + viewers + " viewers)  " + playlists.summary());
     System.out.println("  segment responses                          " + segments.summary());
+    if (ll) {
+      System.out.println("  part complete -> held playlist answered    " + released.summary());
+    }
     System.out.println("  failed requests                            " + failures.get());
     System.out.printf("  this JVM (server, producer and all clients, TLS both sides): %.1f CPU-s in %d s = %.2f cores;"
         + " machine load average %.1f -> %.1f%n", cpu / 1e9, seconds, cpu / 1e9 / seconds, load0,
@@ -234,6 +256,96 @@ public final class HlsLiveLoad {
     }
   }
 
+  /** One segment of a playlist as a player reads it: its number, PROGRAM-DATE-TIME, parts, and whether it is complete. */
+  private record Seg(long msn, long pdtMs, List<Long> partsMs, boolean complete) {}
+
+  private static List<Seg> segments(String text) {
+    List<Seg> out = new ArrayList<>();
+    long msn = 0;
+    long pdt = 0;
+    List<Long> parts = new ArrayList<>();
+    boolean inf = false;
+    for (String line : text.split("\n")) {
+      if (line.startsWith("#EXT-X-MEDIA-SEQUENCE:")) {
+        msn = Long.parseLong(line.substring(22));
+      } else if (line.startsWith("#EXT-X-PROGRAM-DATE-TIME:")) {
+        pdt = Instant.parse(line.substring(25)).toEpochMilli();
+      } else if (line.startsWith("#EXT-X-PART:")) {
+        String d = line.substring(line.indexOf("DURATION=") + 9);
+        parts.add(new java.math.BigDecimal(d.substring(0, d.indexOf(','))).movePointRight(3).longValue());
+      } else if (line.startsWith("#EXTINF:")) {
+        inf = true;
+      } else if (inf && !line.startsWith("#") && !line.isEmpty()) {
+        out.add(new Seg(msn++, pdt, parts, true));
+        parts = new ArrayList<>();
+        inf = false;
+      }
+    }
+    if (!parts.isEmpty()) {
+      out.add(new Seg(msn, pdt, parts, false));
+    }
+    return out;
+  }
+
+  /**
+   * The timecode of the frame whose arrival completes part {@code part} of segment {@code msn}: the
+   * next part's first frame, or the segment's last frame (the end-of-fragment tag follows it); null
+   * when the playlist does not say.
+   */
+  private static Long completingFrame(List<Seg> segs, long msn, int part) {
+    for (Seg s : segs) {
+      if (s.msn() == msn && part < s.partsMs().size()) {
+        long at = s.pdtMs();
+        for (int i = 0; i <= part; i++) {
+          at += s.partsMs().get(i);
+        }
+        return s.complete() && part == s.partsMs().size() - 1 ? at - FRAME_MS : at;
+      }
+    }
+    return null;
+  }
+
+  /** An LL-HLS player: blocking playlist reloads back to back, each for the next part. */
+  private final class LlViewer {
+    final String uri;
+
+    LlViewer(String token) {
+      this.uri = "/hls/v1/getHLSMediaPlaylist.m3u8?" + token + "&TrackNumber=1";
+    }
+
+    void start() {
+      load(-1, -1);
+    }
+
+    void load(long msn, int part) {
+      if (!running) {
+        return;
+      }
+      get(msn < 0 ? uri : uri + "&_HLS_msn=" + msn + "&_HLS_part=" + part).onSuccess(text -> {
+        long now = System.nanoTime();
+        List<Seg> segs = segments(text);
+        if (msn >= 0 && measuring) {
+          Long tc = completingFrame(segs, msn, part);
+          Long sent = tc == null ? null : frameSent.get(tc);
+          if (sent != null) {
+            released.add(now - sent);
+          }
+        }
+        Seg last = segs.get(segs.size() - 1);
+        if (!last.complete()) {
+          load(last.msn(), last.partsMs().size());
+        } else {
+          load(last.msn() + 1, 0);
+        }
+      }).onFailure(e -> {
+        if (running) {
+          failures.incrementAndGet();
+          clientVertx.setTimer(100, id -> load(-1, -1));
+        }
+      });
+    }
+  }
+
   /** Streams 1 s fragments at 30 fps for {@code seconds}; each ends with an end-of-fragment tag after its last frame. */
   private CompletableFuture<Void> produce(long seconds) {
     CompletableFuture<Void> done = new CompletableFuture<>();
@@ -271,6 +383,7 @@ public final class HlsLiveLoad {
             b.appendBuffer(endOfFragment);
             lastFrameSent.put(tc, System.nanoTime());
           }
+          frameSent.put(tc, System.nanoTime());
           req.write(b);
         }
         if (k[0] >= total || !running) {

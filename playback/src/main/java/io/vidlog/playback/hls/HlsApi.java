@@ -69,10 +69,16 @@ public final class HlsApi implements ApiModule {
    */
   public HlsApi(Vertx vertx, StreamRegistry registry, TimeIndex index, FragmentArchive archive, LiveFeeds feeds,
       SessionKeys keys, Function<RoutingContext, String> endpoint, LongSupplier clock) {
+    this(vertx, registry, index, archive, feeds, keys, endpoint, clock, HlsService.DEFAULT_PART_TARGET_MILLIS);
+  }
+
+  /** @param partTargetMillis the LL-HLS part target duration of live playlists */
+  public HlsApi(Vertx vertx, StreamRegistry registry, TimeIndex index, FragmentArchive archive, LiveFeeds feeds,
+      SessionKeys keys, Function<RoutingContext, String> endpoint, LongSupplier clock, long partTargetMillis) {
     this.registry = registry;
     this.lookup = new StreamLookup(registry);
     FragmentCatalog catalog = new FragmentCatalog(archive, CATALOG_ENTRIES);
-    LiveTails tails = new LiveTails(vertx, feeds, catalog, clock, TAIL_IDLE_MILLIS, TAIL_FRAGMENTS);
+    LiveTails tails = new LiveTails(vertx, feeds, catalog, clock, TAIL_IDLE_MILLIS, TAIL_FRAGMENTS, partTargetMillis);
     ByteBudget frames = ByteBudget.of("HLS repackaging", Math.max(MIN_REPACKAGING_BYTES,
         Runtime.getRuntime().maxMemory() / 8));
     // half of the budget may stay held by recent segments, the rest is for building
@@ -169,7 +175,7 @@ public final class HlsApi implements ApiModule {
   private void media(RoutingContext ctx) {
     verify(ctx).map(v -> requireProtocol(v, SessionProtocol.HLS)).compose(v -> {
       int track = trackNumber(ctx.request());
-      return service.media(v.stream(), v.session(), v.token(), track, clock.getAsLong()).map(p -> {
+      return service.media(v.stream(), v.session(), v.token(), track, clock, directives(ctx.request())).map(p -> {
         // live playlists change with every fragment; a cache may hold one for less than a fragment
         HttpResponses.playlist(ctx.request(), p.render(), v.session().mode() == PlaybackMode.ON_DEMAND
             ? untilExpiry(v.session()) : "max-age=1");
@@ -194,6 +200,11 @@ public final class HlsApi implements ApiModule {
     verify(ctx).compose(v -> {
       int track = trackNumber(ctx.request());
       FragmentNumber number = fragmentNumber(ctx.request(), true);
+      String part = ctx.request().getParam(HlsUrls.PART_NUMBER);
+      if (part != null) {
+        return PartResponse.serve(ctx, service.parts(v.stream(), v.session()), v.session(), number, track,
+            partNumber(part), immutable(v.session()));
+      }
       return service.fragment(v.stream(), v.session(), number, track).compose(segment -> HttpResponses.segment(
           ctx.request(), segment.length(), segment::buffers, "video/mp4", immutable(v.session()),
           etag(v.session(), number, track)));
@@ -241,6 +252,35 @@ public final class HlsApi implements ApiModule {
       throw Invalid.field(HlsUrls.TRACK_NUMBER, "must be a track number from 1");
     }
     return Integer.parseInt(t);
+  }
+
+  private static int partNumber(String p) {
+    if (!p.matches("[0-9]{1,6}")) {
+      throw Invalid.field(HlsUrls.PART_NUMBER, "must be a part index from 0");
+    }
+    return Integer.parseInt(p);
+  }
+
+  /**
+   * The delivery directives of a media playlist request (draft-pantos-hls-rfc8216bis §6.2.5):
+   * {@code _HLS_msn}, {@code _HLS_part} (only with {@code _HLS_msn}), {@code _HLS_skip} (YES or v2).
+   */
+  static HlsService.Directives directives(HttpServerRequest request) {
+    String msn = request.getParam("_HLS_msn");
+    String part = request.getParam("_HLS_part");
+    String skip = request.getParam("_HLS_skip");
+    if (msn != null && !msn.matches("[0-9]{1,18}")) {
+      throw Invalid.field("_HLS_msn", "must be a media sequence number");
+    }
+    if (part != null && (msn == null || !part.matches("[0-9]{1,6}"))) {
+      throw Invalid.field("_HLS_part", msn == null ? "needs _HLS_msn (draft-pantos-hls-rfc8216bis §6.2.5.2)"
+          : "must be a part index");
+    }
+    if (skip != null && !skip.equals("YES") && !skip.equals("v2")) {
+      throw Invalid.field("_HLS_skip", "must be YES or v2");
+    }
+    return new HlsService.Directives(msn == null ? null : Long.valueOf(msn), part == null ? -1 : Integer.parseInt(part),
+        skip != null);
   }
 
   private static FragmentNumber fragmentNumber(HttpServerRequest request, boolean required) {

@@ -34,6 +34,19 @@ public final class HlsService {
   /** KVS fragments last at most 10 s: the newest N fragments lie within N times that of the newest one. */
   static final long MAX_FRAGMENT_MILLIS = 10_000;
   private static final int PAGE = 1000;
+  /**
+   * LL-HLS part target: 200 ms, five frames at 25 fps, MediaMTX's default; with PART-HOLD-BACK at
+   * three parts a player stays 0.6 s behind the newest part.
+   */
+  public static final long DEFAULT_PART_TARGET_MILLIS = 200;
+
+  /**
+   * A playlist request's delivery directives (draft-pantos-hls-rfc8216bis §6.2.5): {@code msn} null
+   * when absent, {@code part} -1 when absent; {@code skip} asks for a delta update.
+   */
+  public record Directives(Long msn, int part, boolean skip) {
+    public static final Directives NONE = new Directives(null, -1, false);
+  }
 
   private final TimeIndex index;
   private final FragmentCatalog catalog;
@@ -165,16 +178,76 @@ public final class HlsService {
     });
   }
 
-  /** The media playlist of a track at {@code nowMillis}. */
+  /** The media playlist of a track at {@code nowMillis}, without delivery directives. */
   public Future<MediaPlaylist> media(StreamInfo stream, HlsSession session, String token, int track, long nowMillis) {
+    return media(stream, session, token, track, () -> nowMillis, Directives.NONE);
+  }
+
+  /**
+   * The media playlist of a track; for a live session at the live edge, with its LL-HLS parts and
+   * tags, held until it holds what the directives ask for (Blocking Playlist Reload: 400
+   * InvalidArgumentException when that is too far ahead, 503 when it does not come within three
+   * target durations), and as a delta update when asked (draft-pantos-hls-rfc8216bis §6.2.5).
+   */
+  public Future<MediaPlaylist> media(StreamInfo stream, HlsSession session, String token, int track,
+      java.util.function.LongSupplier clock, Directives directives) {
     return catalog.get(stream, session.anchor()).compose(anchor -> {
       PlayableTracks p = playable(anchor.tracks());
       if (!p.numbers().contains(track) || (session.container() == ContainerFormat.MPEG_TS && track != p.main())) {
         return Future.failedFuture(noTrack(track));
       }
       Timeline t = timeline(stream, session, token, anchor, p);
-      return t.advance(nowMillis).map(v -> render(session, token, track, t));
+      LiveParts parts = session.container() == ContainerFormat.FRAGMENTED_MP4 && t.tail() != null
+          && session.mode() != PlaybackMode.ON_DEMAND ? t.tail().parts() : null;
+      List<Integer> others = new ArrayList<>(p.numbers());
+      others.remove(Integer.valueOf(track));
+      return t.advance(clock.getAsLong()).compose(v -> {
+        if (parts == null || directives.msn() == null) {
+          return Future.succeededFuture();
+        }
+        MediaPlaylist now;
+        LowLatencyView.Edge edge;
+        synchronized (parts) {
+          now = render(session, token, track, t, parts, others);
+          edge = LowLatencyView.edge(t, track, parts);
+        }
+        if (now.lowLatency() == null) {
+          return Future.succeededFuture(); // a server that does not offer blocking reload ignores the directives
+        }
+        long msn = directives.msn();
+        int part = directives.part();
+        if (edge.tooFar(msn, part, LowLatencyView.advancePartLimit(now.lowLatency().partTargetMillis()))) {
+          return Future.failedFuture(Invalid.field(part < 0 ? "_HLS_msn" : "_HLS_part", "asks for segment " + msn
+              + (part < 0 ? "" : " part " + part) + ", too far after the playlist's last segment " + edge.lastMsn()
+              + " and part " + (edge.openParts() - 1) + " (draft-pantos-hls-rfc8216bis §6.2.5.2)"));
+        }
+        long deadline = clock.getAsLong() + 3000L * now.targetDuration();
+        return parts.hold(() -> LowLatencyView.edge(t, track, parts).reached(msn, part), deadline).compose(reached ->
+            reached ? t.advance(clock.getAsLong())
+                : Future.failedFuture(KvsError.SERVICE_UNAVAILABLE.exception("Segment " + msn
+                    + (part < 0 ? "" : " part " + part) + " did not arrive within three target durations")));
+      }).map(v -> {
+        MediaPlaylist playlist;
+        if (parts == null) {
+          playlist = render(session, token, track, t);
+        } else {
+          synchronized (parts) {
+            playlist = render(session, token, track, t, parts, others);
+          }
+        }
+        return directives.skip() && playlist.lowLatency() != null && playlist.skippable() > 0
+            ? playlist.delta(playlist.skippable()) : playlist;
+      });
     });
+  }
+
+  /** The live part of a fragment's track, for a LIVE or LIVE_REPLAY fMP4 session; null for others. */
+  LiveParts parts(StreamInfo stream, HlsSession session) {
+    if (session.container() != ContainerFormat.FRAGMENTED_MP4 || session.mode() == PlaybackMode.ON_DEMAND
+        || session.protocol() != SessionProtocol.HLS) {
+      return null;
+    }
+    return tails.tail(stream).parts();
   }
 
   /**
@@ -219,6 +292,20 @@ public final class HlsService {
     LiveTails.Tail tail = tails.tail(stream);
     return timelines.get(token, () -> new Timeline(session, stream, index, catalog, tail, anchor.tracks(),
         p.numbers()));
+  }
+
+  /** The playlist with its LL-HLS parts and tags when they apply (the caller holds the parts' lock). */
+  private static MediaPlaylist render(HlsSession session, String token, int track, Timeline t, LiveParts parts,
+      List<Integer> others) {
+    MediaPlaylist plain = render(session, token, track, t);
+    if (plain.ended() || !parts.cuts(track) || others.stream().anyMatch(o -> !parts.cuts(o))) {
+      // all the session's renditions are LL-HLS or none: a player blocks on each playlist alike, and
+      // one track's plain segments (B-frames) would hold back the other's parts anyway
+      return plain;
+    }
+    MediaPlaylist ll = LowLatencyView.lowLatency(session, token, track, t, parts, t.window(track), plain.segments(),
+        others, plain.targetDuration(), plain.mediaSequence(), plain.discontinuitySequence());
+    return ll == null ? plain : ll;
   }
 
   private static MediaPlaylist render(HlsSession session, String token, int track, Timeline t) {

@@ -21,6 +21,8 @@ public final class HlsUrls {
   public static final String SESSION_TOKEN = "SessionToken";
   public static final String TRACK_NUMBER = "TrackNumber";
   public static final String FRAGMENT_NUMBER = "FragmentNumber";
+  /** LL-HLS: the index of a partial segment within its fragment's track, from 0 (vidlog extension). */
+  public static final String PART_NUMBER = "PartNumber";
 
   private HlsUrls() {}
 
@@ -55,5 +57,10 @@ public final class HlsUrls {
   public static String fragment(String token, FragmentNumber number, int track) {
     return FRAGMENT + "?" + FRAGMENT_NUMBER + "=" + number.value() + "&" + SESSION_TOKEN + "=" + token + "&"
         + TRACK_NUMBER + "=" + track;
+  }
+
+  /** An LL-HLS partial segment: part {@code index} of a track of a fragment (docs/wire-protocol.md §3.5). */
+  public static String part(String token, FragmentNumber number, int track, int index) {
+    return fragment(token, number, track) + "&" + PART_NUMBER + "=" + index;
   }
 }

@@ -53,6 +53,20 @@ final class Lane {
 
   /** Appends a fragment that has frames of this track; {@code tracks} may be null (not looked up). */
   void append(FragmentRecord r, TrackSet tracks, long lengthMillis) {
+    last = next(r, tracks, lengthMillis);
+    count++;
+    discontinuities = last.discontinuitySequence();
+    recent.addLast(last);
+    while (recent.size() > keep) {
+      recent.removeFirst();
+    }
+  }
+
+  /**
+   * The entry {@code r} would get if it were appended now, without appending it: the numbers and
+   * tags of a segment still being produced (an LL-HLS partial segment), which it keeps once appended.
+   */
+  Entry next(FragmentRecord r, TrackSet tracks, long lengthMillis) {
     boolean disc = last != null && switch (mode) {
       case ALWAYS -> true;
       case NEVER -> false;
@@ -68,14 +82,12 @@ final class Lane {
       // new codec private data needs a new init segment and a timeline reset (RFC 8216 §4.3.2.3)
       disc |= last != null && !java.util.Objects.equals(init, last.init());
     }
-    if (disc) {
-      discontinuities++;
-    }
-    last = new Entry(r, lengthMillis, count++, disc, discontinuities, init, tracks);
-    recent.addLast(last);
-    while (recent.size() > keep) {
-      recent.removeFirst();
-    }
+    return new Entry(r, lengthMillis, count, disc, discontinuities + (disc ? 1 : 0), init, tracks);
+  }
+
+  /** The newest segment, or null. */
+  Entry last() {
+    return last;
   }
 
   private long start(FragmentRecord r) {

@@ -32,10 +32,20 @@ public final class LiveTails {
   private final LongSupplier clock;
   private final long idleMillis;
   private final int capacity;
+  private final Vertx vertx;
+  private final long partTargetMillis;
   private final ConcurrentHashMap<String, Tail> tails = new ConcurrentHashMap<>();
 
   public LiveTails(Vertx vertx, LiveFeeds feeds, FragmentCatalog catalog, LongSupplier clock, long idleMillis,
       int capacity) {
+    this(vertx, feeds, catalog, clock, idleMillis, capacity, HlsService.DEFAULT_PART_TARGET_MILLIS);
+  }
+
+  /** @param partTargetMillis the LL-HLS part target duration ({@link LiveParts}) */
+  public LiveTails(Vertx vertx, LiveFeeds feeds, FragmentCatalog catalog, LongSupplier clock, long idleMillis,
+      int capacity, long partTargetMillis) {
+    this.vertx = vertx;
+    this.partTargetMillis = partTargetMillis;
     this.feeds = feeds;
     this.catalog = catalog;
     this.clock = clock;
@@ -66,6 +76,7 @@ public final class LiveTails {
   /** One stream's recent fragments. */
   public final class Tail {
     private final String streamId;
+    private final LiveParts parts = new LiveParts(vertx, clock, partTargetMillis);
     private final ArrayDeque<FragmentInfo> ended = new ArrayDeque<>();
     private final Map<FragmentNumber, TrackSet> open = new HashMap<>();
     private LiveEvent.FragmentStart latestStart;
@@ -83,7 +94,11 @@ public final class LiveTails {
 
     synchronized void subscribeIfNeeded() {
       if (subscription == null) {
-        subscription = feeds.feed(streamId).subscribe(null, this::on, cut -> {
+        // from the fragment in progress, when the window still holds it: its parts are listed at once
+        var feed = feeds.feed(streamId);
+        FragmentNumber from = feed.lastEnded();
+        parts.subscribedAfter(from);
+        subscription = feed.subscribe(from, this::on, cut -> {
           LOG.debug("HLS live tail of stream {} cut off: {}", streamId, cut.reason());
           synchronized (this) {
             subscription = null;
@@ -102,11 +117,20 @@ public final class LiveTails {
     private void on(LiveEvent e) {
       if (e instanceof LiveEvent.FragmentStart s) {
         started(s);
+      } else if (e instanceof LiveEvent.Frame f) {
+        parts.frame(f);
       } else if (e instanceof LiveEvent.FragmentEnd end) {
         ended(end);
+        parts.end(end.number());
       } else if (e instanceof LiveEvent.FragmentAborted a) {
         aborted(a);
+        parts.abort(a.number());
       }
+    }
+
+    /** The LL-HLS parts of the stream's newest fragments. */
+    LiveParts parts() {
+      return parts;
     }
 
     private void started(LiveEvent.FragmentStart s) {
@@ -123,6 +147,7 @@ public final class LiveTails {
           open.put(s.number(), tracks);
         }
       }
+      parts.start(s, tracks);
     }
 
     private void ended(LiveEvent.FragmentEnd e) {

@@ -85,6 +85,26 @@ final class Timeline {
     return lane == null ? List.of() : lane.window();
   }
 
+  /** The newest segment of a track's playlist, or null (none yet, or a track the session does not play). */
+  synchronized Lane.Entry last(int track) {
+    Lane lane = lanes.get(track);
+    return lane == null ? null : lane.last();
+  }
+
+  /** The entry a fragment still being produced would get in a track's playlist ({@link Lane#next}); null for no such track. */
+  synchronized Lane.Entry next(int track, FragmentRecord r, TrackSet tracks) {
+    Lane lane = lanes.get(track);
+    if (lane == null) {
+      return null;
+    }
+    return lane.next(r, tracks, 0);
+  }
+
+  /** The stream's live tail; null for ON_DEMAND. */
+  LiveTails.Tail tail() {
+    return tail;
+  }
+
   /** Takes in the fragments that are new at {@code nowMillis}. */
   Future<Void> advance(long nowMillis) {
     Promise<Void> done = Promise.promise();

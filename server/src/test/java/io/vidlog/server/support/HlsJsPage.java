@@ -92,10 +92,20 @@ public final class HlsJsPage implements AutoCloseable {
    * hls.js reported a fatal error; returns the page's report.
    */
   public JsonObject play(String url, double seconds, Path profile) throws Exception {
+    return play(url, seconds, profile, false);
+  }
+
+  /**
+   * As {@link #play(String, double, Path)}; {@code lowLatency}: with hls.js's lowLatencyMode, and
+   * the report carries the stalls after start-up ({@code stalls}: the times of {@code waiting}
+   * events) and the latency of the frame on screen sampled twice a second ({@code latencies}, ms:
+   * the wall clock minus hls.js's playingDate, the PROGRAM-DATE-TIME of the frame shown).
+   */
+  public JsonObject play(String url, double seconds, Path profile, boolean lowLatency) throws Exception {
     report = new CompletableFuture<>();
     progress = "(nothing yet)";
-    String page = "http://127.0.0.1:" + http.getAddress().getPort() + "/play.html?seconds=" + seconds + "&src="
-        + URLEncoder.encode(url, StandardCharsets.UTF_8);
+    String page = "http://127.0.0.1:" + http.getAddress().getPort() + "/play.html?seconds=" + seconds
+        + (lowLatency ? "&ll=1" : "") + "&src=" + URLEncoder.encode(url, StandardCharsets.UTF_8);
     Process chromium = new ProcessBuilder(List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu",
         "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--user-data-dir=" + profile, "--ignore-certificate-errors",
@@ -103,9 +113,10 @@ public final class HlsJsPage implements AutoCloseable {
         .redirectErrorStream(true).redirectOutput(profile.resolveSibling(profile.getFileName() + ".log").toFile())
         .start();
     try {
-      return report.get(90, TimeUnit.SECONDS);
+      return report.get(90 + (long) seconds, TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("the page reported no end of playback within 90 s; last seen: " + progress, e);
+      throw new AssertionError("the page reported no end of playback within " + (90 + (long) seconds)
+          + " s; last seen: " + progress, e);
     } finally {
       chromium.destroy();
       if (!chromium.waitFor(10, TimeUnit.SECONDS)) {

@@ -302,11 +302,10 @@ class WebPlayerIT {
     Collections.sort(sorted);
     System.out.println("web player live latency (ms), sorted: " + sorted);
     Files.writeString(ARTIFACTS.resolve("live-latency-ms.txt"), sorted + "\n");
-    // The figure itself (below 2 s here with 0.48 s fragments and plain HLS, until hls.js adds its
-    // one-second penalty after a stall on a busy machine) is a measurement, reported, not a pass/fail
-    // threshold of a shared test machine; what is asserted is that the readout shows the live edge
-    // (a replay or a stuck player would be far behind, and grow).
-    assertTrue(sorted.get(sorted.size() - 1) < 5000, "the latency readout is at the live edge: " + sorted + " "
+    // LL-HLS (hls.js lowLatencyMode, 200 ms parts, PART-HOLD-BACK 0.6 s): the page's live view stays
+    // within 2 s of the camera, the figure the web player promises; a replay, a stuck player or a
+    // plain-HLS fallback would be seconds behind and grow
+    assertTrue(sorted.get(sorted.size() - 1) < 2000, "the latency readout is below 2 s: " + sorted + " "
         + state());
     browser.screenshot(ARTIFACTS.resolve("live-playback.png"));
   }

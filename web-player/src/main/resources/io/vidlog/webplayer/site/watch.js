@@ -301,8 +301,19 @@ export class Watch {
       } else {
         delete lat.dataset.playingMs;
       }
-      if (at != null && this.mode === Mode.LIVE) {
-        const ms = Date.now() - at;
+      // hls.js's playingDate can be off for one tick when LL-HLS parts switch fragments (it maps the
+      // time through a fragment that does not yet hold it): a live reading that jumps by seconds from
+      // the last one is shown only when the next tick confirms it
+      const ms = at == null ? null : Date.now() - at;
+      const jump = ms != null && this.lastLatency != null && Math.abs(ms - this.lastLatency) > 3000
+          && !this.jumpSeen;
+      this.jumpSeen = jump;
+      if (!jump) {
+        this.lastLatency = ms;
+      }
+      if (at != null && this.mode === Mode.LIVE && jump) {
+        // keep the previous reading
+      } else if (at != null && this.mode === Mode.LIVE) {
         lat.textContent = 'latency ' + (ms / 1000).toFixed(2) + ' s';
         lat.dataset.ms = String(Math.round(ms));
       } else if (at != null) {

@@ -1,0 +1,383 @@
+package io.vidlog.playback.hls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vidlog.fragmentstore.live.LiveFeed;
+import io.vidlog.fragmentstore.live.LiveFeedConfig;
+import io.vidlog.fragmentstore.live.MemoryLiveFeeds;
+import io.vidlog.fragmentstore.streams.StreamInfo;
+import io.vidlog.fragmentstore.testing.Conditions;
+import io.vidlog.fragmentstore.testing.TestStores;
+import io.vidlog.kvs.KvsException;
+import io.vidlog.kvs.http.Fields;
+import io.vidlog.media.ByteBudget;
+import io.vidlog.media.fmp4.MediaSegment;
+import io.vidlog.playback.request.HlsSessionRequest;
+import io.vidlog.playback.testing.TestChunks;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * LL-HLS on live sessions (docs/wire-protocol.md §3.5, "Low-Latency HLS"), on the real index, live
+ * feeds and live tails, the frames published one by one: parts cut from the open fragment, their
+ * tags checked against the specification's rules ({@link LlHlsRules}), numbering across fragment
+ * boundaries, parts served whole and while produced, blocking reloads at, before and beyond the
+ * live edge, delta updates.
+ */
+class LowLatencyHlsTest {
+  /** Test fragments: 5 frames of 100 ms; with 200 ms parts, parts of 200, 200 and 100 ms. */
+  static final long FRAGMENT = 500;
+  static final long BASE = 1_800_000_000_000L;
+
+  Vertx vertx;
+  TestStores stores;
+  MemoryLiveFeeds feeds;
+  HlsService service;
+  StreamInfo stream;
+  LiveFeed feed;
+  final AtomicLong clock = new AtomicLong(BASE);
+
+  @BeforeEach
+  void setUp() throws Exception {
+    vertx = Vertx.vertx();
+    stores = TestStores.inMemory(vertx);
+    feeds = new MemoryLiveFeeds(vertx, LiveFeedConfig.DEFAULT, clock::get);
+    FragmentCatalog catalog = new FragmentCatalog(stores.archive, 1000);
+    LiveTails tails = new LiveTails(vertx, feeds, catalog, clock::get, 60_000, 100, 200);
+    service = new HlsService(stores.index, catalog, tails, new FragmentSource(vertx, stores.archive, feeds,
+        ByteBudget.of("test", 64L << 20)), 10_000, 0);
+    stream = stores.createStream("cam", 24);
+    feed = feeds.feed(stream.streamId());
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    stores.close();
+    vertx.close().toCompletionStage().toCompletableFuture().get();
+  }
+
+  static TestChunks.Fragment fragment(int i) {
+    return TestChunks.fragment(i, BASE + i * FRAGMENT, BASE + i * FRAGMENT, 0);
+  }
+
+  HlsSession live(int max) throws Exception {
+    String request = "{\"StreamName\":\"cam\",\"MaxMediaPlaylistFragmentResults\":" + max
+        + ",\"HLSFragmentSelector\":{\"FragmentSelectorType\":\"PRODUCER_TIMESTAMP\"},"
+        + "\"DisplayFragmentTimestamp\":\"ALWAYS\"}";
+    HlsSessionRequest req = HlsSessionRequest.parse(new Fields(new JsonObject(request)), clock.get());
+    return stores.await(() -> service.create(stream, req, clock.get()));
+  }
+
+  Future<MediaPlaylist> request(HlsSession s, HlsService.Directives d) {
+    return service.media(stream, s, "T", 1, clock::get, d);
+  }
+
+  MediaPlaylist media(HlsSession s, HlsService.Directives d) throws Exception {
+    return stores.await(() -> request(s, d));
+  }
+
+  MediaPlaylist media(HlsSession s) throws Exception {
+    return media(s, HlsService.Directives.NONE);
+  }
+
+  /** Persists fragments [0, n) and opens a LIVE session on them (its tail subscribed). */
+  HlsSession started(int n, int max) throws Exception {
+    for (int i = 0; i < n; i++) {
+      stores.persist(stream, fragment(i).header(), fragment(i).mkv());
+    }
+    clock.set(BASE + n * FRAGMENT);
+    HlsSession s = live(max);
+    assertNull(media(s).lowLatency(), "no part yet: a plain playlist");
+    return s;
+  }
+
+  void publishUpTo(TestChunks.Fragment f, int frames) {
+    for (int j = 0; j < frames; j++) {
+      feed.publish(f.frame(j));
+    }
+  }
+
+  MediaPlaylist awaitPlaylist(HlsSession s, String what, java.util.function.Predicate<MediaPlaylist> p)
+      throws Exception {
+    MediaPlaylist[] last = new MediaPlaylist[1];
+    Conditions.await(what, () -> {
+      try {
+        last[0] = media(s);
+        return p.test(last[0]);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    return last[0];
+  }
+
+  static int partialParts(MediaPlaylist p) {
+    return p.lowLatency() == null || p.lowLatency().partial() == null ? -1 : p.lowLatency().partial().parts().size();
+  }
+
+  @Test
+  void partsOfTheOpenFragmentAreListedAsTheyCompleteAndAcrossFragmentBoundaries() throws Exception {
+    HlsSession s = started(3, 5);
+    TestChunks.Fragment f3 = fragment(3);
+    feed.publish(f3.start());
+    publishUpTo(f3, 2);
+    // frames at 0 and 100 ms: the part that started at 0 is not complete until the frame at 200 arrives
+    MediaPlaylist p = awaitPlaylist(s, "the partial segment of fragment 3", q -> partialParts(q) == 0);
+    assertTrue(p.render().contains("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"" + HlsUrls.part("T", f3.number(), 1, 0)),
+        p.render());
+    LlHlsRules.check(p.render());
+
+    feed.publish(f3.frame(2));
+    p = awaitPlaylist(s, "part 0 of fragment 3", q -> partialParts(q) == 1);
+    MediaPlaylist.Part part0 = p.lowLatency().partial().parts().get(0);
+    assertEquals(200, part0.durationMillis());
+    assertTrue(part0.independent(), "it starts with the key frame");
+    assertEquals(HlsUrls.part("T", f3.number(), 1, 0), part0.uri());
+    assertTrue(p.render().contains("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"" + HlsUrls.part("T", f3.number(), 1, 1)));
+    assertEquals(List.of(0L, 1L, 2L), List.of(p.mediaSequence(), p.mediaSequence() + 1, p.mediaSequence() + 2));
+    LlHlsRules.Report r = LlHlsRules.check(p.render());
+    assertEquals(3, r.segments(), "segments 0-2, then the partial segment 3");
+    assertEquals(new LlHlsRules.Edge(2, 3, 0), r.edge(), "part 0 of segment 3 is the last part");
+
+    // the rest of fragment 3; it ends, and fragment 4 starts
+    for (int j = 3; j < 5; j++) {
+      feed.publish(f3.frame(j));
+    }
+    feed.publish(f3.end(true));
+    TestChunks.Fragment f4 = fragment(4);
+    feed.publish(f4.start());
+    publishUpTo(f4, 3);
+    p = awaitPlaylist(s, "segment 3 complete, part 0 of segment 4", q -> partialParts(q) == 1
+        && q.segments().get(q.segments().size() - 1).uri().contains(f3.number().value()));
+    String text = p.render();
+    r = LlHlsRules.check(text);
+    MediaPlaylist.Segment seg3 = p.segments().get(p.segments().size() - 1);
+    assertEquals(List.of(200L, 200L, 100L), seg3.parts().stream().map(MediaPlaylist.Part::durationMillis).toList(),
+        "parts of 200 ms, the last to the segment's end");
+    assertEquals(500, seg3.durationMillis());
+    assertEquals(List.of(true, false, false), seg3.parts().stream().map(MediaPlaylist.Part::independent).toList());
+    assertEquals(HlsUrls.part("T", f4.number(), 1, 0), p.lowLatency().partial().parts().get(0).uri(),
+        "part numbering starts again in each fragment");
+    assertEquals(new LlHlsRules.Edge(3, 4, 0), r.edge(), "media sequence 4 is the partial segment");
+    assertTrue(text.contains("#EXT-X-PROGRAM-DATE-TIME:"), text);
+  }
+
+  @Test
+  void partsAreServedWholeOnceCompleteAndFrameByFrameWhileProduced() throws Exception {
+    HlsSession s = started(3, 5);
+    TestChunks.Fragment f3 = fragment(3);
+    feed.publish(f3.start());
+    publishUpTo(f3, 3);
+    awaitPlaylist(s, "part 0 of fragment 3", q -> partialParts(q) == 1);
+    LiveParts parts = service.parts(stream, s);
+    Collected whole = new Collected();
+    assertEquals(LiveParts.Answer.COMPLETE, parts.read(f3.number(), 1, 0, s.kind(), whole));
+    assertEquals(2, whole.chunks.size(), "frames 0 and 100 ms, one moof + mdat each");
+    assertTrue(whole.complete);
+
+    Collected streamed = new Collected();
+    assertEquals(LiveParts.Answer.STREAMING, parts.read(f3.number(), 1, 1, s.kind(), streamed));
+    assertEquals(0, streamed.chunks.size(), "the frame at 200 ms waits for its duration");
+    feed.publish(f3.frame(3));
+    Conditions.await("the frame at 200 ms is streamed", () -> streamed.size() == 1);
+    assertFalse(streamed.complete);
+    feed.publish(f3.frame(4));
+    Conditions.await("part 1 completes", () -> streamed.isComplete());
+    assertEquals(2, streamed.size());
+
+    Collected hinted = new Collected();
+    assertEquals(LiveParts.Answer.STREAMING, parts.read(f3.number(), 1, 2, s.kind(), hinted));
+    feed.publish(f3.end(true));
+    Conditions.await("the last part completes with the fragment", () -> hinted.isComplete());
+    assertEquals(1, hinted.size());
+
+    Collected never = new Collected();
+    assertEquals(LiveParts.Answer.NOT_FOUND, parts.read(f3.number(), 1, 3, s.kind(), never),
+        "the fragment ended with three parts");
+  }
+
+  @Test
+  void blockingReloadAtBeforeAndBeyondTheLiveEdge() throws Exception {
+    HlsSession s = started(3, 5);
+    TestChunks.Fragment f3 = fragment(3);
+    feed.publish(f3.start());
+    publishUpTo(f3, 3);
+    MediaPlaylist p = awaitPlaylist(s, "part 0 of segment 3", q -> partialParts(q) == 1);
+    assertEquals(2, p.mediaSequence() + p.segments().size() - 1, "segment 2 is the last complete one");
+
+    // before the edge: answered at once
+    assertEquals(1, partialParts(media(s, new HlsService.Directives(2L, -1, false))));
+    assertEquals(1, partialParts(media(s, new HlsService.Directives(3L, 0, false))));
+    assertEquals(1, partialParts(media(s, new HlsService.Directives(1L, 7, false))));
+
+    // at the edge: held until part 1 of segment 3 completes, then all held requests together
+    List<Future<MediaPlaylist>> held = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      held.add(vertx.getOrCreateContext().<Future<MediaPlaylist>>executeBlocking(
+          () -> request(s, new HlsService.Directives(3L, 1, false))).compose(f -> f));
+    }
+    Conditions.await("five requests held", () -> service.parts(stream, s).held() == 5);
+    assertTrue(held.stream().noneMatch(Future::isComplete));
+    feed.publish(f3.frame(3));
+    feed.publish(f3.frame(4)); // part 1 is 200 and 300 ms: complete when the frame at 400 arrives
+    Conditions.await("the held requests are answered", () -> held.stream().allMatch(Future::isComplete));
+    for (Future<MediaPlaylist> f : held) {
+      assertEquals(2, partialParts(f.result()), "the answer holds part 1");
+    }
+
+    // a whole segment: held until segment 3 completes
+    Future<MediaPlaylist> segment = vertx.getOrCreateContext().<Future<MediaPlaylist>>executeBlocking(
+        () -> request(s, new HlsService.Directives(3L, -1, false))).compose(f -> f);
+    Conditions.await("held", () -> service.parts(stream, s).held() == 1);
+    feed.publish(f3.end(true));
+    Conditions.await("answered when segment 3 ends", segment::isComplete);
+    assertTrue(segment.result().segments().get(segment.result().segments().size() - 1).uri()
+        .contains(f3.number().value()));
+
+    // beyond: more than two segments after the last, or parts beyond the advance limit: 400 at once
+    KvsException tooFar = assertThrows(KvsException.class,
+        () -> media(s, new HlsService.Directives(6L, -1, false)));
+    assertEquals(400, tooFar.error().status());
+    KvsException partTooFar = assertThrows(KvsException.class,
+        () -> media(s, new HlsService.Directives(4L, 16, false)));
+    assertEquals(400, partTooFar.error().status(),
+        "the advance part limit is 3 / 0.2 s = 15 parts");
+
+    // not reached within three target durations: 503
+    Future<MediaPlaylist> late = vertx.getOrCreateContext().<Future<MediaPlaylist>>executeBlocking(
+        () -> request(s, new HlsService.Directives(5L, -1, false))).compose(f -> f);
+    Conditions.await("held", () -> service.parts(stream, s).held() == 1);
+    clock.addAndGet(3_000);
+    Conditions.await("timed out", late::isComplete);
+    assertEquals(503, ((KvsException) late.cause()).error().status());
+  }
+
+  @Test
+  void aDeltaUpdateIsTheFullPlaylistLessTheSkippedSegments() throws Exception {
+    HlsSession s = started(20, 20);
+    TestChunks.Fragment f20 = fragment(20);
+    feed.publish(f20.start());
+    publishUpTo(f20, 3);
+    MediaPlaylist full = awaitPlaylist(s, "part 0 of segment 20", q -> partialParts(q) == 1);
+    // target duration 1 s: CAN-SKIP-UNTIL 6 s; segments of 0.5 s: those ending more than 6 s before the end
+    assertEquals(8, full.skippable());
+    MediaPlaylist delta = media(s, new HlsService.Directives(null, -1, true));
+    assertEquals(8, delta.lowLatency().skipped());
+    LlHlsRules.assertDeltaOf(full.render(), delta.render());
+    LlHlsRules.check(delta.render());
+    assertEquals(0, media(s).lowLatency().skipped(), "without _HLS_skip, the full playlist");
+  }
+
+  @Test
+  void aPlayerFollowingTheDirectivesIsAnsweredWithEachNextPartAcrossFragments() throws Exception {
+    HlsSession s = started(3, 5);
+    List<io.vidlog.fragmentstore.live.LiveEvent> events = new ArrayList<>();
+    for (int i = 3; i < 12; i++) {
+      TestChunks.Fragment f = fragment(i);
+      events.add(f.start());
+      for (int j = 0; j < 5; j++) {
+        events.add(f.frame(j));
+      }
+      events.add(f.end(true));
+    }
+    int next = 0;
+    while (next < 4) {
+      publish(events.get(next++));
+    }
+    MediaPlaylist p = awaitPlaylist(s, "part 0 of segment 3", q -> partialParts(q) == 1);
+    for (int step = 0; step < 20; step++) {
+      // as hls.js asks: the next part of the segment in progress, or part 0 of the next segment
+      LlHlsRules.Report r = LlHlsRules.check(p.render());
+      boolean atSegmentEnd = r.edge().lastPartSegment() == r.edge().lastSegment();
+      HlsService.Directives d = atSegmentEnd ? new HlsService.Directives(r.edge().lastSegment() + 1, 0, false)
+          : new HlsService.Directives(r.edge().lastPartSegment(), r.edge().lastPartIndex() + 1, false);
+      Future<MediaPlaylist> answer = vertx.getOrCreateContext().<Future<MediaPlaylist>>executeBlocking(
+          () -> request(s, d)).compose(x -> x);
+      String what = "step " + step + ": " + d + " after " + r.edge();
+      Conditions.await(what + " held", () -> answer.isComplete() || service.parts(stream, s).held() == 1);
+      int published = 0;
+      while (!answer.isComplete()) {
+        assertTrue(published++ < 4, what + ": still held after 4 more events (a fragment start and the three frames that complete its first part)");
+        long taken = service.parts(stream, s).events();
+        publish(events.get(next++));
+        Conditions.await(what + ": the event taken in", () -> service.parts(stream, s).events() > taken);
+        Conditions.await(what, () -> answer.isComplete() || service.parts(stream, s).held() == 1);
+      }
+      assertTrue(answer.succeeded(), what + ": " + answer.cause());
+      p = answer.result();
+      LlHlsRules.Edge e = LlHlsRules.check(p.render()).edge();
+      long msn = d.msn();
+      assertTrue(e.lastPartSegment() > msn || e.lastPartSegment() == msn && e.lastPartIndex() >= d.part(),
+          what + ": the answer lists the part asked for, or a later one: " + e);
+    }
+  }
+
+  void publish(io.vidlog.fragmentstore.live.LiveEvent e) {
+    if (e instanceof io.vidlog.fragmentstore.live.LiveEvent.FragmentStart x) {
+      feed.publish(x);
+    } else if (e instanceof io.vidlog.fragmentstore.live.LiveEvent.Frame x) {
+      feed.publish(x);
+    } else if (e instanceof io.vidlog.fragmentstore.live.LiveEvent.FragmentEnd x) {
+      feed.publish(x);
+    }
+  }
+
+  /** A part reader that collects what it is handed. */
+  static final class Collected implements LiveParts.PartReader {
+    final List<MediaSegment> chunks = new ArrayList<>();
+    volatile boolean complete;
+    volatile boolean gone;
+
+    @Override
+    public synchronized void chunk(MediaSegment chunk) {
+      chunks.add(chunk);
+    }
+
+    @Override
+    public void complete() {
+      complete = true;
+    }
+
+    @Override
+    public void gone() {
+      gone = true;
+    }
+
+    synchronized int size() {
+      return chunks.size();
+    }
+
+    boolean isComplete() {
+      return complete;
+    }
+  }
+
+  @Test
+  void noPartsForAnOnDemandSession() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      stores.persist(stream, fragment(i).header(), fragment(i).mkv());
+    }
+    clock.set(BASE + 3 * FRAGMENT + 1000);
+    String request = "{\"StreamName\":\"cam\",\"PlaybackMode\":\"ON_DEMAND\",\"HLSFragmentSelector\":"
+        + "{\"TimestampRange\":{\"StartTimestamp\":" + BASE / 1000.0 + ",\"EndTimestamp\":"
+        + (BASE + 3 * FRAGMENT) / 1000.0 + "}}}";
+    HlsSessionRequest req = HlsSessionRequest.parse(new Fields(new JsonObject(request)), clock.get());
+    HlsSession s = stores.await(() -> service.create(stream, req, clock.get()));
+    assertNull(service.parts(stream, s));
+    MediaPlaylist p = media(s, new HlsService.Directives(99L, 0, true));
+    assertNull(p.lowLatency(), "directives are ignored where blocking reload is not offered");
+    assertNotNull(p.render());
+  }
+}
