@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.kinesisvideo.KinesisVideoClient;
 import software.amazon.awssdk.services.kinesisvideo.model.APIName;
@@ -37,8 +38,16 @@ import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSPlayba
  * timestamp, from PROGRAM-DATE-TIME, against the wall clock) is sampled and its distribution printed
  * and saved under {@code target/} (a measurement, not a threshold). ffmpeg decodes the same session,
  * whose playlists carry the LL-HLS tags, without an error.
+ *
+ * <p>NOT PART OF THE DEFAULT RUN, and not passing yet: it runs only with {@code -Dvidlog.ll=true}.
+ * On this project's 2-core machine hls.js 1.7.4 met 3–4 {@code bufferStalledError}s a minute (with
+ * the machine heavily loaded) and its {@code playingDate} jumped by seconds, so the LL-HLS
+ * acceptance check of "no stall after start-up" is open. It also needs {@code producer-sdk/target/vidlog.jar}
+ * built first, which a reactor build makes only after this module's tests (producer-sdk depends on
+ * server), so it cannot run inside {@code mvn verify} as it stands.
  */
 @Tag("interop")
+@EnabledIfSystemProperty(named = "vidlog.ll", matches = "true")
 class HlsLowLatencyIT {
   static final String STREAM = "ll-cam";
   static final Path ARTIFACTS = Path.of("target", "hls-low-latency");
