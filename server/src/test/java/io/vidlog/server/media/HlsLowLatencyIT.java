@@ -59,7 +59,8 @@ class HlsLowLatencyIT {
       throws Exception {
     VidlogServer server = TestServers.start(dataDir, Map.of());
     Process camera = null;
-    try (KinesisVideoClient kvs = TestServers.adminClient(server); HlsJsPage page = new HlsJsPage()) {
+    try (KinesisVideoClient kvs = TestServers.adminClient(server);
+        HlsJsPage page = new HlsJsPage(HlsJsPage.HlsJs.npm())) {
       AdminCredentials admin = server.admin().credentials();
       kvs.createStream(r -> r.streamName(STREAM).dataRetentionInHours(24).mediaType("video/h264"));
       URI put = MediaClients.dataEndpoint(kvs, STREAM, APIName.PUT_MEDIA);
@@ -97,14 +98,14 @@ class HlsLowLatencyIT {
         assertTrue(latencies.size() >= SECONDS * 3 / 2, "two samples a second: " + played.encode());
         List<Long> settled = new ArrayList<>(latencies.subList(latencies.size() / 6, latencies.size()));
         Collections.sort(settled);
-        String figures = "hls.js " + HlsJsPage.HLSJS_VERSION + " lowLatencyMode, glass-to-glass latency (ms) after"
+        String figures = "hls.js " + page.version() + " lowLatencyMode, glass-to-glass latency (ms) after"
             + " the first 10 s, " + settled.size() + " samples: p50 " + pct(settled, 50) + ", p95 " + pct(settled, 95)
             + ", min " + settled.get(0) + ", max " + settled.get(settled.size() - 1) + "; all samples in order: "
             + latencies;
         System.out.println(figures);
         Files.createDirectories(ARTIFACTS);
         Files.writeString(ARTIFACTS.resolve("latency-ms.txt"), figures + "\n");
-        HlsJsIT.assertPlayed(played, SECONDS);
+        HlsJsIT.assertPlayed(played, page.version(), SECONDS);
         assertEquals(new JsonArray(), played.getJsonArray("stalls"), "no stall after start-up: " + played.encode());
         assertTrue(producing, "played while the camera streamed");
 
