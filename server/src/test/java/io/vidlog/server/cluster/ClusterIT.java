@@ -1,0 +1,166 @@
+package io.vidlog.server.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vidlog.fragmentstore.testing.Conditions;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Cluster mode as operators run it: each node is the packaged jar in a JVM of its own, on loopback,
+ * all over one S3 server (S3Proxy, in this JVM), joined over TCP/IP.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClusterIT {
+  static final String KEY = "vidlog-s3-access";
+  static final String SECRET = "vidlog-s3-secret-0123456789";
+  static final String MASTER_KEY = Base64.getEncoder().encodeToString(new byte[] {
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
+      32});
+
+  @TempDir
+  Path dir;
+  S3Proxy s3;
+  final List<NodeProcess> started = new ArrayList<>();
+
+  @BeforeAll
+  void startS3() throws Exception {
+    s3 = S3Proxy.builder().blobStore(new TransientNio2BlobStore())
+        .endpoint(URI.create("http://127.0.0.1:0"))
+        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, KEY, SECRET)
+        .build();
+    s3.start();
+    Conditions.await("S3Proxy has started", () -> "STARTED".equals(s3.getState()));
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    for (NodeProcess n : started) {
+      n.close();
+    }
+    s3.stop();
+  }
+
+  List<String> storeFlags(String bucket) {
+    return List.of("--s3-endpoint", "http://127.0.0.1:" + s3.getPort(), "--s3-bucket", bucket, "--s3-access-key", KEY,
+        "--s3-secret-key", SECRET, "--master-key", MASTER_KEY, "--insecure-http");
+  }
+
+  /** Nodes named by {@code names}, each with a cluster port, all listing each other. */
+  List<NodeProcess> cluster(String bucket, String... names) throws Exception {
+    int[] ports = new int[names.length];
+    List<String> members = new ArrayList<>();
+    for (int i = 0; i < names.length; i++) {
+      ports[i] = NodeProcess.freePort();
+      members.add("127.0.0.1:" + ports[i]);
+    }
+    List<NodeProcess> nodes = new ArrayList<>();
+    for (int i = 0; i < names.length; i++) {
+      List<String> args = new ArrayList<>(storeFlags(bucket));
+      args.addAll(List.of("--cluster", "--cluster-host", "127.0.0.1", "--cluster-port", String.valueOf(ports[i]),
+          "--cluster-members", String.join(",", members)));
+      NodeProcess n = NodeProcess.start(names[i], dir.resolve(bucket).resolve(names[i]), List.of(), args);
+      started.add(n);
+      nodes.add(n);
+      if (i == 0) {
+        // the first node creates the admin key in the new store; the others find it there
+        n.url();
+      }
+    }
+    for (NodeProcess n : nodes) {
+      n.url();
+    }
+    return nodes;
+  }
+
+  /** Without --cluster the packaged server never loads a Hazelcast class (the JVM's class-loading log says). */
+  @Test
+  void aSingleNodeLoadsNoHazelcast() throws Exception {
+    NodeProcess single = NodeProcess.start("single", dir.resolve("single"), List.of("-verbose:class"),
+        List.of("--insecure-http"));
+    started.add(single);
+    single.url();
+    JsonObject health = single.health();
+    assertEquals("UP", health.getString("status"), health.encode());
+    assertFalse(health.containsKey("cluster"), health.encode());
+    assertTrue(single.stdout.stream().anyMatch(l -> l.contains("io.vertx.core.")),
+        "the class-loading log is read: it names Vert.x classes");
+    assertEquals(List.of(), single.stdout.stream().filter(l -> l.contains("com.hazelcast")).limit(3).toList());
+  }
+
+  /** The same log shows Hazelcast loaded with --cluster: the check above can fail. */
+  @Test
+  void aClusterNodeLoadsHazelcastAndReportsItsMembership() throws Exception {
+    int port = NodeProcess.freePort();
+    List<String> args = new ArrayList<>(storeFlags("alone"));
+    args.addAll(List.of("--cluster", "--cluster-port", String.valueOf(port)));
+    NodeProcess alone = NodeProcess.start("alone", dir.resolve("alone"), List.of("-verbose:class"), args);
+    started.add(alone);
+    alone.url();
+    assertTrue(alone.stdout.stream().anyMatch(l -> l.contains("com.hazelcast.")), "Hazelcast runs with --cluster");
+    JsonObject cluster = alone.health().getJsonObject("cluster");
+    assertEquals(1, cluster.getJsonArray("members").size(), cluster.encode());
+    assertTrue(cluster.getBoolean("quorum"), cluster.encode());
+    assertEquals(0, alone.exitCode(true), "exit code after SIGTERM");
+  }
+
+  @Test
+  void clusterModeRefusesToStartWithoutTheS3StoreOrTheMasterKey() throws Exception {
+    NodeProcess fs = NodeProcess.start("fs", dir.resolve("fs"), List.of(), List.of("--cluster"));
+    started.add(fs);
+    assertEquals(2, fs.exitCode(false));
+    assertTrue(fs.stderr().contains("'cluster' needs the s3 store backend"), fs.stderr());
+    List<String> noKey = new ArrayList<>(storeFlags("nokey"));
+    int i = noKey.indexOf("--master-key");
+    noKey.remove(i + 1);
+    noKey.remove(i);
+    noKey.add("--cluster");
+    NodeProcess keyless = NodeProcess.start("keyless", dir.resolve("keyless"), List.of(), noKey);
+    started.add(keyless);
+    assertEquals(2, keyless.exitCode(false));
+    assertTrue(keyless.stderr().contains("'cluster' needs 'master-key'"), keyless.stderr());
+  }
+
+  /** Three JVMs join one cluster; each reports the three members with distinct node numbers and URLs. */
+  @Test
+  void threeNodesJoinAndSeeEachOther() throws Exception {
+    List<NodeProcess> nodes = cluster("three", "a", "b", "c");
+    for (NodeProcess n : nodes) {
+      Conditions.await(n.name + " sees three members with their URLs", () -> {
+        JsonArray members = n.healthOrEmpty().getJsonObject("cluster", new JsonObject()).getJsonArray("members",
+            new JsonArray());
+        return members.size() == 3 && members.stream().allMatch(m -> ((JsonObject) m).containsKey("url"));
+      });
+    }
+    JsonArray members = nodes.get(2).health().getJsonObject("cluster").getJsonArray("members");
+    Set<Integer> numbers = new HashSet<>();
+    Set<String> urls = new HashSet<>();
+    for (Object o : members) {
+      numbers.add(((JsonObject) o).getInteger("node"));
+      urls.add(((JsonObject) o).getString("url"));
+    }
+    assertEquals(3, numbers.size(), members.encode());
+    Set<String> expected = new HashSet<>();
+    for (NodeProcess n : nodes) {
+      expected.add(n.url().toString());
+    }
+    assertEquals(expected, urls);
+  }
+}
