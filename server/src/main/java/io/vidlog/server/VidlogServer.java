@@ -15,6 +15,7 @@ import io.vidlog.fragmentstore.FragmentStoreConfig;
 import io.vidlog.fragmentstore.Sealers;
 import io.vidlog.fragmentstore.chunk.SealedFragmentArchive;
 import io.vidlog.fragmentstore.crypto.ObjectSealer;
+import io.vidlog.fragmentstore.live.LiveFeeds;
 import io.vidlog.fragmentstore.streams.RegistryConfig;
 import io.vidlog.ingest.IngestApi;
 import io.vidlog.ingest.IngestConfig;
@@ -39,6 +40,7 @@ import io.vidlog.server.auth.WebSessionApi;
 import io.vidlog.server.auth.WebSessions;
 import io.vidlog.server.cluster.ClusterHealth;
 import io.vidlog.server.cluster.ClusterNode;
+import io.vidlog.server.cluster.ClusterWiring;
 import io.vidlog.server.cluster.HazelcastCluster;
 import io.vidlog.server.config.ServerConfig;
 import io.vidlog.server.control.ControlPlaneApi;
@@ -200,12 +202,18 @@ public final class VidlogServer {
         config.security().metricsPublic()));
     DataEndpoint endpoints = new DataEndpoint(config.http().publicUrl(), config.http().publicIngestUrl(), scheme,
         ports::main, config.http().ingestListener() ? ports::ingest : null);
-    modules.add(new ControlPlaneApi(registry, endpoints));
+    modules.add(cluster == null ? new ControlPlaneApi(registry, endpoints)
+        : new ControlPlaneApi(registry, endpoints, cluster.owners()::endpoint));
     // ingest and playback meet only in the fragment store (docs/architecture.md §Modules and data flow): registry, archive, index, live feeds
-    IngestApi ingest = new IngestApi(vertx, registry, fragments.archive(), fragments.index(), fragments.feeds(),
-        fragments::numbersFor, ingestConfig(config));
+    // in a cluster, ingest is fenced by stream ownership and readers' live feeds are fed from the owner's node
+    ClusterWiring.Wired wired = cluster == null ? null
+        : ClusterWiring.wire(cluster, vertx, fragments, ingestConfig(config));
+    IngestApi ingest = wired != null ? wired.ingest()
+        : new IngestApi(vertx, registry, fragments.archive(), fragments.index(), fragments.feeds(),
+            fragments::numbersFor, ingestConfig(config));
+    LiveFeeds readerFeeds = wired != null ? wired.readerFeeds() : fragments.feeds();
     modules.add(ingest);
-    PlaybackApi playback = new PlaybackApi(registry, fragments.index(), fragments.archive(), fragments.feeds(),
+    PlaybackApi playback = new PlaybackApi(registry, fragments.index(), fragments.archive(), readerFeeds,
         playbackConfig(config));
     modules.add(playback);
     modules.add(new ClipApi(registry, fragments.index(), fragments.archive(), clipConfig(config),
@@ -214,7 +222,7 @@ public final class VidlogServer {
     // session tokens are signed with keys derived from the system data keys, which every node of the store shares
     SessionKeys sessionKeys = SessionKeys.of(() -> stores.crypto().keys(SealContext.SYSTEM),
         () -> stores.crypto().forget(SealContext.SYSTEM), System::currentTimeMillis, SESSION_KEY_RELOAD_MS);
-    HlsApi hls = new HlsApi(vertx, registry, fragments.index(), fragments.archive(), fragments.feeds(), sessionKeys,
+    HlsApi hls = new HlsApi(vertx, registry, fragments.index(), fragments.archive(), readerFeeds, sessionKeys,
         ctx -> endpoints.of(ctx, "GET_HLS_STREAMING_SESSION_URL"), System::currentTimeMillis);
     modules.add(hls);
     // DASH sessions are HLS sessions with a manifest: the same tokens, timelines and segments

@@ -7,6 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vidlog.fragmentstore.testing.Conditions;
+import io.vidlog.server.keys.AdminCredentials;
+import io.vidlog.server.media.KvsStream;
+import io.vidlog.server.media.MediaClients;
+import io.vidlog.server.support.TestServers;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.services.kinesisvideo.KinesisVideoClient;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.KinesisVideoArchivedMediaClient;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.FragmentSelectorType;
+import software.amazon.awssdk.services.kinesisvideomedia.KinesisVideoMediaClient;
+import software.amazon.awssdk.services.kinesisvideomedia.model.StartSelectorType;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,7 +70,7 @@ class ClusterIT {
 
   List<String> storeFlags(String bucket) {
     return List.of("--s3-endpoint", "http://127.0.0.1:" + s3.getPort(), "--s3-bucket", bucket, "--s3-access-key", KEY,
-        "--s3-secret-key", SECRET, "--master-key", MASTER_KEY, "--insecure-http");
+        "--s3-secret-key", SECRET, "--master-key", MASTER_KEY);
   }
 
   /** Nodes named by {@code names}, each with a cluster port, all listing each other. */
@@ -93,8 +103,7 @@ class ClusterIT {
   /** Without --cluster the packaged server never loads a Hazelcast class (the JVM's class-loading log says). */
   @Test
   void aSingleNodeLoadsNoHazelcast() throws Exception {
-    NodeProcess single = NodeProcess.start("single", dir.resolve("single"), List.of("-verbose:class"),
-        List.of("--insecure-http"));
+    NodeProcess single = NodeProcess.start("single", dir.resolve("single"), List.of("-verbose:class"), List.of());
     started.add(single);
     single.url();
     JsonObject health = single.health();
@@ -162,5 +171,100 @@ class ClusterIT {
       expected.add(n.url().toString());
     }
     assertEquals(expected, urls);
+  }
+
+  /**
+   * A producer on node A; readers on B and C (GetMedia from EARLIEST, waiting at the live edge before
+   * the first fragment) receive every fragment and frame, equal to what is stored; ListFragments on C,
+   * whose index of the stream was loaded before the producer started, sees each of A's fragments
+   * without a reload; fragment numbers increase and none repeats.
+   */
+  @Test
+  void readersOnOtherNodesGetEveryFrameAndTheirIndexFollowsTheOwner() throws Exception {
+    List<NodeProcess> nodes = cluster("live", "a", "b", "c");
+    NodeProcess a = nodes.get(0);
+    AdminCredentials admin = AdminCredentials.read(a.dir.resolve("data").resolve(AdminCredentials.FILE));
+    String stream = "cam-1";
+    try (KinesisVideoClient kvs = TestServers.client(nodes.get(2).url(), admin.accessKeyId(), admin.secretAccessKey());
+         KinesisVideoArchivedMediaClient onC = MediaClients.archived(nodes.get(2).url(), admin.accessKeyId(),
+             admin.secretAccessKey())) {
+      kvs.createStream(r -> r.streamName(stream).dataRetentionInHours(1));
+      long from = System.currentTimeMillis() - 1_000;
+      assertEquals(List.of(), listed(onC, stream, from), "C has loaded the stream's (empty) index");
+      int uploads = 3;
+      int fragmentsPerUpload = 4; // the fixture's Clusters
+      AtomicInteger expected = new AtomicInteger(uploads * fragmentsPerUpload);
+      List<Reader> readers = List.of(new Reader(nodes.get(1), admin, stream, expected),
+          new Reader(nodes.get(2), admin, stream, expected));
+      byte[] mkv = MediaClients.resource("ffmpeg-live-av.mkv");
+      List<String> persisted = new ArrayList<>();
+      for (int upload = 0; upload < uploads; upload++) {
+        List<String> acks = MediaClients.putMediaPaced(a.url(), admin, stream, mkv);
+        List<String> numbers = acks.stream().map(JsonObject::new)
+            .filter(o -> "PERSISTED".equals(o.getString("EventType"))).map(o -> o.getString("FragmentNumber")).toList();
+        assertEquals(fragmentsPerUpload, numbers.size(), "the fixture's fragments are PERSISTED: " + acks);
+        persisted.addAll(numbers);
+        Conditions.await("C lists the " + persisted.size() + " fragments A persisted",
+            () -> listed(onC, stream, from).equals(persisted));
+      }
+      assertEquals(persisted.stream().sorted(java.util.Comparator.comparing(java.math.BigInteger::new)).toList(),
+          persisted, "fragment numbers increase");
+      assertEquals(persisted.size(), new HashSet<>(persisted).size(), "no fragment number repeats");
+      KvsStream stored = KvsStream.read(onC.getMediaForFragmentList(r -> r.streamName(stream).fragments(persisted)));
+      for (Reader reader : readers) {
+        reader.join();
+        assertEquals(persisted, reader.numbers(), reader.node.name + " got every fragment once, in order");
+        assertEquals(stored.frames, reader.frames(), reader.node.name + " got every frame as stored");
+      }
+    }
+  }
+
+  private static List<String> listed(KinesisVideoArchivedMediaClient client, String stream, long from) {
+    var page = client.listFragments(r -> r.streamName(stream).fragmentSelector(s -> s
+        .fragmentSelectorType(FragmentSelectorType.SERVER_TIMESTAMP)
+        .timestampRange(t -> t.startTimestamp(java.time.Instant.ofEpochMilli(from))
+            .endTimestamp(java.time.Instant.now().plusSeconds(60)))));
+    return page.fragments().stream().map(f -> f.fragmentNumber())
+        .sorted(java.util.Comparator.comparing(java.math.BigInteger::new)).toList();
+  }
+
+  /** GetMedia from EARLIEST on one node, read by the KVS parser library on a thread of its own. */
+  static final class Reader {
+    final NodeProcess node;
+    private final List<KvsStream.Chunk> complete = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Thread thread;
+    private volatile Throwable failure;
+
+    Reader(NodeProcess node, AdminCredentials admin, String stream, AtomicInteger expected) throws Exception {
+      this.node = node;
+      KinesisVideoMediaClient media = MediaClients.media(node.url(), admin.accessKeyId(), admin.secretAccessKey());
+      var body = media.getMedia(r -> r.streamName(stream).startSelector(s -> s.startSelectorType(StartSelectorType.EARLIEST)));
+      thread = new Thread(() -> {
+        try (media; body) {
+          KvsStream.read(body, k -> complete.size() >= expected.get(), complete::add);
+        } catch (Throwable t) {
+          failure = t;
+        }
+      }, "reader-" + node.name);
+      thread.start();
+    }
+
+    void join() throws Exception {
+      thread.join(60_000);
+      assertFalse(thread.isAlive(), node.name + "'s reader did not get every fragment; it has " + numbers());
+      if (failure != null && complete.isEmpty()) {
+        throw new AssertionError(node.name + "'s reader failed", failure);
+      }
+    }
+
+    List<String> numbers() {
+      return complete.stream().map(KvsStream.Chunk::number).toList();
+    }
+
+    List<KvsStream.MediaFrame> frames() {
+      List<KvsStream.MediaFrame> all = new ArrayList<>();
+      complete.forEach(c -> all.addAll(c.frames));
+      return all;
+    }
   }
 }

@@ -38,11 +38,11 @@ import software.amazon.awssdk.services.kinesisvideoarchivedmedia.KinesisVideoArc
 import software.amazon.awssdk.services.kinesisvideomedia.KinesisVideoMediaClient;
 
 /** SDK clients for the media routes of a real server, built as KVS clients build them. */
-final class MediaClients {
+public final class MediaClients {
   private MediaClients() {}
 
   /** The endpoint GetDataEndpoint returns for {@code api} on {@code stream} (docs/wire-protocol.md §0). */
-  static URI dataEndpoint(KinesisVideoClient kvs, String stream, APIName api) {
+  public static URI dataEndpoint(KinesisVideoClient kvs, String stream, APIName api) {
     return URI.create(kvs.getDataEndpoint(r -> r.streamName(stream).apiName(api)).dataEndpoint());
   }
 
@@ -51,13 +51,13 @@ final class MediaClients {
         .tlsTrustManagersProvider(() -> TestServers.TRUST_ALL).build();
   }
 
-  static KinesisVideoMediaClient media(URI endpoint, String key, String secret) {
+  public static KinesisVideoMediaClient media(URI endpoint, String key, String secret) {
     return KinesisVideoMediaClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key, secret)))
         .httpClient(trustAll()).overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1))).build();
   }
 
-  static KinesisVideoArchivedMediaClient archived(URI endpoint, String key, String secret) {
+  public static KinesisVideoArchivedMediaClient archived(URI endpoint, String key, String secret) {
     return KinesisVideoArchivedMediaClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key, secret)))
         .httpClient(trustAll()).overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1))).build();
@@ -107,7 +107,7 @@ final class MediaClients {
    * acknowledgement lines, read until the server ends the response. The MKV must have millisecond
    * timecodes (ffmpeg's default).
    */
-  static List<String> putMediaPaced(URI endpoint, AdminCredentials admin, String stream, byte[] mkv) throws Exception {
+  public static List<String> putMediaPaced(URI endpoint, AdminCredentials admin, String stream, byte[] mkv) throws Exception {
     List<long[]> clusters = clusters(mkv);
     javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
     ssl.init(null, TestServers.TRUST_ALL, new java.security.SecureRandom());
@@ -208,7 +208,7 @@ final class MediaClients {
     }
   }
 
-  static byte[] resource(String name) throws Exception {
+  public static byte[] resource(String name) throws Exception {
     try (InputStream in = MediaClients.class.getResourceAsStream("/media/" + name)) {
       if (in == null) {
         throw new IllegalStateException("missing test resource /media/" + name);
