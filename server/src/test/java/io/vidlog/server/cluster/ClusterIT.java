@@ -267,4 +267,106 @@ class ClusterIT {
       return all;
     }
   }
+
+  /**
+   * Kill -9 of the owner while a producer streams, twice (the killed node restarted in between): the
+   * producer, which asks GetDataEndpoint again whenever its connection breaks, continues on a new
+   * owner; afterwards every fragment acked PERSISTED is listed and readable from the nodes, fragment
+   * numbers increase across owners in the order they were acked, and none repeats.
+   */
+  @Test
+  void theProducerContinuesOnANewOwnerWhenTheOwnerIsKilled() throws Exception {
+    List<NodeProcess> nodes = new java.util.concurrent.CopyOnWriteArrayList<>(cluster("failover", "a", "b", "c"));
+    AdminCredentials admin = AdminCredentials.read(nodes.get(0).dir.resolve("data").resolve(AdminCredentials.FILE));
+    String stream = "door";
+    try (KinesisVideoClient kvs = TestServers.client(nodes.get(0).url(), admin.accessKeyId(), admin.secretAccessKey())) {
+      kvs.createStream(r -> r.streamName(stream).dataRetentionInHours(1));
+    }
+    byte[] mkv = MediaClients.resource("ffmpeg-live-av.mkv");
+    List<String> persisted = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicReference<URI> target = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicBoolean producing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Thread producer = new Thread(() -> {
+      while (producing.get()) {
+        try {
+          URI endpoint = putMediaEndpoint(nodes, admin, stream);
+          target.set(endpoint);
+          MediaClients.putMediaPaced(endpoint, admin, stream, mkv, ack -> {
+            JsonObject o = new JsonObject(ack);
+            if ("PERSISTED".equals(o.getString("EventType"))) {
+              persisted.add(o.getString("FragmentNumber"));
+            } else if ("ERROR".equals(o.getString("EventType"))) {
+              errors.add(ack);
+            }
+          });
+        } catch (Exception | AssertionError e) {
+          // the connection broke or was refused (the owner is gone, or not yet replaced): ask again,
+          // after a pause as a producer's back-off would make
+          java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L);
+        }
+      }
+    }, "producer");
+    producer.start();
+    try {
+      for (int round = 0; round < 2; round++) {
+        int before = persisted.size();
+        Conditions.await("the producer has 4 more fragments PERSISTED", () -> persisted.size() >= before + 4);
+        NodeProcess owner = nodeServing(nodes, target.get());
+        int atKill = persisted.size();
+        long killed = System.nanoTime();
+        owner.kill();
+        Conditions.await("fragments are PERSISTED again after " + owner.name + " was killed",
+            () -> persisted.size() >= atKill + 2);
+        System.err.printf("cluster takeover: %s killed; PERSISTED again on another node after %d ms%n", owner.name,
+            (System.nanoTime() - killed) / 1_000_000);
+        NodeProcess back = owner.restart();
+        started.add(back);
+        nodes.set(nodes.indexOf(owner), back);
+        back.url();
+      }
+    } finally {
+      producing.set(false);
+      producer.join(60_000);
+    }
+    List<java.math.BigInteger> values = persisted.stream().map(java.math.BigInteger::new).toList();
+    assertEquals(values.stream().sorted().toList(), values, "fragment numbers increase across owners");
+    assertEquals(persisted.size(), new HashSet<>(persisted).size(), "no fragment number repeats: " + persisted);
+    for (NodeProcess n : nodes) {
+      try (KinesisVideoArchivedMediaClient archived = MediaClients.archived(n.url(), admin.accessKeyId(),
+          admin.secretAccessKey())) {
+        Conditions.await(n.name + " lists every PERSISTED fragment", () -> listed(archived, stream, 0).containsAll(persisted));
+        List<String> listed = listed(archived, stream, 0);
+        assertEquals(listed.size(), new HashSet<>(listed).size(), "no duplicate fragment in " + listed);
+        KvsStream read = KvsStream.read(archived.getMediaForFragmentList(r -> r.streamName(stream).fragments(persisted)));
+        assertEquals(persisted, read.chunks.stream().map(KvsStream.Chunk::number).toList(),
+            n.name + " reads every PERSISTED fragment");
+        assertTrue(read.chunks.stream().allMatch(c -> !c.frames.isEmpty()), "each with its frames");
+      }
+    }
+  }
+
+  /** What GetDataEndpoint(PUT_MEDIA) answers on the first live node that answers. */
+  private static URI putMediaEndpoint(List<NodeProcess> nodes, AdminCredentials admin, String stream) throws Exception {
+    for (NodeProcess n : nodes) {
+      if (!n.process.isAlive()) {
+        continue;
+      }
+      try (KinesisVideoClient kvs = TestServers.client(n.url(), admin.accessKeyId(), admin.secretAccessKey())) {
+        return MediaClients.dataEndpoint(kvs, stream, software.amazon.awssdk.services.kinesisvideo.model.APIName.PUT_MEDIA);
+      } catch (RuntimeException e) {
+        // try the next node
+      }
+    }
+    throw new IllegalStateException("no node answered GetDataEndpoint");
+  }
+
+  private static NodeProcess nodeServing(List<NodeProcess> nodes, URI endpoint) throws Exception {
+    for (NodeProcess n : nodes) {
+      if (n.ingestUrl().getPort() == endpoint.getPort() || n.url().getPort() == endpoint.getPort()) {
+        return n;
+      }
+    }
+    throw new AssertionError("no node serves " + endpoint);
+  }
 }

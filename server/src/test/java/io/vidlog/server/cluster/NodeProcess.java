@@ -26,15 +26,20 @@ import java.util.concurrent.TimeUnit;
  */
 final class NodeProcess implements AutoCloseable {
   private static final String RUNNING = "vidlog is running at ";
+  private static final String INGEST = "(PutMedia over HTTP/1.1: ";
 
   final String name;
   final Process process;
   final Path dir;
   final List<String> stdout = new CopyOnWriteArrayList<>();
   private final CompletableFuture<URI> url = new CompletableFuture<>();
+  private volatile URI ingestUrl;
+  /** The command it was started with (a restart runs it again). */
+  final List<String> command;
 
-  private NodeProcess(String name, Process process, Path dir) {
+  private NodeProcess(String name, Process process, Path dir, List<String> command) {
     this.name = name;
+    this.command = command;
     this.process = process;
     this.dir = dir;
     Thread reader = new Thread(this::readStdout, "stdout-" + name);
@@ -61,18 +66,33 @@ final class NodeProcess implements AutoCloseable {
     command.add(jar().toString());
     command.addAll(List.of("--data-dir", dir.resolve("data").toString(), "--port", "0", "--bind", "127.0.0.1"));
     command.addAll(args);
-    Process p = new ProcessBuilder(command).redirectError(dir.resolve("stderr.log").toFile()).start();
-    return new NodeProcess(name, p, dir);
+    return run(name, dir, command);
+  }
+
+  private static NodeProcess run(String name, Path dir, List<String> command) throws IOException {
+    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("stderr.log")
+        .toFile())).start();
+    return new NodeProcess(name, p, dir, command);
+  }
+
+  /** The same node started again (same flags, data dir and cluster port) after it ended. */
+  NodeProcess restart() throws IOException {
+    return run(name, dir, command);
   }
 
   private void readStdout() {
     try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-         PrintWriter log = new PrintWriter(Files.newBufferedWriter(dir.resolve("stdout.log")), true)) {
+         PrintWriter log = new PrintWriter(Files.newBufferedWriter(dir.resolve("stdout.log"),
+             java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND), true)) {
       String line;
       while ((line = in.readLine()) != null) {
         stdout.add(line);
         log.println(line);
         if (line.startsWith(RUNNING)) {
+          int ingest = line.indexOf(INGEST);
+          if (ingest > 0) {
+            ingestUrl = URI.create(line.substring(ingest + INGEST.length(), line.length() - 1).trim());
+          }
           url.complete(URI.create(line.substring(RUNNING.length()).split(" ")[0].trim()));
         }
       }
@@ -87,6 +107,12 @@ final class NodeProcess implements AutoCloseable {
   /** The main URL, once the node printed it (it is then ready: /health answers). */
   URI url() throws Exception {
     return url.get(120, TimeUnit.SECONDS);
+  }
+
+  /** The HTTP/1.1 PutMedia listener's URL (what GetDataEndpoint answers for PUT_MEDIA). */
+  URI ingestUrl() throws Exception {
+    url();
+    return ingestUrl;
   }
 
   HttpResponse<String> get(String path) throws Exception {

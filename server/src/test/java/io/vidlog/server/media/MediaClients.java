@@ -108,6 +108,16 @@ public final class MediaClients {
    * timecodes (ffmpeg's default).
    */
   public static List<String> putMediaPaced(URI endpoint, AdminCredentials admin, String stream, byte[] mkv) throws Exception {
+    return putMediaPaced(endpoint, admin, stream, mkv, ack -> { });
+  }
+
+  /**
+   * As {@link #putMediaPaced(URI, AdminCredentials, String, byte[])}, telling {@code onAck} each
+   * acknowledgement line the moment it arrives (a reader thread reads them while the upload goes on),
+   * so a caller whose connection breaks mid-upload still knows what was acknowledged.
+   */
+  public static List<String> putMediaPaced(URI endpoint, AdminCredentials admin, String stream, byte[] mkv,
+      java.util.function.Consumer<String> onAck) throws Exception {
     List<long[]> clusters = clusters(mkv);
     javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
     ssl.init(null, TestServers.TRUST_ALL, new java.security.SecureRandom());
@@ -127,20 +137,39 @@ public final class MediaClients {
         status.append((char) c);
       }
       assertTrue(status.toString().startsWith("HTTP/1.1 200"), status.toString());
-      long start = System.nanoTime();
-      for (int k = 0; k < clusters.size(); k++) {
-        long due = (clusters.get(k)[1] - clusters.get(0)[1]) * 1_000_000L;
-        long wait;
-        while ((wait = due - (System.nanoTime() - start)) > 0) {
-          java.util.concurrent.locks.LockSupport.parkNanos(wait);
+      List<String> acks = new CopyOnWriteArrayList<>();
+      Thread reader = new Thread(() -> {
+        try {
+          java.io.BufferedReader lines = new java.io.BufferedReader(
+              new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
+          for (String line; (line = lines.readLine()) != null; ) {
+            if (line.startsWith("{")) {
+              acks.add(line);
+              onAck.accept(line);
+            }
+          }
+        } catch (java.io.IOException e) {
+          // the connection broke: what arrived before is in acks
         }
-        int to = k + 1 < clusters.size() ? (int) clusters.get(k + 1)[0] : mkv.length;
-        chunk(out, mkv, (int) clusters.get(k)[0], to);
+      }, "acks-" + stream);
+      reader.start();
+      try {
+        long start = System.nanoTime();
+        for (int k = 0; k < clusters.size(); k++) {
+          long due = (clusters.get(k)[1] - clusters.get(0)[1]) * 1_000_000L;
+          long wait;
+          while ((wait = due - (System.nanoTime() - start)) > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+          }
+          int to = k + 1 < clusters.size() ? (int) clusters.get(k + 1)[0] : mkv.length;
+          chunk(out, mkv, (int) clusters.get(k)[0], to);
+        }
+        out.write("0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.flush();
+      } finally {
+        reader.join(60_000);
       }
-      out.write("0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      out.flush();
-      String response = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      return response.lines().filter(l -> l.startsWith("{")).toList();
+      return List.copyOf(acks);
     }
   }
 
