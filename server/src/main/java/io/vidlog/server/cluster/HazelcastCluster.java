@@ -69,6 +69,10 @@ public final class HazelcastCluster implements ClusterNode {
    * (the launcher's thread) until joined.
    */
   public static ClusterNode join(ClusterConfig config, VertxOptions options) throws Exception {
+    // Hazelcast logs through SLF4J (vidlog's logback) from its first line, before it reads its config
+    if (System.getProperty("hazelcast.logging.type") == null) {
+      System.setProperty("hazelcast.logging.type", "slf4j");
+    }
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(config));
     EventBusOptions bus = new EventBusOptions().setHost(config.host()).setPort(0);
     Vertx vertx = Vertx.builder().with(options.setEventBusOptions(bus)).withClusterManager(manager)
