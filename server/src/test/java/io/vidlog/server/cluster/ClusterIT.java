@@ -194,6 +194,7 @@ class ClusterIT {
       int uploads = 3;
       int fragmentsPerUpload = 4; // the fixture's Clusters
       AtomicInteger expected = new AtomicInteger(uploads * fragmentsPerUpload);
+      Reader sameNode = new Reader(a, admin, stream, expected);
       List<Reader> readers = List.of(new Reader(nodes.get(1), admin, stream, expected),
           new Reader(nodes.get(2), admin, stream, expected));
       byte[] mkv = MediaClients.resource("ffmpeg-live-av.mkv");
@@ -211,12 +212,34 @@ class ClusterIT {
           persisted, "fragment numbers increase");
       assertEquals(persisted.size(), new HashSet<>(persisted).size(), "no fragment number repeats");
       KvsStream stored = KvsStream.read(onC.getMediaForFragmentList(r -> r.streamName(stream).fragments(persisted)));
+      sameNode.join();
       for (Reader reader : readers) {
         reader.join();
         assertEquals(persisted, reader.numbers(), reader.node.name + " got every fragment once, in order");
         assertEquals(stored.frames, reader.frames(), reader.node.name + " got every frame as stored");
+        // a measurement for the record, not a check: how much later each frame reached this node's
+        // reader than the reader on the owner's node
+        int n = Math.min(sameNode.arrivals.size(), reader.arrivals.size());
+        List<Long> extra = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          extra.add(reader.arrivals.get(i) - sameNode.arrivals.get(i));
+        }
+        System.err.printf("cluster live: %s's reader got frames after the owner's node's reader by: all %s, last"
+            + " upload %s%n", reader.node.name, percentiles(extra), percentiles(extra.subList(n - n / uploads, n)));
       }
     }
+  }
+
+  /** p50 / p99 / max of nanosecond differences, in ms. */
+  private static String percentiles(List<Long> nanos) {
+    List<Long> sorted = new ArrayList<>(nanos);
+    sorted.sort(null);
+    if (sorted.isEmpty()) {
+      return "none";
+    }
+    return String.format("p50 %.2f ms / p99 %.2f ms / max %.2f ms (%d frames)", sorted.get(sorted.size() / 2) / 1e6,
+        sorted.get(Math.max(0, (int) Math.ceil(sorted.size() * 0.99) - 1)) / 1e6, sorted.get(sorted.size() - 1) / 1e6,
+        sorted.size());
   }
 
   private static List<String> listed(KinesisVideoArchivedMediaClient client, String stream, long from) {
@@ -232,6 +255,8 @@ class ClusterIT {
   static final class Reader {
     final NodeProcess node;
     private final List<KvsStream.Chunk> complete = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** When each frame was read (nanoTime), in order. */
+    final List<Long> arrivals = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Thread thread;
     private volatile Throwable failure;
 
@@ -241,7 +266,13 @@ class ClusterIT {
       var body = media.getMedia(r -> r.streamName(stream).startSelector(s -> s.startSelectorType(StartSelectorType.EARLIEST)));
       thread = new Thread(() -> {
         try (media; body) {
-          KvsStream.read(body, k -> complete.size() >= expected.get(), complete::add);
+          KvsStream.read(body, k -> {
+            long now = System.nanoTime();
+            while (arrivals.size() < k.frames.size()) {
+              arrivals.add(now);
+            }
+            return complete.size() >= expected.get();
+          }, complete::add);
         } catch (Throwable t) {
           failure = t;
         }
