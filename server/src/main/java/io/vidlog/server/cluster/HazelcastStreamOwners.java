@@ -46,6 +46,14 @@ final class HazelcastStreamOwners implements StreamOwners {
   static final String RELEASE_ADDRESS = "vidlog.owners.release.";
   private static final long RELEASE_TIMEOUT_MS = 3_000;
   private static final int CLAIM_ATTEMPTS = 3;
+  /**
+   * How long after this node saw a member leave it waits before taking one of its streams. A member
+   * cut off by a partition notices the loss of the majority (and stops confirming its ownership)
+   * about when the majority notices it gone; both count missed heartbeats (1 s apart, 6 s allowed,
+   * {@link HazelcastCluster}), so their views can differ by a heartbeat or two, plus the one chunk
+   * write the cut-off owner may have in flight.
+   */
+  static final long TAKEOVER_GRACE_MS = 3_000;
 
   private final Vertx vertx;
   private final HazelcastInstance hz;
@@ -59,6 +67,8 @@ final class HazelcastStreamOwners implements StreamOwners {
   private final ConcurrentHashMap<String, Owner> ownerView = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, JsonObject> nodeView = new ConcurrentHashMap<>();
   private final List<Consumer<String>> lostListeners = new CopyOnWriteArrayList<>();
+  /** When this node saw each member leave (nanoTime), for {@link #TAKEOVER_GRACE_MS}. */
+  private final ConcurrentHashMap<String, Long> removedAt = new ConcurrentHashMap<>();
   private volatile Predicate<String> releaser = id -> true;
   private final MessageConsumer<String> releaseConsumer;
 
@@ -100,6 +110,7 @@ final class HazelcastStreamOwners implements StreamOwners {
       @Override
       public void memberRemoved(MembershipEvent e) {
         String gone = e.getMember().getUuid().toString();
+        removedAt.put(gone, System.nanoTime());
         nodeView.remove(gone);
         // the nodes map keeps no entry of a member that left (its node number is freed likewise)
         vertx.executeBlocking(() -> nodes.remove(gone), false);
@@ -171,6 +182,13 @@ final class HazelcastStreamOwners implements StreamOwners {
           if (o != null && o.member().equals(me) && mine != null && mine == o.epoch()) {
             return Future.succeededFuture(false);
           }
+          long wait = o == null || o.member().equals(me) || alive(o.member()) ? 0 : graceLeft(o.member());
+          if (wait > 0) {
+            // the owner left only just now: it may not have noticed yet that it is cut off
+            io.vertx.core.Promise<Boolean> later = io.vertx.core.Promise.promise();
+            vertx.setTimer(wait, t -> attempt(stream, attempt).onComplete(later));
+            return later.future();
+          }
           Future<Boolean> released = o == null || o.member().equals(me) || !alive(o.member())
               ? Future.succeededFuture(true)
               : askRelease(o.member(), id);
@@ -198,6 +216,16 @@ final class HazelcastStreamOwners implements StreamOwners {
                 });
           });
         });
+  }
+
+  /** Milliseconds until {@link #TAKEOVER_GRACE_MS} has passed since {@code member} left (0: passed, or unseen). */
+  private long graceLeft(String member) {
+    Long at = removedAt.get(member);
+    if (at == null) {
+      return 0;
+    }
+    long left = TAKEOVER_GRACE_MS - (System.nanoTime() - at) / 1_000_000L;
+    return Math.max(0, left);
   }
 
   /** Asks the owner to give the stream up; a gone or silent owner counts as having released it. */
