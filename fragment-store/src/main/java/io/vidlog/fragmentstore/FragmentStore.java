@@ -10,6 +10,8 @@ import io.vidlog.fragmentstore.object.ObjectStore;
 import io.vidlog.fragmentstore.retention.RetentionSweeper;
 import io.vidlog.fragmentstore.streams.ObjectStoreStreamRegistry;
 import io.vidlog.fragmentstore.streams.StreamInfo;
+import java.util.Collection;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +39,8 @@ public final class FragmentStore implements AutoCloseable {
   private final RetentionSweeper sweeper;
   private final FragmentArchive archive;
   private final long flushTimer;
+  /** Which streams this node writes the index of and sweeps (all of them, unless a cluster says otherwise). */
+  private volatile Predicate<String> writes = id -> true;
 
   private FragmentStore(Vertx vertx, ObjectStoreStreamRegistry registry, ObjectStoreTimeIndex index,
       FragmentArchive archive, FragmentStoreConfig config) {
@@ -46,9 +50,12 @@ public final class FragmentStore implements AutoCloseable {
     this.index = index;
     this.feeds = new MemoryLiveFeeds(vertx, config.live());
     this.numbers = new FragmentNumbers(config.nodeId());
-    this.sweeper = new RetentionSweeper(vertx, registry::streams, index, archive, System::currentTimeMillis)
+    this.sweeper = new RetentionSweeper(vertx, this::sweptStreams, index, archive, System::currentTimeMillis)
         .start(config.retentionSweepMillis());
-    this.flushTimer = vertx.setPeriodic(config.indexFlushMillis(), t -> index.flushAll());
+    this.flushTimer = vertx.setPeriodic(config.indexFlushMillis(), t -> {
+      index.flushAll(writes);
+      index.forgetUnless(writes);
+    });
     registry.onDeleted(s -> {
       feeds.drop(s.streamId());
       index.forget(s.streamId());
@@ -74,6 +81,21 @@ public final class FragmentStore implements AutoCloseable {
     return ObjectStoreStreamRegistry.open(vertx, store, systemSealer, config.registry())
         .map(r -> new FragmentStore(vertx, r, new ObjectStoreTimeIndex(store, systemSealer, archive, config.index()),
             archive, config));
+  }
+
+  /**
+   * Narrows the streams whose index this node writes (segments, summaries) and whose retention it
+   * applies to those {@code writes} accepts. In a cluster one node writes a stream, its ingest owner
+   * (docs/architecture.md §Scale-out); on the others the stream's index is only read, and the
+   * sweeper leaves it alone, so retention runs once per stream, not once per node.
+   */
+  public void writers(Predicate<String> writes) {
+    this.writes = writes;
+  }
+
+  private Collection<StreamInfo> sweptStreams() {
+    Predicate<String> w = writes;
+    return registry.streams().stream().filter(s -> w.test(s.streamId())).toList();
   }
 
   public ObjectStoreStreamRegistry registry() {
@@ -115,7 +137,8 @@ public final class FragmentStore implements AutoCloseable {
   /** Cuts off live subscribers (SHUTDOWN), stops the timers and writes partial index segments. */
   public Future<Void> shutdown() {
     close();
-    return index.flushAll().onFailure(e -> LOG.warn("flushing the index at shutdown failed: {}", e.toString()));
+    return index.flushAll(writes)
+        .onFailure(e -> LOG.warn("flushing the index at shutdown failed: {}", e.toString()));
   }
 
   @Override

@@ -45,11 +45,20 @@ public final class IngestApi implements ApiModule {
   private final CallRate calls;
   private final LongSupplier nanoClock;
   private final ConcurrentHashMap<String, FragmentSequencer> sequencers = new ConcurrentHashMap<>();
+  /** Whether this node may ingest a stream (a cluster's ownership); a single node always may. */
+  private IngestClaims claims = IngestClaims.ALONE;
 
   /** {@code numbers}: the server passes fragment-store's {@code FragmentStore::numbersFor}. */
   public IngestApi(Vertx vertx, StreamRegistry streams, FragmentArchive archive, TimeIndex index, LiveFeeds liveFeeds,
       FragmentNumberSource numbers, IngestConfig config) {
     this(vertx, streams, archive, index, liveFeeds, numbers, config, new IngestBuffers(config.buffers()));
+  }
+
+  /** A node of a cluster: each connection is admitted only once {@code claims} gave this node the stream. */
+  public IngestApi(Vertx vertx, StreamRegistry streams, FragmentArchive archive, TimeIndex index, LiveFeeds liveFeeds,
+      FragmentNumberSource numbers, IngestConfig config, IngestClaims claims) {
+    this(vertx, streams, archive, index, liveFeeds, numbers, config);
+    this.claims = claims;
   }
 
   private IngestApi(Vertx vertx, StreamRegistry streams, FragmentArchive archive, TimeIndex index,
@@ -139,6 +148,20 @@ public final class IngestApi implements ApiModule {
           + " PutMedia calls per second on stream " + stream.streamName()));
       return;
     }
+    claims.claim(stream).onComplete(ar -> context.runOnContext(v -> {
+      if (ar.failed()) {
+        refuseLater(ctx, ar.cause());
+        return;
+      }
+      if (ar.result()) {
+        // another node wrote the stream since: its numbers and index tail are read again
+        sequencers.remove(stream.streamId());
+      }
+      admit(ctx, context, stream, headers);
+    }));
+  }
+
+  private void admit(RoutingContext ctx, Context context, StreamInfo stream, PutMediaHeaders headers) {
     FragmentSequencer known = sequencers.get(stream.streamId());
     if (known != null) {
       open(ctx, context, stream, headers, known);
@@ -191,6 +214,25 @@ public final class IngestApi implements ApiModule {
   private void refuse(RoutingContext ctx, Throwable error) {
     HttpExchange.discardThenClose(vertx, ctx.request());
     ctx.fail(error);
+  }
+
+  /**
+   * Another node asks for a stream this node ingests (a cluster's takeover). Unless {@code force},
+   * an owner whose producer is active keeps it, as against a second connection on this node
+   * ({@code ActiveConnections}); otherwise the connection is superseded (ErrorId 4000 after its
+   * pending acks) and the stream's numbering is forgotten here. Returns whether it was given up.
+   * {@code force}: this node lost the stream already (it was fenced) and must stop at once.
+   */
+  public boolean release(String streamId, boolean force) {
+    IngestSession owner = active.owner(streamId);
+    if (owner != null && !force && owner.producerActive(config.takeoverSilence().toNanos())) {
+      return false;
+    }
+    if (owner != null) {
+      owner.context().runOnContext(v -> owner.supersede());
+    }
+    sequencers.remove(streamId);
+    return true;
   }
 
   private void onStreamDeleted(StreamInfo stream) {

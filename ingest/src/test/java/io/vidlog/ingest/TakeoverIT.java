@@ -2,6 +2,7 @@ package io.vidlog.ingest;
 
 import static io.vidlog.fragmentstore.testing.Conditions.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -167,5 +168,31 @@ class TakeoverIT {
     assertEquals(List.of(0L, 1000L, 3000L), server.stored(info).stream()
         .map(c -> c.header().clusterTimecode()).toList());
     assertEquals(3, server.stores.records(info).size());
+  }
+
+  /**
+   * Another node of a cluster asks for the stream ({@link IngestApi#release}): refused while the
+   * producer is active, as a second connection is; once the producer went silent the connection is
+   * superseded (4000 for the fragment it left open) and the stream is given up.
+   */
+  @Test
+  void anotherNodeGetsTheStreamOnlyOnceTheProducerWentSilent() throws Exception {
+    StreamInfo info = server.streams.add("moving", 24);
+    List<JsonObject> acks = new ArrayList<>();
+    try (RawPutMedia p = RawPutMedia.open(server.port(), "moving")) {
+      p.send(new TestMkv().header(1).fragment(0, 1, 5, 100).endOfFragment().bytes());
+      assertNotNull(p.until("PERSISTED", acks), acks::toString);
+      p.send(new TestMkv().cluster(1000).block(1, 0, true, new byte[100]).bytes());
+      JsonObject open = p.until("BUFFERING", acks);
+      assertNotNull(open, acks::toString);
+      assertFalse(server.api.release(info.streamId(), false), "its producer is active");
+      advance(SILENCE);
+      assertTrue(server.api.release(info.streamId(), false), "its producer went silent");
+      List<JsonObject> errors = ofType(p.rest(), "ERROR");
+      assertEquals(1, errors.size(), errors::toString);
+      assertEquals(4000, errors.get(0).getInteger("ErrorId"));
+      assertEquals(open.getString("FragmentNumber"), errors.get(0).getString("FragmentNumber"));
+    }
+    assertTrue(server.api.release(info.streamId(), false), "no connection: nothing to keep");
   }
 }

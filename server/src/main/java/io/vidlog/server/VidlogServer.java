@@ -15,6 +15,7 @@ import io.vidlog.fragmentstore.FragmentStoreConfig;
 import io.vidlog.fragmentstore.Sealers;
 import io.vidlog.fragmentstore.chunk.SealedFragmentArchive;
 import io.vidlog.fragmentstore.crypto.ObjectSealer;
+import io.vidlog.fragmentstore.live.LiveFeeds;
 import io.vidlog.fragmentstore.streams.RegistryConfig;
 import io.vidlog.ingest.IngestApi;
 import io.vidlog.ingest.IngestConfig;
@@ -37,6 +38,10 @@ import io.vidlog.server.auth.RequestAuthenticator;
 import io.vidlog.server.auth.SigV4Authenticator;
 import io.vidlog.server.auth.WebSessionApi;
 import io.vidlog.server.auth.WebSessions;
+import io.vidlog.server.cluster.ClusterHealth;
+import io.vidlog.server.cluster.ClusterNode;
+import io.vidlog.server.cluster.ClusterWiring;
+import io.vidlog.server.cluster.HazelcastCluster;
 import io.vidlog.server.config.ServerConfig;
 import io.vidlog.server.control.ControlPlaneApi;
 import io.vidlog.server.control.DataEndpoint;
@@ -81,6 +86,8 @@ public final class VidlogServer {
   private static final long SESSION_KEY_RELOAD_MS = 10_000;
 
   private final Vertx vertx;
+  /** This node's cluster membership, null without {@code --cluster}. */
+  private final ClusterNode cluster;
   private final ServerConfig config;
   private final StoreStack stores;
   private final FragmentStore fragments;
@@ -109,10 +116,11 @@ public final class VidlogServer {
     }
   }
 
-  private VidlogServer(Vertx vertx, ServerConfig config, StoreStack stores, FragmentStore fragments, Listener listener,
+  private VidlogServer(Vertx vertx, ClusterNode cluster, ServerConfig config, StoreStack stores, FragmentStore fragments, Listener listener,
       Listener ingestListener, StoreGauges gauges, AdminBootstrap.Result admin, AccessKeyStore keys, URI url,
       URI ingestUrl, PlaybackApi playback, Router router, List<ApiRoute> declared) {
     this.vertx = vertx;
+    this.cluster = cluster;
     this.config = config;
     this.stores = stores;
     this.fragments = fragments;
@@ -137,20 +145,24 @@ public final class VidlogServer {
     // another thread meanwhile.
     CompletableFuture<KeyManagerFactory> tlsReady = config.http().insecureHttp() ? null
         : CompletableFuture.supplyAsync(() -> prepareTls(config));
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
+    VertxOptions vertxOptions = new VertxOptions().setPreferNativeTransport(false);
+    // cluster mode: Vert.x is clustered over Hazelcast, which is touched nowhere else (docs/cluster.md)
+    ClusterNode cluster = config.clustered() ? HazelcastCluster.join(config.cluster(), vertxOptions) : null;
+    Vertx vertx = cluster != null ? cluster.vertx() : Vertx.vertx(vertxOptions);
     try {
-      return start(vertx, config, opener, tlsReady, t0);
+      return start(vertx, cluster, config, opener, tlsReady, t0);
     } catch (Exception | Error e) {
-      vertx.close().await(5, TimeUnit.SECONDS);
+      (cluster != null ? cluster.close() : vertx.close()).await(5, TimeUnit.SECONDS);
       throw e;
     }
   }
 
-  private static VidlogServer start(Vertx vertx, ServerConfig config, StoreStack.Opener opener,
+  private static VidlogServer start(Vertx vertx, ClusterNode cluster, ServerConfig config, StoreStack.Opener opener,
       CompletableFuture<KeyManagerFactory> tlsReady, long t0) throws Exception {
     StoreStack stores = opener.open(vertx, config).await();
     phase("stores", t0);
-    FragmentStore fragments = openFragmentStore(vertx, config, stores);
+    FragmentStore fragments = openFragmentStore(vertx, config, stores,
+        cluster == null ? FragmentStoreConfig.DEFAULT.nodeId() : cluster.nodeNumber());
     phase("fragment store", t0);
     var registry = fragments.registry();
     // the key-set generation this node has seen is written off the event loops, when it grows
@@ -185,16 +197,23 @@ public final class VidlogServer {
     ports.main = config.http().port();
     ports.ingest = config.http().ingestPort();
     List<ApiModule> modules = new ArrayList<>();
-    modules.add(new OpsApi(new Health(vertx, stores.store(), VERSION), new MetricsEndpoint(metrics),
+    modules.add(new OpsApi(new Health(vertx, stores.store(), VERSION,
+        cluster == null ? null : () -> ClusterHealth.of(cluster)), new MetricsEndpoint(metrics),
         config.security().metricsPublic()));
     DataEndpoint endpoints = new DataEndpoint(config.http().publicUrl(), config.http().publicIngestUrl(), scheme,
         ports::main, config.http().ingestListener() ? ports::ingest : null);
-    modules.add(new ControlPlaneApi(registry, endpoints));
+    modules.add(cluster == null ? new ControlPlaneApi(registry, endpoints)
+        : new ControlPlaneApi(registry, endpoints, cluster.owners()::endpoint));
     // ingest and playback meet only in the fragment store (docs/architecture.md §Modules and data flow): registry, archive, index, live feeds
-    IngestApi ingest = new IngestApi(vertx, registry, fragments.archive(), fragments.index(), fragments.feeds(),
-        fragments::numbersFor, ingestConfig(config));
+    // in a cluster, ingest is fenced by stream ownership and readers' live feeds are fed from the owner's node
+    ClusterWiring.Wired wired = cluster == null ? null
+        : ClusterWiring.wire(cluster, vertx, fragments, ingestConfig(config));
+    IngestApi ingest = wired != null ? wired.ingest()
+        : new IngestApi(vertx, registry, fragments.archive(), fragments.index(), fragments.feeds(),
+            fragments::numbersFor, ingestConfig(config));
+    LiveFeeds readerFeeds = wired != null ? wired.readerFeeds() : fragments.feeds();
     modules.add(ingest);
-    PlaybackApi playback = new PlaybackApi(registry, fragments.index(), fragments.archive(), fragments.feeds(),
+    PlaybackApi playback = new PlaybackApi(registry, fragments.index(), fragments.archive(), readerFeeds,
         playbackConfig(config));
     modules.add(playback);
     modules.add(new ClipApi(registry, fragments.index(), fragments.archive(), clipConfig(config),
@@ -203,7 +222,7 @@ public final class VidlogServer {
     // session tokens are signed with keys derived from the system data keys, which every node of the store shares
     SessionKeys sessionKeys = SessionKeys.of(() -> stores.crypto().keys(SealContext.SYSTEM),
         () -> stores.crypto().forget(SealContext.SYSTEM), System::currentTimeMillis, SESSION_KEY_RELOAD_MS);
-    HlsApi hls = new HlsApi(vertx, registry, fragments.index(), fragments.archive(), fragments.feeds(), sessionKeys,
+    HlsApi hls = new HlsApi(vertx, registry, fragments.index(), fragments.archive(), readerFeeds, sessionKeys,
         ctx -> endpoints.of(ctx, "GET_HLS_STREAMING_SESSION_URL"), System::currentTimeMillis);
     modules.add(hls);
     // DASH sessions are HLS sessions with a manifest: the same tokens, timelines and segments
@@ -268,6 +287,13 @@ public final class VidlogServer {
     URI url = URI.create(scheme + "://" + config.http().localHost() + ":" + listener.port());
     URI ingestUrl = ingestListener == null ? null
         : URI.create(scheme + "://" + config.http().localHost() + ":" + ingestListener.port());
+    if (cluster != null) {
+      // GetDataEndpoint on the other nodes sends clients here with these
+      cluster.advertise(ClusterHealth.mainUrl(config, listener.port()),
+          ClusterHealth.ingestUrl(config, ingestListener == null ? -1 : ingestListener.port()))
+          .await(30, TimeUnit.SECONDS);
+      phase("cluster", t0);
+    }
     AdminBootstrap.Result admin = adminReady != null ? join(adminReady)
         : AdminBootstrap.ensure(keys, config.dataDir(), config.http().region(), config.http().endpoint(listener.port()));
     phase("admin key", t0);
@@ -275,8 +301,8 @@ public final class VidlogServer {
         ingestUrl == null ? "" : ", PutMedia over HTTP/1.1 on " + ingestUrl, stores.store().backend(),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), sinceJvmStart());
     List<ApiRoute> declared = modules.stream().flatMap(m -> m.routes().stream()).toList();
-    return new VidlogServer(vertx, config, stores, fragments, listener, ingestListener, gauges, admin, keys, url,
-        ingestUrl, playback, router, declared);
+    return new VidlogServer(vertx, cluster, config, stores, fragments, listener, ingestListener, gauges, admin, keys,
+        url, ingestUrl, playback, router, declared);
   }
 
   /**
@@ -304,7 +330,7 @@ public final class VidlogServer {
         .withMaxFragments(config.limits().clipMaxFragments());
   }
 
-  private static FragmentStore openFragmentStore(Vertx vertx, ServerConfig config, StoreStack stores) {
+  private static FragmentStore openFragmentStore(Vertx vertx, ServerConfig config, StoreStack stores, int nodeId) {
     var archive = SealedFragmentArchive.open(vertx, stores.store(), stores.crypto(),
         config.dataDir().resolve("spool")).await();
     var d = FragmentStoreConfig.DEFAULT;
@@ -314,7 +340,7 @@ public final class VidlogServer {
     Sealers sealers = scope -> stores.crypto().keys(scope).map(k -> (ObjectSealer) k);
     return FragmentStore.open(vertx, stores.store(), sealers, archive,
         new FragmentStoreConfig(registryConfig, d.index().withCacheBytes(config.limits().indexCache()), d.live(),
-            d.nodeId(), d.retentionSweepMillis(), d.indexFlushMillis())).await();
+            nodeId, d.retentionSweepMillis(), d.indexFlushMillis())).await();
   }
 
   /** Loads the TLS engine's native library and the certificate and key (generated on first start). */
@@ -402,6 +428,11 @@ public final class VidlogServer {
     return vertx;
   }
 
+  /** This node's cluster membership, or null when it runs alone (no {@code --cluster}). */
+  public ClusterNode cluster() {
+    return cluster;
+  }
+
   public ServerConfig config() {
     return config;
   }
@@ -430,7 +461,8 @@ public final class VidlogServer {
     }
     stores.store().close();
     try {
-      vertx.close().await(10, TimeUnit.SECONDS);
+      // leaving the cluster closes Vert.x too
+      (cluster != null ? cluster.close() : vertx.close()).await(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.warn("vert.x did not close cleanly: {}", e.toString());
     }

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * The module rules of docs/architecture.md §Modules and data flow, checked on the compiled classes of every
  * module on this module's classpath: data flows one way, ingest and playback meet only in
  * fragment-store, only fragment-store sees minio-java, the KVS vocabulary has one home (the kvs
- * module, Vert.x-free outside its http package) and fragment-store knows no HTTP.
+ * module, Vert.x-free outside its http package), fragment-store knows no HTTP and only the cluster
+ * package's Hazelcast classes see Hazelcast.
  */
 class ModuleBoundariesTest {
   private static final JavaClasses CLASSES = new ClassFileImporter()
@@ -117,6 +118,17 @@ class ModuleBoundariesTest {
   void onlyFragmentStoreImportsMinio() {
     noClasses().that().resideOutsideOfPackage("io.vidlog.fragmentstore..")
         .should().dependOnClassesThat().resideInAPackage("io.minio..")
+        .check(CLASSES);
+  }
+
+  /**
+   * Hazelcast is touched only by the cluster package's Hazelcast classes, which the launcher reaches
+   * only with {@code --cluster}: a single node never loads it (ClusterIT checks the loading itself).
+   */
+  @Test
+  void onlyTheClusterPackagesHazelcastClassesTouchHazelcast() {
+    noClasses().that().haveNameNotMatching("io\\.vidlog\\.server\\.cluster\\.Hazelcast.*")
+        .should().dependOnClassesThat().resideInAnyPackage("com.hazelcast..", "io.vertx.spi.cluster.hazelcast..")
         .check(CLASSES);
   }
 }

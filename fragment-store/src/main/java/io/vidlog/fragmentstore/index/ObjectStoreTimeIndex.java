@@ -177,6 +177,41 @@ public final class ObjectStoreTimeIndex implements TimeIndex {
         new RetentionPass(objects, cache, this::segment, st, cutoffMillis, null).run())));
   }
 
+  /**
+   * A fragment another node (the stream's writer in a cluster) has just indexed: added to this
+   * node's resident tail so its queries see it at once, never written to the store from here.
+   * Ignored when the stream's index is not loaded (a load reads the chunk from the store); a record
+   * that does not fit (one was missed, or the writer's view moved on) drops the loaded index, which
+   * the next query loads again from the store.
+   */
+  public void follow(String streamId, FragmentRecord record) {
+    Future<StreamState> f = states.get(streamId);
+    if (f == null || f.failed()) {
+      return;
+    }
+    f.onSuccess(st -> {
+      Future<Void> appended;
+      try {
+        appended = appendTo(st, record);
+      } catch (RuntimeException e) {
+        appended = Future.failedFuture(e);
+      }
+      appended.onFailure(e -> forget(streamId));
+    });
+  }
+
+  /**
+   * Drops from memory the loaded indexes of the streams {@code writes} rejects: a follower's tail only
+   * grows ({@link #follow}), and the next query of such a stream reads the writer's segments instead.
+   */
+  public void forgetUnless(java.util.function.Predicate<String> writes) {
+    for (String id : List.copyOf(states.keySet())) {
+      if (!writes.test(id)) {
+        forget(id);
+      }
+    }
+  }
+
   // ------------------------------------------------------------------------------ lifecycle
 
   /** The newest fragment number retention removed from a stream's index (null: none). */
@@ -196,9 +231,15 @@ public final class ObjectStoreTimeIndex implements TimeIndex {
 
   /** Writes every loaded stream's unflushed entries as segments, and changed summaries (periodic timer, shutdown). */
   public Future<Void> flushAll() {
+    return flushAll(id -> true);
+  }
+
+  /** As {@link #flushAll()}, for the streams {@code writes} accepts (those this node writes, in a cluster). */
+  public Future<Void> flushAll(java.util.function.Predicate<String> writes) {
     List<Future<Void>> all = new ArrayList<>();
-    for (Future<StreamState> f : states.values()) {
-      if (f.succeeded()) {
+    for (var e : states.entrySet()) {
+      Future<StreamState> f = e.getValue();
+      if (f.succeeded() && writes.test(e.getKey())) {
         all.add(writer.maybeFlush(f.result(), true));
       }
     }

@@ -9,6 +9,7 @@ import io.vidlog.fragmentstore.crypto.ObjectSealer;
 import io.vidlog.fragmentstore.crypto.SealContext;
 import io.vidlog.fragmentstore.object.ObjectInfo;
 import io.vidlog.fragmentstore.object.ObjectStore;
+import io.vidlog.fragmentstore.object.StoreException;
 import io.vidlog.kvs.StreamArn;
 import io.vidlog.kvs.StreamRef;
 import io.vidlog.kvs.StreamRules;
@@ -68,6 +69,7 @@ public final class ObjectStoreStreamRegistry implements StreamRegistry {
   private final ConcurrentHashMap<String, StreamInfo> freeing = new ConcurrentHashMap<>();
   private final KeyedSequencer sequencer = new KeyedSequencer();
   private final List<Consumer<StreamInfo>> deleteListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<String>> changeListeners = new CopyOnWriteArrayList<>();
   private final AtomicLong lastCreationMillis = new AtomicLong();
 
   private ObjectStoreStreamRegistry(Vertx vertx, ObjectStore store, ObjectSealer sealer, RegistryConfig config) {
@@ -330,7 +332,67 @@ public final class ObjectStoreStreamRegistry implements StreamRegistry {
     } catch (RuntimeException e) {
       return Future.failedFuture(new IllegalStateException("could not seal stream record", e));
     }
-    return store.put(RECORD_PREFIX + s.streamId(), Buffer.buffer(sealed));
+    return store.put(RECORD_PREFIX + s.streamId(), Buffer.buffer(sealed))
+        .onSuccess(v -> changeListeners.forEach(l -> l.accept(s.streamId())));
+  }
+
+  /**
+   * Called with a stream's id each time this node made a change to its record durable (create,
+   * update, tags, retention, delete): other nodes over the same store {@link #reload} it.
+   */
+  public void onChanged(Consumer<String> listener) {
+    changeListeners.add(listener);
+  }
+
+  /**
+   * Reads a stream's record again from the store, after another node over the same store changed
+   * it: a newer or changed record replaces the one in memory; a deleted one makes the stream
+   * unreachable here and tells the {@link #onDeleted} listeners (the node that deleted it frees its
+   * objects).
+   */
+  public Future<Void> reload(String streamId) {
+    return store.get(RECORD_PREFIX + streamId).<Void>map(sealed -> {
+      StreamRecordCodec.Stored stored = StreamRecordCodec.decode(sealer.open(sealContext(streamId), sealed.getBytes()));
+      StreamInfo s = stored.info();
+      if (stored.deleted()) {
+        forgetDeleted(streamId);
+        return null;
+      }
+      StreamInfo other = byName.get(s.streamName());
+      if (other != null && !other.streamId().equals(s.streamId())
+          && other.creationTimeMillis() >= s.creationTimeMillis()) {
+        return null;
+      }
+      if (other != null) {
+        byId.remove(other.streamId());
+      }
+      byName.put(s.streamName(), s);
+      byId.put(s.streamId(), s);
+      lastCreationMillis.accumulateAndGet(s.creationTimeMillis(), Math::max);
+      return null;
+    }).recover(e -> {
+      if (e instanceof StoreException se && se.kind() == StoreException.Kind.NOT_FOUND) {
+        forgetDeleted(streamId);
+        return Future.succeededFuture();
+      }
+      return Future.failedFuture(e);
+    });
+  }
+
+  private void forgetDeleted(String streamId) {
+    StreamInfo gone = byId.remove(streamId);
+    if (gone == null) {
+      return;
+    }
+    byName.remove(gone.streamName(), gone);
+    StreamInfo deleting = withStatus(gone, StreamStatus.DELETING);
+    for (Consumer<StreamInfo> l : deleteListeners) {
+      try {
+        l.accept(deleting);
+      } catch (RuntimeException e) {
+        LOG.error("onDeleted listener failed for {}", streamId, e);
+      }
+    }
   }
 
   private static SealContext sealContext(String streamId) {

@@ -353,4 +353,32 @@ class ObjectStoreStreamRegistryTest {
     @Override
     public void close() {}
   }
+
+  /**
+   * Two nodes over one store (a cluster): what one changes, the other sees after {@code reload}
+   * of the id that {@code onChanged} named; a deletion makes the stream unreachable there and tells
+   * its {@code onDeleted} listeners.
+   */
+  @Test
+  void anotherNodeSeesChangesAfterReloadingTheChangedStream() {
+    ObjectStoreStreamRegistry other = reopen();
+    List<String> changed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    registry.onChanged(changed::add);
+    List<StreamInfo> deletedThere = new java.util.concurrent.CopyOnWriteArrayList<>();
+    other.onDeleted(deletedThere::add);
+    StreamInfo s = create("door");
+    assertEquals(List.of(s.streamId()), changed);
+    assertEquals(Reason.NOT_FOUND, rejection(other.describe(StreamRef.byName("door"))),
+        "not known there before the reload");
+    await(other.reload(s.streamId()));
+    assertEquals(s, await(other.describe(StreamRef.byName("door"))));
+    StreamInfo longer = await(registry.updateRetention(StreamRef.byName("door"), s.version(), true, 5));
+    await(other.reload(s.streamId()));
+    assertEquals(longer, await(other.describe(StreamRef.byName("door"))));
+    await(registry.delete(StreamRef.byName("door"), null));
+    assertEquals(3, changed.size(), changed.toString());
+    await(other.reload(s.streamId()));
+    assertEquals(Reason.NOT_FOUND, rejection(other.describe(StreamRef.byName("door"))));
+    assertEquals(List.of(s.streamId()), deletedThere.stream().map(StreamInfo::streamId).toList());
+  }
 }

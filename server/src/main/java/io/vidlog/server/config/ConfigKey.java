@@ -47,7 +47,14 @@ public enum ConfigKey {
   INDEX_CACHE("index-cache", null, "Memory for time-index segments read from the store, shared by all streams "
       + "(default 1/8 of the maximum heap, 8MB-4GB; 0 keeps none beyond the query that read it)"),
   CLIP_MAX_BYTES("clip-max-bytes", "100MB", "GetClip: media bytes in one clip (a longer range gives its first part)"),
-  CLIP_MAX_FRAGMENTS("clip-max-fragments", "200", "GetClip: fragments in one clip (a longer range gives its first part)");
+  CLIP_MAX_FRAGMENTS("clip-max-fragments", "200", "GetClip: fragments in one clip (a longer range gives its first part)"),
+  CLUSTER("cluster", "false", "Join a cluster of vidlog nodes over one S3 store (needs the s3 backend and --master-key)"),
+  CLUSTER_HOST("cluster-host", "127.0.0.1", "Address this node listens on for the cluster (and its event bus), "
+      + "reachable from every other node"),
+  CLUSTER_PORT("cluster-port", "5701", "Port this node listens on for the cluster; the event bus uses a free port "
+      + "on the same address"),
+  CLUSTER_MEMBERS("cluster-members", null, "Other nodes to join, as host:port,host:port,... (TCP/IP join, no "
+      + "multicast; the list may include this node)");
 
   private final String key;
   private final String defaultValue;
@@ -82,7 +89,7 @@ public enum ConfigKey {
 
   /** Boolean flags take no value on the command line. */
   public boolean flag() {
-    return this == INSECURE_HTTP || this == S3_PATH_STYLE || this == METRICS_PUBLIC;
+    return this == INSECURE_HTTP || this == S3_PATH_STYLE || this == METRICS_PUBLIC || this == CLUSTER;
   }
 
   public static ConfigKey byKey(String key) {

@@ -1,6 +1,8 @@
 package io.vidlog.server.config;
 
 import io.vidlog.fragmentstore.index.IndexConfig;
+import io.vidlog.server.config.ServerConfig.ClusterConfig;
+import io.vidlog.server.config.ServerConfig.ClusterConfig.Member;
 import io.vidlog.server.config.ServerConfig.HttpConfig;
 import io.vidlog.server.config.ServerConfig.LimitsConfig;
 import io.vidlog.server.config.ServerConfig.S3Config;
@@ -11,7 +13,9 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -43,8 +47,66 @@ final class ConfigValidator {
       throw new ConfigException("'" + missing.key() + "' is required when '"
           + (cert == null ? ConfigKey.TLS_KEY : ConfigKey.TLS_CERT).key() + "' is set");
     }
-    return new ServerConfig(path(ConfigKey.DATA_DIR), http, new TlsConfig(cert, key), new StoreConfig(s3()),
-        security(), limits());
+    StoreConfig store = new StoreConfig(s3());
+    SecurityConfig security = security();
+    return new ServerConfig(path(ConfigKey.DATA_DIR), http, new TlsConfig(cert, key), store, security, limits(),
+        cluster(store, security));
+  }
+
+  /**
+   * {@code --cluster}: every node must see the same streams, fragments and keys, so the store is
+   * the shared s3 backend (the fs store is one machine's disk) and the master key is given, not
+   * generated per node under its data dir (nodes would seal with keys the others cannot unwrap).
+   */
+  private ClusterConfig cluster(StoreConfig store, SecurityConfig security) {
+    if (!bool(ConfigKey.CLUSTER)) {
+      if (raw(ConfigKey.CLUSTER_MEMBERS) != null) {
+        throw new ConfigException("'" + ConfigKey.CLUSTER_MEMBERS.key() + "' is set but '" + ConfigKey.CLUSTER.key()
+            + "' is not");
+      }
+      return null;
+    }
+    if (store.s3() == null) {
+      throw new ConfigException("'" + ConfigKey.CLUSTER.key() + "' needs the s3 store backend shared by every node: "
+          + "set '" + ConfigKey.S3_ENDPOINT.key() + "' (the fs store is one machine's disk)");
+    }
+    if (security.masterKey() == null) {
+      throw new ConfigException("'" + ConfigKey.CLUSTER.key() + "' needs '" + ConfigKey.MASTER_KEY.key()
+          + "', the same on every node (a key generated under one node's data dir cannot open what the others seal)");
+    }
+    String host = nonEmpty(ConfigKey.CLUSTER_HOST);
+    int port = intIn(ConfigKey.CLUSTER_PORT, 1, 65535);
+    List<Member> members = new ArrayList<>();
+    String list = raw(ConfigKey.CLUSTER_MEMBERS);
+    if (list != null && !list.isBlank()) {
+      for (String item : list.split(",")) {
+        Member m = member(item.trim());
+        if (!members.contains(m)) {
+          members.add(m);
+        }
+      }
+    }
+    return new ClusterConfig(host, port, members);
+  }
+
+  private Member member(String item) {
+    int colon = item.lastIndexOf(':');
+    if (colon > 0 && colon < item.length() - 1) {
+      String host = item.substring(0, colon);
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      try {
+        int port = Integer.parseInt(item.substring(colon + 1));
+        if (port >= 1 && port <= 65535 && !host.isBlank()) {
+          return new Member(host, port);
+        }
+      } catch (NumberFormatException e) {
+        // fall through to the message
+      }
+    }
+    throw ConfigException.invalid(ConfigKey.CLUSTER_MEMBERS, raw(ConfigKey.CLUSTER_MEMBERS),
+        "expected host:port,host:port,... but '" + item + "' is not host:port");
   }
 
   private SecurityConfig security() {

@@ -9,7 +9,40 @@ import java.time.Duration;
  * anything starts. Secrets are excluded from {@code toString()}.
  */
 public record ServerConfig(Path dataDir, HttpConfig http, TlsConfig tls, StoreConfig store,
-    SecurityConfig security, LimitsConfig limits) {
+    SecurityConfig security, LimitsConfig limits, ClusterConfig cluster) {
+
+  /** Whether this node is one of a cluster ({@code --cluster}); {@link #cluster} is null otherwise. */
+  public boolean clustered() {
+    return cluster != null;
+  }
+
+  /**
+   * Cluster mode: where this node listens for the cluster ({@code host}, {@code port}) and the other
+   * nodes it joins over TCP/IP (no multicast). {@code members} may name this node too.
+   */
+  public record ClusterConfig(String host, int port, java.util.List<Member> members) {
+    public ClusterConfig {
+      members = java.util.List.copyOf(members);
+    }
+
+    /** One {@code host:port} of {@code --cluster-members}. */
+    public record Member(String host, int port) {
+      @Override
+      public String toString() {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+      }
+    }
+
+    /**
+     * The nodes the operator expects: the listed members plus this node when the list does not
+     * name it. The majority of it is the quorum a node needs to keep writing (split-brain
+     * protection, docs/cluster.md).
+     */
+    public int expectedSize() {
+      Member self = new Member(host, port);
+      return members.contains(self) ? members.size() : members.size() + 1;
+    }
+  }
 
   /**
    * The listeners. {@code publicUrl} and {@code publicIngestUrl} are null when they should be derived

@@ -22,12 +22,19 @@ public final class ControlPlaneApi implements ApiModule {
   private final StreamOps streams;
   private final TagOps tags;
   private final DataEndpoint endpoint;
+  private final StreamRouting routing;
 
   /** @param endpoint this server's base URLs, returned by GetDataEndpoint */
   public ControlPlaneApi(StreamRegistry registry, DataEndpoint endpoint) {
+    this(registry, endpoint, StreamRouting.HERE);
+  }
+
+  /** @param routing which node GetDataEndpoint names for a stream (a cluster's), else {@code endpoint} */
+  public ControlPlaneApi(StreamRegistry registry, DataEndpoint endpoint, StreamRouting routing) {
     this.streams = new StreamOps(registry);
     this.tags = new TagOps(registry);
     this.endpoint = endpoint;
+    this.routing = routing;
   }
 
   @Override
@@ -40,7 +47,7 @@ public final class ControlPlaneApi implements ApiModule {
         route("/updateStream", KvsAction.UPDATE_STREAM, streams::update),
         route("/updateDataRetention", KvsAction.UPDATE_DATA_RETENTION, streams::updateRetention),
         ApiRoute.json("/getDataEndpoint", KvsAction.GET_DATA_ENDPOINT, ApiRoute.Response.SHORT,
-            ctx -> run(ctx, (f, c) -> streams.dataEndpoint(f, c, api -> endpoint.of(ctx, api)))),
+            ctx -> run(ctx, (f, c) -> streams.dataEndpoint(f, c, api -> endpoint.of(ctx, api), routing))),
         route("/tagStream", KvsAction.TAG_STREAM, tags::tagStream),
         route("/untagStream", KvsAction.UNTAG_STREAM, tags::untagStream),
         route("/listTagsForStream", KvsAction.LIST_TAGS_FOR_STREAM, tags::listTagsForStream),

@@ -106,12 +106,13 @@ final class StreamOps {
     return registry.updateRetention(ref, version, op.startsWith("INCREASE"), change).map(s -> EMPTY);
   }
 
-  /** @param endpointFor the base URL to answer for an APIName */
-  Future<JsonObject> dataEndpoint(Fields f, Caller c, UnaryOperator<String> endpointFor) {
+  /** @param endpointFor this node's base URL for an APIName, answered unless {@code routing} names another node */
+  Future<JsonObject> dataEndpoint(Fields f, Caller c, UnaryOperator<String> endpointFor, StreamRouting routing) {
     StreamRef ref = f.stream();
     String api = f.enumValue("APIName", API_NAMES, true);
     c.authorize(ref);
-    // the stream must exist, as in KVS
-    return registry.describe(ref).map(s -> new JsonObject().put("DataEndpoint", endpointFor.apply(api)));
+    // the stream must exist, as in KVS; in a cluster the answer may be another node's URL
+    return registry.describe(ref).compose(s -> routing.endpoint(s, api).otherwise((String) null))
+        .map(url -> new JsonObject().put("DataEndpoint", url != null ? url : endpointFor.apply(api)));
   }
 }

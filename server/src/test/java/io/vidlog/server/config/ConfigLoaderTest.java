@@ -152,4 +152,70 @@ class ConfigLoaderTest {
     assertEquals(512L << 20, ConfigLoader.load(Map.of("index-cache", "512MB"), Map.of()).limits().indexCache());
     assertEquals(0, ConfigLoader.load(Map.of("index-cache", "0"), Map.of()).limits().indexCache());
   }
+
+  private static final Map<String, String> S3 = Map.of("s3-endpoint", "http://127.0.0.1:9000", "s3-access-key", "AK",
+      "s3-secret-key", "SK");
+
+  private static Map<String, String> with(Map<String, String> base, String... kv) {
+    Map<String, String> m = new java.util.HashMap<>(base);
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put(kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+
+  @Test
+  void withoutClusterThereIsNoClusterConfig() {
+    assertNull(ConfigLoader.load(Map.of(), Map.of()).cluster());
+    assertFalse(ConfigLoader.load(Map.of(), Map.of()).clustered());
+  }
+
+  @Test
+  void clusterNeedsTheS3BackendAndASharedMasterKey() {
+    String key = Base64.getEncoder().encodeToString(new byte[32]);
+    ConfigException noS3 = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(Map.of("cluster", "true", "master-key", key), Map.of()));
+    assertTrue(noS3.getMessage().contains("'cluster' needs the s3 store backend") && noS3.getMessage().contains("s3-endpoint"),
+        noS3.getMessage());
+    ConfigException noKey = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(with(S3, "cluster", "true"), Map.of()));
+    assertTrue(noKey.getMessage().contains("'cluster' needs 'master-key'"), noKey.getMessage());
+    ServerConfig c = ConfigLoader.load(with(S3, "cluster", "true", "master-key", key), Map.of());
+    assertTrue(c.clustered());
+    assertEquals("127.0.0.1", c.cluster().host());
+    assertEquals(5701, c.cluster().port());
+    assertEquals(1, c.cluster().expectedSize(), "alone when no member is listed");
+  }
+
+  @Test
+  void clusterMembersAreHostPortPairsAndTheExpectedSizeCountsThisNodeOnce() {
+    String key = Base64.getEncoder().encodeToString(new byte[32]);
+    ServerConfig c = ConfigLoader.load(with(S3, "cluster", "true", "master-key", key, "cluster-host", "10.0.0.1",
+        "cluster-port", "5801", "cluster-members", "10.0.0.1:5801, 10.0.0.2:5801,[fd00::3]:5801,10.0.0.2:5801"),
+        Map.of());
+    assertEquals(java.util.List.of(new ServerConfig.ClusterConfig.Member("10.0.0.1", 5801),
+        new ServerConfig.ClusterConfig.Member("10.0.0.2", 5801), new ServerConfig.ClusterConfig.Member("fd00::3", 5801)),
+        c.cluster().members());
+    assertEquals("[fd00::3]:5801", c.cluster().members().get(2).toString());
+    assertEquals(3, c.cluster().expectedSize());
+    ServerConfig other = ConfigLoader.load(with(S3, "cluster", "true", "master-key", key, "cluster-host", "10.0.0.9",
+        "cluster-members", "10.0.0.1:5701,10.0.0.2:5701"), Map.of());
+    assertEquals(3, other.cluster().expectedSize(), "this node is not in the list: it counts too");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {"10.0.0.1", "10.0.0.1:", ":5701", "10.0.0.1:70000", "10.0.0.1:x"})
+  void aBadClusterMemberIsRefusedWithTheKeyAndValue(String members) {
+    String key = Base64.getEncoder().encodeToString(new byte[32]);
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(with(S3, "cluster", "true",
+        "master-key", key, "cluster-members", members), Map.of()));
+    assertTrue(e.getMessage().contains("cluster-members") && e.getMessage().contains(members), e.getMessage());
+  }
+
+  @Test
+  void clusterMembersWithoutClusterIsAMistake() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(Map.of("cluster-members", "10.0.0.1:5701"), Map.of()));
+    assertTrue(e.getMessage().contains("'cluster-members' is set but 'cluster' is not"), e.getMessage());
+  }
 }

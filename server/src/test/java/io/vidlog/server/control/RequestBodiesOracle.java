@@ -220,7 +220,7 @@ final class RequestBodiesOracle {
       case DELETE_STREAM -> streams::delete;
       case UPDATE_STREAM -> streams::update;
       case UPDATE_DATA_RETENTION -> streams::updateRetention;
-      case GET_DATA_ENDPOINT -> (f, c) -> streams.dataEndpoint(f, c, api -> "https://127.0.0.1:8443");
+      case GET_DATA_ENDPOINT -> (f, c) -> streams.dataEndpoint(f, c, api -> "https://127.0.0.1:8443", StreamRouting.HERE);
       case TAG_STREAM -> tags::tagStream;
       case UNTAG_STREAM -> tags::untagStream;
       case LIST_TAGS_FOR_STREAM -> tags::listTagsForStream;

@@ -28,10 +28,10 @@ import java.util.function.Predicate;
  * + {@code FrameVisitor}) reads from a GetMedia / GetMediaForFragmentList body or a plain MKV file,
  * the way a KVS consumer reads it: frames grouped by the fragment (chunk) whose tags announced them.
  */
-final class KvsStream {
+public final class KvsStream {
 
   /** One frame as the parser library delivered it. */
-  record MediaFrame(long track, byte[] data) {
+  public record MediaFrame(long track, byte[] data) {
     @Override
     public boolean equals(Object o) {
       return o instanceof MediaFrame f && f.track == track && Arrays.equals(f.data, data);
@@ -49,9 +49,9 @@ final class KvsStream {
   }
 
   /** One chunk (one fragment) of a GetMedia response. */
-  static final class Chunk {
+  public static final class Chunk {
     final FragmentMetadata metadata;
-    final List<MediaFrame> frames = new ArrayList<>();
+    public final List<MediaFrame> frames = new ArrayList<>();
     /** True once the chunk's closing Tags (with the continuation token) were read. */
     boolean complete;
 
@@ -59,7 +59,7 @@ final class KvsStream {
       this.metadata = metadata;
     }
 
-    String number() {
+    public String number() {
       return metadata.getFragmentNumberString();
     }
 
@@ -68,26 +68,26 @@ final class KvsStream {
     }
   }
 
-  final List<Chunk> chunks = new ArrayList<>();
+  public final List<Chunk> chunks = new ArrayList<>();
   /** Every frame read, in order (also frames of a file without KVS tags). */
-  final List<MediaFrame> frames = new ArrayList<>();
+  public final List<MediaFrame> frames = new ArrayList<>();
 
-  List<Chunk> completeChunks() {
+  public List<Chunk> completeChunks() {
     return chunks.stream().filter(c -> c.complete).toList();
   }
 
-  List<String> completeNumbers() {
+  public List<String> completeNumbers() {
     return completeChunks().stream().map(Chunk::number).toList();
   }
 
   /** Frames of the complete chunks, in order. */
-  List<MediaFrame> completeFrames() {
+  public List<MediaFrame> completeFrames() {
     List<MediaFrame> all = new ArrayList<>();
     completeChunks().forEach(c -> all.addAll(c.frames));
     return all;
   }
 
-  static KvsStream read(InputStream in) throws Exception {
+  public static KvsStream read(InputStream in) throws Exception {
     return read(in, p -> false, c -> { });
   }
 
@@ -95,7 +95,7 @@ final class KvsStream {
    * Reads until the stream ends or {@code stop} is true after an element; {@code onComplete} sees
    * each chunk once its closing Tags were read.
    */
-  static KvsStream read(InputStream in, Predicate<KvsStream> stop, Consumer<Chunk> onComplete) throws Exception {
+  public static KvsStream read(InputStream in, Predicate<KvsStream> stop, Consumer<Chunk> onComplete) throws Exception {
     KvsStream result = new KvsStream();
     FragmentMetadataVisitor metadata = FragmentMetadataVisitor.create();
     FrameVisitor frames = FrameVisitor.create(new FrameVisitor.FrameProcessor() {

@@ -38,11 +38,11 @@ import software.amazon.awssdk.services.kinesisvideoarchivedmedia.KinesisVideoArc
 import software.amazon.awssdk.services.kinesisvideomedia.KinesisVideoMediaClient;
 
 /** SDK clients for the media routes of a real server, built as KVS clients build them. */
-final class MediaClients {
+public final class MediaClients {
   private MediaClients() {}
 
   /** The endpoint GetDataEndpoint returns for {@code api} on {@code stream} (docs/wire-protocol.md §0). */
-  static URI dataEndpoint(KinesisVideoClient kvs, String stream, APIName api) {
+  public static URI dataEndpoint(KinesisVideoClient kvs, String stream, APIName api) {
     return URI.create(kvs.getDataEndpoint(r -> r.streamName(stream).apiName(api)).dataEndpoint());
   }
 
@@ -51,13 +51,13 @@ final class MediaClients {
         .tlsTrustManagersProvider(() -> TestServers.TRUST_ALL).build();
   }
 
-  static KinesisVideoMediaClient media(URI endpoint, String key, String secret) {
+  public static KinesisVideoMediaClient media(URI endpoint, String key, String secret) {
     return KinesisVideoMediaClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key, secret)))
         .httpClient(trustAll()).overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1))).build();
   }
 
-  static KinesisVideoArchivedMediaClient archived(URI endpoint, String key, String secret) {
+  public static KinesisVideoArchivedMediaClient archived(URI endpoint, String key, String secret) {
     return KinesisVideoArchivedMediaClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key, secret)))
         .httpClient(trustAll()).overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1))).build();
@@ -107,7 +107,17 @@ final class MediaClients {
    * acknowledgement lines, read until the server ends the response. The MKV must have millisecond
    * timecodes (ffmpeg's default).
    */
-  static List<String> putMediaPaced(URI endpoint, AdminCredentials admin, String stream, byte[] mkv) throws Exception {
+  public static List<String> putMediaPaced(URI endpoint, AdminCredentials admin, String stream, byte[] mkv) throws Exception {
+    return putMediaPaced(endpoint, admin, stream, mkv, ack -> { });
+  }
+
+  /**
+   * As {@link #putMediaPaced(URI, AdminCredentials, String, byte[])}, telling {@code onAck} each
+   * acknowledgement line the moment it arrives (a reader thread reads them while the upload goes on),
+   * so a caller whose connection breaks mid-upload still knows what was acknowledged.
+   */
+  public static List<String> putMediaPaced(URI endpoint, AdminCredentials admin, String stream, byte[] mkv,
+      java.util.function.Consumer<String> onAck) throws Exception {
     List<long[]> clusters = clusters(mkv);
     javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
     ssl.init(null, TestServers.TRUST_ALL, new java.security.SecureRandom());
@@ -127,20 +137,39 @@ final class MediaClients {
         status.append((char) c);
       }
       assertTrue(status.toString().startsWith("HTTP/1.1 200"), status.toString());
-      long start = System.nanoTime();
-      for (int k = 0; k < clusters.size(); k++) {
-        long due = (clusters.get(k)[1] - clusters.get(0)[1]) * 1_000_000L;
-        long wait;
-        while ((wait = due - (System.nanoTime() - start)) > 0) {
-          java.util.concurrent.locks.LockSupport.parkNanos(wait);
+      List<String> acks = new CopyOnWriteArrayList<>();
+      Thread reader = new Thread(() -> {
+        try {
+          java.io.BufferedReader lines = new java.io.BufferedReader(
+              new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
+          for (String line; (line = lines.readLine()) != null; ) {
+            if (line.startsWith("{")) {
+              acks.add(line);
+              onAck.accept(line);
+            }
+          }
+        } catch (java.io.IOException e) {
+          // the connection broke: what arrived before is in acks
         }
-        int to = k + 1 < clusters.size() ? (int) clusters.get(k + 1)[0] : mkv.length;
-        chunk(out, mkv, (int) clusters.get(k)[0], to);
+      }, "acks-" + stream);
+      reader.start();
+      try {
+        long start = System.nanoTime();
+        for (int k = 0; k < clusters.size(); k++) {
+          long due = (clusters.get(k)[1] - clusters.get(0)[1]) * 1_000_000L;
+          long wait;
+          while ((wait = due - (System.nanoTime() - start)) > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+          }
+          int to = k + 1 < clusters.size() ? (int) clusters.get(k + 1)[0] : mkv.length;
+          chunk(out, mkv, (int) clusters.get(k)[0], to);
+        }
+        out.write("0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.flush();
+      } finally {
+        reader.join(60_000);
       }
-      out.write("0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      out.flush();
-      String response = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      return response.lines().filter(l -> l.startsWith("{")).toList();
+      return List.copyOf(acks);
     }
   }
 
@@ -208,7 +237,7 @@ final class MediaClients {
     }
   }
 
-  static byte[] resource(String name) throws Exception {
+  public static byte[] resource(String name) throws Exception {
     try (InputStream in = MediaClients.class.getResourceAsStream("/media/" + name)) {
       if (in == null) {
         throw new IllegalStateException("missing test resource /media/" + name);
