@@ -14,13 +14,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
 
 /**
  * Group commit of the fs backend's writes: a written file becomes an object by fsync (its bytes),
@@ -31,15 +35,18 @@ import java.util.concurrent.atomic.LongAdder;
  * group. Each submission completes only after its own file and its own directory were fsynced, so
  * an acknowledgement still means "durable"; a failure fails only the submissions it concerns.
  *
- * <p>One committer thread forms the groups; the fsyncs of a group run on a small pool. A group is
- * at most {@link #MAX_GROUP} files, and a submission waits at most the window plus the commit of the
- * group before it.
+ * <p>One committer thread forms the groups; the fsyncs of a group run on a pool. Two groups are in
+ * flight at once (the next one's file fsyncs overlap this one's directory fsyncs; renames stay in
+ * group order). A group is at most {@link #MAX_GROUP} files, and a submission waits at most the
+ * window plus the commits of the groups before it.
  */
 final class GroupCommit implements AutoCloseable {
   static final int MAX_GROUP = 256;
   /** How long the first file of a group waits for others; arrivals during a commit never wait. */
   static final Duration DEFAULT_WINDOW = Duration.ofMillis(Long.getLong("vidlog.fs.groupCommitWindowMs", 2));
-  private static final int SYNC_THREADS = 8;
+  /** fsyncs wait on the disk, not the CPU: enough at once for the journal to fold a whole group together. */
+  private static final int SYNC_THREADS = 32;
+  private static final int GROUPS_IN_FLIGHT = 2;
 
   /** fsync of a file or a directory; tests substitute one that records or fails. */
   interface Syncer {
@@ -68,6 +75,9 @@ final class GroupCommit implements AutoCloseable {
   private final long windowNanos;
   private final ExecutorService syncPool;
   private final Thread committer;
+  /** Two groups at once: one in its file fsyncs while the one before it is in its directory fsyncs. */
+  private final Semaphore groupsInFlight = new Semaphore(GROUPS_IN_FLIGHT);
+  private final ExecutorService groupRunner;
   private final LongAdder groups = new LongAdder();
   private final LongAdder files = new LongAdder();
   private final LongAdder fileSyncs = new LongAdder();
@@ -81,6 +91,11 @@ final class GroupCommit implements AutoCloseable {
     AtomicInteger n = new AtomicInteger();
     this.syncPool = Executors.newFixedThreadPool(SYNC_THREADS, r -> {
       Thread t = new Thread(r, name + "-fsync-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    this.groupRunner = Executors.newFixedThreadPool(GROUPS_IN_FLIGHT, r -> {
+      Thread t = new Thread(r, name + "-group-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;
     });
@@ -135,6 +150,7 @@ final class GroupCommit implements AutoCloseable {
   public void close() {
     closed = true;
     committer.interrupt();
+    groupRunner.shutdownNow();
     syncPool.shutdown();
     List<Entry> left = new ArrayList<>();
     queue.drainTo(left);
@@ -144,9 +160,11 @@ final class GroupCommit implements AutoCloseable {
   }
 
   private void run() {
-    List<Entry> group = new ArrayList<>();
+    CompletableFuture<Void> previousPlaced = CompletableFuture.completedFuture(null);
     while (!closed) {
+      List<Entry> group = new ArrayList<>();
       try {
+        groupsInFlight.acquire(); // first: what arrives while both groups are busy joins the next one
         Entry first = queue.take();
         group.add(first);
         long deadline = first.submittedNanos + windowNanos;
@@ -158,21 +176,42 @@ final class GroupCommit implements AutoCloseable {
           }
           group.add(next);
         }
-        commit(group);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         fail(group, new StoreException(StoreException.Kind.UNAVAILABLE, "the fs object store closed"));
         return;
-      } catch (RuntimeException | Error e) {
-        fail(group, e);
-      } finally {
-        group.clear();
+      }
+      CompletableFuture<Void> placed = new CompletableFuture<>();
+      CompletableFuture<Void> before = previousPlaced;
+      previousPlaced = placed;
+      try {
+        groupRunner.execute(() -> {
+          try {
+            commit(group, before, placed);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail(group, new StoreException(StoreException.Kind.UNAVAILABLE, "the fs object store closed"));
+          } catch (RuntimeException | Error e) {
+            fail(group, e);
+          } finally {
+            placed.complete(null);
+            groupsInFlight.release();
+          }
+        });
+      } catch (RejectedExecutionException closing) {
+        fail(group, new StoreException(StoreException.Kind.UNAVAILABLE, "the fs object store closed"));
+        return;
       }
     }
   }
 
-  /** fsync every file at once, rename each that synced, fsync each directory once, then complete. */
-  private void commit(List<Entry> group) throws InterruptedException {
+  /**
+   * fsync every file at once; rename each that synced (after the previous group's renames, so two
+   * writes of one key keep their order); fsync each directory once; then complete. The next group's
+   * file fsyncs overlap this group's directory fsyncs.
+   */
+  private void commit(List<Entry> group, CompletableFuture<Void> previousPlaced, CompletableFuture<Void> placed)
+      throws InterruptedException {
     groups.increment();
     files.add(group.size());
     List<Entry> synced = new ArrayList<>(group.size());
@@ -185,7 +224,12 @@ final class GroupCommit implements AutoCloseable {
         synced.add(e);
       }
     }
-    // in submission order: of two writes of one key in a group, the later one wins, as it would alone
+    try {
+      previousPlaced.get();
+    } catch (ExecutionException impossible) {
+      // never completed exceptionally (see run)
+    }
+    // in submission order: of two writes of one key, the later one wins, as it would alone
     Map<Path, List<Entry>> byDir = new LinkedHashMap<>();
     for (Entry e : synced) {
       try {
@@ -195,35 +239,46 @@ final class GroupCommit implements AutoCloseable {
         discard(e, failure);
       }
     }
-    List<Path> dirs = new ArrayList<>(byDir.keySet());
-    List<IOException> dirFailures = syncAll(dirs, dirSyncs);
-    for (int i = 0; i < dirs.size(); i++) {
-      IOException failure = dirFailures.get(i);
-      for (Entry e : byDir.get(dirs.get(i))) {
+    placed.complete(null);
+    // each directory's files are acknowledged as soon as that directory is durable
+    syncAll(new ArrayList<>(byDir.keySet()), dirSyncs, (dir, failure) -> {
+      for (Entry e : byDir.get(dir)) {
         if (failure == null) {
           e.done.complete(null);
         } else {
-          e.done.completeExceptionally(new IOException("directory fsync failed: " + dirs.get(i), failure));
+          e.done.completeExceptionally(new IOException("directory fsync failed: " + dir, failure));
         }
       }
-    }
+    });
   }
 
   /** fsyncs the paths in parallel; returns each one's failure (null when it synced). */
   private List<IOException> syncAll(List<Path> paths, LongAdder counter) throws InterruptedException {
+    return syncAll(paths, counter, (p, failure) -> { });
+  }
+
+  /** The same, and runs {@code then} for each path right after its own fsync returned. */
+  private List<IOException> syncAll(List<Path> paths, LongAdder counter, BiConsumer<Path, IOException> then)
+      throws InterruptedException {
     List<IOException> failures = new ArrayList<>(paths.size());
     if (paths.size() == 1) {
-      failures.add(syncOne(paths.get(0), counter));
+      IOException failure = syncOne(paths.get(0), counter);
+      then.accept(paths.get(0), failure);
+      failures.add(failure);
       return failures;
     }
     List<Future<IOException>> pending = new ArrayList<>(paths.size());
     for (Path p : paths) {
-      pending.add(syncPool.submit(() -> syncOne(p, counter)));
+      pending.add(syncPool.submit(() -> {
+        IOException failure = syncOne(p, counter);
+        then.accept(p, failure);
+        return failure;
+      }));
     }
     for (Future<IOException> f : pending) {
       try {
         failures.add(f.get());
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         failures.add(new IOException("fsync failed", e.getCause()));
       }
     }

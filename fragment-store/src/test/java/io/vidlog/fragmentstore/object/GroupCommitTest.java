@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,25 +26,26 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Group commit: files ready together share one group (one fsync per distinct directory), and each
  * submission completes only after its own file was fsynced, renamed and its directory fsynced. A
- * recording fsync holds the first group until the rest were submitted, so the grouping is decided
- * by the test, not by timing.
+ * recording fsync holds both groups in flight until the rest were submitted, so the grouping is
+ * decided by the test, not by timing.
  */
 class GroupCommitTest {
   @TempDir
   Path root;
 
   private final List<String> events = Collections.synchronizedList(new ArrayList<>());
-  private final CountDownLatch firstSyncEntered = new CountDownLatch(1);
-  private final CountDownLatch releaseFirstSync = new CountDownLatch(1);
+  private final Semaphore heldEntered = new Semaphore(0);
+  private final CountDownLatch releaseHeld = new CountDownLatch(1);
   private volatile Set<String> failingSyncs = Set.of();
   private GroupCommit commit;
 
+  /** Records each fsync; the fsync of a file named {@code held/*} waits until {@link #releaseHeld} opens. */
   private final GroupCommit.Syncer recording = path -> {
     String name = root.relativize(path).toString();
-    if (firstSyncEntered.getCount() > 0) {
-      firstSyncEntered.countDown();
+    if (name.startsWith("spool-held")) {
+      heldEntered.release();
       try {
-        releaseFirstSync.await();
+        releaseHeld.await();
       } catch (InterruptedException e) {
         throw new IOException(e);
       }
@@ -80,30 +82,40 @@ class GroupCommitTest {
     return commit.submit(file, target).whenComplete((v, e) -> events.add((e == null ? "done " : "failed ") + key));
   }
 
-  /** Holds the group of {@code first} in its first fsync until {@link #releaseFirstSync} opens. */
-  private CompletableFuture<Void> submitHeld(String first) throws Exception {
-    CompletableFuture<Void> f = submit(first);
-    assertTrue(firstSyncEntered.await(30, TimeUnit.SECONDS), "the first group began its fsyncs");
-    return f;
+  /**
+   * Occupies both groups in flight with one held file each, so whatever is submitted next waits and
+   * forms one group once {@link #releaseHeld} opens.
+   */
+  private List<CompletableFuture<Void>> holdBothGroups() throws Exception {
+    CompletableFuture<Void> first = submit("held/0");
+    assertTrue(heldEntered.tryAcquire(30, TimeUnit.SECONDS), "the first group began its fsyncs");
+    CompletableFuture<Void> second = submit("held/1");
+    assertTrue(heldEntered.tryAcquire(30, TimeUnit.SECONDS), "the second group began its fsyncs");
+    return List.of(first, second);
+  }
+
+  private static void awaitAll(List<CompletableFuture<Void>> futures) throws Exception {
+    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
   }
 
   @Test
   void filesReadyTogetherShareAGroupAndOneFsyncPerDirectory() throws Exception {
     open();
-    CompletableFuture<Void> first = submitHeld("held/0");
+    List<CompletableFuture<Void>> held = holdBothGroups();
     List<CompletableFuture<Void>> rest = new ArrayList<>();
     for (int i = 1; i <= 20; i++) {
       rest.add(submit("s" + (i % 4) + "/" + i));
     }
-    releaseFirstSync.countDown();
-    first.get(30, TimeUnit.SECONDS);
-    CompletableFuture.allOf(rest.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    releaseHeld.countDown();
+    awaitAll(held);
+    awaitAll(rest);
 
     GroupCommit.Stats stats = commit.stats();
-    assertEquals(2, stats.groups(), "the first file alone, then the twenty that arrived meanwhile together");
-    assertEquals(21, stats.files());
-    assertEquals(21, stats.fileSyncs());
-    assertEquals(1 + 4, stats.dirSyncs(), "one fsync per distinct directory of each group");
+    assertEquals(3, stats.groups(), "two held groups, then the twenty that arrived meanwhile together");
+    assertEquals(22, stats.files());
+    assertEquals(22, stats.fileSyncs());
+    assertEquals(1 + 1 + 4, stats.dirSyncs(), "one fsync per distinct directory of each group");
+    assertEquals(4, events.stream().filter(e -> e.matches("sync s[0-3]")).count(), "the twenty share four");
     for (int i = 1; i <= 20; i++) {
       assertEquals("s" + (i % 4) + "/" + i, Files.readString(root.resolve("s" + (i % 4) + "/" + i)));
     }
@@ -112,25 +124,24 @@ class GroupCommitTest {
   @Test
   void eachFileCompletesOnlyAfterItsBytesItsRenameAndItsDirectoryAreDurable() throws Exception {
     open();
-    CompletableFuture<Void> first = submitHeld("held/0");
+    List<CompletableFuture<Void>> held = holdBothGroups();
     List<CompletableFuture<Void>> rest = new ArrayList<>();
     for (int i = 1; i <= 12; i++) {
       rest.add(submit("d" + (i % 3) + "/" + i));
     }
-    releaseFirstSync.countDown();
-    first.get(30, TimeUnit.SECONDS);
-    CompletableFuture.allOf(rest.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    releaseHeld.countDown();
+    awaitAll(held);
+    awaitAll(rest);
 
     List<String> log = List.copyOf(events);
     for (int i = 1; i <= 12; i++) {
       String key = "d" + (i % 3) + "/" + i;
       int synced = log.indexOf("sync spool-" + key.replace('/', '-'));
       int renamed = log.indexOf("rename " + key);
-      int dirSynced = log.lastIndexOf("sync d" + (i % 3));
       int done = log.indexOf("done " + key);
       assertTrue(synced >= 0 && synced < renamed, key + ": file fsync before the rename in " + log);
-      assertTrue(renamed < dirSynced, key + ": rename before its directory's fsync in " + log);
-      assertTrue(dirSynced < done, key + ": acknowledged after its directory's fsync in " + log);
+      assertTrue(log.subList(renamed, Math.max(renamed, done)).contains("sync d" + (i % 3)),
+          key + ": its directory fsynced after the rename and before the acknowledgement in " + log);
     }
   }
 
@@ -138,11 +149,11 @@ class GroupCommitTest {
   void aFailedFileFsyncFailsOnlyThatFileAndLeavesItsKeyAbsent() throws Exception {
     open();
     failingSyncs = Set.of("spool-b-1");
-    CompletableFuture<Void> first = submitHeld("held/0");
+    List<CompletableFuture<Void>> held = holdBothGroups();
     CompletableFuture<Void> bad = submit("b/1");
     CompletableFuture<Void> good = submit("c/2");
-    releaseFirstSync.countDown();
-    first.get(30, TimeUnit.SECONDS);
+    releaseHeld.countDown();
+    awaitAll(held);
     good.get(30, TimeUnit.SECONDS);
     ExecutionException e = assertThrows(ExecutionException.class, () -> bad.get(30, TimeUnit.SECONDS));
     assertInstanceOf(IOException.class, e.getCause());
@@ -155,12 +166,12 @@ class GroupCommitTest {
   void aFailedDirectoryFsyncFailsTheFilesRenamedIntoItOnly() throws Exception {
     open();
     failingSyncs = Set.of("x");
-    CompletableFuture<Void> first = submitHeld("held/0");
+    List<CompletableFuture<Void>> held = holdBothGroups();
     CompletableFuture<Void> inX1 = submit("x/1");
     CompletableFuture<Void> inX2 = submit("x/2");
     CompletableFuture<Void> inY = submit("y/3");
-    releaseFirstSync.countDown();
-    first.get(30, TimeUnit.SECONDS);
+    releaseHeld.countDown();
+    awaitAll(held);
     inY.get(30, TimeUnit.SECONDS);
     assertThrows(ExecutionException.class, () -> inX1.get(30, TimeUnit.SECONDS));
     assertThrows(ExecutionException.class, () -> inX2.get(30, TimeUnit.SECONDS));
@@ -169,12 +180,14 @@ class GroupCommitTest {
   @Test
   void closingFailsWhatWasNotCommitted() throws Exception {
     open();
-    CompletableFuture<Void> first = submitHeld("held/0");
+    List<CompletableFuture<Void>> held = holdBothGroups();
     CompletableFuture<Void> queued = submit("q/1");
     commit.close();
-    releaseFirstSync.countDown();
+    releaseHeld.countDown();
     assertThrows(ExecutionException.class, () -> queued.get(30, TimeUnit.SECONDS));
     assertThrows(ExecutionException.class, () -> commit.submit(root.resolve("x"), root.resolve("q/2")).get());
-    first.handle((v, e) -> null).get(30, TimeUnit.SECONDS); // completes either way, never hangs
+    for (CompletableFuture<Void> h : held) {
+      h.handle((v, e) -> null).get(30, TimeUnit.SECONDS); // completes either way, never hangs
+    }
   }
 }
