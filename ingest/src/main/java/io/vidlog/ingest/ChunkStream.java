@@ -58,22 +58,21 @@ final class ChunkStream {
   }
 
   /**
-   * Appends a SimpleBlock and returns its payload: the one copy made of each frame, never mutated
-   * afterwards, so the live feed shares it ({@code LiveFeed.publishImmutable}).
+   * Appends a SimpleBlock: its header and its payload, both staged by reference (the payload is
+   * shared with the live feed and never changed, see {@code LiveFeed.publishImmutable}).
    */
-  Buffer appendBlock(Buffer blockHeader, ByteBuffer payload) {
-    Buffer copy = copyOf(payload);
+  void appendBlock(Buffer blockHeader, Buffer payload) {
     if (failure == null && !closed) {
       // the block header is made fresh for each frame: staged as it is
       staging.addComponent(true, ((BufferInternal) blockHeader).getByteBuf());
-      staging.addComponent(true, ((BufferInternal) copy).getByteBuf());
+      staging.addComponent(true, ((BufferInternal) payload).getByteBuf().retainedDuplicate());
       pump();
     }
-    return copy;
   }
 
   /**
-   * A frame's own copy of {@code payload} (which is valid only during the reader's call), made once:
+   * A frame's own copy of {@code payload} (which is valid only during the reader's call), for a
+   * frame the parser assembled from several received buffers; made once:
    * {@code Buffer.buffer(byte[])} would copy the array a second time.
    */
   static Buffer copyOf(ByteBuffer payload) {

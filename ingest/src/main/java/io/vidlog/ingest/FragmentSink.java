@@ -1,8 +1,10 @@
 package io.vidlog.ingest;
 
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vidlog.fragmentstore.chunk.ChunkHeader;
 import io.vidlog.fragmentstore.chunk.ChunkMkv;
 import io.vidlog.fragmentstore.chunk.FragmentArchive;
@@ -29,6 +31,7 @@ final class FragmentSink {
   private final Context context;
   private final int chunkWriteBytes;
   private final Runnable onProgress;
+  private byte[] input;
 
   /** {@code onProgress} runs on the context when a chunk write completed (the store may have caught up). */
   FragmentSink(StreamInfo stream, FragmentArchive archive, LiveFeed live, FragmentSequencer sequencer, Context context,
@@ -55,15 +58,29 @@ final class FragmentSink {
         f.clusterTimecode, f.prefix));
   }
 
+  /**
+   * The request body buffer being parsed now, or null. It is the connection's own (the HTTP server
+   * allocates each body buffer afresh and never writes it again), so a frame that lies inside it is
+   * kept by reference: the chunk and the live feed share it, and it is collected once both let go.
+   */
+  void receiving(ByteBuffer input) {
+    this.input = input != null && input.hasArray() && !input.isReadOnly() ? input.array() : null;
+  }
+
   /** A frame that passed the rules: into the chunk, and to the live feed at once. */
   void frame(OpenFragment f, MkvFrame frame) {
     ByteBuffer payload = frame.payload();
     int flags = ChunkMkv.frameFlags(frame.flags());
     Buffer block = ChunkMkv.simpleBlockHeader(frame.trackNumber(), frame.relativeTimecode(), flags,
         payload.remaining());
-    Buffer view = f.chunk != null ? f.chunk.appendBlock(block, payload) : ChunkStream.copyOf(payload);
-    // the payload is this frame's own copy, never written again: the feed keeps it as it is
-    live.publishImmutable(new LiveEvent.Frame(f.number, frame.trackNumber(), frame.relativeTimecode(), flags, view));
+    Buffer bytes = payload.hasArray() && payload.array() == input
+        ? BufferInternal.buffer(Unpooled.wrappedBuffer(payload.slice())) // inside the received buffer: referenced
+        : ChunkStream.copyOf(payload); // assembled across buffers by the parser, which reuses that space
+    if (f.chunk != null) {
+      f.chunk.appendBlock(block, bytes);
+    }
+    // the payload is never written again: the feed keeps it as it is
+    live.publishImmutable(new LiveEvent.Frame(f.number, frame.trackNumber(), frame.relativeTimecode(), flags, bytes));
   }
 
   /**

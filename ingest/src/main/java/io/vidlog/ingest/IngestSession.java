@@ -168,7 +168,12 @@ final class IngestSession implements FragmentListener {
         parser = (isMp4(bytes) ? deps.mp4Parser() : deps.mkvParser()).create(assembler, context, this::updateFlow,
             this::storeBehind);
       }
-      parser.feed(bytes);
+      sink.receiving(bytes);
+      try {
+        parser.feed(bytes);
+      } finally {
+        sink.receiving(null);
+      }
     } catch (RuntimeException e) {
       assembler.abort(AckErrors.of(e, stream.streamName()), String.valueOf(e.getMessage()));
     }

@@ -33,10 +33,10 @@ class CrashIT {
   @TempDir
   Path data;
 
-  private Process startServer() throws Exception {
+  private Process startServer(int extraStreams) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        CrashServerMain.class.getName(), data.toString());
+        CrashServerMain.class.getName(), data.toString(), Integer.toString(extraStreams));
     pb.redirectErrorStream(true).redirectOutput(data.resolve("server.log").toFile());
     Process p = pb.start();
     // another process's file: no latch can span processes
@@ -49,7 +49,7 @@ class CrashIT {
 
   @Test
   void everyPersistedFragmentSurvivesSigkill() throws Exception {
-    Process server = startServer();
+    Process server = startServer(0);
     int port = Integer.parseInt(Files.readString(data.resolve("port")));
     List<String> persisted = new ArrayList<>();
     try (RawPutMedia producer = new RawPutMedia(port, Map.of("x-amzn-stream-name", STREAM), 0)) {
@@ -90,21 +90,100 @@ class CrashIT {
       server.destroyForcibly();
     }
 
-    // "restart": open the same data dir as a new process would
+    assertPersistedSurvived(Map.of(STREAM, persisted));
+  }
+
+  /**
+   * Many streams uploading at once, so the store commits fragments of different streams in shared
+   * groups when the process is killed: every fragment acked PERSISTED on any stream survives.
+   */
+  @Test
+  void everyPersistedFragmentOfManyConcurrentStreamsSurvivesSigkill() throws Exception {
+    int streams = 16;
+    Process server = startServer(streams);
+    int port = Integer.parseInt(Files.readString(data.resolve("port")));
+    Map<String, List<String>> persisted = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.concurrent.atomic.AtomicInteger total = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicBoolean killed = new java.util.concurrent.atomic.AtomicBoolean();
+    List<Thread> producers = new ArrayList<>();
+    List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    try {
+      for (int i = 0; i < streams; i++) {
+        String name = STREAM + "-" + i;
+        List<String> acked = java.util.Collections.synchronizedList(new ArrayList<>());
+        persisted.put(name, acked);
+        Thread t = new Thread(() -> produceUntilKilled(port, name, acked, total, killed, failures), "producer-" + name);
+        t.start();
+        producers.add(t);
+      }
+      // kill once every stream had fragments persisted and the uploads are still going
+      Conditions.await("every stream has a PERSISTED fragment and 60 in all", () -> {
+        assertTrue(failures.isEmpty(), "producers failed before the kill: " + failures);
+        return total.get() >= 60 && persisted.values().stream().allMatch(l -> !l.isEmpty());
+      });
+      killed.set(true);
+      server.destroyForcibly(); // SIGKILL on Linux
+      assertTrue(server.waitFor(30, TimeUnit.SECONDS));
+      for (Thread t : producers) {
+        t.join(TimeUnit.SECONDS.toMillis(60));
+        assertTrue(!t.isAlive(), t.getName() + " ended with the server");
+      }
+    } finally {
+      server.destroyForcibly();
+    }
+    Map<String, List<String>> copy = new java.util.HashMap<>();
+    persisted.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+    assertPersistedSurvived(copy);
+  }
+
+  /** One producer: fragments back to back, acks read as they come, until the server dies. */
+  private static void produceUntilKilled(int port, String stream, List<String> persisted,
+      java.util.concurrent.atomic.AtomicInteger total, java.util.concurrent.atomic.AtomicBoolean killed,
+      List<Throwable> failures) {
+    try (RawPutMedia producer = new RawPutMedia(port, Map.of("x-amzn-stream-name", stream), 0)) {
+      producer.send(new TestMkv().header(2).bytes());
+      long timecode = 0;
+      while (true) {
+        producer.send(new TestMkv().fragment(timecode, 2, 25, 2000).endOfFragment().bytes());
+        timecode += 1000;
+        JsonObject ack;
+        while ((ack = producer.nextAck()) != null && !"RECEIVED".equals(ack.getString("EventType"))) {
+          if ("PERSISTED".equals(ack.getString("EventType"))) {
+            persisted.add(ack.getString("FragmentNumber"));
+            total.incrementAndGet();
+          }
+        }
+        if (ack == null) {
+          return; // the response ended: the server died
+        }
+      }
+    } catch (java.io.IOException e) {
+      if (!killed.get()) {
+        failures.add(e);
+      }
+      // after the kill: connection reset by the killed server
+    }
+  }
+
+  /** Reopens the data dir as a restarted server would; every acked fragment opens whole and is indexed. */
+  private void assertPersistedSurvived(Map<String, List<String>> persistedByStream) throws Exception {
     Vertx vertx = Vertx.vertx();
     try (TestStores restarted = TestStores.onDisk(vertx, data)) {
-      StreamInfo stream = restarted.await(() -> restarted.registry.describe(StreamRef.byName(STREAM)));
-      List<String> stored = restarted.await(() -> restarted.archive.list(stream, null, 10_000)).stream()
-          .map(FragmentNumber::value).toList();
-      assertTrue(stored.containsAll(persisted), "persisted " + persisted + " stored " + stored);
-      for (String n : persisted) {
-        FragmentNumber number = new FragmentNumber(n);
-        FragmentArchive.ChunkReader reader = restarted.await(() -> restarted.archive.open(stream, number));
-        assertEquals(50, reader.header().tracks().stream().mapToInt(t -> t.frameCount()).sum());
-        // the index is rebuilt from the store alone: its segments and the chunks after them
-        FragmentRecord record = restarted.await(() -> restarted.index.get(stream, number));
-        assertNotNull(record, "indexed after restart: " + n);
-        assertEquals(number, record.number());
+      for (Map.Entry<String, List<String>> e : persistedByStream.entrySet()) {
+        StreamInfo stream = restarted.await(() -> restarted.registry.describe(StreamRef.byName(e.getKey())));
+        List<String> persisted = e.getValue();
+        List<String> stored = restarted.await(() -> restarted.archive.list(stream, null, 10_000)).stream()
+            .map(FragmentNumber::value).toList();
+        assertTrue(stored.containsAll(persisted), e.getKey() + ": persisted " + persisted + " stored " + stored);
+        for (String n : persisted) {
+          FragmentNumber number = new FragmentNumber(n);
+          FragmentArchive.ChunkReader reader = restarted.await(() -> restarted.archive.open(stream, number));
+          assertEquals(50, reader.header().tracks().stream().mapToInt(t -> t.frameCount()).sum());
+          // the index is rebuilt from the store alone: its segments and the chunks after them
+          FragmentRecord record = restarted.await(() -> restarted.index.get(stream, number));
+          assertNotNull(record, e.getKey() + ": indexed after restart: " + n);
+          assertEquals(number, record.number());
+        }
       }
       assertEquals(0, spoolFiles(), "the reopened archive removed the killed process's spool files");
     } finally {

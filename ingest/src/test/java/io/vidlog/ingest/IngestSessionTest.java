@@ -1,15 +1,18 @@
 package io.vidlog.ingest;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.JsonObject;
 import io.vidlog.fragmentstore.FragmentNumbers;
 import io.vidlog.fragmentstore.live.LiveEvent;
@@ -24,6 +27,7 @@ import io.vidlog.ingest.IngestSession.Phase;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -372,5 +376,47 @@ class IngestSessionTest {
     assertEquals(Phase.FINISHED, phase(), "nothing to wait for");
     assertEquals(List.of("BUFFERING", "RECEIVED"), acks());
     assertTrue(archive.chunksOf(stream).isEmpty());
+  }
+
+  /** The live feed's frames of the stream, in order. */
+  private List<LiveEvent.Frame> publishedFrames() {
+    return feeds.published(stream.streamId()).stream().filter(e -> e instanceof LiveEvent.Frame)
+        .map(e -> (LiveEvent.Frame) e).toList();
+  }
+
+  @Test
+  void framesInsideOneReceivedBufferAreReferencedNotCopied() throws Exception {
+    start(CONFIG, 24);
+    run(() -> exchange.send(HEADER));
+    byte[] body = fragment(0);
+    run(() -> exchange.send(body));
+    await("the fragment is persisted", () -> exchange.types().contains("PERSISTED"));
+    List<LiveEvent.Frame> frames = publishedFrames();
+    assertEquals(5, frames.size());
+    for (int i = 0; i < frames.size(); i++) {
+      ByteBuf b = ((BufferInternal) frames.get(i).payload()).getByteBuf();
+      assertTrue(b.hasArray() && b.array() == body, "frame " + i + " is a view of the buffer it arrived in");
+      assertArrayEquals(TestMkv.payload(0, 1, i, 100), frames.get(i).payload().getBytes());
+    }
+  }
+
+  @Test
+  void framesSplitAcrossReceivedBuffersAreTheirOwnCopy() throws Exception {
+    start(CONFIG, 24);
+    run(() -> exchange.send(HEADER));
+    byte[] body = fragment(0);
+    List<byte[]> pieces = new ArrayList<>();
+    for (int at = 0; at < body.length; at += 7) {
+      byte[] piece = Arrays.copyOfRange(body, at, Math.min(body.length, at + 7));
+      pieces.add(piece);
+      run(() -> exchange.send(piece));
+    }
+    await("the fragment is persisted", () -> exchange.types().contains("PERSISTED"));
+    pieces.forEach(piece -> Arrays.fill(piece, (byte) 0)); // the buffers they arrived in are gone
+    List<LiveEvent.Frame> frames = publishedFrames();
+    assertEquals(5, frames.size());
+    for (int i = 0; i < frames.size(); i++) {
+      assertArrayEquals(TestMkv.payload(0, 1, i, 100), frames.get(i).payload().getBytes(), "frame " + i);
+    }
   }
 }

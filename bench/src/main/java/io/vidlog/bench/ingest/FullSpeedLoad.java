@@ -57,6 +57,7 @@ final class FullSpeedLoad {
       }
     }
     System.out.printf("ratio putMedia/discard: %.2f%n", putMbs / discardMbs);
+    System.out.println(server.store().sample());
   }
 
   /** Writes one fragment per turn of the event loop, waiting for drain when the socket is full. */

@@ -93,6 +93,7 @@ public final class IngestLoad {
       MemoryProbe.Sample s = server.sample();
       System.out.printf("server t=%ds persisted=%d (%.1f/s) %s, load avg %.2f%n", t, appended,
           (appended - lastAppended) / 10.0, s, CameraLoad.loadAverage());
+      System.out.println("  " + server.store().sample());
       lastAppended = appended;
     }
     server.close();

@@ -55,6 +55,7 @@ final class IngestServer {
   final BenchStreams streams = new BenchStreams();
   private final MemoryProbe probe = new MemoryProbe();
   private volatile MemoryProbe.Sample last;
+  private volatile StoreProbe storeProbe;
   private int port;
 
   private IngestServer() {}
@@ -74,6 +75,7 @@ final class IngestServer {
     FragmentNumbers numbers = new FragmentNumbers(1); // a fresh data dir: no index floor to raise
     IngestApi api = new IngestApi(vertx, streams, archive, streams, new MemoryLiveFeeds(vertx, LIVE_WINDOW),
         stream -> Future.succeededFuture(numbers), IngestConfig.DEFAULT);
+    storeProbe = new StoreProbe(store, archive);
     vertx.setPeriodic(1_000, id -> sweep(archive));
     Router router = Router.router(vertx);
     BenchRoutes.mount(router, api);
@@ -118,6 +120,11 @@ final class IngestServer {
 
   int port() {
     return port;
+  }
+
+  /** The store's group commits, fsyncs and lent segment arrays since the previous call. */
+  StoreProbe store() {
+    return storeProbe;
   }
 
   /** Samples this JVM (blocking: a full GC); {@code GET /bench/memory} answers the latest sample. */

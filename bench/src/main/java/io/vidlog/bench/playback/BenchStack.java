@@ -56,6 +56,8 @@ final class BenchStack implements AutoCloseable {
   final ObjectStoreStreamRegistry registry;
   final MemoryLiveFeeds feeds;
   final MemoryArchive memory;
+  /** The bare relay on the same server: the floor under live latency ({@code /relay/in}, {@code /relay/out}). */
+  final LiveRelay relay = new LiveRelay();
   final HttpServer server;
   final int port;
 
@@ -91,6 +93,7 @@ final class BenchStack implements AutoCloseable {
         System::currentTimeMillis));
     BenchRoutes.mount(router, new ImagesApi(vertx, registry, index, memoryChunks ? memory : archive,
         ImagesConfig.DEFAULTS));
+    relay.mount(router);
     router.route().failureHandler(ctx -> ctx.response().setStatusCode(500).end(String.valueOf(ctx.failure())));
     HttpServerOptions options = new HttpServerOptions().setHost("127.0.0.1").setPort(0);
     if (tls) {

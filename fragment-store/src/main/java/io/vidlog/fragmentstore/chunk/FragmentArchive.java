@@ -33,7 +33,11 @@ public interface FragmentArchive {
 
   /** One chunk being written. Not thread-safe: one producer connection writes it. */
   interface ChunkWriter {
-    /** Appends plaintext MKV bytes; the future completes when more may be written (back-pressure). */
+    /**
+     * Appends plaintext MKV bytes; the future completes when more may be written (back-pressure).
+     * The writer takes {@code mkv} over and may keep a reference until the bytes are sealed: the
+     * caller must not change them afterwards.
+     */
     Future<Void> write(Buffer mkv);
 
     /** Seals the header and the rest, stores the object durably; completes when PERSISTED may be acked. */

@@ -37,6 +37,7 @@ public final class SealedFragmentArchive implements FragmentArchive {
   private final ObjectStore store;
   private final Crypto crypto;
   private final Path spoolDir;
+  private final SealedSegmentPool segments = new SealedSegmentPool(SealedSegmentPool.DEFAULT_MAX_IDLE);
 
   public SealedFragmentArchive(Vertx vertx, ObjectStore store, Crypto crypto, Path spoolDir) {
     this.vertx = vertx;
@@ -61,7 +62,15 @@ public final class SealedFragmentArchive implements FragmentArchive {
   @Override
   public ChunkWriter begin(StreamInfo stream, FragmentNumber number) {
     Path spool = spoolDir.resolve(stream.streamId() + "." + number.value() + "." + UUID.randomUUID() + ".spool");
-    return new SealingChunkWriter(vertx, store, crypto, stream.streamId(), number, spool);
+    return new SealingChunkWriter(vertx, store, crypto, stream.streamId(), number, spool, segments);
+  }
+
+  /**
+   * Sealed-segment arrays lent to chunk writes in flight: back to zero once every chunk was
+   * committed or aborted and its writes completed (a leak shows as a count that never returns).
+   */
+  public int sealedSegmentsInUse() {
+    return segments.inUse();
   }
 
   @Override

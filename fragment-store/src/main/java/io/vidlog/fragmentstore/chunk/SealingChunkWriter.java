@@ -1,11 +1,16 @@
 package io.vidlog.fragmentstore.chunk;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vidlog.fragmentstore.FragmentNumber;
 import io.vidlog.fragmentstore.crypto.Crypto;
 import io.vidlog.fragmentstore.crypto.SealContext;
@@ -15,11 +20,13 @@ import io.vidlog.fragmentstore.object.StoreException;
 import java.nio.file.Path;
 
 /**
- * Writes one chunk: plaintext MKV is collected into one 64 KiB segment at a time, each full segment
- * is sealed and appended to a spool file through Vert.x's {@link AsyncFile} (its writes run off the
- * event loop; sealing 64 KiB takes tens of microseconds once the JIT has warmed up), and
- * {@link #commit} appends the sealed header and footer and hands the file to
- * {@link ObjectStore#putFile}. Memory per writer is one segment plus the file's bounded write queue.
+ * Writes one chunk: the plaintext MKV handed to {@link #write} is kept by reference (the frames stay
+ * in the buffers they arrived in) until a whole 64 KiB segment is there, which is then sealed with
+ * AES-GCM straight from those pieces into an array of the {@link SealedSegmentPool} and appended to
+ * a spool file through Vert.x's {@link AsyncFile} (its writes run off the event loop); the array
+ * goes back to the pool when its write completed. {@link #commit} appends the sealed header and
+ * footer and hands the file to {@link ObjectStore#putFile}. Memory per writer is less than one
+ * segment of referenced plaintext plus the file's bounded write queue.
  *
  * <p>The spool file is not fsynced here: the fs store fsyncs it before renaming it into place, and
  * the s3 store uploads it (durability is then the server's answer), so a second fsync would only
@@ -35,8 +42,10 @@ final class SealingChunkWriter implements FragmentArchive.ChunkWriter {
   private final FragmentNumber number;
   private final SealContext context;
   private final Path spool;
-  private final byte[] segment = new byte[StreamingSeal.SEGMENT_SIZE];
-  private int fill;
+  private final SealedSegmentPool segments;
+  /** Plaintext written but not sealed yet, by reference: less than one segment between calls. */
+  private final CompositeByteBuf pending = new CompositeByteBuf(UnpooledByteBufAllocator.DEFAULT, false,
+      Integer.MAX_VALUE);
   private int index;
   private long written;
   private StreamingSeal sealer;
@@ -45,8 +54,10 @@ final class SealingChunkWriter implements FragmentArchive.ChunkWriter {
   private Throwable failure;
   private boolean finished;
 
-  SealingChunkWriter(Vertx vertx, ObjectStore store, Crypto crypto, String streamId, FragmentNumber number, Path spool) {
+  SealingChunkWriter(Vertx vertx, ObjectStore store, Crypto crypto, String streamId, FragmentNumber number, Path spool,
+      SealedSegmentPool segments) {
     this.vertx = vertx;
+    this.segments = segments;
     this.store = store;
     this.objectKey = ChunkLayout.key(streamId, number);
     this.number = number;
@@ -91,18 +102,14 @@ final class SealingChunkWriter implements FragmentArchive.ChunkWriter {
     if (failure != null) {
       return Future.failedFuture(failure);
     }
-    int pos = 0;
-    int len = mkv.length();
-    while (pos < len) {
-      int n = Math.min(len - pos, segment.length - fill);
-      mkv.getBytes(pos, pos + n, segment, fill);
-      fill += n;
-      pos += n;
-      if (fill == segment.length) {
-        sealSegment();
-      }
+    ByteBuf in = ((BufferInternal) mkv).getByteBuf();
+    written += in.readableBytes();
+    // the caller hands its bytes over: kept as they are, never copied into a staging array
+    pending.addFlattenedComponents(true, in);
+    while (pending.readableBytes() >= StreamingSeal.SEGMENT_SIZE) {
+      sealSegment(StreamingSeal.SEGMENT_SIZE);
     }
-    written += len;
+    pending.discardReadComponents();
     if (file.writeQueueFull()) {
       Promise<Void> drained = Promise.promise();
       file.drainHandler(v -> drained.tryComplete());
@@ -111,11 +118,23 @@ final class SealingChunkWriter implements FragmentArchive.ChunkWriter {
     return Future.succeededFuture();
   }
 
-  private void sealSegment() {
-    byte[] out = new byte[fill + StreamingSeal.TAG_BYTES];
-    sealer.seal(index++, false, null, segment, 0, fill, out, 0);
-    fill = 0;
-    file.write(Buffer.buffer(out)).onFailure(this::fail);
+  /** Seals the next {@code n} pending bytes into a pooled array and queues its write. */
+  private void sealSegment(int n) {
+    byte[] out = segments.acquire();
+    int len;
+    try {
+      len = sealer.seal(index++, false, null, pending.nioBuffers(pending.readerIndex(), n), out, 0);
+    } catch (RuntimeException e) {
+      segments.release(out);
+      throw e;
+    }
+    pending.skipBytes(n);
+    file.write(BufferInternal.buffer(Unpooled.wrappedBuffer(out, 0, len))).onComplete(ar -> {
+      segments.release(out); // written (or failed): nothing reads the array any more
+      if (ar.failed()) {
+        fail(ar.cause());
+      }
+    });
   }
 
   @Override
@@ -146,9 +165,10 @@ final class SealingChunkWriter implements FragmentArchive.ChunkWriter {
     } catch (StoreException e) {
       return Future.failedFuture(e);
     }
-    if (fill > 0) {
-      sealSegment();
+    if (pending.readableBytes() > 0) {
+      sealSegment(pending.readableBytes());
     }
+    pending.release();
     finished = true;
     int sealedHeaderLength = StreamingSeal.sealedLength(encoded.length);
     byte[] footer = ChunkLayout.footer(written, sealedHeaderLength);
@@ -175,6 +195,9 @@ final class SealingChunkWriter implements FragmentArchive.ChunkWriter {
   /** Closes and deletes the spool file; nothing became visible in the store. */
   private void discard() {
     finished = true;
+    if (pending.refCnt() > 0) {
+      pending.release();
+    }
     Future<Void> closed = file == null ? Future.succeededFuture() : file.close().recover(e -> Future.succeededFuture());
     closed.compose(v -> vertx.fileSystem().exists(spool.toString()))
         .compose(exists -> exists ? vertx.fileSystem().delete(spool.toString()) : Future.succeededFuture());

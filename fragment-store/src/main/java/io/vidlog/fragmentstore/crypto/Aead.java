@@ -69,6 +69,31 @@ final class Aead {
   }
 
   /**
+   * Encrypts the concatenation of {@code parts} (their remaining bytes, heap or direct; positions
+   * are not moved) into {@code out} at {@code outOff} as one message, without first gathering the
+   * parts into one array; returns bytes written (their total + 16).
+   */
+  static int seal(SecretKeySpec key, byte[] nonce, byte[] aad, ByteBuffer[] parts, byte[] out, int outOff) {
+    try {
+      Cipher c = CIPHER.get();
+      c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, nonce));
+      c.updateAAD(aad);
+      int w = 0;
+      for (ByteBuffer part : parts) {
+        if (part.hasArray()) {
+          w += c.update(part.array(), part.arrayOffset() + part.position(), part.remaining(), out, outOff + w);
+        } else {
+          ByteBuffer dst = ByteBuffer.wrap(out, outOff + w, out.length - outOff - w);
+          w += c.update(part.duplicate(), dst);
+        }
+      }
+      return w + c.doFinal(out, outOff + w);
+    } catch (GeneralSecurityException e) {
+      throw new StoreException(StoreException.Kind.INTERNAL, "AES-GCM seal failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * Decrypts and authenticates; returns plaintext bytes written. A wrong key, nonce, AAD or any
    * altered byte fails with INTEGRITY, naming {@code what}.
    */

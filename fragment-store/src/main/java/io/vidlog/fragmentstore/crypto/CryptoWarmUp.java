@@ -1,5 +1,6 @@
 package io.vidlog.fragmentstore.crypto;
 
+import java.nio.ByteBuffer;
 import javax.crypto.spec.SecretKeySpec;
 
 /** Exercises the AES-GCM paths the store uses so the JIT compiles them before real traffic. */
@@ -26,6 +27,18 @@ final class CryptoWarmUp {
       nonce[2] = 1;
       int n = Aead.seal(key, nonce, aad, seg, 0, seg.length, segOut, 0);
       Aead.open(key, nonce, aad, segOut, 0, n, seg, 0, "warm-up");
+    }
+    // the chunk writer seals a segment from the frames it is made of: header and payload pieces
+    ByteBuffer[] pieces = new ByteBuffer[8];
+    for (int p = 0; p < pieces.length; p++) {
+      int from = p * (seg.length / pieces.length);
+      pieces[p] = ByteBuffer.wrap(seg, from, p % 2 == 0 ? 7 : seg.length / pieces.length - 7).slice();
+    }
+    for (int i = 0; i < 2_000; i++) {
+      nonce[0] = (byte) i;
+      nonce[1] = (byte) (i >> 8);
+      nonce[2] = 2;
+      Aead.seal(key, nonce, aad, pieces, segOut, 0);
     }
   }
 }

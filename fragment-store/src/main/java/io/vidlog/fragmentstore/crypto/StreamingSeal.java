@@ -121,6 +121,21 @@ public final class StreamingSeal {
     return Aead.seal(key, nonce(index, last), aadFor(extraAad), in, off, len, out, outOff);
   }
 
+  /**
+   * Seals one segment whose plaintext is the concatenation of {@code parts} (the remaining bytes of
+   * each; positions are not moved), straight from where those bytes lie into {@code out}: no
+   * gathering copy. Returns the bytes written (plaintext length + 16); the result opens with
+   * {@link #open} exactly as a segment sealed from one array.
+   */
+  public int seal(int index, boolean last, byte[] extraAad, ByteBuffer[] parts, byte[] out, int outOff) {
+    long len = 0;
+    for (ByteBuffer p : parts) {
+      len += p.remaining();
+    }
+    checkLength((int) Math.min(len, Integer.MAX_VALUE));
+    return Aead.seal(key, nonce(index, last), aadFor(extraAad), parts, out, outOff);
+  }
+
   /** Opens one segment; INTEGRITY when it was altered, moved, reordered or sealed under another context. */
   public int open(int index, boolean last, byte[] extraAad, byte[] in, int off, int len, byte[] out, int outOff) {
     if (len > SEGMENT_SIZE + TAG_BYTES) {

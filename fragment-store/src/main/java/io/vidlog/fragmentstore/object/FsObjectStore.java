@@ -1,15 +1,16 @@
 package io.vidlog.fragmentstore.object;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileVisitResult;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -18,7 +19,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -40,9 +40,10 @@ import org.slf4j.LoggerFactory;
  * at the path its key names (keys are checked by {@link ObjectKeys}, so a key can never leave the root).
  *
  * <p>Writes are durable and atomic, the pattern Thanos, Loki and Tempo use for their filesystem
- * object stores: the bytes go to a {@code .tmp-*} file in the target directory, which is fsynced and
- * renamed over the key's path, then the directory is fsynced (grouped with concurrent puts into the
- * same directory, see {@link GroupSync}). A crash leaves either the whole new object or the old
+ * object stores: the bytes go to a {@code .tmp-*} file in the target directory (or arrive as a spool
+ * file), which is fsynced and renamed over the key's path, then the directory is fsynced. Puts that
+ * are ready at the same moment, across keys and streams, share one group commit of those fsyncs
+ * ({@link GroupCommit}); each completes only once its own file and directory are durable. A crash leaves either the whole new object or the old
  * state; the temp files a crash leaves behind are invisible to {@link #list} and removed by a sweep
  * that starts a minute after the store is opened and runs beside it ({@link #tempSweep()}): it walks
  * every file, so it must not hold up start-up, which would then grow with what the store retains. Each
@@ -76,6 +77,7 @@ public final class FsObjectStore implements ObjectStore {
   private final Thread sweeper;
   private final WorkerExecutor workers;
   private final GroupSync dirSync = new GroupSync();
+  private final GroupCommit commits;
   /** Sized for one replay range of 16 sealed 64 KiB segments (1 MiB + 256 B); larger reads get their own buffer. */
   private final ReadBufferPool readBuffers = new ReadBufferPool(READ_BUFFER_BYTES, READ_BUFFERS_KEPT);
 
@@ -102,6 +104,8 @@ public final class FsObjectStore implements ObjectStore {
       throw map(e, "open store at " + this.root);
     }
     this.workers = vertx.createSharedWorkerExecutor("vidlog-store-fs", workerThreads);
+    this.commits = new GroupCommit("vidlog-store-fs", GroupCommit.Syncer.FILE_SYSTEM,
+        GroupCommit.renameOrCopy(tempPrefix), GroupCommit.DEFAULT_WINDOW);
     sweeper = new Thread(this::sweepTempFiles, "vidlog-store-fs-sweep");
     sweeper.setDaemon(true);
     sweeper.start();
@@ -125,43 +129,50 @@ public final class FsObjectStore implements ObjectStore {
       Path target = pathOf(key);
       Path dir = ensureParent(target);
       Path temp = dir.resolve(tempPrefix + UUID.randomUUID());
-      try {
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-          ByteBuffer bb = ByteBuffer.wrap(data.getBytes());
-          while (bb.hasRemaining()) {
-            ch.write(bb);
-          }
-          ch.force(true);
+      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ByteBuffer bb = ((BufferInternal) data).getByteBuf().nioBuffer();
+        while (bb.hasRemaining()) {
+          ch.write(bb);
         }
-        moveIntoPlace(temp, target);
       } catch (IOException | RuntimeException e) {
         Files.deleteIfExists(temp);
         throw e;
       }
-      dirSync.sync(dir);
-      return null;
-    });
+      return new Placement(temp, target);
+    }).compose(p -> committed("put", key, p));
   }
 
   @Override
   public Future<Void> putFile(String key, Path file) {
+    // Same file system: the spool file itself becomes the object (rename(2) is atomic).
     return blocking("putFile", key, () -> {
       Path target = pathOf(key);
-      Path dir = ensureParent(target);
-      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-        ch.force(true);
-      }
-      try {
-        // Same file system: the spool file itself becomes the object (rename(2) is atomic).
-        Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException crossDevice) {
-        copyIntoPlace(file, dir, target, tempPrefix);
-        Files.deleteIfExists(file);
-      }
-      dirSync.sync(dir);
-      return null;
-    });
+      ensureParent(target);
+      return new Placement(file, target);
+    }).compose(p -> committed("putFile", key, p));
   }
+
+  private record Placement(Path file, Path target) {}
+
+  /** Hands a written file to the group commit; completes on the caller's context once it is durable. */
+  private Future<Void> committed(String op, String key, Placement p) {
+    Context context = Vertx.currentContext();
+    CompletableFuture<Void> durable = commits.submit(p.file(), p.target());
+    Future<Void> f = context == null ? Future.fromCompletionStage(durable) : Future.fromCompletionStage(durable, context);
+    return f.recover(e -> Future.failedFuture(e instanceof IOException io ? map(io, op + " " + key) : e));
+  }
+
+  /**
+   * Group-commit counters since the store opened: groups, files committed in them, and the file and
+   * directory fsyncs issued (operators' metrics, the ingest benchmark's flushes per fragment).
+   */
+  public CommitStats commitStats() {
+    GroupCommit.Stats s = commits.stats();
+    return new CommitStats(s.groups(), s.files(), s.fileSyncs(), s.dirSyncs());
+  }
+
+  /** See {@link #commitStats()}. */
+  public record CommitStats(long groups, long files, long fileSyncs, long dirSyncs) {}
 
   @Override
   public Future<Buffer> get(String key) {
@@ -275,6 +286,7 @@ public final class FsObjectStore implements ObjectStore {
   public void close() {
     closed = true;
     sweeper.interrupt();
+    commits.close();
     workers.close();
   }
 
@@ -320,27 +332,6 @@ public final class FsObjectStore implements ObjectStore {
       dirSync.sync(d.getParent());
     }
     return dir;
-  }
-
-  private static void moveIntoPlace(Path temp, Path target) throws IOException {
-    if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-      throw new StoreException(StoreException.Kind.CONFLICT, "an object key is also a prefix of other keys");
-    }
-    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  private static void copyIntoPlace(Path file, Path dir, Path target, String tempPrefix) throws IOException {
-    Path temp = dir.resolve(tempPrefix + UUID.randomUUID());
-    try {
-      Files.copy(file, temp);
-      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        ch.force(true);
-      }
-      moveIntoPlace(temp, target);
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(temp);
-      throw e;
-    }
   }
 
   /**

@@ -14,6 +14,7 @@ import io.vertx.core.streams.ReadStream;
 import io.vidlog.fragmentstore.crypto.StreamingSeal;
 import io.vidlog.fragmentstore.object.StoreException;
 import io.vidlog.fragmentstore.streams.StreamInfo;
+import io.vidlog.fragmentstore.testing.Conditions;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,6 +130,36 @@ class SealedFragmentArchiveTest extends ArchiveFixture {
     Buffer all = Buffer.buffer();
     got.forEach(all::appendBuffer);
     assertArrayEquals(mkv, all.getBytes());
+  }
+
+  /**
+   * Sealed segments are pooled arrays lent from sealing until their write completed: after chunks
+   * committed, aborted mid-write and refused at commit, every array is back (none leaks).
+   */
+  @Test
+  void everySealedSegmentArrayReturnsToThePool() throws Exception {
+    StreamInfo s = stream("pool");
+    for (int i = 1; i <= 6; i++) {
+      store(s, fn(i), randomBytes(5 * SEG + 1000 * i, i));
+    }
+    for (int i = 7; i <= 9; i++) {
+      long n = i;
+      on(() -> {
+        FragmentArchive.ChunkWriter w = archive.begin(s, fn(n));
+        return w.write(Buffer.buffer(randomBytes(4 * SEG, n))).map(v -> {
+          w.abort();
+          return null;
+        });
+      });
+    }
+    failure(() -> {
+      FragmentArchive.ChunkWriter w = archive.begin(s, fn(10));
+      return w.write(Buffer.buffer(new byte[3 * SEG])).compose(v -> w.commit(header(fn(10), 1)));
+    });
+    Conditions.await("every sealed segment array is back in the pool", () -> archive.sealedSegmentsInUse() == 0);
+    for (int i = 1; i <= 6; i++) {
+      assertArrayEquals(randomBytes(5 * SEG + 1000 * i, i), read(s, fn(i)));
+    }
   }
 
   private void awaitSpoolEmpty() throws Exception {

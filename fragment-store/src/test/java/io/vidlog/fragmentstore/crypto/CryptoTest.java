@@ -10,7 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.Vertx;
 import io.vidlog.fragmentstore.object.MemoryObjectStore;
 import io.vidlog.fragmentstore.object.StoreException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Random;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -174,6 +177,32 @@ class CryptoTest {
     assertThrows(StoreException.class, () -> seal.open(3, true, null, sealed, 0, sealed.length, out, 0), "altered");
   }
 
+  /** A segment sealed from the pieces it is made of (heap, direct, empty) opens as the whole segment. */
+  @Test
+  void aSegmentSealedFromPiecesOpensAsTheWholeSegment() {
+    StreamingSeal seal = StreamingSeal.ephemeral("pieces");
+    byte[] plain = Aead.random(StreamingSeal.SEGMENT_SIZE);
+    Random random = new Random(19);
+    for (int round = 0; round < 20; round++) {
+      List<ByteBuffer> parts = new ArrayList<>();
+      int pos = 0;
+      while (pos < plain.length) {
+        int n = Math.min(plain.length - pos, random.nextInt(round % 2 == 0 ? 40 : 20_000));
+        ByteBuffer part = random.nextInt(4) == 0
+            ? ByteBuffer.allocateDirect(n).put(plain, pos, n).flip()
+            : ByteBuffer.wrap(plain, pos, n).slice();
+        parts.add(part);
+        pos += n;
+      }
+      byte[] pieces = new byte[plain.length + 16];
+      assertEquals(pieces.length, seal.seal(round, false, null, parts.toArray(ByteBuffer[]::new), pieces, 0));
+      byte[] opened = new byte[plain.length];
+      seal.open(round, false, null, pieces, 0, pieces.length, opened, 0);
+      assertArrayEquals(plain, opened, "round " + round);
+      assertEquals(0, parts.get(0).position(), "the pieces' positions are left alone");
+    }
+  }
+
   @Test
   void streamingSealOpensFromAndIntoHeapAndDirectBuffersAtAnyPosition() {
     Crypto crypto = Crypto.open(vertx, store, Keyring.of(Base64.getEncoder().encodeToString(Aead.random(32)), List.of()));
@@ -190,10 +219,10 @@ class CryptoTest {
       for (boolean directIn : new boolean[] {false, true}) {
         for (boolean directOut : new boolean[] {false, true}) {
           String what = "len " + len + " directIn " + directIn + " directOut " + directOut;
-          java.nio.ByteBuffer in = (directIn ? java.nio.ByteBuffer.allocateDirect(len + 16 + 9)
-              : java.nio.ByteBuffer.allocate(len + 16 + 9)).position(7).put(sealed).flip().position(7);
-          java.nio.ByteBuffer out = directOut ? java.nio.ByteBuffer.allocateDirect(len + 5)
-              : java.nio.ByteBuffer.allocate(len + 5);
+          ByteBuffer in = (directIn ? ByteBuffer.allocateDirect(len + 16 + 9)
+              : ByteBuffer.allocate(len + 16 + 9)).position(7).put(sealed).flip().position(7);
+          ByteBuffer out = directOut ? ByteBuffer.allocateDirect(len + 5)
+              : ByteBuffer.allocate(len + 5);
           out.position(5);
           assertEquals(len, r.open(i, false, null, in.duplicate(), out), what);
           assertEquals(len + 5, out.position(), what);
@@ -201,9 +230,9 @@ class CryptoTest {
           out.position(5);
           out.get(got);
           assertArrayEquals(plain, got, what);
-          java.nio.ByteBuffer tampered = in.duplicate();
+          ByteBuffer tampered = in.duplicate();
           tampered.put(7 + len / 2, (byte) (tampered.get(7 + len / 2) ^ 1));
-          java.nio.ByteBuffer out2 = java.nio.ByteBuffer.allocate(len);
+          ByteBuffer out2 = ByteBuffer.allocate(len);
           assertEquals(StoreException.Kind.INTEGRITY,
               assertThrows(StoreException.class, () -> r.open(i, false, null, tampered, out2)).kind(), what);
           assertEquals(StoreException.Kind.INTEGRITY,

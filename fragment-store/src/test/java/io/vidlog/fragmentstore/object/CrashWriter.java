@@ -10,7 +10,8 @@ import java.util.Random;
 
 /**
  * The child process of {@link FsObjectStoreCrashIT}: writes objects into an fs store forever, a few
- * at a time, alternating put and putFile and overwriting one shared key, and prints
+ * at a time (args: root, first index, [directories, in flight]), alternating put and putFile and
+ * overwriting one shared key, and prints
  * {@code OK <key> <index>} after each put completes (that is, after it is durable). It is killed with
  * SIGKILL at an arbitrary moment. (A CLI-like test main, so it prints to stdout.)
  */
@@ -31,22 +32,26 @@ public final class CrashWriter {
   public static void main(String[] args) throws Exception {
     Path root = Path.of(args[0]);
     long start = Long.parseLong(args[1]);
+    int dirs = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+    int inFlight = args.length > 3 ? Integer.parseInt(args[3]) : IN_FLIGHT;
     Path spool = Files.createDirectories(root.resolveSibling("spool"));
     Vertx vertx = Vertx.vertx();
     FsObjectStore store = new FsObjectStore(vertx, root);
     long[] next = {start};
     vertx.runOnContext(v -> {
-      for (int i = 0; i < IN_FLIGHT; i++) {
-        loop(vertx, store, spool, next);
+      for (int i = 0; i < inFlight; i++) {
+        loop(vertx, store, spool, next, dirs);
       }
     });
     Thread.currentThread().join(); // runs until killed
   }
 
-  private static void loop(Vertx vertx, FsObjectStore store, Path spool, long[] next) {
+  /** {@code dirs} > 1 spreads the keys over that many directories (a stream's chunks each). */
+  private static void loop(Vertx vertx, FsObjectStore store, Path spool, long[] next, int dirs) {
     long i = next[0]++;
     byte[] data = content(i);
-    String key = i % 5 == 0 ? "crash/shared" : "crash/objects/" + String.format("%012d", i);
+    String key = i % 5 == 0 ? "crash/shared" : "crash/objects/" + (dirs > 1 ? "d" + i % dirs + "/" : "")
+        + String.format("%012d", i);
     Future<Void> put;
     if (i % 2 == 0) {
       put = store.put(key, Buffer.buffer(data));
@@ -57,7 +62,7 @@ public final class CrashWriter {
     put.onSuccess(v -> {
       System.out.println("OK " + key + " " + i);
       System.out.flush();
-      loop(vertx, store, spool, next);
+      loop(vertx, store, spool, next, dirs);
     }).onFailure(e -> {
       System.out.println("FAIL " + key + " " + e);
       System.out.flush();

@@ -40,6 +40,16 @@ class FsObjectStoreCrashIT {
 
   @Test
   void killedWritersLeaveWholeObjectsOrNothing() throws Exception {
+    crashRounds(1, CrashWriter.IN_FLIGHT);
+  }
+
+  /** Many writes in flight across many directories: group commits span directories when the process dies. */
+  @Test
+  void killedWritersAcrossManyDirectoriesLeaveWholeObjectsOrNothing() throws Exception {
+    crashRounds(24, 48);
+  }
+
+  private void crashRounds(int dirs, int inFlight) throws Exception {
     Path root = dir.resolve("objects");
     Random random = new Random(20261122);
     Map<String, Long> reported = new HashMap<>();
@@ -47,7 +57,7 @@ class FsObjectStoreCrashIT {
     try {
       for (int round = 0; round < 5; round++) {
         int killAfter = 3 + random.nextInt(60);
-        Map<String, Long> acked = crashOnce(root, round * 1_000_000L, killAfter);
+        Map<String, Long> acked = crashOnce(root, round * 1_000_000L, killAfter, dirs, inFlight);
         assertFalse(acked.isEmpty(), "round " + round + " acknowledged nothing");
         for (Map.Entry<String, Long> e : acked.entrySet()) {
           if (!e.getKey().equals("crash/shared")) {
@@ -85,10 +95,11 @@ class FsObjectStoreCrashIT {
   }
 
   /** Runs the writer until it reported {@code killAfter} completions, SIGKILLs it, returns what it reported. */
-  private Map<String, Long> crashOnce(Path root, long start, int killAfter) throws Exception {
+  private Map<String, Long> crashOnce(Path root, long start, int killAfter, int dirs, int inFlight) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        CrashWriter.class.getName(), root.toString(), Long.toString(start))
+        CrashWriter.class.getName(), root.toString(), Long.toString(start), Integer.toString(dirs),
+        Integer.toString(inFlight))
         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
     Map<String, Long> acked = new ConcurrentHashMap<>();
     CountDownLatch enough = new CountDownLatch(killAfter);
