@@ -244,7 +244,7 @@ class LiveBudgetTest {
     Recorder after = new Recorder(vertx.getOrCreateContext(), 2);
     after.subscribe(f.feed("a"), fn(1));
     after.done.get(10, TimeUnit.SECONDS);
-    assertEquals(expected(2, 3, false), after.events.subList(0, 2 * (FRAMES + 2)));
+    assertEquals(expected(2, 3, false), List.copyOf(after.events).subList(0, 2 * (FRAMES + 2)));
     f.close();
     feeds = null;
     return c;

@@ -201,8 +201,8 @@ class MemoryLiveFeedsTest {
     r.done.get(10, TimeUnit.SECONDS);
     future.done.get(10, TimeUnit.SECONDS);
     List<String> want = expected(2, 5, false);
-    assertEquals(want, r.events.subList(0, want.size()));
-    assertEquals(expected(5, 5, false), open.events.subList(0, FRAMES + 2));
+    assertEquals(want, List.copyOf(r.events).subList(0, want.size()));
+    assertEquals(expected(5, 5, false), List.copyOf(open.events).subList(0, FRAMES + 2));
     assertEquals(expected(6, 6, false), future.events);
     assertFalse(r.wrongContext || open.wrongContext || future.wrongContext);
   }
