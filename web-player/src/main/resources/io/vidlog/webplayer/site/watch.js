@@ -401,7 +401,7 @@ export class Watch {
   }
 
   /** hls.js moved to another fragment: its number comes from the media URL (KVS's FragmentNumber parameter). */
-  async fragmentOnScreen(frag) {
+  async fragmentOnScreen(frag, attempt = 0) {
     let number = null;
     try {
       number = new URL(frag.url, location.href).searchParams.get('FragmentNumber');
@@ -423,6 +423,17 @@ export class Watch {
       try {
         const resp = await call('/getMediaForFragmentList', {StreamName: this.stream, Fragments: [number]}, {raw: true});
         meta = await readTags(resp);
+        if (meta.kvs.AWS_KINESISVIDEO_ERROR_CODE === 'FRAGMENT_NOT_FOUND') {
+          // live (LL-HLS parts) plays a fragment before it is stored: ask again while it is on screen
+          if (attempt < 10) {
+            setTimeout(() => {
+              if (gen === this.generation && $('frag-number').textContent === number) {
+                this.fragmentOnScreen(frag, attempt + 1);
+              }
+            }, 1000);
+          }
+          return;
+        }
         if (this.metaCache.size > 200) {
           this.metaCache.clear();
         }
