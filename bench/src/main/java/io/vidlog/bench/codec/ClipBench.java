@@ -3,8 +3,6 @@ package io.vidlog.bench.codec;
 import io.vidlog.media.fmp4.ClipBuilder;
 import io.vidlog.media.fmp4.ClipMovie;
 import io.vidlog.media.mkv.MkvReader;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +19,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -58,23 +55,6 @@ public class ClipBench {
     public long clips;
   }
 
-  /** Output bytes and the thread CPU time spent making them, per iteration. */
-  @State(Scope.Thread)
-  public static class CpuClock {
-    private final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    long bytes;
-    long cpuNanos;
-
-    @TearDown(Level.Iteration)
-    public void report() {
-      System.out.printf("  [clip output per thread-CPU second: %.0f MB/s over %.2f CPU s; load average %.2f]%n",
-          bytes / (cpuNanos / 1e9) / 1e6, cpuNanos / 1e9,
-          ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-      bytes = 0;
-      cpuNanos = 0;
-    }
-  }
-
   @Setup(Level.Trial)
   public void setUp() {
     byte[] mkv = RepackageBench.fragment();
@@ -86,8 +66,8 @@ public class ClipBench {
   }
 
   @Benchmark
-  public long clip(Counters counters, CpuClock clock) {
-    long cpu0 = clock.mx.getCurrentThreadCpuTime();
+  public long clip(Counters counters, ThreadCpuOutput clock) {
+    clock.start();
     ClipBuilder b = new ClipBuilder(new ClipBuilder.Limits(1L << 32, 1 << 22));
     for (int i = 0; i < fragments; i++) {
       feed(new MkvReader(b.fragment(i * 2_000_000_000L)));
@@ -115,8 +95,7 @@ public class ClipBench {
     }
     counters.bytes += written[0];
     counters.clips++;
-    clock.cpuNanos += clock.mx.getCurrentThreadCpuTime() - cpu0;
-    clock.bytes += written[0];
+    clock.stop(written[0]);
     return written[0];
   }
 

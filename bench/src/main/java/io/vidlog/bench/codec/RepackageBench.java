@@ -8,8 +8,6 @@ import io.vidlog.media.mkv.SegmentInfo;
 import io.vidlog.media.mkv.TrackEntry;
 import io.vidlog.media.nal.AvcConfig;
 import java.io.ByteArrayOutputStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +25,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -76,23 +73,6 @@ public class RepackageBench {
   public static class Counters {
     public long bytes;
     public long fragments;
-  }
-
-  /** Output bytes and the thread CPU time spent making them, per iteration. */
-  @State(Scope.Thread)
-  public static class CpuClock {
-    private final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    long bytes;
-    long cpuNanos;
-
-    @TearDown(Level.Iteration)
-    public void report() {
-      System.out.printf("  [fMP4 output per thread-CPU second: %.0f MB/s over %.2f CPU s; load average %.2f]%n",
-          bytes / (cpuNanos / 1e9) / 1e6, cpuNanos / 1e9,
-          ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-      bytes = 0;
-      cpuNanos = 0;
-    }
   }
 
   @Setup(Level.Trial)
@@ -148,8 +128,8 @@ public class RepackageBench {
   }
 
   @Benchmark
-  public long repackage(Counters counters, CpuClock clock) {
-    long cpu0 = clock.mx.getCurrentThreadCpuTime();
+  public long repackage(Counters counters, ThreadCpuOutput clock) {
+    clock.start();
     MkvFragmentRepackager r = new MkvFragmentRepackager(chosen);
     MkvReader reader = new MkvReader(r);
     for (ByteBuffer s : slices) {
@@ -173,8 +153,7 @@ public class RepackageBench {
     }
     counters.bytes += written;
     counters.fragments++;
-    clock.cpuNanos += clock.mx.getCurrentThreadCpuTime() - cpu0;
-    clock.bytes += written;
+    clock.stop(written);
     return written;
   }
 }
