@@ -12,10 +12,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import io.vidlog.fragmentstore.crypto.StreamingSeal;
 import io.vidlog.fragmentstore.object.FsObjectStore;
-import io.vidlog.fragmentstore.object.ObjectInfo;
 import io.vidlog.fragmentstore.object.ObjectStore;
 import io.vidlog.fragmentstore.object.StoreException;
 import io.vidlog.fragmentstore.streams.StreamInfo;
+import io.vidlog.fragmentstore.testing.ForwardingObjectStore;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -40,18 +40,19 @@ class ChunkMkvStreamTest extends ArchiveFixture {
   private static final int FIRST = ChunkMkvStream.FIRST_RANGE_SEGMENTS * SEG;
 
   /** Delegates to the fixture's fs store; counts range reads and can use the interface's default readRange. */
-  private final class Probe implements ObjectStore {
+  private final class Probe extends ForwardingObjectStore {
     final boolean viaDefault;
     final List<Future<?>> reads = new ArrayList<>();
     Promise<Void> holdFirst;
 
     Probe(boolean viaDefault) {
+      super(ChunkMkvStreamTest.this.store);
       this.viaDefault = viaDefault;
     }
 
     @Override
     public <T> Future<T> readRange(String key, long offset, long length, Function<ByteBuffer, T> reader) {
-      Future<T> f = viaDefault ? ObjectStore.super.readRange(key, offset, length, reader)
+      Future<T> f = viaDefault ? defaultReadRange(key, offset, length, reader)
           : store.readRange(key, offset, length, reader);
       synchronized (this) {
         reads.add(f);
@@ -69,51 +70,6 @@ class ChunkMkvStreamTest extends ArchiveFixture {
 
     synchronized List<Future<?>> reads() {
       return new ArrayList<>(reads);
-    }
-
-    @Override
-    public Future<Void> put(String key, Buffer data) {
-      return store.put(key, data);
-    }
-
-    @Override
-    public Future<Void> putFile(String key, Path file) {
-      return store.putFile(key, file);
-    }
-
-    @Override
-    public Future<Buffer> get(String key) {
-      return store.get(key);
-    }
-
-    @Override
-    public Future<Buffer> getRange(String key, long offset, long length) {
-      return store.getRange(key, offset, length);
-    }
-
-    @Override
-    public Future<ObjectInfo> stat(String key) {
-      return store.stat(key);
-    }
-
-    @Override
-    public Future<List<ObjectInfo>> list(String prefix, String startAfter, int max) {
-      return store.list(prefix, startAfter, max);
-    }
-
-    @Override
-    public Future<Void> delete(String key) {
-      return store.delete(key);
-    }
-
-    @Override
-    public Future<Void> ping() {
-      return store.ping();
-    }
-
-    @Override
-    public String backend() {
-      return store.backend();
     }
 
     @Override

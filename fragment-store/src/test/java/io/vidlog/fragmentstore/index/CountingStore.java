@@ -2,25 +2,23 @@ package io.vidlog.fragmentstore.index;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vidlog.fragmentstore.object.ObjectInfo;
 import io.vidlog.fragmentstore.object.ObjectStore;
 import io.vidlog.fragmentstore.object.StoreException;
-import java.nio.file.Path;
+import io.vidlog.fragmentstore.testing.ForwardingObjectStore;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /** An object store that counts reads by kind of key and can refuse puts, around a real one. */
-final class CountingStore implements ObjectStore {
-  private final ObjectStore store;
+final class CountingStore extends ForwardingObjectStore {
   private final ConcurrentHashMap<String, AtomicInteger> gets = new ConcurrentHashMap<>();
   private volatile Predicate<String> failPuts = k -> false;
   private volatile Predicate<String> holdGets = k -> false;
   private final List<Runnable> held = new java.util.ArrayList<>();
 
   CountingStore(ObjectStore store) {
-    this.store = store;
+    super(store);
   }
 
   /** Reads of keys containing {@code part} ("/index/" segments, "index-summary", "/chunks/"). */
@@ -42,11 +40,6 @@ final class CountingStore implements ObjectStore {
       return Future.failedFuture(new StoreException(StoreException.Kind.UNAVAILABLE, "refused by the test: " + key));
     }
     return store.put(key, data);
-  }
-
-  @Override
-  public Future<Void> putFile(String key, Path file) {
-    return store.putFile(key, file);
   }
 
   /** Reads of matching keys wait until {@link #releaseGets()}, then read what the store holds then. */
@@ -87,35 +80,5 @@ final class CountingStore implements ObjectStore {
   public Future<Buffer> getRange(String key, long offset, long length) {
     gets.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
     return store.getRange(key, offset, length);
-  }
-
-  @Override
-  public Future<ObjectInfo> stat(String key) {
-    return store.stat(key);
-  }
-
-  @Override
-  public Future<List<ObjectInfo>> list(String prefix, String startAfter, int max) {
-    return store.list(prefix, startAfter, max);
-  }
-
-  @Override
-  public Future<Void> delete(String key) {
-    return store.delete(key);
-  }
-
-  @Override
-  public Future<Void> ping() {
-    return store.ping();
-  }
-
-  @Override
-  public String backend() {
-    return store.backend();
-  }
-
-  @Override
-  public void close() {
-    store.close();
   }
 }
