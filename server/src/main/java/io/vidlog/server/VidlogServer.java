@@ -346,7 +346,11 @@ public final class VidlogServer {
   /** Loads the TLS engine's native library and the certificate and key (generated on first start). */
   private static KeyManagerFactory prepareTls(ServerConfig config) {
     TlsSetup.bestEngine();
-    Path[] pair = config.tls().selfSigned() ? SelfSignedCertificate.ensure(config.dataDir().resolve("tls"))
+    java.util.List<String> hosts = new java.util.ArrayList<>(java.util.List.of(config.http().bind()));
+    if (config.http().publicUrl() != null) {
+      hosts.add(config.http().publicUrl().getHost());
+    }
+    Path[] pair = config.tls().selfSigned() ? SelfSignedCertificate.ensure(config.dataDir().resolve("tls"), hosts)
         : new Path[] {config.tls().certFile(), config.tls().keyFile()};
     return PemIdentity.load(pair[0], pair[1]);
   }

@@ -54,6 +54,10 @@ public final class HazelcastCluster implements ClusterNode {
   private final int quorum;
   private final IMap<String, String> nodes;
   private final HazelcastStreamOwners owners;
+  /** What {@link #advertise} last put in {@code vidlog.nodes}, put again under a new member id after a merge. */
+  private volatile JsonObject advertised;
+  /** The member id {@link #nodeNumber} is held under in {@code vidlog.node-numbers}. */
+  private volatile String numberHolder;
 
   private HazelcastCluster(Vertx vertx, HazelcastInstance hz, int nodeNumber, int quorum) {
     this.vertx = vertx;
@@ -62,6 +66,39 @@ public final class HazelcastCluster implements ClusterNode {
     this.quorum = quorum;
     this.nodes = hz.getMap(NODES);
     this.owners = new HazelcastStreamOwners(vertx, hz, this::quorum, nodes);
+    this.numberHolder = memberId();
+    hz.getLifecycleService().addLifecycleListener(e -> {
+      if (e.getState() == com.hazelcast.core.LifecycleEvent.LifecycleState.MERGED) {
+        vertx.executeBlocking(() -> {
+          rejoined();
+          return null;
+        }, false).onFailure(err -> LOG.error("after merging back into the cluster", err));
+      }
+    });
+  }
+
+  /**
+   * This node was cut off from the others and has merged back (Hazelcast's split-brain merge,
+   * {@code hazelcast.merge.*.run.delay.seconds}): the majority side has meanwhile removed its entry
+   * from {@code vidlog.nodes}, and its member id has changed. Its streams are given up, its URLs
+   * advertised again and its node number held under the new id.
+   */
+  private void rejoined() {
+    String id = memberId();
+    LOG.warn("merged back into the cluster after a partition as {}, {} member(s) now", id,
+        hz.getCluster().getMembers().size());
+    owners.rejoined();
+    IMap<Integer, String> numbers = hz.getMap(NODE_NUMBERS);
+    if (!numbers.replace(nodeNumber, numberHolder, id) && numbers.putIfAbsent(nodeNumber, id) != null
+        && !id.equals(numbers.get(nodeNumber))) {
+      LOG.error("node number {} was taken by another member while this node was cut off: restart this node so that "
+          + "fragment numbers stay unique", nodeNumber);
+    }
+    numberHolder = id;
+    JsonObject info = advertised;
+    if (info != null) {
+      nodes.set(id, info.encode());
+    }
   }
 
   /**
@@ -105,6 +142,10 @@ public final class HazelcastCluster implements ClusterNode {
     config.setProperty("hazelcast.max.no.heartbeat.seconds", "6");
     // members are listed: nothing to wait for before joining them
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
+    // a node cut off by a partition looks for the others every few seconds, not after 5 minutes then
+    // every 2 (the defaults), and merges back as soon as the network allows
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
     config.setProperty("hazelcast.local.localAddress", cluster.host());
     config.setProperty("hazelcast.socket.bind.any", "false");
     NetworkConfig network = config.getNetworkConfig();
@@ -165,6 +206,7 @@ public final class HazelcastCluster implements ClusterNode {
     if (ingestUrl != null) {
       info.put("ingestUrl", ingestUrl.toString());
     }
+    advertised = info;
     return vertx.executeBlocking(() -> {
       nodes.set(memberId(), info.encode());
       return null;

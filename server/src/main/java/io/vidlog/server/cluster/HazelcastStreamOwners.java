@@ -60,7 +60,8 @@ final class HazelcastStreamOwners implements StreamOwners {
   private final BooleanSupplier quorum;
   private final IMap<String, String> owners;
   private final IMap<String, String> nodes;
-  private final String me;
+  /** This member's id; Hazelcast gives a member a new one when it merges back after a partition. */
+  private volatile String me;
   /** The epoch of each stream this node claimed and has not lost. */
   private final ConcurrentHashMap<String, Long> claimed = new ConcurrentHashMap<>();
   /** What this node last saw of the owners map and the nodes map. */
@@ -70,7 +71,7 @@ final class HazelcastStreamOwners implements StreamOwners {
   /** When this node saw each member leave (nanoTime), for {@link #TAKEOVER_GRACE_MS}. */
   private final ConcurrentHashMap<String, Long> removedAt = new ConcurrentHashMap<>();
   private volatile Predicate<String> releaser = id -> true;
-  private final MessageConsumer<String> releaseConsumer;
+  private volatile MessageConsumer<String> releaseConsumer;
 
   /** One entry of the owners map. */
   record Owner(String member, long epoch) {
@@ -117,7 +118,11 @@ final class HazelcastStreamOwners implements StreamOwners {
       }
     });
     loadViews();
-    this.releaseConsumer = vertx.eventBus().consumer(RELEASE_ADDRESS + me, msg -> {
+    this.releaseConsumer = releaseConsumer();
+  }
+
+  private MessageConsumer<String> releaseConsumer() {
+    return vertx.eventBus().consumer(RELEASE_ADDRESS + me, msg -> {
       String streamId = msg.body();
       boolean released = !claimed.containsKey(streamId) || releaser.test(streamId);
       if (released) {
@@ -125,6 +130,25 @@ final class HazelcastStreamOwners implements StreamOwners {
       }
       msg.reply(released);
     });
+  }
+
+  /**
+   * After this node merged back into the cluster from a partition (Hazelcast has then given it a
+   * new member id): every stream it still counted as its own is given up, since the majority may
+   * have given it to another node meanwhile and this node's entries name its old id; the views are
+   * read again and release requests are taken at the new id.
+   */
+  void rejoined() {
+    String before = me;
+    me = hz.getCluster().getLocalMember().getUuid().toString();
+    List.copyOf(claimed.keySet()).forEach(this::lost);
+    if (!before.equals(me)) {
+      releaseConsumer.unregister();
+      releaseConsumer = releaseConsumer();
+    }
+    ownerView.clear();
+    nodeView.clear();
+    loadViews();
   }
 
   private void loadViews() {

@@ -39,7 +39,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * The first-start TLS identity: an EC P-256 key and a self-signed certificate (bouncycastle) for
- * localhost, 127.0.0.1, ::1 and the machine's host name, written as PEM ({@code cert.pem},
+ * localhost, 127.0.0.1, ::1, the machine's host name and the hosts the server is reached at
+ * ({@code --public-url}, {@code --bind}), written as PEM ({@code cert.pem},
  * {@code key.pem}, the key with mode 0600) and reused on later starts.
  */
 public final class SelfSignedCertificate {
@@ -51,6 +52,14 @@ public final class SelfSignedCertificate {
 
   /** Returns {@code (cert, key)} under {@code dir}, generating them when absent. */
   public static Path[] ensure(Path dir) {
+    return ensure(dir, List.of());
+  }
+
+  /**
+   * As {@link #ensure(Path)}, a generated certificate also naming {@code hosts} (names or IP
+   * addresses; the wildcard address is skipped): the addresses other nodes send clients to.
+   */
+  public static Path[] ensure(Path dir, List<String> hosts) {
     Path cert = dir.resolve(CERT_FILE);
     Path key = dir.resolve(KEY_FILE);
     if (Files.isRegularFile(cert) && Files.isRegularFile(key)) {
@@ -61,7 +70,10 @@ public final class SelfSignedCertificate {
       KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
       gen.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
       KeyPair pair = gen.generateKeyPair();
-      X509Certificate x509 = certificate(pair, hostNames());
+      Set<String> names = hostNames();
+      hosts.stream().filter(h -> h != null && !h.isBlank() && !h.equals("0.0.0.0") && !h.equals("::"))
+          .map(h -> h.startsWith("[") ? h.substring(1, h.length() - 1) : h).forEach(names::add);
+      X509Certificate x509 = certificate(pair, names);
       PrivateFiles.writeAtomically(key, pem(new JcaPKCS8Generator(pair.getPrivate(), null)));
       Path tmp = dir.resolve(CERT_FILE + ".tmp");
       Files.writeString(tmp, pem(x509), StandardCharsets.US_ASCII);

@@ -242,7 +242,7 @@ class ClusterIT {
         sorted.size());
   }
 
-  private static List<String> listed(KinesisVideoArchivedMediaClient client, String stream, long from) {
+  static List<String> listed(KinesisVideoArchivedMediaClient client, String stream, long from) {
     var page = client.listFragments(r -> r.streamName(stream).fragmentSelector(s -> s
         .fragmentSelectorType(FragmentSelectorType.SERVER_TIMESTAMP)
         .timestampRange(t -> t.startTimestamp(java.time.Instant.ofEpochMilli(from))

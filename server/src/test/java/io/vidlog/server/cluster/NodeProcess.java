@@ -57,14 +57,25 @@ final class NodeProcess implements AutoCloseable {
 
   /** Starts the jar with {@code jvmArgs} and {@code args} in {@code dir} (its data dir is {@code dir/data}). */
   static NodeProcess start(String name, Path dir, List<String> jvmArgs, List<String> args) throws IOException {
+    return start(name, dir, List.of(), jvmArgs, List.of("--port", "0", "--bind", "127.0.0.1"), args);
+  }
+
+  /**
+   * As {@link #start(String, Path, List, List)}, the JVM run through {@code launcher} (for example
+   * {@code ip netns exec NS}, which execs it: the process is the JVM) and listening as
+   * {@code listen} says.
+   */
+  static NodeProcess start(String name, Path dir, List<String> launcher, List<String> jvmArgs, List<String> listen,
+      List<String> args) throws IOException {
     Files.createDirectories(dir);
-    List<String> command = new ArrayList<>();
+    List<String> command = new ArrayList<>(launcher);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx384m");
     command.addAll(jvmArgs);
     command.add("-jar");
     command.add(jar().toString());
-    command.addAll(List.of("--data-dir", dir.resolve("data").toString(), "--port", "0", "--bind", "127.0.0.1"));
+    command.addAll(List.of("--data-dir", dir.resolve("data").toString()));
+    command.addAll(listen);
     command.addAll(args);
     return run(name, dir, command);
   }
