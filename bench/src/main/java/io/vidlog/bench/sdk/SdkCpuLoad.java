@@ -90,36 +90,15 @@ public final class SdkCpuLoad {
         producers.add(client.producer(ProducerConfig.builder(name).createIfMissing(StreamSpec.named(name).withRetentionHours(1))
             .track(TrackConfig.h264(1)).listener(listener).build()));
       }
-      byte[] key = frame(true);
-      byte[] delta = frame(false);
       long t0 = System.currentTimeMillis() + 500;
       long end = t0 + (warmUp + seconds) * 1000;
       List<Thread> cameras = new ArrayList<>();
       for (StreamProducer p : producers) {
-        Thread t = new Thread(() -> {
-          for (long i = 0; ; i++) {
-            long due = t0 + i * 1000 / FPS;
-            if (due >= end) {
-              return;
-            }
-            long wait = due - System.currentTimeMillis();
-            if (wait > 0) {
-              try {
-                Thread.sleep(wait);
-              } catch (InterruptedException e) {
-                return;
-              }
-            }
-            Instant pts = Instant.ofEpochMilli(due);
-            long c0 = threads.getCurrentThreadCpuTime();
-            p.putFrame(1, pts, pts, i % FPS == 0, i % FPS == 0 ? key : delta);
-            if (measuring.get() == 1) {
-              putFrameNanos.add(threads.getCurrentThreadCpuTime() - c0);
-            }
+        cameras.add(camera(p, t0, end, nanos -> {
+          if (measuring.get() == 1) {
+            putFrameNanos.add(nanos);
           }
-        }, "camera-" + p.streamName());
-        t.start();
-        cameras.add(t);
+        }));
       }
       Thread.sleep(Math.max(0, t0 + warmUp * 1000 - System.currentTimeMillis()));
       Map<Long, Long> before = sdkThreadCpu(threads);
@@ -152,6 +131,40 @@ public final class SdkCpuLoad {
     } finally {
       server.stop();
     }
+  }
+
+  /**
+   * A started camera thread: from {@code t0} until {@code end} (epoch millis), a {@link #frame} due
+   * every 1/{@link #FPS} s by the wall clock, a key frame each second; {@code putFrameCpu} is told
+   * the thread CPU each {@code putFrame} took.
+   */
+  static Thread camera(StreamProducer p, long t0, long end, java.util.function.LongConsumer putFrameCpu) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    byte[] key = frame(true);
+    byte[] delta = frame(false);
+    Thread t = new Thread(() -> {
+      for (long i = 0; ; i++) {
+        long due = t0 + i * 1000 / FPS;
+        if (due >= end) {
+          return;
+        }
+        long wait = due - System.currentTimeMillis();
+        if (wait > 0) {
+          try {
+            Thread.sleep(wait);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+        Instant pts = Instant.ofEpochMilli(due);
+        long c0 = threads.getCurrentThreadCpuTime();
+        p.putFrame(1, pts, pts, i % FPS == 0, i % FPS == 0 ? key : delta);
+        putFrameCpu.accept(threads.getCurrentThreadCpuTime() - c0);
+      }
+    }, "camera-" + p.streamName());
+    t.setDaemon(true);
+    t.start();
+    return t;
   }
 
   private static long persisted(List<StreamProducer> producers) {
