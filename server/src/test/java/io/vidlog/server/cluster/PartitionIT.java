@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
@@ -164,43 +163,24 @@ class PartitionIT {
     byte[] mkv = MediaClients.resource("ffmpeg-live-av.mkv");
     List<Ack> persisted = new CopyOnWriteArrayList<>();
     List<String> errors = new CopyOnWriteArrayList<>();
-    AtomicReference<Integer> connectedTo = new AtomicReference<>();
-    AtomicBoolean producing = new AtomicBoolean(true);
-    AtomicInteger attempts = new AtomicInteger();
-    Thread producer = new Thread(() -> {
-      while (producing.get()) {
-        // as behind a load balancer: each attempt asks GetDataEndpoint of the next node in turn
-        int first = attempts.getAndIncrement() % NODES;
-        try {
-          URI endpoint = putMediaEndpoint(first, admin, stream);
-          int node = nodeAt(endpoint);
-          connectedTo.set(node);
-          MediaClients.putMediaPaced(endpoint, admin, stream, mkv, ack -> {
-            JsonObject o = new JsonObject(ack);
-            if ("PERSISTED".equals(o.getString("EventType"))) {
-              persisted.add(new Ack(o.getString("FragmentNumber"), node, System.nanoTime()));
-            } else if ("ERROR".equals(o.getString("EventType"))) {
-              errors.add(node + ": " + ack);
-            }
-          });
-        } catch (Exception | AssertionError e) {
-          // refused (no majority there, or another node holds the stream) or broken: ask again after
-          // a pause, as a producer's back-off would make
-          LockSupport.parkNanos(200_000_000L);
-        }
-      }
-    }, "producer");
-    producer.start();
+    Producer camera = new Producer("camera", admin, stream, mkv, persisted, errors);
+    Producer reconnected = new Producer("reconnected", admin, stream, mkv, persisted, errors);
+    camera.start();
     int owner;
     long cutAt;
     long movedAfter;
     try {
-      Conditions.await("the producer has 4 fragments PERSISTED", () -> persisted.size() >= 4);
+      Conditions.await("the camera has 4 fragments PERSISTED", () -> persisted.size() >= 4);
       owner = persisted.get(persisted.size() - 1).node();
       int atCut = persisted.size();
       cutAt = System.nanoTime();
       hosts.cut(owner);
       NodeProcess cut = nodes.get(owner);
+      // the camera keeps its connection to the cut-off owner (it does not reconnect on its own:
+      // the connection still works), and the same camera reconnects meanwhile, as one whose acks
+      // stall does: the dangerous case, two connections of one stream on both sides of the partition
+      camera.stopAfterThisConnection();
+      reconnected.start();
       Conditions.await(cut.name + " (cut off) reports no majority",
           () -> !cut.healthOrEmpty().getJsonObject("cluster", new JsonObject()).getBoolean("quorum", true));
       Conditions.await("4 fragments are PERSISTED by another node after " + cut.name + " was cut off",
@@ -216,14 +196,15 @@ class PartitionIT {
       int atHeal = persisted.size();
       Conditions.await("4 more fragments PERSISTED after healing", () -> persisted.size() >= atHeal + 4);
     } finally {
-      producing.set(false);
-      producer.join(120_000);
+      camera.stop();
+      reconnected.stop();
     }
-    assertFalse(producer.isAlive(), "the producer ended");
 
     List<String> acked = persisted.stream().map(Ack::fragment).toList();
     List<BigInteger> values = acked.stream().map(BigInteger::new).toList();
-    assertEquals(values.stream().sorted().toList(), values, "acked fragment numbers increase across owners");
+    assertEquals(values.stream().sorted().toList(), values,
+        "acked fragment numbers increase across owners (the cut-off owner acked none after the new one began): "
+            + persisted);
     assertEquals(acked.size(), new HashSet<>(acked).size(), "no fragment number is acked twice: " + acked);
 
     // the store itself: one writer at a time, never two interleaved
@@ -267,6 +248,54 @@ class PartitionIT {
     System.err.printf("partition: owner %s cut off; first PERSISTED on the majority side %d ms later; acks per node %s;"
         + " writers in the store %s; errors %s%n", nodes.get(owner).name, movedAfter / 1_000_000,
         persisted.stream().map(a -> nodes.get(a.node()).name).toList(), writers, errors);
+  }
+
+  /**
+   * A producer that, while it runs, asks GetDataEndpoint of the nodes in turn (as behind a load
+   * balancer) and streams the fixture 10 times over on one long connection, as a camera does,
+   * asking again when the connection is refused or ends.
+   */
+  private final class Producer {
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+
+    Producer(String name, AdminCredentials admin, String stream, byte[] mkv, List<Ack> persisted, List<String> errors) {
+      AtomicInteger attempts = new AtomicInteger();
+      thread = new Thread(() -> {
+        while (running.get()) {
+          try {
+            URI endpoint = putMediaEndpoint(attempts.getAndIncrement() % NODES, admin, stream);
+            int node = nodeAt(endpoint);
+            MediaClients.putMediaPaced(endpoint, admin, stream, mkv, 10, ack -> {
+              JsonObject o = new JsonObject(ack);
+              if ("PERSISTED".equals(o.getString("EventType"))) {
+                persisted.add(new Ack(o.getString("FragmentNumber"), node, System.nanoTime()));
+              } else if ("ERROR".equals(o.getString("EventType"))) {
+                errors.add(name + " on " + nodes.get(node).name + ": " + ack);
+              }
+            });
+          } catch (Exception | AssertionError e) {
+            // refused (no majority there, or another connection holds the stream) or broken: ask
+            // again after a pause, as a producer's back-off would make
+            LockSupport.parkNanos(200_000_000L);
+          }
+        }
+      }, name);
+    }
+
+    void start() {
+      thread.start();
+    }
+
+    void stopAfterThisConnection() {
+      running.set(false);
+    }
+
+    void stop() throws InterruptedException {
+      running.set(false);
+      thread.join(120_000);
+      assertFalse(thread.isAlive(), thread.getName() + " ended");
+    }
   }
 
   /** Fragment numbers of the chunk objects in the bucket, in increasing order. */

@@ -118,7 +118,21 @@ public final class MediaClients {
    */
   public static List<String> putMediaPaced(URI endpoint, AdminCredentials admin, String stream, byte[] mkv,
       java.util.function.Consumer<String> onAck) throws Exception {
+    return putMediaPaced(endpoint, admin, stream, mkv, 1, onAck);
+  }
+
+  /**
+   * As {@link #putMediaPaced(URI, AdminCredentials, String, byte[], java.util.function.Consumer)},
+   * the file sent {@code times} times back to back on the one connection, each copy a new MKV
+   * stream (docs/wire-protocol.md §1.1) paced as if it followed the previous one: a camera's long
+   * PutMedia connection.
+   */
+  public static List<String> putMediaPaced(URI endpoint, AdminCredentials admin, String stream, byte[] mkv,
+      int times, java.util.function.Consumer<String> onAck) throws Exception {
     List<long[]> clusters = clusters(mkv);
+    // one copy lasts from its first Cluster to its last plus one Cluster's length
+    long span = clusters.get(clusters.size() - 1)[1] - clusters.get(0)[1]
+        + (clusters.size() > 1 ? clusters.get(clusters.size() - 1)[1] - clusters.get(clusters.size() - 2)[1] : 1_000);
     javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
     ssl.init(null, TestServers.TRUST_ALL, new java.security.SecureRandom());
     try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) ssl.getSocketFactory()
@@ -155,14 +169,19 @@ public final class MediaClients {
       reader.start();
       try {
         long start = System.nanoTime();
-        for (int k = 0; k < clusters.size(); k++) {
-          long due = (clusters.get(k)[1] - clusters.get(0)[1]) * 1_000_000L;
-          long wait;
-          while ((wait = due - (System.nanoTime() - start)) > 0) {
-            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+        for (int copy = 0; copy < times; copy++) {
+          if (copy > 0) {
+            chunk(out, mkv, 0, (int) clusters.get(0)[0]);
           }
-          int to = k + 1 < clusters.size() ? (int) clusters.get(k + 1)[0] : mkv.length;
-          chunk(out, mkv, (int) clusters.get(k)[0], to);
+          for (int k = 0; k < clusters.size(); k++) {
+            long due = (copy * span + clusters.get(k)[1] - clusters.get(0)[1]) * 1_000_000L;
+            long wait;
+            while ((wait = due - (System.nanoTime() - start)) > 0) {
+              java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+            int to = k + 1 < clusters.size() ? (int) clusters.get(k + 1)[0] : mkv.length;
+            chunk(out, mkv, (int) clusters.get(k)[0], to);
+          }
         }
         out.write("0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         out.flush();
