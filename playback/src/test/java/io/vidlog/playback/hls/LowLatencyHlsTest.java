@@ -81,7 +81,18 @@ class LowLatencyHlsTest {
   }
 
   Future<MediaPlaylist> request(HlsSession s, HlsService.Directives d) {
-    return service.media(stream, s, "T", 1, clock::get, d);
+    return request(s, "T", d).map(LowLatencyHlsTest::served);
+  }
+
+  Future<SessionPlaylist> request(HlsSession s, String token, HlsService.Directives d) {
+    return service.media(stream, s, token, 1, clock::get, d);
+  }
+
+  /** The playlist a session is answered, as a value; its text as served is that value's rendering. */
+  static MediaPlaylist served(SessionPlaylist p) {
+    MediaPlaylist value = p.playlist();
+    assertEquals(value.render(), p.render(), "the text served is the playlist's rendering");
+    return value;
   }
 
   MediaPlaylist media(HlsSession s, HlsService.Directives d) throws Exception {
