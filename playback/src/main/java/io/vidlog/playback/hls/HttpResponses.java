@@ -12,7 +12,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -272,12 +271,14 @@ final class HttpResponses {
   }
 
   /**
-   * One compressor per thread, reset for each document: a new one allocates zlib's state each time,
-   * which costs more than compressing a playlist. The fastest level: playlists repeat their URIs,
-   * which even it finds, and each live playlist response is compressed anew (its token differs).
+   * One compressor per thread, reset for each document: a new one allocates and clears zlib's state
+   * (a few hundred KB) each time, which costs more than compressing a playlist, and each live
+   * playlist response is compressed anew (its token differs). The default level, so the bytes are
+   * those GZIPOutputStream writes: with the fastest level ffmpeg's HLS reader stopped after the
+   * first segment of a live replay, a cause not yet found.
    */
   private static final ThreadLocal<Deflater> DEFLATERS =
-      ThreadLocal.withInitial(() -> new Deflater(Deflater.BEST_SPEED, true));
+      ThreadLocal.withInitial(() -> new Deflater(Deflater.DEFAULT_COMPRESSION, true));
   /** The gzip member header (RFC 1952 §2.3): deflate, no flags, no time, unknown OS. */
   private static final byte[] GZIP_HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
 

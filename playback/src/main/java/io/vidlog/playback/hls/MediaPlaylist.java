@@ -201,7 +201,7 @@ public record MediaPlaylist(int targetDuration, long mediaSequence, long discont
    * reports) replaced by {@code f} of it.
    */
   MediaPlaylist withUris(java.util.function.UnaryOperator<String> f) {
-    java.util.List<Segment> ss = new java.util.ArrayList<>(segments.size());
+    List<Segment> ss = new java.util.ArrayList<>(segments.size());
     for (Segment s : segments) {
       ss.add(new Segment(s.map() == null ? null : f.apply(s.map()), s.discontinuity(), s.programDateTime(),
           s.durationMillis(), f.apply(s.uri()), withUris(s.parts(), f)));

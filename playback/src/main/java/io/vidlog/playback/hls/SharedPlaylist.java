@@ -71,9 +71,4 @@ final class SharedPlaylist {
   MediaPlaylist playlist(String token) {
     return template.withUris(uri -> uri.replace(TOKEN, token));
   }
-
-  /** How many sessions' tokens the text holds: the URIs that name the session (tests). */
-  int tokens() {
-    return pieces.length - 1;
-  }
 }
