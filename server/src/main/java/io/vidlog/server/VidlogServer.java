@@ -223,7 +223,8 @@ public final class VidlogServer {
     SessionKeys sessionKeys = SessionKeys.of(() -> stores.crypto().keys(SealContext.SYSTEM),
         () -> stores.crypto().forget(SealContext.SYSTEM), System::currentTimeMillis, SESSION_KEY_RELOAD_MS);
     HlsApi hls = new HlsApi(vertx, registry, fragments.index(), fragments.archive(), readerFeeds, sessionKeys,
-        ctx -> endpoints.of(ctx, "GET_HLS_STREAMING_SESSION_URL"), System::currentTimeMillis);
+        ctx -> endpoints.of(ctx, "GET_HLS_STREAMING_SESSION_URL"), System::currentTimeMillis,
+        config.limits().hlsPartTargetMillis());
     modules.add(hls);
     // DASH sessions are HLS sessions with a manifest: the same tokens, timelines and segments
     modules.add(new DashApi(hls));

@@ -177,7 +177,7 @@ public final class HlsApi implements ApiModule {
       int track = trackNumber(ctx.request());
       return service.media(v.stream(), v.session(), v.token(), track, clock, directives(ctx.request())).map(p -> {
         // live playlists change with every fragment; a cache may hold one for less than a fragment
-        HttpResponses.playlist(ctx.request(), p.render(), v.session().mode() == PlaybackMode.ON_DEMAND
+        HttpResponses.playlist(ctx.request(), p.bytes(), v.session().mode() == PlaybackMode.ON_DEMAND
             ? untilExpiry(v.session()) : "max-age=1");
         return p;
       });

@@ -179,7 +179,7 @@ public final class HlsService {
   }
 
   /** The media playlist of a track at {@code nowMillis}, without delivery directives. */
-  public Future<MediaPlaylist> media(StreamInfo stream, HlsSession session, String token, int track, long nowMillis) {
+  Future<SessionPlaylist> media(StreamInfo stream, HlsSession session, String token, int track, long nowMillis) {
     return media(stream, session, token, track, () -> nowMillis, Directives.NONE);
   }
 
@@ -188,8 +188,10 @@ public final class HlsService {
    * tags, held until it holds what the directives ask for (Blocking Playlist Reload: 400
    * InvalidArgumentException when that is too far ahead, 503 when it does not come within three
    * target durations), and as a delta update when asked (draft-pantos-hls-rfc8216bis §6.2.5).
+   * Live playlists are rendered once for all the sessions that list the same ({@link SharedPlaylist});
+   * a held request is released without asking the index: what released it is in the live tail.
    */
-  public Future<MediaPlaylist> media(StreamInfo stream, HlsSession session, String token, int track,
+  Future<SessionPlaylist> media(StreamInfo stream, HlsSession session, String token, int track,
       java.util.function.LongSupplier clock, Directives directives) {
     return catalog.get(stream, session.anchor()).compose(anchor -> {
       PlayableTracks p = playable(anchor.tracks());
@@ -208,7 +210,7 @@ public final class HlsService {
         MediaPlaylist now;
         LowLatencyView.Edge edge;
         synchronized (parts) {
-          now = render(session, token, track, t, parts, others);
+          now = shared(session, track, t, parts, others, false).template();
           edge = LowLatencyView.edge(t, track, parts);
         }
         if (now.lowLatency() == null) {
@@ -223,20 +225,50 @@ public final class HlsService {
         }
         long deadline = clock.getAsLong() + 3000L * now.targetDuration();
         return parts.hold(() -> LowLatencyView.edge(t, track, parts).reached(msn, part), deadline).compose(reached ->
-            reached ? t.advance(clock.getAsLong())
+            reached ? t.advanceFromTail(clock.getAsLong())
                 : Future.failedFuture(KvsError.SERVICE_UNAVAILABLE.exception("Segment " + msn
                     + (part < 0 ? "" : " part " + part) + " did not arrive within three target durations")));
       }).map(v -> {
-        MediaPlaylist playlist;
+        SharedPlaylist playlist;
         if (parts == null) {
-          playlist = render(session, token, track, t);
+          playlist = SharedPlaylist.of(render(session, SharedPlaylist.TOKEN, track, t));
         } else {
           synchronized (parts) {
-            playlist = render(session, token, track, t, parts, others);
+            playlist = shared(session, track, t, parts, others, directives.skip());
           }
         }
-        return directives.skip() && playlist.lowLatency() != null && playlist.skippable() > 0
-            ? playlist.delta(playlist.skippable()) : playlist;
+        return new SessionPlaylist(playlist, token);
+      });
+    });
+  }
+
+  /**
+   * Everything a live media playlist's rendering reads besides the session token and the stream's
+   * live parts (which {@link LiveParts#rendering} keys by their own changes): sessions with equal
+   * keys list the same.
+   */
+  private record RenderKey(int track, List<Integer> others, PlaybackMode mode, TimestampKind kind,
+      boolean displayTimestamps, DiscontinuityMode discontinuity, FragmentNumber anchor, List<Lane.Entry> window,
+      List<Lane.Entry> otherLasts, boolean complete, boolean skip) {}
+
+  /**
+   * A live session's playlist of a track, full or as a delta update ({@code skip}), from the rendering
+   * every session with the same key shares (the caller holds the parts' lock; the timeline is held
+   * still while its key is read and the playlist rendered).
+   */
+  private static SharedPlaylist shared(HlsSession session, int track, Timeline t, LiveParts parts,
+      List<Integer> others, boolean skip) {
+    return t.still(() -> {
+      List<Lane.Entry> otherLasts = new ArrayList<>(others.size());
+      for (int o : others) {
+        otherLasts.add(t.last(o));
+      }
+      RenderKey key = new RenderKey(track, others, session.mode(), session.kind(), session.displayTimestamps(),
+          session.discontinuity(), session.anchor(), t.window(track), otherLasts, t.complete(), skip);
+      return parts.rendering(key, () -> {
+        MediaPlaylist playlist = render(session, SharedPlaylist.TOKEN, track, t, parts, others);
+        return SharedPlaylist.of(skip && playlist.lowLatency() != null && playlist.skippable() > 0
+            ? playlist.delta(playlist.skippable()) : playlist);
       });
     });
   }

@@ -12,13 +12,13 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.zip.GZIPOutputStream;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
 
 /**
  * How the HLS URL family answers over HTTP (docs/wire-protocol.md §3.5): CORS for players on other
@@ -60,9 +60,17 @@ final class HttpResponses {
     document(request, text, cacheControl, PLAYLIST_TYPE);
   }
 
+  /** A playlist already in UTF-8. */
+  static void playlist(HttpServerRequest request, byte[] text, String cacheControl) {
+    document(request, text, cacheControl, PLAYLIST_TYPE);
+  }
+
   /** A text document (a playlist, a DASH manifest) of {@code contentType}, gzipped when the client takes it. */
   static void document(HttpServerRequest request, String text, String cacheControl, String contentType) {
-    byte[] plain = text.getBytes(StandardCharsets.UTF_8);
+    document(request, text.getBytes(StandardCharsets.UTF_8), cacheControl, contentType);
+  }
+
+  private static void document(HttpServerRequest request, byte[] plain, String cacheControl, String contentType) {
     HttpServerResponse response = request.response();
     response.putHeader(HttpHeaders.CONTENT_TYPE, contentType);
     response.putHeader(HttpHeaders.CACHE_CONTROL, cacheControl);
@@ -262,13 +270,41 @@ final class HttpResponses {
     return false;
   }
 
+  /**
+   * One compressor per thread, reset for each document: a new one allocates and clears zlib's state
+   * (a few hundred KB) each time, which costs more than compressing a playlist, and each live
+   * playlist response is compressed anew (its token differs). The default level, so the bytes are
+   * those GZIPOutputStream writes: with the fastest level ffmpeg's HLS reader stopped after the
+   * first segment of a live replay, a cause not yet found.
+   */
+  private static final ThreadLocal<Deflater> DEFLATERS =
+      ThreadLocal.withInitial(() -> new Deflater(Deflater.DEFAULT_COMPRESSION, true));
+  /** The gzip member header (RFC 1952 §2.3): deflate, no flags, no time, unknown OS. */
+  private static final byte[] GZIP_HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
+
+  /** {@code plain} as one gzip member (RFC 1952). */
   static byte[] gzip(byte[] plain) {
+    Deflater d = DEFLATERS.get();
+    d.reset();
+    d.setInput(plain);
+    d.finish();
     ByteArrayOutputStream out = new ByteArrayOutputStream(plain.length / 4 + 64);
-    try (GZIPOutputStream z = new GZIPOutputStream(out, 8192)) {
-      z.write(plain);
-    } catch (IOException e) {
-      throw new IllegalStateException("gzip into memory failed", e);
+    out.write(GZIP_HEADER, 0, GZIP_HEADER.length);
+    byte[] buf = new byte[Math.min(64 * 1024, plain.length / 2 + 64)];
+    while (!d.finished()) {
+      out.write(buf, 0, d.deflate(buf));
     }
+    CRC32 crc = new CRC32();
+    crc.update(plain);
+    writeIntLe(out, (int) crc.getValue());
+    writeIntLe(out, plain.length); // ISIZE: the length modulo 2^32
     return out.toByteArray();
+  }
+
+  private static void writeIntLe(ByteArrayOutputStream out, int v) {
+    out.write(v);
+    out.write(v >>> 8);
+    out.write(v >>> 16);
+    out.write(v >>> 24);
   }
 }

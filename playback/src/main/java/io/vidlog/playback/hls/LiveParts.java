@@ -138,6 +138,11 @@ final class LiveParts {
   private final long targetMillis;
   private final ArrayDeque<Fragment> fragments = new ArrayDeque<>();
   private final List<Held> held = new ArrayList<>();
+  /**
+   * The playlists rendered since the parts last changed, by what each depends on besides the
+   * session token: the sessions held on one part are answered from one rendering per variant.
+   */
+  private final Map<Object, SharedPlaylist> renderings = new java.util.HashMap<>();
   private long sweeper = -1;
   private FragmentNumber lastEnded;
   /** Live events taken in (tests wait on it). */
@@ -226,13 +231,40 @@ final class LiveParts {
     return targetMillis;
   }
 
+  /** Distinct playlists kept until the parts next change; more are rendered but not kept. */
+  static final int RENDERINGS = 256;
+
+  /**
+   * The playlist rendered for {@code key} since the parts last changed, else {@code render}'s,
+   * kept for the next session with the same key. {@code key} must name everything the rendering
+   * reads besides the session token and these parts; the caller holds this object's lock while it
+   * reads them, so the rendering and its key see the same state.
+   */
+  synchronized SharedPlaylist rendering(Object key, java.util.function.Supplier<SharedPlaylist> render) {
+    SharedPlaylist r = renderings.get(key);
+    if (r == null) {
+      r = render.get();
+      if (renderings.size() < RENDERINGS) {
+        renderings.put(key, r);
+      }
+    }
+    return r;
+  }
+
+  /** What playlists list has changed: a part completed, a fragment started, ended or was dropped. */
+  private void changed() {
+    renderings.clear();
+  }
+
   /** The subscription starts after fragment {@code ended} (null: none): the predecessor of the next one. */
   synchronized void subscribedAfter(FragmentNumber ended) {
+    changed();
     lastEnded = ended;
   }
 
   synchronized void start(LiveEvent.FragmentStart s, TrackSet tracks) {
     events++;
+    changed();
     if (tracks == null) {
       return;
     }
@@ -305,6 +337,7 @@ final class LiveParts {
 
   synchronized void end(FragmentNumber number) {
     events++;
+    changed();
     Fragment f = fragments.peekLast();
     if (f != null && f.open && f.number.equals(number)) {
       close(f);
@@ -315,6 +348,7 @@ final class LiveParts {
 
   synchronized void abort(FragmentNumber number) {
     events++;
+    changed();
     Fragment f = fragments.peekLast();
     if (f != null && f.open && f.number.equals(number)) {
       fragments.removeLast();
@@ -373,6 +407,7 @@ final class LiveParts {
 
   private void completePart(Part p) {
     p.complete = true;
+    changed();
     for (PartReader r : p.readers.keySet()) {
       r.complete();
     }
@@ -382,6 +417,7 @@ final class LiveParts {
 
   private void stop(TrackParts t) {
     t.stopped = true;
+    changed();
     for (Part p : t.parts) {
       for (PartReader r : p.readers.keySet()) {
         r.gone();

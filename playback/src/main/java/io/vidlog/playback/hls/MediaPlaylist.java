@@ -196,6 +196,35 @@ public record MediaPlaylist(int targetDuration, long mediaSequence, long discont
             lowLatency.reports()));
   }
 
+  /**
+   * This playlist with every URI it names (maps, segments, parts, the preload hint, rendition
+   * reports) replaced by {@code f} of it.
+   */
+  MediaPlaylist withUris(java.util.function.UnaryOperator<String> f) {
+    List<Segment> ss = new java.util.ArrayList<>(segments.size());
+    for (Segment s : segments) {
+      ss.add(new Segment(s.map() == null ? null : f.apply(s.map()), s.discontinuity(), s.programDateTime(),
+          s.durationMillis(), f.apply(s.uri()), withUris(s.parts(), f)));
+    }
+    LowLatency ll = null;
+    if (lowLatency != null) {
+      Partial p = lowLatency.partial();
+      List<RenditionReport> reports = new java.util.ArrayList<>();
+      for (RenditionReport r : lowLatency.reports()) {
+        reports.add(new RenditionReport(f.apply(r.uri()), r.lastMsn(), r.lastPart()));
+      }
+      ll = new LowLatency(lowLatency.partTargetMillis(), lowLatency.skipped(), p == null ? null
+          : new Partial(p.map() == null ? null : f.apply(p.map()), p.discontinuity(), p.programDateTime(),
+              withUris(p.parts(), f)),
+          lowLatency.preloadHint() == null ? null : f.apply(lowLatency.preloadHint()), reports);
+    }
+    return new MediaPlaylist(targetDuration, mediaSequence, discontinuitySequence, onDemand, ended, ss, ll);
+  }
+
+  private static List<Part> withUris(List<Part> parts, java.util.function.UnaryOperator<String> f) {
+    return parts.stream().map(p -> new Part(p.durationMillis(), f.apply(p.uri()), p.independent())).toList();
+  }
+
   public String render() {
     StringBuilder b = new StringBuilder(256 + segments.size() * 256);
     int skipped = lowLatency == null ? 0 : lowLatency.skipped();

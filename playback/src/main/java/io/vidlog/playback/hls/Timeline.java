@@ -100,6 +100,14 @@ final class Timeline {
     return lane.next(r, tracks, 0);
   }
 
+  /**
+   * What {@code read} returns, with this timeline held still: no advance takes a fragment while it
+   * reads (a playlist and the key it is shared by see the same segments).
+   */
+  synchronized <T> T still(java.util.function.Supplier<T> read) {
+    return read.get();
+  }
+
   /** The stream's live tail; null for ON_DEMAND. */
   LiveTails.Tail tail() {
     return tail;
@@ -107,6 +115,20 @@ final class Timeline {
 
   /** Takes in the fragments that are new at {@code nowMillis}. */
   Future<Void> advance(long nowMillis) {
+    return advance(nowMillis, true);
+  }
+
+  /**
+   * Takes in the fragments of the live tail that are new at {@code nowMillis}, without asking the
+   * index: for a timeline that has been advanced before, when the live tail is what changed (a
+   * held playlist request released by a fragment's end). A fragment that only the index holds is
+   * taken by the next {@link #advance}.
+   */
+  Future<Void> advanceFromTail(long nowMillis) {
+    return advance(nowMillis, tail == null);
+  }
+
+  private Future<Void> advance(long nowMillis, boolean index) {
     Promise<Void> done = Promise.promise();
     Future<Void> previous;
     synchronized (this) {
@@ -116,7 +138,7 @@ final class Timeline {
     previous.onComplete(v -> {
       Future<Void> step;
       try {
-        step = step(nowMillis);
+        step = step(nowMillis, index);
       } catch (RuntimeException e) {
         step = Future.failedFuture(e); // the next advance must still run
       }
@@ -125,14 +147,14 @@ final class Timeline {
     return done.future();
   }
 
-  private Future<Void> step(long nowMillis) {
+  private Future<Void> step(long nowMillis, boolean fromIndex) {
     synchronized (this) {
       if (complete) {
         return Future.succeededFuture();
       }
     }
     List<FragmentRecord> candidates = new ArrayList<>();
-    return collect(candidates, null).compose(exhausted -> {
+    return (fromIndex ? collect(candidates, null) : Future.succeededFuture(false)).compose(exhausted -> {
       if (tail != null) {
         FragmentNumber after = candidates.isEmpty() ? position : candidates.get(candidates.size() - 1).number();
         for (FragmentInfo f : tail.after(after)) {

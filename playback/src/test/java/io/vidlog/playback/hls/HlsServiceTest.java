@@ -85,7 +85,7 @@ class HlsServiceTest {
   }
 
   MediaPlaylist media(HlsSession s, String token, long now) throws Exception {
-    return stores.await(() -> service.media(stream, s, token, 1, now));
+    return LowLatencyHlsTest.served(stores.await(() -> service.media(stream, s, token, 1, now)));
   }
 
   static List<String> numbers(MediaPlaylist p) {

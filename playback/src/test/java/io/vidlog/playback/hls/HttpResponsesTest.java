@@ -56,4 +56,22 @@ class HttpResponsesTest {
     byte[] text = "#EXTM3U\n".repeat(100).getBytes(StandardCharsets.UTF_8);
     assertArrayEquals(text, new GZIPInputStream(new ByteArrayInputStream(HttpResponses.gzip(text))).readAllBytes());
   }
+
+  @Test
+  void gzipWritesWhatGzipOutputStreamWritesWithOneCompressorReused() throws Exception {
+    java.util.Random random = new java.util.Random(5);
+    for (int size : new int[] {0, 1, 100, 7_000, 70_000, 300_000}) {
+      StringBuilder b = new StringBuilder();
+      while (b.length() < size) {
+        b.append("getMP4MediaFragment.mp4?FragmentNumber=").append(random.nextLong()).append('\n');
+      }
+      byte[] text = b.substring(0, size).getBytes(StandardCharsets.UTF_8);
+      java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+      try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(expected)) {
+        z.write(text);
+      }
+      assertArrayEquals(expected.toByteArray(), HttpResponses.gzip(text), size + " bytes");
+      assertArrayEquals(expected.toByteArray(), HttpResponses.gzip(text), size + " bytes, again on this thread");
+    }
+  }
 }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vidlog.fragmentstore.index.TimeIndex.TimestampKind;
 import io.vidlog.fragmentstore.live.LiveFeed;
 import io.vidlog.fragmentstore.live.LiveFeedConfig;
 import io.vidlog.fragmentstore.live.MemoryLiveFeeds;
@@ -48,6 +49,8 @@ class LowLatencyHlsTest {
   StreamInfo stream;
   LiveFeed feed;
   final AtomicLong clock = new AtomicLong(BASE);
+  /** Range queries the service made of the index. */
+  final AtomicLong ranges = new AtomicLong();
 
   @BeforeEach
   void setUp() throws Exception {
@@ -56,7 +59,7 @@ class LowLatencyHlsTest {
     feeds = new MemoryLiveFeeds(vertx, LiveFeedConfig.DEFAULT, clock::get);
     FragmentCatalog catalog = new FragmentCatalog(stores.archive, 1000);
     LiveTails tails = new LiveTails(vertx, feeds, catalog, clock::get, 60_000, 100, 200);
-    service = new HlsService(stores.index, catalog, tails, new FragmentSource(vertx, stores.archive, feeds,
+    service = new HlsService(new CountingRanges(stores.index, ranges), catalog, tails, new FragmentSource(vertx, stores.archive, feeds,
         ByteBudget.of("test", 64L << 20)), 10_000, 0);
     stream = stores.createStream("cam", 24);
     feed = feeds.feed(stream.streamId());
@@ -73,15 +76,30 @@ class LowLatencyHlsTest {
   }
 
   HlsSession live(int max) throws Exception {
+    return live(max, "ALWAYS");
+  }
+
+  HlsSession live(int max, String displayTimestamps) throws Exception {
     String request = "{\"StreamName\":\"cam\",\"MaxMediaPlaylistFragmentResults\":" + max
         + ",\"HLSFragmentSelector\":{\"FragmentSelectorType\":\"PRODUCER_TIMESTAMP\"},"
-        + "\"DisplayFragmentTimestamp\":\"ALWAYS\"}";
+        + "\"DisplayFragmentTimestamp\":\"" + displayTimestamps + "\"}";
     HlsSessionRequest req = HlsSessionRequest.parse(new Fields(new JsonObject(request)), clock.get());
     return stores.await(() -> service.create(stream, req, clock.get()));
   }
 
   Future<MediaPlaylist> request(HlsSession s, HlsService.Directives d) {
-    return service.media(stream, s, "T", 1, clock::get, d);
+    return request(s, "T", d).map(LowLatencyHlsTest::served);
+  }
+
+  Future<SessionPlaylist> request(HlsSession s, String token, HlsService.Directives d) {
+    return service.media(stream, s, token, 1, clock::get, d);
+  }
+
+  /** The playlist a session is answered, as a value; its text as served is that value's rendering. */
+  static MediaPlaylist served(SessionPlaylist p) {
+    MediaPlaylist value = p.playlist();
+    assertEquals(value.render(), p.render(), "the text served is the playlist's rendering");
+    return value;
   }
 
   MediaPlaylist media(HlsSession s, HlsService.Directives d) throws Exception {
@@ -321,6 +339,183 @@ class LowLatencyHlsTest {
       long msn = d.msn();
       assertTrue(e.lastPartSegment() > msn || e.lastPartSegment() == msn && e.lastPartIndex() >= d.part(),
           what + ": the answer lists the part asked for, or a later one: " + e);
+    }
+  }
+
+  /** A request made on an event loop, as the HTTP layer makes it (a held one is answered there). */
+  Future<SessionPlaylist> onContext(HlsSession s, String token, HlsService.Directives d) {
+    return vertx.getOrCreateContext().<Future<SessionPlaylist>>executeBlocking(() -> request(s, token, d))
+        .compose(f -> f);
+  }
+
+  @Test
+  void sessionsHeldOnOnePartShareOneRenderingThatDiffersOnlyInTheirTokens() throws Exception {
+    HlsSession a = started(3, 5);
+    HlsSession b = live(5);
+    TestChunks.Fragment f3 = fragment(3);
+    feed.publish(f3.start());
+    publishUpTo(f3, 3);
+    awaitPlaylist(a, "part 0 of segment 3", q -> partialParts(q) == 1);
+    HlsService.Directives next = new HlsService.Directives(3L, 1, false);
+    // tokens of different lengths: the text around each is spliced, not overwritten
+    Future<SessionPlaylist> first = onContext(a, "tokenA", next);
+    Future<SessionPlaylist> second = onContext(b, "theLongerTokenB", next);
+    Conditions.await("both held", () -> service.parts(stream, a).held() == 2);
+    feed.publish(f3.frame(3));
+    feed.publish(f3.frame(4));
+    Conditions.await("both answered", () -> first.isComplete() && second.isComplete());
+
+    assertTrue(first.result().shared() == second.result().shared(), "one rendering answers both sessions");
+    String textA = served(first.result()).render();
+    String textB = served(second.result()).render();
+    assertEquals(2, partialParts(first.result().playlist()), "the answer holds part 1");
+    assertFalse(textA.contains("theLongerTokenB"));
+    assertFalse(textB.contains("tokenA"));
+    assertEquals(textB, textA.replace("SessionToken=tokenA", "SessionToken=theLongerTokenB"),
+        "the playlists differ in their tokens only");
+    assertEquals(new String(first.result().bytes(), java.nio.charset.StandardCharsets.UTF_8), textA);
+    LlHlsRules.check(textB);
+  }
+
+  @Test
+  void aDeltaAndAFullRequestHeldTogetherEachGetTheirOwnPlaylist() throws Exception {
+    HlsSession a = started(20, 20);
+    HlsSession b = live(20);
+    TestChunks.Fragment f20 = fragment(20);
+    feed.publish(f20.start());
+    publishUpTo(f20, 3);
+    awaitPlaylist(a, "part 0 of segment 20", q -> partialParts(q) == 1);
+    Future<SessionPlaylist> full = onContext(a, "A", new HlsService.Directives(20L, 1, false));
+    Future<SessionPlaylist> deltaA = onContext(a, "A", new HlsService.Directives(20L, 1, true));
+    Future<SessionPlaylist> deltaB = onContext(b, "B", new HlsService.Directives(20L, 1, true));
+    Conditions.await("three held", () -> service.parts(stream, a).held() == 3);
+    feed.publish(f20.frame(3));
+    feed.publish(f20.frame(4));
+    Conditions.await("all answered", () -> full.isComplete() && deltaA.isComplete() && deltaB.isComplete());
+
+    MediaPlaylist fullA = served(full.result());
+    assertEquals(0, fullA.lowLatency().skipped());
+    assertEquals(2, partialParts(fullA));
+    assertEquals(8, served(deltaA.result()).lowLatency().skipped());
+    LlHlsRules.assertDeltaOf(fullA.render(), deltaA.result().render());
+    LlHlsRules.check(deltaA.result().render());
+    assertTrue(deltaA.result().shared() == deltaB.result().shared(), "both deltas come from one rendering");
+    assertEquals(deltaB.result().render(), deltaA.result().render().replace("SessionToken=A&", "SessionToken=B&"));
+  }
+
+  @Test
+  void sessionsThatListDifferentSegmentsAreNotAnsweredFromOneRendering() throws Exception {
+    HlsSession five = started(3, 5);
+    HlsSession two = live(2);
+    HlsSession noTimes = live(5, "NEVER");
+    TestChunks.Fragment f3 = fragment(3);
+    feed.publish(f3.start());
+    publishUpTo(f3, 3);
+    awaitPlaylist(five, "part 0 of segment 3", q -> partialParts(q) == 1);
+    HlsService.Directives next = new HlsService.Directives(3L, 1, false);
+    Future<SessionPlaylist> p5 = onContext(five, "T", next);
+    // a token is one session's (its timeline's key); this one counts segments from fragment 1
+    Future<SessionPlaylist> p2 = onContext(two, "T2", new HlsService.Directives(2L, 1, false));
+    Future<SessionPlaylist> pn = onContext(noTimes, "T3", next);
+    Conditions.await("three held", () -> service.parts(stream, five).held() == 3);
+    feed.publish(f3.frame(3));
+    feed.publish(f3.frame(4));
+    Conditions.await("all answered", () -> p5.isComplete() && p2.isComplete() && pn.isComplete());
+
+    MediaPlaylist m5 = served(p5.result());
+    MediaPlaylist m2 = served(p2.result());
+    MediaPlaylist mn = served(pn.result());
+    assertEquals(3, m5.segments().size());
+    assertEquals(2, m2.segments().size(), "MaxMediaPlaylistFragmentResults 2");
+    assertEquals(m5.segments().subList(1, 3).stream().map(MediaPlaylist.Segment::uri).toList(),
+        m2.segments().stream().map(x -> x.uri().replace("T2", "T")).toList());
+    assertNotNull(m5.segments().get(0).programDateTime());
+    assertTrue(mn.segments().stream().allMatch(x -> x.programDateTime() == null)
+        && mn.lowLatency().partial().programDateTime() == null, "DisplayFragmentTimestamp NEVER");
+    for (MediaPlaylist m : List.of(m5, m2, mn)) {
+      assertEquals(2, partialParts(m));
+    }
+  }
+
+  @Test
+  void aHeldRequestIsReleasedWithoutAskingTheIndex() throws Exception {
+    HlsSession s = started(3, 5);
+    TestChunks.Fragment f3 = fragment(3);
+    feed.publish(f3.start());
+    publishUpTo(f3, 3);
+    awaitPlaylist(s, "part 0 of segment 3", q -> partialParts(q) == 1);
+    Future<SessionPlaylist> part = onContext(s, "T", new HlsService.Directives(3L, 1, false));
+    Conditions.await("held", () -> service.parts(stream, s).held() == 1);
+    long before = ranges.get();
+    feed.publish(f3.frame(3));
+    feed.publish(f3.frame(4));
+    Conditions.await("answered when part 1 completes", part::isComplete);
+    assertEquals(2, partialParts(served(part.result())));
+
+    Future<SessionPlaylist> segment = onContext(s, "T", new HlsService.Directives(4L, -1, false));
+    Conditions.await("held", () -> service.parts(stream, s).held() == 1);
+    long held = ranges.get();
+    assertTrue(held > before, "the request asked the index before it was held");
+    feed.publish(f3.end(true));
+    TestChunks.Fragment f4 = fragment(4);
+    feed.publish(f4.start());
+    for (int j = 0; j < 5; j++) {
+      feed.publish(f4.frame(j));
+    }
+    feed.publish(f4.end(true));
+    Conditions.await("answered when segment 4 ends", segment::isComplete);
+    List<MediaPlaylist.Segment> listed = served(segment.result()).segments();
+    assertTrue(listed.get(listed.size() - 1).uri().contains(f4.number().value()),
+        "the fragments that ended are listed, from the live tail");
+    assertEquals(before, held - 1, "one range query when the request came");
+    assertEquals(held, ranges.get(), "none while it was held and released");
+  }
+
+  /** The index, counting the range queries made of it. */
+  record CountingRanges(io.vidlog.fragmentstore.index.TimeIndex index, AtomicLong ranges)
+      implements io.vidlog.fragmentstore.index.TimeIndex {
+    @Override
+    public Future<Void> append(StreamInfo stream, io.vidlog.fragmentstore.FragmentRecord record) {
+      return index.append(stream, record);
+    }
+
+    @Override
+    public Future<io.vidlog.fragmentstore.FragmentRecord> get(StreamInfo stream,
+        io.vidlog.fragmentstore.FragmentNumber number) {
+      return index.get(stream, number);
+    }
+
+    @Override
+    public Future<io.vidlog.fragmentstore.FragmentRecord> next(StreamInfo stream,
+        io.vidlog.fragmentstore.FragmentNumber after) {
+      return index.next(stream, after);
+    }
+
+    @Override
+    public Future<io.vidlog.fragmentstore.FragmentRecord> earliest(StreamInfo stream) {
+      return index.earliest(stream);
+    }
+
+    @Override
+    public Future<io.vidlog.fragmentstore.FragmentRecord> latest(StreamInfo stream) {
+      return index.latest(stream);
+    }
+
+    @Override
+    public Future<io.vidlog.fragmentstore.FragmentRecord> locate(StreamInfo stream, TimestampKind kind, long millis) {
+      return index.locate(stream, kind, millis);
+    }
+
+    @Override
+    public Future<Page> range(StreamInfo stream, TimestampKind kind, long fromMillis, long toMillis, int max,
+        String pageToken) {
+      ranges.incrementAndGet();
+      return index.range(stream, kind, fromMillis, toMillis, max, pageToken);
+    }
+
+    @Override
+    public Future<List<io.vidlog.fragmentstore.FragmentRecord>> expireBefore(StreamInfo stream, long cutoffMillis) {
+      return index.expireBefore(stream, cutoffMillis);
     }
   }
 

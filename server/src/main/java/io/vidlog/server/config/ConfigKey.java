@@ -48,6 +48,8 @@ public enum ConfigKey {
       + "(default 1/8 of the maximum heap, 8MB-4GB; 0 keeps none beyond the query that read it)"),
   CLIP_MAX_BYTES("clip-max-bytes", "100MB", "GetClip: media bytes in one clip (a longer range gives its first part)"),
   CLIP_MAX_FRAGMENTS("clip-max-fragments", "200", "GetClip: fragments in one clip (a longer range gives its first part)"),
+  HLS_PART_TARGET_MS("hls-part-target-ms", "200", "LL-HLS: longest partial segment of live playlists, in milliseconds "
+      + "(50-2000; players stay three parts behind the newest)"),
   CLUSTER("cluster", "false", "Join a cluster of vidlog nodes over one S3 store (needs the s3 backend and --master-key)"),
   CLUSTER_HOST("cluster-host", "127.0.0.1", "Address this node listens on for the cluster (and its event bus), "
       + "reachable from every other node"),

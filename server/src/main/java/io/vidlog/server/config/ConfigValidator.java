@@ -140,7 +140,8 @@ final class ConfigValidator {
         duration(ConfigKey.REQUEST_TIMEOUT),
         intIn(ConfigKey.MAX_CONNECTIONS, 1, 10_000_000), intIn(ConfigKey.MAX_CONNECTIONS_PER_IP, 1, 1_000_000),
         duration(ConfigKey.SHUTDOWN_TIMEOUT), size(ConfigKey.MAX_MP4_UPLOAD, 1L << 20, 1L << 40), indexCache(),
-        size(ConfigKey.CLIP_MAX_BYTES, 1L << 20, 1L << 40), intIn(ConfigKey.CLIP_MAX_FRAGMENTS, 1, 100_000));
+        size(ConfigKey.CLIP_MAX_BYTES, 1L << 20, 1L << 40), intIn(ConfigKey.CLIP_MAX_FRAGMENTS, 1, 100_000),
+        intIn(ConfigKey.HLS_PART_TARGET_MS, 50, 2000));
   }
 
   /** The index's segment cache: as given, else its default relative to the heap. */

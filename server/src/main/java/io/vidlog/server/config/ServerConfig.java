@@ -115,10 +115,11 @@ public record ServerConfig(Path dataDir, HttpConfig http, TlsConfig tls, StoreCo
 
   /**
    * Protection against oversized, slow or too many requests and connections, and memory budgets.
-   * {@code indexCache} is the byte size of the time index's segment cache.
+   * {@code indexCache} is the byte size of the time index's segment cache; {@code hlsPartTargetMillis}
+   * the LL-HLS part target of live playlists.
    */
   public record LimitsConfig(long maxJsonBody, int maxHeaderSize, int maxHeaders, int maxInitialLine,
       Duration idleTimeout, Duration headerTimeout, Duration bodyTimeout, Duration requestTimeout, int maxConnections,
       int maxConnectionsPerIp, Duration shutdownTimeout, long maxMp4Upload, long indexCache, long clipMaxBytes,
-      int clipMaxFragments) {}
+      int clipMaxFragments, int hlsPartTargetMillis) {}
 }

@@ -43,6 +43,7 @@ class ConfigLoaderTest {
     assertEquals(Duration.ofSeconds(10), c.limits().shutdownTimeout());
     assertEquals(4L << 30, c.limits().maxMp4Upload());
     assertEquals(IndexConfig.defaultCacheBytes(), c.limits().indexCache());
+    assertEquals(200, c.limits().hlsPartTargetMillis());
   }
 
   @Test
@@ -101,6 +102,8 @@ class ConfigLoaderTest {
       "idle-timeout|soon|'idle-timeout': 'soon'",
       "max-connections-per-ip|0|'max-connections-per-ip': '0'",
       "max-connections|0|'max-connections': '0'",
+      "hls-part-target-ms|20|'hls-part-target-ms': '20'",
+      "hls-part-target-ms|0.3s|'hls-part-target-ms': '0.3s'",
       "ingest-port|8443|'ingest-port': '8443' (expected a port from 0 to 65535 other than 'port', or off)",
       "ingest-port|70000|'ingest-port': '70000'",
       "public-ingest-url|https://x/path|'public-ingest-url': 'https://x/path'",
@@ -151,6 +154,7 @@ class ConfigLoaderTest {
     assertEquals(8192, c.limits().maxHeaderSize());
     assertEquals(512L << 20, ConfigLoader.load(Map.of("index-cache", "512MB"), Map.of()).limits().indexCache());
     assertEquals(0, ConfigLoader.load(Map.of("index-cache", "0"), Map.of()).limits().indexCache());
+    assertEquals(333, ConfigLoader.load(Map.of("hls-part-target-ms", "333"), Map.of()).limits().hlsPartTargetMillis());
   }
 
   private static final Map<String, String> S3 = Map.of("s3-endpoint", "http://127.0.0.1:9000", "s3-access-key", "AK",
