@@ -84,6 +84,11 @@ final class LiveParts {
     final Map<Integer, Map<PartReader, TimestampKind>> early = new TreeMap<>();
     long lastFrameMillis = Long.MIN_VALUE;
     long lastIntervalMillis;
+    /**
+     * Where the track's media ends once its fragment has ended, from the fragment's start: its last
+     * frame plus that frame's duration, as its chunks (and the stored segment) have it; -1 before.
+     */
+    long endMillis = -1;
     /** The track's frames are not in presentation order (B-frames): no parts. */
     boolean stopped;
 
@@ -347,6 +352,7 @@ final class LiveParts {
         LiveChunks.Chunk chunk = c.getValue().finish();
         if (chunk != null) {
           appendChunk(current, c.getKey(), chunk.segment());
+          t.endMillis = t.lastFrameMillis + chunk.durationTicks() * 1000 / c.getValue().track().timescale();
         }
       }
       completePart(current);
@@ -412,6 +418,24 @@ final class LiveParts {
       }
     }
     return false;
+  }
+
+  /**
+   * Where {@code track} of fragment {@code number} ends, in milliseconds from the fragment's start
+   * ({@link TrackParts#endMillis}), or would end if no frame followed those taken in (the fragment
+   * is still open here); -1 when not known here (not kept, no parts).
+   */
+  synchronized long mediaEndMillis(FragmentNumber number, int track) {
+    Fragment f = fragment(number);
+    TrackParts t = f == null ? null : f.track(track);
+    if (t == null || t.parts.isEmpty() || !f.open) {
+      return t == null || t.parts.isEmpty() ? -1 : t.endMillis;
+    }
+    // open here, but its end may already be known to the caller (the live tail records a fragment's
+    // end just before handing it here): where it ends if no frame follows
+    LiveChunks c = t.chunkers.values().iterator().next();
+    long ticks = c.pendingDurationTicks();
+    return ticks < 0 ? -1 : t.lastFrameMillis + ticks * 1000 / c.track().timescale();
   }
 
   /** The kept fragment numbered {@code number}, or null. */

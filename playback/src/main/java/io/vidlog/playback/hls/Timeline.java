@@ -281,9 +281,27 @@ final class Timeline {
     for (Lane lane : lanes.values()) {
       int t = lane.track();
       if (t >= 1 && t <= 32 && (r.trackMask() & (1 << (t - 1))) != 0) {
-        lane.append(r, tracks, length(r, nextProducerMillis));
+        lane.append(r, tracks, length(r, nextProducerMillis, t));
       }
     }
+  }
+
+  /**
+   * A segment's length on a track's lane: {@link #length(FragmentRecord, Long)}; but when the next
+   * fragment has not started yet (a fragment is taken between the live feed's end of it and the
+   * start of the next, as a blocking playlist request released by that end does), its media length
+   * as the live parts cut it. The fragment's own duration spans its frames' start times only, one
+   * frame shorter than its media: an EXTINF that short would disagree with the media and with the
+   * next segment's PROGRAM-DATE-TIME, and a player's timeline would drift from its buffer.
+   */
+  private long length(FragmentRecord r, Long nextProducerMillis, int track) {
+    if (nextProducerMillis == null && tail != null) {
+      long end = tail.parts().mediaEndMillis(r.number(), track);
+      if (end > 0) {
+        return end;
+      }
+    }
+    return length(r, nextProducerMillis);
   }
 
   private long orderMillis(FragmentRecord r) {

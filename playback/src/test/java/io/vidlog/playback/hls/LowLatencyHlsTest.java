@@ -174,6 +174,45 @@ class LowLatencyHlsTest {
     assertTrue(text.contains("#EXT-X-PROGRAM-DATE-TIME:"), text);
   }
 
+  /**
+   * A fragment's duration as ingest counts it: from its first frame's start to its last frame's
+   * start (400 ms for the test fragments' five frames of 100 ms), one frame short of its media.
+   */
+  static TestChunks.Fragment countedAsIngestDoes(TestChunks.Fragment f) {
+    io.vidlog.fragmentstore.chunk.ChunkHeader h = f.header();
+    return new TestChunks.Fragment(new io.vidlog.fragmentstore.chunk.ChunkHeader(h.number(), h.serverTimestampMillis(),
+        h.producerTimestampMillis(), (f.frames().size() - 1L) * TestChunks.FRAME_MILLIS, h.clusterTimecode(),
+        h.tracks(), h.metadata(), h.clusterOffset(), h.mkvLength()), f.mkv(), f.mkvHeader(), f.frames(),
+        f.mkvTrailer());
+  }
+
+  @Test
+  void aSegmentListedBeforeTheNextFragmentStartsLastsAsLongAsItsMedia() throws Exception {
+    HlsSession s = started(3, 5);
+    TestChunks.Fragment f3 = countedAsIngestDoes(fragment(3));
+    feed.publish(f3.start());
+    publishUpTo(f3, 5);
+    awaitPlaylist(s, "parts 0 and 1 of fragment 3", q -> partialParts(q) == 2);
+    feed.publish(f3.end(true));
+    // listed now, while fragment 4 has not started: as a playlist request released by the end of
+    // fragment 3 (a blocking reload) lists it
+    MediaPlaylist p = awaitPlaylist(s, "segment 3 complete, fragment 4 not started", q ->
+        q.segments().get(q.segments().size() - 1).uri().contains(f3.number().value()));
+    MediaPlaylist.Segment seg3 = p.segments().get(p.segments().size() - 1);
+    assertEquals(500, seg3.durationMillis(), "EXTINF: five frames of 100 ms, as the media has them");
+    assertEquals(List.of(200L, 200L, 100L), seg3.parts().stream().map(MediaPlaylist.Part::durationMillis).toList());
+    LlHlsRules.check(p.render());
+
+    TestChunks.Fragment f4 = countedAsIngestDoes(fragment(4));
+    feed.publish(f4.start());
+    publishUpTo(f4, 3);
+    p = awaitPlaylist(s, "part 0 of segment 4", q -> partialParts(q) == 1);
+    MediaPlaylist.Segment listed = p.segments().get(p.segments().size() - 1);
+    assertEquals(500, listed.durationMillis(), "the segment keeps its length");
+    assertEquals(listed.programDateTime().plusMillis(listed.durationMillis()), p.lowLatency().partial().programDateTime(),
+        "the next segment's PROGRAM-DATE-TIME is where this one ends");
+  }
+
   @Test
   void partsAreServedWholeOnceCompleteAndFrameByFrameWhileProduced() throws Exception {
     HlsSession s = started(3, 5);
