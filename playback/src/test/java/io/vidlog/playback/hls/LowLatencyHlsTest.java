@@ -214,6 +214,31 @@ class LowLatencyHlsTest {
   }
 
   @Test
+  void withoutDiscontinuityTagsASegmentLastsUntilTheNextFragmentStartsAcrossAHoleTheProducerLeft() throws Exception {
+    HlsSession s = started(3, 5);
+    assertEquals(DiscontinuityMode.NEVER, s.discontinuity(), "the default for producer timestamps");
+    TestChunks.Fragment f3 = countedAsIngestDoes(fragment(3));
+    // a camera that fell behind skipped two frames: fragment 4 starts 200 ms after fragment 3's media ends
+    TestChunks.Fragment f4 = countedAsIngestDoes(TestChunks.fragment(4, BASE + 4 * FRAGMENT + 200,
+        BASE + 4 * FRAGMENT + 200, 0));
+    long before = service.parts(stream, s).events();
+    f3.publishTo(feed, true);
+    feed.publish(f4.start());
+    publishUpTo(f4, 3);
+    // fragment 3 is listed once fragment 4 has started (its length is known then)
+    Conditions.await("the live tail took in fragments 3 and 4", () -> service.parts(stream, s).events() == before + 11);
+    MediaPlaylist p = awaitPlaylist(s, "part 0 of segment 4", q -> partialParts(q) == 1);
+    MediaPlaylist.Segment seg3 = p.segments().get(p.segments().size() - 1);
+    assertTrue(seg3.uri().contains(f3.number().value()), seg3.uri());
+    assertEquals(700, seg3.durationMillis(), "EXTINF: to the next fragment's start, the hole included");
+    assertEquals(List.of(200L, 200L, 300L), seg3.parts().stream().map(MediaPlaylist.Part::durationMillis).toList(),
+        "the last part to the segment's end");
+    assertEquals(seg3.programDateTime().plusMillis(700), p.lowLatency().partial().programDateTime(),
+        "the next PROGRAM-DATE-TIME is where the playlist's timeline has it");
+    LlHlsRules.check(p.render());
+  }
+
+  @Test
   void partsAreServedWholeOnceCompleteAndFrameByFrameWhileProduced() throws Exception {
     HlsSession s = started(3, 5);
     TestChunks.Fragment f3 = fragment(3);
