@@ -110,6 +110,8 @@ final class LiveParts {
     final long clusterTimecode;
     final Map<Integer, TrackParts> byTrack = new TreeMap<>();
     boolean open = true;
+    /** When it ended here (the clock's milliseconds); -1 while open. */
+    long endedAtMillis = -1;
 
     Fragment(FragmentNumber number, FragmentNumber previous, long serverMillis, long producerMillis, TrackSet tracks,
         long clusterTimecode) {
@@ -267,6 +269,19 @@ final class LiveParts {
     while (fragments.size() > KEEP) {
       fragments.removeFirst();
     }
+    release(); // a request for the previous fragment's last part waits for this start (awaitingNext)
+  }
+
+  /**
+   * Whether {@code f} ended less than a part target ago and no fragment has started since: its last
+   * part is complete, but a playlist would end with it, without the next segment and its preload
+   * hint, for the moment until the next fragment starts (a producer sends the next key frame one
+   * frame interval after the last frame). hls.js misplaces its timeline on such a playlist (parts it
+   * loads next land seconds away from their media), so a blocking request for that last part is held
+   * until the next fragment starts, or the part target has passed (the producer stopped).
+   */
+  synchronized boolean awaitingNext(Fragment f) {
+    return !f.open && fragments.peekLast() == f && clock.getAsLong() - f.endedAtMillis < targetMillis;
   }
 
   synchronized void frame(LiveEvent.Frame e) {
@@ -342,6 +357,7 @@ final class LiveParts {
 
   private void close(Fragment f) {
     f.open = false;
+    f.endedAtMillis = clock.getAsLong();
     for (TrackParts t : f.byTrack.values()) {
       if (t.stopped || t.parts.isEmpty()) {
         goneEarly(t);

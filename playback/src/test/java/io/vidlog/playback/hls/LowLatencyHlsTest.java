@@ -239,6 +239,45 @@ class LowLatencyHlsTest {
   }
 
   @Test
+  void aRequestForAFragmentsLastPartIsAnsweredWhenTheNextFragmentStartsWithItsPreloadHint() throws Exception {
+    HlsSession s = started(3, 5);
+    TestChunks.Fragment f3 = fragment(3);
+    feed.publish(f3.start());
+    publishUpTo(f3, 5);
+    awaitPlaylist(s, "parts 0 and 1 of segment 3", q -> partialParts(q) == 2);
+    LiveParts parts = service.parts(stream, s);
+    // part 2 (the frame at 400 ms) is the last one of fragment 3: complete when the fragment ends
+    Future<MediaPlaylist> last = vertx.getOrCreateContext().<Future<MediaPlaylist>>executeBlocking(
+        () -> request(s, new HlsService.Directives(3L, 2, false))).compose(f -> f);
+    Conditions.await("held", () -> parts.held() == 1);
+    long taken = parts.events();
+    feed.publish(f3.end(true));
+    Conditions.await("the end taken in", () -> parts.events() > taken);
+    assertEquals(1, parts.held(), "still held: the next fragment has not started");
+    TestChunks.Fragment f4 = fragment(4);
+    feed.publish(f4.start());
+    Conditions.await("answered when fragment 4 starts", last::isComplete);
+    String text = last.result().render();
+    assertTrue(text.contains("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"" + HlsUrls.part("T", f4.number(), 1, 0)), text);
+    assertEquals(new LlHlsRules.Edge(3, 3, 2), LlHlsRules.check(text).edge(), "segment 3 complete with its 3 parts");
+
+    // a producer that stops after a fragment: its last part is answered once a part target has passed
+    publishUpTo(f4, 5);
+    awaitPlaylist(s, "parts 0 and 1 of segment 4", q -> partialParts(q) == 2);
+    Future<MediaPlaylist> stopped = vertx.getOrCreateContext().<Future<MediaPlaylist>>executeBlocking(
+        () -> request(s, new HlsService.Directives(4L, 2, false))).compose(f -> f);
+    Conditions.await("held", () -> parts.held() == 1);
+    long before = parts.events();
+    feed.publish(f4.end(true));
+    Conditions.await("the end taken in", () -> parts.events() > before);
+    assertEquals(1, parts.held());
+    clock.addAndGet(200);
+    Conditions.await("answered at the next sweep", stopped::isComplete);
+    assertTrue(stopped.succeeded(), () -> String.valueOf(stopped.cause()));
+    assertEquals(new LlHlsRules.Edge(4, 4, 2), LlHlsRules.check(stopped.result().render()).edge());
+  }
+
+  @Test
   void partsAreServedWholeOnceCompleteAndFrameByFrameWhileProduced() throws Exception {
     HlsSession s = started(3, 5);
     TestChunks.Fragment f3 = fragment(3);
