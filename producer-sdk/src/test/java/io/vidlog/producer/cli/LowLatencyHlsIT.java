@@ -85,7 +85,8 @@ class LowLatencyHlsIT {
         String figures = "hls.js " + page.version() + " lowLatencyMode, " + SECONDS + " s, glass-to-glass latency (ms)"
             + " after the first 10 s of play: from playingDate " + figures(played.getJsonArray("latencies"))
             + "; from the media's decode times " + figures(played.getJsonArray("mediaLatencies")) + "; stalls "
-            + played.getJsonArray("stalls") + "; HTTP/2 connections Chromium dropped for a network change "
+            + played.getJsonArray("stalls") + " (waiting with the buffer ahead " + played.getJsonArray("waits")
+            + "); HTTP/2 connections Chromium dropped for a network change "
             + networkChanges + "; hls.js errors " + played.getJsonArray("errors")
             + "; load average " + Files.readString(Path.of("/proc/loadavg")).strip();
         System.out.println(figures);

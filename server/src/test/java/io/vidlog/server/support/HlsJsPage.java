@@ -98,7 +98,8 @@ public final class HlsJsPage implements AutoCloseable {
   /**
    * As {@link #play(String, double, Path)}; {@code lowLatency}: with hls.js's lowLatencyMode, and
    * the report carries the stalls after start-up ({@code stalls}: the times of {@code waiting}
-   * events), the latency of the frame on screen sampled twice a second ({@code latencies}, ms: the
+   * events with less than 0.1 s buffered ahead, and of hls.js's {@code bufferStalledError}s;
+   * {@code waits}: {@code waiting} events with the buffer ahead), the latency of the frame on screen sampled twice a second ({@code latencies}, ms: the
    * wall clock minus hls.js's playingDate, the PROGRAM-DATE-TIME of the frame shown;
    * {@code mediaLatencies}: the same from the media's decode times, which vidlog's fMP4 makes the
    * producer timestamps) and a {@code trace} of what hls.js did (playlists loaded, parts buffered
