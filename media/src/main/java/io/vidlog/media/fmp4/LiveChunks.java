@@ -96,19 +96,29 @@ public final class LiveChunks {
     if (!pending || reordered) {
       return null;
     }
-    long last;
-    if (track.aacFrameTicks() > 0) {
-      last = track.aacFrameTicks();
-    } else if (lastDuration >= 0) {
-      last = lastDuration;
-    } else if (track.frameRate() > 0) {
-      last = Math.round(track.timescale() / track.frameRate());
-    } else {
-      last = track.timescale() / 30;
-    }
-    Chunk c = emit(last);
+    Chunk c = emit(lastFrameTicks());
     pending = false;
     return c;
+  }
+
+  /**
+   * The duration {@link #finish} gives the frame added last, in the track's timescale; -1 when no
+   * frame waits for its duration (none added, or finished).
+   */
+  public long pendingDurationTicks() {
+    return !pending || reordered ? -1 : lastFrameTicks();
+  }
+
+  /** A fragment's last frame lasts as {@link SampleTimes} says: an AAC frame, else as the frame before it. */
+  private long lastFrameTicks() {
+    if (track.aacFrameTicks() > 0) {
+      return track.aacFrameTicks();
+    } else if (lastDuration >= 0) {
+      return lastDuration;
+    } else if (track.frameRate() > 0) {
+      return Math.round(track.timescale() / track.frameRate());
+    }
+    return track.timescale() / 30;
   }
 
   /** Frames added so far. */

@@ -84,6 +84,11 @@ final class LiveParts {
     final Map<Integer, Map<PartReader, TimestampKind>> early = new TreeMap<>();
     long lastFrameMillis = Long.MIN_VALUE;
     long lastIntervalMillis;
+    /**
+     * Where the track's media ends once its fragment has ended, from the fragment's start: its last
+     * frame plus that frame's duration, as its chunks (and the stored segment) have it; -1 before.
+     */
+    long endMillis = -1;
     /** The track's frames are not in presentation order (B-frames): no parts. */
     boolean stopped;
 
@@ -105,6 +110,8 @@ final class LiveParts {
     final long clusterTimecode;
     final Map<Integer, TrackParts> byTrack = new TreeMap<>();
     boolean open = true;
+    /** When it ended here (the clock's milliseconds); -1 while open. */
+    long endedAtMillis = -1;
 
     Fragment(FragmentNumber number, FragmentNumber previous, long serverMillis, long producerMillis, TrackSet tracks,
         long clusterTimecode) {
@@ -294,6 +301,19 @@ final class LiveParts {
     while (fragments.size() > KEEP) {
       fragments.removeFirst();
     }
+    release(); // a request for the previous fragment's last part waits for this start (awaitingNext)
+  }
+
+  /**
+   * Whether {@code f} ended less than a part target ago and no fragment has started since: its last
+   * part is complete, but a playlist would end with it, without the next segment and its preload
+   * hint, for the moment until the next fragment starts (a producer sends the next key frame one
+   * frame interval after the last frame). hls.js misplaces its timeline on such a playlist (parts it
+   * loads next land seconds away from their media), so a blocking request for that last part is held
+   * until the next fragment starts, or the part target has passed (the producer stopped).
+   */
+  synchronized boolean awaitingNext(Fragment f) {
+    return !f.open && fragments.peekLast() == f && clock.getAsLong() - f.endedAtMillis < targetMillis;
   }
 
   synchronized void frame(LiveEvent.Frame e) {
@@ -371,6 +391,7 @@ final class LiveParts {
 
   private void close(Fragment f) {
     f.open = false;
+    f.endedAtMillis = clock.getAsLong();
     for (TrackParts t : f.byTrack.values()) {
       if (t.stopped || t.parts.isEmpty()) {
         goneEarly(t);
@@ -381,6 +402,7 @@ final class LiveParts {
         LiveChunks.Chunk chunk = c.getValue().finish();
         if (chunk != null) {
           appendChunk(current, c.getKey(), chunk.segment());
+          t.endMillis = t.lastFrameMillis + chunk.durationTicks() * 1000 / c.getValue().track().timescale();
         }
       }
       completePart(current);
@@ -448,6 +470,24 @@ final class LiveParts {
       }
     }
     return false;
+  }
+
+  /**
+   * Where {@code track} of fragment {@code number} ends, in milliseconds from the fragment's start
+   * ({@link TrackParts#endMillis}), or would end if no frame followed those taken in (the fragment
+   * is still open here); -1 when not known here (not kept, no parts).
+   */
+  synchronized long mediaEndMillis(FragmentNumber number, int track) {
+    Fragment f = fragment(number);
+    TrackParts t = f == null ? null : f.track(track);
+    if (t == null || t.parts.isEmpty() || !f.open) {
+      return t == null || t.parts.isEmpty() ? -1 : t.endMillis;
+    }
+    // open here, but its end may already be known to the caller (the live tail records a fragment's
+    // end just before handing it here): where it ends if no frame follows
+    LiveChunks c = t.chunkers.values().iterator().next();
+    long ticks = c.pendingDurationTicks();
+    return ticks < 0 ? -1 : t.lastFrameMillis + ticks * 1000 / c.track().timescale();
   }
 
   /** The kept fragment numbered {@code number}, or null. */

@@ -23,8 +23,10 @@ final class LowLatencyView {
    * @param lastParts how many parts that segment has; -1 when not known (no parts listed for it)
    * @param openParts the complete parts of the segment being produced (media sequence number
    *     {@code lastMsn + 1}); 0 when there is none, or it has no complete part yet
+   * @param lastPartHeld the last segment's last part is held back from blocking requests until the
+   *     next fragment starts ({@link LiveParts#awaitingNext})
    */
-  record Edge(long lastMsn, int lastParts, int openParts) {
+  record Edge(long lastMsn, int lastParts, int openParts, boolean lastPartHeld) {
 
     /**
      * Whether the playlist holds segment {@code msn} (part &lt; 0), or part {@code part} of segment
@@ -35,7 +37,7 @@ final class LowLatencyView {
         return msn <= lastMsn;
       }
       if (msn == lastMsn) {
-        return lastParts < 0 || part < lastParts || openParts > 0;
+        return lastParts < 0 || part < lastParts - (lastPartHeld ? 1 : 0) || openParts > 0;
       }
       return msn == lastMsn + 1 && part < openParts;
     }
@@ -67,19 +69,21 @@ final class LowLatencyView {
   static Edge edge(Timeline t, int track, LiveParts parts) {
     Lane.Entry last = t.last(track);
     if (last == null) {
-      return new Edge(-1, -1, 0);
+      return new Edge(-1, -1, 0, false);
     }
     List<LiveParts.Fragment> after = parts.after(last.record().number());
     if (after == null) {
-      return new Edge(last.mediaSequence(), -1, 0);
+      return new Edge(last.mediaSequence(), -1, 0, false);
     }
     long msn = last.mediaSequence();
     int lastParts = partCount(parts.fragment(last.record().number()), track);
     int openParts = 0;
+    LiveParts.Fragment newest = parts.fragment(last.record().number());
     for (LiveParts.Fragment f : after) {
       if (f.tracks.entry(track) == null) {
         continue; // no such track in it: not a segment of this playlist
       }
+      newest = f;
       if (f.open) {
         LiveParts.TrackParts tp = f.track(track);
         openParts = tp == null ? 0 : tp.completeParts();
@@ -88,7 +92,7 @@ final class LowLatencyView {
         lastParts = partCount(f, track);
       }
     }
-    return new Edge(msn, lastParts, openParts);
+    return new Edge(msn, lastParts, openParts, newest != null && parts.awaitingNext(newest));
   }
 
   private static int partCount(LiveParts.Fragment f, int track) {

@@ -303,9 +303,40 @@ final class Timeline {
     for (Lane lane : lanes.values()) {
       int t = lane.track();
       if (t >= 1 && t <= 32 && (r.trackMask() & (1 << (t - 1))) != 0) {
-        lane.append(r, tracks, length(r, nextProducerMillis));
+        lane.append(r, tracks, length(r, nextProducerMillis, t));
       }
     }
+  }
+
+  /**
+   * The longest hole a NEVER-discontinuity segment's length covers: a producer that drops frames (a
+   * camera that cannot keep up) leaves holes of a few frames between fragments; a longer pause is
+   * left out of the timeline as before.
+   */
+  static final long MAX_HOLE_MILLIS = 10_000;
+
+  /**
+   * A segment's length on a track's lane. Without discontinuity tags (NEVER) a player has one
+   * timeline, its PROGRAM-DATE-TIMEs and its media's decode times (the producer timestamps) must
+   * agree: the segment lasts until the next fragment starts, a hole the producer left included (a
+   * player's gap handling skips it), else the timeline drifts from the media and the clock by each
+   * hole (hls.js then misplaces the live edge and its playingDate jumps). Otherwise as
+   * {@link #length(FragmentRecord, Long)}; but when the next fragment has not started yet (a fragment
+   * is taken between the live feed's end of it and the start of the next, as a blocking playlist
+   * request released by that end is), its media's length as the live parts cut it: the fragment's
+   * own duration spans its frames' start times only, one frame shorter than its media.
+   */
+  private long length(FragmentRecord r, Long nextProducerMillis, int track) {
+    long media = tail == null ? -1 : tail.parts().mediaEndMillis(r.number(), track);
+    if (nextProducerMillis == null) {
+      return media > 0 ? media : length(r, null);
+    }
+    long span = nextProducerMillis - r.producerTimestampMillis();
+    if (session.discontinuity() == DiscontinuityMode.NEVER && span > 0
+        && span <= Math.max(r.durationMillis(), media) + MAX_HOLE_MILLIS) {
+      return span;
+    }
+    return length(r, nextProducerMillis);
   }
 
   private long orderMillis(FragmentRecord r) {

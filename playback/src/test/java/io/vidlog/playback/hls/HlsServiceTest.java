@@ -225,7 +225,9 @@ class HlsServiceTest {
     assertNull(never.segments().get(2).map());
     assertEquals("getMP4InitFragment.mp4?SessionToken=T&TrackNumber=1&FragmentNumber=" + changed.number().value(),
         never.segments().get(3).map(), "the changed codec private data gets its own init segment");
-    assertEquals(FRAGMENT, never.segments().get(1).durationMillis(), "a gap is not part of the fragment before it");
+    assertEquals(FRAGMENT + 200, never.segments().get(1).durationMillis(),
+        "without discontinuity tags a gap is part of the segment before it: the timeline stays the media's");
+    assertEquals(FRAGMENT, gaps.segments().get(1).durationMillis(), "a marked gap is not part of the fragment before it");
   }
 
   @Test

@@ -192,6 +192,109 @@ class LowLatencyHlsTest {
     assertTrue(text.contains("#EXT-X-PROGRAM-DATE-TIME:"), text);
   }
 
+  /**
+   * A fragment's duration as ingest counts it: from its first frame's start to its last frame's
+   * start (400 ms for the test fragments' five frames of 100 ms), one frame short of its media.
+   */
+  static TestChunks.Fragment countedAsIngestDoes(TestChunks.Fragment f) {
+    io.vidlog.fragmentstore.chunk.ChunkHeader h = f.header();
+    return new TestChunks.Fragment(new io.vidlog.fragmentstore.chunk.ChunkHeader(h.number(), h.serverTimestampMillis(),
+        h.producerTimestampMillis(), (f.frames().size() - 1L) * TestChunks.FRAME_MILLIS, h.clusterTimecode(),
+        h.tracks(), h.metadata(), h.clusterOffset(), h.mkvLength()), f.mkv(), f.mkvHeader(), f.frames(),
+        f.mkvTrailer());
+  }
+
+  @Test
+  void aSegmentListedBeforeTheNextFragmentStartsLastsAsLongAsItsMedia() throws Exception {
+    HlsSession s = started(3, 5);
+    TestChunks.Fragment f3 = countedAsIngestDoes(fragment(3));
+    feed.publish(f3.start());
+    publishUpTo(f3, 5);
+    awaitPlaylist(s, "parts 0 and 1 of fragment 3", q -> partialParts(q) == 2);
+    feed.publish(f3.end(true));
+    // listed now, while fragment 4 has not started: as a playlist request released by the end of
+    // fragment 3 (a blocking reload) lists it
+    MediaPlaylist p = awaitPlaylist(s, "segment 3 complete, fragment 4 not started", q ->
+        q.segments().get(q.segments().size() - 1).uri().contains(f3.number().value()));
+    MediaPlaylist.Segment seg3 = p.segments().get(p.segments().size() - 1);
+    assertEquals(500, seg3.durationMillis(), "EXTINF: five frames of 100 ms, as the media has them");
+    assertEquals(List.of(200L, 200L, 100L), seg3.parts().stream().map(MediaPlaylist.Part::durationMillis).toList());
+    LlHlsRules.check(p.render());
+
+    TestChunks.Fragment f4 = countedAsIngestDoes(fragment(4));
+    feed.publish(f4.start());
+    publishUpTo(f4, 3);
+    p = awaitPlaylist(s, "part 0 of segment 4", q -> partialParts(q) == 1);
+    MediaPlaylist.Segment listed = p.segments().get(p.segments().size() - 1);
+    assertEquals(500, listed.durationMillis(), "the segment keeps its length");
+    assertEquals(listed.programDateTime().plusMillis(listed.durationMillis()), p.lowLatency().partial().programDateTime(),
+        "the next segment's PROGRAM-DATE-TIME is where this one ends");
+  }
+
+  @Test
+  void withoutDiscontinuityTagsASegmentLastsUntilTheNextFragmentStartsAcrossAHoleTheProducerLeft() throws Exception {
+    HlsSession s = started(3, 5);
+    assertEquals(DiscontinuityMode.NEVER, s.discontinuity(), "the default for producer timestamps");
+    TestChunks.Fragment f3 = countedAsIngestDoes(fragment(3));
+    // a camera that fell behind skipped two frames: fragment 4 starts 200 ms after fragment 3's media ends
+    TestChunks.Fragment f4 = countedAsIngestDoes(TestChunks.fragment(4, BASE + 4 * FRAGMENT + 200,
+        BASE + 4 * FRAGMENT + 200, 0));
+    long before = service.parts(stream, s).events();
+    f3.publishTo(feed, true);
+    feed.publish(f4.start());
+    publishUpTo(f4, 3);
+    // fragment 3 is listed once fragment 4 has started (its length is known then)
+    Conditions.await("the live tail took in fragments 3 and 4", () -> service.parts(stream, s).events() == before + 11);
+    MediaPlaylist p = awaitPlaylist(s, "part 0 of segment 4", q -> partialParts(q) == 1);
+    MediaPlaylist.Segment seg3 = p.segments().get(p.segments().size() - 1);
+    assertTrue(seg3.uri().contains(f3.number().value()), seg3.uri());
+    assertEquals(700, seg3.durationMillis(), "EXTINF: to the next fragment's start, the hole included");
+    assertEquals(List.of(200L, 200L, 300L), seg3.parts().stream().map(MediaPlaylist.Part::durationMillis).toList(),
+        "the last part to the segment's end");
+    assertEquals(seg3.programDateTime().plusMillis(700), p.lowLatency().partial().programDateTime(),
+        "the next PROGRAM-DATE-TIME is where the playlist's timeline has it");
+    LlHlsRules.check(p.render());
+  }
+
+  @Test
+  void aRequestForAFragmentsLastPartIsAnsweredWhenTheNextFragmentStartsWithItsPreloadHint() throws Exception {
+    HlsSession s = started(3, 5);
+    TestChunks.Fragment f3 = fragment(3);
+    feed.publish(f3.start());
+    publishUpTo(f3, 5);
+    awaitPlaylist(s, "parts 0 and 1 of segment 3", q -> partialParts(q) == 2);
+    LiveParts parts = service.parts(stream, s);
+    // part 2 (the frame at 400 ms) is the last one of fragment 3: complete when the fragment ends
+    Future<MediaPlaylist> last = vertx.getOrCreateContext().<Future<MediaPlaylist>>executeBlocking(
+        () -> request(s, new HlsService.Directives(3L, 2, false))).compose(f -> f);
+    Conditions.await("held", () -> parts.held() == 1);
+    long taken = parts.events();
+    feed.publish(f3.end(true));
+    Conditions.await("the end taken in", () -> parts.events() > taken);
+    assertEquals(1, parts.held(), "still held: the next fragment has not started");
+    TestChunks.Fragment f4 = fragment(4);
+    feed.publish(f4.start());
+    Conditions.await("answered when fragment 4 starts", last::isComplete);
+    String text = last.result().render();
+    assertTrue(text.contains("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"" + HlsUrls.part("T", f4.number(), 1, 0)), text);
+    assertEquals(new LlHlsRules.Edge(3, 3, 2), LlHlsRules.check(text).edge(), "segment 3 complete with its 3 parts");
+
+    // a producer that stops after a fragment: its last part is answered once a part target has passed
+    publishUpTo(f4, 5);
+    awaitPlaylist(s, "parts 0 and 1 of segment 4", q -> partialParts(q) == 2);
+    Future<MediaPlaylist> stopped = vertx.getOrCreateContext().<Future<MediaPlaylist>>executeBlocking(
+        () -> request(s, new HlsService.Directives(4L, 2, false))).compose(f -> f);
+    Conditions.await("held", () -> parts.held() == 1);
+    long before = parts.events();
+    feed.publish(f4.end(true));
+    Conditions.await("the end taken in", () -> parts.events() > before);
+    assertEquals(1, parts.held());
+    clock.addAndGet(200);
+    Conditions.await("answered at the next sweep", stopped::isComplete);
+    assertTrue(stopped.succeeded(), () -> String.valueOf(stopped.cause()));
+    assertEquals(new LlHlsRules.Edge(4, 4, 2), LlHlsRules.check(stopped.result().render()).edge());
+  }
+
   @Test
   void partsAreServedWholeOnceCompleteAndFrameByFrameWhileProduced() throws Exception {
     HlsSession s = started(3, 5);

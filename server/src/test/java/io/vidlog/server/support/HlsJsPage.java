@@ -98,8 +98,13 @@ public final class HlsJsPage implements AutoCloseable {
   /**
    * As {@link #play(String, double, Path)}; {@code lowLatency}: with hls.js's lowLatencyMode, and
    * the report carries the stalls after start-up ({@code stalls}: the times of {@code waiting}
-   * events) and the latency of the frame on screen sampled twice a second ({@code latencies}, ms:
-   * the wall clock minus hls.js's playingDate, the PROGRAM-DATE-TIME of the frame shown).
+   * events with less than 0.1 s buffered ahead, and of hls.js's {@code bufferStalledError}s;
+   * {@code waits}: {@code waiting} events with the buffer ahead), the latency of the frame on screen sampled twice a second ({@code latencies}, ms: the
+   * wall clock minus hls.js's playingDate, the PROGRAM-DATE-TIME of the frame shown;
+   * {@code mediaLatencies}: the same from the media's decode times, which vidlog's fMP4 makes the
+   * producer timestamps) and a {@code trace} of what hls.js did (playlists loaded, parts buffered
+   * with the buffered ranges, errors). Chromium's log (page console included) and its network log
+   * ({@code <profile>.netlog.json}) are written next to the profile directory.
    */
   public JsonObject play(String url, double seconds, Path profile, boolean lowLatency) throws Exception {
     report = new CompletableFuture<>();
@@ -109,7 +114,7 @@ public final class HlsJsPage implements AutoCloseable {
     Process chromium = new ProcessBuilder(List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu",
         "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--user-data-dir=" + profile, "--ignore-certificate-errors",
-        "--autoplay-policy=no-user-gesture-required", page))
+        "--autoplay-policy=no-user-gesture-required", "--enable-logging=stderr", "--v=0", "--log-net-log=" + profile + ".netlog.json", page))
         .redirectErrorStream(true).redirectOutput(profile.resolveSibling(profile.getFileName() + ".log").toFile())
         .start();
     try {
