@@ -26,7 +26,8 @@ final class BodyParsers {
   static BodyParser.Factory mkv(IngestConfig config, IngestBuffers buffers) {
     return (handler, context, onProgress, stalled) -> {
       ByteBudget budget = buffers.connection();
-      MkvReader reader = new MkvReader(handler, config.mkvLimits(), budget);
+      // each body buffer is the connection's own and never written again (HttpExchange): split frames are referenced
+      MkvReader reader = new MkvReader(handler, config.mkvLimits(), budget, MkvReader.Input.KEPT);
       return new BodyParser() {
         private long seen;
         private boolean ebml = true;

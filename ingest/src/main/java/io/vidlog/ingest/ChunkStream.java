@@ -72,7 +72,7 @@ final class ChunkStream {
 
   /**
    * A frame's own copy of {@code payload} (which is valid only during the reader's call), for a
-   * frame the parser assembled from several received buffers; made once:
+   * frame the parser assembled in space it reuses (a BlockGroup's Block); made once:
    * {@code Buffer.buffer(byte[])} would copy the array a second time.
    */
   static Buffer copyOf(ByteBuffer payload) {

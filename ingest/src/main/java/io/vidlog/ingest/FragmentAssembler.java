@@ -161,7 +161,7 @@ final class FragmentAssembler implements MkvHandler {
       reject(AckError.MAX_FRAGMENT_DURATION_REACHED);
       return;
     }
-    int payload = frame.payload().remaining();
+    int payload = frame.size();
     long blockBytes = ChunkMkv.simpleBlockHeaderLength(frame.trackNumber(), payload) + (long) payload;
     if (open.mkvBytes + blockBytes > config.maxFragmentBytes()) {
       reject(AckError.MAX_FRAGMENT_SIZE_REACHED);

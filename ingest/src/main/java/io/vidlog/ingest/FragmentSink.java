@@ -15,6 +15,7 @@ import io.vidlog.fragmentstore.streams.StreamInfo;
 import io.vidlog.kvs.AckError;
 import io.vidlog.media.mkv.MkvFrame;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * Where the fragments of one PutMedia connection go (docs/architecture.md §Storage and §Live path): each gets its
@@ -62,6 +63,8 @@ final class FragmentSink {
    * The request body buffer being parsed now, or null. It is the connection's own (the HTTP server
    * allocates each body buffer afresh and never writes it again), so a frame that lies inside it is
    * kept by reference: the chunk and the live feed share it, and it is collected once both let go.
+   * For the same reason the MKV reader reads body buffers as kept input: a frame split across
+   * several of them comes as views of each, referenced the same way.
    */
   void receiving(ByteBuffer input) {
     this.input = input != null && input.hasArray() && !input.isReadOnly() ? input.array() : null;
@@ -69,18 +72,35 @@ final class FragmentSink {
 
   /** A frame that passed the rules: into the chunk, and to the live feed at once. */
   void frame(OpenFragment f, MkvFrame frame) {
-    ByteBuffer payload = frame.payload();
     int flags = ChunkMkv.frameFlags(frame.flags());
-    Buffer block = ChunkMkv.simpleBlockHeader(frame.trackNumber(), frame.relativeTimecode(), flags,
-        payload.remaining());
-    Buffer bytes = payload.hasArray() && payload.array() == input
-        ? BufferInternal.buffer(Unpooled.wrappedBuffer(payload.slice())) // inside the received buffer: referenced
-        : ChunkStream.copyOf(payload); // assembled across buffers by the parser, which reuses that space
+    Buffer block = ChunkMkv.simpleBlockHeader(frame.trackNumber(), frame.relativeTimecode(), flags, frame.size());
+    Buffer bytes = bytesOf(frame);
     if (f.chunk != null) {
       f.chunk.appendBlock(block, bytes);
     }
     // the payload is never written again: the feed keeps it as it is
     live.publishImmutable(new LiveEvent.Frame(f.number, frame.trackNumber(), frame.relativeTimecode(), flags, bytes));
+  }
+
+  /**
+   * The frame's bytes, kept beyond the reader's call: a frame inside the received buffer, or split
+   * across received buffers (views of each, from a reader of kept input), is referenced; a frame
+   * the parser assembled in space of its own, which it reuses (a BlockGroup's Block), is copied.
+   */
+  private Buffer bytesOf(MkvFrame frame) {
+    List<ByteBuffer> pieces = frame.pieces();
+    if (pieces.size() > 1) {
+      ByteBuffer[] views = new ByteBuffer[pieces.size()];
+      for (int i = 0; i < views.length; i++) {
+        views[i] = pieces.get(i).slice();
+      }
+      // no component limit: a limit makes Netty consolidate (copy) the pieces into one buffer
+      return BufferInternal.buffer(Unpooled.wrappedBuffer(Integer.MAX_VALUE, views));
+    }
+    ByteBuffer payload = pieces.get(0);
+    return payload.hasArray() && payload.array() == input
+        ? BufferInternal.buffer(Unpooled.wrappedBuffer(payload.slice()))
+        : ChunkStream.copyOf(payload);
   }
 
   /**

@@ -30,6 +30,13 @@ public final class IngestApi implements ApiModule {
   /** How long a busy-stream or call-rate refusal waits before it is answered (see {@link #refuseLater}). */
   static final java.time.Duration RETRY_REFUSAL_DELAY = java.time.Duration.ofSeconds(1);
   public static final String PATH = "/putMedia";
+  /**
+   * The largest piece of a request body the HTTP server hands over at once
+   * ({@code HttpServerOptions.setMaxChunkSize}). Netty's HTTP decoder passes on what one read
+   * decrypted, cut at this size, and never waits to fill it, so it costs no memory of its own; with
+   * Vert.x's 8 KiB default most video frames arrived split across several body buffers.
+   */
+  public static final int BODY_PIECE_BYTES = 128 * 1024;
 
   private final Vertx vertx;
   private final StreamRegistry streams;

@@ -385,6 +385,7 @@ public final class VidlogServer {
     return new HttpServerOptions()
         .setMaxHeaderSize(l.maxHeaderSize())
         .setMaxInitialLineLength(l.maxInitialLine())
+        .setMaxChunkSize(IngestApi.BODY_PIECE_BYTES)
         .setIdleTimeout((int) l.idleTimeout().toSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
         .setSslHandshakeTimeout(l.headerTimeout().toMillis())

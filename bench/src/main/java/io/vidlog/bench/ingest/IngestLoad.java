@@ -38,7 +38,8 @@ import java.util.stream.Stream;
  * The server is set up as the real one: one HTTP server instance per core, the TLS engine the real
  * server picks (OpenSSL when it loads; {@code -Dbench.tls=jdk} for the JDK's) and AES-GCM warmed up
  * before it listens; stored fragments are deleted 20 s after their append so the disk does not fill.
- * {@code -Dbench.warmUpSeconds=N} (default 20) is how long producers run before measuring;
+ * {@code -Dbench.warmUpSeconds=N} (default 20) is how long producers run before measuring (in
+ * {@code throughput}, each path, persisted and discard, runs that long first);
  * {@code -Dbench.forceGc=false} reports heap in use instead of heap after a full GC every 10 s (the
  * forced GC's pause lands in the latencies). Profile either side with
  * {@code -XX:StartFlightRecording=duration=60s,filename=/tmp/side.jfr}.

@@ -92,6 +92,7 @@ final class IngestServer {
     SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
     HttpServerOptions options = new HttpServerOptions().setSsl(true).setKeyCertOptions(cert.keyCertOptions())
         .setSslEngineOptions(TlsSetup.engineOptions(ENGINE)).setHost("127.0.0.1")
+        .setMaxChunkSize(IngestApi.BODY_PIECE_BYTES)
         .setPort(port == 0 ? freePort() : port);
     // One server instance per core sharing the port, as the real server's Listener does: a single
     // HttpServer handles all its connections on one event loop, i.e. one core.

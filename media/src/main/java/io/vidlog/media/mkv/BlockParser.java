@@ -5,18 +5,22 @@ import static io.vidlog.media.MediaFormatException.Format.MKV;
 import io.vidlog.media.ByteBudget;
 import io.vidlog.media.GrowingBuffer;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Push-driven parser of one SimpleBlock or Block body (RFC 9559 §10.1–§10.3): track number vint,
  * signed 16-bit relative timecode, flags, optional lacing header (Xiph, EBML or fixed-size,
  * RFC 9559 §10.4), then the frames. Frames that arrive whole in one chunk are handed out as views;
  * a frame split across chunks is assembled once, in a {@link GrowingBuffer} that grows as its
- * bytes arrive (bounded by {@code maxFrameSize}, charged to the reader's {@link ByteBudget}).
+ * bytes arrive (bounded by {@code maxFrameSize}, charged to the reader's {@link ByteBudget}), or,
+ * when the block's input is kept by its owner ({@link MkvReader.Input#KEPT}), handed out as views
+ * of each chunk it arrived in, without a copy (the bytes held are charged the same way).
  */
 final class BlockParser {
-  /** Receives each frame; {@code payload} is valid during the call only. */
+  /** Receives each frame; {@code pieces} are valid during the call only, unless they are views of kept input. */
   interface FrameSink {
-    void frame(int track, int relativeTimecode, int flags, int laceIndex, ByteBuffer payload);
+    void frame(int track, int relativeTimecode, int flags, int laceIndex, List<ByteBuffer> pieces);
   }
 
   private enum State { TRACK, TIMECODE, FLAGS, LACE_COUNT, LACE_XIPH, LACE_EBML, FRAMES, DONE, CLOSED }
@@ -57,27 +61,40 @@ final class BlockParser {
   private long frameLeft;
   private boolean assembling;
   private final GrowingBuffer assembly;
+  private final ByteBudget budget;
+  /** Whether the current block's input chunks are kept by their owner (split frames are referenced). */
+  private boolean kept;
+  /** The views of a split frame of kept input, and the bytes of them charged to the budget. */
+  private final List<ByteBuffer> pieces = new ArrayList<>();
+  private long piecesCharged;
 
   BlockParser(int maxFrameSize, ByteBudget budget, FrameSink sink) {
     this.maxFrameSize = maxFrameSize;
     this.sink = sink;
+    this.budget = budget;
     this.assembly = new GrowingBuffer(budget, MKV, FIRST_ASSEMBLY, KEEP_ASSEMBLY);
   }
 
   /** Bytes held for frame assembly. */
   long bufferedBytes() {
-    return assembly.held();
+    return assembly.held() + piecesCharged;
   }
 
   /** Drops a frame being assembled, returns its buffer to the budget and reports no more frames. */
   void release() {
     assembling = false;
     assembly.release();
+    dropPieces();
     state = State.CLOSED;
   }
 
-  /** A new block body of {@code size} bytes starting at absolute offset {@code dataOffset}. */
-  void start(long dataOffset, long size) {
+  /**
+   * A new block body of {@code size} bytes starting at absolute offset {@code dataOffset};
+   * {@code kept} says whether the chunks it is fed stay unchanged after the call (their owner keeps
+   * them), so a split frame may be handed out as views of them.
+   */
+  void start(long dataOffset, long size, boolean kept) {
+    this.kept = kept;
     this.dataOffset = dataOffset;
     this.size = size;
     this.pos = 0;
@@ -255,8 +272,12 @@ final class BlockParser {
       chunk.position(p + n);
       pos += n;
       frameLeft = 0;
-      emit(view);
+      emit(List.of(view));
       emitEmpty();
+      return;
+    }
+    if (kept) {
+      keptBytes(chunk);
       return;
     }
     if (!assembling) {
@@ -269,14 +290,46 @@ final class BlockParser {
     if (frameLeft == 0) {
       assembling = false;
       try {
-        emit(assembly.contents());
+        emit(List.of(assembly.contents()));
       } finally {
         assembly.finish();
       }
     }
   }
 
-  private void emit(ByteBuffer payload) {
+  /** A frame of kept input that is not whole in this chunk: a view of its part here, no copy. */
+  private void keptBytes(ByteBuffer chunk) {
+    int n = (int) Math.min(frameLeft, chunk.remaining());
+    if (!assembling) {
+      assembling = true;
+      pieces.clear();
+    }
+    // the views pin the chunks they come from: what they hold is charged like an assembly array
+    budget.reserve(n, MKV, dataOffset + pos, "holding frame " + frameIndex + " of track " + track + " ("
+        + frameLeft + " bytes missing)");
+    piecesCharged += n;
+    int p = chunk.position();
+    pieces.add(chunk.slice(p, n));
+    chunk.position(p + n);
+    pos += n;
+    frameLeft -= n;
+    if (frameLeft == 0) {
+      assembling = false;
+      try {
+        emit(List.copyOf(pieces));
+      } finally {
+        dropPieces();
+      }
+    }
+  }
+
+  private void dropPieces() {
+    pieces.clear();
+    budget.release(piecesCharged);
+    piecesCharged = 0;
+  }
+
+  private void emit(List<ByteBuffer> payload) {
     int index = frameIndex;
     advance();
     sink.frame(track, relativeTimecode, flags & ~0x06, index, payload);
@@ -294,7 +347,7 @@ final class BlockParser {
   /** Emits zero-length frames (legal in lacing) without waiting for more bytes. */
   private void emitEmpty() {
     while (state == State.FRAMES && frameLeft == 0 && !assembling) {
-      emit(ByteBuffer.allocate(0));
+      emit(List.of(ByteBuffer.allocate(0)));
     }
   }
 }

@@ -18,7 +18,7 @@ import java.util.Map;
  * reports what it finds to an {@link MkvHandler}, in stream order. EBML header, Info, Tracks and
  * Tags are buffered (bounded by {@link MkvLimits#maxHeaderElementSize()}) and reported parsed with
  * their raw bytes; SimpleBlock frames stream through as views of the input and are copied only when
- * split across slices; a BlockGroup's Block is buffered until the group ends (its ReferenceBlock and
+ * split across slices (and then not at all when the caller keeps its input, {@link Input#KEPT}); a BlockGroup's Block is buffered until the group ends (its ReferenceBlock and
  * BlockDuration may follow it). Cues, SeekHead, Void, Chapters, Attachments and unknown elements
  * are skipped unread. A Tags element outside any Segment, before an EBML header, is reported as
  * well (a KVS producer can send pending fragment metadata there when it resumes a session).
@@ -39,8 +39,22 @@ public final class MkvReader {
   /** The Block array kept between groups. */
   private static final int KEEP_BLOCK = 64 * 1024;
 
+  /** Whether the caller keeps the slices it feeds unchanged after {@link #feed} returns. */
+  public enum Input {
+    /** The caller may reuse a slice's bytes once {@code feed} returned: every view is valid during its callback only. */
+    TRANSIENT,
+    /**
+     * The caller never changes a slice it fed (e.g. each is a buffer a network stack allocated for
+     * it alone): a frame split across slices is handed out as views of them
+     * ({@link MkvFrame#pieces()}) instead of being copied into one buffer, and those views stay
+     * valid as long as the caller keeps the slices.
+     */
+    KEPT
+  }
+
   private final MkvHandler handler;
   private final MkvLimits limits;
+  private final Input input;
   private final EbmlReader ebml;
   private final BlockParser blocks;
   private final Processor processor = new Processor();
@@ -74,6 +88,12 @@ public final class MkvReader {
 
   /** A reader whose buffers are charged to {@code budget}. */
   public MkvReader(MkvHandler handler, MkvLimits limits, ByteBudget budget) {
+    this(handler, limits, budget, Input.TRANSIENT);
+  }
+
+  /** A reader whose buffers are charged to {@code budget}, for input that its caller may keep ({@link Input}). */
+  public MkvReader(MkvHandler handler, MkvLimits limits, ByteBudget budget, Input input) {
+    this.input = input;
     this.handler = handler;
     this.limits = limits;
     this.ebml = new EbmlReader(processor, MatroskaSchema.INSTANCE,
@@ -88,7 +108,8 @@ public final class MkvReader {
 
   /**
    * Reads all remaining bytes of {@code in} without changing its position. Views handed to the
-   * handler share {@code in}'s content and are valid during the callback only.
+   * handler share {@code in}'s content and are valid during the callback only (for
+   * {@link Input#KEPT} input, frame views stay valid while the caller keeps {@code in}).
    *
    * @throws MediaFormatException for malformed or unsupported input (EBML framing or MKV meaning)
    * @throws IllegalStateException if the reader failed earlier or {@link #end()} was called
@@ -158,7 +179,7 @@ public final class MkvReader {
   }
 
 
-  private void onBlockFrame(int track, int relativeTimecode, int flags, int laceIndex, ByteBuffer payload) {
+  private void onBlockFrame(int track, int relativeTimecode, int flags, int laceIndex, List<ByteBuffer> payload) {
     long base;
     try {
       base = Math.multiplyExact(Math.addExact(clusterTimecode, relativeTimecode), timecodeScale);
@@ -229,7 +250,7 @@ public final class MkvReader {
               requireTimecode(headerOffset, "SimpleBlock");
               blockOffset = headerOffset;
               inGroup = false;
-              blocks.start(headerOffset + headerLength, size);
+              blocks.start(headerOffset + headerLength, size, input == Input.KEPT);
               return Action.STREAM;
             }
             case MatroskaIds.BLOCK_GROUP -> {
@@ -353,7 +374,7 @@ public final class MkvReader {
             throw MKV.malformed(endOffset, "BlockGroup without a Block");
           }
           blockOffset = groupOffset;
-          blocks.start(groupBlockDataOffset, groupBlock.length());
+          blocks.start(groupBlockDataOffset, groupBlock.length(), false); // the group's own array, reused
           blocks.feed(groupBlock.contents());
           blocks.end();
           groupBlock.finish();

@@ -258,4 +258,53 @@ class MkvBufferingTest {
       assertEquals(0, budget.used(), "slices of " + size);
     }
   }
+  /**
+   * For kept input, a frame split across slices is handed out as views of the slices it arrived in
+   * (no copy), in order, at every split size; while it is held its bytes are charged to the budget,
+   * and they go back once it was handed out. A BlockGroup's Block, buffered by the reader itself,
+   * still comes as one buffer.
+   */
+  @Test
+  void keptInputHandsASplitFrameOutAsViewsOfTheSlicesItArrivedIn() {
+    byte[] frame = new byte[3000];
+    for (int i = 0; i < frame.length; i++) {
+      frame[i] = (byte) (i * 31 + 7);
+    }
+    byte[] group = new byte[700];
+    java.util.Arrays.fill(group, (byte) 5);
+    byte[] in = concat(IN_CLUSTER, W.simpleBlock(1, 0, MkvWriter.FLAG_KEY, frame),
+        W.blockGroup(1, 40, group, 1, null));
+    for (int size : splits()) {
+      ByteBudget budget = ByteBudget.of("test", Long.MAX_VALUE);
+      List<byte[]> slices = new ArrayList<>();
+      List<MkvFrame> frames = new ArrayList<>();
+      MkvReader r = new MkvReader(new MkvHandler() {
+        @Override
+        public void onFrame(MkvFrame f) {
+          frames.add(f);
+        }
+      }, MkvLimits.DEFAULT, budget, MkvReader.Input.KEPT);
+      for (int off = 0; off < in.length; off += size) {
+        byte[] slice = java.util.Arrays.copyOfRange(in, off, Math.min(in.length, off + size));
+        slices.add(slice);
+        r.feed(ByteBuffer.wrap(slice));
+        assertEquals(budget.used(), r.bufferedBytes(), "slices of " + size + ": what is held is what is charged");
+      }
+      r.end();
+      assertEquals(0, budget.used(), "slices of " + size + ": every byte goes back");
+      assertEquals(2, frames.size(), "slices of " + size);
+      MkvFrame f = frames.get(0);
+      assertEquals(ByteBuffer.wrap(frame), f.payload(), "slices of " + size + ": the frame's bytes");
+      assertEquals(frame.length, f.size());
+      int start = IN_CLUSTER.length + W.simpleBlockHeader(1, 0, MkvWriter.FLAG_KEY, frame.length).length;
+      assertEquals((start + frame.length - 1) / size - start / size + 1, f.pieces().size(),
+          "slices of " + size + ": one view per slice the frame touches");
+      for (ByteBuffer piece : f.pieces()) {
+        assertTrue(slices.stream().anyMatch(s -> s == piece.array()), "slices of " + size
+            + ": a piece is a view of a slice fed, not a copy");
+      }
+      assertEquals(1, frames.get(1).pieces().size(), "slices of " + size + ": a Block comes whole");
+      assertEquals(ByteBuffer.wrap(group), frames.get(1).payload());
+    }
+  }
 }
