@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every vidlog test on a fresh machine: installs the programs the interop tests drive
-# (ffmpeg/ffprobe, mkvtoolnix, chromium and chromium-driver, node and npm, and s3rver and hls.js from npm) when they are missing, then
+# (ffmpeg/ffprobe, mkvtoolnix, chromium and chromium-driver, iproute2, node and npm, and s3rver and hls.js from npm) when they are missing, then
 # `mvn verify`. A missing tool is installed here, never skipped in a test, and no test installs one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +18,8 @@ command -v node    >/dev/null 2>&1 || need+=(nodejs)
 command -v npm     >/dev/null 2>&1 || need+=(npm)
 # the web player's browser tests drive Debian's chromium through its chromium-driver
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
+# PartitionIT puts each cluster node in its own network namespace with `ip netns` (iproute2)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
