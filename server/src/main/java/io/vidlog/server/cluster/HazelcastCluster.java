@@ -128,6 +128,9 @@ public final class HazelcastCluster implements ClusterNode {
     }
   }
 
+  /** How recent a member's last heartbeat must be for it to count towards the majority (heartbeats are 1 s apart). */
+  static final int HEARTBEAT_TOLERANCE_MS = 3_000;
+
   static Config hazelcastConfig(ClusterConfig cluster) {
     // the cluster manager's own structures (event bus subscriptions, node infos) come from its default file
     Config config = ConfigUtil.loadConfig();
@@ -157,7 +160,14 @@ public final class HazelcastCluster implements ClusterNode {
     join.getTcpIpConfig().addMember(cluster.host() + ":" + cluster.port());
     cluster.members().forEach(m -> join.getTcpIpConfig().addMember(m.toString()));
     int quorum = cluster.expectedSize() / 2 + 1;
-    config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(MAJORITY, true, quorum)
+    // the fence (docs/cluster.md §Fencing): a member counts towards the majority only while its heartbeats
+    // arrive (within HEARTBEAT_TOLERANCE_MS), not until it is dropped from the member list: a node cut
+    // off by a partition refuses the owners map, and so stops confirming its streams, about 3 s after the
+    // cut, while the majority takes its streams only after dropping it (6 s of silence) plus the
+    // takeover grace. Counting the member list alone let a cut-off owner, slowed by load, keep acking
+    // PERSISTED after the new owner had begun.
+    config.addSplitBrainProtectionConfig(SplitBrainProtectionConfig
+        .newRecentlyActiveSplitBrainProtectionConfigBuilder(MAJORITY, quorum, HEARTBEAT_TOLERANCE_MS).build()
         .setProtectOn(SplitBrainProtectionOn.READ_WRITE));
     config.getMapConfig(OWNERS).setBackupCount(1).setSplitBrainProtectionName(MAJORITY);
     config.getMapConfig(NODES).setBackupCount(1);
