@@ -79,10 +79,8 @@ final class HazelcastLiveInterest implements LiveInterest {
   }
 
   private void changed(EntryEvent<String, String> e, boolean added) {
-    String streamId = added ? e.getValue() : e.getOldValue();
-    if (streamId == null) {
-      return;
-    }
+    // from the key: a removal's event need not carry the old value (IMap.delete does not read it)
+    String streamId = e.getKey().substring(e.getKey().indexOf('/') + 1);
     Set<String> members = view.computeIfAbsent(streamId, id -> ConcurrentHashMap.newKeySet());
     if (added) {
       members.add(member(e.getKey()));
