@@ -212,6 +212,9 @@ public final class VidlogServer {
         : new IngestApi(vertx, registry, fragments.archive(), fragments.index(), fragments.feeds(),
             fragments::numbersFor, ingestConfig(config));
     LiveFeeds readerFeeds = wired != null ? wired.readerFeeds() : fragments.feeds();
+    if (wired != null) {
+      wired.metrics().bindTo(metrics);
+    }
     modules.add(ingest);
     PlaybackApi playback = new PlaybackApi(registry, fragments.index(), fragments.archive(), readerFeeds,
         playbackConfig(config));

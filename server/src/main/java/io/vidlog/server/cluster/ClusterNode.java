@@ -35,6 +35,9 @@ public interface ClusterNode {
   /** Who owns each stream's ingest. */
   StreamOwners owners();
 
+  /** Which nodes relay which streams' live events to readers of their own. */
+  LiveInterest liveInterest();
+
   /** Leaves the cluster and closes Vert.x. */
   Future<Void> close();
 

@@ -1,5 +1,6 @@
 package io.vidlog.server.cluster;
 
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.vertx.core.Vertx;
 import io.vidlog.fragmentstore.FragmentStore;
 import io.vidlog.fragmentstore.live.LiveFeeds;
@@ -16,13 +17,14 @@ public final class ClusterWiring {
   private ClusterWiring() {}
 
   /** Ingest and playback's live feeds on a node of a cluster. */
-  public record Wired(IngestApi ingest, LiveFeeds readerFeeds) {}
+  public record Wired(IngestApi ingest, LiveFeeds readerFeeds, MeterBinder metrics) {}
 
   public static Wired wire(ClusterNode cluster, Vertx vertx, FragmentStore fragments, IngestConfig config) {
     StreamOwners owners = cluster.owners();
     var index = fragments.index();
     RegistrySync.start(vertx, cluster.memberId(), fragments.registry());
-    LiveRelay relay = new LiveRelay(vertx, cluster.memberId(), owners, fragments.feeds(), index);
+    LiveRelay relay = new LiveRelay(vertx, cluster.memberId(), owners, cluster.liveInterest(), fragments.feeds(),
+        index);
     IngestApi ingest = new IngestApi(vertx, fragments.registry(), new FencedArchive(fragments.archive(), owners),
         new FencedIndex(index, owners, relay::indexed), fragments.feeds(),
         stream -> {
@@ -37,6 +39,6 @@ public final class ClusterWiring {
     });
     owners.onReleaseRequest(streamId -> ingest.release(streamId, false));
     fragments.writers(owners::writes);
-    return new Wired(ingest, relay.feeds());
+    return new Wired(ingest, relay.feeds(), relay::bind);
   }
 }

@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Cluster structures (docs/cluster.md): {@code vidlog.node-numbers} (node number → member id,
  * claimed with putIfAbsent at join; numbers of members that left are reused),
- * {@code vidlog.nodes} (member id → its advertised URLs) and {@code vidlog.stream-owners}
- * ({@link HazelcastStreamOwners}), the last behind a split-brain protection that needs a majority
+ * {@code vidlog.nodes} (member id → its advertised URLs), {@code vidlog.live-readers}
+ * ({@link HazelcastLiveInterest}) and {@code vidlog.stream-owners} ({@link HazelcastStreamOwners}), the last behind a split-brain protection that needs a majority
  * of the expected nodes for every read and write.
  */
 public final class HazelcastCluster implements ClusterNode {
@@ -54,6 +54,7 @@ public final class HazelcastCluster implements ClusterNode {
   private final int quorum;
   private final IMap<String, String> nodes;
   private final HazelcastStreamOwners owners;
+  private final HazelcastLiveInterest liveInterest;
   /** What {@link #advertise} last put in {@code vidlog.nodes}, put again under a new member id after a merge. */
   private volatile JsonObject advertised;
   /** The member id {@link #nodeNumber} is held under in {@code vidlog.node-numbers}. */
@@ -66,6 +67,7 @@ public final class HazelcastCluster implements ClusterNode {
     this.quorum = quorum;
     this.nodes = hz.getMap(NODES);
     this.owners = new HazelcastStreamOwners(vertx, hz, this::quorum, nodes);
+    this.liveInterest = new HazelcastLiveInterest(vertx, hz);
     this.numberHolder = memberId();
     hz.getLifecycleService().addLifecycleListener(e -> {
       if (e.getState() == com.hazelcast.core.LifecycleEvent.LifecycleState.MERGED) {
@@ -88,6 +90,7 @@ public final class HazelcastCluster implements ClusterNode {
     LOG.warn("merged back into the cluster after a partition as {}, {} member(s) now", id,
         hz.getCluster().getMembers().size());
     owners.rejoined();
+    liveInterest.rejoined();
     IMap<Integer, String> numbers = hz.getMap(NODE_NUMBERS);
     if (!numbers.replace(nodeNumber, numberHolder, id) && numbers.putIfAbsent(nodeNumber, id) != null
         && !id.equals(numbers.get(nodeNumber))) {
@@ -172,6 +175,7 @@ public final class HazelcastCluster implements ClusterNode {
     config.getMapConfig(OWNERS).setBackupCount(1).setSplitBrainProtectionName(MAJORITY);
     config.getMapConfig(NODES).setBackupCount(1);
     config.getMapConfig(NODE_NUMBERS).setBackupCount(1);
+    config.getMapConfig(HazelcastLiveInterest.READERS).setBackupCount(1);
     return config;
   }
 
@@ -249,6 +253,11 @@ public final class HazelcastCluster implements ClusterNode {
   @Override
   public StreamOwners owners() {
     return owners;
+  }
+
+  @Override
+  public LiveInterest liveInterest() {
+    return liveInterest;
   }
 
   @Override

@@ -75,6 +75,11 @@ class ClusterIT {
 
   /** Nodes named by {@code names}, each with a cluster port, all listing each other. */
   List<NodeProcess> cluster(String bucket, String... names) throws Exception {
+    return cluster(bucket, List.of(), names);
+  }
+
+  /** As {@link #cluster(String, String...)}, each node started with {@code flags} too. */
+  List<NodeProcess> cluster(String bucket, List<String> flags, String... names) throws Exception {
     int[] ports = new int[names.length];
     List<String> members = new ArrayList<>();
     for (int i = 0; i < names.length; i++) {
@@ -84,6 +89,7 @@ class ClusterIT {
     List<NodeProcess> nodes = new ArrayList<>();
     for (int i = 0; i < names.length; i++) {
       List<String> args = new ArrayList<>(storeFlags(bucket));
+      args.addAll(flags);
       args.addAll(List.of("--cluster", "--cluster-host", "127.0.0.1", "--cluster-port", String.valueOf(ports[i]),
           "--cluster-members", String.join(",", members)));
       NodeProcess n = NodeProcess.start(names[i], dir.resolve(bucket).resolve(names[i]), List.of(), args);
@@ -227,6 +233,76 @@ class ClusterIT {
         System.err.printf("cluster live: %s's reader got frames after the owner's node's reader by: all %s, last"
             + " upload %s%n", reader.node.name, percentiles(extra), percentiles(extra.subList(n - n / uploads, n)));
       }
+    }
+  }
+
+  /**
+   * The owner publishes a stream's live frames on the event bus only while another node has a live
+   * reader of it: none while A ingests with no reader anywhere, then frames while a GetMedia reader
+   * on B follows the stream (and gets every fragment), and none again once that reader left and B
+   * stopped relaying (its consumer unregistered, its interest withdrawn).
+   */
+  @Test
+  void theOwnerPublishesLiveFramesOnlyWhileAnotherNodeHasALiveReader() throws Exception {
+    List<NodeProcess> nodes = cluster("interest", List.of("--metrics-public"), "a", "b");
+    NodeProcess a = nodes.get(0);
+    NodeProcess b = nodes.get(1);
+    AdminCredentials admin = AdminCredentials.read(a.dir.resolve("data").resolve(AdminCredentials.FILE));
+    String stream = "cam-quiet";
+    byte[] mkv = MediaClients.resource("ffmpeg-live-av.mkv");
+    try (KinesisVideoClient kvs = TestServers.client(a.url(), admin.accessKeyId(), admin.secretAccessKey())) {
+      kvs.createStream(r -> r.streamName(stream).dataRetentionInHours(1));
+    }
+    List<String> first = persisted(MediaClients.putMediaPaced(a.url(), admin, stream, mkv));
+    assertEquals(4, first.size(), "the fixture's fragments are PERSISTED");
+    assertEquals(0.0, metric(a, "vidlog_cluster_live_frames_published_total"), "frames A published with no reader");
+
+    AtomicInteger expected = new AtomicInteger(8);
+    Reader onB = new Reader(b, admin, stream, expected);
+    Conditions.await("B relays the stream and A publishes it", () -> metricOrNaN(b,
+        "vidlog_cluster_live_streams_relayed") == 1.0 && metricOrNaN(a, "vidlog_cluster_live_streams_published") == 1.0);
+    List<String> second = persisted(MediaClients.putMediaPaced(a.url(), admin, stream, mkv));
+    onB.join();
+    List<String> all = new ArrayList<>(first);
+    all.addAll(second);
+    assertEquals(all, onB.numbers(), "B's reader got every fragment once, in order");
+    double published = metric(a, "vidlog_cluster_live_frames_published_total");
+    assertTrue(published > 0, "A published the frames B's reader followed: " + published);
+
+    try {
+      Conditions.await("B stopped relaying and A publishing after B's reader left", () -> metricOrNaN(b,
+          "vidlog_cluster_live_streams_relayed") == 0.0 && metricOrNaN(a, "vidlog_cluster_live_streams_published") == 0.0);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + ": B relays " + metricOrNaN(b, "vidlog_cluster_live_streams_relayed")
+          + ", A publishes " + metricOrNaN(a, "vidlog_cluster_live_streams_published"), e);
+    }
+    assertEquals(4, persisted(MediaClients.putMediaPaced(a.url(), admin, stream, mkv)).size());
+    assertEquals(published, metric(a, "vidlog_cluster_live_frames_published_total"),
+        "frames A published after the last reader on another node left");
+  }
+
+  static List<String> persisted(List<String> acks) {
+    return acks.stream().map(JsonObject::new).filter(o -> "PERSISTED".equals(o.getString("EventType")))
+        .map(o -> o.getString("FragmentNumber")).toList();
+  }
+
+  /** A sample's value on a node's /metrics (Prometheus text). */
+  static double metric(NodeProcess node, String name) throws Exception {
+    String body = node.get("/metrics").body();
+    for (String line : body.split("\n")) {
+      if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    throw new AssertionError(node.name + "'s /metrics has no " + name + ":\n" + body);
+  }
+
+  /** As {@link #metric}, for a condition polled in a lambda: NaN when it cannot be read. */
+  static double metricOrNaN(NodeProcess node, String name) {
+    try {
+      return metric(node, name);
+    } catch (Exception | AssertionError e) {
+      return Double.NaN;
     }
   }
 
