@@ -391,6 +391,11 @@ export class Watch {
     }
     const sorted = [...this.fragments.values()].sort((a, b) => a.start - b.start);
     this.timeline.setFragments(sorted, note || (incremental ? this.timeline.note : ''));
+    // the fragment on screen may have been stored since it came on screen (live)
+    const onScreen = this.fragments.get($('frag-number').textContent);
+    if (onScreen) {
+      this.showFragment(onScreen);
+    }
   }
 
   clearFragmentInfo() {
@@ -424,13 +429,14 @@ export class Watch {
         const resp = await call('/getMediaForFragmentList', {StreamName: this.stream, Fragments: [number]}, {raw: true});
         meta = await readTags(resp);
         if (meta.kvs.AWS_KINESISVIDEO_ERROR_CODE === 'FRAGMENT_NOT_FOUND') {
-          // live (LL-HLS parts) plays a fragment before it is stored: ask again while it is on screen
-          if (attempt < 10) {
+          // live (LL-HLS parts) plays a fragment before it is stored, and it is stored only about a
+          // second before it leaves the screen: ask again often while it is on screen (up to 15 s)
+          if (attempt < 60) {
             setTimeout(() => {
               if (gen === this.generation && $('frag-number').textContent === number) {
                 this.fragmentOnScreen(frag, attempt + 1);
               }
-            }, 1000);
+            }, 250);
           }
           return;
         }
