@@ -324,6 +324,7 @@ export class Watch {
         delete lat.dataset.ms;
       }
       this.renderBadge(at);
+      this.followPlayhead();
       // while the window shows now, new fragments are added to it every few seconds
       const now = Date.now();
       if (now - lastRefresh > 4000 && this.timeline.to > now - 60_000) {
@@ -403,6 +404,34 @@ export class Watch {
       $(id).textContent = '—';
     }
     $('frag-meta').replaceChildren(row('—', ''));
+  }
+
+  /**
+   * The fragment at the playhead, from hls.js's playlist: FRAG_CHANGED alone is not enough, hls.js
+   * does not raise it when playback moves to another fragment through LL-HLS parts.
+   */
+  followPlayhead() {
+    const hls = this.hls;
+    const level = hls && hls.levels ? hls.levels[hls.currentLevel >= 0 ? hls.currentLevel : hls.loadLevel] : null;
+    const details = level && level.details;
+    if (!details) {
+      return;
+    }
+    const t = this.video.currentTime;
+    const at = s => s && s.url && s.start <= t && t < s.start + s.duration;
+    const seg = (details.fragments || []).find(at) || (details.partList || []).find(at);
+    if (!seg) {
+      return;
+    }
+    let number = null;
+    try {
+      number = new URL(seg.url, location.href).searchParams.get('FragmentNumber');
+    } catch (e) {
+      number = null;
+    }
+    if (number && number !== $('frag-number').textContent) {
+      this.fragmentOnScreen(seg);
+    }
   }
 
   /** hls.js moved to another fragment: its number comes from the media URL (KVS's FragmentNumber parameter). */
