@@ -93,7 +93,8 @@ final class ClipTransfer {
       }
       ClipMovie.Payloads payloads = movie.payloads(index, this::collect);
       MkvReader reader = new MkvReader(payloads);
-      source = open.result().mkv();
+      ReadStream<Buffer> fragment = open.result().mkv();
+      source = fragment;
       source.exceptionHandler(e -> {
         reader.close();
         fail(e);
@@ -110,10 +111,12 @@ final class ClipTransfer {
         }
         flush(false);
         if (response.writeQueueFull()) {
-          source.pause();
+          fragment.pause();
+          // The queue may drain after this fragment has ended and the next is being opened (source
+          // is then null or the next one, which resumes itself): only this fragment is resumed.
           response.drainHandler(v -> {
-            if (!closed) {
-              source.resume();
+            if (!closed && source == fragment) {
+              fragment.resume();
             }
           });
         }

@@ -1,6 +1,8 @@
 package io.vidlog.playback.getmedia;
 
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vidlog.fragmentstore.FragmentNumber;
 import io.vidlog.fragmentstore.chunk.ChunkMkv;
 import io.vidlog.fragmentstore.live.LiveEvent;
@@ -21,10 +23,17 @@ final class LiveChunks {
         .appendBuffer(ChunkMkv.clusterStart(s.clusterTimecode()));
   }
 
-  /** One SimpleBlock. */
+  /**
+   * One SimpleBlock: its header and the feed's payload as one buffer that references the payload.
+   * Every reader of a stream writes the same frame, so a copy here would be made once per reader
+   * (the feed's payloads are never written again, docs/architecture.md §Live path); TLS reads the
+   * two pieces when it encrypts the record, which is the one copy each reader needs.
+   */
   static Buffer frame(LiveEvent.Frame f) {
     Buffer header = ChunkMkv.simpleBlockHeader(f.trackNumber(), f.relativeTimecode(), f.flags(), f.payload().length());
-    return Buffer.buffer(header.length() + f.payload().length()).appendBuffer(header).appendBuffer(f.payload());
+    // no component limit: a limit makes Netty consolidate (copy) the pieces into one buffer
+    return BufferInternal.buffer(Unpooled.wrappedBuffer(Integer.MAX_VALUE,
+        ((BufferInternal) header).getByteBuf(), ((BufferInternal) f.payload()).getByteBuf()));
   }
 
   /** The producer Tags that followed the blocks, then MILLIS_BEHIND_NOW and the continuation token. */
