@@ -21,7 +21,6 @@ import io.vidlog.fragmentstore.streams.StreamInfo;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,8 +71,11 @@ final class LiveRelay {
   private final ConcurrentHashMap<String, LiveSubscription> publishing = new ConcurrentHashMap<>();
   /** Streams this node relays to its readers: its consumer of each. */
   private final ConcurrentHashMap<String, MessageConsumer<Buffer>> relaying = new ConcurrentHashMap<>();
-  /** Live subscriptions of local readers per stream. */
-  private final ConcurrentHashMap<String, AtomicInteger> readers = new ConcurrentHashMap<>();
+  /**
+   * Live subscriptions of local readers per stream; a stream's entry goes with its last reader
+   * (a node serves readers of ever more streams over its life, and each entry would stay).
+   */
+  private final ConcurrentHashMap<String, Integer> readers = new ConcurrentHashMap<>();
   /** Streams whose relay stops when its linger timer fires (no reader came back). */
   private final ConcurrentHashMap<String, Long> stopping = new ConcurrentHashMap<>();
   private final LongAdder framesPublished = new LongAdder();
@@ -155,12 +157,12 @@ final class LiveRelay {
 
     @Override
     public LiveSubscription subscribe(FragmentNumber position, Handler<LiveEvent> events, Handler<CutOff> cutOff) {
-      readers.computeIfAbsent(streamId, id -> new AtomicInteger()).incrementAndGet();
+      readers.merge(streamId, 1, Integer::sum);
       context.runOnContext(v -> settle(streamId));
       AtomicBoolean ended = new AtomicBoolean();
       Runnable release = () -> {
         if (ended.compareAndSet(false, true)) {
-          readers.get(streamId).decrementAndGet();
+          readers.computeIfPresent(streamId, (id, n) -> n == 1 ? null : n - 1);
           context.runOnContext(v -> settle(streamId));
         }
       };
@@ -195,15 +197,13 @@ final class LiveRelay {
 
   /** On the relay's context: relays a stream with local readers, stops a linger after its last went. */
   private void settle(String streamId) {
-    AtomicInteger n = readers.get(streamId);
-    boolean read = n != null && n.get() > 0;
+    boolean read = readers.containsKey(streamId);
     if (read && !relaying.containsKey(streamId)) {
       startRelay(streamId);
     } else if (!read && relaying.containsKey(streamId) && !stopping.containsKey(streamId)) {
       stopping.put(streamId, vertx.setTimer(lingerMs, t -> {
         stopping.remove(streamId);
-        AtomicInteger now = readers.get(streamId);
-        if (now == null || now.get() == 0) {
+        if (!readers.containsKey(streamId)) {
           stopRelay(streamId);
         }
       }));
@@ -316,6 +316,11 @@ final class LiveRelay {
 
   boolean relays(String streamId) {
     return relaying.containsKey(streamId);
+  }
+
+  /** Streams with live readers on this node now. */
+  int readStreams() {
+    return readers.size();
   }
 
   /** The owner indexed a fragment: the other nodes add it to their loaded index of the stream. */

@@ -100,6 +100,7 @@ class LiveRelayTest {
     onB.subscription.cancel();
     Conditions.await("B stopped relaying and A publishing", () -> !b.relays(S) && !a.publishes(S));
     assertEquals(Set.of(), interest.announced("b"));
+    assertEquals(0, b.readStreams(), "B keeps nothing of a stream it no longer reads");
     Reader onA = Reader.on(a, null);
     fragment(ingest, 3);
     Conditions.await("A's own reader has fragment 3", () -> onA.ended(3));
