@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,11 +47,13 @@ class LowLatencyHlsIT {
   static final Path ARTIFACTS = Path.of("target", "hls-low-latency");
   /** How long hls.js plays. */
   static final int SECONDS = Integer.getInteger("vidlog.ll.seconds", 60);
+  /** The server's {@code --hls-part-target-ms} (a measurement knob: latency against part length). */
+  static final String PART_TARGET_MS = System.getProperty("vidlog.ll.part-target-ms", "200");
 
   @Test
   void hlsJsPlaysLowLatencyLiveForAMinuteWithoutAStallAndFfmpegDecodesTheSameSession(@TempDir Path dataDir,
       @TempDir Path work) throws Exception {
-    try (TestVidlog vidlog = TestVidlog.start(dataDir); VidlogClient client = vidlog.client();
+    try (TestVidlog vidlog = TestVidlog.start(dataDir, Map.of("hls-part-target-ms", PART_TARGET_MS)); VidlogClient client = vidlog.client();
         HlsJsPage page = new HlsJsPage(HlsJsPage.HlsJs.npm())) {
       // 160x120: the camera's pure-Java encoder shares two cores with the server, Chromium and the build;
       // at 320x240 it fell behind there and skipped frames, and the holes they left are stalls of the
@@ -82,7 +85,7 @@ class LowLatencyHlsIT {
         int networkChanges = networkChangeDrops(work.resolve("profile-ll.netlog.json"));
         boolean producing = camera.isAlive();
         Files.writeString(ARTIFACTS.resolve("report.json"), played.encodePrettily());
-        String figures = "hls.js " + page.version() + " lowLatencyMode, " + SECONDS + " s, glass-to-glass latency (ms)"
+        String figures = "hls.js " + page.version() + " lowLatencyMode, part target " + PART_TARGET_MS + " ms, " + SECONDS + " s, glass-to-glass latency (ms)"
             + " after the first 10 s of play: from playingDate " + figures(played.getJsonArray("latencies"))
             + "; from the media's decode times " + figures(played.getJsonArray("mediaLatencies")) + "; stalls "
             + played.getJsonArray("stalls") + " (waiting with the buffer ahead " + played.getJsonArray("waits")

@@ -157,6 +157,8 @@ export class Watch {
         lowLatencyMode: live,
         // catch up with the live edge gently: a faster rate empties the short live buffer into stalls
         maxLiveSyncPlaybackRate: 1.25,
+        // a jump to the live edge (catchUpAfterStartUp) lands only on media already buffered
+        liveSyncMode: 'buffered',
         backBufferLength: 60,
         manifestLoadingMaxRetry: 2,
         levelLoadingMaxRetry: 4,
@@ -166,6 +168,7 @@ export class Watch {
       const E = window.Hls.Events;
       hls.on(E.MANIFEST_LOADED, (ev, data) => this.checkCodecs(data.levels || []));
       hls.on(E.LEVEL_LOADED, (ev, data) => live && holdBackForPlainHls(hls, data.details));
+      hls.on(E.LEVEL_UPDATED, (ev, data) => live && catchUpAfterStartUp(hls, video, data.details));
       hls.on(E.ERROR, (ev, data) => gen === this.generation && this.hlsError(data, gen));
       hls.on(E.FRAG_CHANGED, (ev, data) => gen === this.generation && this.fragmentOnScreen(data.frag));
       hls.loadSource(url);
@@ -515,6 +518,21 @@ export class Watch {
 function holdBackForPlainHls(hls, details) {
   if (details && details.live && !details.partTarget && !details.holdBack) {
     hls.config.liveSyncDuration = details.targetduration;
+  }
+}
+
+/**
+ * hls.js starts a live LL-HLS stream at PART-HOLD-BACK behind the playlist's end, but by the time its
+ * first parts are loaded and playing the end has moved on (about 0.4 s here), and it only speeds up
+ * to close that gap while more than 1 s is buffered ahead (its latency controller), which a player
+ * under a second behind live never has: it would stay about 1 s behind for good. Once playing, a
+ * player more than CATCH_UP_SLACK seconds behind its target jumps forward to it (hls.js's
+ * liveMaxLatencyDuration; 'buffered' live sync mode keeps the jump within buffered media).
+ */
+const CATCH_UP_SLACK = 0.3;
+function catchUpAfterStartUp(hls, video, details) {
+  if (video.readyState >= 3 && details && details.live && details.partHoldBack > 0) {
+    hls.config.liveMaxLatencyDuration = details.partHoldBack + CATCH_UP_SLACK;
   }
 }
 
