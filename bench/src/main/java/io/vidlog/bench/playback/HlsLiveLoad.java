@@ -46,14 +46,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * the frame that completes the part asked for (the first frame of the next part, or a fragment's last
  * frame with its end-of-fragment tag) to the held response arriving at the viewer.
  * Run: {@code java -Xmx2g -cp bench/target/benchmarks.jar io.vidlog.bench.playback.HlsLiveLoad
- * [VIEWERS=200] [SECONDS=60] [FRAME_BYTES=4096] [MODE=poll|ll]}. The first 15 s are warm-up and not counted.
+ * [VIEWERS=200] [SECONDS=60] [FRAME_BYTES=4096] [MODE=poll|ll] [SERVER=same|process]}. The first 15 s
+ * are warm-up and not counted. With SERVER {@code process} the server runs in a JVM of its own
+ * (this class with the single argument {@code serve}), so the CPU the clients and the producer take
+ * is told apart from the server's (both are printed); the times are still taken by this JVM, on the
+ * same machine clock.
  */
 public final class HlsLiveLoad {
   private static final int FPS = 30;
   private static final int FRAME_MS = 33;
   private static final long WARM_UP_MS = 15_000;
 
+  /** The server in this JVM, or null when it runs in {@link #serverProcess}. */
   private final BenchStack stack;
+  private final Process serverProcess;
+  private final int port;
   private final Vertx clientVertx;
   private final HttpClient client;
   private final int frameBytes;
@@ -69,8 +76,19 @@ public final class HlsLiveLoad {
   private volatile boolean measuring;
   private volatile boolean running = true;
 
-  private HlsLiveLoad(int viewers, int frameBytes) throws Exception {
-    this.stack = new BenchStack(true, PlaybackConfig.DEFAULTS);
+  private HlsLiveLoad(int viewers, int frameBytes, boolean serverProcess) throws Exception {
+    if (serverProcess) {
+      this.stack = null;
+      this.serverProcess = startServerProcess();
+      this.port = Integer.parseInt(new java.io.BufferedReader(new java.io.InputStreamReader(
+          this.serverProcess.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII)).readLine().strip()
+          .replace("port ", ""));
+    } else {
+      this.stack = new BenchStack(true, PlaybackConfig.DEFAULTS);
+      this.serverProcess = null;
+      this.port = stack.port;
+      stack.createStream("live", 24);
+    }
     this.frameBytes = frameBytes;
     this.clientVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     this.client = clientVertx.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true)
@@ -81,11 +99,16 @@ public final class HlsLiveLoad {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length == 1 && args[0].equals("serve")) {
+      serve();
+      return;
+    }
     int viewers = args.length > 0 ? Integer.parseInt(args[0]) : 200;
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
     int frameBytes = args.length > 2 ? Integer.parseInt(args[2]) : 4096;
     boolean ll = args.length > 3 && args[3].equals("ll");
-    HlsLiveLoad load = new HlsLiveLoad(viewers, frameBytes);
+    boolean separate = args.length > 4 && args[4].equals("process");
+    HlsLiveLoad load = new HlsLiveLoad(viewers, frameBytes, separate);
     try {
       load.run(viewers, seconds, ll);
     } finally {
@@ -98,7 +121,6 @@ public final class HlsLiveLoad {
         + " %d s warm-up, TLS loopback, %d cores, java %s%n", ll ? " (LL-HLS blocking reloads)" : "", FPS, frameBytes,
         viewers, seconds, WARM_UP_MS / 1000, Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"));
-    stack.createStream("live", 24);
     CompletableFuture<Void> produced = produce(seconds + WARM_UP_MS / 1000 + 20);
     String pollerSession = session();
     Thread poller = new Thread(() -> poll(pollerSession), "appearance-poller");
@@ -125,11 +147,13 @@ public final class HlsLiveLoad {
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     long cpu0 = os.getProcessCpuTime();
+    long serverCpu0 = serverCpuNanos();
     double load0 = os.getSystemLoadAverage();
     measuring = true;
     Thread.sleep(seconds * 1000L);
     measuring = false;
     long cpu = os.getProcessCpuTime() - cpu0;
+    long serverCpu = serverCpuNanos() - serverCpu0;
     running = false;
     poller.join(10_000);
     System.out.println("  appearance (last frame written -> listed) " + appearance.summary());
@@ -139,9 +163,15 @@ public final class HlsLiveLoad {
       System.out.println("  part complete -> held playlist answered    " + released.summary());
     }
     System.out.println("  failed requests                            " + failures.get());
-    System.out.printf("  this JVM (server, producer and all clients, TLS both sides): %.1f CPU-s in %d s = %.2f cores;"
-        + " machine load average %.1f -> %.1f%n", cpu / 1e9, seconds, cpu / 1e9 / seconds, load0,
-        os.getSystemLoadAverage());
+    if (serverProcess == null) {
+      System.out.printf("  this JVM (server, producer and all clients, TLS both sides): %.1f CPU-s in %d s = %.2f cores;"
+          + " machine load average %.1f -> %.1f%n", cpu / 1e9, seconds, cpu / 1e9 / seconds, load0,
+          os.getSystemLoadAverage());
+    } else {
+      System.out.printf("  server JVM: %.1f CPU-s in %d s = %.2f cores; load generator JVM (producer and all clients):"
+          + " %.2f cores; machine load average %.1f -> %.1f%n", serverCpu / 1e9, seconds, serverCpu / 1e9 / seconds,
+          cpu / 1e9 / seconds, load0, os.getSystemLoadAverage());
+    }
     produced.cancel(true);
   }
 
@@ -173,7 +203,7 @@ public final class HlsLiveLoad {
   }
 
   private RequestOptions options(HttpMethod method, String uri) {
-    return new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(stack.port).setURI(uri);
+    return new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(uri);
   }
 
   /** GET (the client asks for gzip and decompresses, as browsers do). */
@@ -397,6 +427,42 @@ public final class HlsLiveLoad {
 
   private void close() throws Exception {
     clientVertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    stack.close();
+    if (stack != null) {
+      stack.close();
+    } else {
+      serverProcess.getOutputStream().close(); // the server ends when its standard input does
+      if (!serverProcess.waitFor(30, TimeUnit.SECONDS)) {
+        serverProcess.destroyForcibly();
+      }
+    }
+  }
+
+  /** {@code serve}: the server alone, its stream created; prints {@code port N}, runs until standard input ends. */
+  private static void serve() throws Exception {
+    try (BenchStack server = new BenchStack(true, PlaybackConfig.DEFAULTS)) {
+      server.createStream("live", 24);
+      System.out.println("port " + server.port);
+      System.out.flush();
+      while (System.in.read() >= 0) {
+        // wait for the load generator to close our standard input
+      }
+    }
+  }
+
+  private static Process startServerProcess() throws java.io.IOException {
+    String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return new ProcessBuilder(javaBin, "-Xmx2g", "-cp", System.getProperty("java.class.path"),
+        HlsLiveLoad.class.getName(), "serve").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+  }
+
+  /** CPU time the server process used so far (utime + stime of /proc/PID/stat), 0 when it runs in this JVM. */
+  private long serverCpuNanos() throws java.io.IOException {
+    if (serverProcess == null) {
+      return 0;
+    }
+    String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(serverProcess.pid()), "stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of proc(5)
+    return ticks * 10_000_000L; // USER_HZ is 100 on Linux
   }
 }
