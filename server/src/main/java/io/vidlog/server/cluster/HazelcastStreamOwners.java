@@ -306,6 +306,12 @@ final class HazelcastStreamOwners implements StreamOwners {
 
   @Override
   public Future<String> endpoint(StreamInfo stream, String apiName) {
+    if ("PUT_MEDIA".equals(apiName) && !quorum.getAsBoolean()) {
+      // it could only name itself (its view of the owners is stale), and it cannot take a stream's
+      // ingest without a majority: the producer asks again, through the balancer another node
+      return Future.failedFuture(KvsError.SERVICE_UNAVAILABLE.exception("This node is cut off from the majority of"
+          + " its cluster and cannot take a stream's ingest; ask another node"));
+    }
     Owner o = ownerView.get(stream.streamId());
     String member;
     if (o != null && alive(o.member())) {

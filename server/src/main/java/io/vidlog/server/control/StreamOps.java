@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.vidlog.fragmentstore.streams.StreamInfo;
 import io.vidlog.fragmentstore.streams.StreamRegistry;
 import io.vidlog.fragmentstore.streams.StreamRegistry.CreateStreamRequest;
+import io.vidlog.kvs.KvsException;
 import io.vidlog.kvs.Paging;
 import io.vidlog.kvs.StreamArn;
 import io.vidlog.kvs.StreamRef;
@@ -112,7 +113,9 @@ final class StreamOps {
     String api = f.enumValue("APIName", API_NAMES, true);
     c.authorize(ref);
     // the stream must exist, as in KVS; in a cluster the answer may be another node's URL
-    return registry.describe(ref).compose(s -> routing.endpoint(s, api).otherwise((String) null))
+    // a refusal from the cluster is the answer; any other failure to ask it leaves this node's URL
+    return registry.describe(ref).compose(s -> routing.endpoint(s, api)
+            .recover(e -> e instanceof KvsException ? Future.failedFuture(e) : Future.succeededFuture(null)))
         .map(url -> new JsonObject().put("DataEndpoint", url != null ? url : endpointFor.apply(api)));
   }
 }

@@ -3,6 +3,7 @@ package io.vidlog.server.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonArray;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.kinesisvideo.KinesisVideoClient;
 import software.amazon.awssdk.services.kinesisvideo.model.APIName;
+import software.amazon.awssdk.services.kinesisvideo.model.KinesisVideoException;
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.KinesisVideoArchivedMediaClient;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
@@ -183,6 +185,11 @@ class PartitionIT {
       reconnected.start();
       Conditions.await(cut.name + " (cut off) reports no majority",
           () -> !cut.healthOrEmpty().getJsonObject("cluster", new JsonObject()).getBoolean("quorum", true));
+      try (KinesisVideoClient kvs = TestServers.client(cut.url(), admin.accessKeyId(), admin.secretAccessKey())) {
+        KinesisVideoException refused = assertThrows(KinesisVideoException.class,
+            () -> MediaClients.dataEndpoint(kvs, stream, APIName.PUT_MEDIA), "the cut-off node names no ingest node");
+        assertEquals(503, refused.statusCode(), refused::getMessage);
+      }
       Conditions.await("4 fragments are PERSISTED by another node after " + cut.name + " was cut off",
           () -> persisted.subList(atCut, persisted.size()).stream().filter(a -> a.node() != owner).count() >= 4);
       int afterMove = persisted.size();
