@@ -63,7 +63,7 @@ public final class PacedCamera {
 
   /** Writes the stream header now, then a frame whenever one is due from {@code startNanos} on. */
   public void start(Vertx vertx) {
-    upload.request.write(BenchMkv.HEADER);
+    upload.sendStreamHeader();
     upload.context.runOnContext(v -> vertx.setTimer(Math.max(1, (startNanos - System.nanoTime()) / 1_000_000), t ->
         timerId = vertx.setPeriodic(profile.frameMillis(), id -> pump())));
   }

@@ -35,6 +35,7 @@ public final class Upload {
   /** The fragment numbers acked PERSISTED, in ack order. */
   private final List<String> persistedNumbers = new ArrayList<>();
   private volatile LatencySink sink;
+  private volatile boolean headerSent;
   private final Map<Long, Long> lastByteNanos = new ConcurrentHashMap<>();
   private final List<Long> latenciesNanos = new ArrayList<>();
   private final StringBuilder line = new StringBuilder();
@@ -138,6 +139,18 @@ public final class Upload {
   public List<String> persistedNumbers() {
     synchronized (persistedNumbers) {
       return new ArrayList<>(persistedNumbers);
+    }
+  }
+
+  /**
+   * Sends the request's headers and the MKV stream header now (once): a server closes a connection
+   * whose request headers do not arrive in time, and opening hundreds of TLS connections on a busy
+   * machine takes longer than that.
+   */
+  public void sendStreamHeader() {
+    if (!headerSent) {
+      headerSent = true;
+      request.write(BenchMkv.HEADER);
     }
   }
 

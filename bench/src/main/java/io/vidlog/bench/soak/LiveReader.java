@@ -177,6 +177,7 @@ final class LiveReader {
             return;
           }
           if (!running) { // told to finish while the call was on its way
+            ar.result().exceptionHandler(e -> { });
             ar.result().request().connection().close();
             leg = null;
             return;

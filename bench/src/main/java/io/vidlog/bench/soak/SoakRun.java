@@ -129,8 +129,11 @@ final class SoakRun {
       for (int j = i; j < Math.min(cfg.cameras(), i + 50); j++) {
         String name = "cam-" + j;
         names.add(name);
-        batch.add(client.call("/createStream", new JsonObject().put("StreamName", name)
-            .put("DataRetentionInHours", 1).put("MediaType", "video/h264")));
+        JsonObject create = new JsonObject().put("StreamName", name).put("DataRetentionInHours", 1)
+            .put("MediaType", "video/h264");
+        // once more after a connection lost on a busy machine (a stream made by the first try answers 400)
+        batch.add(client.call("/createStream", create).recover(e -> client.call("/describeStream",
+            new JsonObject().put("StreamName", name)).recover(e2 -> client.call("/createStream", create))));
       }
       await(Future.all(batch));
     }
@@ -149,7 +152,10 @@ final class SoakRun {
             client.putMediaHeaders(server.ingestUrl(), name)));
       }
       await(Future.all(batch));
-      batch.forEach(f -> uploads.add(f.result()));
+      batch.forEach(f -> {
+        uploads.add(f.result());
+        f.result().sendStreamHeader();
+      });
     }
     Buffer payload = BenchMkv.payload(cfg.profile().frameBytes(), 2);
     long base = System.nanoTime();
