@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Random;
 
 /** MKV pieces for the load generator, in the KVS producer layout (unknown sizes, EoFr tags). */
-final class BenchMkv {
-  static final Buffer HEADER;
-  static final Buffer END_OF_FRAGMENT = Buffer.buffer(MkvWriter.KVS.tags(
+public final class BenchMkv {
+  public static final Buffer HEADER;
+  public static final Buffer END_OF_FRAGMENT = Buffer.buffer(MkvWriter.KVS.tags(
       SimpleTag.of("AWS_KINESISVIDEO_END_OF_FRAGMENT", "")));
 
   static {
@@ -25,17 +25,17 @@ final class BenchMkv {
 
   private BenchMkv() {}
 
-  static Buffer clusterStart(long timecodeMs) {
+  public static Buffer clusterStart(long timecodeMs) {
     return Buffer.buffer(MkvWriter.KVS.clusterStart(timecodeMs, -1));
   }
 
   /** A SimpleBlock with a shared random payload of {@code size} bytes. */
-  static Buffer frame(int relativeMs, boolean key, Buffer payload) {
+  public static Buffer frame(int relativeMs, boolean key, Buffer payload) {
     return Buffer.buffer(MkvWriter.KVS.simpleBlockHeader(1, relativeMs, key ? 0x80 : 0, payload.length()))
         .appendBuffer(payload);
   }
 
-  static Buffer payload(int size, long seed) {
+  public static Buffer payload(int size, long seed) {
     byte[] b = new byte[size];
     new Random(seed).nextBytes(b);
     return Buffer.buffer(b);

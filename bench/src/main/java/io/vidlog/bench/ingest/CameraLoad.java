@@ -3,7 +3,6 @@ package io.vidlog.bench.ingest;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vidlog.ingest.IngestApi;
@@ -11,7 +10,6 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * COUNT camera-like producers at 4 Mbit/s with 2 s fragments (10 frames/s of 50 kB, a key frame
@@ -26,10 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * both sides (the last third of the samples no higher than the first third + 10% + 16 MB).
  */
 final class CameraLoad {
-  private static final int FRAME_BYTES = 50_000;
-  private static final int FRAME_MILLIS = 100;
-  private static final int FRAMES_PER_FRAGMENT = 20;
-  static final double TARGET_BYTES_PER_SECOND = FRAME_BYTES * 1000.0 / FRAME_MILLIS; // 4 Mbit/s of frames
+  private static final PacedCamera.Profile PROFILE = PacedCamera.Profile.FOUR_MBIT;
+  private static final int FRAME_MILLIS = PROFILE.frameMillis();
+  static final double TARGET_BYTES_PER_SECOND = PROFILE.bytesPerSecond(); // 4 Mbit/s of frames
   /** Before measuring; the JIT must settle on both sides first ({@code -Dbench.warmUpSeconds}). */
   private static final long WARM_UP_SECONDS = Long.getLong("bench.warmUpSeconds", 20);
   private static final int CONNECT_BATCH = 50;
@@ -40,9 +37,9 @@ final class CameraLoad {
   private final HttpClient client;
   private final Upload.Target target;
   private final IngestServer local;
-  private final Buffer payload = BenchMkv.payload(FRAME_BYTES, 2);
+  private final Buffer payload = BenchMkv.payload(PROFILE.frameBytes(), 2);
   private final MemoryProbe probe = new MemoryProbe();
-  private final List<Camera> cameras = new ArrayList<>();
+  private final List<PacedCamera> cameras = new ArrayList<>();
 
   /** {@code local} is the in-JVM server of the one-JVM mode, or null when the server runs elsewhere. */
   CameraLoad(Vertx vertx, HttpClient client, Upload.Target target, IngestServer local) {
@@ -50,54 +47,6 @@ final class CameraLoad {
     this.client = client;
     this.target = target;
     this.local = local;
-  }
-
-  /** One camera: frames due since its start, written while the connection has room. */
-  private final class Camera {
-    final Upload upload;
-    final long startNanos;
-    final AtomicLong payloadBytes = new AtomicLong();
-    volatile long framesWritten;
-    long timecode;
-    volatile long maxBacklogFrames;
-    long timerId;
-
-    Camera(Upload upload, long startNanos) {
-      this.upload = upload;
-      this.startNanos = startNanos;
-    }
-
-    long backlogNow() {
-      return Math.max(0, (System.nanoTime() - startNanos) / TimeUnit.MILLISECONDS.toNanos(FRAME_MILLIS) + 1
-          - framesWritten);
-    }
-
-    /** On the upload's context: writes every frame that is due, then waits for the timer or a drain. */
-    void pump() {
-      HttpClientRequest req = upload.request;
-      long due = (System.nanoTime() - startNanos) / TimeUnit.MILLISECONDS.toNanos(FRAME_MILLIS) + 1;
-      while (framesWritten < due && !req.writeQueueFull() && upload.channel.isWritable()) {
-        int i = (int) (framesWritten % FRAMES_PER_FRAGMENT);
-        if (i == 0) {
-          req.write(BenchMkv.clusterStart(timecode));
-        }
-        req.write(BenchMkv.frame(i * FRAME_MILLIS, i == 0, payload));
-        payloadBytes.addAndGet(FRAME_BYTES);
-        framesWritten++;
-        if (i == FRAMES_PER_FRAGMENT - 1) {
-          req.write(BenchMkv.END_OF_FRAGMENT);
-          upload.lastByteWritten(timecode);
-          timecode += FRAMES_PER_FRAGMENT * FRAME_MILLIS;
-        }
-      }
-      long backlog = due - framesWritten;
-      if (backlog > maxBacklogFrames) {
-        maxBacklogFrames = backlog;
-      }
-      if (backlog > 0) {
-        req.drainHandler(v -> pump());
-      }
-    }
   }
 
   void run(int count, int seconds) throws Exception {
@@ -117,14 +66,11 @@ final class CameraLoad {
     }
     long base = System.nanoTime();
     for (int i = 0; i < count; i++) {
-      Upload u = uploads.get(i);
-      u.request.write(BenchMkv.HEADER);
       // Starts spread over one fragment, so fragments do not all end in the same instant.
       long startNanos = base + TimeUnit.MILLISECONDS.toNanos(1 + (long) i * 2000 / count);
-      Camera c = new Camera(u, startNanos);
+      PacedCamera c = new PacedCamera(uploads.get(i), startNanos, PROFILE, payload);
       cameras.add(c);
-      u.context.runOnContext(v -> vertx.setTimer(Math.max(1, (startNanos - System.nanoTime()) / 1_000_000), t ->
-          c.timerId = vertx.setPeriodic(FRAME_MILLIS, id -> c.pump())));
+      c.start(vertx);
     }
     System.out.printf("%d producers connected to %s:%d; warming up %d s, then measuring %d s%n", count,
         target.host(), target.port(), WARM_UP_SECONDS, seconds);
@@ -133,7 +79,7 @@ final class CameraLoad {
     // when every camera has caught up, but give up waiting after CATCH_UP_SECONDS.
     long catchUpEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(CATCH_UP_SECONDS);
     long behind;
-    while ((behind = cameras.stream().mapToLong(Camera::backlogNow).max().orElse(0)) > 2
+    while ((behind = cameras.stream().mapToLong(PacedCamera::backlogNow).max().orElse(0)) > 2
         && System.nanoTime() < catchUpEnd) {
       Thread.sleep(500);
     }
@@ -176,7 +122,7 @@ final class CameraLoad {
       achieved[i] = cameras.get(i).payloadBytes.get() - bytesAtStart[i];
     }
     long stopped = System.nanoTime();
-    cameras.forEach(c -> c.upload.context.runOnContext(v -> vertx.cancelTimer(c.timerId)));
+    cameras.forEach(c -> c.stop(vertx));
     Thread.sleep(2_000); // the last fragments' acks
     report(count, seconds, measuredNanos, achieved, persistedAtStart, stopped, clientHeap, serverHeap, loadAtStart);
   }

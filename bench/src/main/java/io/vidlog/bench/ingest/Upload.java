@@ -22,11 +22,20 @@ import java.util.concurrent.atomic.LongAdder;
  * line by line (docs/wire-protocol.md §1.3). The latency of a fragment runs from the moment its last byte was
  * handed to the connection ({@link #lastByteWritten}) to its PERSISTED ack.
  */
-final class Upload {
+public final class Upload {
+  /** Told of each measured fragment's latency as its PERSISTED ack arrives (on the upload's context). */
+  public interface LatencySink {
+    void persisted(String stream, long latencyNanos);
+  }
+
   final String stream;
   final Context context;
   final LongAdder persisted = new LongAdder();
   final LongAdder errors = new LongAdder();
+  /** The fragment numbers acked PERSISTED, in ack order. */
+  private final List<String> persistedNumbers = new ArrayList<>();
+  private volatile LatencySink sink;
+  private volatile boolean headerSent;
   private final Map<Long, Long> lastByteNanos = new ConcurrentHashMap<>();
   private final List<Long> latenciesNanos = new ArrayList<>();
   private final StringBuilder line = new StringBuilder();
@@ -43,6 +52,16 @@ final class Upload {
 
   /** Opens {@code path} on a new event-loop context of {@code vertx}. */
   static Future<Upload> open(Vertx vertx, HttpClient client, Target target, String path, String stream) {
+    return open(vertx, client, target, path, stream, Map.of());
+  }
+
+  /**
+   * As {@link #open(Vertx, HttpClient, Target, String, String)}, sending {@code headers} too (a
+   * signed request's {@code authorization}, {@code x-amz-date} ...; they must sign the stream name
+   * and timecode type headers this adds).
+   */
+  public static Future<Upload> open(Vertx vertx, HttpClient client, Target target, String path, String stream,
+      Map<String, String> headers) {
     // A new event-loop context per upload (round robin over the loops): getOrCreateContext() on a
     // non-Vert.x thread would put every upload on one loop, i.e. one core.
     Upload u = new Upload(stream, ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext());
@@ -58,6 +77,7 @@ final class Upload {
           u.channel = ((io.vertx.core.net.impl.ConnectionBase) req.connection()).channel();
           req.setChunked(true).putHeader("x-amzn-stream-name", stream)
               .putHeader("x-amzn-fragment-timecode-type", "RELATIVE");
+          headers.forEach(req::putHeader);
           req.response().onSuccess(resp -> {
             if (resp.statusCode() != 200) {
               u.error("HTTP " + resp.statusCode());
@@ -71,7 +91,7 @@ final class Upload {
   }
 
   /** Latencies count only for fragments whose last byte is written from now on. */
-  void measureFrom(long nanos) {
+  public void measureFrom(long nanos) {
     measureFromNanos = nanos;
   }
 
@@ -81,12 +101,12 @@ final class Upload {
   }
 
   /** Fragments written since {@link #measureFrom} whose last byte left before {@code cutoff} and have no PERSISTED yet. */
-  int unacked(long cutoffNanos) {
+  public int unacked(long cutoffNanos) {
     long from = measureFromNanos;
     return (int) lastByteNanos.values().stream().filter(t -> t >= from && t < cutoffNanos).count();
   }
 
-  List<Long> latencies() {
+  public List<Long> latencies() {
     synchronized (latenciesNanos) {
       return new ArrayList<>(latenciesNanos);
     }
@@ -98,8 +118,45 @@ final class Upload {
     return out == null ? 0 : out.totalPendingWriteBytes();
   }
 
-  String firstError() {
+  public String firstError() {
     return firstError;
+  }
+
+  public String stream() {
+    return stream;
+  }
+
+  public long errors() {
+    return errors.sum();
+  }
+
+  /** Where each measured latency goes as well (null: only to {@link #latencies()}). */
+  public void latencySink(LatencySink sink) {
+    this.sink = sink;
+  }
+
+  /** The fragment numbers acked PERSISTED so far, in ack order. */
+  public List<String> persistedNumbers() {
+    synchronized (persistedNumbers) {
+      return new ArrayList<>(persistedNumbers);
+    }
+  }
+
+  /**
+   * Sends the request's headers and the MKV stream header now (once): a server closes a connection
+   * whose request headers do not arrive in time, and opening hundreds of TLS connections on a busy
+   * machine takes longer than that.
+   */
+  public void sendStreamHeader() {
+    if (!headerSent) {
+      headerSent = true;
+      request.write(BenchMkv.HEADER);
+    }
+  }
+
+  /** Closes the upload's connection (the body unfinished: as a camera that loses power). */
+  public void close() {
+    context.runOnContext(v -> request.connection().close());
   }
 
   private void error(String what) {
@@ -121,10 +178,18 @@ final class Upload {
       String type = ack.getString("EventType");
       if ("PERSISTED".equals(type)) {
         persisted.increment();
+        synchronized (persistedNumbers) {
+          persistedNumbers.add(ack.getString("FragmentNumber"));
+        }
         Long sent = lastByteNanos.remove(ack.getLong("FragmentTimecode"));
         if (sent != null && sent >= measureFromNanos) {
+          long latency = System.nanoTime() - sent;
           synchronized (latenciesNanos) {
-            latenciesNanos.add(System.nanoTime() - sent);
+            latenciesNanos.add(latency);
+          }
+          LatencySink s = sink;
+          if (s != null) {
+            s.persisted(stream, latency);
           }
         }
       } else if ("ERROR".equals(type)) {
@@ -134,8 +199,8 @@ final class Upload {
   }
 
   /** Where the generator sends its uploads. */
-  record Target(String host, int port) {
-    static Target parse(String url) {
+  public record Target(String host, int port) {
+    public static Target parse(String url) {
       java.net.URI u = java.net.URI.create(url);
       if (!"https".equals(u.getScheme()) || u.getHost() == null || u.getPort() < 0) {
         throw new IllegalArgumentException("--target must be https://HOST:PORT, not " + url);
