@@ -1,5 +1,7 @@
 package io.vidlog.fragmentstore.object;
 
+import java.time.Duration;
+
 /**
  * How to reach an S3-compatible server (MinIO, Ceph RGW, AWS S3, S3Proxy, s3rver).
  *
@@ -11,11 +13,20 @@ package io.vidlog.fragmentstore.object;
  * @param trustAll accept any TLS certificate and host name (tests only)
  * @param caCertificatesPem PEM text of extra CA certificates to trust (a private CA), or null
  * @param workerThreads size of the {@code vidlog-store-s3} worker pool (blocking HTTP calls)
+ * @param connectTimeout how long a TCP (and TLS) connection to the server may take
+ * @param ioTimeout how long a request may wait for the next byte it sends or receives: a server
+ *     that accepted a connection and then stopped answering (frozen, overloaded, or behind a path
+ *     that drops packets) fails the call after this instead of holding a worker thread
  */
 public record S3Config(String endpoint, String region, String bucket, String accessKey, String secretKey,
-    boolean pathStyle, boolean trustAll, String caCertificatesPem, int workerThreads) {
+    boolean pathStyle, boolean trustAll, String caCertificatesPem, int workerThreads, Duration connectTimeout,
+    Duration ioTimeout) {
 
   public static final int DEFAULT_WORKERS = 16;
+  /** As the AWS SDKs' connection timeout, with room for a TLS handshake to a loaded server. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  /** The AWS SDKs' socket timeout: 30 s without a byte is a dead request, not a slow one. */
+  public static final Duration DEFAULT_IO_TIMEOUT = Duration.ofSeconds(30);
 
   public S3Config {
     require(endpoint, "endpoint");
@@ -28,6 +39,19 @@ public record S3Config(String endpoint, String region, String bucket, String acc
     if (workerThreads <= 0) {
       workerThreads = DEFAULT_WORKERS;
     }
+    if (connectTimeout == null || connectTimeout.isZero() || connectTimeout.isNegative()) {
+      connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    }
+    if (ioTimeout == null || ioTimeout.isZero() || ioTimeout.isNegative()) {
+      ioTimeout = DEFAULT_IO_TIMEOUT;
+    }
+  }
+
+  /** With the default timeouts. */
+  public S3Config(String endpoint, String region, String bucket, String accessKey, String secretKey,
+      boolean pathStyle, boolean trustAll, String caCertificatesPem, int workerThreads) {
+    this(endpoint, region, bucket, accessKey, secretKey, pathStyle, trustAll, caCertificatesPem, workerThreads, null,
+        null);
   }
 
   /** Plain settings: path style, default trust, default pool. */
@@ -36,15 +60,23 @@ public record S3Config(String endpoint, String region, String bucket, String acc
   }
 
   public S3Config withTrustAll(boolean trust) {
-    return new S3Config(endpoint, region, bucket, accessKey, secretKey, pathStyle, trust, caCertificatesPem, workerThreads);
+    return new S3Config(endpoint, region, bucket, accessKey, secretKey, pathStyle, trust, caCertificatesPem, workerThreads, connectTimeout,
+        ioTimeout);
   }
 
   public S3Config withCaCertificatesPem(String pem) {
-    return new S3Config(endpoint, region, bucket, accessKey, secretKey, pathStyle, trustAll, pem, workerThreads);
+    return new S3Config(endpoint, region, bucket, accessKey, secretKey, pathStyle, trustAll, pem, workerThreads, connectTimeout,
+        ioTimeout);
   }
 
   public S3Config withPathStyle(boolean style) {
-    return new S3Config(endpoint, region, bucket, accessKey, secretKey, style, trustAll, caCertificatesPem, workerThreads);
+    return new S3Config(endpoint, region, bucket, accessKey, secretKey, style, trustAll, caCertificatesPem, workerThreads, connectTimeout,
+        ioTimeout);
+  }
+
+  public S3Config withTimeouts(Duration connect, Duration io) {
+    return new S3Config(endpoint, region, bucket, accessKey, secretKey, pathStyle, trustAll, caCertificatesPem,
+        workerThreads, connect, io);
   }
 
   private static void require(String v, String name) {
@@ -57,6 +89,7 @@ public record S3Config(String endpoint, String region, String bucket, String acc
   @Override
   public String toString() {
     return "S3Config[endpoint=" + endpoint + ", region=" + region + ", bucket=" + bucket + ", accessKey=" + accessKey
-        + ", pathStyle=" + pathStyle + ", trustAll=" + trustAll + ", customCa=" + (caCertificatesPem != null) + "]";
+        + ", pathStyle=" + pathStyle + ", trustAll=" + trustAll + ", customCa=" + (caCertificatesPem != null)
+        + ", connectTimeout=" + connectTimeout + ", ioTimeout=" + ioTimeout + "]";
   }
 }

@@ -8,7 +8,6 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -23,9 +22,9 @@ final class S3Http {
 
   static OkHttpClient client(S3Config config) {
     OkHttpClient.Builder b = new OkHttpClient.Builder()
-        .connectTimeout(10, TimeUnit.SECONDS)
-        .readTimeout(5, TimeUnit.MINUTES)
-        .writeTimeout(5, TimeUnit.MINUTES)
+        .connectTimeout(config.connectTimeout())
+        .readTimeout(config.ioTimeout())
+        .writeTimeout(config.ioTimeout())
         .retryOnConnectionFailure(true);
     try {
       if (config.trustAll()) {
