@@ -6,6 +6,7 @@ import io.vidlog.fragmentstore.FragmentNumber;
 import io.vidlog.fragmentstore.FragmentRecord;
 import io.vidlog.fragmentstore.chunk.ChunkHeader;
 import io.vidlog.fragmentstore.chunk.FragmentArchive;
+import io.vidlog.fragmentstore.object.StoreException;
 import io.vidlog.fragmentstore.streams.StreamInfo;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -134,8 +135,20 @@ final class StreamLoad {
     for (int i = from; i < to; i++) {
       reads.add(archive.header(st.stream, numbers.get(i)));
     }
-    return Future.all(reads).compose(all -> {
-      for (Future<ChunkHeader> h : reads) {
+    return Future.join(reads).transform(joined -> {
+      for (int i = 0; i < reads.size(); i++) {
+        Future<ChunkHeader> h = reads.get(i);
+        if (h.failed()) {
+          if (!(h.cause() instanceof StoreException e) || e.kind() != StoreException.Kind.INTEGRITY) {
+            return Future.failedFuture(h.cause()); // the store is unreachable: the next query loads again
+          }
+          // A chunk that does not open (cut short by an S3 server that died while it stored the
+          // upload, whose commit was answered 5001; or altered) can never be served: leaving it
+          // out keeps the stream readable and writable instead of failing every load of its index.
+          LOG.warn("stream {}: chunk {} does not open and is left out of the index: {}", st.stream.streamId(),
+              numbers.get(from + i), e.getMessage());
+          continue;
+        }
         FragmentRecord r = FragmentRecords.fromHeader(h.result());
         FragmentRecord latest = st.tail.latest();
         if (latest == null || r.number().compareTo(latest.number()) > 0) {

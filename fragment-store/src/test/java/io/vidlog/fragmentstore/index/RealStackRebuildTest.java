@@ -111,4 +111,39 @@ class RealStackRebuildTest {
     }
     store2.close();
   }
+
+  /**
+   * A chunk object cut short in the store (an S3 server killed while it wrote the upload, whose
+   * PutMedia commit failed and was answered 5001) does not make the stream's index unloadable: a
+   * rebuild skips it, lists every whole chunk, and the stream needs no repair by hand.
+   */
+  @org.junit.jupiter.api.Test
+  void aRebuildSkipsAChunkCutShortInTheStore() {
+    StreamInfo s = ObjectStoreTimeIndexTest.STREAM;
+    ObjectStoreTimeIndex ix = index(true, store, crypto, archive, IndexConfig.DEFAULT);
+    List<ChunkHeader> hs = ObjectStoreTimeIndexTest.headers(5, 17);
+    for (ChunkHeader h : hs) {
+      on(() -> {
+        FragmentArchive.ChunkWriter w = archive.begin(s, h.number());
+        return w.write(Buffer.buffer(new byte[(int) h.mkvLength()]))
+            .compose(v -> w.commit(h))
+            .compose(v -> ix.append(s, FragmentRecords.fromHeader(h)));
+      });
+    }
+    List<FragmentRecord> original = on(() -> ix.index(s)).records();
+    String torn = "streams/" + s.streamId() + "/chunks/" + hs.get(2).number().value();
+    Buffer whole = on(() -> store.get(torn));
+    on(() -> store.put(torn, whole.getBuffer(0, whole.length() / 2)));
+
+    ObjectStore store2 = new FsObjectStore(vertx, dataDir.resolve("objects"));
+    Crypto crypto2 = await(Crypto.open(vertx, store2, dataDir.resolve("keys")));
+    SealedFragmentArchive archive2 = await(SealedFragmentArchive.open(vertx, store2, crypto2, dataDir.resolve("spool2")));
+    ObjectStoreTimeIndex rebuilt = index(true, store2, crypto2, archive2, IndexConfig.DEFAULT);
+    List<FragmentRecord> expected = new java.util.ArrayList<>(original);
+    expected.remove(2);
+    assertEquals(expected, on(() -> rebuilt.index(s)).records());
+    assertEquals(4, on(() -> rebuilt.range(s, TimestampKind.SERVER, Long.MIN_VALUE, Long.MAX_VALUE, 1_000, null))
+        .records().size());
+    store2.close();
+  }
 }
