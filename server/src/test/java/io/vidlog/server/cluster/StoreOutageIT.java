@@ -42,7 +42,7 @@ import software.amazon.awssdk.services.kinesisvideomedia.model.StartSelectorType
  * The object store goes away while a camera streams and readers read (README "Faults and soak",
  * docs/architecture.md §Object store "When the store is unreachable"): the packaged server on the
  * {@code s3} backend, s3rver in a process of its own, SIGKILLed for {@code vidlog.outage.seconds}
- * (12 s by default; {@code scripts/fault-s3-outage.sh} runs it with 60 s) and started again on the
+ * (10 s by default; {@code scripts/fault-s3-outage.sh} runs it with 60 s) and started again on the
  * same port and directory. A paced PutMedia producer reconnects whenever its connection ends; a live
  * GetMedia reader follows from NOW, and a second reader starts from EARLIEST during the outage,
  * both resuming with their continuation tokens whenever a response ends.
@@ -76,7 +76,7 @@ class StoreOutageIT {
 
   @Test
   void acksStayTruthfulReadersResumeAndTheStreamRecoversByItselfAfterTheStoreWasDown() throws Exception {
-    long outageSeconds = Long.getLong("vidlog.outage.seconds", 12);
+    long outageSeconds = Long.getLong("vidlog.outage.seconds", 10);
     S3rverProcess s3 = S3rverProcess.start(NodeProcess.freePort(), dir.resolve("s3rver"));
     cleanUp.add(s3);
     NodeProcess node = NodeProcess.start("outage", dir.resolve("node"), List.of(), List.of("--s3-endpoint",
@@ -210,8 +210,8 @@ class StoreOutageIT {
   }
 
   /**
-   * A camera: the fixture sent at its own pace, twice per PutMedia connection, a new connection
-   * whenever one ends (as the KVS producers do after a 5xx ERROR or a broken connection).
+   * A camera: the fixture (four 1 s fragments) sent at its own pace on one PutMedia connection, a
+   * new connection whenever one ends (as the KVS producers do after a 5xx ERROR or a broken connection).
    */
   private static final class Producer implements AutoCloseable {
     final List<JsonObject> errors = new CopyOnWriteArrayList<>();
@@ -228,7 +228,7 @@ class StoreOutageIT {
         while (running.get()) {
           connections.incrementAndGet();
           try {
-            MediaClients.putMediaPaced(ingest, admin, STREAM, mkv, 2, line -> {
+            MediaClients.putMediaPaced(ingest, admin, STREAM, mkv, 1, line -> {
               JsonObject ack = new JsonObject(line);
               if ("PERSISTED".equals(ack.getString("EventType"))) {
                 Phase p = phase.get();
