@@ -9,6 +9,7 @@ import io.vidlog.fragmentstore.testing.Conditions;
 import io.vidlog.server.keys.AdminCredentials;
 import io.vidlog.server.media.KvsStream;
 import io.vidlog.server.media.MediaClients;
+import io.vidlog.server.support.SignedHttp;
 import io.vidlog.server.support.TestServers;
 import java.math.BigInteger;
 import java.net.URI;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -96,20 +98,21 @@ class StoreOutageIT {
     cleanUp.add(producer);
     Reader live = new Reader("live", node.url(), admin, StartSelectorType.NOW);
     cleanUp.add(live);
-    assertEquals(200, node.get("/health").statusCode(), "the store is up at the start");
+    SignedHttp health = new SignedHttp(node.url());
+    assertTrue(storeStatus(health, 200, "UP"), "the store is up at the start");
     Conditions.await("4 fragments are PERSISTED before the outage", () -> producer.persisted(Phase.BEFORE) >= 4);
 
     long killed = System.nanoTime();
     phase.set(Phase.DURING);
     s3.kill();
-    Conditions.await("/health answers 503 with the store DOWN", () -> storeStatus(node, 503, "DOWN"));
+    Conditions.await("/health answers 503 with the store DOWN", () -> storeStatus(health, 503, "DOWN"));
     long healthDown = System.nanoTime();
     Reader archive = new Reader("archive", node.url(), admin, StartSelectorType.EARLIEST);
     cleanUp.add(archive);
     long outageEnd = killed + TimeUnit.SECONDS.toNanos(outageSeconds);
     while (System.nanoTime() < outageEnd) {
       // the outage lasts as long as asked; meanwhile /health must keep saying DOWN
-      assertTrue(storeStatus(node, 503, "DOWN"), "/health during the outage: " + node.healthOrEmpty().encode());
+      assertTrue(storeStatus(health, 503, "DOWN"), "/health said UP during the outage");
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
     }
     assertTrue(producer.errors.size() > 0, "the producer was answered ERROR for fragments the store could not take");
@@ -119,7 +122,7 @@ class StoreOutageIT {
     s3.restart();
     long restarted = System.nanoTime();
     phase.set(Phase.AFTER);
-    Conditions.await("/health answers 200 with the store UP", () -> storeStatus(node, 200, "UP"));
+    Conditions.await("/health answers 200 with the store UP", () -> storeStatus(health, 200, "UP"));
     long healthUp = System.nanoTime();
     awaitLong("4 fragments are PERSISTED after the store came back", () -> producer.persisted(Phase.AFTER) >= 4);
     long firstPersistedAfter = producer.firstPersistedAfter;
@@ -132,6 +135,8 @@ class StoreOutageIT {
     live.close();
     archive.close();
 
+    assertEquals(List.of(), producer.failures, "every PutMedia connection was admitted and ended normally, also"
+        + " during the outage");
     List<BigInteger> values = persisted.stream().map(BigInteger::new).toList();
     assertEquals(values.stream().sorted().toList(), values, "fragment numbers increase in ack order");
     assertEquals(persisted.size(), new HashSet<>(persisted).size(), "no fragment number is acked twice");
@@ -185,12 +190,18 @@ class StoreOutageIT {
         TimeUnit.NANOSECONDS.toMillis(healthUp - restarted),
         TimeUnit.NANOSECONDS.toMillis(firstPersistedAfter - restarted), live.numbers.size(), live.attempts.get(),
         archive.numbers.size(), archive.attempts.get(), archive.failedAttempts.get(), rebuilt.size());
+    System.err.println("store outage: producer connections that failed: " + producer.failures);
+    System.err.println("store outage: live reader's responses: " + live.log);
   }
 
-  /** True when /health answers {@code status} with the store's status {@code store}. */
-  private static boolean storeStatus(NodeProcess node, int status, String store) {
+  /**
+   * True when /health answers {@code status} with the store's status {@code store}. One client for
+   * every poll: a client per poll would keep a connection open each, and a long outage's polls would
+   * reach the server's connections-per-address limit and refuse the producer.
+   */
+  private static boolean storeStatus(SignedHttp health, int status, String store) {
     try {
-      var r = node.get("/health");
+      var r = health.unsigned("GET", "/health", null, Map.of());
       return r.statusCode() == status
           && store.equals(new JsonObject(r.body()).getJsonObject("store").getString("status"));
     } catch (Exception e) {
@@ -216,6 +227,8 @@ class StoreOutageIT {
   private static final class Producer implements AutoCloseable {
     final List<JsonObject> errors = new CopyOnWriteArrayList<>();
     final AtomicInteger connections = new AtomicInteger();
+    /** Why connections failed (the first 20), for the record. */
+    final List<String> failures = new CopyOnWriteArrayList<>();
     private final List<String> persisted = new CopyOnWriteArrayList<>();
     private final List<Phase> phases = new CopyOnWriteArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -242,6 +255,9 @@ class StoreOutageIT {
               }
             });
           } catch (Exception | AssertionError e) {
+            if (failures.size() < 20) {
+              failures.add(String.valueOf(e));
+            }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200)); // a producer's back-off before it calls again
           }
         }
