@@ -36,7 +36,8 @@ import org.slf4j.event.Level;
  * </ul>
  * A record that does not verify, or a set that was rolled back, is logged (rate-limited, never a
  * secret) and the key treated as absent. Lookups are cached for {@link #POSITIVE_TTL_MS} (a key
- * revoked on another node stops working within that time) and unknown ids for
+ * revoked on another node stops working within that time, unless the store is unreachable: then a
+ * key read before keeps working until the store answers again) and unknown ids for
  * {@link #NEGATIVE_TTL_MS}; an id missing from the cached set re-reads it at most every
  * {@link #MISS_REFRESH_MS} (a key just created elsewhere), so a flood of bogus ids costs at most one
  * store read a second and never a record read.
@@ -105,6 +106,7 @@ public final class AccessKeyStore {
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
   private final RateLimitedLog refusedRecords = new RateLimitedLog(LOG, Level.WARN, Duration.ofSeconds(60));
   private final RateLimitedLog keySetRefused = new RateLimitedLog(LOG, Level.ERROR, Duration.ofSeconds(60));
+  private final RateLimitedLog storeUnavailable = new RateLimitedLog(LOG, Level.WARN, Duration.ofSeconds(60));
   private volatile CachedSet keySet;
   private Future<KeySet> loading;
 
@@ -131,7 +133,19 @@ public final class AccessKeyStore {
     return keySet(POSITIVE_TTL_MS)
         .compose(set -> set.ids().contains(id) ? Future.succeededFuture(set) : keySet(MISS_REFRESH_MS))
         .compose(set -> set.ids().contains(id) ? readRecord(id) : Future.succeededFuture(null))
-        .onSuccess(r -> remember(id, r));
+        .onSuccess(r -> remember(id, r))
+        .recover(t -> {
+          if (c != null && c.value != null && t instanceof StoreException e
+              && e.kind() == StoreException.Kind.UNAVAILABLE) {
+            // The store cannot be asked: the key this node last read stays valid until it can be
+            // asked again. Refusing it would lock every producer and reader out for the whole
+            // outage, and no revocation can be read (or made) while the store does not answer.
+            storeUnavailable.log("access key {} served from the cache while the store is unreachable: {}", id,
+                e.getMessage());
+            return Future.succeededFuture(c.value);
+          }
+          return Future.failedFuture(t);
+        });
   }
 
   /** Creates a key with a fresh id and secret and adds it to the key set. */

@@ -204,4 +204,37 @@ class AccessKeyStoreTest {
     assertNull(keys.find("akia-lower").result());
     assertNull(keys.find(null).result());
   }
+
+  /**
+   * While the store is unreachable, a key this node already knew keeps working past its cache
+   * lifetime: a store outage longer than that must not lock out every producer and reader (no
+   * revocation can be read, or written, until the store answers again). An id it did not know
+   * fails as the store does, and once the store answers again lookups read it as before.
+   */
+  @Test
+  void aKnownKeyKeepsWorkingWhileTheStoreIsUnreachable() {
+    java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
+    io.vidlog.fragmentstore.object.ObjectStore flaky = new io.vidlog.fragmentstore.testing.ForwardingObjectStore(store) {
+      @Override
+      public io.vertx.core.Future<Buffer> get(String key) {
+        return down.get() ? io.vertx.core.Future.failedFuture(new io.vidlog.fragmentstore.object.StoreException(
+            io.vidlog.fragmentstore.object.StoreException.Kind.UNAVAILABLE, "store down")) : super.get(key);
+      }
+    };
+    AccessKeyStore outage = new AccessKeyStore(flaky, sealer, GenerationFloor.inMemory(), clock::get);
+    AccessKeyStore.Resolved k = outage.create("cam", new Policy(false, Set.of("PutMedia"), List.of("cam-*")))
+        .result();
+    AccessKeyStore.Resolved other = keys.create("reader", new Policy(false, Set.of("GetMedia"), List.of("cam-*")))
+        .result();
+    assertEquals(k.secret(), outage.find(k.key().id()).result().secret());
+    down.set(true);
+    later();
+    later();
+    assertEquals(k.secret(), outage.find(k.key().id()).result().secret(), "a known key while the store is down");
+    assertTrue(outage.find(other.key().id()).failed(), "an id this node never looked up cannot be checked");
+    down.set(false);
+    assertTrue(keys.revoke(k.key().id()).result());
+    later();
+    assertNull(outage.find(k.key().id()).result(), "read again once the store answers: revoked");
+  }
 }
