@@ -53,12 +53,14 @@ import software.amazon.awssdk.services.kinesisvideomedia.model.StartSelectorType
 /**
  * The shipped server with its data dir on a small file system ({@link SmallDisk}, a tmpfs) that a
  * filler file fills while a camera streams: ingest answers ERROR 5001 {@code STORE_FULL} for each
- * fragment it could not store and never PERSISTED, the connection goes on, reads of what is stored
- * keep working, {@code /health} says the store is FULL, no temp or spool file is left and no partial
- * object is visible; once space is freed (the filler deleted, then, after a second fill, the tmpfs
- * grown) the same connection's next fragments persist, with increasing numbers, without a restart,
- * and after a restart the index lists exactly the fragments acked PERSISTED (docs/architecture.md
- * §Object store, docs/wire-protocol.md §1.3). In this package for {@link NodeProcess}.
+ * fragment it could not store and never PERSISTED, the connection goes on, the server does not spin,
+ * reads of what is stored keep working, {@code /health} says the store is FULL, CreateStream is
+ * refused with 503, no temp or spool file is left and no partial object is visible. Once space is
+ * freed (the filler deleted) the same connection's next fragments persist without a restart. Filled
+ * again, the server is stopped (its index flush meets the full disk) and started on the full disk:
+ * it lists and serves exactly the fragments acked PERSISTED; then the tmpfs grows and a new
+ * connection's fragments persist, with fragment numbers increasing throughout
+ * (docs/architecture.md §Object store, docs/wire-protocol.md §1.3). In this package for {@link NodeProcess}.
  */
 class DiskFullIT {
   private static final String STREAM = "full-disk";
@@ -176,11 +178,8 @@ class DiskFullIT {
     System.out.printf("DiskFullIT: %d fragments PERSISTED, %d refused with 5001 STORE_FULL, filler %d bytes,"
         + " first PERSISTED %d ms after the filler was deleted%n", persisted.size(), errors.size(), filled, recoveryMs);
 
-    // 5. the index, written while the disk was full and grew, agrees with the store after a restart
-    assertEquals(0, server.exitCode(true), "the server stopped cleanly on SIGTERM");
-    server = server.restart();
-    started.add(server);
-    assertListed(running(server), admin, persisted, "after the last restart");
+    // the index (its tail written while the disk was full, then grew) agrees with the store
+    assertListed(url, admin, persisted, "at the end");
   }
 
   /** The server's URL once it runs; its log when it did not start. */
