@@ -3,6 +3,7 @@ package io.vidlog.ingest;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vidlog.fragmentstore.FragmentNumber;
+import io.vidlog.fragmentstore.object.StoreException;
 import io.vidlog.kvs.AckError;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
@@ -101,9 +102,26 @@ final class AckStream {
       if (w.durable().succeeded()) {
         now(w.ack());
       } else {
-        LOG.warn("PutMedia {}: fragment {} not persisted", streamName, w.ack().number(), w.durable().cause());
-        now(AckEvent.error(AckError.ARCHIVAL_ERROR, w.ack().fragmentTimecode(), w.ack().number()));
+        Throwable cause = w.durable().cause();
+        AckError error = archivalError(cause);
+        if (error == AckError.STORE_FULL) {
+          // one line, not a trace per fragment: a full disk refuses every fragment until space is freed
+          LOG.warn("PutMedia {}: fragment {} not persisted: {}", streamName, w.ack().number(), cause.getMessage());
+        } else {
+          LOG.warn("PutMedia {}: fragment {} not persisted", streamName, w.ack().number(), cause);
+        }
+        now(AckEvent.error(error, w.ack().fragmentTimecode(), w.ack().number()));
       }
     }
+  }
+
+  /**
+   * The ERROR for a fragment that was received but not stored (docs/wire-protocol.md §1.3): 5001
+   * STORE_FULL when the store had no space for it (as a store failure of kind FULL, or the file
+   * system's own error from a write on the way there), 5001 ARCHIVAL_ERROR otherwise.
+   */
+  static AckError archivalError(Throwable cause) {
+    return StoreException.isFull(cause) || StoreException.isNoSpace(cause) ? AckError.STORE_FULL
+        : AckError.ARCHIVAL_ERROR;
   }
 }

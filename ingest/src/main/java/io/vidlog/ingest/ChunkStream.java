@@ -86,12 +86,21 @@ final class ChunkStream {
     return writing && staging.readableBytes() >= writeBytes;
   }
 
-  /** Writes what is staged, then seals and stores the chunk; fails if any write failed. */
+  /**
+   * Writes what is staged, then seals and stores the chunk; fails if any write failed, and then
+   * aborts the writer, which discards what it spooled (a full disk must not keep the part it took).
+   */
   Future<Void> commit(ChunkHeader header) {
     closed = true;
     drained = Promise.promise();
     pump();
-    return drained.future().compose(v -> writer.commit(header));
+    return drained.future().transform(ar -> {
+      if (ar.succeeded()) {
+        return writer.commit(header);
+      }
+      writer.abort();
+      return Future.failedFuture(ar.cause());
+    });
   }
 
   void abort() {

@@ -42,7 +42,13 @@ public enum AckError {
    * the stream itself must change).
    */
   SERVER_BUFFER_LIMIT_REACHED(5000, "SERVER_BUFFER_LIMIT_REACHED"),
-  ARCHIVAL_ERROR(5001, "ARCHIVAL_ERROR");
+  ARCHIVAL_ERROR(5001, "ARCHIVAL_ERROR"),
+  /**
+   * vidlog: the fragment was RECEIVED but could not be stored because the store has no space left
+   * (the fs backend's file system is full). 5001 because that is the documented id for "received,
+   * not stored"; the connection continues and the next fragments are stored once space is freed.
+   */
+  STORE_FULL(5001, "STORE_FULL");
 
   private final int id;
   private final String code;

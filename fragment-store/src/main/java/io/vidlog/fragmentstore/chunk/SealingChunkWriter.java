@@ -52,6 +52,8 @@ final class SealingChunkWriter implements FragmentArchive.ChunkWriter {
   private AsyncFile file;
   private Future<Void> tail;
   private Throwable failure;
+  /** The caller waiting for the spool file's write queue to drain, if any. */
+  private Promise<Void> draining;
   private boolean finished;
 
   SealingChunkWriter(Vertx vertx, ObjectStore store, Crypto crypto, String streamId, FragmentNumber number, Path spool,
@@ -77,7 +79,11 @@ final class SealingChunkWriter implements FragmentArchive.ChunkWriter {
           }
           return f.write(Buffer.buffer(sealer.prefix()));
         })
-        .onFailure(this::fail);
+        .recover(e -> {
+          // the failure as every later call reports it (a full disk: FULL), not the raw I/O error
+          fail(e);
+          return Future.failedFuture(failure);
+        });
   }
 
   @Override
@@ -112,7 +118,11 @@ final class SealingChunkWriter implements FragmentArchive.ChunkWriter {
     pending.discardReadComponents();
     if (file.writeQueueFull()) {
       Promise<Void> drained = Promise.promise();
+      draining = drained;
       file.drainHandler(v -> drained.tryComplete());
+      if (failure != null) {
+        drained.tryFail(failure); // a queued write failed already: the queue may never drain
+      }
       return drained.future();
     }
     return Future.succeededFuture();
@@ -206,7 +216,13 @@ final class SealingChunkWriter implements FragmentArchive.ChunkWriter {
   private void fail(Throwable t) {
     if (failure == null) {
       failure = t instanceof StoreException ? t
+          : StoreException.isNoSpace(t)
+          ? new StoreException(StoreException.Kind.FULL, "spooling chunk " + objectKey + ": no space left", t)
           : new StoreException(StoreException.Kind.INTERNAL, "spooling chunk " + objectKey + " failed: " + t, t);
+    }
+    if (draining != null) {
+      // a failed write need not drain the file's queue: whoever waits for room hears of the failure
+      draining.tryFail(failure);
     }
   }
 }

@@ -278,6 +278,11 @@ public final class FsObjectStore implements ObjectStore {
   }
 
   @Override
+  public Future<Long> freeBytes() {
+    return workers.executeBlocking(() -> Files.getFileStore(root).getUsableSpace(), false);
+  }
+
+  @Override
   public String backend() {
     return "fs";
   }
@@ -470,9 +475,12 @@ public final class FsObjectStore implements ObjectStore {
       if (reason.contains("Is a directory")) {
         return new StoreException(StoreException.Kind.NOT_FOUND, "no object (a prefix): " + what, e);
       }
-      if (reason.contains("No space") || reason.contains("Read-only")) {
+      if (reason.contains("Read-only")) {
         return new StoreException(StoreException.Kind.UNAVAILABLE, what + ": " + reason, e);
       }
+    }
+    if (StoreException.isNoSpace(e)) {
+      return new StoreException(StoreException.Kind.FULL, what + ": no space left on the store's file system", e);
     }
     return new StoreException(StoreException.Kind.INTERNAL, what + ": " + e, e);
   }

@@ -71,6 +71,14 @@ public interface ObjectStore extends AutoCloseable {
   /** True when the backend answers; for {@code /health}. */
   Future<Void> ping();
 
+  /**
+   * Bytes a write may still use where the objects rest (fs: the usable space of the store's file
+   * system), or -1 when the backend cannot tell (s3: the server's business); for {@code /health}.
+   */
+  default Future<Long> freeBytes() {
+    return Future.succeededFuture(-1L);
+  }
+
   /** A short name for logs and metrics: {@code fs} or {@code s3}. */
   String backend();
 

@@ -12,6 +12,11 @@ public final class StoreException extends RuntimeException {
     CONFLICT,
     DENIED,
     UNAVAILABLE,
+    /**
+     * The store has no space left for the write (fs: ENOSPC or EDQUOT). Nothing of the write is
+     * visible; the same write succeeds once space is freed, without a restart.
+     */
+    FULL,
     /** An object failed authentication (tampered, swapped or replayed) or its format is unreadable. */
     INTEGRITY,
     INVALID,
@@ -36,5 +41,31 @@ public final class StoreException extends RuntimeException {
 
   public static boolean isNotFound(Throwable t) {
     return t instanceof StoreException e && e.kind == Kind.NOT_FOUND;
+  }
+
+  /** True when {@code t} or one of its causes is a {@link Kind#FULL} failure. */
+  public static boolean isFull(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof StoreException e && e.kind == Kind.FULL) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * True when {@code t} or one of its causes is the file system's "no space left" (ENOSPC) or "disk
+   * quota exceeded" (EDQUOT): the JDK reports both only as an {@link java.io.IOException} whose
+   * message is the C library's text for the errno (strerror(3)).
+   */
+  public static boolean isNoSpace(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      String m = c instanceof java.nio.file.FileSystemException fse ? fse.getReason() : c.getMessage();
+      if (c instanceof java.io.IOException && m != null
+          && (m.contains("No space left on device") || m.contains("Disk quota exceeded"))) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -125,4 +125,25 @@ class FsObjectStoreTest extends ObjectStoreContract {
     assertEquals("xyz", await(store.getRange("p/short", 0, 100)).toString());
     assertEquals(3, await(readRangeOnContext("p/short", 0, 100, java.nio.ByteBuffer::remaining)));
   }
+
+  /** A full file system (ENOSPC, or a quota: EDQUOT) is FULL, which ingest acks as 5001 STORE_FULL. */
+  @Test
+  void noSpaceLeftIsFull() {
+    assertEquals(StoreException.Kind.FULL, FsObjectStore.map(
+        new java.nio.file.FileSystemException("/data/objects/k", null, "No space left on device"), "put k").kind());
+    assertEquals(StoreException.Kind.FULL,
+        FsObjectStore.map(new java.io.IOException("No space left on device"), "put k").kind());
+    assertEquals(StoreException.Kind.FULL,
+        FsObjectStore.map(new java.io.IOException("Disk quota exceeded"), "put k").kind());
+    assertEquals(StoreException.Kind.UNAVAILABLE, FsObjectStore.map(
+        new java.nio.file.FileSystemException("/data/objects/k", null, "Read-only file system"), "put k").kind());
+    assertEquals(StoreException.Kind.INTERNAL,
+        FsObjectStore.map(new java.io.IOException("Input/output error"), "put k").kind());
+  }
+
+  @Test
+  void freeBytesAreTheFileSystemsUsableSpace() throws Exception {
+    long free = await(store.freeBytes());
+    assertTrue(free > 0 && free <= Files.getFileStore(root).getTotalSpace(), "free bytes " + free);
+  }
 }

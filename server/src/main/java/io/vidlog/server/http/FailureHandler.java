@@ -64,11 +64,13 @@ public final class FailureHandler implements Handler<RoutingContext> {
       }
       AwsErrors.send(ctx.response(), e.status(), e.type(), k.getMessage());
     } else if (t instanceof StoreException s) {
-      boolean unavailable = s.kind() == StoreException.Kind.UNAVAILABLE;
+      boolean full = s.kind() == StoreException.Kind.FULL;
+      boolean unavailable = full || s.kind() == StoreException.Kind.UNAVAILABLE;
       LOG.warn("request {} {}: store {} failure", rid, ctx.request().path(), s.kind(), s);
       KvsError e = unavailable ? KvsError.SERVICE_UNAVAILABLE : KvsError.INTERNAL;
-      AwsErrors.send(ctx.response(), e.status(), e.type(), unavailable
-          ? "The storage backend is unavailable; retry later (request " + rid + ")"
+      AwsErrors.send(ctx.response(), e.status(), e.type(), full
+          ? "The storage backend has no space left; retry once space is freed (request " + rid + ")"
+          : unavailable ? "The storage backend is unavailable; retry later (request " + rid + ")"
           : "Internal failure (request " + rid + ")");
     } else if (t == null && ctx.statusCode() > 0) {
       byStatus(ctx, ctx.statusCode(), rid);

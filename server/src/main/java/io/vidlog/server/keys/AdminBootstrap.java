@@ -2,6 +2,7 @@ package io.vidlog.server.keys;
 
 import io.vidlog.server.auth.AccessKeyStore;
 import io.vidlog.server.auth.Policy;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -47,7 +48,13 @@ public final class AdminBootstrap {
     AdminCredentials c = AdminCredentials.read(file);
     if (!endpoint.equals(c.endpoint())) {
       c = c.withEndpoint(endpoint);
-      c.write(file);
+      try {
+        c.write(file);
+      } catch (UncheckedIOException e) {
+        // a convenience for the operator: a full disk must not keep the server from serving what it stores
+        LOG.warn("could not write the new endpoint {} to {}; it keeps the old one: {}", endpoint, file,
+            e.getCause().toString());
+      }
     }
     return new Result(c, false);
   }

@@ -22,7 +22,13 @@ public final class PrivateFiles {
     } catch (FileAlreadyExistsException e) {
       throw e;
     }
-    Files.writeString(tmp, content, StandardCharsets.UTF_8);
-    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    try {
+      Files.writeString(tmp, content, StandardCharsets.UTF_8);
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException | RuntimeException e) {
+      // a full disk fails the write half-way: no partial copy of a secret is left beside the target
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
   }
 }
