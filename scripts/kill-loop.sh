@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# A hundred kills: the server jar on its default fs store SIGKILLed at random moments while 6
+# cameras stream and live GetMedia readers follow them, restarted on the same data dir each time,
+# then checked (every fragment acked PERSISTED listed and read back, fragment numbers only growing,
+# readers resumed with their tokens, no temp or spool file left). This is KillLoopIT with more kills
+# than the 10 of `mvn verify`.
+# usage: scripts/kill-loop.sh [KILLS] [SEED]   (KILLS defaults to 100, about 15-40 s each; SEED
+# replays a run: every run prints its seed). A failed run keeps its data dir (the path is in the
+# failure); the kill and restart log is in server/target/failsafe-reports/*KillLoopIT-output.txt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+KILLS=${1:-100}
+seed=()
+if [ -n "${2:-}" ]; then
+  seed=(-Dvidlog.kills.seed="$2")
+fi
+status=0
+mvn -B -ntp -pl server -am verify -Dvidlog.fuzz.skip=true -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dit.test=KillLoopIT -Dfailsafe.failIfNoSpecifiedTests=false \
+  -Djunit.jupiter.tempdir.cleanup.mode.default=ON_SUCCESS -Dvidlog.kills="$KILLS" "${seed[@]}" || status=$?
+grep -h '^kill\|^restart' server/target/failsafe-reports/io.vidlog.server.cluster.KillLoopIT-output.txt || true
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+exit $status
