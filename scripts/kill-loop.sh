@@ -17,7 +17,7 @@ fi
 status=0
 mvn -B -ntp -pl server -am verify -Dvidlog.fuzz.skip=true -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=KillLoopIT -Dfailsafe.failIfNoSpecifiedTests=false \
-  -Djunit.jupiter.tempdir.cleanup.mode.default=ON_SUCCESS -Dvidlog.kills="$KILLS" "${seed[@]}" || status=$?
+  -Djunit.jupiter.tempdir.cleanup.mode.default=ON_SUCCESS -Djunit.jupiter.execution.timeout.mode=disabled -Dvidlog.kills="$KILLS" "${seed[@]}" || status=$?
 grep -h '^kill\|^restart' server/target/failsafe-reports/io.vidlog.server.cluster.KillLoopIT-output.txt || true
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 exit $status

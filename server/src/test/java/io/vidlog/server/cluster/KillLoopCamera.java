@@ -46,6 +46,7 @@ final class KillLoopCamera {
   }
 
   void start() {
+    thread.setDaemon(true);
     thread.start();
   }
 

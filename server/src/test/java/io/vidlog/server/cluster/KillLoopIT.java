@@ -19,6 +19,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
@@ -61,6 +62,7 @@ class KillLoopIT {
   Path dir;
 
   @Test
+  @Timeout(value = 15, unit = TimeUnit.MINUTES) // the long form turns timeouts off (scripts/kill-loop.sh)
   void everyPersistedFragmentSurvivesRandomKillsDuringMultiStreamIngest() throws Exception {
     Random random = new Random(SEED);
     String replay = " (seed " + SEED + ": replay with -Dvidlog.kills.seed=" + SEED + " -Dvidlog.kills=" + KILLS + ")";
@@ -150,6 +152,9 @@ class KillLoopIT {
           "files of interrupted writes left after a clean restart" + replay);
     } finally {
       cameras.forEach(KillLoopCamera::stopReconnecting);
+      for (KillLoopReader r : readers) {
+        r.stop();
+      }
       node.kill();
     }
   }

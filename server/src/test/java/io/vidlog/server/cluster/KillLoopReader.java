@@ -48,6 +48,7 @@ final class KillLoopReader {
   }
 
   void start() {
+    thread.setDaemon(true);
     thread.start();
   }
 
