@@ -407,7 +407,9 @@ public final class FsObjectStore implements ObjectStore {
   /**
    * Removes what the temp directory holds when the store opens: the files of puts that a killed
    * process never renamed into place (none of this instance's exist yet). As many files as writes
-   * were in flight at the crash, so opening stays quick.
+   * were in flight at the crash, so opening stays quick. One instance writes a root at a time (the
+   * fs store serves one node); a second one opened beside it would fail the first one's puts in
+   * flight (an error for their callers, never a torn object).
    */
   private static void removeLeftTempFiles(Path dir) throws IOException {
     int removed = 0;
