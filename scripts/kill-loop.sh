@@ -4,20 +4,24 @@
 # then checked (every fragment acked PERSISTED listed and read back, fragment numbers only growing,
 # readers resumed with their tokens, no temp or spool file left). This is KillLoopIT with more kills
 # than the 10 of `mvn verify`.
-# usage: scripts/kill-loop.sh [KILLS] [SEED]   (KILLS defaults to 100, about 15-40 s each; SEED
+# usage: [KILL_MINUTES=M] scripts/kill-loop.sh [KILLS] [SEED]   (KILLS defaults to 100, 15-50 s each; SEED
 # replays a run: every run prints its seed). A failed run keeps its data dir (the path is in the
 # failure); the kill and restart log is in server/target/failsafe-reports/*KillLoopIT-output.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 KILLS=${1:-100}
-seed=()
+extra=()
 if [ -n "${2:-}" ]; then
-  seed=(-Dvidlog.kills.seed="$2")
+  extra+=(-Dvidlog.kills.seed="$2")
+fi
+# KILL_MINUTES=M: start no kill after M minutes of killing, then check (a slow or loaded machine)
+if [ -n "${KILL_MINUTES:-}" ]; then
+  extra+=(-Dvidlog.kills.minutes="$KILL_MINUTES")
 fi
 status=0
 mvn -B -ntp -pl server -am verify -Dvidlog.fuzz.skip=true -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=KillLoopIT -Dfailsafe.failIfNoSpecifiedTests=false \
-  -Djunit.jupiter.tempdir.cleanup.mode.default=ON_SUCCESS -Djunit.jupiter.execution.timeout.mode=disabled -Dvidlog.kills="$KILLS" "${seed[@]}" || status=$?
+  -Djunit.jupiter.tempdir.cleanup.mode.default=ON_SUCCESS -Djunit.jupiter.execution.timeout.mode=disabled -Dvidlog.kills="$KILLS" "${extra[@]}" || status=$?
 grep -h '^kill\|^restart' server/target/failsafe-reports/io.vidlog.server.cluster.KillLoopIT-output.txt || true
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 exit $status

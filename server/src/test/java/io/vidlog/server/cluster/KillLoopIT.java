@@ -52,6 +52,11 @@ class KillLoopIT {
    * (and kills land on those writes) every few seconds instead of once per 1000 fragments of a stream.
    */
   static final int SEGMENT_SIZE = Integer.getInteger("vidlog.kills.segmentSize", 4);
+  /**
+   * When above zero, no kill starts after this many minutes of killing: the loop then goes on to
+   * its checks with the kills done so far (a long form on a machine of unknown speed).
+   */
+  static final long MINUTES = Long.getLong("vidlog.kills.minutes", 0);
   /** Upper bound of the random delay before a kill once ingest runs again, and after a start for an early kill. */
   static final int MAX_DELAY_MS = 3_000;
   static final int EARLY_MAX_DELAY_MS = 5_000;
@@ -91,8 +96,14 @@ class KillLoopIT {
     readers.forEach(KillLoopReader::start);
     long maxReadyNanos = 0;
     int checks = 0;
+    int kills = 0;
+    long killingSince = System.nanoTime();
     try {
       for (int kill = 1; kill <= KILLS; kill++) {
+        if (MINUTES > 0 && System.nanoTime() - killingSince > TimeUnit.MINUTES.toNanos(MINUTES)) {
+          System.out.println("kill loop: " + MINUTES + " minutes of killing are over after " + kills + " kills");
+          break;
+        }
         String moment;
         if (random.nextInt(5) == 0) {
           int delay = random.nextInt(EARLY_MAX_DELAY_MS);
@@ -108,6 +119,7 @@ class KillLoopIT {
           Thread.sleep(delay); // the fault's random moment
         }
         node.kill();
+        kills = kill;
         System.out.println("kill " + kill + "/" + KILLS + ": " + moment + "; acked so far " + ackedCounts(cameras));
         long started = System.nanoTime();
         node = node.restart();
@@ -144,7 +156,7 @@ class KillLoopIT {
         assertTrue(r.fragments.get() > 0, r.stream + "'s live reader read fragments" + replay);
       }
       assertAckedFragmentsListed(url, admin, cameras, replay);
-      System.out.println("kill loop: " + KILLS + " kills, every acked fragment read; fragments checked per stream " + checked
+      System.out.println("kill loop: " + kills + " kills, every acked fragment read; fragments checked per stream " + checked
           + "; listed after " + checks + " restarts; readers read " + readers.stream().map(r -> r.stream + "="
           + r.fragments.get() + " (" + r.resumed.get() + " resumed)").toList() + "; max restart-to-ready "
           + TimeUnit.NANOSECONDS.toMillis(maxReadyNanos) + " ms" + replay);
