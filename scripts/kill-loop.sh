@@ -6,7 +6,7 @@
 # than the 10 of `mvn verify`.
 # usage: [KILL_MINUTES=M] scripts/kill-loop.sh [KILLS] [SEED]   (KILLS defaults to 100, 15-50 s each; SEED
 # replays a run: every run prints its seed). A failed run keeps its data dir (the path is in the
-# failure); the kill and restart log is in server/target/failsafe-reports/*KillLoopIT-output.txt.
+# failure); mvn's output is kept in server/target/kill-loop.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 KILLS=${1:-100}
@@ -19,9 +19,12 @@ if [ -n "${KILL_MINUTES:-}" ]; then
   extra+=(-Dvidlog.kills.minutes="$KILL_MINUTES")
 fi
 status=0
+log=server/target/kill-loop.log
+mkdir -p server/target
 mvn -B -ntp -pl server -am verify -Dvidlog.fuzz.skip=true -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=KillLoopIT -Dfailsafe.failIfNoSpecifiedTests=false \
-  -Djunit.jupiter.tempdir.cleanup.mode.default=ON_SUCCESS -Djunit.jupiter.execution.timeout.mode=disabled -Dvidlog.kills="$KILLS" "${extra[@]}" || status=$?
-grep -h '^kill\|^restart' server/target/failsafe-reports/io.vidlog.server.cluster.KillLoopIT-output.txt || true
+  -Djunit.jupiter.tempdir.cleanup.mode.default=ON_SUCCESS -Djunit.jupiter.execution.timeout.mode=disabled -Dvidlog.kills="$KILLS" "${extra[@]}" 2>&1 | tee "$log" || status=$?
+echo "---- the kill loop's own lines (all of mvn's output: $log)"
+grep -a '^kill\|^restart' "$log" || true
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 exit $status
