@@ -75,9 +75,10 @@ class KillLoopIT {
         + SEGMENT_SIZE + " fragments" + replay);
     int port = NodeProcess.freePort();
     int ingestPort = NodeProcess.freePort();
-    NodeProcess node = NodeProcess.start("killed", dir, List.of(), List.of("-Dvidlog.index.segmentSize=" + SEGMENT_SIZE),
-        List.of("--port", String.valueOf(port),
-        "--bind", "127.0.0.1", "--ingest-port", String.valueOf(ingestPort)), List.of());
+    NodeProcess node = NodeProcess.start("killed", dir, List.of(),
+        List.of("-Dvidlog.index.segmentSize=" + SEGMENT_SIZE),
+        List.of("--port", String.valueOf(port), "--bind", "127.0.0.1", "--ingest-port", String.valueOf(ingestPort)),
+        List.of());
     URI url = node.url();
     URI ingest = URI.create("https://127.0.0.1:" + ingestPort);
     AdminCredentials admin = AdminCredentials.read(dir.resolve("data").resolve(AdminCredentials.FILE));
@@ -156,8 +157,8 @@ class KillLoopIT {
         assertTrue(r.fragments.get() > 0, r.stream + "'s live reader read fragments" + replay);
       }
       assertAckedFragmentsListed(url, admin, cameras, replay);
-      System.out.println("kill loop: " + kills + " kills, every acked fragment read; fragments checked per stream " + checked
-          + "; listed after " + checks + " restarts; readers read " + readers.stream().map(r -> r.stream + "="
+      System.out.println("kill loop: " + kills + " kills, every acked fragment read; fragments checked per stream "
+          + checked + "; listed after " + checks + " restarts; readers read " + readers.stream().map(r -> r.stream + "="
           + r.fragments.get() + " (" + r.resumed.get() + " resumed)").toList() + "; max restart-to-ready "
           + TimeUnit.NANOSECONDS.toMillis(maxReadyNanos) + " ms" + replay);
       assertEquals(List.of(), DataDirLeftovers.in(dir.resolve("data")),
