@@ -40,16 +40,20 @@ import org.slf4j.LoggerFactory;
  * at the path its key names (keys are checked by {@link ObjectKeys}, so a key can never leave the root).
  *
  * <p>Writes are durable and atomic, the pattern Thanos, Loki and Tempo use for their filesystem
- * object stores: the bytes go to a {@code .tmp-*} file in the target directory (or arrive as a spool
- * file), which is fsynced and renamed over the key's path, then the directory is fsynced. Puts that
+ * object stores: the bytes go to a {@code .tmp-*} file in the root's temp directory {@code .tmp}
+ * (or arrive as a spool file), which is fsynced and renamed over the key's path (one file system,
+ * so the rename is atomic), then the key's directory is fsynced. Puts that
  * are ready at the same moment, across keys and streams, share one group commit of those fsyncs
  * ({@link GroupCommit}); each completes only once its own file and directory are durable. A crash leaves either the whole new object or the old
- * state; the temp files a crash leaves behind are invisible to {@link #list} and removed by a sweep
- * that starts a minute after the store is opened and runs beside it ({@link #tempSweep()}): it walks
- * every file, so it must not hold up start-up, which would then grow with what the store retains. Each
- * store instance names its temp files with a tag of its own, and the sweep removes only other
- * instances' files, never a write of this one in flight. Blocking work runs on the worker pool
- * {@code vidlog-store-fs}, the sweep on a thread of its own.
+ * state; the temp files a crash leaves behind are invisible to {@link #list} (a dot name) and,
+ * being all in the temp directory, removed when the store is next opened, before its first write:
+ * a server restarted again and again (a crash loop) does not pile them up. Temp files in key
+ * directories (where earlier versions wrote them, and the copy across file systems still does) are
+ * removed by a sweep that starts a minute after the store is opened and runs beside it
+ * ({@link #tempSweep()}): it walks every file, so it must not hold up start-up, which would then
+ * grow with what the store retains. Each store instance names its temp files with a tag of its
+ * own, and the sweep removes only other instances' files, never a write of this one in flight.
+ * Blocking work runs on the worker pool {@code vidlog-store-fs}, the sweep on a thread of its own.
  *
  * <p>Limitation of a file tree: a key cannot be both an object and the directory of other keys
  * ({@code a} and {@code a/b}); such a put fails with CONFLICT. vidlog's key layout never does that.
@@ -57,6 +61,8 @@ import org.slf4j.LoggerFactory;
 public final class FsObjectStore implements ObjectStore {
   private static final Logger LOG = LoggerFactory.getLogger(FsObjectStore.class);
   static final String TEMP_PREFIX = ".tmp-";
+  /** The directory under the root that holds the temp files of puts (a dot name: never listed as keys). */
+  static final String TEMP_DIR = ".tmp";
   /**
    * How long after opening the temp-file sweep starts: a server's start-up and first requests do not
    * share the disk and the CPU with a walk of every object (a minute of leftovers is invisible anyway).
@@ -69,6 +75,7 @@ public final class FsObjectStore implements ObjectStore {
   static final int READ_BUFFERS_KEPT = 8;
 
   private final Path root;
+  private final Path tempDir;
   /** This instance's temp-file prefix: {@code .tmp-<random tag>-}. */
   private final String tempPrefix = TEMP_PREFIX + Long.toHexString(new SecureRandom().nextLong() | 1L << 62) + "-";
   private final CompletableFuture<Integer> swept = new CompletableFuture<>();
@@ -98,8 +105,10 @@ public final class FsObjectStore implements ObjectStore {
   public FsObjectStore(Vertx vertx, Path root, int workerThreads, Duration sweepDelay) {
     this.root = root.toAbsolutePath().normalize();
     this.sweepDelay = sweepDelay;
+    this.tempDir = this.root.resolve(TEMP_DIR);
     try {
-      Files.createDirectories(this.root);
+      Files.createDirectories(tempDir);
+      removeLeftTempFiles(tempDir);
     } catch (IOException e) {
       throw map(e, "open store at " + this.root);
     }
@@ -127,8 +136,8 @@ public final class FsObjectStore implements ObjectStore {
   public Future<Void> put(String key, Buffer data) {
     return blocking("put", key, () -> {
       Path target = pathOf(key);
-      Path dir = ensureParent(target);
-      Path temp = dir.resolve(tempPrefix + UUID.randomUUID());
+      ensureParent(target);
+      Path temp = tempDir.resolve(tempPrefix + UUID.randomUUID());
       try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         ByteBuffer bb = ((BufferInternal) data).getByteBuf().nioBuffer();
         while (bb.hasRemaining()) {
@@ -398,6 +407,27 @@ public final class FsObjectStore implements ObjectStore {
 
   private static boolean isDirectory(Path dir, String name, Map<String, Boolean> cache) {
     return cache.computeIfAbsent(name, n -> Files.isDirectory(dir.resolve(n), LinkOption.NOFOLLOW_LINKS));
+  }
+
+  /**
+   * Removes what the temp directory holds when the store opens: the files of puts that a killed
+   * process never renamed into place (none of this instance's exist yet). As many files as writes
+   * were in flight at the crash, so opening stays quick. One instance writes a root at a time (the
+   * fs store serves one node); a second one opened beside it would fail the first one's puts in
+   * flight (an error for their callers, never a torn object).
+   */
+  private static void removeLeftTempFiles(Path dir) throws IOException {
+    int removed = 0;
+    try (DirectoryStream<Path> left = Files.newDirectoryStream(dir)) {
+      for (Path p : left) {
+        if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(p)) {
+          removed++;
+        }
+      }
+    }
+    if (removed > 0) {
+      LOG.info("fs object store: removed {} temp files left by an interrupted write in {}", removed, dir);
+    }
   }
 
   /**

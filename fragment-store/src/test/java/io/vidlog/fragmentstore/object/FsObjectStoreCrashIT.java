@@ -49,6 +49,39 @@ class FsObjectStoreCrashIT {
     crashRounds(24, 48);
   }
 
+  /**
+   * A server killed again and again before its delayed sweep runs must not pile up temp files: the
+   * temp files of the puts in flight at the kill are gone as soon as the store is opened again
+   * (with its production sweep delay), before any sweep.
+   */
+  @Test
+  void reopeningRemovesTheKilledWritersTempFilesAtOnce() throws Exception {
+    Path root = dir.resolve("objects");
+    Vertx vertx = Vertx.vertx();
+    try {
+      long left = 0;
+      for (int round = 0; round < 5 && left == 0; round++) {
+        crashOnce(root, round * 1_000_000L, 20, 24, 48);
+        left = tempFiles(root);
+      }
+      assertTrue(left > 0, "a kill with 48 puts in flight left temp files to remove");
+      FsObjectStore store = new FsObjectStore(vertx, root);
+      try {
+        assertEquals(0, tempFiles(root), "temp files of the killed writer after reopening");
+      } finally {
+        store.close();
+      }
+    } finally {
+      await(vertx.close());
+    }
+  }
+
+  private static long tempFiles(Path root) throws Exception {
+    try (Stream<Path> files = Files.walk(root)) {
+      return files.filter(p -> p.getFileName().toString().startsWith(".tmp-")).count();
+    }
+  }
+
   private void crashRounds(int dirs, int inFlight) throws Exception {
     Path root = dir.resolve("objects");
     Random random = new Random(20261122);

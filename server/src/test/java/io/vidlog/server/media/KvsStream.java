@@ -63,7 +63,7 @@ public final class KvsStream {
       return metadata.getFragmentNumberString();
     }
 
-    String token() {
+    public String token() {
       return metadata.getContinuationToken().orElseThrow();
     }
   }
