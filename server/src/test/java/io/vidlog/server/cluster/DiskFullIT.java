@@ -251,8 +251,10 @@ class DiskFullIT {
 
   /** No temp file of a write (under any object key's directory) and no spool file is left. */
   private static void assertNoLeftovers(Path inside, String when) throws IOException, InterruptedException {
-    try (Stream<Path> all = Files.walk(inside.resolve("objects"))) {
-      List<Path> temps = all.filter(p -> p.getFileName().toString().startsWith(".")).toList();
+    // files only: the store's own temp directory (objects/.tmp) stays, empty
+    Path objects = inside.resolve("objects");
+    try (Stream<Path> all = Files.walk(objects)) {
+      List<Path> temps = all.filter(Files::isRegularFile).filter(p -> DataDirLeftovers.isLeftover(p, objects)).toList();
       assertEquals(List.of(), temps, "no temp file left in the store " + when);
     }
     Conditions.await("no spool file is left " + when, () -> {
