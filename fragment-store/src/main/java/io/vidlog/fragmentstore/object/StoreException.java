@@ -45,12 +45,7 @@ public final class StoreException extends RuntimeException {
 
   /** True when {@code t} or one of its causes is a {@link Kind#FULL} failure. */
   public static boolean isFull(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof StoreException e && e.kind == Kind.FULL) {
-        return true;
-      }
-    }
-    return false;
+    return anyCause(t, c -> c instanceof StoreException e && e.kind == Kind.FULL);
   }
 
   /**
@@ -59,10 +54,16 @@ public final class StoreException extends RuntimeException {
    * message is the C library's text for the errno (strerror(3)).
    */
   public static boolean isNoSpace(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+    return anyCause(t, c -> {
       String m = c instanceof java.nio.file.FileSystemException fse ? fse.getReason() : c.getMessage();
-      if (c instanceof java.io.IOException && m != null
-          && (m.contains("No space left on device") || m.contains("Disk quota exceeded"))) {
+      return c instanceof java.io.IOException && m != null
+          && (m.contains("No space left on device") || m.contains("Disk quota exceeded"));
+    });
+  }
+
+  private static boolean anyCause(Throwable t, java.util.function.Predicate<Throwable> test) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (test.test(c)) {
         return true;
       }
     }
