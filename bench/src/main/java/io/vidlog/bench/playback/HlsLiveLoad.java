@@ -15,7 +15,13 @@ import io.vertx.core.json.JsonObject;
 import io.vidlog.media.mkv.MkvWriter;
 import io.vidlog.media.mkv.SimpleTag;
 import io.vidlog.playback.PlaybackConfig;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -80,8 +86,8 @@ public final class HlsLiveLoad {
     if (serverProcess) {
       this.stack = null;
       this.serverProcess = startServerProcess();
-      this.port = Integer.parseInt(new java.io.BufferedReader(new java.io.InputStreamReader(
-          this.serverProcess.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII)).readLine().strip()
+      this.port = Integer.parseInt(new BufferedReader(new InputStreamReader(
+          this.serverProcess.getInputStream(), StandardCharsets.US_ASCII)).readLine().strip()
           .replace("port ", ""));
     } else {
       this.stack = new BenchStack(true, PlaybackConfig.DEFAULTS);
@@ -449,18 +455,18 @@ public final class HlsLiveLoad {
     }
   }
 
-  private static Process startServerProcess() throws java.io.IOException {
-    String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  private static Process startServerProcess() throws IOException {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     return new ProcessBuilder(javaBin, "-Xmx2g", "-cp", System.getProperty("java.class.path"),
         HlsLiveLoad.class.getName(), "serve").redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }
 
   /** CPU time the server process used so far (utime + stime of /proc/PID/stat), 0 when it runs in this JVM. */
-  private long serverCpuNanos() throws java.io.IOException {
+  private long serverCpuNanos() throws IOException {
     if (serverProcess == null) {
       return 0;
     }
-    String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(serverProcess.pid()), "stat"));
+    String stat = Files.readString(Path.of("/proc", Long.toString(serverProcess.pid()), "stat"));
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of proc(5)
     return ticks * 10_000_000L; // USER_HZ is 100 on Linux
