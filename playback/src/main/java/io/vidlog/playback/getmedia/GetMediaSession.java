@@ -377,14 +377,18 @@ final class GetMediaSession {
 
   /**
    * The fragment after the position has left the live window. Mid-fragment (a paused reader whose
-   * events were evicted) the response ends, as for a slow consumer. Persisted streams find it in
+   * events were evicted), or between fragments while the reader is not reading (its write queue
+   * full), the response ends, as for a slow consumer: moved to the store, a reader that never reads
+   * again would keep its stored reads open for good. Otherwise persisted streams find it in
    * the store (once per position: the index is asked again). A reader that asked for "the earliest
    * there is" (EARLIEST, or a timestamp past everything stored) starts at the next fragment
    * instead. A reader that asked for a fragment by number on a retention-0 stream has lost it
    * (docs/wire-protocol.md §2 "Zero retention"): 4000 in-stream.
    */
   private void behindWindow() {
-    if (phase == Phase.LIVE_CHUNK) {
+    if (phase == Phase.LIVE_CHUNK || out.writeQueueFull()) {
+      LOG.info("GetMedia reader of stream {} cut off as a slow consumer after fragment {}: it fell behind the window",
+          stream.streamName(), position);
       end();
     } else if (stream.persists() && position != null && !position.equals(storeRetriedAt)) {
       storeRetriedAt = position;

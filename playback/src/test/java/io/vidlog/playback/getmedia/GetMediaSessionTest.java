@@ -428,6 +428,24 @@ class GetMediaSessionTest {
   }
 
   @Test
+  void behindTheWindowWhileNotReadingEndsAsASlowConsumerEvenBetweenChunks() throws Exception {
+    store.persist(f.get(0));
+    GetMediaSession session = start(24, new StartPoint.Now());
+    feed.deliverWhole(f.get(1));
+    loop.runAll();
+    assertEquals(Phase.LIVE_EDGE, session.phase());
+    out.full = true; // the reader stopped reading right after a whole chunk
+    store.persist(f.get(1));
+    store.persist(f.get(2));
+    feed.cutOff(CutOff.Reason.BEHIND_WINDOW);
+    loop.runAll();
+    // Not moved to the store, where a reader that never reads would hold its stored reads forever:
+    // cut off like any slow consumer, to resume with its token (docs/wire-protocol.md §2).
+    assertEndedCleanly(session);
+    assertWholeChunks(List.of(f.get(1)));
+  }
+
+  @Test
   void storeFailureMidChunkIsA5000ErrorChunkTheParserReads() throws Exception {
     for (int i = 0; i < 3; i++) {
       store.persist(f.get(i));
