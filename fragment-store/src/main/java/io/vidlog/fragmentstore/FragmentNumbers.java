@@ -40,7 +40,8 @@ public final class FragmentNumbers {
     }
   }
 
-  private final int node;
+  /** Changes only when a cluster gives this node another number ({@link #renumber}). */
+  private volatile int node;
   private final LongSupplier clock;
   private final ConcurrentHashMap<String, Parts> last = new ConcurrentHashMap<>();
 
@@ -49,11 +50,24 @@ public final class FragmentNumbers {
   }
 
   public FragmentNumbers(int node, LongSupplier clock) {
+    this.node = checkNode(node);
+    this.clock = clock;
+  }
+
+  private static int checkNode(int node) {
     if (node < 0 || node > MAX_NODE) {
       throw new IllegalArgumentException("node id must be 0-" + MAX_NODE + ", got " + node);
     }
-    this.node = node;
-    this.clock = clock;
+    return node;
+  }
+
+  /**
+   * Mints with another node id from now on: a cluster node whose number another member took while
+   * it was cut off claims a free one. Every stream's high-water mark stays, so numbers keep
+   * increasing across the change ({@link #successor} orders a smaller node id after the mark).
+   */
+  public void renumber(int node) {
+    this.node = checkNode(node);
   }
 
   public int node() {
@@ -93,6 +107,7 @@ public final class FragmentNumbers {
   }
 
   Parts successor(Parts prev, long now) {
+    int node = this.node; // one id per number, should a renumbering happen meanwhile
     if (prev == null || now > prev.millis) {
       return new Parts(Math.min(now, MAX_MILLIS), node, 0);
     }

@@ -101,6 +101,18 @@ class FragmentNumbersTest {
     assertEquals("0000000005000002000000", m.next("a").value());
   }
 
+  @Test
+  void aRenumberedNodeMintsWithItsNewIdAndKeepsEveryStreamIncreasing() {
+    FragmentNumbers m = new FragmentNumbers(7, () -> 5_000);
+    assertEquals("0000000005000007000000", m.next("s").value());
+    m.renumber(3); // a smaller id in the same millisecond would sort before the mark
+    assertEquals("0000000005001003000000", m.next("s").value());
+    assertEquals("0000000005001003000001", m.next("s").value());
+    assertEquals("0000000005000003000000", m.next("t").value(), "a new stream starts with the new id");
+    assertEquals(3, m.node());
+    assertThrows(IllegalArgumentException.class, () -> m.renumber(1000));
+  }
+
   /**
    * Property: whatever the clock does (stalls, steps back, jumps), with restarts that floor from
    * the last number and stream moves between nodes, minted numbers strictly increase, and their
@@ -119,6 +131,8 @@ class FragmentNumbersTest {
           clock.addAndGet(rnd.nextInt(3));
         } else if (r < 45) {
           clock.addAndGet(-rnd.nextInt(100_000));
+        } else if (r < 46) {
+          minter.renumber(rnd.nextInt(1000)); // the cluster gave this node another number
         } else if (r < 47) {
           // restart (possibly on another node) that floors from the newest indexed number
           minter = new FragmentNumbers(rnd.nextInt(1000), clock::get);

@@ -164,6 +164,9 @@ public final class VidlogServer {
     FragmentStore fragments = openFragmentStore(vertx, config, stores,
         cluster == null ? FragmentStoreConfig.DEFAULT.nodeId() : cluster.nodeNumber());
     phase("fragment store", t0);
+    if (cluster != null) {
+      cluster.onRenumbered(fragments.numbers()::renumber);
+    }
     var registry = fragments.registry();
     // the key-set generation this node has seen is written off the event loops, when it grows
     AccessKeyStore keys = new AccessKeyStore(stores.store(), stores.systemSealer(), GenerationFloor.inDataDir(

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.util.List;
+import java.util.function.IntConsumer;
 
 /**
  * This node's membership of a vidlog cluster (docs/cluster.md): the clustered Vert.x, the node
@@ -22,6 +23,13 @@ public interface ClusterNode {
 
   /** 0-999, unique among the live members: the node field of the fragment numbers this node mints. */
   int nodeNumber();
+
+  /**
+   * Called (off the event loops) with this node's new number when it had to claim another: it was
+   * cut off, and a member that joined meanwhile took its number. The fragment numbers it mints from
+   * then on must carry the new one.
+   */
+  void onRenumbered(IntConsumer listener);
 
   /** Makes this node's public URLs known to the others (once its listeners are up). */
   Future<Void> advertise(URI url, URI ingestUrl);

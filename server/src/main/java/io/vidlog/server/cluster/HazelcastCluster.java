@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,9 @@ public final class HazelcastCluster implements ClusterNode {
 
   private final Vertx vertx;
   private final HazelcastInstance hz;
-  private final int nodeNumber;
+  /** Changes only when another member took it while this node was cut off ({@link #rejoined}). */
+  private volatile int nodeNumber;
+  private volatile IntConsumer renumbered = n -> { };
   private final int quorum;
   private final IMap<String, String> nodes;
   private final HazelcastStreamOwners owners;
@@ -83,9 +86,10 @@ public final class HazelcastCluster implements ClusterNode {
    * This node was cut off from the others and has merged back (Hazelcast's split-brain merge,
    * {@code hazelcast.merge.*.run.delay.seconds}): the majority side has meanwhile removed its entry
    * from {@code vidlog.nodes}, and its member id has changed. Its streams are given up, its URLs
-   * advertised again and its node number held under the new id.
+   * advertised again and its node number held under the new id, or a free number claimed if another
+   * member took it meanwhile. Package-private for the test that plays the taken number.
    */
-  private void rejoined() {
+  void rejoined() {
     String id = memberId();
     LOG.warn("merged back into the cluster after a partition as {}, {} member(s) now", id,
         hz.getCluster().getMembers().size());
@@ -94,14 +98,27 @@ public final class HazelcastCluster implements ClusterNode {
     IMap<Integer, String> numbers = hz.getMap(NODE_NUMBERS);
     if (!numbers.replace(nodeNumber, numberHolder, id) && numbers.putIfAbsent(nodeNumber, id) != null
         && !id.equals(numbers.get(nodeNumber))) {
-      LOG.error("node number {} was taken by another member while this node was cut off: restart this node so that "
-          + "fragment numbers stay unique", nodeNumber);
+      // Another member took the number while this node was cut off (its old id had left the
+      // cluster): two nodes minting under one node field could collide, so this one takes a free
+      // number before it mints again.
+      int taken = nodeNumber;
+      nodeNumber = claimNodeNumber(hz);
+      LOG.warn("node number {} was taken by another member while this node was cut off; this node is node {} now",
+          taken, nodeNumber);
+      renumbered.accept(nodeNumber);
     }
     numberHolder = id;
     JsonObject info = advertised;
     if (info != null) {
+      info = info.copy().put("node", nodeNumber);
+      advertised = info;
       nodes.set(id, info.encode());
     }
+  }
+
+  @Override
+  public void onRenumbered(IntConsumer listener) {
+    this.renumbered = listener;
   }
 
   /**
