@@ -5,14 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.map.IMap;
-import io.vertx.core.Future;
-import io.vertx.core.VertxOptions;
-import io.vidlog.fragmentstore.testing.Conditions;
-import io.vidlog.server.config.ServerConfig.ClusterConfig;
-import io.vidlog.server.config.ServerConfig.ClusterConfig.Member;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,23 +18,9 @@ import org.junit.jupiter.api.Test;
  */
 class NodeNumbersIT {
 
-  private static ClusterNode join(int port, List<Member> members) throws Exception {
-    return HazelcastCluster.join(new ClusterConfig("127.0.0.1", port, members), new VertxOptions());
-  }
-
-  private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-  }
-
   @Test
-  void aNodeWhoseNumberWasTakenWhileCutOffClaimsAFreeOneAndMintsWithIt() throws Exception {
-    int p1 = NodeProcess.freePort();
-    int p2 = NodeProcess.freePort();
-    List<Member> members = List.of(new Member("127.0.0.1", p1), new Member("127.0.0.1", p2));
-    ClusterNode one = join(p1, members);
-    ClusterNode two = join(p2, members);
-    try {
-      Conditions.await("both nodes see each other", () -> one.members().size() == 2 && two.members().size() == 2);
+  void aNodeWhoseNumberWasTakenWhileCutOffClaimsAFreeOneForItsMinter() throws Exception {
+    StreamOwnersIT.withTwoNodes((one, two) -> {
       List<Integer> renumbered = new CopyOnWriteArrayList<>();
       one.onRenumbered(renumbered::add);
       int before = one.nodeNumber();
@@ -59,9 +39,6 @@ class NodeNumbersIT {
       assertNotEquals(two.nodeNumber(), after);
       assertEquals(one.memberId(), numbers.get(after), "the new number is held under this node's id");
       assertEquals(two.memberId(), numbers.get(before), "the taken number stays with its new holder");
-    } finally {
-      await(two.close());
-      await(one.close());
-    }
+    });
   }
 }

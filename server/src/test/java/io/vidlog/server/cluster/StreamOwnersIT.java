@@ -32,11 +32,11 @@ class StreamOwnersIT {
   static final StreamInfo STREAM = new StreamInfo("door", "arn:aws:kinesisvideo:us-east-1:000000000000:stream/door/1",
       "0123456789abcdef0123", StreamStatus.ACTIVE, null, null, "alias/aws/kinesisvideo", 24, "v1", 1L, Map.of());
 
-  private static ClusterNode join(int port, List<Member> members) throws Exception {
+  static ClusterNode join(int port, List<Member> members) throws Exception {
     return HazelcastCluster.join(new ClusterConfig("127.0.0.1", port, members), new VertxOptions());
   }
 
-  private static <T> T await(Future<T> f) throws Exception {
+  static <T> T await(Future<T> f) throws Exception {
     return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 
@@ -49,8 +49,8 @@ class StreamOwnersIT {
     throw new AssertionError("expected a failure");
   }
 
-  @Test
-  void oneOwnerAtATimeAndATakenOverOwnerIsFenced() throws Exception {
+  /** Two nodes in this JVM that see each other, closed after {@code test}. */
+  static void withTwoNodes(TwoNodes test) throws Exception {
     int p1 = NodeProcess.freePort();
     int p2 = NodeProcess.freePort();
     List<Member> members = List.of(new Member("127.0.0.1", p1), new Member("127.0.0.1", p2));
@@ -58,6 +58,20 @@ class StreamOwnersIT {
     ClusterNode two = join(p2, members);
     try {
       Conditions.await("both nodes see each other", () -> one.members().size() == 2 && two.members().size() == 2);
+      test.run(one, two);
+    } finally {
+      await(two.close());
+      await(one.close());
+    }
+  }
+
+  interface TwoNodes {
+    void run(ClusterNode one, ClusterNode two) throws Exception;
+  }
+
+  @Test
+  void oneOwnerAtATimeAndATakenOverOwnerIsFenced() throws Exception {
+    withTwoNodes((one, two) -> {
       assertTrue(one.nodeNumber() != two.nodeNumber(), "distinct node numbers");
       await(two.advertise(URI.create("https://two.example:8443"), URI.create("https://two.example:8444")));
       List<String> lostOnOne = new CopyOnWriteArrayList<>();
@@ -85,10 +99,7 @@ class StreamOwnersIT {
       assertEquals("https://two.example:8444", await(one.owners().endpoint(STREAM, "PUT_MEDIA")));
       assertEquals("https://two.example:8443", await(one.owners().endpoint(STREAM, "GET_MEDIA")));
       assertNull(await(two.owners().endpoint(STREAM, "GET_MEDIA")), "the owner answers with its own URL");
-    } finally {
-      await(two.close());
-      await(one.close());
-    }
+    });
   }
 
   @Test
