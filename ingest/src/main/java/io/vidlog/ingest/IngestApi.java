@@ -17,6 +17,7 @@ import io.vidlog.kvs.http.ApiRoute;
 import io.vidlog.kvs.http.Caller;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -51,6 +52,8 @@ public final class IngestApi implements ApiModule {
   private final ActiveConnections active = new ActiveConnections();
   private final CallRate calls;
   private final LongSupplier nanoClock;
+  /** Told how long each fragment took from its last byte to durable and indexed (none by default). */
+  private volatile LongConsumer persistedNanos = nanos -> { };
   private final ConcurrentHashMap<String, FragmentSequencer> sequencers = new ConcurrentHashMap<>();
   /** Whether this node may ingest a stream (a cluster's ownership); a single node always may. */
   private IngestClaims claims = IngestClaims.ALONE;
@@ -104,6 +107,16 @@ public final class IngestApi implements ApiModule {
   @Override
   public List<ApiRoute> routes() {
     return List.of(ApiRoute.stream(PATH, KvsAction.PUT_MEDIA, this::handle));
+  }
+
+  /**
+   * Observes, for each fragment acked PERSISTED, the nanoseconds from the moment ingest closed it
+   * (the next fragment began, or the body ended) to its durable commit (stored and indexed): the
+   * store's share of a producer's PERSISTED latency, to which the network, the event loops and the
+   * producer's reading of its acks add. Called on any thread.
+   */
+  public void onPersisted(LongConsumer nanos) {
+    this.persistedNanos = nanos;
   }
 
   /** Number of streams with a PutMedia connection open in this process. */
@@ -191,7 +204,7 @@ public final class IngestApi implements ApiModule {
   private void open(RoutingContext ctx, Context context, StreamInfo stream, PutMediaHeaders headers,
       FragmentSequencer sequencer) {
     IngestSession.Deps deps = new IngestSession.Deps(vertx, config, archive, liveFeeds.feed(stream.streamId()),
-        sequencer, mkvParser, mp4Parser, nanoClock, System::currentTimeMillis);
+        sequencer, mkvParser, mp4Parser, nanoClock, System::currentTimeMillis, persistedNanos);
     IngestSession session = new IngestSession(deps, context, new HttpExchange(vertx, ctx.request()), stream, headers);
     if (!active.claim(session, config.takeoverSilence().toNanos())) {
       refuseLater(ctx, KvsError.CONNECTION_LIMIT_EXCEEDED.exception("Stream " + stream.streamName()

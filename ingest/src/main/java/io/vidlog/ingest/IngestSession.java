@@ -10,6 +10,7 @@ import io.vidlog.kvs.AckError;
 import io.vidlog.media.mkv.MkvFrame;
 import java.nio.ByteBuffer;
 import java.util.Locale;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +63,8 @@ final class IngestSession implements FragmentListener {
 
   /** What a session needs from the API that created it; the clocks are {@code System}'s outside tests. */
   record Deps(Vertx vertx, IngestConfig config, FragmentArchive archive, LiveFeed live, FragmentSequencer sequencer,
-      BodyParser.Factory mkvParser, BodyParser.Factory mp4Parser, LongSupplier nanoClock, LongSupplier millisClock) {}
+      BodyParser.Factory mkvParser, BodyParser.Factory mp4Parser, LongSupplier nanoClock, LongSupplier millisClock,
+      LongConsumer persistedNanos) {}
 
   private final Deps deps;
   private final Context context;
@@ -246,9 +248,11 @@ final class IngestSession implements FragmentListener {
 
   @Override
   public void completed(OpenFragment f) {
+    long completedAt = deps.nanoClock().getAsLong();
     Future<Void> durable = sink.complete(f);
     acks.now(AckEvent.of(AckEvent.Type.RECEIVED, f.clusterTimecode, f.number));
     if (durable != null) {
+      durable.onSuccess(v -> deps.persistedNanos().accept(deps.nanoClock().getAsLong() - completedAt));
       acks.afterCommit(durable, f.clusterTimecode, f.number);
     }
   }

@@ -130,12 +130,14 @@ class IngestSessionTest {
     return on(() -> List.copyOf(exchange.acks));
   }
 
+  private final List<Long> persistedNanos = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private IngestSession start(IngestConfig config, int retentionHours) throws Exception {
     stream = stores.createStream("s", retentionHours);
     FragmentSequencer sequencer = new FragmentSequencer(stores.index, new FragmentNumbers(1));
     BodyParser.Factory mkv = tracked(BodyParsers.mkv(config, new IngestBuffers(config.buffers())));
     IngestSession.Deps deps = new IngestSession.Deps(vertx, config, archive, feeds.feed(stream.streamId()), sequencer,
-        mkv, mkv, clock::get, () -> 1_700_000_000_000L);
+        mkv, mkv, clock::get, () -> 1_700_000_000_000L, persistedNanos::add);
     PutMediaHeaders headers = new PutMediaHeaders(StreamRef.byName("s"), TimecodeType.RELATIVE, 1_700_000_000_000L,
         true);
     session = new IngestSession(deps, context, exchange, stream, headers);
@@ -376,6 +378,22 @@ class IngestSessionTest {
     assertEquals(Phase.FINISHED, phase(), "nothing to wait for");
     assertEquals(List.of("BUFFERING", "RECEIVED"), acks());
     assertTrue(archive.chunksOf(stream).isEmpty());
+    assertEquals(List.of(), persistedNanos, "no persist time for what is not persisted");
+  }
+
+  @Test
+  void eachPersistedFragmentReportsTheTimeFromItsCloseToItsDurableCommit() throws Exception {
+    start(CONFIG, 24);
+    run(() -> exchange.send(HEADER));
+    archive.holdCommits();
+    run(() -> exchange.send(fragment(0)));
+    run(() -> exchange.send(openFragment(1000))); // fragment 0 is complete when the next begins
+    clock.addAndGet(250_000_000L);
+    assertEquals(List.of(), persistedNanos, "not durable yet");
+    archive.releaseCommits();
+    await("fragment 0 is persisted", () -> exchange.types().contains("PERSISTED"));
+    await("its persist time is reported", () -> persistedNanos.size() == 1);
+    assertEquals(List.of(250_000_000L), persistedNanos);
   }
 
   /** The live feed's frames of the stream, in order. */

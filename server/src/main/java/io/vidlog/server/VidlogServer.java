@@ -52,6 +52,7 @@ import io.vidlog.server.http.RouteTable;
 import io.vidlog.server.keys.AdminBootstrap;
 import io.vidlog.server.ops.Health;
 import io.vidlog.server.ops.HttpMetrics;
+import io.vidlog.server.ops.IngestMetrics;
 import io.vidlog.server.ops.IndexMetrics;
 import io.vidlog.server.ops.MetricsEndpoint;
 import io.vidlog.server.ops.OpsApi;
@@ -218,6 +219,7 @@ public final class VidlogServer {
     if (wired != null) {
       wired.metrics().bindTo(metrics);
     }
+    ingest.onPersisted(IngestMetrics.persistTimer(metrics));
     modules.add(ingest);
     PlaybackApi playback = new PlaybackApi(registry, fragments.index(), fragments.archive(), readerFeeds,
         playbackConfig(config));

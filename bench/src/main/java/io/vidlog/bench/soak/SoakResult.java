@@ -8,12 +8,13 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Everything a {@link SoakRun} measured: the time series, each phase's PERSISTED latencies, the
+ * Everything a {@link SoakRun} measured: the time series, each phase's PERSISTED latencies (as the
+ * producers saw them, and the server's own close → durable share from its histogram), the
  * producers' errors and unacked fragments, each reader's check, the archive loops' counts, and the
  * memory trend; {@link #print} writes the summary.
  */
 record SoakResult(SoakConfig config, long baselineHeapMb, List<Row> rows, Map<String, long[]> phaseLatencies,
-    long unacked, long producerErrors, String firstProducerError, List<ReaderResult> readers, int notCutOff,
+    Map<String, PersistHistogram> phaseServerPersist, long unacked, long producerErrors, String firstProducerError, List<ReaderResult> readers, int notCutOff,
     long lists, long archiveReads, long fragmentsRead, long archiveErrors, String firstArchiveError,
     long slowConsumerLogLines, double loadAtEnd) {
 
@@ -117,6 +118,9 @@ record SoakResult(SoakConfig config, long baselineHeapMb, List<Row> rows, Map<St
     phaseLatencies.forEach((phase, lat) -> out.printf("PERSISTED latency [%s]: n=%d p50 %.1f ms, p90 %.1f ms, p99 %.1f ms,"
         + " max %.1f ms%n", phase, lat.length, LatencyWindow.quantileMs(lat, 0.5), LatencyWindow.quantileMs(lat, 0.9),
         LatencyWindow.quantileMs(lat, 0.99), LatencyWindow.quantileMs(lat, 1.0)));
+    phaseServerPersist.forEach((phase, h) -> out.printf("  of which the server's close → durable [%s]: n=%d p50 ≤ %.1f"
+        + " ms, p90 ≤ %.1f ms, p99 ≤ %.1f ms (bucket bounds of vidlog_ingest_persist_seconds)%n", phase, h.count(),
+        h.quantileUpperMs(0.5), h.quantileUpperMs(0.9), h.quantileUpperMs(0.99)));
     out.printf("producers: %d errors%s, %d fragments never acked PERSISTED%n", producerErrors,
         firstProducerError == null ? "" : " (first: " + firstProducerError + ")", unacked);
     for (LiveReader.Kind k : LiveReader.Kind.values()) {

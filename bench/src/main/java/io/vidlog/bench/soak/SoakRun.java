@@ -40,6 +40,7 @@ final class SoakRun {
   private final List<PacedCamera> cameras = new ArrayList<>();
   private final List<LiveReader> readers = new ArrayList<>();
   private final Map<String, long[]> phaseLatencies = new LinkedHashMap<>();
+  private final Map<String, PersistHistogram> phaseServerPersist = new LinkedHashMap<>();
   private final List<SoakResult.Row> rows = new ArrayList<>();
   private ArchiveLoop archive;
   private int notCutOff;
@@ -87,6 +88,7 @@ final class SoakRun {
       long lastGc = System.nanoTime() - TimeUnit.SECONDS.toNanos(cfg.gcEverySeconds());
       for (SoakConfig.Phase phase : cfg.phases()) {
         phaseWindow = new LatencyWindow();
+        PersistHistogram persistAtStart = persistHistogram(client);
         if (phase.readers()) {
           startReaders(client, hostile, streams);
         }
@@ -105,6 +107,7 @@ final class SoakRun {
           finishReaders();
         }
         phaseLatencies.put(phase.name(), phaseWindow.drain());
+        phaseServerPersist.put(phase.name(), persistHistogram(client).since(persistAtStart));
       }
     }
     cameras.forEach(c -> c.stop(vertx));
@@ -114,7 +117,7 @@ final class SoakRun {
     while (unacked(stopped) > 0 && System.nanoTime() < deadline) {
       Thread.sleep(200);
     }
-    SoakResult result = new SoakResult(cfg, baselineMb, rows, phaseLatencies, unacked(stopped),
+    SoakResult result = new SoakResult(cfg, baselineMb, rows, phaseLatencies, phaseServerPersist, unacked(stopped),
         uploads.stream().mapToLong(Upload::errors).sum(), firstProducerError(), checks(), notCutOff,
         archive.lists.sum(), archive.reads.sum(), archive.fragmentsRead.sum(), archive.errors.sum(), archive.firstError,
         server.logLines("cut off as a slow consumer"), loadAverage());
@@ -241,6 +244,10 @@ final class SoakRun {
     csv.println(row.csv());
     csv.flush();
     out.println(row);
+  }
+
+  private static PersistHistogram persistHistogram(SignedClient client) throws Exception {
+    return PersistHistogram.parse(client.metrics().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
   }
 
   private long sent() {

@@ -63,6 +63,9 @@ class IndexRestartIT {
       acked = upload.ofType("PERSISTED").stream().map(AckEvent::getFragmentNumber).toList();
       assertFalse(acked.isEmpty(), upload.acks()::toString);
       assertEquals(acked, listed(first));
+      String scrape = new SignedHttp(first.url()).unsigned("GET", "/metrics", null, Map.of()).body();
+      assertEquals(acked.size(), value(scrape, "vidlog_ingest_persist_seconds_count"),
+          "one persist time per fragment acked PERSISTED");
     } finally {
       first.stop(); // writes the partial segment and the summary
     }
