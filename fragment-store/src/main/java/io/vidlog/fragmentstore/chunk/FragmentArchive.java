@@ -6,6 +6,7 @@ import io.vertx.core.streams.ReadStream;
 import io.vidlog.fragmentstore.FragmentNumber;
 import io.vidlog.fragmentstore.streams.StreamInfo;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Sealed, self-contained fragment chunks in the object store, one object per fragment
@@ -45,6 +46,26 @@ public interface FragmentArchive {
 
     /** Drops the chunk and its spool file; nothing becomes visible. */
     void abort();
+
+    /** {@code writer} with its commit done by {@code commit} (which calls the writer's own), for decorators. */
+    static ChunkWriter withCommit(ChunkWriter writer, Function<ChunkHeader, Future<Void>> commit) {
+      return new ChunkWriter() {
+        @Override
+        public Future<Void> write(Buffer mkv) {
+          return writer.write(mkv);
+        }
+
+        @Override
+        public Future<Void> commit(ChunkHeader header) {
+          return commit.apply(header);
+        }
+
+        @Override
+        public void abort() {
+          writer.abort();
+        }
+      };
+    }
   }
 
   /** A stored chunk being read. */

@@ -39,11 +39,20 @@ public final class SealedFragmentArchive implements FragmentArchive {
   private final Path spoolDir;
   private final SealedSegmentPool segments = new SealedSegmentPool(SealedSegmentPool.DEFAULT_MAX_IDLE);
 
+  private final UncertainChunks uncertain;
+
   public SealedFragmentArchive(Vertx vertx, ObjectStore store, Crypto crypto, Path spoolDir) {
+    this(vertx, store, crypto, spoolDir, 1_000, 60_000);
+  }
+
+  /** With the retry delays of {@link UncertainChunks} (tests shorten them). */
+  SealedFragmentArchive(Vertx vertx, ObjectStore store, Crypto crypto, Path spoolDir, long firstRetryMillis,
+      long maxRetryMillis) {
     this.vertx = vertx;
     this.store = store;
     this.crypto = crypto;
     this.spoolDir = spoolDir;
+    this.uncertain = new UncertainChunks(vertx, store, firstRetryMillis, maxRetryMillis);
   }
 
   /** Creates the spool directory, removes stale spool files (on a worker) and returns the archive. */
@@ -62,7 +71,13 @@ public final class SealedFragmentArchive implements FragmentArchive {
   @Override
   public ChunkWriter begin(StreamInfo stream, FragmentNumber number) {
     Path spool = spoolDir.resolve(stream.streamId() + "." + number.value() + "." + UUID.randomUUID() + ".spool");
-    return new SealingChunkWriter(vertx, store, crypto, stream.streamId(), number, spool, segments);
+    return uncertain.watch(new SealingChunkWriter(vertx, store, crypto, stream.streamId(), number, spool, segments),
+        ChunkLayout.key(stream.streamId(), number));
+  }
+
+  /** Chunks whose upload failed with an unknown outcome, waiting to be deleted once the store answers. */
+  public int uncertainChunks() {
+    return uncertain.waiting();
   }
 
   /**

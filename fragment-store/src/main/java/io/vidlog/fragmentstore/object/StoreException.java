@@ -43,6 +43,11 @@ public final class StoreException extends RuntimeException {
     return t instanceof StoreException e && e.kind == Kind.NOT_FOUND;
   }
 
+  /** True when {@code t} is a {@link Kind#UNAVAILABLE} failure: the store did not answer, or not in time. */
+  public static boolean isUnavailable(Throwable t) {
+    return t instanceof StoreException e && e.kind == Kind.UNAVAILABLE;
+  }
+
   /** True when {@code t} or one of its causes is a {@link Kind#FULL} failure. */
   public static boolean isFull(Throwable t) {
     return anyCause(t, c -> c instanceof StoreException e && e.kind == Kind.FULL);

@@ -1,7 +1,6 @@
 package io.vidlog.server.cluster;
 
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vidlog.fragmentstore.FragmentNumber;
 import io.vidlog.fragmentstore.chunk.ChunkHeader;
 import io.vidlog.fragmentstore.chunk.FragmentArchive;
@@ -25,28 +24,13 @@ final class FencedArchive implements FragmentArchive {
   @Override
   public ChunkWriter begin(StreamInfo stream, FragmentNumber number) {
     ChunkWriter writer = archive.begin(stream, number);
-    return new ChunkWriter() {
-      @Override
-      public Future<Void> write(Buffer mkv) {
-        return writer.write(mkv);
-      }
-
-      @Override
-      public Future<Void> commit(ChunkHeader header) {
-        return owners.confirm(stream.streamId()).transform(ar -> {
-          if (ar.failed()) {
-            writer.abort();
-            return Future.failedFuture(ar.cause());
-          }
-          return writer.commit(header);
-        });
-      }
-
-      @Override
-      public void abort() {
+    return ChunkWriter.withCommit(writer, header -> owners.confirm(stream.streamId()).transform(ar -> {
+      if (ar.failed()) {
         writer.abort();
+        return Future.failedFuture(ar.cause());
       }
-    };
+      return writer.commit(header);
+    }));
   }
 
   @Override
