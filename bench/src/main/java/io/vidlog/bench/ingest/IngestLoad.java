@@ -44,8 +44,8 @@ import java.util.stream.Stream;
  * {@code -Dbench.warmUpSeconds=N} (default 20) is how long producers run before measuring (in
  * {@code throughput}, each path, persisted and discard, runs that long first);
  * {@code -Dbench.maxPendingCommits=N} lets each connection have N fragments waiting for their durable
- * commit (the server's default otherwise); {@code -Dbench.forceGc=false} reports heap in use instead of heap after a full GC every 10 s (the
- * forced GC's pause lands in the latencies). Profile either side with
+ * commit (the server's default otherwise); {@code -Dbench.forceGc=false} reports heap in use instead
+ * of heap after a full GC every 10 s (the forced GC's pause lands in the latencies). Profile either side with
  * {@code -XX:StartFlightRecording=duration=60s,filename=/tmp/side.jfr}.
  */
 public final class IngestLoad {
