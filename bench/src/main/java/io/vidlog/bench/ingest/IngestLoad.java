@@ -32,7 +32,10 @@ import java.util.stream.Stream;
  *   the same with the server in this JVM
  * java -Xmx2g -cp bench/target/benchmarks.jar io.vidlog.bench.ingest.IngestLoad throughput SECONDS
  *   one producer at full speed: MB/s persisted (PERSISTED acks), and a plain TLS upload of the same
- *   bytes into a discard endpoint in the same run, and their ratio (server in this JVM)
+ *   bytes into a discard endpoint in the same run, and their ratio (server in this JVM); then the
+ *   durable write rate of the data dir's disk for fragment-sized objects, which bounds the persisted
+ *   rate (with {@code -Djava.io.tmpdir=/dev/shm -Dbench.keepSeconds=4} the store is on tmpfs, where
+ *   fsync costs nothing: what remains is the CPU's share)
  * </pre>
  *
  * The server is set up as the real one: one HTTP server instance per core, the TLS engine the real
@@ -40,8 +43,9 @@ import java.util.stream.Stream;
  * before it listens; stored fragments are deleted 20 s after their append so the disk does not fill.
  * {@code -Dbench.warmUpSeconds=N} (default 20) is how long producers run before measuring (in
  * {@code throughput}, each path, persisted and discard, runs that long first);
- * {@code -Dbench.forceGc=false} reports heap in use instead of heap after a full GC every 10 s (the
- * forced GC's pause lands in the latencies). Profile either side with
+ * {@code -Dbench.maxPendingCommits=N} lets each connection have N fragments waiting for their durable
+ * commit (the server's default otherwise); {@code -Dbench.forceGc=false} reports heap in use instead
+ * of heap after a full GC every 10 s (the forced GC's pause lands in the latencies). Profile either side with
  * {@code -XX:StartFlightRecording=duration=60s,filename=/tmp/side.jfr}.
  */
 public final class IngestLoad {

@@ -27,12 +27,13 @@ import java.util.concurrent.atomic.LongAdder;
  * index are {@link BenchStreams}), plus {@code POST /discard} (a TLS upload that drops the bytes,
  * the baseline of the throughput test) and {@code GET /bench/memory} (this JVM's latest
  * {@link MemoryProbe} sample, so a generator in another JVM can print both sides). Stored fragments
- * are deleted again {@value #KEEP_SECONDS} s after their append, as a retention sweeper would: 500
- * cameras write 250 MB/s, which would fill this box's disk within minutes.
+ * are deleted again {@code -Dbench.keepSeconds} (default 20) s after their append, as a retention
+ * sweeper would: 500 cameras write 250 MB/s, which would fill this box's disk within minutes (and a
+ * data dir on tmpfs, {@code -Djava.io.tmpdir=/dev/shm}, holds them in memory: keep them briefly).
  */
 final class IngestServer {
   static final String MEMORY_PATH = "/bench/memory";
-  static final int KEEP_SECONDS = 20;
+  static final long KEEP_SECONDS = Long.getLong("bench.keepSeconds", 20);
   /** Server instances (event loops), as the real server: one per core. */
   static final int INSTANCES = Runtime.getRuntime().availableProcessors();
   /**
@@ -57,6 +58,7 @@ final class IngestServer {
   private volatile MemoryProbe.Sample last;
   private volatile StoreProbe storeProbe;
   private int port;
+  private Path dir;
 
   private IngestServer() {}
 
@@ -68,13 +70,14 @@ final class IngestServer {
   }
 
   private void listen(Path dir, int port) throws Exception {
+    this.dir = dir;
     FsObjectStore store = new FsObjectStore(vertx, dir.resolve("objects"));
     Crypto crypto = await(Crypto.open(vertx, store, dir.resolve("keys")));
     await(crypto.warmUp()); // as the real server does: cold AES-GCM runs at ~0.05 GB/s (docs/dependencies.md §Pitfalls, "AES-GCM")
     SealedFragmentArchive archive = await(SealedFragmentArchive.open(vertx, store, crypto, dir.resolve("spool")));
     FragmentNumbers numbers = new FragmentNumbers(1); // a fresh data dir: no index floor to raise
     IngestApi api = new IngestApi(vertx, streams, archive, streams, new MemoryLiveFeeds(vertx, LIVE_WINDOW),
-        stream -> Future.succeededFuture(numbers), IngestConfig.DEFAULT);
+        stream -> Future.succeededFuture(numbers), config());
     storeProbe = new StoreProbe(store, archive);
     vertx.setPeriodic(1_000, id -> sweep(archive));
     Router router = Router.router(vertx);
@@ -105,6 +108,19 @@ final class IngestServer {
     this.port = options.getPort();
   }
 
+  /**
+   * The server's default ingest config, but {@code -Dbench.maxPendingCommits=N}: how many fragments
+   * of one connection may wait for their durable commit before its request is paused.
+   */
+  private static IngestConfig config() {
+    IngestConfig d = IngestConfig.DEFAULT;
+    int pending = Integer.getInteger("bench.maxPendingCommits", d.maxPendingCommits());
+    return new IngestConfig(d.maxFragmentBytes(), d.maxFragmentDuration(), d.maxConnectionDuration(), d.maxTracks(),
+        d.maxMetadataItems(), d.maxMetadataNameBytes(), d.maxMetadataValueBytes(), d.requireEveryTrack(),
+        d.idleAckPeriod(), d.idleTimeout(), d.chunkWriteBytes(), pending, d.mp4TargetFragment(), d.mkvLimits(),
+        d.maxMp4SpoolBytes(), d.mp4SpoolDir(), d.takeoverSilence(), d.maxPutMediaCallsPerSecond(), d.buffers());
+  }
+
   private static int freePort() throws java.io.IOException {
     try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
@@ -121,6 +137,11 @@ final class IngestServer {
 
   int port() {
     return port;
+  }
+
+  /** The directory the store writes under. */
+  Path dir() {
+    return dir;
   }
 
   /** The store's group commits, fsyncs and lent segment arrays since the previous call. */

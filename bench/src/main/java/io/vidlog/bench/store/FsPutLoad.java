@@ -8,6 +8,8 @@ import io.vidlog.fragmentstore.object.FsObjectStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -52,6 +54,66 @@ public final class FsPutLoad {
     try (var walk = Files.walk(root)) {
       walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
+  }
+
+  /**
+   * The durable write rate of the file system under {@code dir} for objects of {@code size} bytes, as
+   * the put path stores fragments: a spool file written, then {@link FsObjectStore#putFile} (fsync,
+   * rename, directory fsync), {@code inFlight} at once, for {@code seconds}; in MB/s. Keys are reused
+   * in a small cycle (a rename replaces the old object), so the run holds at most a few objects per
+   * put in flight on disk whatever its length.
+   */
+  public static double durableMbs(Vertx vertx, Path dir, int size, int inFlight, int seconds) throws Exception {
+    Path root = Files.createTempDirectory(dir, "ceiling");
+    Path spool = Files.createDirectories(root.resolve("spool"));
+    FsObjectStore store = new FsObjectStore(vertx, root.resolve("objects"), Math.max(16, inFlight));
+    byte[] data = new byte[size];
+    new SecureRandom().nextBytes(data);
+    Buffer buffer = Buffer.buffer(data);
+    AtomicLong done = new AtomicLong();
+    AtomicLong failures = new AtomicLong();
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    Promise<Void> finished = Promise.promise();
+    AtomicInteger running = new AtomicInteger(inFlight);
+    long start = System.nanoTime();
+    vertx.runOnContext(v -> {
+      for (int i = 0; i < inFlight; i++) {
+        timedPut(vertx, store, buffer, spool, i, 0, end, done, failures, running, finished);
+      }
+    });
+    finished.future().toCompletionStage().toCompletableFuture().get();
+    double mbs = done.get() * (double) size / 1e6 / ((System.nanoTime() - start) / 1e9);
+    store.close();
+    try (var walk = Files.walk(root)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+    if (failures.get() > 0) {
+      throw new IllegalStateException(failures.get() + " puts failed");
+    }
+    return mbs;
+  }
+
+  /** Slot {@code slot} of {@link #durableMbs}: puts one object after another until {@code end}. */
+  private static void timedPut(Vertx vertx, FsObjectStore store, Buffer data, Path spool, int slot, int iteration,
+      long end, AtomicLong done, AtomicLong failures, AtomicInteger running, Promise<Void> finished) {
+    if (System.nanoTime() > end) {
+      if (running.decrementAndGet() == 0) {
+        finished.complete();
+      }
+      return;
+    }
+    // the slot's spool file is renamed away by each put, so its name is free again for the next
+    Path f = spool.resolve(slot + ".spool");
+    vertx.fileSystem().writeFile(f.toString(), data)
+        .compose(v -> store.putFile(String.format("ceiling/%04d-%d", slot, iteration % 4), f))
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            done.incrementAndGet();
+          } else {
+            failures.incrementAndGet();
+          }
+          timedPut(vertx, store, data, spool, slot, iteration + 1, end, done, failures, running, finished);
+        });
   }
 
   private static void run(Vertx vertx, FsObjectStore store, Buffer data, Path spool, boolean useFile, int puts,
