@@ -56,7 +56,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * are warm-up and not counted. With SERVER {@code process} the server runs in a JVM of its own
  * (this class with the single argument {@code serve}), so the CPU the clients and the producer take
  * is told apart from the server's (both are printed); the times are still taken by this JVM, on the
- * same machine clock.
+ * same machine clock. The system property {@code vidlog.bench.serverJvm} adds options to the server's JVM
+ * (separated by spaces), for instance a flight recording of the server alone.
  */
 public final class HlsLiveLoad {
   private static final int FPS = 30;
@@ -86,9 +87,7 @@ public final class HlsLiveLoad {
     if (serverProcess) {
       this.stack = null;
       this.serverProcess = startServerProcess();
-      this.port = Integer.parseInt(new BufferedReader(new InputStreamReader(
-          this.serverProcess.getInputStream(), StandardCharsets.US_ASCII)).readLine().strip()
-          .replace("port ", ""));
+      this.port = serverPort(this.serverProcess);
     } else {
       this.stack = new BenchStack(true, PlaybackConfig.DEFAULTS);
       this.serverProcess = null;
@@ -457,8 +456,25 @@ public final class HlsLiveLoad {
 
   private static Process startServerProcess() throws IOException {
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(javaBin, "-Xmx2g", "-cp", System.getProperty("java.class.path"),
-        HlsLiveLoad.class.getName(), "serve").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    List<String> command = new ArrayList<>(List.of(javaBin, "-Xmx2g"));
+    // e.g. -Dvidlog.bench.serverJvm=-XX:StartFlightRecording=filename=server.jfr to profile the server alone
+    String extra = System.getProperty("vidlog.bench.serverJvm", "").strip();
+    if (!extra.isEmpty()) {
+      command.addAll(List.of(extra.split("\\s+")));
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), HlsLiveLoad.class.getName(), "serve"));
+    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+  }
+
+  /** The port the server process prints; lines before it (its JVM's own, a flight recording's) are skipped. */
+  private static int serverPort(Process server) throws IOException {
+    BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.US_ASCII));
+    for (String line = out.readLine(); line != null; line = out.readLine()) {
+      if (line.startsWith("port ")) {
+        return Integer.parseInt(line.substring("port ".length()).strip());
+      }
+    }
+    throw new IOException("the server process ended without printing its port");
   }
 
   /** CPU time the server process used so far (utime + stime of /proc/PID/stat), 0 when it runs in this JVM. */
