@@ -50,7 +50,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * "Low-Latency HLS"): each does blocking playlist reloads back to back, asking, as hls.js does, for
  * the next part ({@code _HLS_msn}/{@code _HLS_part}); measured is the time from the producer writing
  * the frame that completes the part asked for (the first frame of the next part, or a fragment's last
- * frame with its end-of-fragment tag) to the held response arriving at the viewer.
+ * frame with its end-of-fragment tag) to the held response arriving at the viewer. A fragment's last
+ * part is answered when the next fragment starts, one frame interval after its last frame (the server
+ * holds it so that the playlist ends with the next segment's preload hint): those are printed apart,
+ * also from the next fragment's first frame.
  * Run: {@code java -Xmx2g -cp bench/target/benchmarks.jar io.vidlog.bench.playback.HlsLiveLoad
  * [VIEWERS=200] [SECONDS=60] [FRAME_BYTES=4096] [MODE=poll|ll] [SERVER=same|process]}. The first 15 s
  * are warm-up and not counted. With SERVER {@code process} the server runs in a JVM of its own
@@ -77,6 +80,11 @@ public final class HlsLiveLoad {
   private final Latencies playlists = new Latencies();
   private final Latencies segments = new Latencies();
   private final Latencies released = new Latencies();
+  /** {@link #released} of parts within a fragment, and of fragments' last parts (see {@link LlViewer}). */
+  private final Latencies releasedInner = new Latencies();
+  private final Latencies releasedLast = new Latencies();
+  /** A fragment's last part, from the next fragment's first frame (what releases it). */
+  private final Latencies releasedLastFromNext = new Latencies();
   /** Producer timecode of every frame → when the producer wrote it. */
   private final ConcurrentHashMap<Long, Long> frameSent = new ConcurrentHashMap<>();
   private final AtomicLong failures = new AtomicLong();
@@ -148,6 +156,9 @@ public final class HlsLiveLoad {
     playlists.clear();
     segments.clear();
     released.clear();
+    releasedInner.clear();
+    releasedLast.clear();
+    releasedLastFromNext.clear();
     failures.set(0);
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
@@ -166,6 +177,9 @@ public final class HlsLiveLoad {
     System.out.println("  segment responses                          " + segments.summary());
     if (ll) {
       System.out.println("  part complete -> held playlist answered    " + released.summary());
+      System.out.println("    parts within a fragment                  " + releasedInner.summary());
+      System.out.println("    fragments' last parts                    " + releasedLast.summary());
+      System.out.println("    the same, from the next fragment's start " + releasedLastFromNext.summary());
     }
     System.out.println("  failed requests                            " + failures.get());
     if (serverProcess == null) {
@@ -364,6 +378,12 @@ public final class HlsLiveLoad {
           Long sent = tc == null ? null : frameSent.get(tc);
           if (sent != null) {
             released.add(now - sent);
+            boolean last = (tc / FRAME_MS) % FPS == FPS - 1;
+            (last ? releasedLast : releasedInner).add(now - sent);
+            Long next = last ? frameSent.get(tc + FRAME_MS) : null;
+            if (next != null && next <= now) {
+              releasedLastFromNext.add(now - next);
+            }
           }
         }
         Seg last = segs.get(segs.size() - 1);
