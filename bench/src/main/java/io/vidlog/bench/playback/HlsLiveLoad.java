@@ -308,6 +308,26 @@ public final class HlsLiveLoad {
   /** One segment of a playlist as a player reads it: its number, PROGRAM-DATE-TIME, parts, and whether it is complete. */
   private record Seg(long msn, long pdtMs, List<Long> partsMs, boolean complete) {}
 
+  /**
+   * PROGRAM-DATE-TIME text → epoch milliseconds: every viewer reads the same few dates again and
+   * again, and {@link Instant#parse} took most of a viewer's parsing, time spent on the load
+   * generator's event loops between a response's arrival and the next one's.
+   */
+  private static final ConcurrentHashMap<String, Long> DATES = new ConcurrentHashMap<>();
+
+  private static long date(String text) {
+    Long cached = DATES.get(text);
+    if (cached != null) {
+      return cached;
+    }
+    long millis = Instant.parse(text).toEpochMilli();
+    if (DATES.size() > 100_000) {
+      DATES.clear();
+    }
+    DATES.put(text, millis);
+    return millis;
+  }
+
   private static List<Seg> segments(String text) {
     List<Seg> out = new ArrayList<>();
     long msn = 0;
@@ -318,7 +338,7 @@ public final class HlsLiveLoad {
       if (line.startsWith("#EXT-X-MEDIA-SEQUENCE:")) {
         msn = Long.parseLong(line.substring(22));
       } else if (line.startsWith("#EXT-X-PROGRAM-DATE-TIME:")) {
-        pdt = Instant.parse(line.substring(25)).toEpochMilli();
+        pdt = date(line.substring(25));
       } else if (line.startsWith("#EXT-X-PART:")) {
         String d = line.substring(line.indexOf("DURATION=") + 9);
         parts.add(new java.math.BigDecimal(d.substring(0, d.indexOf(','))).movePointRight(3).longValue());
