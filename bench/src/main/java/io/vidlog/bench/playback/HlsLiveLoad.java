@@ -50,13 +50,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * "Low-Latency HLS"): each does blocking playlist reloads back to back, asking, as hls.js does, for
  * the next part ({@code _HLS_msn}/{@code _HLS_part}); measured is the time from the producer writing
  * the frame that completes the part asked for (the first frame of the next part, or a fragment's last
- * frame with its end-of-fragment tag) to the held response arriving at the viewer.
+ * frame with its end-of-fragment tag) to the held response arriving at the viewer. A fragment's last
+ * part is answered when the next fragment starts, one frame interval after its last frame (the server
+ * holds it so that the playlist ends with the next segment's preload hint): those are printed apart,
+ * also from the next fragment's first frame.
  * Run: {@code java -Xmx2g -cp bench/target/benchmarks.jar io.vidlog.bench.playback.HlsLiveLoad
  * [VIEWERS=200] [SECONDS=60] [FRAME_BYTES=4096] [MODE=poll|ll] [SERVER=same|process]}. The first 15 s
  * are warm-up and not counted. With SERVER {@code process} the server runs in a JVM of its own
  * (this class with the single argument {@code serve}), so the CPU the clients and the producer take
  * is told apart from the server's (both are printed); the times are still taken by this JVM, on the
- * same machine clock.
+ * same machine clock. The system property {@code vidlog.bench.serverJvm} adds options to the server's JVM
+ * (separated by spaces), for instance a flight recording of the server alone.
  */
 public final class HlsLiveLoad {
   private static final int FPS = 30;
@@ -76,6 +80,11 @@ public final class HlsLiveLoad {
   private final Latencies playlists = new Latencies();
   private final Latencies segments = new Latencies();
   private final Latencies released = new Latencies();
+  /** {@link #released} of parts within a fragment, and of fragments' last parts (see {@link LlViewer}). */
+  private final Latencies releasedInner = new Latencies();
+  private final Latencies releasedLast = new Latencies();
+  /** A fragment's last part, from the next fragment's first frame (what releases it). */
+  private final Latencies releasedLastFromNext = new Latencies();
   /** Producer timecode of every frame → when the producer wrote it. */
   private final ConcurrentHashMap<Long, Long> frameSent = new ConcurrentHashMap<>();
   private final AtomicLong failures = new AtomicLong();
@@ -86,9 +95,7 @@ public final class HlsLiveLoad {
     if (serverProcess) {
       this.stack = null;
       this.serverProcess = startServerProcess();
-      this.port = Integer.parseInt(new BufferedReader(new InputStreamReader(
-          this.serverProcess.getInputStream(), StandardCharsets.US_ASCII)).readLine().strip()
-          .replace("port ", ""));
+      this.port = serverPort(this.serverProcess);
     } else {
       this.stack = new BenchStack(true, PlaybackConfig.DEFAULTS);
       this.serverProcess = null;
@@ -149,6 +156,9 @@ public final class HlsLiveLoad {
     playlists.clear();
     segments.clear();
     released.clear();
+    releasedInner.clear();
+    releasedLast.clear();
+    releasedLastFromNext.clear();
     failures.set(0);
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
@@ -167,6 +177,9 @@ public final class HlsLiveLoad {
     System.out.println("  segment responses                          " + segments.summary());
     if (ll) {
       System.out.println("  part complete -> held playlist answered    " + released.summary());
+      System.out.println("    parts within a fragment                  " + releasedInner.summary());
+      System.out.println("    fragments' last parts                    " + releasedLast.summary());
+      System.out.println("    the same, from the next fragment's start " + releasedLastFromNext.summary());
     }
     System.out.println("  failed requests                            " + failures.get());
     if (serverProcess == null) {
@@ -295,6 +308,26 @@ public final class HlsLiveLoad {
   /** One segment of a playlist as a player reads it: its number, PROGRAM-DATE-TIME, parts, and whether it is complete. */
   private record Seg(long msn, long pdtMs, List<Long> partsMs, boolean complete) {}
 
+  /**
+   * PROGRAM-DATE-TIME text → epoch milliseconds: every viewer reads the same few dates again and
+   * again, and {@link Instant#parse} took most of a viewer's parsing, time spent on the load
+   * generator's event loops between a response's arrival and the next one's.
+   */
+  private static final ConcurrentHashMap<String, Long> DATES = new ConcurrentHashMap<>();
+
+  private static long date(String text) {
+    Long cached = DATES.get(text);
+    if (cached != null) {
+      return cached;
+    }
+    long millis = Instant.parse(text).toEpochMilli();
+    if (DATES.size() > 100_000) {
+      DATES.clear();
+    }
+    DATES.put(text, millis);
+    return millis;
+  }
+
   private static List<Seg> segments(String text) {
     List<Seg> out = new ArrayList<>();
     long msn = 0;
@@ -305,7 +338,7 @@ public final class HlsLiveLoad {
       if (line.startsWith("#EXT-X-MEDIA-SEQUENCE:")) {
         msn = Long.parseLong(line.substring(22));
       } else if (line.startsWith("#EXT-X-PROGRAM-DATE-TIME:")) {
-        pdt = Instant.parse(line.substring(25)).toEpochMilli();
+        pdt = date(line.substring(25));
       } else if (line.startsWith("#EXT-X-PART:")) {
         String d = line.substring(line.indexOf("DURATION=") + 9);
         parts.add(new java.math.BigDecimal(d.substring(0, d.indexOf(','))).movePointRight(3).longValue());
@@ -365,6 +398,12 @@ public final class HlsLiveLoad {
           Long sent = tc == null ? null : frameSent.get(tc);
           if (sent != null) {
             released.add(now - sent);
+            boolean last = (tc / FRAME_MS) % FPS == FPS - 1;
+            (last ? releasedLast : releasedInner).add(now - sent);
+            Long next = last ? frameSent.get(tc + FRAME_MS) : null;
+            if (next != null && next <= now) {
+              releasedLastFromNext.add(now - next);
+            }
           }
         }
         Seg last = segs.get(segs.size() - 1);
@@ -457,8 +496,25 @@ public final class HlsLiveLoad {
 
   private static Process startServerProcess() throws IOException {
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(javaBin, "-Xmx2g", "-cp", System.getProperty("java.class.path"),
-        HlsLiveLoad.class.getName(), "serve").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    List<String> command = new ArrayList<>(List.of(javaBin, "-Xmx2g"));
+    // e.g. -Dvidlog.bench.serverJvm=-XX:StartFlightRecording=filename=server.jfr to profile the server alone
+    String extra = System.getProperty("vidlog.bench.serverJvm", "").strip();
+    if (!extra.isEmpty()) {
+      command.addAll(List.of(extra.split("\\s+")));
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), HlsLiveLoad.class.getName(), "serve"));
+    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+  }
+
+  /** The port the server process prints; lines before it (its JVM's own, a flight recording's) are skipped. */
+  private static int serverPort(Process server) throws IOException {
+    BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.US_ASCII));
+    for (String line = out.readLine(); line != null; line = out.readLine()) {
+      if (line.startsWith("port ")) {
+        return Integer.parseInt(line.substring("port ".length()).strip());
+      }
+    }
+    throw new IOException("the server process ended without printing its port");
   }
 
   /** CPU time the server process used so far (utime + stime of /proc/PID/stat), 0 when it runs in this JVM. */

@@ -151,6 +151,8 @@ final class LiveParts {
    */
   private final Map<Object, SharedPlaylist> renderings = new java.util.HashMap<>();
   private long sweeper = -1;
+  /** Tasks handed to contexts to answer held requests ({@link #answer}). */
+  private long dispatches;
   private FragmentNumber lastEnded;
   /** Live events taken in (tests wait on it). */
   private long events;
@@ -203,6 +205,7 @@ final class LiveParts {
     if (held.isEmpty()) {
       return;
     }
+    Map<Context, List<Promise<Boolean>>> released = new java.util.LinkedHashMap<>();
     for (Iterator<Held> it = held.iterator(); it.hasNext(); ) {
       Held h = it.next();
       boolean reached;
@@ -213,25 +216,51 @@ final class LiveParts {
       }
       if (reached) {
         it.remove();
-        h.context().runOnContext(v -> h.released().complete(true));
+        released.computeIfAbsent(h.context(), c -> new ArrayList<>()).add(h.released());
       }
+    }
+    answer(released, true);
+  }
+
+  /**
+   * Answers the requests of one pass: one task per context, which answers all of them in the order
+   * they were held. One task, not one per request: the pass runs under this object's lock on the
+   * live tail's thread, and hands each event loop one entry in its queue (and at most one wake-up)
+   * however many of its players wait for the part.
+   */
+  private void answer(Map<Context, List<Promise<Boolean>>> released, boolean reached) {
+    for (Map.Entry<Context, List<Promise<Boolean>>> e : released.entrySet()) {
+      List<Promise<Boolean>> promises = e.getValue();
+      dispatches++;
+      e.getKey().runOnContext(v -> {
+        for (Promise<Boolean> p : promises) {
+          p.complete(reached);
+        }
+      });
     }
   }
 
   private synchronized void sweep() {
     release();
     long now = clock.getAsLong();
+    Map<Context, List<Promise<Boolean>>> expired = new java.util.LinkedHashMap<>();
     for (Iterator<Held> it = held.iterator(); it.hasNext(); ) {
       Held h = it.next();
       if (now >= h.deadlineMillis()) {
         it.remove();
-        h.context().runOnContext(v -> h.released().complete(false));
+        expired.computeIfAbsent(h.context(), c -> new ArrayList<>()).add(h.released());
       }
     }
+    answer(expired, false);
     if (held.isEmpty() && sweeper >= 0) {
       vertx.cancelTimer(sweeper);
       sweeper = -1;
     }
+  }
+
+  /** Tasks handed to contexts to answer held requests so far (tests: one per context per pass). */
+  synchronized long dispatches() {
+    return dispatches;
   }
 
   long targetMillis() {

@@ -451,6 +451,42 @@ class LowLatencyHlsTest {
         .compose(f -> f);
   }
 
+  /** A request made on {@code context} (held requests are answered on the context they came from). */
+  Future<SessionPlaylist> on(io.vertx.core.Context context, HlsSession s, String token, HlsService.Directives d) {
+    return context.<Future<SessionPlaylist>>executeBlocking(() -> request(s, token, d)).compose(f -> f);
+  }
+
+  @Test
+  void theRequestsOneContextHoldsOnAPartAreAnsweredByOneTaskWhenItCompletes() throws Exception {
+    HlsSession s = started(3, 5);
+    TestChunks.Fragment f3 = fragment(3);
+    feed.publish(f3.start());
+    publishUpTo(f3, 3);
+    awaitPlaylist(s, "part 0 of segment 3", q -> partialParts(q) == 1);
+    HlsService.Directives next = new HlsService.Directives(3L, 1, false);
+    io.vertx.core.Context one = vertx.getOrCreateContext();
+    io.vertx.core.Context other = vertx.getOrCreateContext();
+    List<Future<SessionPlaylist>> answers = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      answers.add(on(one, s, "T", next));
+    }
+    for (int i = 0; i < 2; i++) {
+      answers.add(on(other, s, "T", next));
+    }
+    LiveParts parts = service.parts(stream, s);
+    Conditions.await("five held", () -> parts.held() == 5);
+    long before = parts.dispatches();
+    feed.publish(f3.frame(3));
+    feed.publish(f3.frame(4));
+    Conditions.await("all answered", () -> answers.stream().allMatch(Future::isComplete));
+
+    assertEquals(2, parts.dispatches() - before, "one task for each context, not one for each request");
+    for (Future<SessionPlaylist> a : answers) {
+      assertEquals(2, partialParts(served(a.result())), "each answer holds part 1");
+      assertTrue(a.result().shared() == answers.get(0).result().shared(), "from one rendering");
+    }
+  }
+
   @Test
   void sessionsHeldOnOnePartShareOneRenderingThatDiffersOnlyInTheirTokens() throws Exception {
     HlsSession a = started(3, 5);
