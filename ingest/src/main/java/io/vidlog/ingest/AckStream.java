@@ -6,8 +6,6 @@ import io.vidlog.fragmentstore.FragmentNumber;
 import io.vidlog.fragmentstore.object.StoreException;
 import io.vidlog.kvs.AckError;
 import java.util.ArrayDeque;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The ack half of a PutMedia exchange (docs/wire-protocol.md §1.3). BUFFERING, RECEIVED and IDLE go out at
@@ -19,8 +17,6 @@ import org.slf4j.LoggerFactory;
  * Confined to the connection's context.
  */
 final class AckStream {
-  private static final Logger LOG = LoggerFactory.getLogger(AckStream.class);
-
   /** An ack that must wait its turn: after {@code durable} completes (null: at once when it is at the head). */
   private record Waiting(Future<Void> durable, AckEvent ack) {}
 
@@ -28,16 +24,22 @@ final class AckStream {
   private final Context context;
   private final String streamName;
   private final Runnable onProgress;
+  private final StoreFailureLog failures;
   private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
   private int commits;
   private boolean open = true;
 
-  /** {@code onProgress} runs on the context after each durable commit completed (and its acks went out). */
-  AckStream(PutMediaExchange exchange, Context context, String streamName, Runnable onProgress) {
+  /**
+   * {@code onProgress} runs on the context after each durable commit completed (and its acks went
+   * out); {@code failures} logs the fragments the store refused, shared by every connection.
+   */
+  AckStream(PutMediaExchange exchange, Context context, String streamName, Runnable onProgress,
+      StoreFailureLog failures) {
     this.exchange = exchange;
     this.context = context;
     this.streamName = streamName;
     this.onProgress = onProgress;
+    this.failures = failures;
   }
 
   /** BUFFERING, RECEIVED or IDLE: sent now. */
@@ -100,16 +102,12 @@ final class AckStream {
       }
       commits--;
       if (w.durable().succeeded()) {
+        failures.persisted();
         now(w.ack());
       } else {
         Throwable cause = w.durable().cause();
         AckError error = archivalError(cause);
-        if (error == AckError.STORE_FULL) {
-          // one line, not a trace per fragment: a full disk refuses every fragment until space is freed
-          LOG.warn("PutMedia {}: fragment {} not persisted: {}", streamName, w.ack().number(), cause.getMessage());
-        } else {
-          LOG.warn("PutMedia {}: fragment {} not persisted", streamName, w.ack().number(), cause);
-        }
+        failures.failed(streamName, w.ack().number(), error, cause);
         now(AckEvent.error(error, w.ack().fragmentTimecode(), w.ack().number()));
       }
     }

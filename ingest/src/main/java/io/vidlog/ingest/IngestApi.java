@@ -54,6 +54,8 @@ public final class IngestApi implements ApiModule {
   private final LongSupplier nanoClock;
   /** Told how long each fragment took from its last byte to durable and indexed (none by default). */
   private volatile LongConsumer persistedNanos = nanos -> { };
+  /** One for the process: a store outage fails every stream's fragments at once. */
+  private final StoreFailureLog storeFailures;
   private final ConcurrentHashMap<String, FragmentSequencer> sequencers = new ConcurrentHashMap<>();
   /** Whether this node may ingest a stream (a cluster's ownership); a single node always may. */
   private IngestClaims claims = IngestClaims.ALONE;
@@ -90,6 +92,7 @@ public final class IngestApi implements ApiModule {
     this.numbers = numbers;
     this.config = config;
     this.nanoClock = nanoClock;
+    this.storeFailures = new StoreFailureLog(nanoClock);
     this.calls = new CallRate(config.maxPutMediaCallsPerSecond(), nanoClock);
     if (config.mp4SpoolDir() != null) {
       try {
@@ -204,7 +207,7 @@ public final class IngestApi implements ApiModule {
   private void open(RoutingContext ctx, Context context, StreamInfo stream, PutMediaHeaders headers,
       FragmentSequencer sequencer) {
     IngestSession.Deps deps = new IngestSession.Deps(vertx, config, archive, liveFeeds.feed(stream.streamId()),
-        sequencer, mkvParser, mp4Parser, nanoClock, System::currentTimeMillis, persistedNanos);
+        sequencer, mkvParser, mp4Parser, nanoClock, System::currentTimeMillis, persistedNanos, storeFailures);
     IngestSession session = new IngestSession(deps, context, new HttpExchange(vertx, ctx.request()), stream, headers);
     if (!active.claim(session, config.takeoverSilence().toNanos())) {
       refuseLater(ctx, KvsError.CONNECTION_LIMIT_EXCEEDED.exception("Stream " + stream.streamName()

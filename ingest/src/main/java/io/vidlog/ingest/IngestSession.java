@@ -64,7 +64,7 @@ final class IngestSession implements FragmentListener {
   /** What a session needs from the API that created it; the clocks are {@code System}'s outside tests. */
   record Deps(Vertx vertx, IngestConfig config, FragmentArchive archive, LiveFeed live, FragmentSequencer sequencer,
       BodyParser.Factory mkvParser, BodyParser.Factory mp4Parser, LongSupplier nanoClock, LongSupplier millisClock,
-      LongConsumer persistedNanos) {}
+      LongConsumer persistedNanos, StoreFailureLog storeFailures) {}
 
   private final Deps deps;
   private final Context context;
@@ -91,7 +91,7 @@ final class IngestSession implements FragmentListener {
     this.assembler = new FragmentAssembler(deps.config(), headers, deps.millisClock(), this);
     this.sink = new FragmentSink(stream, deps.archive(), deps.live(), deps.sequencer(), context,
         deps.config().chunkWriteBytes(), this::updateFlow);
-    this.acks = new AckStream(exchange, context, stream.streamName(), this::onAcksSent);
+    this.acks = new AckStream(exchange, context, stream.streamName(), this::onAcksSent, deps.storeFailures());
     this.flow = new FlowControl(exchange, deps.nanoClock());
   }
 

@@ -137,7 +137,7 @@ class IngestSessionTest {
     FragmentSequencer sequencer = new FragmentSequencer(stores.index, new FragmentNumbers(1));
     BodyParser.Factory mkv = tracked(BodyParsers.mkv(config, new IngestBuffers(config.buffers())));
     IngestSession.Deps deps = new IngestSession.Deps(vertx, config, archive, feeds.feed(stream.streamId()), sequencer,
-        mkv, mkv, clock::get, () -> 1_700_000_000_000L, persistedNanos::add);
+        mkv, mkv, clock::get, () -> 1_700_000_000_000L, persistedNanos::add, new StoreFailureLog(clock::get));
     PutMediaHeaders headers = new PutMediaHeaders(StreamRef.byName("s"), TimecodeType.RELATIVE, 1_700_000_000_000L,
         true);
     session = new IngestSession(deps, context, exchange, stream, headers);

@@ -13,12 +13,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * One camera of the kill loop: streams the fixture at its own pace over one long PutMedia
- * connection to the server's fixed ingest address and, whenever that connection is refused or
- * breaks (the server was killed), connects again after a short back-off, as a camera does. It
- * records every PERSISTED ack in arrival order and every ERROR ack.
+ * One camera of the kill loop: streams at its own pace to the server's fixed ingest address and,
+ * whenever its connection is refused or breaks (the server was killed), connects again after a
+ * short back-off, as a camera does. An MKV camera sends the fixture over and over on one long
+ * PutMedia connection; an MP4 camera uploads a 3 s MP4 per connection (docs/wire-protocol.md §1.1
+ * "MP4 body"), fragmented (converted as it arrives) or progressive (spooled until its moov, then
+ * converted), and connects again for the next. It records every PERSISTED ack in arrival order and
+ * every ERROR ack.
  */
 final class KillLoopCamera {
+  /** What the camera uploads. */
+  enum Format { MKV, FRAGMENTED_MP4, PROGRESSIVE_MP4 }
+
+  /** The MP4 fixtures' key frame interval: one moof+mdat pair per second (media/README.md). */
+  private static final long MP4_FRAGMENT_MILLIS = 1_000;
   /** Copies of the fixture per connection (3 s each): a connection outlives any interval between kills. */
   private static final int COPIES = 1_000;
   private static final long BACK_OFF_NANOS = 100_000_000L;
@@ -26,7 +34,8 @@ final class KillLoopCamera {
   final String stream;
   private final URI ingest;
   private final AdminCredentials admin;
-  private final byte[] mkv;
+  final Format format;
+  private final byte[] media;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Thread thread;
   /** PERSISTED fragment numbers in the order the acks arrived, across every connection. */
@@ -35,13 +44,20 @@ final class KillLoopCamera {
   /** Acks whose fragment number was not above every number acked before on this stream. */
   final List<String> backwards = new CopyOnWriteArrayList<>();
   final AtomicInteger connections = new AtomicInteger();
+  /** True while a connection is open (set before connecting, cleared when it ends): for the record. */
+  volatile boolean connected;
   private BigInteger highest = BigInteger.valueOf(-1);
 
-  KillLoopCamera(String stream, URI ingest, AdminCredentials admin, byte[] mkv) {
+  KillLoopCamera(String stream, URI ingest, AdminCredentials admin, Format format) throws Exception {
     this.stream = stream;
     this.ingest = ingest;
     this.admin = admin;
-    this.mkv = mkv;
+    this.format = format;
+    this.media = MediaClients.resource(switch (format) {
+      case MKV -> "ffmpeg-live-av.mkv";
+      case FRAGMENTED_MP4 -> "fmp4-h264-aac.mp4";
+      case PROGRESSIVE_MP4 -> "progressive-h264-aac.mp4";
+    });
     this.thread = new Thread(this::run, "camera-" + stream);
   }
 
@@ -54,8 +70,15 @@ final class KillLoopCamera {
     while (running.get()) {
       try {
         connections.incrementAndGet();
-        MediaClients.putMediaPaced(ingest, admin, stream, mkv, COPIES, this::ack);
+        connected = true;
+        if (format == Format.MKV) {
+          MediaClients.putMediaPaced(ingest, admin, stream, media, COPIES, this::ack);
+        } else {
+          MediaClients.putMp4Paced(ingest, admin, stream, media, MP4_FRAGMENT_MILLIS, this::ack);
+        }
+        connected = false;
       } catch (Exception | AssertionError e) {
+        connected = false;
         // refused while the server is down, or reset by the kill: connect again
         LockSupport.parkNanos(BACK_OFF_NANOS);
       }

@@ -30,7 +30,8 @@ import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.GetMediaF
 
 /**
  * A hundred kills, shortened: the product as shipped (the server jar on its default fs store)
- * SIGKILLed at random moments while several cameras stream and live readers follow them, and
+ * SIGKILLed at random moments while several cameras stream (MKV, and MP4 fragmented and
+ * progressive: {@link KillLoopCamera.Format}) and live readers follow them, and
  * restarted on the same data dir each time. After each restart every fragment acked PERSISTED so
  * far is listed and the newest of each stream reads back; at the end, after a clean restart, every
  * acked fragment is listed by ListFragments and read whole by GetMediaForFragmentList, fragment
@@ -82,14 +83,13 @@ class KillLoopIT {
     URI url = node.url();
     URI ingest = URI.create("https://127.0.0.1:" + ingestPort);
     AdminCredentials admin = AdminCredentials.read(dir.resolve("data").resolve(AdminCredentials.FILE));
-    byte[] mkv = MediaClients.resource("ffmpeg-live-av.mkv");
     List<KillLoopCamera> cameras = new ArrayList<>();
     List<KillLoopReader> readers = new ArrayList<>();
     try (KinesisVideoClient kvs = TestServers.client(url, admin.accessKeyId(), admin.secretAccessKey())) {
       for (int i = 0; i < STREAMS; i++) {
         String stream = "killed-" + i;
         kvs.createStream(r -> r.streamName(stream).dataRetentionInHours(24));
-        cameras.add(new KillLoopCamera(stream, ingest, admin, mkv));
+        cameras.add(new KillLoopCamera(stream, ingest, admin, format(i)));
         readers.add(new KillLoopReader(stream, url, admin));
       }
     }
@@ -98,6 +98,7 @@ class KillLoopIT {
     long maxReadyNanos = 0;
     int checks = 0;
     int kills = 0;
+    int killsDuringMp4 = 0;
     long killingSince = System.nanoTime();
     try {
       for (int kill = 1; kill <= KILLS; kill++) {
@@ -119,9 +120,16 @@ class KillLoopIT {
           moment = delay + " ms after every camera stored again";
           Thread.sleep(delay); // the fault's random moment
         }
+        // for the record: a kill that lands during an MP4 upload (its conversion, or a progressive one's spool)
+        List<String> mp4Uploading = cameras.stream().filter(c -> c.format != KillLoopCamera.Format.MKV && c.connected)
+            .map(c -> c.stream + " " + c.format).toList();
+        if (!mp4Uploading.isEmpty()) {
+          killsDuringMp4++;
+        }
         node.kill();
         kills = kill;
-        System.out.println("kill " + kill + "/" + KILLS + ": " + moment + "; acked so far " + ackedCounts(cameras));
+        System.out.println("kill " + kill + "/" + KILLS + ": " + moment + "; acked so far " + ackedCounts(cameras)
+            + "; MP4 connections open or opening " + mp4Uploading);
         long started = System.nanoTime();
         node = node.restart();
         node.url();
@@ -150,14 +158,15 @@ class KillLoopIT {
       for (KillLoopCamera c : cameras) {
         assertEquals(List.of(), c.errors, c.stream + ": ERROR acks" + replay);
         assertEquals(List.of(), c.backwards, c.stream + ": fragment numbers went backwards" + replay);
-        checked.put(c.stream, assertEveryAckedFragmentReads(url, admin, c, replay));
+        checked.put(c.stream + " " + c.format, assertEveryAckedFragmentReads(url, admin, c, replay));
       }
       for (KillLoopReader r : readers) {
         assertEquals(List.of(), r.failures, r.stream + "'s live reader" + replay);
         assertTrue(r.fragments.get() > 0, r.stream + "'s live reader read fragments" + replay);
       }
       assertAckedFragmentsListed(url, admin, cameras, replay);
-      System.out.println("kill loop: " + kills + " kills, every acked fragment read; fragments checked per stream "
+      System.out.println("kill loop: " + kills + " kills (" + killsDuringMp4 + " with an MP4 camera's connection open or opening),"
+          + " every acked fragment read; fragments checked per stream "
           + checked + "; listed after " + checks + " restarts; readers read " + readers.stream().map(r -> r.stream + "="
           + r.fragments.get() + " (" + r.resumed.get() + " resumed)").toList() + "; max restart-to-ready "
           + TimeUnit.NANOSECONDS.toMillis(maxReadyNanos) + " ms" + replay);
@@ -170,6 +179,15 @@ class KillLoopIT {
       }
       node.kill();
     }
+  }
+
+  /** Of every six cameras, four send MKV, one a fragmented MP4 and one a progressive MP4. */
+  private static KillLoopCamera.Format format(int camera) {
+    return switch (camera % 6) {
+      case 4 -> KillLoopCamera.Format.FRAGMENTED_MP4;
+      case 5 -> KillLoopCamera.Format.PROGRESSIVE_MP4;
+      default -> KillLoopCamera.Format.MKV;
+    };
   }
 
   private static Map<String, Integer> ackedCounts(List<KillLoopCamera> cameras) {

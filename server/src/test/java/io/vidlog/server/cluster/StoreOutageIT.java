@@ -54,7 +54,9 @@ import software.amazon.awssdk.services.kinesisvideomedia.model.StartSelectorType
  * listed; the fragments the store refused were answered ERROR 5001, never PERSISTED; /health says
  * 503 store DOWN during the outage and 200 UP after it; the readers miss no PERSISTED fragment and
  * see none twice; the stream keeps ingesting after the store is back with no repair, with
- * increasing fragment numbers. The figures are printed for the record, never compared with a
+ * increasing fragment numbers. An HLS session and GetClip over the fragments stored before the
+ * outage answer cleanly during it (200, or 503 ServiceUnavailable, within the store's documented
+ * timeouts) and the same session URL plays every segment again after it. The figures are printed for the record, never compared with a
  * wall-clock threshold.
  */
 @Tag("interop")
@@ -101,6 +103,14 @@ class StoreOutageIT {
     SignedHttp health = new SignedHttp(node.url());
     assertTrue(storeStatus(health, 200, "UP"), "the store is up at the start");
     Conditions.await("4 fragments are PERSISTED before the outage", () -> producer.persisted(Phase.BEFORE) >= 4);
+    // an HLS session and GetClip over the fragments stored so far: read whole now, during the outage, after it
+    OutageReads reads = new OutageReads(node.url(), admin, STREAM, Instant.ofEpochMilli(from), Instant.now());
+    cleanUp.add(reads);
+    List<OutageReads.Answer> hlsBefore = reads.hls();
+    OutageReads.Answer clipBefore = reads.clip();
+    assertTrue(hlsBefore.size() > 2 && hlsBefore.stream().allMatch(OutageReads.Answer::ok),
+        "the HLS session plays before the outage: " + hlsBefore);
+    assertTrue(clipBefore.ok(), "GetClip before the outage: " + clipBefore + " " + clipBefore.text());
 
     long killed = System.nanoTime();
     phase.set(Phase.DURING);
@@ -109,6 +119,11 @@ class StoreOutageIT {
     long healthDown = System.nanoTime();
     Reader archive = new Reader("archive", node.url(), admin, StartSelectorType.EARLIEST);
     cleanUp.add(archive);
+    // a player of the session and a GetClip caller while the store is down: clean answers, no hang
+    List<OutageReads.Answer> during = new ArrayList<>(reads.hls());
+    during.add(reads.clip());
+    during.forEach(OutageReads::assertClean);
+    assertTrue(storeStatus(health, 503, "DOWN"), "the store was down throughout the reads");
     long outageEnd = killed + TimeUnit.SECONDS.toNanos(outageSeconds);
     while (System.nanoTime() < outageEnd) {
       // the outage lasts as long as asked; meanwhile /health must keep saying DOWN
@@ -126,6 +141,15 @@ class StoreOutageIT {
     long healthUp = System.nanoTime();
     awaitLong("4 fragments are PERSISTED after the store came back", () -> producer.persisted(Phase.AFTER) >= 4);
     long firstPersistedAfter = producer.firstPersistedAfter;
+    // the same session URL plays every segment again, and the clip is whole
+    List<OutageReads.Answer> hlsAfter = reads.hls();
+    assertEquals(hlsBefore.stream().map(OutageReads.Answer::what).toList(),
+        hlsAfter.stream().map(OutageReads.Answer::what).toList(), "the session lists the same segments as before");
+    assertTrue(hlsAfter.stream().allMatch(OutageReads.Answer::ok), "the HLS session plays after the outage: "
+        + hlsAfter);
+    OutageReads.Answer clipAfter = reads.clip();
+    assertTrue(clipAfter.ok(), "GetClip after the outage: " + clipAfter + " " + clipAfter.text());
+    assertEquals(clipBefore.body().length, clipAfter.body().length, "the clip after the outage is the one before");
 
     producer.close();
     List<String> persisted = producer.persistedNumbers();
@@ -190,6 +214,7 @@ class StoreOutageIT {
         TimeUnit.NANOSECONDS.toMillis(healthUp - restarted),
         TimeUnit.NANOSECONDS.toMillis(firstPersistedAfter - restarted), live.numbers.size(), live.attempts.get(),
         archive.numbers.size(), archive.attempts.get(), archive.failedAttempts.get(), rebuilt.size());
+    System.err.println("store outage: HLS session and GetClip during the outage: " + during);
     System.err.println("store outage: producer connections that failed: " + producer.failures);
     System.err.println("store outage: live reader's responses: " + live.log);
   }

@@ -133,6 +133,65 @@ public final class MediaClients {
     // one copy lasts from its first Cluster to its last plus one Cluster's length
     long span = clusters.get(clusters.size() - 1)[1] - clusters.get(0)[1]
         + (clusters.size() > 1 ? clusters.get(clusters.size() - 1)[1] - clusters.get(clusters.size() - 2)[1] : 1_000);
+    List<Piece> pieces = new java.util.ArrayList<>();
+    for (int copy = 0; copy < times; copy++) {
+      // EBML header, Segment, Info, Tracks: with the first Cluster's due time (the first copy's at once)
+      pieces.add(new Piece(0, (int) clusters.get(0)[0], copy * span));
+      for (int k = 0; k < clusters.size(); k++) {
+        int to = k + 1 < clusters.size() ? (int) clusters.get(k + 1)[0] : mkv.length;
+        pieces.add(new Piece((int) clusters.get(k)[0], to, copy * span + clusters.get(k)[1] - clusters.get(0)[1]));
+      }
+    }
+    return sendPaced(endpoint, admin, stream, "", mkv, pieces, onAck);
+  }
+
+  /**
+   * An MP4 (docs/wire-protocol.md §1.1 "MP4 body") uploaded at a camera's pace on one PutMedia
+   * connection with {@code Content-Type: video/mp4}. A fragmented MP4: {@code ftyp} and
+   * {@code moov} at once, then each {@code moof}+{@code mdat} pair {@code fragmentMillis} after the
+   * previous one (the fixture's key frame interval), then what follows the last pair. A progressive
+   * MP4 (no {@code moof}), as over a slow uplink: in three equal parts {@code fragmentMillis} apart.
+   * Returns the acknowledgement lines, telling {@code onAck} each as it arrives.
+   */
+  public static List<String> putMp4Paced(URI endpoint, AdminCredentials admin, String stream, byte[] mp4,
+      long fragmentMillis, java.util.function.Consumer<String> onAck) throws Exception {
+    List<Integer> moofs = new java.util.ArrayList<>();
+    for (int at = 0; at + 8 <= mp4.length; ) {
+      long size = java.nio.ByteBuffer.wrap(mp4, at, 4).getInt() & 0xffffffffL;
+      String type = new String(mp4, at + 4, 4, java.nio.charset.StandardCharsets.US_ASCII);
+      assertTrue(size >= 8 && at + size <= mp4.length, "a top-level box of 32-bit size at " + at);
+      if (type.equals("moof")) {
+        moofs.add(at);
+      }
+      at += (int) size;
+    }
+    List<Piece> pieces = new java.util.ArrayList<>();
+    if (moofs.isEmpty()) {
+      int third = mp4.length / 3;
+      pieces.add(new Piece(0, third, 0));
+      pieces.add(new Piece(third, 2 * third, fragmentMillis));
+      pieces.add(new Piece(2 * third, mp4.length, 2 * fragmentMillis));
+    } else {
+      pieces.add(new Piece(0, moofs.get(0), 0));
+      for (int k = 0; k < moofs.size(); k++) {
+        pieces.add(new Piece(moofs.get(k), k + 1 < moofs.size() ? moofs.get(k + 1) : mp4.length,
+            k * fragmentMillis));
+      }
+    }
+    return sendPaced(endpoint, admin, stream, "Content-Type: video/mp4\r\n", mp4, pieces, onAck);
+  }
+
+  /** Bytes [from, to) of a body, sent {@code dueMillis} after the server accepted the request. */
+  private record Piece(int from, int to, long dueMillis) {}
+
+  /**
+   * An HTTP/1.1 chunked PutMedia over TLS, signed like ffmpeg's ({@link #ffmpegPutMediaHeaders}):
+   * the first piece goes with the request, each further one when it is due, counted from the
+   * server's 200 (so connection set-up does not delay the first fragment's server timestamp behind
+   * the others). A reader thread reads the ack lines until the server ends the response.
+   */
+  private static List<String> sendPaced(URI endpoint, AdminCredentials admin, String stream, String extraHeaders,
+      byte[] body, List<Piece> pieces, java.util.function.Consumer<String> onAck) throws Exception {
     javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
     ssl.init(null, TestServers.TRUST_ALL, new java.security.SecureRandom());
     try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) ssl.getSocketFactory()
@@ -140,11 +199,10 @@ public final class MediaClients {
       socket.setSoTimeout(60_000);
       OutputStream out = socket.getOutputStream();
       String head = "POST /putMedia HTTP/1.1\r\nHost: " + endpoint.getHost() + ":" + endpoint.getPort() + "\r\n"
-          + ffmpegPutMediaHeaders(endpoint, admin, stream) + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+          + ffmpegPutMediaHeaders(endpoint, admin, stream) + extraHeaders
+          + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
       out.write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      chunk(out, mkv, 0, (int) clusters.get(0)[0]); // EBML header, Segment, Info, Tracks
-      // the clock starts once the server has accepted the request (its 200 comes before any ack), so
-      // connection set-up does not delay the first fragment's server timestamp behind the others
+      chunk(out, body, pieces.get(0).from(), pieces.get(0).to());
       InputStream in = socket.getInputStream();
       StringBuilder status = new StringBuilder();
       for (int c; (c = in.read()) >= 0 && c != '\n'; ) {
@@ -169,19 +227,12 @@ public final class MediaClients {
       reader.start();
       try {
         long start = System.nanoTime();
-        for (int copy = 0; copy < times; copy++) {
-          if (copy > 0) {
-            chunk(out, mkv, 0, (int) clusters.get(0)[0]);
+        for (Piece p : pieces.subList(1, pieces.size())) {
+          long wait;
+          while ((wait = p.dueMillis() * 1_000_000L - (System.nanoTime() - start)) > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(wait);
           }
-          for (int k = 0; k < clusters.size(); k++) {
-            long due = (copy * span + clusters.get(k)[1] - clusters.get(0)[1]) * 1_000_000L;
-            long wait;
-            while ((wait = due - (System.nanoTime() - start)) > 0) {
-              java.util.concurrent.locks.LockSupport.parkNanos(wait);
-            }
-            int to = k + 1 < clusters.size() ? (int) clusters.get(k + 1)[0] : mkv.length;
-            chunk(out, mkv, (int) clusters.get(k)[0], to);
-          }
+          chunk(out, body, p.from(), p.to());
         }
         out.write("0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         out.flush();
