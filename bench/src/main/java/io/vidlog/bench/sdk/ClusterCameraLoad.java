@@ -50,11 +50,17 @@ import java.util.concurrent.atomic.LongAdder;
  *   --server-jar server/target/vidlog-server.jar --s3-endpoint http://127.0.0.1:4569 --s3-bucket B \
  *   --s3-access-key S3RVER --s3-secret-key S3RVER [--s3-pid PID]
  * </pre>
- * (an empty bucket per run; {@code -Dbench.warmUpSeconds=20}; each node gets {@code -Xmx512m}).
+ * (an empty bucket per run; {@code -Dbench.warmUpSeconds=20}; each node gets {@code -Xmx512m} and the options
+ * of {@code -Dbench.nodeJvmOptions}).
  */
 public final class ClusterCameraLoad {
   private static final long WARM_UP_SECONDS = Long.getLong("bench.warmUpSeconds", 20);
   private static final String RUNNING = "vidlog is running at ";
+  /**
+   * Extra JVM options for every node, split at spaces, {@code {node}} replaced by the node's index:
+   * for example {@code -XX:StartFlightRecording=filename=/tmp/node{node}.jfr,settings=profile}.
+   */
+  private static final String NODE_JVM_OPTIONS = System.getProperty("bench.nodeJvmOptions", "");
 
   private ClusterCameraLoad() {}
 
@@ -87,7 +93,13 @@ public final class ClusterCameraLoad {
       }
       for (int i = 0; i < nodeCount; i++) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-            .toString(), "-Xmx512m", "-jar", opts.get("server-jar"), "--data-dir", dir.resolve("node" + i).toString(),
+            .toString(), "-Xmx512m"));
+        for (String o : NODE_JVM_OPTIONS.trim().split(" +")) {
+          if (!o.isEmpty()) {
+            command.add(o.replace("{node}", String.valueOf(i)));
+          }
+        }
+        command.addAll(List.of("-jar", opts.get("server-jar"), "--data-dir", dir.resolve("node" + i).toString(),
             "--port", "0", "--bind", "127.0.0.1", "--s3-endpoint", opts.get("s3-endpoint"), "--s3-bucket",
             opts.get("s3-bucket"), "--s3-access-key", opts.get("s3-access-key"), "--s3-secret-key",
             opts.get("s3-secret-key"), "--master-key", Base64.getEncoder().encodeToString(masterKey)));
@@ -161,23 +173,32 @@ public final class ClusterCameraLoad {
       Thread.sleep(Math.max(0, t0 + WARM_UP_SECONDS * 1000 - System.currentTimeMillis()));
       double loadAtStart = loadAverage();
       long[] cpu0 = new long[nodes.size()];
+      ThreadCpu[] threads0 = new ThreadCpu[nodes.size()];
       for (int i = 0; i < nodes.size(); i++) {
         cpu0[i] = cpuTicks(nodes.get(i).process.pid());
+        threads0[i] = ThreadCpu.of(nodes.get(i).process.pid());
       }
       long s3Cpu0 = s3Pid > 0 ? cpuTicks(s3Pid) : 0;
       long persisted0 = persisted(producers);
       long errors0 = errors.sum();
       long drops0 = drops.sum();
       long wall0 = System.nanoTime();
+      java.time.Instant from = java.time.Instant.now();
       measuring.set(true);
       Thread.sleep(seconds * 1000L);
       measuring.set(false);
       double wall = (System.nanoTime() - wall0) / 1e9;
+      // to cut a node's profile (-Dbench.nodeJvmOptions) to the measured window
+      System.out.println("measured window: " + from + " to " + java.time.Instant.now());
       double tick = clockTicksPerSecond();
       double nodeCores = 0;
       StringBuilder each = new StringBuilder();
+      long[] nodeTicks = new long[nodes.size()];
+      List<Map<String, Long>> split = new ArrayList<>();
       for (int i = 0; i < nodes.size(); i++) {
-        double cores = (cpuTicks(nodes.get(i).process.pid()) - cpu0[i]) / tick / wall;
+        nodeTicks[i] = cpuTicks(nodes.get(i).process.pid()) - cpu0[i];
+        split.add(ThreadCpu.of(nodes.get(i).process.pid()).since(threads0[i]));
+        double cores = nodeTicks[i] / tick / wall;
         nodeCores += cores;
         each.append(String.format(" node%d %.2f", i, cores));
       }
@@ -186,6 +207,9 @@ public final class ClusterCameraLoad {
       System.out.printf("nodes' CPU: %.2f cores (%s) = %.1f %% of a core per 100 cameras, %.1f ms per fragment "
           + "persisted%n", nodeCores, each.toString().trim(), nodeCores * 100 * 100 / cameras,
           persisted == 0 ? Double.NaN : nodeCores * wall * 1000 / persisted);
+      for (int i = 0; i < nodes.size(); i++) {
+        printSplit(i, nodeTicks[i], split.get(i), tick, persisted);
+      }
       if (s3Pid > 0) {
         System.out.printf("S3 server's CPU: %.2f cores%n", (cpuTicks(s3Pid) - s3Cpu0) / tick / wall);
       }
@@ -206,6 +230,29 @@ public final class ClusterCameraLoad {
         p.close();
       }
     }
+  }
+
+  /**
+   * A node's CPU per fragment persisted (by all nodes) split by its thread groups, largest first,
+   * the groups under 0.1 ms folded into "other"; "exited threads" is what threads that ended in the
+   * window used.
+   */
+  private static void printSplit(int node, long ticks, Map<String, Long> groups, double tick, long persisted) {
+    double perFragment = persisted == 0 ? Double.NaN : 1000 / tick / persisted;
+    StringBuilder line = new StringBuilder(String.format("node%d CPU per fragment %.1f ms:", node,
+        ticks * perFragment));
+    long other = ticks - groups.values().stream().mapToLong(Long::longValue).sum();
+    long small = 0;
+    for (Map.Entry<String, Long> g : groups.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue()
+        .reversed()).toList()) {
+      if (g.getValue() * perFragment < 0.1) {
+        small += g.getValue();
+      } else {
+        line.append(String.format(" %s %.1f,", g.getKey(), g.getValue() * perFragment));
+      }
+    }
+    line.append(String.format(" other %.1f, exited threads %.1f", small * perFragment, other * perFragment));
+    System.out.println(line);
   }
 
   /** A node: the server jar in a JVM of its own; its URL once it printed it. */

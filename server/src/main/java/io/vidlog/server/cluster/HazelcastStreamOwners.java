@@ -275,7 +275,11 @@ final class HazelcastStreamOwners implements StreamOwners {
     if (mine == null) {
       return Future.failedFuture(new IllegalStateException("this node no longer owns stream " + streamId));
     }
-    return Future.fromCompletionStage(owners.getAsync(streamId), vertx.getOrCreateContext()).transform(ar -> {
+    // a blocking read on a worker, not getAsync: Hazelcast completes getAsync's futures on its default
+    // async executor, which on a machine of two cores or fewer (a common pool of parallelism 1) starts
+    // a thread per callback, two per confirmation and so four per fragment. Same map, same
+    // split-brain protection, so the same fence.
+    return vertx.<String>executeBlocking(() -> owners.get(streamId), false).transform(ar -> {
       Owner o = ar.succeeded() ? Owner.parse(ar.result()) : null;
       if (o != null && o.member().equals(me) && o.epoch() == mine) {
         return Future.succeededFuture();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.hazelcast.internal.util.ConcurrencyUtil;
 import io.vertx.core.Future;
 import io.vertx.core.VertxOptions;
 import io.vidlog.fragmentstore.streams.StreamInfo;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -99,6 +101,35 @@ class StreamOwnersIT {
       assertEquals("https://two.example:8444", await(one.owners().endpoint(STREAM, "PUT_MEDIA")));
       assertEquals("https://two.example:8443", await(one.owners().endpoint(STREAM, "GET_MEDIA")));
       assertNull(await(two.owners().endpoint(STREAM, "GET_MEDIA")), "the owner answers with its own URL");
+    });
+  }
+
+  /**
+   * The owner confirms its ownership twice per fragment. Hazelcast runs the callbacks of its async
+   * map reads on its default async executor, which on a machine of two cores or fewer starts a new
+   * thread per task (the JDK's common pool then has parallelism 1); a confirmation must hand it
+   * nothing. The executor is replaced here by one that counts, so this holds on any machine.
+   */
+  @Test
+  void aConfirmationHandsNothingToHazelcastsAsyncExecutor() throws Exception {
+    withTwoNodes((one, two) -> {
+      assertTrue(await(one.owners().claim(STREAM)));
+      java.util.concurrent.Executor before = ConcurrencyUtil.getDefaultAsyncExecutor();
+      AtomicInteger handedOff = new AtomicInteger();
+      ConcurrencyUtil.setDefaultAsyncExecutor(task -> {
+        handedOff.incrementAndGet();
+        before.execute(task);
+      });
+      try {
+        int confirmations = 50;
+        for (int i = 0; i < confirmations; i++) {
+          await(one.owners().confirm(STREAM.streamId()));
+        }
+        assertTrue(handedOff.get() < confirmations, handedOff.get() + " tasks handed to Hazelcast's async executor "
+            + "for " + confirmations + " confirmations");
+      } finally {
+        ConcurrencyUtil.setDefaultAsyncExecutor(before);
+      }
     });
   }
 
