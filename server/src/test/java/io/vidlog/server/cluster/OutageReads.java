@@ -11,7 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,8 +21,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.KinesisVideoArchivedMediaClient;
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.ClipFragmentSelectorType;
@@ -80,12 +77,7 @@ final class OutageReads implements AutoCloseable {
     this.stream = stream;
     this.from = from;
     this.to = to;
-    SSLContext ssl = SSLContext.getInstance("TLS");
-    ssl.init(null, TestServers.TRUST_ALL, new SecureRandom());
-    SSLParameters params = new SSLParameters();
-    params.setEndpointIdentificationAlgorithm(null);
-    this.http = HttpClient.newBuilder().sslContext(ssl).sslParameters(params).connectTimeout(Duration.ofSeconds(10))
-        .build();
+    this.http = TestServers.trustingHttpClient();
     try (KinesisVideoArchivedMediaClient c = archived()) {
       hlsUrl = c.getHLSStreamingSessionURL(r -> r.streamName(stream).playbackMode(HLSPlaybackMode.ON_DEMAND)
           .containerFormat(ContainerFormat.MPEG_TS).hlsFragmentSelector(s -> s

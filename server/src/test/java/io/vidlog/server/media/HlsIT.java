@@ -19,15 +19,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -90,11 +86,7 @@ class HlsIT {
           && acks.stream().noneMatch(a -> a.contains("\"ERROR\"")), acks.toString());
     }
     after = Instant.now().plusMillis(1);
-    SSLContext ssl = SSLContext.getInstance("TLS");
-    ssl.init(null, TestServers.TRUST_ALL, new SecureRandom());
-    SSLParameters params = new SSLParameters();
-    params.setEndpointIdentificationAlgorithm(null);
-    http = HttpClient.newBuilder().sslContext(ssl).sslParameters(params).connectTimeout(Duration.ofSeconds(10)).build();
+    http = TestServers.trustingHttpClient();
   }
 
   @AfterAll

@@ -5,14 +5,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 
 /**
  * Talks to the server as the web player does: signs in with an access key for a session cookie,
@@ -34,16 +31,7 @@ public final class BrowserHttp {
 
   public BrowserHttp(URI base) {
     this.base = base;
-    try {
-      SSLContext ssl = SSLContext.getInstance("TLS");
-      ssl.init(null, TestServers.TRUST_ALL, new SecureRandom());
-      SSLParameters params = new SSLParameters();
-      params.setEndpointIdentificationAlgorithm(null);
-      this.http = HttpClient.newBuilder().sslContext(ssl).sslParameters(params).connectTimeout(Duration.ofSeconds(10))
-          .build();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    this.http = TestServers.trustingHttpClient();
   }
 
   public Login login(String keyId, String secret) throws Exception {

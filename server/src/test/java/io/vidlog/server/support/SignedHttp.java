@@ -5,14 +5,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpMethod;
@@ -33,16 +30,7 @@ public final class SignedHttp {
 
   public SignedHttp(URI base) {
     this.base = base;
-    try {
-      SSLContext ssl = SSLContext.getInstance("TLS");
-      ssl.init(null, TestServers.TRUST_ALL, new SecureRandom());
-      SSLParameters params = new SSLParameters();
-      params.setEndpointIdentificationAlgorithm(null);
-      this.http = HttpClient.newBuilder().sslContext(ssl).sslParameters(params)
-          .connectTimeout(Duration.ofSeconds(10)).build();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    this.http = TestServers.trustingHttpClient();
   }
 
   /** What to sign. */

@@ -6,10 +6,15 @@ import io.vidlog.server.config.ConfigLoader;
 import io.vidlog.server.config.ServerConfig;
 import io.vidlog.server.keys.AdminCredentials;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -50,6 +55,20 @@ public final class TestServers {
       return new X509Certificate[0];
     }
   }};
+
+  /** A java.net.http client that trusts the test server's self-signed certificate, for any host name. */
+  public static HttpClient trustingHttpClient() {
+    try {
+      SSLContext ssl = SSLContext.getInstance("TLS");
+      ssl.init(null, TRUST_ALL, new SecureRandom());
+      SSLParameters params = new SSLParameters();
+      params.setEndpointIdentificationAlgorithm(null);
+      return HttpClient.newBuilder().sslContext(ssl).sslParameters(params).connectTimeout(Duration.ofSeconds(10))
+          .build();
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   public static KinesisVideoClient client(URI url, String accessKey, String secret) {
     return KinesisVideoClient.builder()

@@ -14,12 +14,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,11 +32,7 @@ class WebPlayerFilesIT {
   @BeforeAll
   void start(@TempDir Path dir) throws Exception {
     server = TestServers.start(dir, Map.of());
-    SSLContext ssl = SSLContext.getInstance("TLS");
-    ssl.init(null, TestServers.TRUST_ALL, new SecureRandom());
-    SSLParameters params = new SSLParameters();
-    params.setEndpointIdentificationAlgorithm(null);
-    http = HttpClient.newBuilder().sslContext(ssl).sslParameters(params).build();
+    http = TestServers.trustingHttpClient();
   }
 
   @AfterAll
