@@ -16,8 +16,10 @@ import io.vidlog.media.fmp4.MediaSegment;
 import io.vidlog.media.mkv.TrackEntry;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -64,7 +66,7 @@ final class LiveParts {
     long endMillis = -1;
     boolean complete;
     final EnumMap<TimestampKind, List<MediaSegment>> chunks = new EnumMap<>(TimestampKind.class);
-    final Map<PartReader, TimestampKind> readers = new java.util.LinkedHashMap<>();
+    final Map<PartReader, TimestampKind> readers = new LinkedHashMap<>();
 
     Part(int index, long startMillis, boolean independent) {
       this.index = index;
@@ -149,7 +151,7 @@ final class LiveParts {
    * The playlists rendered since the parts last changed, by what each depends on besides the
    * session token: the sessions held on one part are answered from one rendering per variant.
    */
-  private final Map<Object, SharedPlaylist> renderings = new java.util.HashMap<>();
+  private final Map<Object, SharedPlaylist> renderings = new HashMap<>();
   private long sweeper = -1;
   /** Tasks handed to contexts to answer held requests ({@link #answer}). */
   private long dispatches;
@@ -205,7 +207,7 @@ final class LiveParts {
     if (held.isEmpty()) {
       return;
     }
-    Map<Context, List<Promise<Boolean>>> released = new java.util.LinkedHashMap<>();
+    Map<Context, List<Promise<Boolean>>> released = new LinkedHashMap<>();
     for (Iterator<Held> it = held.iterator(); it.hasNext(); ) {
       Held h = it.next();
       boolean reached;
@@ -243,7 +245,7 @@ final class LiveParts {
   private synchronized void sweep() {
     release();
     long now = clock.getAsLong();
-    Map<Context, List<Promise<Boolean>>> expired = new java.util.LinkedHashMap<>();
+    Map<Context, List<Promise<Boolean>>> expired = new LinkedHashMap<>();
     for (Iterator<Held> it = held.iterator(); it.hasNext(); ) {
       Held h = it.next();
       if (now >= h.deadlineMillis()) {
@@ -578,7 +580,7 @@ final class LiveParts {
       return Answer.STREAMING;
     }
     if (f.open && index == t.parts.size()) {
-      t.early.computeIfAbsent(index, i -> new java.util.LinkedHashMap<>()).put(reader, kind);
+      t.early.computeIfAbsent(index, i -> new LinkedHashMap<>()).put(reader, kind);
       return Answer.STREAMING;
     }
     return Answer.NOT_FOUND;
