@@ -43,6 +43,7 @@ public final class Main implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    CommonPool.configure();
     // Netty registers its buffer events with JDK Flight Recorder when JFR is present, which loads
     // about 100 JFR classes at start-up; opt in with -Dio.netty.jfr.enabled=true when profiling
     if (System.getProperty("io.netty.jfr.enabled") == null) {
