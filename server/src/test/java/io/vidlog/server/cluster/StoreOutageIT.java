@@ -135,6 +135,7 @@ class StoreOutageIT {
     // Players of the sessions opened before, and a GetClip caller, while the store is down: the
     // fragments are still in the live window, which serves the segments, the same bytes as before;
     // GetClip reads only the store.
+    long readsFrom = System.nanoTime();
     List<OutageReads.Answer> hlsDuring = reads.hls();
     hlsDuring.forEach(OutageReads::assertPlayable);
     OutageReads.assertSameMedia(hlsBefore, hlsDuring, "the HLS session during the outage");
@@ -162,6 +163,7 @@ class StoreOutageIT {
     during.addAll(onDemandDuring);
     during.add(liveOpened);
     during.addAll(liveDuring);
+    long readsNanos = System.nanoTime() - readsFrom;
     assertTrue(storeStatus(health, 503, "DOWN"), "the store was down throughout the reads");
     long outageEnd = killed + TimeUnit.SECONDS.toNanos(outageSeconds);
     while (System.nanoTime() < outageEnd) {
@@ -260,7 +262,8 @@ class StoreOutageIT {
         TimeUnit.NANOSECONDS.toMillis(healthUp - restarted),
         TimeUnit.NANOSECONDS.toMillis(firstPersistedAfter - restarted), live.numbers.size(), live.attempts.get(),
         archive.numbers.size(), archive.attempts.get(), archive.failedAttempts.get(), rebuilt.size());
-    System.err.println("store outage: HLS and DASH sessions and GetClip during the outage: " + during);
+    System.err.println("store outage: HLS and DASH sessions and GetClip during the outage (" + during.size()
+        + " calls in " + TimeUnit.NANOSECONDS.toMillis(readsNanos) + " ms): " + during);
     System.err.println("store outage: producer connections that failed: " + producer.failures);
     System.err.println("store outage: live reader's responses: " + live.log);
   }
