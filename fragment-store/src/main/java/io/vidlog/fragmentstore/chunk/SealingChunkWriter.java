@@ -187,7 +187,12 @@ final class SealingChunkWriter implements FragmentArchive.ChunkWriter {
     System.arraycopy(footer, 0, tailBytes, sealedHeaderLength, footer.length);
     return file.write(Buffer.buffer(tailBytes))
         .compose(v -> file.close())
-        .compose(v -> failure != null ? Future.failedFuture(failure) : store.putFile(objectKey, spool));
+        .compose(v -> {
+          // closed: a discard after a failed upload must not close it again (AsyncFile throws then,
+          // and the spool file would stay behind)
+          file = null;
+          return failure != null ? Future.failedFuture(failure) : store.putFile(objectKey, spool);
+        });
   }
 
   @Override

@@ -8,15 +8,27 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
+import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 
 /** The OkHttp client minio-java runs on, with the TLS trust the config asks for. */
 final class S3Http {
   private static final long MIN_PART = 5L * 1024 * 1024;
+  /**
+   * How long an idle connection is kept for the next call: shorter than the idle timeouts of S3
+   * servers (Node's http server, which s3rver runs on, closes a connection after 5 s idle; AWS S3
+   * after about 20 s), so a call never goes out on a connection the server is closing just then.
+   * Such a call fails with "unexpected end of stream" after its request was sent, which OkHttp
+   * does not retry, and an upload would be refused although the store is up.
+   */
+  static final long KEEP_ALIVE_SECONDS = 4;
+  /** Idle connections kept at most: OkHttp's default. */
+  private static final int MAX_IDLE_CONNECTIONS = 5;
 
   private S3Http() {}
 
@@ -25,7 +37,8 @@ final class S3Http {
         .connectTimeout(config.connectTimeout())
         .readTimeout(config.ioTimeout())
         .writeTimeout(config.ioTimeout())
-        .retryOnConnectionFailure(true);
+        .retryOnConnectionFailure(true)
+        .connectionPool(new ConnectionPool(MAX_IDLE_CONNECTIONS, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS));
     try {
       if (config.trustAll()) {
         X509TrustManager tm = new TrustAll();

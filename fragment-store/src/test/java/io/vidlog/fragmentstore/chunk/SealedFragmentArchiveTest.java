@@ -12,9 +12,11 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import io.vidlog.fragmentstore.crypto.StreamingSeal;
+import io.vidlog.fragmentstore.object.ObjectStore;
 import io.vidlog.fragmentstore.object.StoreException;
 import io.vidlog.fragmentstore.streams.StreamInfo;
 import io.vidlog.fragmentstore.testing.Conditions;
+import io.vidlog.fragmentstore.testing.ForwardingObjectStore;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,6 +95,25 @@ class SealedFragmentArchiveTest extends ArchiveFixture {
     });
     assertEquals(StoreException.Kind.INVALID, e.kind());
     assertEquals(List.of(), on(() -> archive.list(s, null, 10)));
+    awaitSpoolEmpty();
+  }
+
+  @Test
+  void aCommitWhoseUploadFailsLeavesNoSpoolFile() throws Exception {
+    ObjectStore down = new ForwardingObjectStore(store) {
+      @Override
+      public Future<Void> putFile(String key, java.nio.file.Path file) {
+        return Future.failedFuture(new StoreException(StoreException.Kind.UNAVAILABLE, "the store is down"));
+      }
+    };
+    SealedFragmentArchive failing = await(SealedFragmentArchive.open(vertx, down, crypto, dataDir.resolve("spool")));
+    StreamInfo s = stream("down");
+    byte[] mkv = randomBytes(300_000, 5);
+    StoreException e = failure(() -> {
+      FragmentArchive.ChunkWriter w = failing.begin(s, fn(1));
+      return w.write(Buffer.buffer(mkv)).compose(v -> w.commit(header(fn(1), mkv.length)));
+    });
+    assertEquals(StoreException.Kind.UNAVAILABLE, e.kind());
     awaitSpoolEmpty();
   }
 

@@ -23,9 +23,10 @@ import java.util.function.Supplier;
  * Reads one fragment's frames of one track into a {@link FragmentRepackaging} (or all its tracks
  * into a {@link TsRepackaging}): from the archive
  * when the fragment is stored, decrypted as it streams (the repackager keeps one copy of the
- * track's frames, the chunk's other bytes are dropped as they pass), or, for a fragment that has
- * ended but is not durable yet, from the stream's live window. Either way one fragment's frames of
- * one track are held for the request, never more.
+ * track's frames, the chunk's other bytes are dropped as they pass), or from the stream's live
+ * window when the archive cannot give it: a fragment that has ended but is not durable yet, or a
+ * stored one while the store is unreachable (docs/architecture.md "When the store is unreachable").
+ * Either way one fragment's frames of one track are held for the request, never more.
  */
 final class FragmentSource {
   /** How long a read from the live window may wait for its fragment's events. */
@@ -44,19 +45,34 @@ final class FragmentSource {
     this.budget = budget;
   }
 
-  /** The stored fragment; fails with StoreException NOT_FOUND when it is not (or no longer) stored. */
-  Future<FragmentRepackaging> stored(StreamInfo stream, FragmentNumber number, int track) {
-    return stored(stream, number, () -> new FragmentRepackaging(budget, track));
+  /** One track of the fragment, from the archive or else the live window ({@link #storedOrLive}). */
+  Future<FragmentRepackaging> read(StreamInfo stream, FragmentNumber number, int track) {
+    return storedOrLive(stream, number, () -> new FragmentRepackaging(budget, track));
   }
 
-  /** The stored fragment, every track, as a transport stream segment's frames (MPEG_TS sessions). */
-  Future<TsRepackaging> storedTs(StreamInfo stream, FragmentNumber number) {
-    return stored(stream, number, () -> new TsRepackaging(budget));
+  /** Every track of the fragment, as a transport stream segment's frames (MPEG_TS sessions). */
+  Future<TsRepackaging> readTs(StreamInfo stream, FragmentNumber number) {
+    return storedOrLive(stream, number, () -> new TsRepackaging(budget));
   }
 
-  /** The fragment from the live window, every track, for a transport stream segment. */
-  Future<TsRepackaging> liveTs(StreamInfo stream, FragmentNumber number) {
-    return live(stream, number, () -> new TsRepackaging(budget));
+  /**
+   * The stored fragment; when the archive answers NOT_FOUND (not durable yet) or UNAVAILABLE (the
+   * store is down, frozen or cut off), the fragment from the live window instead. The live window
+   * holds every fragment that ended recently, stored or not, so a player at the live edge keeps
+   * playing through a store outage. When the window does not hold it either, a store that was
+   * unavailable is the answer (503, to retry), not the window's "no longer available" (404): the
+   * fragment is not gone, only out of reach for now.
+   */
+  private <T extends Repackaging> Future<T> storedOrLive(StreamInfo stream, FragmentNumber number, Supplier<T> make) {
+    return stored(stream, number, make).recover(e -> {
+      if (StoreException.isNotFound(e)) {
+        return live(stream, number, make);
+      }
+      if (StoreException.isUnavailable(e)) {
+        return live(stream, number, make).recover(notLive -> Future.failedFuture(e));
+      }
+      return Future.failedFuture(e);
+    });
   }
 
   private <T extends Repackaging> Future<T> stored(StreamInfo stream, FragmentNumber number, Supplier<T> make) {
@@ -101,10 +117,6 @@ final class FragmentSource {
    * The fragment from the stream's live window (it ended but may not be durable yet); fails with
    * ResourceNotFoundException when the window no longer holds it.
    */
-  Future<FragmentRepackaging> live(StreamInfo stream, FragmentNumber number, int track) {
-    return live(stream, number, () -> new FragmentRepackaging(budget, track));
-  }
-
   private <T extends Repackaging> Future<T> live(StreamInfo stream, FragmentNumber number, Supplier<T> make) {
     BigInteger n = new BigInteger(number.value());
     if (n.signum() <= 0) {
@@ -155,9 +167,5 @@ final class FragmentSource {
 
   static RuntimeException gone(FragmentNumber number) {
     return KvsError.RESOURCE_NOT_FOUND.exception("Fragment " + number.value() + " is no longer available");
-  }
-
-  static boolean notStored(Throwable t) {
-    return StoreException.isNotFound(t);
   }
 }

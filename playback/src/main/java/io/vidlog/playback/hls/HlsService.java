@@ -414,9 +414,7 @@ public final class HlsService {
       return Future.failedFuture(Invalid.field("SessionToken", "must be a session with ContainerFormat MPEG_TS"));
     }
     return playable(stream, session).compose(p -> record(stream, session, number)).compose(r -> {
-      Future<TsRepackaging> read = source.storedTs(stream, number)
-          .recover(e -> FragmentSource.notStored(e) ? source.liveTs(stream, number) : Future.failedFuture(e));
-      return read.transform(ar -> {
+      return source.readTs(stream, number).transform(ar -> {
         if (ar.failed()) {
           return Future.failedFuture(asKvs(ar.cause()));
         }
@@ -437,9 +435,7 @@ public final class HlsService {
 
   private Future<SegmentCache.Built> build(StreamInfo stream, HlsSession session, FragmentRecord r, int track) {
     FragmentNumber number = r.number();
-    Future<FragmentRepackaging> read = source.stored(stream, number, track)
-        .recover(e -> FragmentSource.notStored(e) ? source.live(stream, number, track) : Future.failedFuture(e));
-    return read.transform(ar -> {
+    return source.read(stream, number, track).transform(ar -> {
       if (ar.failed()) {
         return Future.failedFuture(asKvs(ar.cause()));
       }

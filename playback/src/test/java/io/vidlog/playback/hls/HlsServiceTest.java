@@ -7,13 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vidlog.fragmentstore.FragmentNumber;
 import io.vidlog.fragmentstore.live.LiveFeedConfig;
 import io.vidlog.fragmentstore.live.MemoryLiveFeeds;
+import io.vidlog.fragmentstore.object.StoreException;
 import io.vidlog.fragmentstore.streams.StreamInfo;
 import io.vidlog.fragmentstore.testing.Conditions;
+import io.vidlog.fragmentstore.testing.MemoryArchive;
 import io.vidlog.fragmentstore.testing.TestStores;
 import io.vidlog.kvs.KvsError;
 import io.vidlog.kvs.KvsException;
@@ -26,6 +29,7 @@ import io.vidlog.playback.testing.TestChunks;
 import io.vidlog.playback.testing.TestMedia;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,7 +40,7 @@ import org.junit.jupiter.api.Test;
  * archive and the real live feeds, with the clock in the test's hands: the fragments of ON_DEMAND,
  * LIVE and LIVE_REPLAY playlists, their sequence numbers, discontinuities, init segments and
  * lengths; producer-timestamp deduplication; KVS's refusals; media segments from the store and
- * from the live window.
+ * from the live window (also while the store is unavailable).
  */
 class HlsServiceTest {
   /** Fragments of the test media are 5 frames of 100 ms. */
@@ -252,6 +256,42 @@ class HlsServiceTest {
     KvsException outside = assertThrows(KvsException.class, () -> stores.await(() ->
         service.fragment(stream, s, new FragmentNumber("5"), 1)));
     assertEquals(KvsError.RESOURCE_NOT_FOUND, outside.error());
+  }
+
+  @Test
+  void whileTheStoreIsUnavailableAStoredFragmentStillInTheLiveWindowIsServedFromIt() throws Exception {
+    AtomicBoolean down = new AtomicBoolean();
+    MemoryArchive outage = new MemoryArchive(stores.memoryArchive().store()) {
+      @Override
+      public Future<ChunkReader> open(StreamInfo s, FragmentNumber number) {
+        return down.get() ? Future.failedFuture(new StoreException(StoreException.Kind.UNAVAILABLE, "the store is down"))
+            : super.open(s, number);
+      }
+    };
+    HlsService reading = new HlsService(stores.index, catalog, new LiveTails(vertx, feeds, catalog, clock::get, 60_000,
+        100), new FragmentSource(vertx, outage, feeds, budget), 10_000, 0);
+    persist(fragment(0)); // stored before this node's live window began
+    TestChunks.Fragment f = fragment(1);
+    f.publishTo(feeds.feed(stream.streamId()), true);
+    persist(f); // stored, indexed, and still in the live window
+    long now = BASE + 2 * FRAGMENT + 100;
+    HlsSession fmp4 = stores.await(() -> reading.create(stream, HlsSessionRequest.parse(new Fields(new JsonObject(
+        "{\"StreamName\":\"cam\"}")), now), now));
+    HlsSession ts = stores.await(() -> reading.create(stream, HlsSessionRequest.parse(new Fields(new JsonObject(
+        "{\"StreamName\":\"cam\",\"ContainerFormat\":\"MPEG_TS\"}")), now), now));
+    MediaSegment stored = stores.await(() -> reading.fragment(stream, fmp4, f.number(), 1));
+    byte[] storedTs = stores.await(() -> reading.tsFragment(stream, ts, f.number()));
+
+    down.set(true);
+    assertArrayEquals(stored.toByteArray(), stores.await(() -> reading.fragment(stream, fmp4, f.number(), 1))
+        .toByteArray(), "the fMP4 segment comes from the live window, as the store gave it");
+    assertArrayEquals(storedTs, stores.await(() -> reading.tsFragment(stream, ts, f.number())),
+        "so does the transport stream segment");
+    // a fragment the window does not hold: the store's 503 to retry, not a 404 that says it is gone
+    StoreException e = assertThrows(StoreException.class, () -> stores.await(() -> reading.fragment(stream, fmp4,
+        fragment(0).number(), 1)));
+    assertEquals(StoreException.Kind.UNAVAILABLE, e.kind());
+    assertEquals(0, budget.used(), "every repackaging returned its frames to the budget");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.vidlog.server.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vidlog.fragmentstore.testing.Conditions;
 import io.vidlog.server.keys.AdminCredentials;
@@ -35,8 +36,14 @@ import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.GetMediaF
  * restarted on the same data dir each time. After each restart every fragment acked PERSISTED so
  * far is listed and the newest of each stream reads back; at the end, after a clean restart, every
  * acked fragment is listed by ListFragments and read whole by GetMediaForFragmentList, fragment
- * numbers only ever grew per stream, readers resumed with their tokens, and no temporary file of an
- * interrupted write is left in the data dir ({@link DataDirLeftovers}).
+ * numbers only ever grew per stream, readers resumed with their tokens, every fragment listed
+ * (acked or not: one stored just before a kill, before its ack went out) reads whole, and no
+ * temporary file of an interrupted write is left in the data dir ({@link DataDirLeftovers}).
+ *
+ * <p>The same loop runs on the {@code s3} backend ({@link #theS3BackendKeepsEveryPersistedFragmentThroughKills}):
+ * the server started with its S3 flags against s3rver ({@link S3rverProcess}), which keeps running
+ * across the kills. A kill then cuts chunk uploads and index writes in flight to S3; a partial upload
+ * must never be listed, and whatever the store kept is either listed and readable or not listed at all.
  *
  * <p>The moments are random on purpose (a kill is a fault to inject, not a condition to wait for):
  * drawn from a seeded {@link Random} whose seed is printed, so a failing run replays with
@@ -46,6 +53,8 @@ import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.GetMediaF
  */
 class KillLoopIT {
   static final int KILLS = Integer.getInteger("vidlog.kills", 10);
+  /** Kills of the {@code s3} form: one in {@code mvn verify}, {@code STORE=s3 scripts/kill-loop.sh N} for more. */
+  static final int S3_KILLS = Integer.getInteger("vidlog.kills.s3", 1);
   static final int STREAMS = Integer.getInteger("vidlog.kills.streams", 6);
   static final long SEED = Long.getLong("vidlog.kills.seed", System.nanoTime());
   /**
@@ -70,19 +79,38 @@ class KillLoopIT {
   @Test
   @Timeout(value = 15, unit = TimeUnit.MINUTES) // the long form turns timeouts off (scripts/kill-loop.sh)
   void everyPersistedFragmentSurvivesRandomKillsDuringMultiStreamIngest() throws Exception {
+    killLoop("fs", KILLS, "-Dvidlog.kills", List.of());
+  }
+
+  @Test
+  @Timeout(value = 15, unit = TimeUnit.MINUTES)
+  void theS3BackendKeepsEveryPersistedFragmentThroughKills() throws Exception {
+    assumeTrue(S3_KILLS > 0, "-Dvidlog.kills.s3=0 leaves the s3 form out");
+    try (S3rverProcess s3 = S3rverProcess.start(NodeProcess.freePort(), dir.resolve("s3rver"))) {
+      killLoop("s3", S3_KILLS, "-Dvidlog.kills.s3", List.of("--s3-endpoint", s3.endpoint(), "--s3-bucket", "killed",
+          "--s3-access-key", S3rverProcess.KEY, "--s3-secret-key", S3rverProcess.SECRET));
+    }
+  }
+
+  /**
+   * The loop on one backend: {@code store} as the server names it in its start line, {@code killsFlag}
+   * the property that sets {@code kills} (for the replay line), {@code storeArgs} the server's flags for it.
+   */
+  private void killLoop(String store, int kills, String killsFlag, List<String> storeArgs) throws Exception {
     Random random = new Random(SEED);
-    String replay = " (seed " + SEED + ": replay with -Dvidlog.kills.seed=" + SEED + " -Dvidlog.kills=" + KILLS + ")";
-    System.out.println("kill loop: " + KILLS + " kills of the server with " + STREAMS + " cameras, index segments of "
-        + SEGMENT_SIZE + " fragments" + replay);
+    String replay = " (seed " + SEED + ": replay with -Dvidlog.kills.seed=" + SEED + " " + killsFlag + "=" + kills + ")";
+    System.out.println("kill loop: " + kills + " kills of the server on its " + store + " store with " + STREAMS
+        + " cameras, index segments of " + SEGMENT_SIZE + " fragments" + replay);
     int port = NodeProcess.freePort();
     int ingestPort = NodeProcess.freePort();
-    NodeProcess node = NodeProcess.start("killed", dir, List.of(),
+    Path nodeDir = dir.resolve("node");
+    NodeProcess node = NodeProcess.start("killed", nodeDir, List.of(),
         List.of("-Dvidlog.index.segmentSize=" + SEGMENT_SIZE),
         List.of("--port", String.valueOf(port), "--bind", "127.0.0.1", "--ingest-port", String.valueOf(ingestPort)),
-        List.of());
+        storeArgs);
     URI url = node.url();
     URI ingest = URI.create("https://127.0.0.1:" + ingestPort);
-    AdminCredentials admin = AdminCredentials.read(dir.resolve("data").resolve(AdminCredentials.FILE));
+    AdminCredentials admin = AdminCredentials.read(nodeDir.resolve("data").resolve(AdminCredentials.FILE));
     List<KillLoopCamera> cameras = new ArrayList<>();
     List<KillLoopReader> readers = new ArrayList<>();
     try (KinesisVideoClient kvs = TestServers.client(url, admin.accessKeyId(), admin.secretAccessKey())) {
@@ -97,13 +125,13 @@ class KillLoopIT {
     readers.forEach(KillLoopReader::start);
     long maxReadyNanos = 0;
     int checks = 0;
-    int kills = 0;
+    int killed = 0;
     int killsDuringMp4 = 0;
     long killingSince = System.nanoTime();
     try {
-      for (int kill = 1; kill <= KILLS; kill++) {
+      for (int kill = 1; kill <= kills; kill++) {
         if (MINUTES > 0 && System.nanoTime() - killingSince > TimeUnit.MINUTES.toNanos(MINUTES)) {
-          System.out.println("kill loop: " + MINUTES + " minutes of killing are over after " + kills + " kills");
+          System.out.println("kill loop: " + MINUTES + " minutes of killing are over after " + killed + " kills");
           break;
         }
         String moment;
@@ -127,8 +155,8 @@ class KillLoopIT {
           killsDuringMp4++;
         }
         node.kill();
-        kills = kill;
-        System.out.println("kill " + kill + "/" + KILLS + ": " + moment + "; acked so far " + ackedCounts(cameras)
+        killed = kill;
+        System.out.println("kill " + kill + "/" + kills + ": " + moment + "; acked so far " + ackedCounts(cameras)
             + "; MP4 connections open or opening " + mp4Uploading);
         long started = System.nanoTime();
         node = node.restart();
@@ -136,7 +164,7 @@ class KillLoopIT {
         long ready = System.nanoTime() - started;
         maxReadyNanos = Math.max(maxReadyNanos, ready);
         String log = node.stderr();
-        int startedIn = log.lastIndexOf("(store fs, started in");
+        int startedIn = log.lastIndexOf("(store " + store + ", started in");
         System.out.println("restart " + kill + ": ready after " + TimeUnit.NANOSECONDS.toMillis(ready) + " ms "
             + (startedIn < 0 ? "" : log.substring(startedIn, log.indexOf(')', startedIn) + 1)));
       }
@@ -155,22 +183,25 @@ class KillLoopIT {
       node.url();
 
       Map<String, Integer> checked = new LinkedHashMap<>();
+      Map<String, Integer> unacked = new LinkedHashMap<>();
       for (KillLoopCamera c : cameras) {
         assertEquals(List.of(), c.errors, c.stream + ": ERROR acks" + replay);
         assertEquals(List.of(), c.backwards, c.stream + ": fragment numbers went backwards" + replay);
         checked.put(c.stream + " " + c.format, assertEveryAckedFragmentReads(url, admin, c, replay));
+        unacked.put(c.stream, assertUnackedListedFragmentsRead(url, admin, c, replay));
       }
       for (KillLoopReader r : readers) {
         assertEquals(List.of(), r.failures, r.stream + "'s live reader" + replay);
         assertTrue(r.fragments.get() > 0, r.stream + "'s live reader read fragments" + replay);
       }
       assertAckedFragmentsListed(url, admin, cameras, replay);
-      System.out.println("kill loop: " + kills + " kills (" + killsDuringMp4 + " with an MP4 camera's connection open or opening),"
-          + " every acked fragment read; fragments checked per stream "
-          + checked + "; listed after " + checks + " restarts; readers read " + readers.stream().map(r -> r.stream + "="
+      System.out.println("kill loop: " + killed + " kills on the " + store + " store (" + killsDuringMp4
+          + " with an MP4 camera's connection open or opening), every acked fragment read; fragments checked per stream "
+          + checked + "; listed but never acked (stored just before a kill), each read whole: " + unacked
+          + "; listed after " + checks + " restarts; readers read " + readers.stream().map(r -> r.stream + "="
           + r.fragments.get() + " (" + r.resumed.get() + " resumed)").toList() + "; max restart-to-ready "
           + TimeUnit.NANOSECONDS.toMillis(maxReadyNanos) + " ms" + replay);
-      assertEquals(List.of(), DataDirLeftovers.in(dir.resolve("data")),
+      assertEquals(List.of(), DataDirLeftovers.in(nodeDir.resolve("data")),
           "files of interrupted writes left after a clean restart" + replay);
     } finally {
       cameras.forEach(KillLoopCamera::stopReconnecting);
@@ -238,6 +269,25 @@ class KillLoopIT {
       }
     }
     return acked.size();
+  }
+
+  /**
+   * The fragments the index lists that were never acked PERSISTED (a chunk stored just before a
+   * kill, before its ack was sent, which a later index load lists as KVS would): each reads whole,
+   * so no partial upload or torn write is listed. Returns how many there are.
+   */
+  private static int assertUnackedListedFragmentsRead(URI url, AdminCredentials admin, KillLoopCamera c, String replay)
+      throws Exception {
+    Set<String> acked = new HashSet<>(c.persisted());
+    try (KinesisVideoArchivedMediaClient archived = MediaClients.archived(url, admin.accessKeyId(),
+        admin.secretAccessKey())) {
+      List<String> extra = archived.listFragmentsPaginator(r -> r.streamName(c.stream)).fragments().stream()
+          .map(Fragment::fragmentNumber).filter(n -> !acked.contains(n)).toList();
+      for (int from = 0; from < extra.size(); from += READ_BATCH) {
+        readWhole(archived, c.stream, extra.subList(from, Math.min(extra.size(), from + READ_BATCH)), replay);
+      }
+      return extra.size();
+    }
   }
 
   /** The fragments decrypt and parse: each one a chunk with frames, in the order asked. */

@@ -35,7 +35,9 @@ import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.kinesisvideo.KinesisVideoClient;
 import software.amazon.awssdk.services.kinesisvideo.model.APIName;
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.KinesisVideoArchivedMediaClient;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.ContainerFormat;
 import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.FragmentSelectorType;
+import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.HLSPlaybackMode;
 import software.amazon.awssdk.services.kinesisvideomedia.KinesisVideoMediaClient;
 import software.amazon.awssdk.services.kinesisvideomedia.model.GetMediaResponse;
 import software.amazon.awssdk.services.kinesisvideomedia.model.StartSelectorType;
@@ -54,10 +56,17 @@ import software.amazon.awssdk.services.kinesisvideomedia.model.StartSelectorType
  * listed; the fragments the store refused were answered ERROR 5001, never PERSISTED; /health says
  * 503 store DOWN during the outage and 200 UP after it; the readers miss no PERSISTED fragment and
  * see none twice; the stream keeps ingesting after the store is back with no repair, with
- * increasing fragment numbers. An HLS session and GetClip over the fragments stored before the
- * outage answer cleanly during it (200, or 503 ServiceUnavailable, within the store's documented
- * timeouts) and the same session URL plays every segment again after it. The figures are printed for the record, never compared with a
- * wall-clock threshold.
+ * increasing fragment numbers; no spool file of a refused fragment is left in the data dir.
+ *
+ * <p>HLS, DASH and GetClip ({@link OutageReads}), every answer within the store's documented timeouts:
+ * an ON_DEMAND HLS session (transport stream) and an ON_DEMAND DASH session over the fragments
+ * stored before the outage play during it with the same bytes as before, since those fragments are
+ * still in the stream's live window, which serves a segment the store cannot (GetClip, which reads
+ * only the store, answers 503 ServiceUnavailable); sessions opened during the outage work from the
+ * index in memory: an ON_DEMAND one over the same fragments plays the same segments, a LIVE one
+ * (fMP4) lists the newest fragments and plays them from the live window. After the outage the
+ * same session URLs play every segment again. The figures are printed for the record, never
+ * compared with a wall-clock threshold.
  */
 @Tag("interop")
 class StoreOutageIT {
@@ -107,9 +116,13 @@ class StoreOutageIT {
     OutageReads reads = new OutageReads(node.url(), admin, STREAM, Instant.ofEpochMilli(from), Instant.now());
     cleanUp.add(reads);
     List<OutageReads.Answer> hlsBefore = reads.hls();
+    List<OutageReads.Answer> dashBefore = reads.dash();
     OutageReads.Answer clipBefore = reads.clip();
-    assertTrue(hlsBefore.size() > 2 && hlsBefore.stream().allMatch(OutageReads.Answer::ok),
-        "the HLS session plays before the outage: " + hlsBefore);
+    assertTrue(hlsBefore.size() > 2, "the HLS session lists segments: " + hlsBefore);
+    hlsBefore.forEach(OutageReads::assertPlayable);
+    assertTrue(dashBefore.stream().filter(a -> a.what().startsWith("segment")).count() > 1,
+        "the DASH manifest lists segments: " + dashBefore);
+    dashBefore.forEach(OutageReads::assertPlayable);
     assertTrue(clipBefore.ok(), "GetClip before the outage: " + clipBefore + " " + clipBefore.text());
 
     long killed = System.nanoTime();
@@ -119,10 +132,38 @@ class StoreOutageIT {
     long healthDown = System.nanoTime();
     Reader archive = new Reader("archive", node.url(), admin, StartSelectorType.EARLIEST);
     cleanUp.add(archive);
-    // a player of the session and a GetClip caller while the store is down: clean answers, no hang
-    List<OutageReads.Answer> during = new ArrayList<>(reads.hls());
-    during.add(reads.clip());
-    during.forEach(OutageReads::assertClean);
+    // Players of the sessions opened before, and a GetClip caller, while the store is down: the
+    // fragments are still in the live window, which serves the segments, the same bytes as before;
+    // GetClip reads only the store.
+    long readsFrom = System.nanoTime();
+    List<OutageReads.Answer> hlsDuring = reads.hls();
+    hlsDuring.forEach(OutageReads::assertPlayable);
+    OutageReads.assertSameMedia(hlsBefore, hlsDuring, "the HLS session during the outage");
+    List<OutageReads.Answer> dashDuring = reads.dash();
+    dashDuring.forEach(OutageReads::assertPlayable);
+    OutageReads.assertSameMedia(dashBefore, dashDuring, "the DASH session during the outage");
+    OutageReads.Answer clipDuring = reads.clip();
+    OutageReads.assertUnavailable(clipDuring);
+    // Sessions opened during the outage: the index is in memory, so they open and list what it has.
+    OutageReads.Answer onDemandOpened = reads.hlsSession(HLSPlaybackMode.ON_DEMAND, ContainerFormat.MPEG_TS);
+    OutageReads.assertPlayable(onDemandOpened);
+    List<OutageReads.Answer> onDemandDuring = reads.hls(onDemandOpened.text(Integer.MAX_VALUE));
+    onDemandDuring.forEach(OutageReads::assertPlayable);
+    OutageReads.assertSameMedia(hlsBefore, onDemandDuring, "an ON_DEMAND session opened during the outage");
+    OutageReads.Answer liveOpened = reads.hlsSession(HLSPlaybackMode.LIVE, ContainerFormat.FRAGMENTED_MP4);
+    OutageReads.assertPlayable(liveOpened);
+    List<OutageReads.Answer> liveDuring = reads.hls(liveOpened.text(Integer.MAX_VALUE));
+    assertTrue(liveDuring.stream().anyMatch(a -> a.what().startsWith("segment")), "the LIVE session lists the"
+        + " newest fragments: " + liveDuring);
+    liveDuring.forEach(OutageReads::assertPlayable);
+    List<OutageReads.Answer> during = new ArrayList<>(hlsDuring);
+    during.addAll(dashDuring);
+    during.add(clipDuring);
+    during.add(onDemandOpened);
+    during.addAll(onDemandDuring);
+    during.add(liveOpened);
+    during.addAll(liveDuring);
+    long readsNanos = System.nanoTime() - readsFrom;
     assertTrue(storeStatus(health, 503, "DOWN"), "the store was down throughout the reads");
     long outageEnd = killed + TimeUnit.SECONDS.toNanos(outageSeconds);
     while (System.nanoTime() < outageEnd) {
@@ -145,8 +186,13 @@ class StoreOutageIT {
     List<OutageReads.Answer> hlsAfter = reads.hls();
     assertEquals(hlsBefore.stream().map(OutageReads.Answer::what).toList(),
         hlsAfter.stream().map(OutageReads.Answer::what).toList(), "the session lists the same segments as before");
-    assertTrue(hlsAfter.stream().allMatch(OutageReads.Answer::ok), "the HLS session plays after the outage: "
-        + hlsAfter);
+    hlsAfter.forEach(OutageReads::assertPlayable);
+    OutageReads.assertSameMedia(hlsBefore, hlsAfter, "the HLS session after the outage");
+    List<OutageReads.Answer> dashAfter = reads.dash();
+    dashAfter.forEach(OutageReads::assertPlayable);
+    OutageReads.assertSameMedia(dashBefore, dashAfter, "the DASH session after the outage");
+    OutageReads.assertSameMedia(hlsBefore, reads.hls(onDemandOpened.text(Integer.MAX_VALUE)),
+        "the ON_DEMAND session opened during the outage, after it");
     OutageReads.Answer clipAfter = reads.clip();
     assertTrue(clipAfter.ok(), "GetClip after the outage: " + clipAfter + " " + clipAfter.text());
     assertEquals(clipBefore.body().length, clipAfter.body().length, "the clip after the outage is the one before");
@@ -158,6 +204,8 @@ class StoreOutageIT {
     awaitLong("the EARLIEST reader reached the last PERSISTED fragment", () -> archive.reached(last));
     live.close();
     archive.close();
+    // every fragment is final (PERSISTED or 5001): the spool files of those the store refused are gone too
+    assertEquals(List.of(), DataDirLeftovers.in(node.dir.resolve("data")), "files left in the data dir");
 
     assertEquals(List.of(), producer.failures, "every PutMedia connection was admitted and ended normally, also"
         + " during the outage");
@@ -214,7 +262,8 @@ class StoreOutageIT {
         TimeUnit.NANOSECONDS.toMillis(healthUp - restarted),
         TimeUnit.NANOSECONDS.toMillis(firstPersistedAfter - restarted), live.numbers.size(), live.attempts.get(),
         archive.numbers.size(), archive.attempts.get(), archive.failedAttempts.get(), rebuilt.size());
-    System.err.println("store outage: HLS session and GetClip during the outage: " + during);
+    System.err.println("store outage: HLS and DASH sessions and GetClip during the outage (" + during.size()
+        + " calls in " + TimeUnit.NANOSECONDS.toMillis(readsNanos) + " ms): " + during);
     System.err.println("store outage: producer connections that failed: " + producer.failures);
     System.err.println("store outage: live reader's responses: " + live.log);
   }
