@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * test-pattern camera ({@code vidlog camera}: 160x120 at 25 frames/s, a key frame a second, each frame sent as it
  * is made and stamped with the wall clock) streams to a server while hls.js from npm with
  * {@code lowLatencyMode}, configured as the web player configures it, plays the LIVE session in
- * headless Chromium for 60 s, one fragment's next-to-last part buffered late every 10 s: no fatal
+ * headless Chromium for 60 s, one fragment's next-to-last part buffered late every 20 s: no fatal
  * error and no stall after start-up (but for one per time
  * Chromium dropped its connections because the host's network changed, which its network log
  * shows). The latency of the frame on
@@ -54,7 +54,7 @@ class LowLatencyHlsIT {
    * slow transmux at start-up or on a busy machine does. hls.js alone then never loads the fragment's
    * last part and stalls; the web player's playlist gate (lowlatency.js) keeps it playing.
    */
-  static final int HOLD_EVERY_SECONDS = 10;
+  static final int HOLD_EVERY_SECONDS = 20;
   /** The server's {@code --hls-part-target-ms} (a measurement knob: latency against part length). */
   static final String PART_TARGET_MS = System.getProperty("vidlog.ll.part-target-ms", "200");
 
