@@ -65,6 +65,7 @@ public final class WebPlayerAssets {
       own("/assets/app.js", "app.js", JS),
       own("/assets/api.js", "api.js", JS),
       own("/assets/watch.js", "watch.js", JS),
+      own("/assets/lowlatency.js", "lowlatency.js", JS),
       own("/assets/download.js", "download.js", JS),
       own("/assets/timeline.js", "timeline.js", JS),
       own("/assets/mkvtags.js", "mkvtags.js", JS),

@@ -248,14 +248,23 @@ public final class HlsApi implements ApiModule {
     if (t == null) {
       throw Invalid.field(HlsUrls.TRACK_NUMBER, "is required");
     }
-    if (!t.matches("[0-9]{1,5}") || Integer.parseInt(t) < 1) {
+    if (!digits(t, 5) || Integer.parseInt(t) < 1) {
       throw Invalid.field(HlsUrls.TRACK_NUMBER, "must be a track number from 1");
     }
     return Integer.parseInt(t);
   }
 
+  /**
+   * Whether {@code s} is 1 to {@code max} ASCII digits (decimal digits, as a fragment number is).
+   * Not String.matches: every playlist request carries such numbers, and it compiles its pattern on
+   * each call.
+   */
+  static boolean digits(String s, int max) {
+    return s.length() <= max && FragmentNumber.isValid(s);
+  }
+
   private static int partNumber(String p) {
-    if (!p.matches("[0-9]{1,6}")) {
+    if (!digits(p, 6)) {
       throw Invalid.field(HlsUrls.PART_NUMBER, "must be a part index from 0");
     }
     return Integer.parseInt(p);
@@ -269,10 +278,10 @@ public final class HlsApi implements ApiModule {
     String msn = request.getParam("_HLS_msn");
     String part = request.getParam("_HLS_part");
     String skip = request.getParam("_HLS_skip");
-    if (msn != null && !msn.matches("[0-9]{1,18}")) {
+    if (msn != null && !digits(msn, 18)) {
       throw Invalid.field("_HLS_msn", "must be a media sequence number");
     }
-    if (part != null && (msn == null || !part.matches("[0-9]{1,6}"))) {
+    if (part != null && (msn == null || !digits(part, 6))) {
       throw Invalid.field("_HLS_part", msn == null ? "needs _HLS_msn (draft-pantos-hls-rfc8216bis §6.2.5.2)"
           : "must be a part index");
     }

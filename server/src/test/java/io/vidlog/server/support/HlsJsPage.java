@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * hls.js playing a URL in headless Chromium (Debian's {@code chromium}), the way a web page on another
  * origin plays a session URL: a page served from a local HTTP server loads a given hls.js build
- * ({@link HlsJs}: the one the web player ships, or the newest from npm), plays the URL muted and posts
- * what happened back to that server. Chromium accepts the test server's self-signed certificate. When
+ * ({@link HlsJs}: the one the web player ships, or the newest from npm), plays the URL muted (LL-HLS
+ * with the web player's {@code lowlatency.js}) and posts what happened back to that server. Chromium accepts the test server's self-signed certificate. When
  * Chromium or hls.js is missing the test fails (interop tests never skip).
  */
 public final class HlsJsPage implements AutoCloseable {
@@ -61,6 +61,9 @@ public final class HlsJsPage implements AutoCloseable {
     http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
     http.createContext("/play.html", ex -> send(ex, "text/html", page));
     http.createContext("/hls.js", ex -> send(ex, "text/javascript", hlsJs.script()));
+    byte[] lowLatency = WebPlayerAssets.load(WebPlayerAssets.all().stream()
+        .filter(a -> a.path().equals("/assets/lowlatency.js")).findFirst().orElseThrow());
+    http.createContext("/lowlatency.js", ex -> send(ex, "text/javascript", lowLatency));
     http.createContext("/report", ex -> {
       String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
       send(ex, "text/plain", new byte[0]);
@@ -107,10 +110,19 @@ public final class HlsJsPage implements AutoCloseable {
    * ({@code <profile>.netlog.json}) are written next to the profile directory.
    */
   public JsonObject play(String url, double seconds, Path profile, boolean lowLatency) throws Exception {
+    return play(url, seconds, profile, lowLatency, "");
+  }
+
+  /**
+   * As {@link #play(String, double, Path, boolean)}, with more of the page's query parameters
+   * ({@code &name=value...}, see {@code play.html}).
+   */
+  public JsonObject play(String url, double seconds, Path profile, boolean lowLatency, String options)
+      throws Exception {
     report = new CompletableFuture<>();
     progress = "(nothing yet)";
     String page = "http://127.0.0.1:" + http.getAddress().getPort() + "/play.html?seconds=" + seconds
-        + (lowLatency ? "&ll=1" : "") + "&src=" + URLEncoder.encode(url, StandardCharsets.UTF_8);
+        + (lowLatency ? "&ll=1" : "") + options + "&src=" + URLEncoder.encode(url, StandardCharsets.UTF_8);
     Process chromium = new ProcessBuilder(List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu",
         "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--user-data-dir=" + profile, "--ignore-certificate-errors",

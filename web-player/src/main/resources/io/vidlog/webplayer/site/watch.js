@@ -5,6 +5,7 @@ import {call, explain, isPolicyRefusal, ApiError} from './api.js';
 import {downloadRange} from './download.js';
 import {bytes, duration, localTime, toLocalInput, fromLocalInput} from './format.js';
 import {readTags} from './mkvtags.js';
+import {PartGate, catchUpAfterStartUp} from './lowlatency.js';
 import {Timeline} from './timeline.js';
 
 const $ = id => document.getElementById(id);
@@ -151,9 +152,12 @@ export class Watch {
     const video = this.video;
     this.recovered = false;
     if (window.Hls && window.Hls.isSupported()) {
+      // media playlists reach hls.js between its part loads (PartGate: else a fragment's last part can be skipped)
+      const gate = new PartGate(window.Hls.DefaultConfig.loader, window.Hls.Events);
       // no liveSync* here: a user setting would override the LL-HLS playlist's PART-HOLD-BACK (hls.js
       // latency controller); plain-HLS playlists get theirs in holdBackForPlainHls
       const hls = new window.Hls({
+        pLoader: gate.loader,
         lowLatencyMode: live,
         // catch up with the live edge gently: a faster rate empties the short live buffer into stalls
         maxLiveSyncPlaybackRate: 1.25,
@@ -165,6 +169,7 @@ export class Watch {
         fragLoadingMaxRetry: 4,
       });
       this.hls = hls;
+      gate.attach(hls);
       const E = window.Hls.Events;
       hls.on(E.MANIFEST_LOADED, (ev, data) => this.checkCodecs(data.levels || []));
       hls.on(E.LEVEL_LOADED, (ev, data) => live && holdBackForPlainHls(hls, data.details));
@@ -518,21 +523,6 @@ export class Watch {
 function holdBackForPlainHls(hls, details) {
   if (details && details.live && !details.partTarget && !details.holdBack) {
     hls.config.liveSyncDuration = details.targetduration;
-  }
-}
-
-/**
- * hls.js starts a live LL-HLS stream at PART-HOLD-BACK behind the playlist's end, but by the time its
- * first parts are loaded and playing the end has moved on (about 0.4 s here), and it only speeds up
- * to close that gap while more than 1 s is buffered ahead (its latency controller), which a player
- * under a second behind live never has: it would stay about 1 s behind for good. Once playing, a
- * player more than CATCH_UP_SLACK seconds behind its target jumps forward to it (hls.js's
- * liveMaxLatencyDuration; 'buffered' live sync mode keeps the jump within buffered media).
- */
-const CATCH_UP_SLACK = 0.3;
-function catchUpAfterStartUp(hls, video, details) {
-  if (video.readyState >= 3 && details && details.live && details.partHoldBack > 0) {
-    hls.config.liveMaxLatencyDuration = details.partHoldBack + CATCH_UP_SLACK;
   }
 }
 
