@@ -34,8 +34,8 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Why no barrier: when the files of a group are fsynced together and the group completes as one,
  * every file waits for the slowest of them, and what arrives meanwhile waits for the whole group
- * before its own fsync starts; a slow group makes the next one larger and slower still. At hundreds
- * of streams on a disk near its write rate that loop turned a tenth of a second into seconds.
+ * before its own fsync starts; a slow group makes the next one larger and slower still, a loop
+ * that a disk near its write rate (hundreds of cameras) enters at the first hiccup.
  *
  * <p>Order: two writes of one key are renamed in submission order (the later one wins, as it would
  * alone); the pool starts tasks in submission order, so a task only ever waits for one started
