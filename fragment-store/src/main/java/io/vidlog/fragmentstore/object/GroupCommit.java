@@ -44,7 +44,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class GroupCommit implements AutoCloseable {
   /** fsyncs wait on the disk, not the CPU: enough at once for the journal to fold many together. */
-  static final int SYNC_THREADS = Integer.getInteger("vidlog.fs.syncThreads", 64);
+  static final int SYNC_THREADS = Integer.getInteger("vidlog.fs.syncThreads", 32);
   /** Deletes' directory fsyncs at once: retention gets a share of the disk, never all of it. */
   static final int DELETE_SYNC_THREADS = 4;
 
