@@ -94,8 +94,9 @@ class CrashIT {
   }
 
   /**
-   * Many streams uploading at once, so the store commits fragments of different streams in shared
-   * groups when the process is killed: every fragment acked PERSISTED on any stream survives.
+   * Many streams uploading at once, so the store has commits of different streams in flight
+   * together (their fsyncs sharing journal commits) when the process is killed: every fragment
+   * acked PERSISTED on any stream survives.
    */
   @Test
   void everyPersistedFragmentOfManyConcurrentStreamsSurvivesSigkill() throws Exception {

@@ -144,7 +144,7 @@ final class IngestServer {
     return dir;
   }
 
-  /** The store's group commits, fsyncs and lent segment arrays since the previous call. */
+  /** The store's commits, fsyncs and lent segment arrays since the previous call. */
   StoreProbe store() {
     return storeProbe;
   }

@@ -7,8 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * What the store did since the last sample: fragments committed in how many group commits, the
- * file and directory fsyncs issued, the block devices' completed flush requests (from
+ * What the store did since the last sample: fragments committed, the file and directory fsyncs
+ * issued, the block devices' completed flush requests (from
  * {@code /proc/diskstats}, field 19: every process on the machine counts, so read it as an upper
  * bound) and the sealed-segment arrays lent out (a leak shows as a count that keeps growing).
  */
@@ -30,15 +30,13 @@ final class StoreProbe {
     FsObjectStore.CommitStats now = store.commitStats();
     long flushes = diskFlushes();
     long files = now.files() - last.files();
-    long groups = now.groups() - last.groups();
     long dirSyncs = now.dirSyncs() - last.dirSyncs();
     long fileSyncs = now.fileSyncs() - last.fileSyncs();
     long deviceFlushes = flushes < 0 ? -1 : flushes - lastFlushes;
     last = now;
     lastFlushes = flushes;
-    return String.format("store: %d objects in %d group commits (%.1f per group), fsyncs %d file + %d dir, "
-        + "device flushes %s (%s per object, all processes), sealed segments lent %d", files, groups,
-        groups == 0 ? 0.0 : (double) files / groups, fileSyncs, dirSyncs,
+    return String.format("store: %d objects, fsyncs %d file + %d dir, "
+        + "device flushes %s (%s per object, all processes), sealed segments lent %d", files, fileSyncs, dirSyncs,
         deviceFlushes < 0 ? "n/a" : Long.toString(deviceFlushes),
         deviceFlushes < 0 || files == 0 ? "n/a" : String.format("%.2f", (double) deviceFlushes / files),
         archive.sealedSegmentsInUse());

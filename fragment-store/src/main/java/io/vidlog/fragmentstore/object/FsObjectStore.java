@@ -12,7 +12,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.FileVisitResult;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -42,9 +41,10 @@ import org.slf4j.LoggerFactory;
  * <p>Writes are durable and atomic, the pattern Thanos, Loki and Tempo use for their filesystem
  * object stores: the bytes go to a {@code .tmp-*} file in the root's temp directory {@code .tmp}
  * (or arrive as a spool file), which is fsynced and renamed over the key's path (one file system,
- * so the rename is atomic), then the key's directory is fsynced. Puts that
- * are ready at the same moment, across keys and streams, share one group commit of those fsyncs
- * ({@link GroupCommit}); each completes only once its own file and directory are durable. A crash leaves either the whole new object or the old
+ * so the rename is atomic), then the key's directory is fsynced. Puts across
+ * keys and streams are committed at once, their fsyncs shared by the journal and, per directory,
+ * by {@link GroupSync} ({@link GroupCommit}); each completes only once its own file and directory
+ * are durable. A crash leaves either the whole new object or the old
  * state; the temp files a crash leaves behind are invisible to {@link #list} (a dot name) and,
  * being all in the temp directory, removed when the store is next opened, before its first write:
  * a server restarted again and again (a crash loop) does not pile them up. Temp files in key
@@ -83,7 +83,6 @@ public final class FsObjectStore implements ObjectStore {
   private final Duration sweepDelay;
   private final Thread sweeper;
   private final WorkerExecutor workers;
-  private final GroupSync dirSync = new GroupSync();
   private final GroupCommit commits;
   /** Sized for one replay range of 16 sealed 64 KiB segments (1 MiB + 256 B); larger reads get their own buffer. */
   private final ReadBufferPool readBuffers = new ReadBufferPool(READ_BUFFER_BYTES, READ_BUFFERS_KEPT);
@@ -113,8 +112,8 @@ public final class FsObjectStore implements ObjectStore {
       throw map(e, "open store at " + this.root);
     }
     this.workers = vertx.createSharedWorkerExecutor("vidlog-store-fs", workerThreads);
-    this.commits = new GroupCommit("vidlog-store-fs", GroupCommit.Syncer.FILE_SYSTEM,
-        GroupCommit.renameOrCopy(tempPrefix), GroupCommit.DEFAULT_WINDOW);
+    this.commits = new GroupCommit("vidlog-store-fs", this.root, GroupCommit.Syncer.FILE_SYSTEM,
+        GroupCommit.renameOrCopy(tempPrefix));
     sweeper = new Thread(this::sweepTempFiles, "vidlog-store-fs-sweep");
     sweeper.setDaemon(true);
     sweeper.start();
@@ -136,7 +135,6 @@ public final class FsObjectStore implements ObjectStore {
   public Future<Void> put(String key, Buffer data) {
     return blocking("put", key, () -> {
       Path target = pathOf(key);
-      ensureParent(target);
       Path temp = tempDir.resolve(tempPrefix + UUID.randomUUID());
       try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         ByteBuffer bb = ((BufferInternal) data).getByteBuf().nioBuffer();
@@ -153,17 +151,21 @@ public final class FsObjectStore implements ObjectStore {
 
   @Override
   public Future<Void> putFile(String key, Path file) {
-    // Same file system: the spool file itself becomes the object (rename(2) is atomic).
-    return blocking("putFile", key, () -> {
-      Path target = pathOf(key);
-      ensureParent(target);
-      return new Placement(file, target);
-    }).compose(p -> committed("putFile", key, p));
+    // Same file system: the spool file itself becomes the object (rename(2) is atomic). No worker
+    // turn: the commit's own thread creates a missing directory, so a put never queues behind
+    // reads or deletes on the store's workers.
+    Path target;
+    try {
+      target = pathOf(key);
+    } catch (StoreException e) {
+      return Future.failedFuture(e);
+    }
+    return committed("putFile", key, new Placement(file, target));
   }
 
   private record Placement(Path file, Path target) {}
 
-  /** Hands a written file to the group commit; completes on the caller's context once it is durable. */
+  /** Hands a written file to the commit; completes on the caller's context once it is durable. */
   private Future<Void> committed(String op, String key, Placement p) {
     Context context = Vertx.currentContext();
     CompletableFuture<Void> durable = commits.submit(p.file(), p.target());
@@ -172,16 +174,16 @@ public final class FsObjectStore implements ObjectStore {
   }
 
   /**
-   * Group-commit counters since the store opened: groups, files committed in them, and the file and
-   * directory fsyncs issued (operators' metrics, the ingest benchmark's flushes per fragment).
+   * Commit counters since the store opened: files committed, and the file and directory fsyncs
+   * issued, deletes' included (operators' metrics, the ingest benchmark's flushes per fragment).
    */
   public CommitStats commitStats() {
     GroupCommit.Stats s = commits.stats();
-    return new CommitStats(s.groups(), s.files(), s.fileSyncs(), s.dirSyncs());
+    return new CommitStats(s.files(), s.fileSyncs(), s.dirSyncs());
   }
 
   /** See {@link #commitStats()}. */
-  public record CommitStats(long groups, long files, long fileSyncs, long dirSyncs) {}
+  public record CommitStats(long files, long fileSyncs, long dirSyncs) {}
 
   @Override
   public Future<Buffer> get(String key) {
@@ -267,12 +269,19 @@ public final class FsObjectStore implements ObjectStore {
 
   @Override
   public Future<Void> delete(String key) {
+    // the unlink on a worker; its directory fsync on the commits' own pool for deletes, so a
+    // retention sweep neither holds the workers that serve reads nor the commits of ingest
+    Context context = Vertx.currentContext();
     return blocking("delete", key, () -> {
       Path p = pathOf(key);
-      if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(p)) {
-        dirSync.sync(p.getParent());
+      return Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(p) ? p.getParent() : null;
+    }).compose(dir -> {
+      if (dir == null) {
+        return Future.succeededFuture();
       }
-      return null;
+      CompletableFuture<Void> durable = commits.syncDirectory(dir);
+      Future<Void> f = context == null ? Future.fromCompletionStage(durable) : Future.fromCompletionStage(durable, context);
+      return f.recover(e -> Future.failedFuture(e instanceof IOException io ? map(io, "delete " + key) : e));
     });
   }
 
@@ -322,30 +331,6 @@ public final class FsObjectStore implements ObjectStore {
       throw new NoSuchFileException(key);
     }
     return p;
-  }
-
-  /** Creates missing parent directories and makes their creation durable (fsync of each new dir's parent). */
-  private Path ensureParent(Path target) throws IOException {
-    Path dir = target.getParent();
-    if (Files.isDirectory(dir)) {
-      return dir;
-    }
-    List<Path> created = new ArrayList<>();
-    for (Path d = dir; d != null && !d.equals(root) && !Files.isDirectory(d); d = d.getParent()) {
-      created.add(0, d);
-    }
-    for (Path d : created) {
-      try {
-        Files.createDirectory(d);
-      } catch (FileAlreadyExistsException e) {
-        if (!Files.isDirectory(d)) {
-          throw new StoreException(StoreException.Kind.CONFLICT,
-              "key path component " + root.relativize(d) + " is an object, not a prefix", e);
-        }
-      }
-      dirSync.sync(d.getParent());
-    }
-    return dir;
   }
 
   /**

@@ -3,50 +3,50 @@ package io.vidlog.fragmentstore.object;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.BiConsumer;
 
 /**
- * Group commit of the fs backend's writes: a written file becomes an object by fsync (its bytes),
- * rename into place, and fsync of its directory (the rename). Files submitted within one bounded
- * window, or while the previous group was being made durable, are committed together: their fsyncs
- * are issued at once (so the file system folds them into shared journal commits and cache flushes
- * instead of one after another), then all renames, then one fsync per distinct directory of the
- * group. Each submission completes only after its own file and its own directory were fsynced, so
- * an acknowledgement still means "durable"; a failure fails only the submissions it concerns.
+ * Commit of the fs backend's writes: a written file becomes an object by fsync (its bytes), rename
+ * into place, and fsync of its directory (the rename). Each file is committed the moment it is
+ * submitted, on a pool of fsync threads, with no barrier between files: concurrent fsyncs are folded
+ * by the file system's journal into shared commits and cache flushes (a journal commit covers
+ * every change made before it starts, so the commits adapt to the disk: the slower one commit, the
+ * more the next one carries), and a directory's fsyncs are shared through {@link GroupSync} (one
+ * fsync covers every rename made in the directory before it began). A submission completes only
+ * after its own file and its own directory were fsynced, so an acknowledgement still means
+ * "durable"; a failure fails only the submissions it concerns.
  *
- * <p>One committer thread forms the groups; the fsyncs of a group run on a pool. Two groups are in
- * flight at once (the next one's file fsyncs overlap this one's directory fsyncs; renames stay in
- * group order). A group is at most {@link #MAX_GROUP} files, and a submission waits at most the
- * window plus the commits of the groups before it.
+ * <p>Why no barrier: when the files of a group are fsynced together and the group completes as one,
+ * every file waits for the slowest of them, and what arrives meanwhile waits for the whole group
+ * before its own fsync starts; a slow group makes the next one larger and slower still, a loop
+ * that a disk near its write rate (hundreds of cameras) enters at the first hiccup.
+ *
+ * <p>Order: two writes of one key are renamed in submission order (the later one wins, as it would
+ * alone); the pool starts tasks in submission order, so a task only ever waits for one started
+ * before it. Directory fsyncs of deletes run on a small pool of their own, so retention never holds
+ * up the commits that acknowledge ingest.
  */
 final class GroupCommit implements AutoCloseable {
-  static final int MAX_GROUP = 256;
-  /** How long the first file of a group waits for others; arrivals during a commit never wait. */
-  static final Duration DEFAULT_WINDOW = Duration.ofMillis(Long.getLong("vidlog.fs.groupCommitWindowMs", 2));
-  /** fsyncs wait on the disk, not the CPU: enough at once for the journal to fold a whole group together. */
-  private static final int SYNC_THREADS = 32;
-  private static final int GROUPS_IN_FLIGHT = 2;
+  /** fsyncs wait on the disk, not the CPU: enough at once for the journal to fold many together. */
+  static final int SYNC_THREADS = Integer.getInteger("vidlog.fs.syncThreads", 32);
+  /** Deletes' directory fsyncs at once: retention gets a share of the disk, never all of it. */
+  static final int DELETE_SYNC_THREADS = 4;
 
   /** fsync of a file or a directory; tests substitute one that records or fails. */
   interface Syncer {
@@ -59,49 +59,49 @@ final class GroupCommit implements AutoCloseable {
     };
   }
 
-  /** Counters since start: groups committed, files in them, file fsyncs and directory fsyncs issued. */
-  record Stats(long groups, long files, long fileSyncs, long dirSyncs) {}
+  /** Counters since start: files committed, file fsyncs and directory fsyncs issued. */
+  record Stats(long files, long fileSyncs, long dirSyncs) {}
 
   /** How a file reaches its key: moved (the caller's spool or temp file) or, across file systems, copied. */
   interface Placer {
     void place(Path file, Path target) throws IOException;
   }
 
-  private record Entry(Path file, Path target, long submittedNanos, CompletableFuture<Void> done) {}
-
-  private final LinkedBlockingQueue<Entry> queue = new LinkedBlockingQueue<>();
+  private final Path root;
   private final Syncer syncer;
   private final Placer placer;
-  private final long windowNanos;
-  private final ExecutorService syncPool;
-  private final Thread committer;
-  /** Two groups at once: one in its file fsyncs while the one before it is in its directory fsyncs. */
-  private final Semaphore groupsInFlight = new Semaphore(GROUPS_IN_FLIGHT);
-  private final ExecutorService groupRunner;
-  private final LongAdder groups = new LongAdder();
+  private final GroupSync dirSync;
+  private final ThreadPoolExecutor syncPool;
+  private final ThreadPoolExecutor deletePool;
+  /** The placement of the latest submission per target that is not placed yet: a later one waits for it. */
+  private final ConcurrentHashMap<Path, CompletableFuture<Void>> lastPlacement = new ConcurrentHashMap<>();
   private final LongAdder files = new LongAdder();
   private final LongAdder fileSyncs = new LongAdder();
-  private final LongAdder dirSyncs = new LongAdder();
   private volatile boolean closed;
 
-  GroupCommit(String name, Syncer syncer, Placer placer, Duration window) {
+  /** Commits files into the tree under {@code root} (directories missing below it are created durably). */
+  GroupCommit(String name, Path root, Syncer syncer, Placer placer) {
+    this(name, root, syncer, placer, SYNC_THREADS);
+  }
+
+  /** With {@code threads} fsyncs at once (tests: few, to queue submissions behind a held one). */
+  GroupCommit(String name, Path root, Syncer syncer, Placer placer, int threads) {
+    this.root = root;
     this.syncer = syncer;
     this.placer = placer;
-    this.windowNanos = window.toNanos();
+    this.dirSync = new GroupSync(syncer);
+    this.syncPool = pool(name + "-fsync-", threads);
+    this.deletePool = pool(name + "-delete-fsync-", DELETE_SYNC_THREADS);
+  }
+
+  private static ThreadPoolExecutor pool(String prefix, int threads) {
     AtomicInteger n = new AtomicInteger();
-    this.syncPool = Executors.newFixedThreadPool(SYNC_THREADS, r -> {
-      Thread t = new Thread(r, name + "-fsync-" + n.incrementAndGet());
+    // FIFO: tasks start in submission order (the placement order relies on it)
+    return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+      Thread t = new Thread(r, prefix + n.incrementAndGet());
       t.setDaemon(true);
       return t;
     });
-    this.groupRunner = Executors.newFixedThreadPool(GROUPS_IN_FLIGHT, r -> {
-      Thread t = new Thread(r, name + "-group-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    this.committer = new Thread(this::run, name + "-commit");
-    committer.setDaemon(true);
-    committer.start();
   }
 
   /** The default placement: an atomic rename, or a durable copy when the file lives on another file system. */
@@ -127,186 +127,164 @@ final class GroupCommit implements AutoCloseable {
     };
   }
 
+  /** A submitted file: the pool task that commits it, failed as a whole if the store closes first. */
+  private final class Commit implements Runnable {
+    final Path file;
+    final Path target;
+    final CompletableFuture<Void> done = new CompletableFuture<>();
+    final CompletableFuture<Void> placed;
+    /** The placement of the previous submission of the same target still in flight, or null. */
+    final CompletableFuture<Void> previous;
+
+    Commit(Path file, Path target, CompletableFuture<Void> placed, CompletableFuture<Void> previous) {
+      this.file = file;
+      this.target = target;
+      this.placed = placed;
+      this.previous = previous;
+    }
+
+    @Override
+    public void run() {
+      try {
+        commit(this);
+      } catch (RuntimeException | Error e) {
+        discard(this, e);
+      } finally {
+        placedOrAbandoned(this);
+      }
+    }
+  }
+
   /**
-   * Makes the written {@code file} the object at {@code target} (whose directory exists): completes
-   * once the file's bytes and the rename are durable. On failure the file is deleted and the target
-   * keeps its old state.
+   * Makes the written {@code file} the object at {@code target}, creating the target's missing
+   * directories durably: completes once the file's bytes and the rename are durable. On failure the
+   * file is deleted and the target keeps its old state.
    */
   CompletableFuture<Void> submit(Path file, Path target) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
     if (closed) {
-      done.completeExceptionally(new StoreException(StoreException.Kind.UNAVAILABLE, "the fs object store is closed"));
-      return done;
+      return CompletableFuture.failedFuture(closedFailure());
     }
-    queue.add(new Entry(file, target, System.nanoTime(), done));
+    Commit c;
+    synchronized (lastPlacement) { // the order of two submissions of one target is the order they enter the pool
+      CompletableFuture<Void> placed = new CompletableFuture<>();
+      c = new Commit(file, target, placed, lastPlacement.put(target, placed));
+      try {
+        syncPool.execute(c);
+      } catch (RejectedExecutionException closing) {
+        lastPlacement.remove(target, placed);
+        placed.complete(null);
+        return CompletableFuture.failedFuture(closedFailure());
+      }
+    }
+    return c.done;
+  }
+
+  /**
+   * Makes durable every change made in {@code dir} before this call (an unlink): one directory fsync,
+   * shared with the commits into that directory, on the deletes' own small pool.
+   */
+  CompletableFuture<Void> syncDirectory(Path dir) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    try {
+      deletePool.execute(() -> {
+        try {
+          dirSync.sync(dir);
+          done.complete(null);
+        } catch (IOException | RuntimeException e) {
+          done.completeExceptionally(e);
+        }
+      });
+    } catch (RejectedExecutionException closing) {
+      done.completeExceptionally(closedFailure());
+    }
     return done;
   }
 
+  /** Creates the missing directories of {@code dir} below the root, each made durable in its parent. Blocking. */
+  void ensureDirectory(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    List<Path> created = new ArrayList<>();
+    for (Path d = dir; d != null && !d.equals(root) && !Files.isDirectory(d); d = d.getParent()) {
+      created.add(0, d);
+    }
+    for (Path d : created) {
+      try {
+        Files.createDirectory(d);
+      } catch (FileAlreadyExistsException e) {
+        if (!Files.isDirectory(d)) {
+          throw new StoreException(StoreException.Kind.CONFLICT,
+              "key path component " + root.relativize(d) + " is an object, not a prefix", e);
+        }
+      }
+      dirSync.sync(d.getParent());
+    }
+  }
+
   Stats stats() {
-    return new Stats(groups.sum(), files.sum(), fileSyncs.sum(), dirSyncs.sum());
+    return new Stats(files.sum(), fileSyncs.sum(), dirSync.fsyncs());
   }
 
   @Override
   public void close() {
     closed = true;
-    committer.interrupt();
-    groupRunner.shutdownNow();
-    syncPool.shutdown();
-    List<Entry> left = new ArrayList<>();
-    queue.drainTo(left);
-    for (Entry e : left) {
-      e.done.completeExceptionally(new StoreException(StoreException.Kind.UNAVAILABLE, "the fs object store closed"));
-    }
-  }
-
-  private void run() {
-    CompletableFuture<Void> previousPlaced = CompletableFuture.completedFuture(null);
-    while (!closed) {
-      List<Entry> group = new ArrayList<>();
-      try {
-        groupsInFlight.acquire(); // first: what arrives while both groups are busy joins the next one
-        Entry first = queue.take();
-        group.add(first);
-        long deadline = first.submittedNanos + windowNanos;
-        while (group.size() < MAX_GROUP) {
-          long wait = deadline - System.nanoTime();
-          Entry next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
-          if (next == null) {
-            break;
-          }
-          group.add(next);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        fail(group, new StoreException(StoreException.Kind.UNAVAILABLE, "the fs object store closed"));
-        return;
-      }
-      CompletableFuture<Void> placed = new CompletableFuture<>();
-      CompletableFuture<Void> before = previousPlaced;
-      previousPlaced = placed;
-      try {
-        groupRunner.execute(() -> {
-          try {
-            commit(group, before, placed);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            fail(group, new StoreException(StoreException.Kind.UNAVAILABLE, "the fs object store closed"));
-          } catch (RuntimeException | Error e) {
-            fail(group, e);
-          } finally {
-            placed.complete(null);
-            groupsInFlight.release();
-          }
-        });
-      } catch (RejectedExecutionException closing) {
-        fail(group, new StoreException(StoreException.Kind.UNAVAILABLE, "the fs object store closed"));
-        return;
+    List<Runnable> left = new ArrayList<>(syncPool.shutdownNow());
+    deletePool.shutdownNow();
+    for (Runnable r : left) {
+      if (r instanceof Commit c) {
+        c.done.completeExceptionally(closedFailure());
+        c.placed.complete(null);
       }
     }
   }
 
-  /**
-   * fsync every file at once; rename each that synced (after the previous group's renames, so two
-   * writes of one key keep their order); fsync each directory once; then complete. The next group's
-   * file fsyncs overlap this group's directory fsyncs.
-   */
-  private void commit(List<Entry> group, CompletableFuture<Void> previousPlaced, CompletableFuture<Void> placed)
-      throws InterruptedException {
-    groups.increment();
-    files.add(group.size());
-    List<Entry> synced = new ArrayList<>(group.size());
-    List<IOException> fileFailures = syncAll(group.stream().map(Entry::file).toList(), fileSyncs);
-    for (int i = 0; i < group.size(); i++) {
-      Entry e = group.get(i);
-      if (fileFailures.get(i) != null) {
-        discard(e, fileFailures.get(i));
-      } else {
-        synced.add(e);
-      }
+  private static StoreException closedFailure() {
+    return new StoreException(StoreException.Kind.UNAVAILABLE, "the fs object store is closed");
+  }
+
+  /** fsync the file; rename it after the previous submission of its key; fsync its directory; complete. */
+  private void commit(Commit c) {
+    files.increment();
+    try {
+      ensureDirectory(c.target.getParent());
+      fileSyncs.increment();
+      syncer.fsync(c.file);
+    } catch (IOException | RuntimeException e) {
+      discard(c, e);
+      return;
+    }
+    if (c.previous != null) {
+      c.previous.join(); // started before this task (FIFO pool) and always completed (see Commit.run)
     }
     try {
-      previousPlaced.get();
-    } catch (ExecutionException impossible) {
-      // never completed exceptionally (see run)
+      placer.place(c.file, c.target);
+    } catch (IOException | RuntimeException e) {
+      discard(c, e);
+      return;
     }
-    // in submission order: of two writes of one key, the later one wins, as it would alone
-    Map<Path, List<Entry>> byDir = new LinkedHashMap<>();
-    for (Entry e : synced) {
-      try {
-        placer.place(e.file, e.target);
-        byDir.computeIfAbsent(e.target.getParent(), d -> new ArrayList<>()).add(e);
-      } catch (IOException | RuntimeException failure) {
-        discard(e, failure);
-      }
-    }
-    placed.complete(null);
-    // each directory's files are acknowledged as soon as that directory is durable
-    syncAll(new ArrayList<>(byDir.keySet()), dirSyncs, (dir, failure) -> {
-      for (Entry e : byDir.get(dir)) {
-        if (failure == null) {
-          e.done.complete(null);
-        } else {
-          e.done.completeExceptionally(new IOException("directory fsync failed: " + dir, failure));
-        }
-      }
-    });
-  }
-
-  /** fsyncs the paths in parallel; returns each one's failure (null when it synced). */
-  private List<IOException> syncAll(List<Path> paths, LongAdder counter) throws InterruptedException {
-    return syncAll(paths, counter, (p, failure) -> { });
-  }
-
-  /** The same, and runs {@code then} for each path right after its own fsync returned. */
-  private List<IOException> syncAll(List<Path> paths, LongAdder counter, BiConsumer<Path, IOException> then)
-      throws InterruptedException {
-    List<IOException> failures = new ArrayList<>(paths.size());
-    if (paths.size() == 1) {
-      IOException failure = syncOne(paths.get(0), counter);
-      then.accept(paths.get(0), failure);
-      failures.add(failure);
-      return failures;
-    }
-    List<Future<IOException>> pending = new ArrayList<>(paths.size());
-    for (Path p : paths) {
-      pending.add(syncPool.submit(() -> {
-        IOException failure = syncOne(p, counter);
-        then.accept(p, failure);
-        return failure;
-      }));
-    }
-    for (Future<IOException> f : pending) {
-      try {
-        failures.add(f.get());
-      } catch (ExecutionException e) {
-        failures.add(new IOException("fsync failed", e.getCause()));
-      }
-    }
-    return failures;
-  }
-
-  private IOException syncOne(Path path, LongAdder counter) {
-    counter.increment();
+    c.placed.complete(null);
+    Path dir = c.target.getParent();
     try {
-      syncer.fsync(path);
-      return null;
+      dirSync.sync(dir);
     } catch (IOException e) {
-      return e;
+      c.done.completeExceptionally(new IOException("directory fsync failed: " + dir, e));
+      return;
     }
+    c.done.complete(null);
   }
 
-  private static void discard(Entry e, Throwable failure) {
+  private void placedOrAbandoned(Commit c) {
+    c.placed.complete(null);
+    lastPlacement.computeIfPresent(c.target, (t, latest) -> latest.isDone() ? null : latest);
+  }
+
+  private static void discard(Commit c, Throwable failure) {
     try {
-      Files.deleteIfExists(e.file);
+      Files.deleteIfExists(c.file);
     } catch (IOException ignored) {
       // the temp-file sweep or the spool cleanup removes it later
     }
-    e.done.completeExceptionally(failure);
-  }
-
-  private static void fail(List<Entry> group, Throwable failure) {
-    for (Entry e : group) {
-      e.done.completeExceptionally(failure);
-    }
+    c.done.completeExceptionally(failure);
   }
 }

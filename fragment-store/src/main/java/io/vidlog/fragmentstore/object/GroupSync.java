@@ -1,10 +1,9 @@
 package io.vidlog.fragmentstore.object;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Group commit of directory fsyncs for the fs backend: a rename becomes durable only once its
@@ -17,17 +16,29 @@ final class GroupSync {
   private static final int MAX_TRACKED = 4096;
   static final boolean GROUPED = !Boolean.getBoolean("vidlog.fs.ungroupedDirSync");
   private final ConcurrentHashMap<Path, Dir> dirs = new ConcurrentHashMap<>();
+  private final GroupCommit.Syncer syncer;
+  private final LongAdder fsyncs = new LongAdder();
+
+  /** With {@code syncer} as the fsync of a directory (tests: one that records or fails). */
+  GroupSync(GroupCommit.Syncer syncer) {
+    this.syncer = syncer;
+  }
+
+  /** Directory fsyncs issued since start (each covered every caller waiting at the time). */
+  long fsyncs() {
+    return fsyncs.sum();
+  }
 
   /** Returns once every rename made in {@code dir} before this call is durable. Blocking. */
   void sync(Path dir) throws IOException {
     if (!GROUPED) {
-      fsyncDirectory(dir);
+      fsync(dir);
       return;
     }
     if (dirs.size() > MAX_TRACKED) {
       trim();
     }
-    dirs.computeIfAbsent(dir, Dir::new).sync();
+    dirs.computeIfAbsent(dir, d -> new Dir(d, this::fsync)).sync();
   }
 
   /** Forgets state of directories nobody is syncing, so the map does not grow without bound. */
@@ -39,23 +50,23 @@ final class GroupSync {
     return dirs.size();
   }
 
-  /** Plain blocking fsync of a directory (used where no grouping is needed). */
-  static void fsyncDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    }
+  private void fsync(Path dir) throws IOException {
+    fsyncs.increment();
+    syncer.fsync(dir);
   }
 
   private static final class Dir {
     private final Path path;
+    private final GroupCommit.Syncer syncer;
     private long requested;
     private long completed;
     private boolean running;
     private IOException lastFailure;
     private long failedTicket;
 
-    Dir(Path path) {
+    Dir(Path path, GroupCommit.Syncer syncer) {
       this.path = path;
+      this.syncer = syncer;
     }
 
     synchronized boolean idle() {
@@ -91,7 +102,7 @@ final class GroupSync {
       }
       IOException failure = null;
       try {
-        fsyncDirectory(path);
+        syncer.fsync(path);
       } catch (IOException e) {
         failure = e;
       }

@@ -43,7 +43,7 @@ class FsObjectStoreCrashIT {
     crashRounds(1, CrashWriter.IN_FLIGHT);
   }
 
-  /** Many writes in flight across many directories: group commits span directories when the process dies. */
+  /** Many writes in flight across many directories: commits span directories when the process dies. */
   @Test
   void killedWritersAcrossManyDirectoriesLeaveWholeObjectsOrNothing() throws Exception {
     crashRounds(24, 48);

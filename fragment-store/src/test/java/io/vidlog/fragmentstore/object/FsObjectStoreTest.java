@@ -89,6 +89,40 @@ class FsObjectStoreTest extends ObjectStoreContract {
     assertEquals(3, await(store.get("m/x")).length());
   }
 
+  /**
+   * A chunk's commit takes no turn on the store's workers: with every worker held (here by a range
+   * read whose reader waits; in a server, reads and a retention sweep's deletes), a putFile into a
+   * new directory still completes.
+   */
+  @Test
+  void putFileCompletesWhileEveryStoreWorkerIsBusy() throws Exception {
+    store.close();
+    store = new FsObjectStore(vertx, root, 1, Duration.ZERO);
+    await(store.put("busy/r", bytes("r")));
+    java.util.concurrent.CountDownLatch readerIn = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    io.vertx.core.Future<Integer> held = store.readRange("busy/r", 0, 1, bb -> {
+      readerIn.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return bb.remaining();
+    });
+    try {
+      assertTrue(readerIn.await(30, java.util.concurrent.TimeUnit.SECONDS), "the only worker is held");
+      Path spool = Files.createDirectories(temp.resolve("spool"));
+      Path f = Files.write(spool.resolve("c.spool"), new byte[] {4, 5, 6});
+      await(store.putFile("streams/new/chunks/1", f));
+      assertEquals(3, Files.size(root.resolve("streams/new/chunks/1")));
+      assertFalse(held.isComplete(), "the worker was held throughout");
+    } finally {
+      release.countDown();
+    }
+    assertEquals(1, await(held));
+  }
+
   @Test
   void storedBufferIsNotAliased() {
     Buffer b = bytes("before");

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -24,10 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Group commit: files ready together share one group (one fsync per distinct directory), and each
- * submission completes only after its own file was fsynced, renamed and its directory fsynced. A
- * recording fsync holds both groups in flight until the rest were submitted, so the grouping is
- * decided by the test, not by timing.
+ * Commits: each submission completes only after its own file was fsynced, renamed and its directory
+ * fsynced; a slow file holds up nobody submitted after it; two writes of one key keep their order;
+ * a failure fails only what it concerns. A recording fsync holds chosen files until the test opens
+ * it, so what overlaps is decided by the test, not by timing.
  */
 class GroupCommitTest {
   @TempDir
@@ -39,7 +38,7 @@ class GroupCommitTest {
   private volatile Set<String> failingSyncs = Set.of();
   private GroupCommit commit;
 
-  /** Records each fsync; the fsync of a file named {@code held/*} waits until {@link #releaseHeld} opens. */
+  /** Records each fsync; the fsync of a file named {@code spool-held*} waits until {@link #releaseHeld} opens. */
   private final GroupCommit.Syncer recording = path -> {
     String name = root.relativize(path).toString();
     if (name.startsWith("spool-held")) {
@@ -58,40 +57,38 @@ class GroupCommitTest {
 
   private final GroupCommit.Placer renaming = (file, target) -> {
     GroupCommit.renameOrCopy(".tmp-test-").place(file, target);
-    events.add("rename " + root.relativize(target));
+    events.add("rename " + root.relativize(target) + " from " + root.relativize(file));
   };
 
   @AfterEach
   void close() {
+    releaseHeld.countDown();
     if (commit != null) {
       commit.close();
     }
   }
 
-  private GroupCommit open() {
-    commit = new GroupCommit("test", recording, renaming, Duration.ZERO);
+  private GroupCommit open(int threads) {
+    commit = new GroupCommit("test", root, recording, renaming, threads);
     return commit;
   }
 
   /** Writes a spool file for {@code key} and submits it; the completion is recorded as an event. */
   private CompletableFuture<Void> submit(String key) throws IOException {
-    Path target = root.resolve(key);
-    Files.createDirectories(target.getParent());
-    Path file = root.resolve("spool-" + key.replace('/', '-'));
-    Files.writeString(file, key);
-    return commit.submit(file, target).whenComplete((v, e) -> events.add((e == null ? "done " : "failed ") + key));
+    return submit("spool-" + key.replace('/', '-'), key, key);
   }
 
-  /**
-   * Occupies both groups in flight with one held file each, so whatever is submitted next waits and
-   * forms one group once {@link #releaseHeld} opens.
-   */
-  private List<CompletableFuture<Void>> holdBothGroups() throws Exception {
-    CompletableFuture<Void> first = submit("held/0");
-    assertTrue(heldEntered.tryAcquire(30, TimeUnit.SECONDS), "the first group began its fsyncs");
-    CompletableFuture<Void> second = submit("held/1");
-    assertTrue(heldEntered.tryAcquire(30, TimeUnit.SECONDS), "the second group began its fsyncs");
-    return List.of(first, second);
+  private CompletableFuture<Void> submit(String spool, String key, String content) throws IOException {
+    Path file = root.resolve(spool);
+    Files.writeString(file, content);
+    return commit.submit(file, root.resolve(key)).whenComplete((v, e) -> events.add((e == null ? "done " : "failed ") + key));
+  }
+
+  /** Submits a file whose fsync is held until {@link #releaseHeld} opens, and waits until it is. */
+  private CompletableFuture<Void> submitHeld(String key) throws Exception {
+    CompletableFuture<Void> held = submit("spool-held-" + key.replace('/', '-'), key, "held " + key);
+    assertTrue(heldEntered.tryAcquire(30, TimeUnit.SECONDS), "the held file's fsync began");
+    return held;
   }
 
   private static void awaitAll(List<CompletableFuture<Void>> futures) throws Exception {
@@ -99,45 +96,42 @@ class GroupCommitTest {
   }
 
   @Test
-  void filesReadyTogetherShareAGroupAndOneFsyncPerDirectory() throws Exception {
-    open();
-    List<CompletableFuture<Void>> held = holdBothGroups();
+  void aSlowFileHoldsUpNoFileSubmittedAfterIt() throws Exception {
+    open(4);
+    CompletableFuture<Void> held = submitHeld("slow/0");
     List<CompletableFuture<Void>> rest = new ArrayList<>();
     for (int i = 1; i <= 20; i++) {
       rest.add(submit("s" + (i % 4) + "/" + i));
     }
-    releaseHeld.countDown();
-    awaitAll(held);
-    awaitAll(rest);
-
-    GroupCommit.Stats stats = commit.stats();
-    assertEquals(3, stats.groups(), "two held groups, then the twenty that arrived meanwhile together");
-    assertEquals(22, stats.files());
-    assertEquals(22, stats.fileSyncs());
-    assertEquals(1 + 1 + 4, stats.dirSyncs(), "one fsync per distinct directory of each group");
-    assertEquals(4, events.stream().filter(e -> e.matches("sync s[0-3]")).count(), "the twenty share four");
+    awaitAll(rest); // while the first file is still in its fsync
+    assertFalse(held.isDone(), "the held file is not acknowledged before its fsync returned");
+    assertFalse(Files.exists(root.resolve("slow/0")), "nor renamed");
     for (int i = 1; i <= 20; i++) {
       assertEquals("s" + (i % 4) + "/" + i, Files.readString(root.resolve("s" + (i % 4) + "/" + i)));
     }
+    releaseHeld.countDown();
+    held.get(30, TimeUnit.SECONDS);
+    GroupCommit.Stats stats = commit.stats();
+    assertEquals(21, stats.files());
+    assertEquals(21, stats.fileSyncs());
+    assertTrue(stats.dirSyncs() >= 5, "every directory fsynced at least once: " + stats);
   }
 
   @Test
   void eachFileCompletesOnlyAfterItsBytesItsRenameAndItsDirectoryAreDurable() throws Exception {
-    open();
-    List<CompletableFuture<Void>> held = holdBothGroups();
-    List<CompletableFuture<Void>> rest = new ArrayList<>();
+    open(4);
+    List<CompletableFuture<Void>> all = new ArrayList<>();
     for (int i = 1; i <= 12; i++) {
-      rest.add(submit("d" + (i % 3) + "/" + i));
+      all.add(submit("d" + (i % 3) + "/" + i));
     }
-    releaseHeld.countDown();
-    awaitAll(held);
-    awaitAll(rest);
+    awaitAll(all);
 
     List<String> log = List.copyOf(events);
     for (int i = 1; i <= 12; i++) {
       String key = "d" + (i % 3) + "/" + i;
-      int synced = log.indexOf("sync spool-" + key.replace('/', '-'));
-      int renamed = log.indexOf("rename " + key);
+      String spool = "spool-" + key.replace('/', '-');
+      int synced = log.indexOf("sync " + spool);
+      int renamed = log.indexOf("rename " + key + " from " + spool);
       int done = log.indexOf("done " + key);
       assertTrue(synced >= 0 && synced < renamed, key + ": file fsync before the rename in " + log);
       assertTrue(log.subList(renamed, Math.max(renamed, done)).contains("sync d" + (i % 3)),
@@ -146,14 +140,36 @@ class GroupCommitTest {
   }
 
   @Test
+  void twoWritesOfOneKeyAreRenamedInSubmissionOrderEvenWhenTheFirstSyncsLast() throws Exception {
+    open(4);
+    CompletableFuture<Void> first = submitHeld("k/x");
+    CompletableFuture<Void> second = submit("spool-second", "k/x", "second");
+    assertFalse(second.isDone(), "the later write waits for the earlier one's rename");
+    releaseHeld.countDown();
+    awaitAll(List.of(first, second));
+    assertEquals("second", Files.readString(root.resolve("k/x")), "the later write wins, as it would alone");
+    List<String> log = List.copyOf(events);
+    assertTrue(log.indexOf("rename k/x from spool-held-k-x") < log.indexOf("rename k/x from spool-second"), log.toString());
+  }
+
+  @Test
+  void missingDirectoriesAreCreatedAndTheirParentsFsynced() throws Exception {
+    open(2);
+    submit("a/b/c/1").get(30, TimeUnit.SECONDS);
+    assertEquals("a/b/c/1", Files.readString(root.resolve("a/b/c/1")));
+    List<String> log = List.copyOf(events);
+    for (String parent : List.of("sync ", "sync a", "sync a/b")) {
+      assertTrue(log.indexOf(parent) >= 0 && log.indexOf(parent) < log.indexOf("done a/b/c/1"),
+          parent + " before the acknowledgement in " + log);
+    }
+  }
+
+  @Test
   void aFailedFileFsyncFailsOnlyThatFileAndLeavesItsKeyAbsent() throws Exception {
-    open();
+    open(4);
     failingSyncs = Set.of("spool-b-1");
-    List<CompletableFuture<Void>> held = holdBothGroups();
     CompletableFuture<Void> bad = submit("b/1");
     CompletableFuture<Void> good = submit("c/2");
-    releaseHeld.countDown();
-    awaitAll(held);
     good.get(30, TimeUnit.SECONDS);
     ExecutionException e = assertThrows(ExecutionException.class, () -> bad.get(30, TimeUnit.SECONDS));
     assertInstanceOf(IOException.class, e.getCause());
@@ -164,30 +180,36 @@ class GroupCommitTest {
 
   @Test
   void aFailedDirectoryFsyncFailsTheFilesRenamedIntoItOnly() throws Exception {
-    open();
+    Files.createDirectories(root.resolve("x"));
+    Files.createDirectories(root.resolve("y"));
+    open(4);
     failingSyncs = Set.of("x");
-    List<CompletableFuture<Void>> held = holdBothGroups();
     CompletableFuture<Void> inX1 = submit("x/1");
     CompletableFuture<Void> inX2 = submit("x/2");
     CompletableFuture<Void> inY = submit("y/3");
-    releaseHeld.countDown();
-    awaitAll(held);
     inY.get(30, TimeUnit.SECONDS);
     assertThrows(ExecutionException.class, () -> inX1.get(30, TimeUnit.SECONDS));
     assertThrows(ExecutionException.class, () -> inX2.get(30, TimeUnit.SECONDS));
   }
 
   @Test
+  void aDeletesDirectoryFsyncIsSharedWithTheCommitsAndCounted() throws Exception {
+    Files.createDirectories(root.resolve("r"));
+    open(2);
+    commit.syncDirectory(root.resolve("r")).get(30, TimeUnit.SECONDS);
+    assertTrue(events.contains("sync r"), events.toString());
+    assertEquals(1, commit.stats().dirSyncs());
+  }
+
+  @Test
   void closingFailsWhatWasNotCommitted() throws Exception {
-    open();
-    List<CompletableFuture<Void>> held = holdBothGroups();
+    open(1);
+    CompletableFuture<Void> held = submitHeld("h/0");
     CompletableFuture<Void> queued = submit("q/1");
     commit.close();
     releaseHeld.countDown();
     assertThrows(ExecutionException.class, () -> queued.get(30, TimeUnit.SECONDS));
     assertThrows(ExecutionException.class, () -> commit.submit(root.resolve("x"), root.resolve("q/2")).get());
-    for (CompletableFuture<Void> h : held) {
-      h.handle((v, e) -> null).get(30, TimeUnit.SECONDS); // completes either way, never hangs
-    }
+    held.handle((v, e) -> null).get(30, TimeUnit.SECONDS); // completes either way, never hangs
   }
 }
