@@ -3,27 +3,27 @@ package io.vidlog.bench.playback;
 import java.util.Arrays;
 
 /** Latency samples in nanoseconds from many threads; percentiles on demand. */
-final class Latencies {
+public final class Latencies {
   private long[] samples = new long[1 << 16];
   private int count;
 
-  synchronized void add(long nanos) {
+  public synchronized void add(long nanos) {
     if (count == samples.length) {
       samples = Arrays.copyOf(samples, count * 2);
     }
     samples[count++] = nanos;
   }
 
-  synchronized int count() {
+  public synchronized int count() {
     return count;
   }
 
-  synchronized void clear() {
+  public synchronized void clear() {
     count = 0;
   }
 
   /** p in [0, 100], in milliseconds. */
-  synchronized double percentileMillis(double p) {
+  public synchronized double percentileMillis(double p) {
     if (count == 0) {
       return Double.NaN;
     }
@@ -33,7 +33,7 @@ final class Latencies {
     return sorted[i] / 1e6;
   }
 
-  String summary() {
+  public String summary() {
     return String.format("n=%d p50=%.2f ms p90=%.2f ms p99=%.2f ms max=%.2f ms", count(), percentileMillis(50),
         percentileMillis(90), percentileMillis(99), percentileMillis(100));
   }

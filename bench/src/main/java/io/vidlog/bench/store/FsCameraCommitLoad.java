@@ -1,6 +1,7 @@
 package io.vidlog.bench.store;
 
 import io.vertx.core.Vertx;
+import io.vidlog.bench.playback.Latencies;
 import io.vidlog.fragmentstore.object.FsObjectStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -8,10 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -56,7 +54,7 @@ public final class FsCameraCommitLoad {
     ScheduledExecutorService writers = Executors.newScheduledThreadPool(4);
     byte[] piece = new byte[PIECE_BYTES];
     new Random(1).nextBytes(piece);
-    List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+    Latencies latencies = new Latencies();
     ConcurrentLinkedQueue<Committed> committed = new ConcurrentLinkedQueue<>();
     long start = System.nanoTime();
     long measureFrom = start + WARM_UP_NANOS;
@@ -82,16 +80,9 @@ public final class FsCameraCommitLoad {
     while (System.nanoTime() < end + TimeUnit.SECONDS.toNanos(3)) {
       Thread.sleep(10_000);
       FsObjectStore.CommitStats now = store.commitStats();
-      List<Long> sorted;
-      synchronized (latencies) {
-        sorted = new ArrayList<>(latencies);
-      }
-      Collections.sort(sorted);
-      System.out.printf("t=%ds committed=%d (measured) files=%d dirFsyncs=%d latency p50=%s p90=%s p99=%s max=%s, "
-              + "load avg %s%n", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start), sorted.size(),
-          now.files() - last.files(), now.dirSyncs() - last.dirSyncs(), percentile(sorted, 0.5),
-          percentile(sorted, 0.9), percentile(sorted, 0.99), percentile(sorted, 1.0),
-          Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+      System.out.printf("t=%ds (measured) files=%d dirFsyncs=%d latency %s, load avg %s%n",
+          TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start), now.files() - last.files(),
+          now.dirSyncs() - last.dirSyncs(), latencies.summary(), Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
       last = now;
     }
     writers.shutdownNow();
@@ -102,18 +93,13 @@ public final class FsCameraCommitLoad {
     }
   }
 
-  private static String percentile(List<Long> sorted, double p) {
-    return sorted.isEmpty() ? "-"
-        : TimeUnit.NANOSECONDS.toMillis(sorted.get(Math.min(sorted.size() - 1, (int) (p * sorted.size())))) + " ms";
-  }
-
   /** One stream: its spool file of the open fragment, written on the scheduler's threads. */
   private static final class Camera {
     private final int id;
     private final Path spoolDir;
     private final byte[] piece;
     private final FsObjectStore store;
-    private final List<Long> latencies;
+    private final Latencies latencies;
     private final ConcurrentLinkedQueue<Committed> committed;
     private final long measureFrom;
     private final long end;
@@ -123,7 +109,7 @@ public final class FsCameraCommitLoad {
     private Path spoolPath;
     private int pieces;
 
-    Camera(int id, Path spoolDir, byte[] piece, FsObjectStore store, List<Long> latencies,
+    Camera(int id, Path spoolDir, byte[] piece, FsObjectStore store, Latencies latencies,
         ConcurrentLinkedQueue<Committed> committed, long measureFrom, long end, boolean deletes) {
       this.id = id;
       this.spoolDir = spoolDir;
